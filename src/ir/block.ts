@@ -1,0 +1,186 @@
+// Block: an ordered list of nodes between a prim::Param node (block inputs) and a prim::Return node (outputs).
+
+import { assert } from '../errors.js';
+import type { Graph } from './graph.js';
+import type { Node } from './node.js';
+import type { Type } from './types.js';
+import type { Value } from './value.js';
+
+const GAP = 1024;
+
+/** A basic block (PyTorch's torch::jit::Block). The top block belongs to the graph; others to a node. */
+export class Block {
+  readonly paramNode: Node;
+  readonly returnNode: Node;
+
+  constructor(
+    readonly graph: Graph,
+    /** The node owning this block (prim::If, prim::Loop), or null for the graph's top block. */
+    readonly owningNode: Node | null,
+    /** Unique id within the graph; the graphlib compound vertex is `b<id>`. */
+    readonly id: number,
+  ) {
+    this.paramNode = graph.createBareNode('prim::Param');
+    this.returnNode = graph.createBareNode('prim::Return');
+    // The return node is the list sentinel: ret.next is the first node and ret.prev the last.
+    const ret = this.returnNode;
+    ret.next = ret;
+    ret.prev = ret;
+    ret.owner = this;
+    ret.position = Infinity;
+    this.paramNode.owner = this;
+    this.paramNode.position = -Infinity;
+    graph.setVertexParent(this.paramNode, this);
+    graph.setVertexParent(ret, this);
+  }
+
+  get vertex(): string {
+    return `b${this.id}`;
+  }
+
+  get owningGraph(): Graph {
+    return this.graph;
+  }
+
+  get inputs(): readonly Value[] {
+    return this.paramNode.outputs;
+  }
+
+  get outputs(): readonly Value[] {
+    return this.returnNode.inputs;
+  }
+
+  addInput(type: Type, name?: string): Value {
+    return this.paramNode.addOutput(type, name);
+  }
+
+  insertInput(index: number, type: Type, name?: string): Value {
+    return this.paramNode.insertOutput(index, type, name);
+  }
+
+  eraseInput(index: number): void {
+    this.paramNode.eraseOutput(index);
+  }
+
+  registerOutput(value: Value): number {
+    this.returnNode.addInput(value);
+    return this.returnNode.inputs.length - 1;
+  }
+
+  insertOutput(index: number, value: Value): void {
+    this.returnNode.insertInput(index, value);
+  }
+
+  eraseOutput(index: number): void {
+    this.returnNode.removeInput(index);
+  }
+
+  get isEmpty(): boolean {
+    return this.returnNode.next === this.returnNode;
+  }
+
+  /** First node, or null when empty. */
+  get firstNode(): Node | null {
+    const n = this.returnNode.next!;
+    return n === this.returnNode ? null : n;
+  }
+
+  get lastNode(): Node | null {
+    const n = this.returnNode.prev!;
+    return n === this.returnNode ? null : n;
+  }
+
+  /** The nodes in order. Safe while erasing the current node (the next one is read before yielding). */
+  *nodes(): IterableIterator<Node> {
+    const end = this.returnNode;
+    let n = end.next!;
+    while (n !== end) {
+      const next = n.next!;
+      yield n;
+      n = next.destroyed || next.owner !== this ? this.recover(n, next) : next;
+    }
+  }
+
+  /** The nodes in reverse order, safe while erasing the current node. */
+  *nodesReversed(): IterableIterator<Node> {
+    const end = this.returnNode;
+    let n = end.prev!;
+    while (n !== end) {
+      const prev = n.prev!;
+      yield n;
+      n = prev;
+      if (n.destroyed) return;
+    }
+  }
+
+  // When the node after the current one was removed while the caller held the current one,
+  // continue after the current node if it is still here, otherwise stop.
+  private recover(current: Node, _removed: Node): Node {
+    return current.owner === this && current.next ? current.next : this.returnNode;
+  }
+
+  /** Appends a (not yet placed) node at the end. */
+  appendNode(node: Node): Node {
+    node.insertBefore(this.returnNode);
+    return node;
+  }
+
+  /** Puts a (not yet placed) node first. */
+  prependNode(node: Node): Node {
+    node.insertBefore(this.returnNode.next!);
+    return node;
+  }
+
+  /** @internal links `node` before `before` (which is in this block). */
+  linkBefore(node: Node, before: Node): void {
+    assert(before.owner === this, 'linkBefore: anchor is not in this block');
+    const prev = before.prev!;
+    node.prev = prev;
+    node.next = before;
+    prev.next = node;
+    before.prev = node;
+    node.owner = this;
+    const lo = prev === this.returnNode ? -Infinity : prev.position;
+    const hi = before === this.returnNode ? Infinity : before.position;
+    node.position = this.positionBetween(lo, hi);
+    // Midpoints run out of precision after ~50 inserts at one spot: then renumber the block.
+    if (!(node.position > lo && node.position < hi)) this.renumber();
+    this.graph.setVertexParent(node, this);
+  }
+
+  /** @internal */
+  unlinkNode(node: Node): void {
+    assert(node.owner === this, 'unlinkNode: node is not in this block');
+    node.prev!.next = node.next;
+    node.next!.prev = node.prev;
+    node.prev = null;
+    node.next = null;
+    node.owner = null;
+  }
+
+  private positionBetween(lo: number, hi: number): number {
+    if (lo === -Infinity && hi === Infinity) return 0;
+    if (lo === -Infinity) return hi - GAP;
+    if (hi === Infinity) return lo + GAP;
+    return lo + (hi - lo) / 2;
+  }
+
+  private renumber(): void {
+    let pos = 0;
+    for (let n = this.returnNode.next!; n !== this.returnNode; n = n.next!) {
+      n.position = pos;
+      pos += GAP;
+    }
+  }
+
+  /** Destroys every node, then the block's own param and return nodes. */
+  destroy(): void {
+    this.returnNode.removeAllInputs();
+    for (const n of [...this.nodesReversed()]) n.destroy();
+    for (const boundary of [this.paramNode, this.returnNode]) {
+      boundary.owner = null; // boundary nodes are not linked into the list
+      boundary.destroy();
+    }
+    this.graph.releaseBlock(this);
+  }
+}

@@ -1,0 +1,10 @@
+// The IR: graphs of nodes over SSA values, types, constants and the verifier.
+
+export * from './types.js';
+export * from './ivalue.js';
+export * from './attributes.js';
+export { Value, type Use } from './value.js';
+export { Node } from './node.js';
+export { Block } from './block.js';
+export { Graph, installGraphPrinter, type GraphPrinter } from './graph.js';
+export * from './constants.js';

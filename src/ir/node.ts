@@ -1,0 +1,316 @@
+// Node: one operation (`aten::conv2d`, `prim::If`, ...) with ordered inputs, outputs, attributes and nested blocks.
+
+import { assert, InternalError } from '../errors.js';
+import type { Tensor } from '../tensor/tensor.js';
+import type { Attribute, AttributeKind } from './attributes.js';
+import type { Block } from './block.js';
+import type { Graph } from './graph.js';
+import type { IValue } from './ivalue.js';
+import type { Type } from './types.js';
+import { Value } from './value.js';
+
+type AttributeValueOf<K extends AttributeKind> = { [A in Attribute as A['kind']]: A['value'] }[K];
+
+/** An IR node (PyTorch's torch::jit::Node). Create nodes through Graph.create / Graph.insertNode. */
+export class Node {
+  /** @internal intrusive list links, owned by Block. */
+  prev: Node | null = null;
+  /** @internal */
+  next: Node | null = null;
+  /** @internal order key within the owning block (gapped, renumbered when the gap closes). */
+  position = 0;
+  /** @internal the block this node sits in, or null before insertion / after destruction. */
+  owner: Block | null = null;
+  /** @internal set once destroyed; every later use of the node is a bug. */
+  destroyed = false;
+
+  private readonly inputList: Value[] = [];
+  private readonly outputList: Value[] = [];
+  private readonly blockList: Block[] = [];
+  private readonly attrs = new Map<string, Attribute>();
+  /** Where the node came from: `file.py:12:4` as PyTorch prints it after `#`. */
+  sourceRange: string | undefined;
+
+  constructor(
+    readonly graph: Graph,
+    readonly kind: string,
+    /** Unique id within the graph; also the graphlib vertex key (`n<id>`). */
+    readonly id: number,
+  ) {}
+
+  /** The graphlib vertex of this node. */
+  get vertex(): string {
+    return `n${this.id}`;
+  }
+
+  get owningGraph(): Graph {
+    return this.graph;
+  }
+
+  get owningBlock(): Block | null {
+    return this.owner;
+  }
+
+  get inputs(): readonly Value[] {
+    return this.inputList;
+  }
+
+  get outputs(): readonly Value[] {
+    return this.outputList;
+  }
+
+  get blocks(): readonly Block[] {
+    return this.blockList;
+  }
+
+  input(i = 0): Value {
+    const v = this.inputList[i];
+    if (!v) throw new InternalError(`${this.kind} has no input ${i}`);
+    return v;
+  }
+
+  output(i = 0): Value {
+    const v = this.outputList[i];
+    if (!v) throw new InternalError(`${this.kind} has no output ${i}`);
+    return v;
+  }
+
+  /** True if any output is used. */
+  hasUses(): boolean {
+    return this.outputList.some((o) => o.hasUses());
+  }
+
+  // ---- inputs -------------------------------------------------------------------------------
+
+  addInput(value: Value): Value {
+    return this.insertInput(this.inputList.length, value);
+  }
+
+  insertInput(index: number, value: Value): Value {
+    this.checkAlive();
+    assert(value.graph === this.graph, `${this.kind}: input %${value.debugName} belongs to another graph`);
+    this.graph.shiftUseSlots(this, index, +1);
+    this.inputList.splice(index, 0, value);
+    this.graph.addUse(value, this, index);
+    return value;
+  }
+
+  /** Replaces input `index` with `value`; returns the old input. */
+  replaceInput(index: number, value: Value): Value {
+    this.checkAlive();
+    const old = this.input(index);
+    if (old === value) return old;
+    assert(value.graph === this.graph, `${this.kind}: input %${value.debugName} belongs to another graph`);
+    this.graph.removeUse(old, this, index);
+    this.inputList[index] = value;
+    this.graph.addUse(value, this, index);
+    return old;
+  }
+
+  /** Replaces every occurrence of `from` among the inputs with `to`. */
+  replaceInputWith(from: Value, to: Value): void {
+    this.inputList.forEach((v, i) => {
+      if (v === from) this.replaceInput(i, to);
+    });
+  }
+
+  removeInput(index: number): void {
+    this.checkAlive();
+    const old = this.input(index);
+    this.graph.removeUse(old, this, index);
+    this.inputList.splice(index, 1);
+    this.graph.shiftUseSlots(this, index + 1, -1);
+  }
+
+  removeAllInputs(): void {
+    for (let i = this.inputList.length - 1; i >= 0; i--) this.removeInput(i);
+  }
+
+  // ---- outputs ------------------------------------------------------------------------------
+
+  addOutput(type: Type, name?: string): Value {
+    return this.insertOutput(this.outputList.length, type, name);
+  }
+
+  insertOutput(index: number, type: Type, name?: string): Value {
+    this.checkAlive();
+    const value = new Value(this.graph, this, index, type);
+    this.outputList.splice(index, 0, value);
+    for (let i = index + 1; i < this.outputList.length; i++) this.outputList[i].offset = i;
+    this.graph.registerValue(value, name);
+    // Uses are keyed by value, not by offset, so later outputs' uses need no rewiring.
+    return value;
+  }
+
+  /** Erases output `index`; refused while it has uses. */
+  eraseOutput(index: number): void {
+    const value = this.output(index);
+    if (value.hasUses()) {
+      throw new InternalError(`cannot erase output %${value.debugName} of ${this.kind}: it still has uses`);
+    }
+    this.outputList.splice(index, 1);
+    for (let i = index; i < this.outputList.length; i++) this.outputList[i].offset = i;
+    this.graph.releaseValue(value);
+  }
+
+  // ---- blocks -------------------------------------------------------------------------------
+
+  addBlock(): Block {
+    this.checkAlive();
+    const block = this.graph.createBlock(this);
+    this.blockList.push(block);
+    return block;
+  }
+
+  eraseBlock(index: number): void {
+    const block = this.blockList[index];
+    assert(block, `${this.kind} has no block ${index}`);
+    this.blockList.splice(index, 1);
+    block.destroy();
+  }
+
+  // ---- attributes ---------------------------------------------------------------------------
+
+  hasAttribute(name: string): boolean {
+    return this.attrs.has(name);
+  }
+
+  attributeNames(): string[] {
+    return [...this.attrs.keys()];
+  }
+
+  attribute(name: string): Attribute | undefined {
+    return this.attrs.get(name);
+  }
+
+  setAttribute(name: string, attribute: Attribute): this {
+    this.attrs.set(name, attribute);
+    return this;
+  }
+
+  removeAttribute(name: string): void {
+    this.attrs.delete(name);
+  }
+
+  private attr<K extends AttributeKind>(name: string, kind: K): AttributeValueOf<K> {
+    const a = this.attrs.get(name);
+    if (!a || a.kind !== kind) {
+      throw new InternalError(`${this.kind} has no ${kind} attribute '${name}'`);
+    }
+    return a.value as AttributeValueOf<K>;
+  }
+
+  i(name: string): number | bigint {
+    return this.attr(name, 'i');
+  }
+  f(name: string): number {
+    return this.attr(name, 'f');
+  }
+  s(name: string): string {
+    return this.attr(name, 's');
+  }
+  t(name: string): Tensor {
+    return this.attr(name, 't');
+  }
+  ival(name: string): IValue {
+    return this.attr(name, 'ival');
+  }
+  ty(name: string): Type {
+    return this.attr(name, 'ty');
+  }
+  setI(name: string, value: number | bigint): this {
+    return this.setAttribute(name, { kind: 'i', value });
+  }
+  setF(name: string, value: number): this {
+    return this.setAttribute(name, { kind: 'f', value });
+  }
+  setS(name: string, value: string): this {
+    return this.setAttribute(name, { kind: 's', value });
+  }
+  setT(name: string, value: Tensor): this {
+    return this.setAttribute(name, { kind: 't', value });
+  }
+  setIval(name: string, value: IValue): this {
+    return this.setAttribute(name, { kind: 'ival', value });
+  }
+  setTy(name: string, value: Type): this {
+    return this.setAttribute(name, { kind: 'ty', value });
+  }
+
+  /** Copies every attribute of `other` onto this node. */
+  copyAttributes(other: Node): this {
+    for (const [k, v] of other.attrs) this.attrs.set(k, v);
+    return this;
+  }
+
+  // ---- placement ----------------------------------------------------------------------------
+
+  /** Inserts this (not yet placed) node before `other`. */
+  insertBefore(other: Node): this {
+    this.checkAlive();
+    assert(other.owner, `insertBefore: ${other.kind} is not in a block`);
+    assert(!this.owner, `insertBefore: ${this.kind} is already in a block; use moveBefore`);
+    other.owner.linkBefore(this, other);
+    return this;
+  }
+
+  /** Inserts this (not yet placed) node after `other`. */
+  insertAfter(other: Node): this {
+    assert(other.next, `insertAfter: ${other.kind} is not in a block`);
+    return this.insertBefore(other.next);
+  }
+
+  /** Moves a placed node before `other` (possibly into another block). */
+  moveBefore(other: Node): this {
+    this.unlink();
+    return this.insertBefore(other);
+  }
+
+  moveAfter(other: Node): this {
+    this.unlink();
+    return this.insertAfter(other);
+  }
+
+  /** Takes the node out of its block without destroying it. */
+  private unlink(): void {
+    assert(this.owner, `${this.kind} is not in a block`);
+    this.owner.unlinkNode(this);
+  }
+
+  /** True if this node executes before `other` (both placed; works across nested blocks). */
+  isBefore(other: Node): boolean {
+    return this.graph.compareOrder(this, other) < 0;
+  }
+
+  isAfter(other: Node): boolean {
+    return this.graph.compareOrder(this, other) > 0;
+  }
+
+  /** Removes the node. Refused while any output is still used (as in PyTorch and torch.fx). */
+  destroy(): void {
+    this.checkAlive();
+    for (const out of this.outputList) {
+      if (out.hasUses()) {
+        const users = out
+          .uses()
+          .map((u) => u.user.kind)
+          .join(', ');
+        throw new InternalError(`cannot destroy ${this.kind}: output %${out.debugName} is still used by ${users}`);
+      }
+    }
+    for (let i = this.blockList.length - 1; i >= 0; i--) this.eraseBlock(i);
+    this.removeAllInputs();
+    if (this.owner) this.owner.unlinkNode(this);
+    for (const out of this.outputList) this.graph.releaseValue(out);
+    this.graph.releaseNode(this);
+    this.destroyed = true;
+  }
+
+  private checkAlive(): void {
+    if (this.destroyed) throw new InternalError(`${this.kind} (node ${this.id}) was already destroyed`);
+  }
+
+  toString(): string {
+    return this.graph.printNode(this);
+  }
+}
