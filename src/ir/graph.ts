@@ -199,9 +199,9 @@ export class Graph {
     if (current) {
       // PyTorch moves the previous holder to a fresh `base.N` so the new owner gets the exact name.
       this.names.delete(name);
-      this.names.set(this.freshVariant(name), current);
-      current.assignName(this.freshVariant(name));
-      this.names.set(current.debugName, current);
+      const moved = this.freshVariant(name);
+      current.assignName(moved);
+      this.names.set(moved, current);
     }
     if (/^\d+$/.test(name)) this.nextUnique = Math.max(this.nextUnique, Number(name) + 1);
     value.assignName(name);

@@ -8,3 +8,6 @@ export { Node } from './node.js';
 export { Block } from './block.js';
 export { Graph, installGraphPrinter, type GraphPrinter } from './graph.js';
 export * from './constants.js';
+export * from './verify.js';
+export * from './clone.js';
+export * from './algorithms.js';

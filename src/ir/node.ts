@@ -118,8 +118,8 @@ export class Node {
     this.checkAlive();
     const old = this.input(index);
     this.graph.removeUse(old, this, index);
-    this.inputList.splice(index, 1);
     this.graph.shiftUseSlots(this, index + 1, -1);
+    this.inputList.splice(index, 1);
   }
 
   removeAllInputs(): void {
