@@ -2,6 +2,9 @@
 // in-place write through a view changes its base, which freeze's mutation analysis depends on.
 
 import { allocateStorage, DTYPES, type DType, type StorageArray } from './dtype.js';
+import { contiguous, copy_, numberToInt32, numberToInt64, toDType } from './convert.js';
+import { formatTensor } from './format.js';
+import * as views from './views.js';
 
 /** Shared element storage. Several tensors (views) may point at one Storage. */
 export class Storage {
@@ -160,12 +163,131 @@ export class Tensor {
     t.device = this.device;
     return t;
   }
+
+  /** Reads the element at a multi-index (negative indices count from the end). */
+  get(...index: number[]): Element {
+    if (index.length !== this.dim) throw new RangeError(`get(): expected ${this.dim} indices, got ${index.length}`);
+    let at = this.offset;
+    for (let d = 0; d < index.length; d++) {
+      const size = this.shape[d];
+      const i = index[d] < 0 ? index[d] + size : index[d];
+      if (i < 0 || i >= size) throw new RangeError(`get(): index ${index[d]} out of range for dim ${d} of size ${size}`);
+      at += i * this.strides[d];
+    }
+    return readElement(this.storage, at);
+  }
+
+  /** A view with another shape (one size may be -1); throws when the strides do not allow a view. */
+  view(shape: readonly number[]): Tensor {
+    return views.view(this, shape);
+  }
+
+  /** A view when possible, else a contiguous copy, with another shape. */
+  reshape(shape: readonly number[]): Tensor {
+    return views.reshape(this, shape);
+  }
+
+  /** Swaps two dims (a view). */
+  transpose(dim0: number, dim1: number): Tensor {
+    return views.transpose(this, dim0, dim1);
+  }
+
+  /** Transpose of a tensor of at most 2 dims (a view). */
+  t(): Tensor {
+    return views.t2d(this);
+  }
+
+  /** Reorders dims (a view). */
+  permute(dims: readonly number[]): Tensor {
+    return views.permute(this, dims);
+  }
+
+  /** Index `index` along `dim`, dropping the dim (a view). */
+  select(dim: number, index: number): Tensor {
+    return views.select(this, dim, index);
+  }
+
+  /** `[start:end:step]` along `dim` (null bounds are open), a view. */
+  slice(dim = 0, start: number | null = null, end: number | null = null, step = 1): Tensor {
+    return views.slice(this, dim, start, end, step);
+  }
+
+  /** `length` elements from `start` along `dim` (a view). */
+  narrow(dim: number, start: number, length: number): Tensor {
+    return views.narrow(this, dim, start, length);
+  }
+
+  /** Broadcasts to `sizes` (-1 keeps a size) with zero strides (a view). */
+  expand(sizes: readonly number[]): Tensor {
+    return views.expand(this, sizes);
+  }
+
+  /** Removes size-1 dims (all, or the given ones). */
+  squeeze(dim?: number | readonly number[]): Tensor {
+    return views.squeeze(this, dim);
+  }
+
+  /** Inserts a size-1 dim. */
+  unsqueeze(dim: number): Tensor {
+    return views.unsqueeze(this, dim);
+  }
+
+  /** Merges dims start..end into one (a view when possible). */
+  flatten(startDim = 0, endDim = -1): Tensor {
+    return views.flatten(this, startDim, endDim);
+  }
+
+  /** Splits into `chunks` views along `dim`. */
+  chunk(chunks: number, dim = 0): Tensor[] {
+    return views.chunk(this, chunks, dim);
+  }
+
+  /** Splits into views of `size` elements (or of the listed sizes) along `dim`. */
+  split(size: number | readonly number[], dim = 0): Tensor[] {
+    return typeof size === 'number' ? views.split(this, size, dim) : views.splitWithSizes(this, size, dim);
+  }
+
+  /** Every index along `dim` as a view. */
+  unbind(dim = 0): Tensor[] {
+    return views.unbind(this, dim);
+  }
+
+  /** A view with explicit sizes, strides and storage offset. */
+  asStrided(size: readonly number[], stride: readonly number[], offset?: number | null): Tensor {
+    return views.asStrided(this, size, stride, offset);
+  }
+
+  /** The diagonal of dims (dim1, dim2), moved last (a view). */
+  diagonal(offset = 0, dim1 = 0, dim2 = 1): Tensor {
+    return views.diagonal(this, offset, dim1, dim2);
+  }
+
+  /** This tensor when already contiguous, else a contiguous copy. */
+  contiguous(): Tensor {
+    return contiguous(this);
+  }
+
+  /** Copies `src` (broadcast, converted) into this tensor in place, writing through views. */
+  copy_(src: Tensor): Tensor {
+    return copy_(this, src);
+  }
+
+  /** This tensor when the dtype matches and no copy is asked for, else a converted copy. */
+  to(dtype: DType, copy = false): Tensor {
+    return toDType(this, dtype, copy);
+  }
+
+  /** PyTorch's Python repr: `tensor([[1., 2.], [3., 4.]])`. */
+  toString(): string {
+    return formatTensor(this);
+  }
 }
 
 const f32 = new Float32Array(1);
 const u32 = new Uint32Array(f32.buffer);
 
-function halfToFloat(bits: number): number {
+/** Decodes IEEE half-precision bits. */
+export function halfToFloat(bits: number): number {
   const sign = bits & 0x8000 ? -1 : 1;
   const exp = (bits >> 10) & 0x1f;
   const frac = bits & 0x3ff;
@@ -174,7 +296,8 @@ function halfToFloat(bits: number): number {
   return sign * (1 + frac / 1024) * 2 ** (exp - 15);
 }
 
-function floatToHalf(value: number): number {
+/** Encodes a number as IEEE half-precision bits (round to nearest even). */
+export function floatToHalf(value: number): number {
   f32[0] = value;
   const x = u32[0];
   const sign = (x >>> 16) & 0x8000;
@@ -195,12 +318,14 @@ function floatToHalf(value: number): number {
   return half;
 }
 
-function bfloatToFloat(bits: number): number {
+/** Decodes bfloat16 bits. */
+export function bfloatToFloat(bits: number): number {
   u32[0] = bits << 16;
   return f32[0];
 }
 
-function floatToBfloat(value: number): number {
+/** Encodes a number as bfloat16 bits (round to nearest even). */
+export function floatToBfloat(value: number): number {
   f32[0] = value;
   const x = u32[0];
   if (Number.isNaN(value)) return 0x7fc0;
@@ -233,8 +358,7 @@ export function writeElement(storage: Storage, index: number, value: Element): v
       data[index] = (typeof value === 'bigint' ? value !== 0n : Boolean(value)) ? 1 : 0;
       return;
     case 'int64':
-      (data as BigInt64Array)[index] =
-        typeof value === 'bigint' ? value : BigInt(Math.trunc(Number(value)) || 0);
+      (data as BigInt64Array)[index] = typeof value === 'bigint' ? value : numberToInt64(Number(value));
       return;
     case 'float16':
       data[index] = floatToHalf(Number(value));
@@ -253,8 +377,12 @@ export function writeElement(storage: Storage, index: number, value: Element): v
       return;
     default: {
       // Integer storages truncate toward zero like a C cast; typed arrays wrap out-of-range values.
-      const n = typeof value === 'bigint' ? Number(BigInt.asIntN(64, value)) : Math.trunc(Number(value));
-      data[index] = Number.isFinite(n) ? n : 0;
+      if (typeof value === 'bigint') data[index] = Number(BigInt.asIntN(32, value));
+      else if (storage.dtype === 'int32') data[index] = numberToInt32(Number(value));
+      else {
+        const n = Math.trunc(Number(value));
+        data[index] = Number.isFinite(n) ? n : 0;
+      }
     }
   }
 }
