@@ -1,0 +1,114 @@
+// Deep clone of a module tree, as torch::jit::Module::clone does for freezing: every module type is
+// cloned once under a fresh mangled name, objects are recreated, method graphs copied with types rewritten.
+
+import { Tuple, type DictKey, type IValue } from '../ir/ivalue.js';
+import { Storage, Tensor } from '../tensor/tensor.js';
+import { ClassType } from './class-type.js';
+import { ScriptObject } from './script-object.js';
+import { ScriptModule } from './script-module.js';
+
+/** How a module is cloned. */
+export interface ModuleCloneOptions {
+  /**
+   * Copy tensors and other mutable values (lists, dicts, class objects) instead of sharing them.
+   * Aliasing is kept: views of one storage stay views of one (new) storage. Default false, as
+   * freeze's clone shares them.
+   */
+  readonly copyTensors?: boolean;
+}
+
+/**
+ * Clones `root` and every module under it. Types are cloned into the root type's compilation unit in
+ * pre-order (the root becomes `___torch_mangle_N` first, as in PyTorch); a type used by several
+ * instances is cloned once; an instance reachable by two paths is cloned once and stays shared.
+ */
+export function cloneModule(root: ScriptModule, options: ModuleCloneOptions = {}): ScriptModule {
+  const order = modulesPreOrder(root);
+  const cu = root.type.cu;
+  const typeMap = new Map<ClassType, ClassType>();
+  for (const m of order) {
+    if (!typeMap.has(m.type)) typeMap.set(m.type, new ClassType(cu.mangle(m.type.qualifiedName), { cu, isModule: true }));
+  }
+  // Members after all types exist, so attribute types and method graphs see the whole map.
+  for (const [from, to] of typeMap) from.copyMembersInto(to, typeMap);
+
+  const objects = new Map<ScriptModule, ScriptModule>();
+  for (const m of order) objects.set(m, new ScriptModule(typeMap.get(m.type)!));
+  const copier = options.copyTensors ? new ValueCopier(objects) : undefined;
+  for (const m of order) {
+    const copy = objects.get(m)!;
+    for (const [name, value] of m.namedValues()) {
+      const v = value instanceof ScriptModule ? (objects.get(value) ?? value) : copier ? copier.copy(value) : value;
+      copy.setSlot(copy.type.getAttributeSlot(name), v);
+    }
+  }
+  return objects.get(root)!;
+}
+
+// Every module object under `root` (root first), each once, in slot order.
+function modulesPreOrder(root: ScriptModule): ScriptModule[] {
+  const seen = new Set<ScriptModule>();
+  const order: ScriptModule[] = [];
+  const visit = (m: ScriptModule): void => {
+    if (seen.has(m)) return;
+    seen.add(m);
+    order.push(m);
+    for (const [, value] of m.namedValues()) if (value instanceof ScriptModule) visit(value);
+  };
+  visit(root);
+  return order;
+}
+
+// Deep-copies attribute values, keeping aliasing: one copy per original object and per storage.
+class ValueCopier {
+  private readonly memo = new Map<object, IValue>();
+  private readonly storages = new Map<Storage, Storage>();
+
+  constructor(private readonly modules: ReadonlyMap<ScriptModule, ScriptModule>) {}
+
+  copy(value: IValue): IValue {
+    if (value === null || typeof value !== 'object') return value;
+    const done = this.memo.get(value);
+    if (done !== undefined) return done;
+    if (value instanceof Tensor) return this.remember(value, this.copyTensor(value));
+    if (Array.isArray(value)) {
+      const out: IValue[] = [];
+      this.memo.set(value, out);
+      for (const v of value) out.push(this.copy(v));
+      return out;
+    }
+    if (value instanceof Map) {
+      const out = new Map<DictKey, IValue>();
+      this.memo.set(value, out);
+      for (const [k, v] of value) out.set(k instanceof Tensor ? (this.copy(k) as Tensor) : k, this.copy(v));
+      return out;
+    }
+    if (value instanceof Tuple) return this.remember(value, new Tuple(value.items.map((v) => this.copy(v)), value.type));
+    if (value instanceof ScriptModule) return this.modules.get(value) ?? value;
+    if (value instanceof ScriptObject) {
+      const out = new ScriptObject(value.type);
+      this.memo.set(value, out);
+      for (const [name, v] of value.namedValues()) out.setSlot(out.type.getAttributeSlot(name), this.copy(v));
+      return out;
+    }
+    // Devices and function references are immutable; other ObjectValue implementations are shared.
+    return value;
+  }
+
+  private remember(from: object, to: IValue): IValue {
+    this.memo.set(from, to);
+    return to;
+  }
+
+  private copyTensor(t: Tensor): Tensor {
+    let storage = this.storages.get(t.storage);
+    if (!storage) {
+      storage = new Storage(t.storage.dtype, t.storage.data.slice());
+      this.storages.set(t.storage, storage);
+    }
+    const out = new Tensor(storage, [...t.shape], [...t.strides], t.offset);
+    out.requiresGrad = t.requiresGrad;
+    out.device = t.device;
+    return out;
+  }
+}
