@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 import { unzipSync } from 'fflate';
 import { IRParseError } from '../../src/errors.js';
-import { parseSource } from '../../src/serialization/torchscript/index.js';
+import { parseSource, type ComprehensionClause, type Expr, type Slice, type Stmt } from '../../src/serialization/torchscript/index.js';
 
 /** test/fixtures, found from the compiled file (dist/test/serialization/*.js). */
 export const FIXTURES = fileURLToPath(new URL('../../../test/fixtures/', import.meta.url));
@@ -72,4 +72,71 @@ export function expectSyntaxError(text: string, line: number, column: number, ..
   expect(error.message.startsWith(`bad.py:${line}:${column}: `), error.message).to.equal(true);
   for (const word of words) expect(error.message).to.include(word);
   return error;
+}
+
+/** Compact prefix form of an expression for readable assertions: `(+ a (* b c))`, `(call f x k=1)`. */
+export function sexpr(e: Expr | Slice): string {
+  switch (e.kind) {
+    case 'Name':
+      return e.id;
+    case 'Int':
+      return `${e.value}`;
+    case 'Float':
+      return `f${e.value}`;
+    case 'String':
+      return JSON.stringify(e.value);
+    case 'Bool':
+      return e.value ? 'True' : 'False';
+    case 'None':
+      return 'None';
+    case 'Ellipsis':
+      return '...';
+    case 'Attribute':
+      return `(. ${sexpr(e.value)} ${e.attr})`;
+    case 'Call':
+      return `(call ${[e.func, ...e.args].map(sexpr).concat(e.keywords.map((k) => `${k.name}=${sexpr(k.value)}`)).join(' ')})`;
+    case 'Subscript':
+      return `([] ${[e.value, ...e.indices].map(sexpr).join(' ')})`;
+    case 'Slice':
+      return `(: ${[e.lower, e.upper, e.step].map((x) => (x === null ? '_' : sexpr(x))).join(' ')})`;
+    case 'List':
+      return `[${e.elements.map(sexpr).join(' ')}]`;
+    case 'Tuple':
+      return `(tuple${e.elements.map((x) => ' ' + sexpr(x)).join('')})`;
+    case 'Dict':
+      return `{${e.entries.map((d) => `${sexpr(d.key)}:${sexpr(d.value)}`).join(' ')}}`;
+    case 'ListComp':
+      return `(listcomp ${sexpr(e.element)}${clauses(e.clauses)})`;
+    case 'DictComp':
+      return `(dictcomp ${sexpr(e.key)}:${sexpr(e.value)}${clauses(e.clauses)})`;
+    case 'UnaryOp':
+      return `(${e.op} ${sexpr(e.operand)})`;
+    case 'BinaryOp':
+    case 'BoolOp':
+      return `(${e.op} ${sexpr(e.left)} ${sexpr(e.right)})`;
+    case 'Compare':
+      return `(${[sexpr(e.left), ...e.comparisons.map((c) => `${c.op} ${sexpr(c.right)}`)].join(' ')})`;
+    case 'Ternary':
+      return `(if ${sexpr(e.condition)} ${sexpr(e.whenTrue)} ${sexpr(e.whenFalse)})`;
+  }
+}
+
+function clauses(list: readonly ComprehensionClause[]): string {
+  return list.map((c) => ` (for ${sexpr(c.target)} ${sexpr(c.iter)}${c.conditions.map((x) => ' ' + sexpr(x)).join('')})`).join('');
+}
+
+/** Parses `text` as the body of a function and returns its statements. */
+export function parseBody(text: string): readonly Stmt[] {
+  const indented = text.split('\n').map((line) => `  ${line}`).join('\n');
+  const module = parseSource(`def f():\n${indented}\n`, 'test.py');
+  const def = module.body[0];
+  if (def?.kind !== 'FunctionDef') throw new Error('expected a function');
+  return def.body;
+}
+
+/** Parses one expression (as an expression statement in a function body). */
+export function parseExpr(text: string): Expr {
+  const statement = parseBody(text)[0];
+  if (statement?.kind !== 'ExprStmt') throw new Error(`expected an expression statement, got ${statement?.kind}`);
+  return statement.value;
 }

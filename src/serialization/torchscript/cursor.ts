@@ -10,7 +10,7 @@ import { describeToken, type Token, type TokenKind } from './tokens.js';
  * input. Each level costs a bounded number of stack frames, so this keeps recursion far from
  * Node's stack limit on any input; real TorchScript nests a few levels.
  */
-export const MAX_NESTING = 200;
+export const MAX_NESTING = 100;
 
 /** Longest run of one binary operator (`a + b + ...`), which builds a left-deep tree that later walkers recurse into. */
 export const MAX_OPERATOR_CHAIN = 500;

@@ -6,8 +6,8 @@ import { KEYWORDS, OPERATORS, type Token, type TokenKind } from './tokens.js';
 /** Error code of every TorchScript source syntax error. */
 export const TS_SYNTAX = 'TS_SYNTAX';
 
-/** Deepest bracket nesting accepted; deeper input is rejected instead of overflowing the parser's stack (Python stops at 200 too). */
-export const MAX_BRACKET_DEPTH = 200;
+/** Deepest bracket nesting accepted; deeper input is rejected instead of overflowing the parser's stack (Python stops at 200). */
+export const MAX_BRACKET_DEPTH = 100;
 
 /** Makes the IRParseError every syntax error of this frontend throws (code `TS_SYNTAX`, caret under line:col). */
 export function syntaxError(file: string, text: string, line: number, column: number, reason: string): IRParseError {
