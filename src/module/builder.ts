@@ -32,6 +32,7 @@ export type MethodBody = string | Graph | ((cls: ClassType) => Graph);
 
 /** Extras for a method. */
 export interface MethodOptions {
+  /** Argument names and defaults; its first argument is `self` and gets the built class as its type. */
   readonly signature?: FunctionSignature;
   readonly sourceCode?: string;
   /** File name shown in IR parse errors. */
@@ -121,7 +122,7 @@ export class ModuleBuilder<T extends ScriptObject = ScriptModule> {
       for (const e of this.orderedEntries()) obj.registerAttribute(e.name, e.type ?? inferValueType(e.value), e.value, e.kind);
       for (const c of this.constants) type.addConstant(c.name, c.value, c.type);
       for (const m of this.methods) {
-        type.defineMethod(m.name, this.methodGraph(type, m.body, m.options), m.options);
+        type.defineMethod(m.name, this.methodGraph(type, m.body, m.options), { ...m.options, signature: selfTyped(m.options.signature, type) });
       }
       return obj as T;
     } catch (error) {
@@ -202,6 +203,12 @@ function retypeSelfClass(graph: Graph, askedName: string, type: ClassType): void
     node.outputs.forEach(retype);
     for (const b of node.blocks) b.inputs.forEach(retype);
   }
+}
+
+function selfTyped(signature: FunctionSignature | undefined, type: ClassType): FunctionSignature | undefined {
+  if (!signature || signature.arguments.length === 0) return signature;
+  const [self, ...rest] = signature.arguments;
+  return { arguments: [{ ...self, type }, ...rest], returns: signature.returns };
 }
 
 /** Starts a module: `moduleBuilder('MyModule').parameter('weight', w).method('forward', irText).build()`. */
