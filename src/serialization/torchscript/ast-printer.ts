@@ -249,14 +249,23 @@ function printClauses(clauses: readonly { target: Expr; iter: Expr; conditions: 
     .join('');
 }
 
-/** A float literal that lexes back as a float: `100.`, `1e-05`. Non-finite values print as torch's `inf`/`nan` names. */
+/**
+ * A float literal that lexes back to the same value, spelled like Python's repr (shortest digits,
+ * exponent below 1e-4 and from 1e16: `1e-05`, `1e+16`) but with torch's bare trailing dot (`100.`).
+ * Non-finite values print as the `inf`/`nan` names torch's source importer resolves.
+ */
 export function formatFloat(value: number): string {
   if (Number.isNaN(value)) return 'nan';
   if (!Number.isFinite(value)) return value > 0 ? 'inf' : '-inf';
-  const text = String(value);
-  const exponent = /^(-?[\d.]+)e([+-])(\d+)$/.exec(text);
-  if (exponent) return `${exponent[1]}e${exponent[2]}${(exponent[3] ?? '').padStart(2, '0')}`;
-  return text.includes('.') ? text : `${text}.`;
+  const sign = value < 0 || Object.is(value, -0) ? '-' : '';
+  const [mantissa = '0', exponentText = '0'] = Math.abs(value).toExponential().split('e');
+  const exponent = Number(exponentText);
+  if (exponent < -4 || exponent >= 16) {
+    return `${sign}${mantissa}e${exponent < 0 ? '-' : '+'}${String(Math.abs(exponent)).padStart(2, '0')}`;
+  }
+  const digits = mantissa.replace('.', '');
+  if (exponent < 0) return `${sign}0.${'0'.repeat(-exponent - 1)}${digits}`;
+  return `${sign}${digits.slice(0, exponent + 1).padEnd(exponent + 1, '0')}.${digits.slice(exponent + 1)}`;
 }
 
 /** A double-quoted string literal with torch's escapes (`\'` and `\"` both escaped). */
