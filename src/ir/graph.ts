@@ -137,6 +137,8 @@ export class Graph {
   createBlock(owner: Node): Block {
     const block = new Block(this, owner, this.nextBlockId++);
     this.dataflow.setNode(block.vertex, block);
+    // The owner may already be placed (blocks added after insertion): nest the block under it now.
+    this.dataflow.setParent(block.vertex, owner.vertex);
     return block;
   }
 

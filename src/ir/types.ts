@@ -118,13 +118,20 @@ export class TensorType extends Type {
   str(): string {
     const i = this.info;
     if (this.isUnrefined) return 'Tensor';
+    // As PyTorch's operator<<(TensorType): a dtype with unknown rank prints `FloatTensor`; strides only
+    // when complete and the rank is > 0; requires_grad/device in parentheses even without sizes.
+    const head = i.dtype ? DTYPES[i.dtype].irName + (i.sizes ? '' : 'Tensor') : 'Tensor';
     const parts: string[] = [];
-    if (i.sizes) parts.push(...i.sizes.map((s) => (s === null ? '*' : String(s))));
-    if (i.strides) parts.push(`strides=[${i.strides.map((s) => (s === null ? '*' : String(s))).join(', ')}]`);
+    if (i.sizes) {
+      const sizes = i.sizes.map((s) => (s === null ? '*' : String(s))).join(', ');
+      const strides = i.strides;
+      const fullStrides = strides && i.sizes.length > 0 && strides.length === i.sizes.length && strides.every((s) => s !== null);
+      parts.push(fullStrides ? `${sizes}, strides=[${strides.join(', ')}]` : sizes);
+    }
     if (i.requiresGrad !== undefined) parts.push(`requires_grad=${i.requiresGrad ? 1 : 0}`);
     if (i.device !== undefined) parts.push(`device=${i.device}`);
-    const head = i.dtype ? DTYPES[i.dtype].irName : 'Tensor';
-    return `${head}(${parts.join(', ')})`;
+    if (!i.sizes && parts.length === 0) return head;
+    return `${head}(${parts.filter((p) => p !== '').join(', ')})`;
   }
   override annotationStr(): string {
     return 'Tensor';
@@ -239,14 +246,14 @@ export class UnionType extends Type {
   }
 }
 
-/** `Future(T)`. */
+/** `Future[T]` (PyTorch's IR prints Future with brackets, unlike Dict and Union). */
 export class FutureType extends Type {
   readonly kind = 'Future' as const;
   constructor(readonly elem: Type) {
     super();
   }
   str(): string {
-    return `Future(${this.elem.str()})`;
+    return `Future[${this.elem.str()}]`;
   }
   override annotationStr(): string {
     return `Future[${this.elem.annotationStr()}]`;
