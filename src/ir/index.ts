@@ -11,3 +11,4 @@ export * from './constants.js';
 export * from './verify.js';
 export * from './clone.js';
 export * from './algorithms.js';
+export * from './text/index.js';
