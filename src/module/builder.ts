@@ -11,7 +11,7 @@ import { CompilationUnit } from './compilation-unit.js';
 import { duplicateMember } from './errors.js';
 import type { FunctionSignature } from './function.js';
 import { parseMethodGraph } from './method-text.js';
-import { qualifyName } from './qualified-name.js';
+import { baseName, qualifyName } from './qualified-name.js';
 import { ScriptObject } from './script-object.js';
 import { ScriptModule } from './script-module.js';
 import { classTypeMapper, inferValueType } from './value-types.js';
@@ -119,10 +119,14 @@ export class ModuleBuilder<T extends ScriptObject = ScriptModule> {
     const type = new ClassType(this.qualifiedName, { cu, isModule: this.isModule, mangle: true });
     try {
       const obj = this.isModule ? new ScriptModule(type) : new ScriptObject(type);
-      for (const e of this.orderedEntries()) obj.registerAttribute(e.name, e.type ?? inferValueType(e.value), e.value, e.kind);
+      for (const e of this.orderedEntries())
+        obj.registerAttribute(e.name, e.type ?? inferValueType(e.value), e.value, e.kind);
       for (const c of this.constants) type.addConstant(c.name, c.value, c.type);
       for (const m of this.methods) {
-        type.defineMethod(m.name, this.methodGraph(type, m.body, m.options), { ...m.options, signature: selfTyped(m.options.signature, type) });
+        type.defineMethod(m.name, this.methodGraph(type, m.body, m.options), {
+          ...m.options,
+          signature: selfTyped(m.options.signature, type),
+        });
       }
       return obj as T;
     } catch (error) {
@@ -134,14 +138,17 @@ export class ModuleBuilder<T extends ScriptObject = ScriptModule> {
 
   private add(name: string, kind: AttributeKind, value: IValue, type: Type | undefined): this {
     if (kind !== 'attribute') this.requireModule(kind);
-    if (this.entries.some((e) => e.name === name)) throw duplicateMember(this.qualifiedName, 'attribute', name);
-    if (this.constants.some((c) => c.name === name)) throw duplicateMember(this.qualifiedName, 'constant', name);
+    if (this.entries.some((e) => e.name === name))
+      throw duplicateMember(this.qualifiedName, 'attribute', name);
+    if (this.constants.some((c) => c.name === name))
+      throw duplicateMember(this.qualifiedName, 'constant', name);
     this.entries.push({ name, kind, value, type });
     return this;
   }
 
   private requireModule(what: string): void {
-    if (!this.isModule) throw new UnsupportedError(`${this.qualifiedName} is a plain class: it cannot have a ${what}`);
+    if (!this.isModule)
+      throw new UnsupportedError(`${this.qualifiedName} is a plain class: it cannot have a ${what}`);
   }
 
   private orderedEntries(): AttributeEntry[] {
@@ -150,30 +157,45 @@ export class ModuleBuilder<T extends ScriptObject = ScriptModule> {
       entries.splice(0, 0, { name: 'training', kind: 'attribute', value: true, type: BoolType });
     }
     if ((this.options.order ?? 'pytorch') === 'declaration') return entries;
-    const group = (e: AttributeEntry): number => (e.name === 'training' && e.kind === 'attribute' ? 2 : GROUP[e.kind]);
-    return entries.map((e, i) => ({ e, i })).sort((a, b) => group(a.e) - group(b.e) || a.i - b.i).map(({ e }) => e);
+    const group = (e: AttributeEntry): number =>
+      e.name === 'training' && e.kind === 'attribute' ? 2 : GROUP[e.kind];
+    return entries
+      .map((e, i) => ({ e, i }))
+      .sort((a, b) => group(a.e) - group(b.e) || a.i - b.i)
+      .map(({ e }) => e);
   }
 
   private methodGraph(type: ClassType, body: MethodBody, options: MethodOptions): Graph {
-    if (typeof body === 'string') return parseMethodGraph(body, (name) => this.resolveClass(type, name), options.file);
+    if (typeof body === 'string')
+      return parseMethodGraph(body, (name, kind) => this.resolveClass(type, name, kind), options.file);
     const graph = typeof body === 'function' ? body(type) : body;
     retypeSelfClass(graph, this.qualifiedName, type);
     return graph;
   }
 
-  // Class names in method text: this class (by the asked or final name), then classes reachable from attributes, then the unit.
-  private resolveClass(type: ClassType, name: string): NamedClassType | undefined {
-    if (name === this.qualifiedName || name === type.qualifiedName) return type;
+  // Class names in method text: this class (by the asked or final name), then classes reachable from
+  // attributes, then the unit. Interfaces appear in IR text by base name (`InterfaceType<Name>`).
+  private resolveClass(
+    type: ClassType,
+    name: string,
+    kind: 'class' | 'interface',
+  ): NamedClassType | undefined {
+    if (kind === 'class' && (name === this.qualifiedName || name === type.qualifiedName)) return type;
+    const matches = (t: NamedClassType): boolean =>
+      kind === 'interface'
+        ? t.kind === 'Interface' && (t.qualifiedName === name || baseName(t.qualifiedName) === name)
+        : t.kind === 'Class' && t.qualifiedName === name;
     const seen = new Set<NamedClassType>();
     const search = (t: Type): NamedClassType | undefined => {
       if (t instanceof NamedClassType) {
         if (seen.has(t)) return undefined;
         seen.add(t);
-        if (t.qualifiedName === name) return t;
-        if (t instanceof ClassType) for (const a of t.attributes) {
-          const found = search(a.type);
-          if (found) return found;
-        }
+        if (matches(t)) return t;
+        if (t instanceof ClassType)
+          for (const a of t.attributes) {
+            const found = search(a.type);
+            if (found) return found;
+          }
         return undefined;
       }
       for (const c of t.containedTypes()) {
@@ -186,7 +208,8 @@ export class ModuleBuilder<T extends ScriptObject = ScriptModule> {
       const found = search(a.type);
       if (found) return found;
     }
-    return type.cu.getType(name);
+    const registered = type.cu.getType(name);
+    return registered && matches(registered) ? registered : undefined;
   }
 }
 

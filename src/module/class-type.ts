@@ -175,7 +175,8 @@ export class ClassType extends NamedClassType {
   }
 
   removeConstant(name: string): void {
-    if (!this.constantTable.delete(name)) throw noAttribute(this.qualifiedName, name, [...this.constantTable.keys()]);
+    if (!this.constantTable.delete(name))
+      throw noAttribute(this.qualifiedName, name, [...this.constantTable.keys()]);
   }
 
   // ---- methods ------------------------------------------------------------------------------
@@ -206,19 +207,29 @@ export class ClassType extends NamedClassType {
 
   /** Adds a method whose owner is this class and whose graph takes `self : <this class>` first. */
   addMethod(fn: Function): Function {
-    if (fn.owner !== this) throw badMethod(this.qualifiedName, fn.name, `it belongs to ${fn.owner?.qualifiedName ?? 'no class'}`);
+    if (fn.owner !== this)
+      throw badMethod(this.qualifiedName, fn.name, `it belongs to ${fn.owner?.qualifiedName ?? 'no class'}`);
     if (this.methodTable.has(fn.name)) throw duplicateMember(this.qualifiedName, 'method', fn.name);
     const self = fn.graph.inputs[0];
-    if (!self) throw badMethod(this.qualifiedName, fn.name, 'its graph has no inputs; the first input must be self');
+    if (!self)
+      throw badMethod(this.qualifiedName, fn.name, 'its graph has no inputs; the first input must be self');
     if (!self.type.equals(this)) {
-      throw badMethod(this.qualifiedName, fn.name, `the first graph input %${self.debugName} has type ${self.type.str()}, expected ${this.qualifiedName}`);
+      throw badMethod(
+        this.qualifiedName,
+        fn.name,
+        `the first graph input %${self.debugName} has type ${self.type.str()}, expected ${this.qualifiedName}`,
+      );
     }
     this.methodTable.set(fn.name, fn);
     return fn;
   }
 
   /** Creates and adds a method from its graph. */
-  defineMethod(name: string, graph: Graph, options: { signature?: FunctionSignature; sourceCode?: string } = {}): Function {
+  defineMethod(
+    name: string,
+    graph: Graph,
+    options: { signature?: FunctionSignature; sourceCode?: string } = {},
+  ): Function {
     return this.addMethod(new Function({ name, graph, owner: this, ...options }));
   }
 

@@ -42,7 +42,10 @@ export class CompilationUnit {
   /** Registers a class type under its qualified name; refuses a name already in use. */
   registerType(type: NamedClassType): void {
     if (this.isTaken(type.qualifiedName)) {
-      throw new TsFreezeError(ModuleErrorCode.DUPLICATE_CLASS, `class ${type.qualifiedName} is already defined in this compilation unit`);
+      throw new TsFreezeError(
+        ModuleErrorCode.DUPLICATE_CLASS,
+        `class ${type.qualifiedName} is already defined in this compilation unit`,
+      );
     }
     this.classes.set(type.qualifiedName, type);
   }
@@ -65,7 +68,10 @@ export class CompilationUnit {
   /** Registers a free function under its qualified name. */
   registerFunction(fn: Function): void {
     if (this.isTaken(fn.qualifiedName)) {
-      throw new TsFreezeError(ModuleErrorCode.DUPLICATE_CLASS, `${fn.qualifiedName} is already defined in this compilation unit`);
+      throw new TsFreezeError(
+        ModuleErrorCode.DUPLICATE_CLASS,
+        `${fn.qualifiedName} is already defined in this compilation unit`,
+      );
     }
     this.functions.set(fn.qualifiedName, fn);
   }

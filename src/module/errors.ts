@@ -28,7 +28,10 @@ function known(names: readonly string[]): string {
 
 /** `getAttr('foo')` on a class without `foo`. */
 export function noAttribute(className: string, name: string, available: readonly string[]): TsFreezeError {
-  return new TsFreezeError(ModuleErrorCode.NO_ATTRIBUTE, `${className} has no attribute '${name}'${known(available)}`);
+  return new TsFreezeError(
+    ModuleErrorCode.NO_ATTRIBUTE,
+    `${className} has no attribute '${name}'${known(available)}`,
+  );
 }
 
 /** A value that does not fit the attribute's declared type. */
@@ -41,23 +44,37 @@ export function attributeType(className: string, name: string, expected: string,
 
 /** The type declares the attribute but this object never received a value. */
 export function unsetAttribute(className: string, name: string): TsFreezeError {
-  return new TsFreezeError(ModuleErrorCode.UNSET_ATTRIBUTE, `attribute '${name}' of ${className} has no value`);
+  return new TsFreezeError(
+    ModuleErrorCode.UNSET_ATTRIBUTE,
+    `attribute '${name}' of ${className} has no value`,
+  );
 }
 
 /** Assigning to a `Final` constant. */
 export function constantAttribute(className: string, name: string): TsFreezeError {
-  return new TsFreezeError(ModuleErrorCode.CONSTANT_ATTRIBUTE, `cannot set '${name}' of ${className}: it is a constant (Final)`);
+  return new TsFreezeError(
+    ModuleErrorCode.CONSTANT_ATTRIBUTE,
+    `cannot set '${name}' of ${className}: it is a constant (Final)`,
+  );
 }
 
 /** Declaring a member twice. */
-export function duplicateMember(className: string, what: 'attribute' | 'constant' | 'method', name: string): TsFreezeError {
+export function duplicateMember(
+  className: string,
+  what: 'attribute' | 'constant' | 'method',
+  name: string,
+): TsFreezeError {
   const code = what === 'method' ? ModuleErrorCode.DUPLICATE_METHOD : ModuleErrorCode.DUPLICATE_ATTRIBUTE;
-  return new TsFreezeError(code, `${className} already has a ${what} named '${name}'`);
+  const article = what === 'attribute' ? 'an' : 'a';
+  return new TsFreezeError(code, `${className} already has ${article} ${what} named '${name}'`);
 }
 
 /** `getMethod('foo')` on a class without `foo`. */
 export function noMethod(className: string, name: string, available: readonly string[]): TsFreezeError {
-  return new TsFreezeError(ModuleErrorCode.NO_METHOD, `${className} has no method '${name}'${known(available)}`);
+  return new TsFreezeError(
+    ModuleErrorCode.NO_METHOD,
+    `${className} has no method '${name}'${known(available)}`,
+  );
 }
 
 /** A method whose graph does not fit its class. */

@@ -105,7 +105,8 @@ export class Function {
     const formals = this.signature.arguments;
     const shown = (n: number): number => n - (this.isMethod ? 1 : 0);
     const positional = formals.filter((a) => !a.kwargOnly).length;
-    const fail = (message: string): TsFreezeError => new TsFreezeError(ModuleErrorCode.BAD_ARGUMENTS, `${this.name}() ${message}`);
+    const fail = (message: string): TsFreezeError =>
+      new TsFreezeError(ModuleErrorCode.BAD_ARGUMENTS, `${this.name}() ${message}`);
     if (args.length > positional) {
       throw fail(`takes ${shown(positional)} positional arguments but ${shown(args.length)} were given`);
     }
@@ -122,7 +123,9 @@ export class Function {
       else value = formal.defaultValue;
       if (value === undefined) throw fail(`is missing argument '${formal.name}'`);
       if (!isValueOfType(value, formal.type)) {
-        throw fail(`expected a value of type ${formal.type.str()} for argument '${formal.name}', got ${describeForError(value)}`);
+        throw fail(
+          `expected a value of type ${formal.type.str()} for argument '${formal.name}', got ${describeForError(value)}`,
+        );
       }
       return value;
     });

@@ -14,10 +14,29 @@ export {
   type ClassCloneOptions,
   type ClassTypeOptions,
 } from './class-type.js';
-export { InterfaceDecl, isInterfaceDecl, type InterfaceDeclOptions, type InterfaceMethod } from './interface-decl.js';
+export {
+  InterfaceDecl,
+  isInterfaceDecl,
+  type InterfaceDeclOptions,
+  type InterfaceMethod,
+} from './interface-decl.js';
 export { ScriptObject } from './script-object.js';
 export { ScriptModule, createObject } from './script-module.js';
 export { cloneModule, type ModuleCloneOptions } from './module-clone.js';
-export { setInterpreter, getInterpreter, setCodePrinter, getCodePrinter, type InterpreterHook, type CodePrinterHook } from './hooks.js';
+export {
+  setInterpreter,
+  getInterpreter,
+  setCodePrinter,
+  getCodePrinter,
+  type InterpreterHook,
+  type CodePrinterHook,
+} from './hooks.js';
 export { parseMethodGraph, type ClassResolver } from './method-text.js';
-export { ModuleBuilder, moduleBuilder, classBuilder, type MethodBody, type MethodOptions, type ModuleBuilderOptions } from './builder.js';
+export {
+  ModuleBuilder,
+  moduleBuilder,
+  classBuilder,
+  type MethodBody,
+  type MethodOptions,
+  type ModuleBuilderOptions,
+} from './builder.js';

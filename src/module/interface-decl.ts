@@ -59,7 +59,8 @@ export class InterfaceDecl extends InterfaceType {
   mismatch(cls: NamedClassType): string | undefined {
     if (cls instanceof InterfaceDecl) {
       // An interface implements another when it declares at least the same methods.
-      for (const m of this.methodTable.values()) if (!cls.hasMethod(m.name)) return `${cls.qualifiedName} does not declare '${m.name}'`;
+      for (const m of this.methodTable.values())
+        if (!cls.hasMethod(m.name)) return `${cls.qualifiedName} does not declare '${m.name}'`;
       return undefined;
     }
     if (!(cls instanceof ClassType)) return `${cls.qualifiedName} has no known methods`;

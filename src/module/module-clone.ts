@@ -27,7 +27,8 @@ export function cloneModule(root: ScriptModule, options: ModuleCloneOptions = {}
   const cu = root.type.cu;
   const typeMap = new Map<ClassType, ClassType>();
   for (const m of order) {
-    if (!typeMap.has(m.type)) typeMap.set(m.type, new ClassType(cu.mangle(m.type.qualifiedName), { cu, isModule: true }));
+    if (!typeMap.has(m.type))
+      typeMap.set(m.type, new ClassType(cu.mangle(m.type.qualifiedName), { cu, isModule: true }));
   }
   // Members after all types exist, so attribute types and method graphs see the whole map.
   for (const [from, to] of typeMap) from.copyMembersInto(to, typeMap);
@@ -38,7 +39,8 @@ export function cloneModule(root: ScriptModule, options: ModuleCloneOptions = {}
   for (const m of order) {
     const copy = objects.get(m)!;
     for (const [name, value] of m.namedValues()) {
-      const v = value instanceof ScriptModule ? (objects.get(value) ?? value) : copier ? copier.copy(value) : value;
+      const v =
+        value instanceof ScriptModule ? (objects.get(value) ?? value) : copier ? copier.copy(value) : value;
       copy.setSlot(copy.type.getAttributeSlot(name), v);
     }
   }
@@ -83,7 +85,14 @@ class ValueCopier {
       for (const [k, v] of value) out.set(k instanceof Tensor ? (this.copy(k) as Tensor) : k, this.copy(v));
       return out;
     }
-    if (value instanceof Tuple) return this.remember(value, new Tuple(value.items.map((v) => this.copy(v)), value.type));
+    if (value instanceof Tuple)
+      return this.remember(
+        value,
+        new Tuple(
+          value.items.map((v) => this.copy(v)),
+          value.type,
+        ),
+      );
     if (value instanceof ScriptModule) return this.modules.get(value) ?? value;
     if (value instanceof ScriptObject) {
       const out = new ScriptObject(value.type);

@@ -17,7 +17,10 @@ import { ScriptObject } from './script-object.js';
 export class ScriptModule extends ScriptObject {
   constructor(type: ClassType) {
     if (!type.isModule) {
-      throw new TsFreezeError(ModuleErrorCode.NOT_A_MODULE, `${type.qualifiedName} is not a module type; use ScriptObject for plain classes`);
+      throw new TsFreezeError(
+        ModuleErrorCode.NOT_A_MODULE,
+        `${type.qualifiedName} is not a module type; use ScriptObject for plain classes`,
+      );
     }
     super(type);
   }
@@ -100,17 +103,8 @@ export class ScriptModule extends ScriptObject {
 
   /** The submodule at a dotted path (`'block1.0'`); `''` is this module. Throws NO_SUBMODULE. */
   getSubmodule(path: string): ScriptModule {
-    let module: ScriptModule = this;
-    if (path === '') return module;
-    for (const atom of path.split('.')) {
-      const attr = module.type.findAttribute(atom);
-      const value = attr && module.isSet(atom) ? module.getAttr(atom) : undefined;
-      if (!(value instanceof ScriptModule)) {
-        throw new TsFreezeError(ModuleErrorCode.NO_SUBMODULE, `${module.type.qualifiedName} has no submodule '${atom}' (looking up '${path}')`);
-      }
-      module = value;
-    }
-    return module;
+    if (path === '') return this;
+    return path.split('.').reduce<ScriptModule>((module, atom) => childNamed(module, atom, path), this);
   }
 
   // Attributes of kind 'module' holding a module, in slot order, duplicates included.
@@ -234,6 +228,18 @@ export class ScriptModule extends ScriptObject {
     if (!lines.length) return `ScriptModule(original_name=${this.originalName})`;
     return `ScriptModule(\n  original_name=${this.originalName}\n  ${lines.join('\n  ')}\n)`;
   }
+}
+
+// The submodule in attribute `atom` of `module`; `path` is the whole lookup, for the message.
+function childNamed(module: ScriptModule, atom: string, path: string): ScriptModule {
+  const value = module.type.hasAttribute(atom) && module.isSet(atom) ? module.getAttr(atom) : undefined;
+  if (!(value instanceof ScriptModule)) {
+    throw new TsFreezeError(
+      ModuleErrorCode.NO_SUBMODULE,
+      `${module.type.qualifiedName} has no submodule '${atom}' (looking up '${path}')`,
+    );
+  }
+  return value;
 }
 
 /** A new, empty object of `type`: a ScriptModule for module types, else a ScriptObject. */

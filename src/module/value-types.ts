@@ -70,14 +70,21 @@ export function isValueOfType(value: IValue, type: Type): boolean {
     }
     case 'Tuple': {
       const t = type as TupleType;
-      return value instanceof Tuple && value.items.length === t.elements.length && value.items.every((v, i) => isValueOfType(v, t.elements[i]));
+      return (
+        value instanceof Tuple &&
+        value.items.length === t.elements.length &&
+        value.items.every((v, i) => isValueOfType(v, t.elements[i]))
+      );
     }
     case 'Class':
     case 'Enum':
       return value !== null && isObjectValue(value) && value.type.equals(type);
     case 'Interface':
       if (value === null || !isObjectValue(value)) return false;
-      return !hasStructuralCheck(type as InterfaceType) || (type as InterfaceType & StructuralInterface).accepts(value.type);
+      return (
+        !hasStructuralCheck(type as InterfaceType) ||
+        (type as InterfaceType & StructuralInterface).accepts(value.type)
+      );
     default:
       // Generators, storages, streams, futures, capsules: nothing to check them against.
       return true;

@@ -87,7 +87,9 @@ describe('module/class-type', () => {
     expect(() => t.getAttribute('wieght'))
       .to.throw(TsFreezeError, /__torch__\.M has no attribute 'wieght'.*weight/)
       .with.property('code', 'NO_ATTRIBUTE');
-    expect(() => t.removeAttribute('x')).to.throw(TsFreezeError).with.property('code', 'NO_ATTRIBUTE');
+    expect(() => t.removeAttribute('x'))
+      .to.throw(TsFreezeError)
+      .with.property('code', 'NO_ATTRIBUTE');
   });
 
   it('stores constants with inferred or given types', () => {
@@ -111,10 +113,14 @@ describe('module/class-type', () => {
     expect(t.getMethod('forward')).to.equal(fn);
     expect(t.methodNames()).to.deep.equal(['forward']);
     expect(codeOf(() => t.defineMethod('forward', readAttrGraph(t, 'w')))).to.equal('DUPLICATE_METHOD');
-    expect(codeOf(() => t.defineMethod('other', readAttrGraph(new NamedClassType('__torch__.X'), 'w')))).to.equal('BAD_METHOD');
+    expect(
+      codeOf(() => t.defineMethod('other', readAttrGraph(new NamedClassType('__torch__.X'), 'w'))),
+    ).to.equal('BAD_METHOD');
     expect(codeOf(() => t.defineMethod('empty', new Graph()))).to.equal('BAD_METHOD');
     const other = new ClassType('__torch__.O', { isModule: true });
-    expect(codeOf(() => t.addMethod(new Function({ name: 'f', graph: readAttrGraph(other, 'w'), owner: other })))).to.equal('BAD_METHOD');
+    expect(
+      codeOf(() => t.addMethod(new Function({ name: 'f', graph: readAttrGraph(other, 'w'), owner: other }))),
+    ).to.equal('BAD_METHOD');
     expect(() => t.getMethod('backward'))
       .to.throw(TsFreezeError, /__torch__\.M has no method 'backward'.*forward/)
       .with.property('code', 'NO_METHOD');

@@ -39,18 +39,24 @@ describe('module/clone', () => {
     const c = m.clone();
     expect(c.type.qualifiedName).to.equal('__torch__.___torch_mangle_1.MyModule');
     // The builder already mangled the second Linear (`___torch_mangle_0`): the counter moved past it.
-    expect(c.getSubmodule('a').type.qualifiedName).to.equal('__torch__.torch.nn.modules.linear.___torch_mangle_2.Linear');
+    expect(c.getSubmodule('a').type.qualifiedName).to.equal(
+      '__torch__.torch.nn.modules.linear.___torch_mangle_2.Linear',
+    );
     expect(c.type.cu).to.equal(m.type.cu);
     expect(c.originalName).to.equal('MyModule');
   });
 
   it('gives a freshly built module the names PyTorch gives a freshly loaded one', () => {
     const cu = new CompilationUnit();
-    const lin = moduleBuilder(LINEAR, { cu }).parameter('weight', floats([1])).build();
+    const lin = moduleBuilder(LINEAR, { cu })
+      .parameter('weight', floats([1]))
+      .build();
     const m = moduleBuilder('MyModule', { cu }).submodule('linear', lin).build();
     const c = m.clone();
     expect(c.type.qualifiedName).to.equal('__torch__.___torch_mangle_0.MyModule');
-    expect(c.getSubmodule('linear').type.qualifiedName).to.equal('__torch__.torch.nn.modules.linear.___torch_mangle_1.Linear');
+    expect(c.getSubmodule('linear').type.qualifiedName).to.equal(
+      '__torch__.torch.nn.modules.linear.___torch_mangle_1.Linear',
+    );
   });
 
   it('keeps an instance shared by two paths shared, and clones every object', () => {
@@ -88,7 +94,11 @@ describe('module/clone', () => {
     const twin = moduleBuilder('Holder', { cu }).submodule('x', t1).build();
     // A second instance of the very same type: share the type, not the object.
     const t2 = t1.clone();
-    const root = moduleBuilder('Root', { cu }).submodule('x', twin).submodule('y', t2).submodule('z', t1).build();
+    const root = moduleBuilder('Root', { cu })
+      .submodule('x', twin)
+      .submodule('y', t2)
+      .submodule('z', t1)
+      .build();
     const c = root.clone();
     expect(c.getSubmodule('x.x').type).to.equal(c.getSubmodule('z').type);
     expect(c.getSubmodule('x.x')).to.equal(c.getSubmodule('z'));
@@ -123,7 +133,12 @@ describe('module/clone', () => {
     const base = floats([1, 2, 3, 4]);
     const view = new Tensor(base.storage, [2], [1], 2);
     const point = classBuilder('Point').attribute('t', base).build();
-    const m = moduleBuilder('M').parameter('w', base).buffer('v', view).attribute('xs', [1], new ListType(IntType)).attribute('pt', point).build();
+    const m = moduleBuilder('M')
+      .parameter('w', base)
+      .buffer('v', view)
+      .attribute('xs', [1], new ListType(IntType))
+      .attribute('pt', point)
+      .build();
     const c = m.clone({ copyTensors: true });
     const w = c.getAttr('w') as Tensor;
     const v = c.getAttr('v') as Tensor;

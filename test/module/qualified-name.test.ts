@@ -17,11 +17,15 @@ import { TsFreezeError } from '../../src/errors.js';
 describe('module/qualified-name', () => {
   it('inserts the mangle atom right before the base name', () => {
     expect(mangleName('__torch__.MyModule', 0)).to.equal('__torch__.___torch_mangle_0.MyModule');
-    expect(mangleName('__torch__.torch.nn.modules.linear.Linear', 1)).to.equal('__torch__.torch.nn.modules.linear.___torch_mangle_1.Linear');
+    expect(mangleName('__torch__.torch.nn.modules.linear.Linear', 1)).to.equal(
+      '__torch__.torch.nn.modules.linear.___torch_mangle_1.Linear',
+    );
   });
 
   it('replaces an existing mangle atom instead of adding a second one', () => {
-    expect(mangleName('__torch__.___torch_mangle_3.MyModule', 9)).to.equal('__torch__.___torch_mangle_9.MyModule');
+    expect(mangleName('__torch__.___torch_mangle_3.MyModule', 9)).to.equal(
+      '__torch__.___torch_mangle_9.MyModule',
+    );
   });
 
   it('unmangles and reads the index and base name', () => {

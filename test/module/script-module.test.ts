@@ -4,7 +4,15 @@
 import { expect } from 'chai';
 import { TsFreezeError } from '../../src/errors.js';
 import { Tuple, type IValue } from '../../src/ir/ivalue.js';
-import { AnyType, BoolType, IntType, ListType, OptionalType, StringType, TensorTensor } from '../../src/ir/types.js';
+import {
+  AnyType,
+  BoolType,
+  IntType,
+  ListType,
+  OptionalType,
+  StringType,
+  TensorTensor,
+} from '../../src/ir/types.js';
 import { moduleBuilder, classBuilder } from '../../src/module/builder.js';
 import { ClassType } from '../../src/module/class-type.js';
 import type { Function } from '../../src/module/function.js';
@@ -31,7 +39,10 @@ function linear(name = 'Linear'): ScriptModule {
 function probeModule(): { m: ScriptModule; shared: ScriptModule } {
   const shared = linear();
   const relu = (): ScriptModule => moduleBuilder('__torch__.torch.nn.modules.activation.ReLU').build();
-  const seq = moduleBuilder('__torch__.torch.nn.modules.container.Sequential').submodule('0', shared).submodule('1', relu()).build();
+  const seq = moduleBuilder('__torch__.torch.nn.modules.container.Sequential')
+    .submodule('0', shared)
+    .submodule('1', relu())
+    .build();
   const m = moduleBuilder('A')
     .attribute('x', 3)
     .submodule('sub1', relu())
@@ -46,7 +57,11 @@ function probeModule(): { m: ScriptModule; shared: ScriptModule } {
 
 describe('module/script-object', () => {
   it('gets, sets and checks attributes against their declared types', () => {
-    const obj = classBuilder('Point').attribute('x', 1).attribute('name', 'p', StringType).attribute('tag', null, new OptionalType(IntType)).build();
+    const obj = classBuilder('Point')
+      .attribute('x', 1)
+      .attribute('name', 'p', StringType)
+      .attribute('tag', null, new OptionalType(IntType))
+      .build();
     expect(obj).to.be.instanceOf(ScriptObject);
     expect(obj).to.not.be.instanceOf(ScriptModule);
     expect(obj.getAttr('x')).to.equal(1);
@@ -57,20 +72,29 @@ describe('module/script-object', () => {
     expect(obj.hasAttr('x')).to.equal(true);
     expect(obj.hasAttr('z')).to.equal(false);
     expect(() => obj.setAttr('x', 'two'))
-      .to.throw(TsFreezeError, /attribute 'x' of __torch__\.Point: expected a value of type int, got str "two"/)
+      .to.throw(
+        TsFreezeError,
+        /attribute 'x' of __torch__\.Point: expected a value of type int, got str "two"/,
+      )
       .with.property('code', 'ATTRIBUTE_TYPE');
-    expect(() => obj.setAttr('x', 1.5)).to.throw(TsFreezeError).with.property('code', 'ATTRIBUTE_TYPE');
+    expect(() => obj.setAttr('x', 1.5))
+      .to.throw(TsFreezeError)
+      .with.property('code', 'ATTRIBUTE_TYPE');
     expect(() => obj.getAttr('z'))
       .to.throw(TsFreezeError, /__torch__\.Point has no attribute 'z' \(it has: x, name, tag\)/)
       .with.property('code', 'NO_ATTRIBUTE');
-    expect(() => obj.setAttr('z', 1)).to.throw(TsFreezeError).with.property('code', 'NO_ATTRIBUTE');
+    expect(() => obj.setAttr('z', 1))
+      .to.throw(TsFreezeError)
+      .with.property('code', 'NO_ATTRIBUTE');
   });
 
   it('reads constants through getAttr but refuses to set them', () => {
     const m = moduleBuilder('L').constant('out_features', 3).build();
     expect(m.getAttr('out_features')).to.equal(3);
     expect(m.hasAttr('out_features')).to.equal(true);
-    expect(() => m.setAttr('out_features', 4)).to.throw(TsFreezeError, /constant/).with.property('code', 'CONSTANT_ATTRIBUTE');
+    expect(() => m.setAttr('out_features', 4))
+      .to.throw(TsFreezeError, /constant/)
+      .with.property('code', 'CONSTANT_ATTRIBUTE');
   });
 
   it('reports a declared attribute that never got a value', () => {
@@ -78,7 +102,9 @@ describe('module/script-object', () => {
     t.addAttribute('v', IntType);
     const obj = createObject(t);
     expect(obj.isSet('v')).to.equal(false);
-    expect(() => obj.getAttr('v')).to.throw(TsFreezeError, /'v' of __torch__\.C has no value/).with.property('code', 'UNSET_ATTRIBUTE');
+    expect(() => obj.getAttr('v'))
+      .to.throw(TsFreezeError, /'v' of __torch__\.C has no value/)
+      .with.property('code', 'UNSET_ATTRIBUTE');
     obj.setSlot(0, 5);
     expect(obj.getSlot(0)).to.equal(5);
   });
@@ -106,13 +132,22 @@ describe('module/script-object', () => {
       .attribute('pair', new Tuple([1, 'a']))
       .attribute('inner', inner)
       .build();
-    expect(() => obj.setAttr('xs', [1, 'a'] as IValue[])).to.throw(TsFreezeError).with.property('code', 'ATTRIBUTE_TYPE');
-    expect(() => obj.setAttr('pair', new Tuple([1, 2]))).to.throw(TsFreezeError).with.property('code', 'ATTRIBUTE_TYPE');
-    expect(() => obj.setAttr('inner', obj)).to.throw(TsFreezeError, /expected a value of type __torch__\.Inner, got object of __torch__\.Outer/);
+    expect(() => obj.setAttr('xs', [1, 'a'] as IValue[]))
+      .to.throw(TsFreezeError)
+      .with.property('code', 'ATTRIBUTE_TYPE');
+    expect(() => obj.setAttr('pair', new Tuple([1, 2])))
+      .to.throw(TsFreezeError)
+      .with.property('code', 'ATTRIBUTE_TYPE');
+    expect(() => obj.setAttr('inner', obj)).to.throw(
+      TsFreezeError,
+      /expected a value of type __torch__\.Inner, got object of __torch__\.Outer/,
+    );
   });
 
   it('refuses to make a ScriptModule of a plain class type', () => {
-    expect(() => new ScriptModule(new ClassType('__torch__.P'))).to.throw(TsFreezeError).with.property('code', 'NOT_A_MODULE');
+    expect(() => new ScriptModule(new ClassType('__torch__.P')))
+      .to.throw(TsFreezeError)
+      .with.property('code', 'NOT_A_MODULE');
   });
 });
 
@@ -180,15 +215,25 @@ describe('module/script-module traversal', () => {
     const { m, shared } = probeModule();
     expect(m.getSubmodule('sub2.0')).to.equal(shared);
     expect(m.getSubmodule('')).to.equal(m);
-    expect(() => m.getSubmodule('sub2.7')).to.throw(TsFreezeError, /no submodule '7'/).with.property('code', 'NO_SUBMODULE');
-    expect(() => m.getSubmodule('x')).to.throw(TsFreezeError).with.property('code', 'NO_SUBMODULE');
+    expect(() => m.getSubmodule('sub2.7'))
+      .to.throw(TsFreezeError, /no submodule '7'/)
+      .with.property('code', 'NO_SUBMODULE');
+    expect(() => m.getSubmodule('x'))
+      .to.throw(TsFreezeError)
+      .with.property('code', 'NO_SUBMODULE');
   });
 
   it('prints like PyTorch repr, children indented', () => {
     const { m } = probeModule();
     const text = m.toString();
-    expect(text.split('\n').slice(0, 3)).to.deep.equal(['ScriptModule(', '  original_name=A', '  (sub1): ScriptModule(original_name=ReLU)']);
-    expect(text).to.include('  (sub2): ScriptModule(\n    original_name=Sequential\n    (0): ScriptModule(original_name=Linear)');
+    expect(text.split('\n').slice(0, 3)).to.deep.equal([
+      'ScriptModule(',
+      '  original_name=A',
+      '  (sub1): ScriptModule(original_name=ReLU)',
+    ]);
+    expect(text).to.include(
+      '  (sub2): ScriptModule(\n    original_name=Sequential\n    (0): ScriptModule(original_name=Linear)',
+    );
   });
 });
 
@@ -235,14 +280,18 @@ describe('module/script-module methods and hooks', () => {
     } finally {
       setCodePrinter(previous);
     }
-    expect(() => m.getMethod('backward')).to.throw(TsFreezeError).with.property('code', 'NO_METHOD');
+    expect(() => m.getMethod('backward'))
+      .to.throw(TsFreezeError)
+      .with.property('code', 'NO_METHOD');
   });
 
   it('forward without an interpreter is a clear NO_INTERPRETER error', () => {
     const m = withMethod();
     const previous = setInterpreter(undefined);
     try {
-      expect(() => m.forward(floats([1]))).to.throw(TsFreezeError, /no interpreter is installed/).with.property('code', 'NO_INTERPRETER');
+      expect(() => m.forward(floats([1])))
+        .to.throw(TsFreezeError, /no interpreter is installed/)
+        .with.property('code', 'NO_INTERPRETER');
     } finally {
       setInterpreter(previous);
     }
@@ -253,7 +302,9 @@ describe('module/script-module methods and hooks', () => {
     const seen: Array<[Function, readonly IValue[]]> = [];
     const previous = setInterpreter((fn, args) => {
       seen.push([fn, args]);
-      return (args[1] as Tensor).getNumber(0) * ((args[0] as ScriptModule).getAttr('w') as Tensor).getNumber(0);
+      return (
+        (args[1] as Tensor).getNumber(0) * ((args[0] as ScriptModule).getAttr('w') as Tensor).getNumber(0)
+      );
     });
     try {
       expect(m.forward(floats([3]))).to.equal(6);
@@ -270,12 +321,28 @@ describe('module/script-module methods and hooks', () => {
     const m = withMethod();
     const previous = setInterpreter(() => null);
     try {
-      expect(() => m.forward()).to.throw(TsFreezeError, /forward\(\) is missing argument 'x'/).with.property('code', 'BAD_ARGUMENTS');
-      expect(() => m.forward(floats([1]), floats([2]))).to.throw(TsFreezeError, /takes 1 positional arguments but 2 were given/);
-      expect(() => m.forward(3)).to.throw(TsFreezeError, /expected a value of type Tensor for argument 'x', got int 3/);
-      expect(() => m.invoke('forward', [], { y: 1 })).to.throw(TsFreezeError, /unexpected keyword argument 'y'/);
-      expect(() => m.invoke('forward', [floats([1])], { x: floats([1]) })).to.throw(TsFreezeError, /multiple values for argument 'x'/);
-      expect(() => m.call('nope')).to.throw(TsFreezeError).with.property('code', 'NO_METHOD');
+      expect(() => m.forward())
+        .to.throw(TsFreezeError, /forward\(\) is missing argument 'x'/)
+        .with.property('code', 'BAD_ARGUMENTS');
+      expect(() => m.forward(floats([1]), floats([2]))).to.throw(
+        TsFreezeError,
+        /takes 1 positional arguments but 2 were given/,
+      );
+      expect(() => m.forward(3)).to.throw(
+        TsFreezeError,
+        /expected a value of type Tensor for argument 'x', got int 3/,
+      );
+      expect(() => m.invoke('forward', [], { y: 1 })).to.throw(
+        TsFreezeError,
+        /unexpected keyword argument 'y'/,
+      );
+      expect(() => m.invoke('forward', [floats([1])], { x: floats([1]) })).to.throw(
+        TsFreezeError,
+        /multiple values for argument 'x'/,
+      );
+      expect(() => m.call('nope'))
+        .to.throw(TsFreezeError)
+        .with.property('code', 'NO_METHOD');
     } finally {
       setInterpreter(previous);
     }
