@@ -5,3 +5,4 @@ export * from './errors.js';
 export * from './tensor/dtype.js';
 export * from './tensor/tensor.js';
 export * from './ir/index.js';
+export * from './pipeline/index.js';

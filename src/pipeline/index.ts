@@ -1,0 +1,24 @@
+// The pass framework's public API: contracts, decorators, tokens, container, manager, pipelines, instruments.
+
+export * from './contracts.js';
+export * from './tokens.js';
+export { pass, analysis, getPassDeclaration, getAnalysisDeclaration, RESERVED_NAMES } from './decorators.js';
+export * from './container.js';
+export { PassRegistry, type RegisteredPass } from './registry.js';
+export { PassManager, MANAGER_STATISTICS, describeNode, type PipelineSource, type RunOptions, type Plan } from './pass-manager.js';
+export { AnalysisManager } from './analysis-manager.js';
+export * from './pipeline.js';
+export { parsePipelineText, printPipelineText, printValue } from './pipeline-text.js';
+export * from './pipeline-json.js';
+export { optionTypes, defaultValue, resolveOptions } from './options.js';
+export { editDistance, nearestName } from './edit-distance.js';
+export { pipelineSyntaxError, unknownPassError, badOptionError } from './errors.js';
+export { isGraphTarget, isModuleTarget, methodGraphsOf, graphsOf, type PassTarget } from './targets.js';
+export { SinkLogger, BufferSink, stderrSink } from './logger.js';
+export * from './instruments/instrument.js';
+export { TimingInstrument, formatTimingReport, type TimingNode, type Clock } from './instruments/timing.js';
+export { PrintIRInstrument, dumpHeader } from './instruments/print-ir.js';
+export { VerifyEachInstrument } from './instruments/verify-each.js';
+export { StatisticsInstrument, formatStatistics } from './instruments/statistics.js';
+export { OptBisectInstrument } from './instruments/opt-bisect.js';
+export { ReproducerInstrument } from './instruments/reproducer.js';

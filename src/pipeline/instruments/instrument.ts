@@ -1,0 +1,119 @@
+// The instrument contract: hooks the pass manager calls around the pipeline, groups and every pass,
+// and the run report they read. Instruments are injectable (multi-bound to INSTRUMENT).
+
+import type { Graph } from '../../ir/index.js';
+import type { ModuleTarget, OutputSink, PassDeclaration, PassOptions, PassResult, Remark } from '../contracts.js';
+import { isGraphTarget, methodGraphsOf, type PassTarget } from '../targets.js';
+
+/** Which instruments a run switches on (API options; the CLI flags map onto these). */
+export interface InstrumentationOptions {
+  /** Print a timing tree after the run (`--time-passes`). */
+  readonly timePasses?: boolean;
+  /** Print the IR before every pass (true) or before the named passes. */
+  readonly printBefore?: boolean | readonly string[];
+  /** Print the IR after every pass (`--print-after-all`) or after the named passes (`--print-after NAME`). */
+  readonly printAfter?: boolean | readonly string[];
+  /** Print the IR at the start and after each pass that changed it (`--print-changed`). */
+  readonly printChanged?: boolean;
+  /** Run the IR verifier on the input and after every pass (`--verify-each`; on in tests). */
+  readonly verifyEach?: boolean;
+  /** Print the statistics the passes counted (`--stats`). */
+  readonly statistics?: boolean;
+  /** Write a reproducer when a pass fails: true (default) in the temp dir, `{ dir }` elsewhere, false never. */
+  readonly reproducer?: boolean | { readonly dir?: string };
+  /** Run only the first N optional pass invocations (`--opt-bisect-limit N`); -1 or undefined: all. */
+  readonly optBisectLimit?: number;
+}
+
+/** One execution of one pass on one target (a graph, a method graph, or a module). */
+export interface PassInvocation {
+  readonly pass: PassDeclaration;
+  readonly options: PassOptions;
+  /** What `run` receives: a graph (also each method graph of a module) or the module. */
+  readonly target: Graph | ModuleTarget;
+  /** The module being processed, when the pipeline input is a module. */
+  readonly module: ModuleTarget | undefined;
+  /** `graph`, the method name, or `module`. */
+  readonly label: string;
+  /** This pass with its resolved options, as pipeline text (what a reproducer runs). */
+  readonly text: string;
+  /** 1-based count of invocations so far in the run. */
+  readonly number: number;
+}
+
+/** A group being entered or left: a fixpoint iteration, an active `when`, or a named pipeline. */
+export interface GroupInfo {
+  readonly kind: 'fixpoint' | 'when' | 'pipeline';
+  /** `fixpoint(c,d)`, `when{option=x}`, or the pipeline name. */
+  readonly label: string;
+  /** For fixpoint groups: the 1-based iteration. */
+  readonly iteration?: number;
+}
+
+/** What every hook can see about the run. */
+export interface RunInfo {
+  readonly target: PassTarget;
+  /** The whole pipeline as canonical text. */
+  readonly pipelineText: string;
+  readonly options: InstrumentationOptions;
+  readonly output: OutputSink;
+}
+
+/** What failed and what ran before, for the reproducer. */
+export interface FailureInfo {
+  readonly error: unknown;
+  readonly passesBefore: readonly string[];
+}
+
+/** One pass invocation as the report lists it. */
+export interface ExecutedPass {
+  readonly pass: string;
+  readonly label: string;
+  readonly changed: boolean;
+  /** True when opt-bisect skipped it. */
+  readonly skipped: boolean;
+}
+
+/** What a run returns. */
+export interface RunReport {
+  changed: boolean;
+  readonly executed: ExecutedPass[];
+  /** pass name -> statistic -> count (only counted statistics). `pass-manager` holds the manager's own. */
+  readonly statistics: Record<string, Record<string, number>>;
+  readonly remarks: Remark[];
+  readonly warnings: string[];
+  /** analysis name -> times computed (cache misses). */
+  readonly analysisComputations: Record<string, number>;
+  /** IR properties established by the end of the run. */
+  readonly properties: string[];
+}
+
+/** An instrument. Every hook is optional; `isEnabled` decides per run from the options. */
+export interface PassInstrument {
+  readonly name: string;
+  isEnabled(options: InstrumentationOptions): boolean;
+  beforePipeline?(run: RunInfo): void;
+  afterPipeline?(run: RunInfo, report: RunReport): void;
+  beforeGroup?(group: GroupInfo): void;
+  afterGroup?(group: GroupInfo): void;
+  /** Returning false skips the invocation (opt-bisect). */
+  shouldRun?(invocation: PassInvocation): boolean;
+  beforePass?(invocation: PassInvocation): void;
+  /** May throw (verify-each): the manager reports it as a failure of this pass. */
+  afterPass?(invocation: PassInvocation, result: PassResult): void;
+  passSkipped?(invocation: PassInvocation): void;
+  /** Called when the pass (or an afterPass hook) threw; may return the path of a reproducer it wrote. */
+  passFailed?(invocation: PassInvocation, failure: FailureInfo): string | undefined;
+}
+
+/** The IR of a target as text: the graph, or each method graph under a `// method NAME` line. */
+export function irText(target: Graph | ModuleTarget): string {
+  if (isGraphTarget(target)) return ensureNewline(target.toString());
+  return methodGraphsOf(target)
+    .map((m) => `// method ${m.name}\n${ensureNewline(m.graph.toString())}`)
+    .join('');
+}
+
+function ensureNewline(text: string): string {
+  return text.endsWith('\n') ? text : `${text}\n`;
+}

@@ -1,0 +1,257 @@
+// PassManager: plans a pipeline, then runs it on a graph or module: passes on their targets, fixpoint
+// and conditional groups, analyses cached and invalidated, instruments around every pass, and a
+// PassFailure (with a reproducer) when a pass throws.
+
+import { inject, injectable, multiInject, optional } from 'inversify';
+import { InternalError, PassFailure, PipelineError, TsFreezeError } from '../errors.js';
+import type { Graph, Node } from '../ir/index.js';
+import { AnalysisManager, type AnalysisScope } from './analysis-manager.js';
+import type { AnalysisRef, Logger, ModuleTarget, OptionLiteral, OutputSink, PassContext, PassResult, Remark } from './contracts.js';
+import type { InstrumentationOptions, PassInstrument, PassInvocation, RunInfo, RunReport } from './instruments/instrument.js';
+import { type ParsedPipelineJson } from './pipeline-json.js';
+import { buildPlan, checkProperties, missingProperty, topScope, type PassStep, type PlanStep } from './plan.js';
+import type { Pipeline, PipelineDefinition } from './pipeline.js';
+import { parsePipelineText, printPipelineText } from './pipeline-text.js';
+import type { PassRegistry } from './registry.js';
+import { checkTarget, isGraphTarget, methodGraphsOf, type PassTarget } from './targets.js';
+import { INSTRUMENT, INSTRUMENTATION_DEFAULTS, LOGGER, OUTPUT, PASS_REGISTRY } from './tokens.js';
+
+/** A pipeline in any accepted form: text, a Pipeline, a definition, or a parsed JSON file. */
+export type PipelineSource = string | Pipeline | PipelineDefinition | ParsedPipelineJson;
+
+/** Per-run settings. */
+export interface RunOptions {
+  /** Pipeline-level option values (`$name` references and `when{option=name}` read them). */
+  readonly options?: Readonly<Record<string, OptionLiteral>>;
+  /** Instruments to switch on (merged over the container's INSTRUMENTATION_DEFAULTS). */
+  readonly instrumentation?: InstrumentationOptions;
+  /** IR properties the input already has. */
+  readonly properties?: readonly string[];
+}
+
+/** A planned pipeline: the executable steps and the canonical text of the source. */
+export interface Plan {
+  readonly steps: readonly PlanStep[];
+  readonly text: string;
+}
+
+/** The statistics bucket of the manager itself. */
+export const MANAGER_STATISTICS = 'pass-manager';
+
+interface RunState {
+  readonly report: RunReport;
+  readonly analyses: AnalysisManager;
+  readonly instruments: readonly PassInstrument[];
+  readonly properties: Set<string>;
+  readonly passesRun: string[];
+  invocations: number;
+}
+
+/** Runs pipelines. Get one from the container: `container.get<PassManager>(PASS_MANAGER)`. */
+@injectable()
+export class PassManager {
+  constructor(
+    @inject(PASS_REGISTRY) readonly registry: PassRegistry,
+    @inject(LOGGER) private readonly logger: Logger,
+    @inject(OUTPUT) private readonly output: OutputSink,
+    @multiInject(INSTRUMENT) @optional() private readonly instruments: readonly PassInstrument[] = [],
+    @inject(INSTRUMENTATION_DEFAULTS) @optional() private readonly defaults: InstrumentationOptions = {},
+  ) {
+    this.instruments = instruments ?? [];
+    this.defaults = defaults ?? {};
+  }
+
+  /** Parses (if text) and plans a pipeline without running it: every name, option and property checked. */
+  plan(source: PipelineSource, options: RunOptions = {}): Plan {
+    const { pipeline, declarations, owner } = normalizeSource(source);
+    const scope = topScope(declarations, options.options ?? {}, owner);
+    const steps = buildPlan(this.registry, pipeline.elements, scope);
+    checkProperties(steps, options.properties ?? [], this.registry);
+    return { steps, text: printPipelineText(pipeline) };
+  }
+
+  /** Runs a pipeline on a graph or module, in place. Throws PipelineError before any change, PassFailure on a failing pass. */
+  run(target: PassTarget, source: PipelineSource, options: RunOptions = {}): RunReport {
+    checkTarget(target);
+    const plan = this.plan(source, options);
+    const instrumentation: InstrumentationOptions = { ...this.defaults, ...options.instrumentation };
+    const instruments = this.instruments.filter((i) => i.isEnabled(instrumentation));
+    const report: RunReport = { changed: false, executed: [], statistics: {}, remarks: [], warnings: [], analysisComputations: {}, properties: [] };
+    const state: RunState = {
+      report,
+      analyses: new AnalysisManager(this.registry.analyses, this.logger),
+      instruments,
+      properties: new Set(options.properties ?? []),
+      passesRun: [],
+      invocations: 0,
+    };
+    const info: RunInfo = { target, pipelineText: plan.text, options: instrumentation, output: this.output };
+    for (const i of instruments) i.beforePipeline?.(info);
+    report.changed = this.runSteps(plan.steps, target, state);
+    for (const [name, n] of state.analyses.computations) report.analysisComputations[name] = n;
+    report.properties.push(...[...state.properties].sort());
+    for (const i of instruments) i.afterPipeline?.(info, report);
+    return report;
+  }
+
+  private runSteps(steps: readonly PlanStep[], target: PassTarget, state: RunState): boolean {
+    let changed = false;
+    for (const step of steps) {
+      switch (step.kind) {
+        case 'pass':
+          changed = this.runPass(step, target, state) || changed;
+          break;
+        case 'when':
+          if (!step.active) break;
+          this.group(state, { kind: 'when', label: step.label }, () => (changed = this.runSteps(step.body, target, state) || changed));
+          break;
+        case 'pipeline':
+          this.group(state, { kind: 'pipeline', label: step.name }, () => (changed = this.runSteps(step.body, target, state) || changed));
+          break;
+        case 'fixpoint':
+          changed = this.runFixpoint(step.body, step.max, step.label, target, state) || changed;
+          break;
+      }
+    }
+    return changed;
+  }
+
+  private runFixpoint(body: readonly PlanStep[], max: number, label: string, target: PassTarget, state: RunState): boolean {
+    let any = false;
+    for (let iteration = 1; ; iteration++) {
+      let changed = false;
+      this.group(state, { kind: 'fixpoint', label, iteration }, () => (changed = this.runSteps(body, target, state)));
+      any ||= changed;
+      if (!changed) return any;
+      if (iteration >= max) {
+        const names = [...new Set(body.flatMap(stepNames))].join(',');
+        const message = `${label}(${names}) reached its limit of ${max} iterations while the IR was still changing`;
+        state.report.warnings.push(message);
+        state.report.remarks.push({ pass: 'fixpoint', target: 'pipeline', message });
+        this.logger.warn(message);
+        bump(state.report, MANAGER_STATISTICS, 'fixpoint-limit-reached', 1);
+        return any;
+      }
+    }
+  }
+
+  private group(state: RunState, info: Parameters<NonNullable<PassInstrument['beforeGroup']>>[0], body: () => void): void {
+    for (const i of state.instruments) i.beforeGroup?.(info);
+    body();
+    for (const i of state.instruments) i.afterGroup?.(info);
+  }
+
+  private runPass(step: PassStep, target: PassTarget, state: RunState): boolean {
+    const decl = step.declaration;
+    let units: { target: Graph | ModuleTarget; label: string; module: ModuleTarget | undefined }[];
+    if (decl.target === 'module') {
+      if (isGraphTarget(target)) {
+        throw new PipelineError('WRONG_TARGET', `pass '${decl.name}' runs on modules, but the pipeline input is a single graph`);
+      }
+      units = [{ target, label: 'module', module: target }];
+    } else if (isGraphTarget(target)) {
+      units = [{ target, label: 'graph', module: undefined }];
+    } else {
+      units = methodGraphsOf(target).map((m) => ({ target: m.graph, label: m.name, module: target }));
+    }
+    let changed = false;
+    for (const unit of units) {
+      const invocation: PassInvocation = { pass: decl, options: step.options, ...unit, text: step.text, number: ++state.invocations };
+      changed = this.invoke(step, invocation, state) || changed;
+    }
+    state.passesRun.push(decl.name);
+    for (const p of decl.establishesProperties) state.properties.add(p);
+    return changed;
+  }
+
+  // One pass on one target, with every instrument hook; failures become PassFailure.
+  private invoke(step: PassStep, invocation: PassInvocation, state: RunState): boolean {
+    const decl = step.declaration;
+    if (state.instruments.some((i) => i.shouldRun && !i.shouldRun(invocation))) {
+      state.report.executed.push({ pass: decl.name, label: invocation.label, changed: false, skipped: true });
+      for (const i of state.instruments) i.passSkipped?.(invocation);
+      return false;
+    }
+    for (const p of decl.requiresProperties) if (!state.properties.has(p)) throw missingProperty(decl.name, p, this.registry);
+    let result: PassResult;
+    try {
+      for (const i of state.instruments) i.beforePass?.(invocation);
+      const context = this.context(step, invocation, state);
+      result = checkResult(decl.name, (step.instance.run as (t: unknown, c: PassContext) => unknown).call(step.instance, invocation.target, context));
+      for (const i of state.instruments) i.afterPass?.(invocation, result);
+    } catch (error) {
+      if (error instanceof PassFailure) throw error;
+      const failure = { error, passesBefore: [...state.passesRun] };
+      let reproducer: string | undefined;
+      for (const i of state.instruments) reproducer = i.passFailed?.(invocation, failure) ?? reproducer;
+      throw new PassFailure(decl.name, [...state.passesRun], reproducer, error);
+    }
+    state.report.executed.push({ pass: decl.name, label: invocation.label, changed: result.changed, skipped: false });
+    if (result.changed) state.analyses.invalidate(invocation.target, decl.preserves, invocation.module);
+    return result.changed;
+  }
+
+  private context(step: PassStep, invocation: PassInvocation, state: RunState): PassContext {
+    const decl = step.declaration;
+    const declared = new Set(decl.statistics.map((s) => s.name));
+    const scope: AnalysisScope = { target: invocation.target, module: invocation.module };
+    const requester = `pass '${decl.name}'`;
+    const report = state.report;
+    const logger = this.logger;
+    return {
+      pass: decl,
+      options: step.options,
+      pipelineOptions: step.scope.values,
+      module: invocation.module,
+      methodName: invocation.module && invocation.label !== 'module' ? invocation.label : undefined,
+      logger,
+      count(statistic: string, n = 1): void {
+        if (!declared.has(statistic)) {
+          throw new InternalError(`pass '${decl.name}' counted statistic '${statistic}', which its @pass declaration does not list`);
+        }
+        bump(report, decl.name, statistic, n);
+      },
+      remark(node: Node | undefined, message: string): void {
+        const remark: Remark = node ? { pass: decl.name, target: invocation.label, node: describeNode(node), message } : { pass: decl.name, target: invocation.label, message };
+        report.remarks.push(remark);
+        logger.debug(`${decl.name} (${invocation.label}): ${remark.node ? `${remark.node}: ` : ''}${message}`);
+      },
+      getAnalysis: ((ref: AnalysisRef, explicit?: Graph | ModuleTarget) => state.analyses.get(ref, scope, explicit, requester)) as PassContext['getAnalysis'],
+    };
+  }
+}
+
+function checkResult(pass: string, result: unknown): PassResult {
+  if (typeof result === 'object' && result !== null && typeof (result as PassResult).changed === 'boolean') return result as PassResult;
+  throw new InternalError(`pass '${pass}' returned ${JSON.stringify(result) ?? String(result)} instead of { changed: boolean }`);
+}
+
+function bump(report: RunReport, pass: string, statistic: string, n: number): void {
+  const table = (report.statistics[pass] ??= {});
+  table[statistic] = (table[statistic] ?? 0) + n;
+}
+
+function stepNames(step: PlanStep): string[] {
+  if (step.kind === 'pass') return [step.declaration.name];
+  if (step.kind === 'pipeline') return [step.name];
+  return step.body.flatMap(stepNames);
+}
+
+/** `aten::add -> %y` (kind and output names), for remarks. */
+export function describeNode(node: Node): string {
+  const outs = node.outputs.map((o) => `%${o.debugName}`).join(', ');
+  return outs ? `${node.kind} -> ${outs}` : node.kind;
+}
+
+function normalizeSource(source: PipelineSource): { pipeline: Pipeline; declarations: PipelineDefinition['options'] | undefined; owner: string } {
+  if (typeof source === 'string') return { pipeline: parsePipelineText(source), declarations: undefined, owner: 'the pipeline' };
+  if ('elements' in source) return { pipeline: source, declarations: undefined, owner: 'the pipeline' };
+  if (!('pipeline' in source)) throw new PipelineError('BAD_PIPELINE', 'expected pipeline text, a Pipeline or a pipeline definition');
+  const owner = source.name ? `pipeline '${source.name}'` : 'the pipeline';
+  return { pipeline: source.pipeline, declarations: source.options, owner };
+}
+
+/** True for errors a user fixes in the pipeline or its input (shown without a stack trace). */
+export function isUserError(error: unknown): error is TsFreezeError {
+  return error instanceof TsFreezeError && !(error instanceof InternalError);
+}

@@ -1,0 +1,97 @@
+// The pipeline as data: the one object both the text form and the JSON form parse to and print from.
+
+import type { OptionDeclarations, OptionLiteral } from './contracts.js';
+
+/** A reference to a pipeline-level option: `$preservedAttrs` in text, `{ "option": "preservedAttrs" }` in JSON. */
+export interface OptionRef {
+  readonly ref: string;
+}
+
+/** An option value in a pipeline: a literal, a reference to a pipeline option, or a list of those. */
+export type OptionExpr = string | number | boolean | OptionRef | readonly OptionExpr[];
+
+/** Runs a pass, or a named pipeline, with options. */
+export interface PassElement {
+  readonly kind: 'pass';
+  readonly name: string;
+  readonly options: Readonly<Record<string, OptionExpr>>;
+}
+
+/** Re-runs its body until no pass in it reports a change, at most `max` times (default 10). */
+export interface FixpointElement {
+  readonly kind: 'fixpoint';
+  readonly max?: number;
+  readonly body: readonly PipelineElement[];
+}
+
+/** Runs its body only when pipeline option `option` is truthy, or equals `equals` when given. */
+export interface WhenElement {
+  readonly kind: 'when';
+  readonly option: string;
+  readonly equals?: OptionLiteral;
+  readonly body: readonly PipelineElement[];
+}
+
+/** One step of a pipeline. */
+export type PipelineElement = PassElement | FixpointElement | WhenElement;
+
+/** An ordered list of steps. Its canonical text is `printPipelineText(p)`. */
+export interface Pipeline {
+  readonly elements: readonly PipelineElement[];
+}
+
+/** A pipeline with a name and declared pipeline-level options: what `registerPipelines` and JSON files hold. */
+export interface PipelineDefinition {
+  readonly name: string;
+  readonly summary: string;
+  readonly options: OptionDeclarations;
+  readonly pipeline: Pipeline;
+}
+
+/** Iterations of a fixpoint group when `max` is not given (as MLIR's canonicalizer). */
+export const DEFAULT_FIXPOINT_MAX = 10;
+
+/** True for `{ ref }` option references. */
+export function isOptionRef(value: unknown): value is OptionRef {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && typeof (value as OptionRef).ref === 'string';
+}
+
+// Where each element came from in a pipeline text, so later errors (unknown pass, bad option) can show a caret.
+const origins = new WeakMap<object, { readonly text: string; readonly offset: number }>();
+
+/** @internal records that `element` was parsed at `offset` of `text`. */
+export function setOrigin(element: object, text: string, offset: number): void {
+  origins.set(element, { text, offset });
+}
+
+/** Where `element` was written, if it came from pipeline text. */
+export function originOf(element: object): { readonly text: string; readonly offset: number } | undefined {
+  return origins.get(element);
+}
+
+/** Structural equality of two pipelines (what "the text and JSON forms parse to the same pipeline" means). */
+export function pipelinesEqual(a: Pipeline, b: Pipeline): boolean {
+  return JSON.stringify(normalize(a.elements)) === JSON.stringify(normalize(b.elements));
+}
+
+// A key-order-stable plain form for comparison (option order is kept: it is part of the canonical text).
+function normalize(elements: readonly PipelineElement[]): unknown[] {
+  return elements.map((e) => {
+    switch (e.kind) {
+      case 'pass':
+        return ['pass', e.name, Object.entries(e.options)];
+      case 'fixpoint':
+        return ['fixpoint', e.max ?? null, normalize(e.body)];
+      case 'when':
+        return ['when', e.option, e.equals === undefined ? null : e.equals, normalize(e.body)];
+    }
+  });
+}
+
+/** Every pass element, depth-first (names may be passes or named pipelines). */
+export function* passElements(elements: readonly PipelineElement[]): IterableIterator<PassElement> {
+  for (const e of elements) {
+    if (e.kind === 'pass') yield e;
+    else yield* passElements(e.body);
+  }
+}

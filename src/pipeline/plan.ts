@@ -1,0 +1,160 @@
+// Planning: turns a Pipeline into an executable tree before anything runs. Resolves names (passes and
+// named pipelines), `$option` references, option types and defaults, `when` conditions and IR
+// properties, so every mistake in a pipeline is reported before the IR is touched.
+
+import { PipelineError } from '../errors.js';
+import type { OptionDeclarations, OptionLiteral, OptionValue, Pass, PassDeclaration, PassOptions } from './contracts.js';
+import { didYouMean } from './edit-distance.js';
+import { badOptionError, unknownPassError } from './errors.js';
+import { isTruthy, optionValuesEqual, resolveOptions } from './options.js';
+import { DEFAULT_FIXPOINT_MAX, isOptionRef, type OptionExpr, type PassElement, type PipelineElement } from './pipeline.js';
+import { printPipelineText } from './pipeline-text.js';
+import type { PassRegistry } from './registry.js';
+
+/** Pipeline-option values visible to a part of a pipeline (the top level, or inside a named pipeline). */
+export interface OptionScope {
+  /** Whose options these are, for messages: `the pipeline` or `pipeline 'freeze'`. */
+  readonly owner: string;
+  readonly values: PassOptions;
+}
+
+/** A pass with resolved options. */
+export interface PassStep {
+  readonly kind: 'pass';
+  readonly declaration: PassDeclaration;
+  readonly instance: Pass;
+  readonly options: PassOptions;
+  readonly scope: OptionScope;
+  /** `name{resolved options}`: what a reproducer runs. */
+  readonly text: string;
+}
+
+/** A fixpoint group. */
+export interface FixpointStep {
+  readonly kind: 'fixpoint';
+  readonly max: number;
+  readonly body: readonly PlanStep[];
+  readonly label: string;
+}
+
+/** A conditional group, its condition already evaluated. */
+export interface WhenStep {
+  readonly kind: 'when';
+  readonly active: boolean;
+  readonly body: readonly PlanStep[];
+  readonly label: string;
+}
+
+/** A named pipeline used inside another, with its own option scope. */
+export interface PipelineStep {
+  readonly kind: 'pipeline';
+  readonly name: string;
+  readonly body: readonly PlanStep[];
+}
+
+/** One step of an executable plan. */
+export type PlanStep = PassStep | FixpointStep | WhenStep | PipelineStep;
+
+/** Builds the plan of `elements` in `scope`; `stack` holds the named pipelines being expanded (cycle check). */
+export function buildPlan(registry: PassRegistry, elements: readonly PipelineElement[], scope: OptionScope, stack: readonly string[] = []): PlanStep[] {
+  return elements.map((e): PlanStep => {
+    switch (e.kind) {
+      case 'pass':
+        return planPass(registry, e, scope, stack);
+      case 'fixpoint':
+        return {
+          kind: 'fixpoint',
+          max: e.max ?? DEFAULT_FIXPOINT_MAX,
+          body: buildPlan(registry, e.body, scope, stack),
+          label: `fixpoint${e.max === undefined ? '' : `{max=${e.max}}`}`,
+        };
+      case 'when': {
+        const value = lookup(scope, e.option, e);
+        const active = e.equals === undefined ? isTruthy(value) : optionValuesEqual(value as OptionLiteral, e.equals);
+        const label = printPipelineText({ elements: [{ ...e, body: [] }] }).replace(/\(\)$/, '');
+        return { kind: 'when', active, body: buildPlan(registry, e.body, scope, stack), label };
+      }
+    }
+  });
+}
+
+function planPass(registry: PassRegistry, e: PassElement, scope: OptionScope, stack: readonly string[]): PlanStep {
+  const given = resolveExprs(e.options, scope, e);
+  const registered = registry.pass(e.name);
+  if (registered) {
+    const decl = registered.declaration;
+    const options = resolveOptions(`pass '${decl.name}'`, decl.options, given, e);
+    const text = printPipelineText({ elements: [{ kind: 'pass', name: e.name, options: given }] });
+    return { kind: 'pass', declaration: decl, instance: registered.instance, options, scope, text };
+  }
+  const def = registry.pipeline(e.name);
+  if (!def) throw unknownPassError(e.name, registry.passNames(), registry.pipelineNames(), e);
+  if (stack.includes(def.name)) {
+    throw new PipelineError('PIPELINE_CYCLE', `named pipelines include each other in a cycle: ${[...stack, def.name].join(' -> ')}`);
+  }
+  const values = resolveOptions(`pipeline '${def.name}'`, def.options, given, e);
+  const inner: OptionScope = { owner: `pipeline '${def.name}'`, values };
+  return { kind: 'pipeline', name: def.name, body: buildPlan(registry, def.pipeline.elements, inner, [...stack, def.name]) };
+}
+
+// Replaces `$name` references by the scope's values.
+function resolveExprs(options: Readonly<Record<string, OptionExpr>>, scope: OptionScope, element: object): Record<string, OptionLiteral> {
+  const out: Record<string, OptionLiteral> = {};
+  for (const [k, v] of Object.entries(options)) out[k] = resolveExpr(v, scope, element);
+  return out;
+}
+
+function resolveExpr(expr: OptionExpr, scope: OptionScope, element: object): OptionLiteral {
+  if (isOptionRef(expr)) return lookup(scope, expr.ref, element) as OptionLiteral;
+  if (Array.isArray(expr)) return (expr as readonly OptionExpr[]).map((x) => resolveExpr(x, scope, element));
+  return expr as OptionLiteral;
+}
+
+function lookup(scope: OptionScope, name: string, element: object): OptionValue {
+  if (Object.prototype.hasOwnProperty.call(scope.values, name)) return scope.values[name];
+  const known = Object.keys(scope.values);
+  const list = known.length ? `its options: ${known.join(', ')}` : 'no pipeline options are set';
+  throw badOptionError(`pipeline option '${name}' is not set in ${scope.owner}${didYouMean(name, known)} (${list})`, element);
+}
+
+/** The top-level scope: declared options type-checked with defaults filled, or the given values as they are. */
+export function topScope(declarations: OptionDeclarations | undefined, given: Readonly<Record<string, OptionLiteral>>, owner = 'the pipeline'): OptionScope {
+  if (declarations && Object.keys(declarations).length) return { owner, values: resolveOptions(owner, declarations, given) };
+  return { owner, values: given as PassOptions };
+}
+
+/**
+ * Checks the IR properties along the plan: each pass's `requiresProperties` must be established by the
+ * input or an earlier pass. Returns the properties holding at the end.
+ */
+export function checkProperties(steps: readonly PlanStep[], initial: Iterable<string>, registry?: PassRegistry): Set<string> {
+  const have = new Set(initial);
+  const walk = (list: readonly PlanStep[]): void => {
+    for (const s of list) {
+      if (s.kind === 'pass') {
+        for (const p of s.declaration.requiresProperties) if (!have.has(p)) throw missingProperty(s.declaration.name, p, registry);
+        for (const p of s.declaration.establishesProperties) have.add(p);
+      } else if (s.kind !== 'when' || s.active) walk(s.body);
+    }
+  };
+  walk(steps);
+  return have;
+}
+
+/** A pass needs an IR property nothing established. Code `MISSING_PROPERTY`. */
+export function missingProperty(pass: string, property: string, registry?: PassRegistry): PipelineError {
+  const providers = (registry?.declarations() ?? []).filter((d) => d.establishesProperties.includes(property)).map((d) => d.name);
+  const fix = providers.length ? `run ${providers.join(' or ')} before it` : 'no registered pass establishes it';
+  return new PipelineError(
+    'MISSING_PROPERTY',
+    `pass '${pass}' requires the IR property '${property}', which neither the input nor an earlier pass establishes; ${fix}`,
+  );
+}
+
+/** Every pass step of a plan, depth-first (including inactive branches). */
+export function* planPasses(steps: readonly PlanStep[]): IterableIterator<PassStep> {
+  for (const s of steps) {
+    if (s.kind === 'pass') yield s;
+    else yield* planPasses(s.body);
+  }
+}
