@@ -11,6 +11,7 @@ import {
   ListType,
   NamedClassType,
   OptionalType,
+  TensorTensor,
   TupleType,
   UnionType,
   type Type,
@@ -91,9 +92,11 @@ export function isValueOfType(value: IValue, type: Type): boolean {
   }
 }
 
-/** The type of a value for an attribute declared without one; objects give their class, other values what a constant would have. */
+/** The type of a value for an attribute declared without one: objects give their class, tensors `Tensor`, other values what a constant would have. */
 export function inferValueType(value: IValue): Type {
   if (value !== null && isObjectValue(value)) return value.type;
+  // Attributes are declared `Tensor`, never refined to one tensor's dtype and shape.
+  if (value instanceof Tensor) return TensorTensor;
   if (value instanceof Map) {
     const first = value.entries().next();
     if (first.done) throw new UnsupportedError('the type of an empty dict needs to be given explicitly');
