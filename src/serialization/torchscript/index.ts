@@ -7,3 +7,5 @@ export { exprToType, dottedName } from './parse-type.js';
 export { printModuleSource, printStatements, printExpr, printType, formatFloat, quoteString } from './ast-printer.js';
 export type { Token, TokenKind } from './tokens.js';
 export type * from './ast.js';
+export { summarizeClass, classFlavor } from './class-summary.js';
+export type { ClassSummary, ClassFlavor, DeclaredAttribute, DeclaredConstant } from './class-summary.js';

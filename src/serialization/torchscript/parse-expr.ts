@@ -4,6 +4,7 @@ import type {
   BinaryOperator, ComprehensionClause, CompareOperator, Comparison, DictEntry, Expr, Keyword, Slice,
 } from './ast.js';
 import { MAX_OPERATOR_CHAIN } from './cursor.js';
+import { describeExpr } from './describe.js';
 import { TypeParser } from './parse-type.js';
 import type { Token } from './tokens.js';
 
@@ -400,35 +401,5 @@ export class ExprParser extends TypeParser {
   /** Fails when an operator chain gets long enough to endanger recursive walkers of the tree. */
   private checkChain(n: number): void {
     if (n >= MAX_OPERATOR_CHAIN) throw this.failAt(this.peek(), `expression too long (more than ${MAX_OPERATOR_CHAIN} chained operations)`);
-  }
-}
-
-/** Words for an expression kind in error messages. */
-export function describeExpr(expr: Expr): string {
-  switch (expr.kind) {
-    case 'Int':
-    case 'Float':
-    case 'String':
-    case 'Bool':
-    case 'None':
-    case 'Ellipsis':
-      return 'a literal';
-    case 'Call':
-      return 'a function call';
-    case 'BinaryOp':
-    case 'UnaryOp':
-    case 'BoolOp':
-      return 'an operator expression';
-    case 'Compare':
-      return 'a comparison';
-    case 'Ternary':
-      return 'a conditional expression';
-    case 'Dict':
-    case 'DictComp':
-      return 'a dict';
-    case 'ListComp':
-      return 'a list comprehension';
-    default:
-      return `a ${expr.kind.toLowerCase()}`;
   }
 }

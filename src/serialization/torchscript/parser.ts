@@ -2,13 +2,13 @@
 // statements. Entry point: parseSource(text, fileName).
 import { IRParseError } from '../../errors.js';
 import type {
-  AttributeDecl, ClassDef, ClassItem, Expr, FunctionDef, Import, ImportAlias, ImportFrom, ModuleItem, Param,
+  AttributeDecl, BinaryOperator, ClassDef, ClassItem, Expr, FunctionDef, Import, ImportAlias, ImportFrom, ModuleItem, Param,
   SourceModule, Stmt, TypeExpr, WithItem,
 } from './ast.js';
 import { syntaxError, tokenize } from './lexer.js';
+import { describeStatement } from './describe.js';
 import { ExprParser } from './parse-expr.js';
 import { AUGMENTED_ASSIGN, type Token } from './tokens.js';
-import type { BinaryOperator } from './ast.js';
 
 /**
  * Parses one TorchScript source file (a `code/__torch__/**.py` entry of a .pt archive, or `module.code`).
@@ -356,26 +356,5 @@ class Parser extends ExprParser {
 
   private misplaced(s: AnyStatement, where: string): IRParseError {
     return this.failAt(s.range, `${describeStatement(s)} is not allowed ${where}`);
-  }
-}
-
-function describeStatement(s: AnyStatement): string {
-  switch (s.kind) {
-    case 'ExprStmt':
-      return 'an expression statement';
-    case 'Import':
-    case 'ImportFrom':
-      return 'an import';
-    case 'ClassDef':
-      return 'a class definition';
-    case 'FunctionDef':
-      return 'a function definition';
-    case 'AttributeDecl':
-      return 'an attribute declaration';
-    case 'Assign':
-    case 'AugAssign':
-      return 'an assignment';
-    default:
-      return `a '${s.kind.toLowerCase()}' statement`;
   }
 }
