@@ -76,4 +76,9 @@ l2"""`, 't.py')
     const multi = tokenize('x = """a\nbc"""\n', 't.py').find((t) => t.kind === 'string');
     expect(multi).to.include({ line: 1, column: 5, endLine: 2, endColumn: 6 });
   });
+
+  it('accepts Unicode identifiers and skips a leading byte order mark', function () {
+    expect(kinds('\uFEFFtaille_é = größe\n')).to.deep.equal(['name:taille_é', 'op:=', 'name:größe', 'NEWLINE', 'EOF']);
+    expect(tokenize('\uFEFFx = 1', 't.py')[0]).to.include({ line: 1, column: 1 });
+  });
 });

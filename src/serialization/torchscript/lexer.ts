@@ -16,12 +16,13 @@ export function syntaxError(file: string, text: string, line: number, column: nu
 
 const OPS_BY_LENGTH: readonly (readonly string[])[] = [3, 2, 1].map((n) => OPERATORS.filter((op) => op.length === n));
 const CLOSING: Readonly<Record<string, string>> = { ')': '(', ']': '[', '}': '{' };
-const IDENT = /[A-Za-z_][A-Za-z0-9_]*/y;
+// Python identifiers: Unicode ID_Start/ID_Continue, like Python's XID classes for practical purposes.
+const IDENT = /[\p{ID_Start}_][\p{ID_Continue}]*/uy;
 const HEX = /0[xX](?:_?[0-9a-fA-F])+/y;
 const OCT = /0[oO](?:_?[0-7])+/y;
 const BIN = /0[bB](?:_?[01])+/y;
 const DECIMAL = /(?:(?:\d(?:_?\d)*)?\.\d(?:_?\d)*|\d(?:_?\d)*\.?)(?:[eE][+-]?\d(?:_?\d)*)?/y;
-const IDENT_CHAR = /[A-Za-z0-9_]/;
+const IDENT_CHAR = /[\p{ID_Continue}]/u;
 const SIMPLE_ESCAPES: Readonly<Record<string, string>> = {
   '\\': '\\', "'": "'", '"': '"', a: '\x07', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v',
 };
@@ -51,6 +52,11 @@ class Lexer {
   ) {}
 
   run(): Token[] {
+    // A UTF-8 byte order mark is not part of the text; columns count from after it.
+    if (this.text.startsWith('\uFEFF')) {
+      this.pos = 1;
+      this.lineStart = 1;
+    }
     let atLineStart = true;
     while (this.pos < this.text.length) {
       if (atLineStart && this.brackets.length === 0) {
