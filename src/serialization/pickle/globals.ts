@@ -160,7 +160,8 @@ function codecsEncode(args: readonly PickleValue[], site: CallSite): PickleValue
 /**
  * The allow-list every PyTorch pickle needs except the tensor rebuilders (see `torchGlobals`):
  * `__torch__.*` classes, `collections.OrderedDict`, `torch.<Dtype>Storage`, `torch.device`,
- * `torch.Size`, `_codecs.encode` (latin-1 bytes), and `torch.jit._pickle`'s list builders and `restore_type_tag`.
+ * `torch.Size`, `_codecs.encode` (latin-1 bytes), `bytes()` (empty bytes), and `torch.jit._pickle`'s list
+ * builders and `restore_type_tag`.
  */
 export function baseTorchRegistry(): GlobalRegistry {
   const registry = new GlobalRegistry();
@@ -178,6 +179,17 @@ export function baseTorchRegistry(): GlobalRegistry {
     }),
   );
   registry.register('_codecs', 'encode', fn(codecsEncode));
+  // Protocols 0-2 spell empty bytes as `bytes()` (module `__builtin__` when written for Python 2 compatibility).
+  for (const module of ['builtins', '__builtin__']) {
+    registry.register(
+      module,
+      'bytes',
+      fn((args, site) => {
+        expectArity('bytes', args, 0, 0, site);
+        return new Uint8Array(0);
+      }),
+    );
+  }
   const jit = 'torch.jit._pickle';
   registry.register(jit, 'build_intlist', tagList('List[int]', 'build_intlist'));
   registry.register(jit, 'build_tensorlist', tagList('List[Tensor]', 'build_tensorlist'));
