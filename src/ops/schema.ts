@@ -134,7 +134,9 @@ function printType(type: Type, alias: AliasInfo | null, N: number | null): strin
 function printDefault(arg: Argument): string {
   const value = arg.defaultValue as IValue;
   // PyTorch writes a constant int list default of a (non-optional) `int[N]` as one int: `int[2] stride=1`.
+  // It does so for unsized `int[]` too, which its own parser then rejects; we keep those as lists.
   if (
+    arg.N !== null &&
     Array.isArray(value) &&
     arg.realType instanceof ListType &&
     arg.realType.elem.kind === 'int' &&

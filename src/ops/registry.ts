@@ -1,0 +1,283 @@
+// The operator table: every schema of PyTorch 1.13's aten/prim namespaces plus the hand-declared prim
+// ops, with facts, kernel and shape-rule slots; overload resolution by argument types; and the schema
+// an IR node uses. Adding an operator is one call: `registry.register(schemaString, { kernel })`.
+
+import { toIValue } from '../ir/constants.js';
+import type { Node } from '../ir/node.js';
+import type { Type } from '../ir/types.js';
+import type { NodeChecker } from '../ir/verify.js';
+import { builtinOperatorNames, builtinOverloads, operatorNameOf } from './builtin-table.js';
+import { isDropoutFamily, type OpFacts } from './facts.js';
+import { OperatorEntry, OperatorError, type KernelFn, type OperatorOptions } from './operator-entry.js';
+import { isMatch, matchSchema, type MatchFailure, type SchemaMatch } from './schema-matching.js';
+import { parseSchema } from './schema-parser.js';
+import { schemaTypeStr } from './schema-types.js';
+import type { FunctionSchema } from './schema.js';
+import { isSchemaSubtype } from './type-matching.js';
+
+/** Inversify token of the registry (bind it to one OperatorRegistry per container). */
+export const OPERATOR_REGISTRY = Symbol.for('tsfreeze.OperatorRegistry');
+
+/** The overload a call resolved to. */
+export interface Resolution extends SchemaMatch {
+  readonly entry: OperatorEntry;
+  /** True if the match needed PyTorch's implicit conversions (second round). */
+  readonly usedConversions: boolean;
+}
+
+/** Where a registry's operators come from. */
+export interface RegistryOptions {
+  /** Start with PyTorch's schemas and the hand-declared prim ops (default true). */
+  readonly builtins?: boolean;
+}
+
+/** A table of operators by node kind, overloads in declaration order. */
+export class OperatorRegistry {
+  private readonly byKind = new Map<string, OperatorEntry[]>();
+  private readonly nodeCache = new Map<string, OperatorEntry | null>();
+  private readonly builtins: boolean;
+
+  constructor(options: RegistryOptions = {}) {
+    this.builtins = options.builtins ?? true;
+  }
+
+  /** A registry with no operators at all (for tests and custom tables). */
+  static empty(): OperatorRegistry {
+    return new OperatorRegistry({ builtins: false });
+  }
+
+  /**
+   * Adds an overload, or fills the slots of an existing identical one (how kernels attach to PyTorch's
+   * schemas). A different schema under an existing `name.overload` is a SCHEMA_CONFLICT.
+   */
+  register(schema: string | FunctionSchema, options: OperatorOptions = {}): OperatorEntry {
+    const parsed = typeof schema === 'string' ? parseSchema(schema) : schema;
+    const overloads = this.overloadList(parsed.name);
+    const existing = overloads.find((e) => e.key === parsed.key);
+    if (existing) {
+      if (existing.schema.toString() !== parsed.toString()) {
+        throw new OperatorError(
+          'SCHEMA_CONFLICT',
+          `${parsed.key} is already declared as\n  ${existing.schema}\nnot\n  ${parsed}`,
+        );
+      }
+      existing.update(options);
+      return existing;
+    }
+    const entry = new OperatorEntry(parsed, {}, false);
+    entry.update(options);
+    overloads.push(entry);
+    this.nodeCache.clear();
+    return entry;
+  }
+
+  /** Attaches a kernel to the overload `key` (`aten::add.Tensor`). */
+  implement(key: string, kernel: KernelFn): OperatorEntry {
+    const entry = this.requireEntry(key);
+    entry.update({ kernel });
+    return entry;
+  }
+
+  /** True if the table has any overload of node kind `kind`. */
+  has(kind: string): boolean {
+    return this.overloadList(kind).length > 0;
+  }
+
+  /** The overloads of `kind` in declaration order (the order resolution tries them). */
+  overloads(kind: string): readonly OperatorEntry[] {
+    return this.overloadList(kind);
+  }
+
+  /** The overload with key `aten::add.Tensor` (or `aten::relu` for an unnamed overload). */
+  lookup(key: string): OperatorEntry | undefined {
+    return this.overloadList(operatorNameOf(key)).find((e) => e.key === key);
+  }
+
+  /** Like lookup, but throws UNKNOWN_OPERATOR naming the overloads that do exist. */
+  requireEntry(key: string): OperatorEntry {
+    const entry = this.lookup(key);
+    if (entry) return entry;
+    const others = this.overloadList(operatorNameOf(key)).map((e) => e.key);
+    const hint = others.length ? `; its overloads are ${others.join(', ')}` : '';
+    throw new OperatorError('UNKNOWN_OPERATOR', `unknown operator overload '${key}'${hint}`);
+  }
+
+  /** Every node kind in the table, sorted. */
+  kinds(): string[] {
+    const names = new Set(this.builtins ? builtinOperatorNames() : []);
+    for (const [kind, list] of this.byKind) if (list.length) names.add(kind);
+    return [...names].sort();
+  }
+
+  /** Every overload (parses the whole table). */
+  entries(): OperatorEntry[] {
+    return this.kinds().flatMap((k) => this.overloadList(k));
+  }
+
+  /**
+   * Picks the overload of `kind` for a call with these argument types, as TorchScript does: the first
+   * overload in declaration order that matches without implicit conversions, else the first that matches
+   * with them. The last `kwargNames.length` types are keyword arguments. Throws UNKNOWN_OPERATOR or
+   * NO_MATCHING_OVERLOAD (listing every overload and why it failed).
+   */
+  resolve(kind: string, argTypes: readonly Type[], kwargNames: readonly string[] = []): Resolution {
+    const overloads = this.overloadList(kind);
+    if (!overloads.length) throw new OperatorError('UNKNOWN_OPERATOR', `unknown operator '${kind}'`);
+    let failures: MatchFailure[] = [];
+    for (const allowConversions of [false, true]) {
+      failures = [];
+      for (const entry of overloads) {
+        const m = matchSchema(entry.schema, argTypes, kwargNames, { allowConversions });
+        if (isMatch(m)) return { ...m, entry, usedConversions: allowConversions };
+        failures.push(m);
+      }
+    }
+    const nPos = argTypes.length - kwargNames.length;
+    const shown = argTypes.map((t, i) =>
+      i < nPos ? schemaTypeStr(t) : `${kwargNames[i - nPos]}=${schemaTypeStr(t)}`,
+    );
+    const lines = failures.map((f) => `  ${f.schema}\n    ${f.reason}`);
+    throw new OperatorError(
+      'NO_MATCHING_OVERLOAD',
+      `no overload of ${kind} accepts (${shown.join(', ')}):\n${lines.join('\n')}`,
+    );
+  }
+
+  /** Like resolve, but undefined instead of an error. */
+  tryResolve(
+    kind: string,
+    argTypes: readonly Type[],
+    kwargNames: readonly string[] = [],
+  ): Resolution | undefined {
+    try {
+      return this.resolve(kind, argTypes, kwargNames);
+    } catch (e) {
+      if (e instanceof OperatorError) return undefined;
+      throw e;
+    }
+  }
+
+  /**
+   * The overload an IR node uses: the first whose arguments accept the node's input types taken
+   * positionally (IR nodes carry every argument); when several do, the first whose returns also fit
+   * the node's outputs. Cached per kind and types. Undefined when the kind is unknown or nothing fits.
+   */
+  entryForNode(node: Node): OperatorEntry | undefined {
+    const key = `${node.kind}(${node.inputs.map((v) => schemaTypeStr(v.type)).join(', ')}) -> (${node.outputs.map((v) => schemaTypeStr(v.type)).join(', ')})`;
+    const cached = this.nodeCache.get(key);
+    if (cached !== undefined) return cached ?? undefined;
+    const inputTypes = node.inputs.map((v) => v.type);
+    const outputTypes = node.outputs.map((v) => v.type);
+    const candidates: { entry: OperatorEntry; match: SchemaMatch }[] = [];
+    for (const entry of this.overloadList(node.kind)) {
+      const m = matchSchema(entry.schema, inputTypes, [], { node: true });
+      if (isMatch(m)) candidates.push({ entry, match: m });
+    }
+    const fits = (c: { entry: OperatorEntry; match: SchemaMatch }): boolean =>
+      c.entry.schema.isVarret ||
+      (c.match.returnTypes.length === outputTypes.length &&
+        outputTypes.every((t, i) => isSchemaSubtype(t, c.match.returnTypes[i])));
+    const chosen = candidates.length > 1 ? (candidates.find(fits) ?? candidates[0]) : candidates[0];
+    this.nodeCache.set(key, chosen?.entry ?? null);
+    return chosen?.entry;
+  }
+
+  /** The schema an IR node uses (see entryForNode). */
+  schemaForNode(node: Node): FunctionSchema | undefined {
+    return this.entryForNode(node)?.schema;
+  }
+
+  /** The facts of an overload: a schema, its string, or its key (`aten::add_.Tensor`). */
+  facts(target: FunctionSchema | string): OpFacts {
+    return this.entryOf(target).facts;
+  }
+
+  /** No side effects, no writes, deterministic, no hidden state: may be evaluated at freeze time. */
+  isPure(target: FunctionSchema | string): boolean {
+    return this.facts(target).pure;
+  }
+
+  /** Writes an argument or acts on the outside world (see OpFacts.hasSideEffects). */
+  hasSideEffects(target: FunctionSchema | string): boolean {
+    return this.facts(target).hasSideEffects;
+  }
+
+  /** Random unless proven otherwise per node (see isNondeterministicNode). */
+  isNondeterministic(target: FunctionSchema | string): boolean {
+    return this.facts(target).nondeterministic;
+  }
+
+  /** Indices of the arguments the overload writes. */
+  writtenArgs(schema: FunctionSchema): readonly number[] {
+    return schema.mutatedArgIndices;
+  }
+
+  /** Indices of the arguments output `output` may alias (see FunctionSchema.aliasOf). */
+  aliasedArgs(schema: FunctionSchema, output: number): readonly number[] {
+    return schema.aliasOf(output);
+  }
+
+  /** The facts of the overload `node` uses, or undefined if no schema fits it. */
+  factsForNode(node: Node): OpFacts | undefined {
+    const entry = this.entryForNode(node);
+    if (!entry) return undefined;
+    return entry.facts.nondeterministic && !this.isNondeterministicNode(node)
+      ? entry.factsWhenDeterministic
+      : entry.facts;
+  }
+
+  /**
+   * Whether this node is random. Dropout ops whose `train` input is the constant False are the identity,
+   * hence deterministic (as PyTorch's Node::isNondeterministic). Unknown ops count as random.
+   */
+  isNondeterministicNode(node: Node): boolean {
+    const entry = this.entryForNode(node);
+    if (!entry) return true;
+    if (!entry.facts.nondeterministic) return false;
+    if (!isDropoutFamily(node.kind)) return true;
+    const train = entry.schema.argumentIndex('train');
+    return !(train >= 0 && train < node.inputs.length && toIValue(node.inputs[train]) === false);
+  }
+
+  /** Whether this node may be evaluated ahead of time; unknown ops are not. */
+  isPureNode(node: Node): boolean {
+    return this.factsForNode(node)?.pure ?? false;
+  }
+
+  /** Whether this node writes an input or has external effects; unknown ops are assumed to. */
+  hasSideEffectsNode(node: Node): boolean {
+    return this.factsForNode(node)?.hasSideEffects ?? true;
+  }
+
+  /**
+   * A checker for `verify(graph, { checkNode })`: reports a node of a known kind whose input types no
+   * overload accepts. Kinds the table does not know are not checked.
+   */
+  nodeChecker(): NodeChecker {
+    return (node) => {
+      if (!this.has(node.kind) || this.entryForNode(node)) return undefined;
+      const types = node.inputs.map((v) => schemaTypeStr(v.type)).join(', ');
+      return `no schema of ${node.kind} accepts input types (${types})`;
+    };
+  }
+
+  private entryOf(target: FunctionSchema | string): OperatorEntry {
+    if (typeof target === 'string' && !target.includes('(')) return this.requireEntry(target);
+    const schema = typeof target === 'string' ? parseSchema(target) : target;
+    const entry = this.lookup(schema.key);
+    if (entry && entry.schema.toString() === schema.toString()) return entry;
+    // Not in the table: derive its facts from the schema alone.
+    return new OperatorEntry(schema, {}, false);
+  }
+
+  private overloadList(kind: string): OperatorEntry[] {
+    let list = this.byKind.get(kind);
+    if (!list) {
+      list = this.builtins
+        ? builtinOverloads(kind).map((b) => new OperatorEntry(b.schema, b.facts, true))
+        : [];
+      this.byKind.set(kind, list);
+    }
+    return list;
+  }
+}
