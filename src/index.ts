@@ -6,3 +6,5 @@ export * from './tensor/dtype.js';
 export * from './tensor/tensor.js';
 export * from './ir/index.js';
 export * from './pipeline/index.js';
+export * from './ops/index.js';
+export * from './module/index.js';

@@ -6,7 +6,7 @@ import type { Graph } from '../ir/graph.js';
 import type { IValue } from '../ir/ivalue.js';
 import { BoolType, NamedClassType, NoneType, TensorTensor, type Type } from '../ir/types.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { ClassType, type AttributeKind } from './class-type.js';
+import { ClassType, type SlotKind } from './class-type.js';
 import { CompilationUnit } from './compilation-unit.js';
 import { duplicateMember } from './errors.js';
 import type { FunctionSignature } from './function.js';
@@ -41,12 +41,12 @@ export interface MethodOptions {
 
 interface AttributeEntry {
   readonly name: string;
-  readonly kind: AttributeKind;
+  readonly kind: SlotKind;
   readonly value: IValue;
   readonly type: Type | undefined;
 }
 
-const GROUP: Record<AttributeKind, number> = { parameter: 0, buffer: 1, attribute: 3, module: 4 };
+const GROUP: Record<SlotKind, number> = { parameter: 0, buffer: 1, attribute: 3, module: 4 };
 
 /** Builds a ScriptModule (moduleBuilder) or ScriptObject (classBuilder). Each call returns the builder. */
 export class ModuleBuilder<T extends ScriptObject = ScriptModule> {
@@ -136,7 +136,7 @@ export class ModuleBuilder<T extends ScriptObject = ScriptModule> {
     }
   }
 
-  private add(name: string, kind: AttributeKind, value: IValue, type: Type | undefined): this {
+  private add(name: string, kind: SlotKind, value: IValue, type: Type | undefined): this {
     if (kind !== 'attribute') this.requireModule(kind);
     if (this.entries.some((e) => e.name === name))
       throw duplicateMember(this.qualifiedName, 'attribute', name);

@@ -12,13 +12,13 @@ import { Function, type FunctionSignature } from './function.js';
 import { classTypeMapper, type ClassTypeMap } from './value-types.js';
 
 /** What an attribute slot holds: an nn.Parameter, a registered buffer, a submodule, or a plain attribute. */
-export type AttributeKind = 'parameter' | 'buffer' | 'module' | 'attribute';
+export type SlotKind = 'parameter' | 'buffer' | 'module' | 'attribute';
 
 /** One entry of a class's attribute table; its index is the slot. */
 export interface ClassAttribute {
   readonly name: string;
   readonly type: Type;
-  readonly kind: AttributeKind;
+  readonly kind: SlotKind;
 }
 
 /** A `Final` / `__constants__` member: a value fixed at compile time. */
@@ -113,7 +113,7 @@ export class ClassType extends NamedClassType {
   }
 
   /** Attributes of one kind, in slot order. */
-  attributesOfKind(kind: AttributeKind): ClassAttribute[] {
+  attributesOfKind(kind: SlotKind): ClassAttribute[] {
     return this.attributeList.filter((a) => a.kind === kind);
   }
 
@@ -122,7 +122,7 @@ export class ClassType extends NamedClassType {
    * attribute of a module class type is always a submodule); parameters and buffers a Tensor,
    * Optional[Tensor] or NoneType.
    */
-  addAttribute(name: string, type: Type, kind: AttributeKind = 'attribute'): number {
+  addAttribute(name: string, type: Type, kind: SlotKind = 'attribute'): number {
     // As in PyTorch, whether a slot is a submodule follows from its type.
     if (kind === 'attribute' && type instanceof ClassType && type.isModule) kind = 'module';
     if (this.slotByName.has(name)) throw duplicateMember(this.qualifiedName, 'attribute', name);

@@ -8,7 +8,7 @@ export { Function, type FunctionArgument, type FunctionInit, type FunctionSignat
 export {
   ClassType,
   cloneGraphWithTypes,
-  type AttributeKind,
+  type SlotKind,
   type ClassAttribute,
   type ClassConstant,
   type ClassCloneOptions,

@@ -5,7 +5,7 @@ import { TsFreezeError } from '../errors.js';
 import type { Graph } from '../ir/graph.js';
 import type { IValue } from '../ir/ivalue.js';
 import { Tensor } from '../tensor/tensor.js';
-import type { AttributeKind, ClassType } from './class-type.js';
+import type { SlotKind, ClassType } from './class-type.js';
 import { ModuleErrorCode } from './errors.js';
 import type { Function } from './function.js';
 import { getCodePrinter, getInterpreter } from './hooks.js';
@@ -116,7 +116,7 @@ export class ScriptModule extends ScriptObject {
     }
   }
 
-  private namedTensors(kind: AttributeKind, recurse: boolean): Array<[string, Tensor]> {
+  private namedTensors(kind: SlotKind, recurse: boolean): Array<[string, Tensor]> {
     const seen = new Set<Tensor>();
     const out: Array<[string, Tensor]> = [];
     const modules: Array<[string, ScriptModule]> = recurse ? this.namedModules() : [['', this]];

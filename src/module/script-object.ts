@@ -3,7 +3,7 @@
 
 import type { IValue, ObjectValue } from '../ir/ivalue.js';
 import type { Type } from '../ir/types.js';
-import type { AttributeKind, ClassType } from './class-type.js';
+import type { SlotKind, ClassType } from './class-type.js';
 import { attributeType, constantAttribute, noAttribute, unsetAttribute } from './errors.js';
 import { describeForError, isValueOfType } from './value-types.js';
 
@@ -69,7 +69,7 @@ export class ScriptObject implements ObjectValue {
    * Declares attribute `name` on the type if it is missing, then sets it (PyTorch's register_attribute).
    * An existing attribute must have the same kind.
    */
-  registerAttribute(name: string, type: Type, value: IValue, kind: AttributeKind = 'attribute'): void {
+  registerAttribute(name: string, type: Type, value: IValue, kind: SlotKind = 'attribute'): void {
     const existing = this.type.findAttribute(name);
     if (!existing) this.type.addAttribute(name, type, kind);
     else if (existing.kind !== kind) {

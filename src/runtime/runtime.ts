@@ -1,0 +1,70 @@
+// Wires the interpreter to the module model and the operator table: running module methods and graphs.
+
+import { RuntimeError } from '../errors.js';
+import type { Graph } from '../ir/graph.js';
+import type { FunctionRef, IValue, ObjectValue } from '../ir/ivalue.js';
+import { ClassType } from '../module/class-type.js';
+import type { CompilationUnit } from '../module/compilation-unit.js';
+import type { Function } from '../module/function.js';
+import { setInterpreter } from '../module/hooks.js';
+import { OperatorRegistry } from '../ops/index.js';
+import { makeOpCompiler } from './dispatch.js';
+import { Interpreter, type InterpreterHost } from './interpreter.js';
+
+let sharedRegistry: OperatorRegistry | undefined;
+
+/** The operator table the runtime uses unless given one (PyTorch's schemas, built once). */
+export function defaultOperatorRegistry(): OperatorRegistry {
+  sharedRegistry ??= new OperatorRegistry();
+  return sharedRegistry;
+}
+
+/** A host that finds methods through class types and free functions through their compilation units. */
+export class ModuleHost implements InterpreterHost {
+  readonly compileOp;
+  private readonly units = new Set<CompilationUnit>();
+
+  constructor(registry: OperatorRegistry = defaultOperatorRegistry()) {
+    this.compileOp = makeOpCompiler(registry);
+  }
+
+  /** Makes the free functions of `cu` callable. */
+  addCompilationUnit(cu: CompilationUnit): void {
+    this.units.add(cu);
+  }
+
+  methodGraph(object: ObjectValue, name: string): Graph {
+    const type = object.type;
+    if (!(type instanceof ClassType)) throw new RuntimeError('NO_METHOD', `${type.str()} has no methods`);
+    this.units.add(type.cu);
+    const method = type.findMethod(name);
+    if (!method) throw new RuntimeError('NO_METHOD', `'${type.str()}' object has no method '${name}'`);
+    return method.graph;
+  }
+
+  functionGraph(fn: FunctionRef): Graph {
+    for (const cu of this.units) {
+      const f = cu.findFunction(fn.qualifiedName);
+      if (f) return f.graph;
+    }
+    throw new RuntimeError('NO_FUNCTION', `function ${fn.qualifiedName} is not defined`);
+  }
+}
+
+/** Runs a bare graph with the default operator table. */
+export function runGraph(graph: Graph, inputs: readonly IValue[], host: InterpreterHost = new ModuleHost()): IValue[] {
+  return new Interpreter(host).run(graph, inputs);
+}
+
+/** Runs a Function on bound arguments (self first for methods). */
+export function runFunction(fn: Function, args: readonly IValue[]): IValue {
+  const host = new ModuleHost();
+  if (fn.owner instanceof ClassType) host.addCompilationUnit(fn.owner.cu);
+  const outs = new Interpreter(host).run(fn.graph, args);
+  return outs.length === 1 ? outs[0] : outs;
+}
+
+/** Installs the interpreter into the module model so `module.forward(...)` runs. Idempotent. */
+export function installRuntime(): void {
+  setInterpreter((fn, args) => runFunction(fn, args));
+}
