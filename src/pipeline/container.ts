@@ -4,6 +4,7 @@
 import { Container, ContainerModule } from 'inversify';
 import { PipelineError } from '../errors.js';
 import { verify, type Graph } from '../ir/index.js';
+import { OPERATOR_REGISTRY, OperatorRegistry } from '../ops/index.js';
 import type { AnalysisClass, AnalysisDeclaration, GraphVerifier, Logger, OutputSink, PassClass, PassDeclaration } from './contracts.js';
 import { checkName, requireAnalysisDeclaration, requirePassDeclaration } from './decorators.js';
 import { checkOptionDeclarations } from './options.js';
@@ -30,7 +31,6 @@ import {
   INSTRUMENTATION_DEFAULTS,
   LOGGER,
   NAMED_PIPELINE,
-  OPERATOR_TABLE,
   OUTPUT,
   PASS,
   PASS_DECLARATION,
@@ -50,8 +50,8 @@ export interface ContainerSettings {
   readonly instrumentation?: InstrumentationOptions;
   /** The timing clock in ms (performance.now). */
   readonly clock?: Clock;
-  /** The operator table passes query (bound to OPERATOR_TABLE when given). */
-  readonly operatorTable?: unknown;
+  /** The operator table passes query (OPERATOR_REGISTRY): a fresh OperatorRegistry with PyTorch's ops by default. */
+  readonly operatorRegistry?: OperatorRegistry;
   /** More ContainerModules to load (built-in passes, plugins). */
   readonly modules?: readonly ContainerModule[];
 }
@@ -75,7 +75,7 @@ export function createContainer(settings: ContainerSettings = {}): Container {
   container.bind(GRAPH_VERIFIER).toConstantValue(settings.verifier ?? ((g: Graph) => verify(g)));
   container.bind(INSTRUMENTATION_DEFAULTS).toConstantValue(settings.instrumentation ?? {});
   if (settings.clock) container.bind(CLOCK).toConstantValue(settings.clock);
-  if (settings.operatorTable !== undefined) container.bind(OPERATOR_TABLE).toConstantValue(settings.operatorTable);
+  container.bind(OPERATOR_REGISTRY).toConstantValue(settings.operatorRegistry ?? new OperatorRegistry());
   container.bind(PASS_REGISTRY).to(PassRegistry);
   container.bind(PASS_MANAGER).to(PassManager);
   container.load(instrumentsModule);

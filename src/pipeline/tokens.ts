@@ -17,8 +17,6 @@ export const INSTRUMENT = Symbol.for('tsfreeze.Instrument');
 export const LOGGER = Symbol.for('tsfreeze.Logger');
 /** Where instruments write their reports (`OutputSink`); stderr by default. */
 export const OUTPUT = Symbol.for('tsfreeze.Output');
-/** The operator table: schemas and per-op facts (`OperatorFacts`). */
-export const OPERATOR_TABLE = Symbol.for('tsfreeze.OperatorTable');
 /** The IR verifier used by verify-each (`GraphVerifier`). */
 export const GRAPH_VERIFIER = Symbol.for('tsfreeze.GraphVerifier');
 /** Default instrumentation settings for every run of the container's pass managers (`InstrumentationOptions`). */

@@ -1,0 +1,14 @@
+// The built-in passes, registered like any plugin: an explicit list and a ContainerModule (no import side effects).
+
+import { passesModule, type PassClass } from '../src/index.js';
+import { ConstantPooling } from './constant-pooling.js';
+import { DeadCodeElimination } from './dead-code-elimination.js';
+
+export { ConstantPooling } from './constant-pooling.js';
+export { DeadCodeElimination } from './dead-code-elimination.js';
+
+/** Every built-in pass class. */
+export const builtinPasses: readonly PassClass[] = [DeadCodeElimination, ConstantPooling];
+
+/** Binds the built-in passes: `createContainer({ modules: [builtinPassesModule] })` or `container.load(builtinPassesModule)`. */
+export const builtinPassesModule = passesModule(builtinPasses);

@@ -1,0 +1,48 @@
+// dead-code-elimination: the FileCheck cases in dead-code-elimination.ir, plus what text cannot show.
+
+import 'reflect-metadata';
+import { expect } from 'chai';
+import { builtinPassesModule } from '../../passes/index.js';
+import { BufferSink, createContainer, Graph, runPipeline, TensorTensor } from '../../src/index.js';
+import { describeIRFile } from '../support/ir-case-runner.js';
+
+describeIRFile('dead-code-elimination.ir');
+
+describe('dead-code-elimination', () => {
+  const container = () => createContainer({ output: new BufferSink(), instrumentation: { verifyEach: true, reproducer: false }, modules: [builtinPassesModule] });
+
+  it('removes a 30k-node dead chain in one run without deep recursion, and counts it', function () {
+    this.timeout(30_000);
+    const g = new Graph();
+    const x = g.addInput(TensorTensor, 'x');
+    let v = x;
+    for (let i = 0; i < 30_000; i++) v = g.insert('aten::relu', [v], [TensorTensor]).output();
+    g.registerOutput(x);
+    const report = runPipeline(container(), g, 'dead-code-elimination', { instrumentation: { verifyEach: false } });
+    expect(report.changed).to.equal(true);
+    expect(report.statistics['dead-code-elimination']['nodes-removed']).to.equal(30_000);
+    expect([...g.nodes()]).to.have.length(0);
+  });
+
+  it('reports no change on a graph with nothing dead, and a second run changes nothing', () => {
+    const g = new Graph();
+    const x = g.addInput(TensorTensor, 'x');
+    const dead = g.insert('aten::relu', [x], [TensorTensor]);
+    void dead;
+    g.registerOutput(x);
+    const c = container();
+    expect(runPipeline(c, g, 'dead-code-elimination').changed).to.equal(true);
+    expect(runPipeline(c, g, 'dead-code-elimination').changed).to.equal(false);
+  });
+
+  it('remarks on an unknown operator it keeps', () => {
+    const g = new Graph();
+    const x = g.addInput(TensorTensor, 'x');
+    g.insert('mylib::mystery', [x], [TensorTensor]);
+    g.registerOutput(x);
+    const report = runPipeline(container(), g, 'dead-code-elimination');
+    expect(report.remarks).to.have.length(1);
+    expect(report.remarks[0].message).to.include('not in the operator table');
+    expect(report.remarks[0].node).to.include('mylib::mystery');
+  });
+});
