@@ -1,0 +1,207 @@
+// Convolution (1-d, 2-d, 3-d; groups, stride, dilation, padding as numbers or 'same'/'valid'): im2col
+// into a reusable column buffer with row ranges computed once per kernel tap, then the blocked GEMM
+// (weights [O/g, C/g*k] @ columns [C/g*k, out pixels]); 1x1 stride-1 unpadded convs skip im2col.
+
+import { RuntimeError, UnsupportedError } from '../../errors.js';
+import { DTYPES, type DType } from '../../tensor/dtype.js';
+import { contiguous, copyInto, toDType } from '../../tensor/convert.js';
+import { Tensor } from '../../tensor/tensor.js';
+import { squeeze, unsqueeze } from '../../tensor/views.js';
+import type { NumArray } from './ew-core.js';
+import { gemm } from './gemm.js';
+
+/** Geometry of one convolution, in 3-d form (1-d and 2-d convs get leading unit dims). */
+export interface ConvGeometry {
+  readonly inSize: readonly [number, number, number];
+  readonly kernel: readonly [number, number, number];
+  readonly stride: readonly [number, number, number];
+  readonly padBefore: readonly [number, number, number];
+  readonly dilation: readonly [number, number, number];
+  readonly outSize: readonly [number, number, number];
+}
+
+/** Pads a per-dim list of 1-3 entries to 3 by leading `fill`s. */
+export function to3(v: readonly number[], fill: number): [number, number, number] {
+  const out = [fill, fill, fill];
+  for (let i = 0; i < v.length; i++) out[3 - v.length + i] = v[i];
+  return out as [number, number, number];
+}
+
+/** The float dtype a conv computes in, or an error naming the op as PyTorch does. */
+export function convComputeDType(dtype: DType, op: string): DType {
+  if (dtype === 'float32' || dtype === 'float64') return dtype;
+  if (dtype === 'float16' || dtype === 'bfloat16') return 'float32';
+  throw new UnsupportedError(`"${op}" not implemented for '${DTYPES[dtype].irName}'`, 'DTYPE_MISMATCH');
+}
+
+/** Resolves padding given as numbers or 'same'/'valid' into before/after amounts per spatial dim. */
+export function resolvePadding(
+  padding: readonly number[] | string,
+  kernel: readonly number[],
+  dilation: readonly number[],
+  stride: readonly number[],
+): { before: number[]; after: number[] } {
+  const n = kernel.length;
+  if (typeof padding !== 'string') {
+    const p = padding.length === 1 && n > 1 ? new Array<number>(n).fill(padding[0]) : [...padding];
+    return { before: p, after: p };
+  }
+  if (padding === 'valid') return { before: new Array<number>(n).fill(0), after: new Array<number>(n).fill(0) };
+  if (padding === 'same') {
+    if (stride.some((s) => s !== 1)) throw new RuntimeError('INVALID_ARGUMENT', "padding='same' is not supported for strided convolutions");
+    const before: number[] = [];
+    const after: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const total = dilation[i] * (kernel[i] - 1);
+      before.push(Math.floor(total / 2));
+      after.push(total - Math.floor(total / 2));
+    }
+    return { before, after };
+  }
+  throw new RuntimeError('INVALID_ARGUMENT', `Invalid padding string: '${padding}'`);
+}
+
+let colScratch: Float64Array | Float32Array = new Float32Array(0);
+
+function columnBuffer(dtype: DType, size: number): Float32Array | Float64Array {
+  const want = dtype === 'float64' ? Float64Array : Float32Array;
+  if (!(colScratch instanceof want) || colScratch.length < size) colScratch = new want(size);
+  return colScratch;
+}
+
+// Writes the [C*KD*KH*KW, OD*OH*OW] column matrix of channels [c0, c0+C) of one image.
+function im2col(x: NumArray, xOff: number, C: number, g: ConvGeometry, col: NumArray): void {
+  const [D, H, W] = g.inSize;
+  const [KD, KH, KW] = g.kernel;
+  const [sd, sh, sw] = g.stride;
+  const [pd, ph, pw] = g.padBefore;
+  const [dd, dh, dw] = g.dilation;
+  const [OD, OH, OW] = g.outSize;
+  const L = OD * OH * OW;
+  let row = 0;
+  for (let c = 0; c < C; c++) {
+    const cOff = xOff + c * D * H * W;
+    for (let kd = 0; kd < KD; kd++) {
+      for (let kh = 0; kh < KH; kh++) {
+        for (let kw = 0; kw < KW; kw++, row++) {
+          let dst = row * L;
+          // Output columns whose input column lands inside [0, W): computed once per tap.
+          const iw0 = kw * dw - pw;
+          const owLo = Math.min(OW, Math.max(0, Math.ceil(-iw0 / sw)));
+          const owHi = Math.max(owLo, Math.min(OW, Math.floor((W - 1 - iw0) / sw) + 1));
+          for (let od = 0; od < OD; od++) {
+            const id = od * sd - pd + kd * dd;
+            if (id < 0 || id >= D) {
+              for (let k = 0; k < OH * OW; k++) col[dst++] = 0;
+              continue;
+            }
+            for (let oh = 0; oh < OH; oh++) {
+              const ih = oh * sh - ph + kh * dh;
+              if (ih < 0 || ih >= H) {
+                for (let k = 0; k < OW; k++) col[dst++] = 0;
+                continue;
+              }
+              const src = cOff + (id * H + ih) * W + iw0;
+              let ow = 0;
+              for (; ow < owLo; ow++) col[dst++] = 0;
+              if (sw === 1) for (; ow < owHi; ow++) col[dst++] = x[src + ow];
+              else for (; ow < owHi; ow++) col[dst++] = x[src + ow * sw];
+              for (; ow < OW; ow++) col[dst++] = 0;
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+/** Forward convolution over 1-3 spatial dims; input batched [N, C, ...] or unbatched [C, ...]. */
+export function convolution(
+  input: Tensor,
+  weight: Tensor,
+  bias: Tensor | null,
+  stride: readonly number[],
+  padding: readonly number[] | string,
+  dilation: readonly number[],
+  groups: number,
+): Tensor {
+  const nd = weight.dim - 2;
+  const name = `conv${nd}d`;
+  if (nd < 1 || nd > 3) throw new RuntimeError('INVALID_ARGUMENT', `convolution: weight must have 3 to 5 dims, got ${weight.dim}`);
+  if (input.dim === nd + 1) return squeeze(convolution(unsqueeze(input, 0), weight, bias, stride, padding, dilation, groups), 0);
+  if (input.dim !== nd + 2) {
+    throw new RuntimeError(
+      'SHAPE_MISMATCH',
+      `Expected ${nd + 1}D (unbatched) or ${nd + 2}D (batched) input to ${name}, but got input of size: [${input.shape.join(', ')}]`,
+    );
+  }
+  const [N, C] = input.shape;
+  const O = weight.shape[0];
+  if (groups < 1 || C !== weight.shape[1] * groups || O % groups !== 0) {
+    throw new RuntimeError(
+      'SHAPE_MISMATCH',
+      `Given groups=${groups}, weight of size [${weight.shape.join(', ')}], expected input[${input.shape.join(', ')}] to have ${weight.shape[1] * groups} channels, but got ${C} channels instead`,
+    );
+  }
+  const ks = weight.shape.slice(2);
+  const st = stride.length === 1 ? new Array<number>(nd).fill(stride[0]) : [...stride];
+  const dl = dilation.length === 1 ? new Array<number>(nd).fill(dilation[0]) : [...dilation];
+  const pad = resolvePadding(padding, ks, dl, st);
+  const inSp = input.shape.slice(2);
+  const outSp = inSp.map((s, i) => Math.floor((s + pad.before[i] + pad.after[i] - dl[i] * (ks[i] - 1) - 1) / st[i]) + 1);
+  if (outSp.some((s) => s <= 0)) {
+    throw new RuntimeError(
+      'SHAPE_MISMATCH',
+      `Calculated padded input size per channel: (${inSp.map((s, i) => s + pad.before[i] + pad.after[i]).join(' x ')}). Kernel size: (${ks.map((k, i) => dl[i] * (k - 1) + 1).join(' x ')}). Kernel size can't be greater than actual input size`,
+    );
+  }
+  const compute = convComputeDType(input.dtype, 'slow_conv2d_cpu');
+  if (weight.dtype !== input.dtype) {
+    throw new RuntimeError('DTYPE_MISMATCH', `Input type (${DTYPES[input.dtype].irName}) and weight type (${DTYPES[weight.dtype].irName}) should be the same`);
+  }
+  const x = contiguous(toDType(input, compute));
+  const w = contiguous(toDType(weight, compute));
+  const geom: ConvGeometry = {
+    inSize: to3(inSp, 1),
+    kernel: to3(ks, 1),
+    stride: to3(st, 1),
+    padBefore: to3(pad.before, 0),
+    dilation: to3(dl, 1),
+    outSize: to3(outSp, 1),
+  };
+  const out = Tensor.zeros(compute, [N, O, ...outSp]);
+  const Cg = C / groups;
+  const Og = O / groups;
+  const K = Cg * ks.reduce((a, b) => a * b, 1);
+  const L = outSp.reduce((a, b) => a * b, 1);
+  const inPlane = inSp.reduce((a, b) => a * b, 1);
+  const pointwise = ks.every((k) => k === 1) && st.every((s) => s === 1) && pad.before.every((p) => p === 0) && pad.after.every((p) => p === 0);
+  const od = out.storage.data as Float32Array | Float64Array;
+  const xd = x.storage.data as NumArray;
+  const wd = w.storage.data as NumArray;
+  const b = bias === null ? null : contiguous(toDType(bias, compute));
+  if (b !== null && b.numel !== O) throw new RuntimeError('SHAPE_MISMATCH', `Given weight of size [${weight.shape.join(', ')}], expected bias to be 1-dimensional with ${O} elements, but got bias of size [${b.shape.join(', ')}] instead`);
+  const biasData = b === null ? null : (b.storage.data as NumArray);
+  const biasOff = b === null ? 0 : b.offset;
+  const col = pointwise ? null : columnBuffer(compute, K * L);
+  for (let n = 0; n < N; n++) {
+    for (let g = 0; g < groups; g++) {
+      const xOff = x.offset + (n * C + g * Cg) * inPlane;
+      const outOff = (n * O + g * Og) * L;
+      if (biasData !== null) {
+        for (let o = 0; o < Og; o++) od.fill(biasData[biasOff + g * Og + o], outOff + o * L, outOff + (o + 1) * L);
+      }
+      let B;
+      if (col === null) B = { data: xd, offset: xOff, rowStride: inPlane, colStride: 1 };
+      else {
+        im2col(xd, xOff, Cg, geom, col);
+        B = { data: col, offset: 0, rowStride: L, colStride: 1 };
+      }
+      const A = { data: wd, offset: w.offset + g * Og * K, rowStride: K, colStride: 1 };
+      gemm(Og, L, K, A, B, { data: od, offset: outOff, rowStride: L }, 1, biasData === null ? 0 : 1);
+    }
+  }
+  if (compute === input.dtype) return out;
+  const res = Tensor.zeros(input.dtype, out.shape);
+  return copyInto(res, out);
+}

@@ -1,0 +1,208 @@
+// Blocked, cache-aware matrix multiply C = alpha * A @ B + beta * C on float typed arrays with arbitrary
+// row/column strides. Panels of A (4 rows) and B (4 columns) are packed into reusable Float64Array
+// scratch (K-blocks of 256 so a B panel stays in L1, M-blocks of 64 so the A block stays in L2), and a
+// 4x4 register-blocked micro-kernel accumulates 16 outputs in locals. Thin products use dot/axpy loops.
+
+import type { NumArray } from './ew-core.js';
+
+/** A strided matrix operand: element (i, j) is data[offset + i * rowStride + j * colStride]. */
+export interface MatRef {
+  readonly data: NumArray;
+  readonly offset: number;
+  readonly rowStride: number;
+  readonly colStride: number;
+}
+
+const KC = 256;
+const MC = 64;
+const NC = 2048;
+let packA = new Float64Array(MC * KC);
+let packB = new Float64Array(KC * NC);
+
+/** C[M,N] = alpha * A[M,K] @ B[K,N] + beta * C. C's columns must be contiguous (colStride 1). */
+export function gemm(
+  M: number,
+  N: number,
+  K: number,
+  A: MatRef,
+  B: MatRef,
+  C: { readonly data: NumArray; readonly offset: number; readonly rowStride: number },
+  alpha = 1,
+  beta = 0,
+): void {
+  scaleC(M, N, C, beta);
+  if (M === 0 || N === 0 || K === 0 || alpha === 0) return;
+  if (M < 4 || N < 4) {
+    thin(M, N, K, A, B, C, alpha);
+    return;
+  }
+  if (packA.length < MC * KC) packA = new Float64Array(MC * KC);
+  if (packB.length < KC * NC) packB = new Float64Array(KC * NC);
+  const Ap = packA;
+  const Bp = packB;
+  const ldc = C.rowStride;
+  const Cd = C.data;
+  for (let jc = 0; jc < N; jc += NC) {
+    const nc = Math.min(NC, N - jc);
+    const nPanels = Math.ceil(nc / 4);
+    for (let pc = 0; pc < K; pc += KC) {
+      const kc = Math.min(KC, K - pc);
+      packPanelsB(B, pc, kc, jc, nc, Bp);
+      for (let ic = 0; ic < M; ic += MC) {
+        const mc = Math.min(MC, M - ic);
+        const mPanels = Math.ceil(mc / 4);
+        packPanelsA(A, ic, mc, pc, kc, Ap, alpha);
+        for (let pj = 0; pj < nPanels; pj++) {
+          const j0 = jc + pj * 4;
+          const nr = Math.min(4, N - j0);
+          for (let pi = 0; pi < mPanels; pi++) {
+            const i0 = ic + pi * 4;
+            const mr = Math.min(4, M - i0);
+            micro(kc, Ap, pi * kc * 4, Bp, pj * kc * 4, Cd, C.offset + i0 * ldc + j0, ldc, mr, nr);
+          }
+        }
+      }
+    }
+  }
+}
+
+function scaleC(M: number, N: number, C: { data: NumArray; offset: number; rowStride: number }, beta: number): void {
+  if (beta === 1) return;
+  const d = C.data;
+  for (let i = 0; i < M; i++) {
+    const o = C.offset + i * C.rowStride;
+    if (beta === 0) for (let j = 0; j < N; j++) d[o + j] = 0;
+    else for (let j = 0; j < N; j++) d[o + j] *= beta;
+  }
+}
+
+// B[pc:pc+kc, jc:jc+nc] as panels of 4 columns, k-major; columns past the edge are zero.
+function packPanelsB(B: MatRef, pc: number, kc: number, jc: number, nc: number, Bp: Float64Array): void {
+  const { data, offset, rowStride: rs, colStride: cs } = B;
+  const panels = Math.ceil(nc / 4);
+  for (let p = 0; p < panels; p++) {
+    const j0 = jc + p * 4;
+    const width = Math.min(4, jc + nc - j0);
+    let dst = p * kc * 4;
+    let src = offset + pc * rs + j0 * cs;
+    if (width === 4) {
+      const c1 = cs;
+      const c2 = 2 * cs;
+      const c3 = 3 * cs;
+      for (let k = 0; k < kc; k++, dst += 4, src += rs) {
+        Bp[dst] = data[src];
+        Bp[dst + 1] = data[src + c1];
+        Bp[dst + 2] = data[src + c2];
+        Bp[dst + 3] = data[src + c3];
+      }
+    } else {
+      for (let k = 0; k < kc; k++, dst += 4, src += rs) {
+        for (let j = 0; j < 4; j++) Bp[dst + j] = j < width ? data[src + j * cs] : 0;
+      }
+    }
+  }
+}
+
+// alpha * A[ic:ic+mc, pc:pc+kc] as panels of 4 rows, k-major; rows past the edge are zero.
+function packPanelsA(A: MatRef, ic: number, mc: number, pc: number, kc: number, Ap: Float64Array, alpha: number): void {
+  const { data, offset, rowStride: rs, colStride: cs } = A;
+  const panels = Math.ceil(mc / 4);
+  for (let p = 0; p < panels; p++) {
+    const i0 = ic + p * 4;
+    const base = p * kc * 4;
+    for (let i = 0; i < 4; i++) {
+      let dst = base + i;
+      if (i0 + i < ic + mc) {
+        let src = offset + (i0 + i) * rs + pc * cs;
+        if (alpha === 1) for (let k = 0; k < kc; k++, dst += 4, src += cs) Ap[dst] = data[src];
+        else for (let k = 0; k < kc; k++, dst += 4, src += cs) Ap[dst] = alpha * data[src];
+      } else {
+        for (let k = 0; k < kc; k++, dst += 4) Ap[dst] = 0;
+      }
+    }
+  }
+}
+
+// The 4x4 micro-kernel: 16 accumulators in locals, one pass over the packed k-block.
+function micro(
+  kc: number,
+  Ap: Float64Array,
+  ab: number,
+  Bp: Float64Array,
+  bb: number,
+  C: NumArray,
+  o: number,
+  ldc: number,
+  mr: number,
+  nr: number,
+): void {
+  let c00 = 0, c01 = 0, c02 = 0, c03 = 0, c10 = 0, c11 = 0, c12 = 0, c13 = 0;
+  let c20 = 0, c21 = 0, c22 = 0, c23 = 0, c30 = 0, c31 = 0, c32 = 0, c33 = 0;
+  let ai = ab;
+  let bi = bb;
+  for (let k = 0; k < kc; k++, ai += 4, bi += 4) {
+    const a0 = Ap[ai];
+    const a1 = Ap[ai + 1];
+    const a2 = Ap[ai + 2];
+    const a3 = Ap[ai + 3];
+    let b = Bp[bi];
+    c00 += a0 * b; c10 += a1 * b; c20 += a2 * b; c30 += a3 * b;
+    b = Bp[bi + 1];
+    c01 += a0 * b; c11 += a1 * b; c21 += a2 * b; c31 += a3 * b;
+    b = Bp[bi + 2];
+    c02 += a0 * b; c12 += a1 * b; c22 += a2 * b; c32 += a3 * b;
+    b = Bp[bi + 3];
+    c03 += a0 * b; c13 += a1 * b; c23 += a2 * b; c33 += a3 * b;
+  }
+  if (mr === 4 && nr === 4) {
+    C[o] += c00; C[o + 1] += c01; C[o + 2] += c02; C[o + 3] += c03;
+    o += ldc;
+    C[o] += c10; C[o + 1] += c11; C[o + 2] += c12; C[o + 3] += c13;
+    o += ldc;
+    C[o] += c20; C[o + 1] += c21; C[o + 2] += c22; C[o + 3] += c23;
+    o += ldc;
+    C[o] += c30; C[o + 1] += c31; C[o + 2] += c32; C[o + 3] += c33;
+    return;
+  }
+  const acc = [c00, c01, c02, c03, c10, c11, c12, c13, c20, c21, c22, c23, c30, c31, c32, c33];
+  for (let i = 0; i < mr; i++) for (let j = 0; j < nr; j++) C[o + i * ldc + j] += acc[i * 4 + j];
+}
+
+// Few rows or few columns: the packed kernel would waste most of its work. Pick the loop order that
+// walks memory contiguously: dot products when A's rows and B's columns are contiguous (x @ W^T),
+// else row updates (axpy) along B's rows.
+function thin(
+  M: number,
+  N: number,
+  K: number,
+  A: MatRef,
+  B: MatRef,
+  C: { data: NumArray; offset: number; rowStride: number },
+  alpha: number,
+): void {
+  const a = A.data;
+  const b = B.data;
+  const c = C.data;
+  if (B.colStride === 1 && N >= 4) {
+    for (let i = 0; i < M; i++) {
+      const co = C.offset + i * C.rowStride;
+      for (let k = 0; k < K; k++) {
+        const av = alpha * a[A.offset + i * A.rowStride + k * A.colStride];
+        const bo = B.offset + k * B.rowStride;
+        for (let j = 0; j < N; j++) c[co + j] += av * b[bo + j];
+      }
+    }
+    return;
+  }
+  for (let i = 0; i < M; i++) {
+    const ao = A.offset + i * A.rowStride;
+    const co = C.offset + i * C.rowStride;
+    for (let j = 0; j < N; j++) {
+      let s = 0;
+      let ak = ao;
+      let bk = B.offset + j * B.colStride;
+      for (let k = 0; k < K; k++, ak += A.colStride, bk += B.rowStride) s += a[ak] * b[bk];
+      c[co + j] += alpha * s;
+    }
+  }
+}

@@ -1,0 +1,67 @@
+// Public surface of the kernels: the KERNELS table keyed by PyTorch 1.13 schema names, the calling
+// convention types, and the tensor-level functions behind them for direct use.
+
+import { RuntimeError, TsFreezeError } from '../../errors.js';
+import { elementwiseKernels } from './table-elementwise.js';
+import { nnKernels } from './table-nn.js';
+import { tensorKernels } from './table-tensor.js';
+import type { Kernel, KernelTable } from './types.js';
+
+// Errors leave a kernel prefixed with its schema name, so a failure inside a graph names the op.
+function named(name: string, kernel: Kernel): Kernel {
+  return (args) => {
+    try {
+      return kernel(args);
+    } catch (e) {
+      if (e instanceof TsFreezeError) {
+        if (e.message.startsWith(`${name}: `)) throw e;
+        const wrapped = new RuntimeError(e.code, `${name}: ${e.message}`, { cause: e });
+        throw wrapped;
+      }
+      if (e instanceof Error) throw new RuntimeError('KERNEL_FAILED', `${name}: ${e.message}`, { cause: e });
+      throw e;
+    }
+  };
+}
+
+function build(): Readonly<KernelTable> {
+  const table: KernelTable = {};
+  for (const part of [elementwiseKernels(), nnKernels(), tensorKernels()]) {
+    for (const [name, kernel] of Object.entries(part)) table[name] = named(name, kernel);
+  }
+  return Object.freeze(table);
+}
+
+/**
+ * Every tensor kernel, keyed by `aten::name.overload` exactly as `torch._C._jit_get_all_schemas()` names
+ * them in PyTorch 1.13 (`aten::add.Tensor`, `aten::conv2d`, `aten::size.int`). Arguments are positional
+ * in schema order with defaults filled in (see KernelArg); multi-output ops return an array.
+ */
+export const KERNELS: Readonly<KernelTable> = build();
+
+/** The kernel for a schema name, or undefined. */
+export function getKernel(name: string): Kernel | undefined {
+  return Object.prototype.hasOwnProperty.call(KERNELS, name) ? KERNELS[name] : undefined;
+}
+
+export * from './types.js';
+export { binaryOp, unaryOp, asCompute, isNumKind, SAME, FLOAT_RESULT, BOOL_RESULT } from './ew-core.js';
+export type { BinarySpec, UnarySpec, DTypeRule, Operand, NumArray, BigArray } from './ew-core.js';
+export * from './arith.js';
+export * from './unary.js';
+export * from './activation.js';
+export * from './reduce.js';
+export { gemm, type MatRef } from './gemm.js';
+export * from './linalg.js';
+export { convolution, resolvePadding } from './conv.js';
+export { convTranspose, convolutionAny } from './conv-transpose.js';
+export * from './norm.js';
+export * from './pool.js';
+export * from './shape.js';
+export * from './indexing.js';
+export * from './sort.js';
+export * from './dropout.js';
+export { rnn, rnnCell } from './rnn.js';
+export { nativeMultiHeadAttention, transformerEncoderLayer } from './attention.js';
+export { erf, erfc, erfinv, roundHalfEven } from './mathfn.js';
+export { itemOf } from './table-tensor.js';

@@ -1,0 +1,243 @@
+// Pooling over 1-3 spatial dims: max (dilation, ceil_mode, indices, NaN propagating), average
+// (count_include_pad, divisor_override, ceil_mode windows clipped as ATen clips them) and adaptive
+// average/max. Everything runs in 3-d form with leading unit dims.
+
+import { RuntimeError } from '../../errors.js';
+import { DTYPES } from '../../tensor/dtype.js';
+import { contiguous, copyInto, toDType } from '../../tensor/convert.js';
+import { Tensor } from '../../tensor/tensor.js';
+import { squeeze, unsqueeze } from '../../tensor/views.js';
+import { to3 } from './conv.js';
+import type { NumArray } from './ew-core.js';
+
+/** ATen's pooling_output_shape: floor or ceil, and a ceil window may not start in the right padding. */
+export function poolOutputSize(input: number, kernel: number, pad: number, stride: number, dilation: number, ceilMode: boolean): number {
+  const num = input + 2 * pad - dilation * (kernel - 1) - 1 + (ceilMode ? stride - 1 : 0);
+  let out = Math.floor(num / stride) + 1;
+  if (ceilMode && (out - 1) * stride >= input + pad) out--;
+  return out;
+}
+
+interface Prepared {
+  x: Tensor;
+  batched: boolean;
+  nd: number;
+  planes: number;
+  inSize: [number, number, number];
+}
+
+function prepare(input: Tensor, nd: number, name: string): Prepared {
+  if (input.dim !== nd + 1 && input.dim !== nd + 2) {
+    throw new RuntimeError(
+      'SHAPE_MISMATCH',
+      `${name}: Expected ${nd + 1}D or ${nd + 2}D input tensor, but got input of size: [${input.shape.join(', ')}]`,
+    );
+  }
+  const batched = input.dim === nd + 2;
+  const x0 = batched ? input : unsqueeze(input, 0);
+  const work = input.dtype === 'float64' ? 'float64' : 'float32';
+  if (!DTYPES[input.dtype].isFloatingPoint && name !== 'max_pool') {
+    throw new RuntimeError('DTYPE_MISMATCH', `"${name}" not implemented for '${DTYPES[input.dtype].irName}'`);
+  }
+  const x = contiguous(toDType(x0, work));
+  return { x, batched, nd, planes: x.shape[0] * x.shape[1], inSize: to3(x.shape.slice(2), 1) };
+}
+
+function finish(p: Prepared, out: Tensor, dtype: Tensor['dtype']): Tensor {
+  const res = out.dtype === dtype ? out : copyInto(Tensor.zeros(dtype, out.shape), out);
+  return p.batched ? res : squeeze(res, 0);
+}
+
+function per(v: readonly number[], nd: number, fallback?: readonly number[]): number[] {
+  if (v.length === 0 && fallback) return [...fallback];
+  return v.length === 1 ? new Array<number>(nd).fill(v[0]) : [...v];
+}
+
+/** max_pool{1,2,3}d: [values, indices] (indices are flat within each input plane, int64). */
+export function maxPool(
+  input: Tensor,
+  nd: number,
+  kernelSize: readonly number[],
+  stride: readonly number[],
+  padding: readonly number[],
+  dilation: readonly number[],
+  ceilMode: boolean,
+): [Tensor, Tensor] {
+  const p = prepare(input, nd, 'max_pool');
+  const k = per(kernelSize, nd);
+  const s = per(stride, nd, k);
+  const pd = per(padding, nd);
+  const dl = per(dilation, nd);
+  for (let i = 0; i < nd; i++) {
+    if (pd[i] > Math.floor(k[i] / 2)) {
+      throw new RuntimeError('INVALID_ARGUMENT', `pad should be at most half of effective kernel size, but got pad=${pd[i]}, kernel_size=${k[i]} and dilation=${dl[i]}`);
+    }
+  }
+  const inSp = p.x.shape.slice(2);
+  const outSp = inSp.map((n, i) => poolOutputSize(n, k[i], pd[i], s[i], dl[i], ceilMode));
+  if (outSp.some((o) => o <= 0)) {
+    throw new RuntimeError('SHAPE_MISMATCH', `Given input size: (${p.x.shape.slice(1).join('x')}). Calculated output size: (${[p.x.shape[1], ...outSp].join('x')}). Output size is too small`);
+  }
+  const [D, H, W] = p.inSize;
+  const [KD, KH, KW] = to3(k, 1);
+  const [SD, SH, SW] = to3(s, 1);
+  const [PD, PH, PW] = to3(pd, 0);
+  const [DD, DH, DW] = to3(dl, 1);
+  const [OD, OH, OW] = to3(outSp, 1);
+  const values = Tensor.zeros(p.x.dtype, [...p.x.shape.slice(0, 2), ...outSp]);
+  const indices = Tensor.zeros('int64', values.shape);
+  const src = p.x.storage.data as NumArray;
+  const vd = values.storage.data as NumArray;
+  const id = indices.storage.data as BigInt64Array;
+  let o = 0;
+  for (let plane = 0; plane < p.planes; plane++) {
+    const base = p.x.offset + plane * D * H * W;
+    for (let od = 0; od < OD; od++) {
+      for (let oh = 0; oh < OH; oh++) {
+        for (let ow = 0; ow < OW; ow++, o++) {
+          let best = -Infinity;
+          let bestIdx = -1;
+          for (let kd = 0; kd < KD; kd++) {
+            const z = od * SD - PD + kd * DD;
+            if (z < 0 || z >= D) continue;
+            for (let kh = 0; kh < KH; kh++) {
+              const y = oh * SH - PH + kh * DH;
+              if (y < 0 || y >= H) continue;
+              for (let kw = 0; kw < KW; kw++) {
+                const x = ow * SW - PW + kw * DW;
+                if (x < 0 || x >= W) continue;
+                const at = (z * H + y) * W + x;
+                const v = src[base + at];
+                if (v > best || v !== v || bestIdx < 0) {
+                  best = v;
+                  bestIdx = at;
+                  if (v !== v) kd = KD;
+                  if (v !== v) break;
+                }
+              }
+              if (best !== best) break;
+            }
+          }
+          vd[o] = best;
+          id[o] = BigInt(bestIdx);
+        }
+      }
+    }
+  }
+  return [finish(p, values, input.dtype), p.batched ? indices : squeeze(indices, 0)];
+}
+
+/** avg_pool{1,2,3}d with ATen's window clipping for ceil_mode and the two padding-count rules. */
+export function avgPool(
+  input: Tensor,
+  nd: number,
+  kernelSize: readonly number[],
+  stride: readonly number[],
+  padding: readonly number[],
+  ceilMode: boolean,
+  countIncludePad: boolean,
+  divisorOverride: number | null,
+): Tensor {
+  const p = prepare(input, nd, nd === 2 ? 'avg_pool2d' : `avg_pool${nd}d`);
+  const k = per(kernelSize, nd);
+  const s = per(stride, nd, k);
+  const pd = per(padding, nd);
+  for (let i = 0; i < nd; i++) {
+    if (pd[i] > Math.floor(k[i] / 2)) throw new RuntimeError('INVALID_ARGUMENT', `pad should be smaller than or equal to half of kernel size, but got padW = ${pd[i]}, padH = ${pd[i]}, kW = ${k[i]}, kH = ${k[i]}`);
+  }
+  if (divisorOverride === 0) throw new RuntimeError('INVALID_ARGUMENT', 'divisor must be not zero');
+  const inSp = p.x.shape.slice(2);
+  const outSp = inSp.map((n, i) => poolOutputSize(n, k[i], pd[i], s[i], 1, ceilMode));
+  const [D, H, W] = p.inSize;
+  const [KD, KH, KW] = to3(k, 1);
+  const [SD, SH, SW] = to3(s, 1);
+  const [PD, PH, PW] = to3(pd, 0);
+  const [OD, OH, OW] = to3(outSp, 1);
+  const out = Tensor.zeros(p.x.dtype, [...p.x.shape.slice(0, 2), ...outSp]);
+  const src = p.x.storage.data as NumArray;
+  const dst = out.storage.data as NumArray;
+  let o = 0;
+  for (let plane = 0; plane < p.planes; plane++) {
+    const base = p.x.offset + plane * D * H * W;
+    for (let od = 0; od < OD; od++) {
+      for (let oh = 0; oh < OH; oh++) {
+        for (let ow = 0; ow < OW; ow++, o++) {
+          // The window first clips to the padded input (its size counts padding), then to the input.
+          let d0 = od * SD - PD;
+          let h0 = oh * SH - PH;
+          let w0 = ow * SW - PW;
+          let d1 = Math.min(d0 + KD, D + PD);
+          let h1 = Math.min(h0 + KH, H + PH);
+          let w1 = Math.min(w0 + KW, W + PW);
+          const padded = (d1 - d0) * (h1 - h0) * (w1 - w0);
+          d0 = Math.max(d0, 0);
+          h0 = Math.max(h0, 0);
+          w0 = Math.max(w0, 0);
+          d1 = Math.min(d1, D);
+          h1 = Math.min(h1, H);
+          w1 = Math.min(w1, W);
+          let sum = 0;
+          for (let z = d0; z < d1; z++) for (let y = h0; y < h1; y++) for (let x = w0; x < w1; x++) sum += src[base + (z * H + y) * W + x];
+          const divisor = divisorOverride ?? (countIncludePad ? padded : (d1 - d0) * (h1 - h0) * (w1 - w0));
+          dst[o] = sum / divisor;
+        }
+      }
+    }
+  }
+  return finish(p, out, input.dtype);
+}
+
+/** adaptive_avg_pool / adaptive_max_pool over 1-3 dims: windows [floor(i*in/out), ceil((i+1)*in/out)). */
+export function adaptivePool(input: Tensor, nd: number, outputSize: readonly number[], mode: 'avg' | 'max'): [Tensor, Tensor] {
+  const p = prepare(input, nd, mode === 'avg' ? `adaptive_avg_pool${nd}d` : 'max_pool');
+  const inSp = p.x.shape.slice(2);
+  const outSp = per(outputSize, nd).map((o, i) => (o === -1 ? inSp[i] : o));
+  if (outSp.length !== nd || outSp.some((o) => o < 0)) throw new RuntimeError('INVALID_ARGUMENT', `adaptive pool: output_size must be ${nd} non-negative ints, got [${outputSize.join(', ')}]`);
+  const [D, H, W] = p.inSize;
+  const [OD, OH, OW] = to3(outSp, 1);
+  const values = Tensor.zeros(p.x.dtype, [...p.x.shape.slice(0, 2), ...outSp]);
+  const indices = Tensor.zeros('int64', mode === 'max' ? values.shape : [0]);
+  const src = p.x.storage.data as NumArray;
+  const dst = values.storage.data as NumArray;
+  const start = (i: number, o: number, n: number): number => Math.floor((i * n) / o);
+  const end = (i: number, o: number, n: number): number => Math.ceil(((i + 1) * n) / o);
+  let o = 0;
+  for (let plane = 0; plane < p.planes; plane++) {
+    const base = p.x.offset + plane * D * H * W;
+    for (let od = 0; od < OD; od++) {
+      const d0 = start(od, OD, D);
+      const d1 = end(od, OD, D);
+      for (let oh = 0; oh < OH; oh++) {
+        const h0 = start(oh, OH, H);
+        const h1 = end(oh, OH, H);
+        for (let ow = 0; ow < OW; ow++, o++) {
+          const w0 = start(ow, OW, W);
+          const w1 = end(ow, OW, W);
+          if (mode === 'avg') {
+            let sum = 0;
+            for (let z = d0; z < d1; z++) for (let y = h0; y < h1; y++) for (let x = w0; x < w1; x++) sum += src[base + (z * H + y) * W + x];
+            dst[o] = sum / ((d1 - d0) * (h1 - h0) * (w1 - w0));
+          } else {
+            let best = -Infinity;
+            let bestIdx = -1;
+            for (let z = d0; z < d1; z++) {
+              for (let y = h0; y < h1; y++) {
+                for (let x = w0; x < w1; x++) {
+                  const at = (z * H + y) * W + x;
+                  const v = src[base + at];
+                  if (bestIdx < 0 || v > best || (v !== v && best === best)) {
+                    best = v;
+                    bestIdx = at;
+                  }
+                }
+              }
+            }
+            dst[o] = best;
+            (indices.storage.data as BigInt64Array)[o] = BigInt(bestIdx);
+          }
+        }
+      }
+    }
+  }
+  return [finish(p, values, input.dtype), p.batched || mode === 'avg' ? indices : squeeze(indices, 0)];
+}
