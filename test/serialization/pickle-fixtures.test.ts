@@ -13,7 +13,14 @@ import {
   type PickleValue,
 } from '../../src/serialization/pickle/index.js';
 import { archiveStorageLoader, readArchive, type ZipArchive } from '../../src/serialization/zip/index.js';
-import { encodeValue, expectSameJson, readExpected, withoutTensorData, type Json, type StorageKeys } from './pickle-test-helpers.js';
+import {
+  encodeValue,
+  expectSameJson,
+  readExpected,
+  withoutTensorData,
+  type Json,
+  type StorageKeys,
+} from './pickle-test-helpers.js';
 import { fixtureArchives } from './zip-test-helpers.js';
 
 const PICKLES = [
@@ -22,7 +29,11 @@ const PICKLES = [
 ] as const;
 
 /** Loads a pickle with real storages, recording which record each Storage came from. */
-function loadWithStorages(archive: ZipArchive, pkl: string, folder: string): { value: PickleValue; keys: StorageKeys; loads: string[] } {
+function loadWithStorages(
+  archive: ZipArchive,
+  pkl: string,
+  folder: string,
+): { value: PickleValue; keys: StorageKeys; loads: string[] } {
   const keys: StorageKeys = new Map();
   const loads: string[] = [];
   const loader = archiveStorageLoader(archive, folder);
@@ -83,7 +94,9 @@ describe('pickle: fixture archives match python + torch', () => {
           // Storages come back keyed in first-use order, as torch.jit.save numbers them.
           const renamed: StorageKeys = new Map();
           for (const { key, storage } of written.storages) renamed.set(storage as Storage, key);
-          expect(written.storages.map((s) => keys.get(s.storage as Storage))).to.deep.equal(written.storages.map((s) => s.key));
+          expect(written.storages.map((s) => keys.get(s.storage as Storage))).to.deep.equal(
+            written.storages.map((s) => s.key),
+          );
           const again = unpickle(written.bytes);
           expectSameJson(encodeValue(again), withoutTensorData(expected[pkl] as Json));
         });

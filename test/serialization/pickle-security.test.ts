@@ -42,38 +42,81 @@ describe('pickle security: forbidden globals', () => {
   for (const [module, name] of cases) {
     it(`GLOBAL ${module}.${name} is refused at its own byte, before any later opcode runs`, () => {
       const probe = spy();
-      const stream = bytesOf(PROTO2, binunicode('x'), OP.BINPERSID, OP.GLOBAL, `${module}\n${name}\n`, binunicode('id'), OP.TUPLE1, OP.REDUCE, OP.STOP);
+      const stream = bytesOf(
+        PROTO2,
+        binunicode('x'),
+        OP.BINPERSID,
+        OP.GLOBAL,
+        `${module}\n${name}\n`,
+        binunicode('id'),
+        OP.TUPLE1,
+        OP.REDUCE,
+        OP.STOP,
+      );
       const at = 2 + 6 + 1; // PROTO, BINUNICODE 'x', BINPERSID
-      expectCode(() => unpickle(stream, { name: 'evil.pkl', persistentLoad: probe.load }), 'FORBIDDEN_GLOBAL', `evil.pkl at byte ${at}`, `'${module}.${name}'`);
+      expectCode(
+        () => unpickle(stream, { name: 'evil.pkl', persistentLoad: probe.load }),
+        'FORBIDDEN_GLOBAL',
+        `evil.pkl at byte ${at}`,
+        `'${module}.${name}'`,
+      );
       expect(probe.calls).to.equal(1); // only the BINPERSID before the GLOBAL ran
     });
   }
 
   it('STACK_GLOBAL os.system is refused the same way', () => {
     const short = (text: string): number[] => [OP.SHORT_BINUNICODE, text.length, ...utf8(text)];
-    const stream = bytesOf([OP.PROTO, 4], short('os'), short('system'), OP.STACK_GLOBAL, short('echo pwned'), OP.TUPLE1, OP.REDUCE, OP.STOP);
+    const stream = bytesOf(
+      [OP.PROTO, 4],
+      short('os'),
+      short('system'),
+      OP.STACK_GLOBAL,
+      short('echo pwned'),
+      OP.TUPLE1,
+      OP.REDUCE,
+      OP.STOP,
+    );
     expectCode(() => unpickle(stream), 'FORBIDDEN_GLOBAL', "'os.system'", 'byte 14');
   });
 
   it('INST and a protocol-0 GLOBAL naming builtins.eval are refused', () => {
-    expectCode(() => unpickle(bytesOf(OP.MARK, 'Vprint(1)\n', OP.INST, 'builtins\neval\n', OP.STOP)), 'FORBIDDEN_GLOBAL', "'builtins.eval'");
+    expectCode(
+      () => unpickle(bytesOf(OP.MARK, 'Vprint(1)\n', OP.INST, 'builtins\neval\n', OP.STOP)),
+      'FORBIDDEN_GLOBAL',
+      "'builtins.eval'",
+    );
     expectCode(() => unpickle(bytesOf('cposix\nsystem\n(Vls\ntR.')), 'FORBIDDEN_GLOBAL', "'posix.system'");
   });
 
   it('names with control characters or odd syntax never resolve, and the message cannot be forged', () => {
-    const error = expectCode(() => unpickle(bytesOf(OP.GLOBAL, '__torch__ x\rFAKE\nA\n', OP.STOP)), 'FORBIDDEN_GLOBAL');
+    const error = expectCode(
+      () => unpickle(bytesOf(OP.GLOBAL, '__torch__ x\rFAKE\nA\n', OP.STOP)),
+      'FORBIDDEN_GLOBAL',
+    );
     expect(error.message).to.contain('\\x0d').and.not.contain('\r');
     expectCode(() => unpickle(bytesOf(OP.GLOBAL, '__torch__\nA.B\n', OP.STOP)), 'FORBIDDEN_GLOBAL');
     expectCode(() => unpickle(bytesOf(OP.GLOBAL, '__torch__..x\nA\n', OP.STOP)), 'FORBIDDEN_GLOBAL');
   });
 
   it('known but unsupported PyTorch rebuilders say what they are', () => {
-    expectCode(() => unpickle(bytesOf(PROTO2, OP.GLOBAL, 'torch._utils\n_rebuild_qtensor\n', OP.STOP)), 'UNSUPPORTED_PICKLE', 'quantized');
+    expectCode(
+      () => unpickle(bytesOf(PROTO2, OP.GLOBAL, 'torch._utils\n_rebuild_qtensor\n', OP.STOP)),
+      'UNSUPPORTED_PICKLE',
+      'quantized',
+    );
   });
 
   it('an allowed global that is not callable is not called', () => {
-    expectCode(() => unpickle(bytesOf(PROTO2, OP.GLOBAL, 'torch\nFloatStorage\n', OP.EMPTY_TUPLE, OP.REDUCE, OP.STOP)), 'BAD_PICKLE', 'cannot be called');
-    expectCode(() => unpickle(bytesOf(PROTO2, binunicode('os.system'), OP.EMPTY_TUPLE, OP.REDUCE, OP.STOP)), 'BAD_PICKLE', 'cannot call a str');
+    expectCode(
+      () => unpickle(bytesOf(PROTO2, OP.GLOBAL, 'torch\nFloatStorage\n', OP.EMPTY_TUPLE, OP.REDUCE, OP.STOP)),
+      'BAD_PICKLE',
+      'cannot be called',
+    );
+    expectCode(
+      () => unpickle(bytesOf(PROTO2, binunicode('os.system'), OP.EMPTY_TUPLE, OP.REDUCE, OP.STOP)),
+      'BAD_PICKLE',
+      'cannot call a str',
+    );
   });
 });
 
@@ -91,7 +134,13 @@ describe('pickle security: sizes, depth, cycles', () => {
   for (const [name, prefix] of huge) {
     it(`${name} declaring more bytes than remain is BAD_LENGTH, without allocating`, () => {
       const start = performance.now();
-      expectCode(() => unpickle(bytesOf([OP.PROTO, 4], prefix, 'abc', OP.STOP), { name: 'big.pkl' }), 'BAD_LENGTH', 'big.pkl at byte 2', name, 'remain');
+      expectCode(
+        () => unpickle(bytesOf([OP.PROTO, 4], prefix, 'abc', OP.STOP), { name: 'big.pkl' }),
+        'BAD_LENGTH',
+        'big.pkl at byte 2',
+        name,
+        'remain',
+      );
       expect(performance.now() - start).to.be.below(100);
     });
   }
@@ -114,7 +163,8 @@ describe('pickle security: sizes, depth, cycles', () => {
     const parts: number[] = [...PROTO2, OP.MARK];
     for (let i = 0; i < n; i++) parts.push(OP.EMPTY_LIST, OP.LONG_BINPUT, ...le(i, 4));
     parts.push(OP.POP_MARK);
-    for (let i = 0; i + 1 < n; i++) parts.push(OP.LONG_BINGET, ...le(i, 4), OP.LONG_BINGET, ...le(i + 1, 4), OP.APPEND, OP.POP);
+    for (let i = 0; i + 1 < n; i++)
+      parts.push(OP.LONG_BINGET, ...le(i, 4), OP.LONG_BINGET, ...le(i + 1, 4), OP.APPEND, OP.POP);
     parts.push(OP.LONG_BINGET, ...le(0, 4), OP.STOP);
     expectCode(() => unpickle(new Uint8Array(parts)), 'TOO_DEEP');
     expect(() => unpickle(new Uint8Array(parts), { maxDepth: n + 1 })).not.to.throw();
@@ -131,8 +181,26 @@ describe('pickle security: sizes, depth, cycles', () => {
   });
 
   it('a list appended into itself, or an object holding itself, is CYCLIC_PICKLE', () => {
-    expectCode(() => unpickle(bytesOf(PROTO2, OP.EMPTY_LIST, OP.BINPUT, 0, OP.BINGET, 0, OP.APPEND, OP.STOP)), 'CYCLIC_PICKLE');
-    const object = bytesOf(PROTO2, OP.GLOBAL, '__torch__\nM\n', OP.EMPTY_TUPLE, OP.NEWOBJ, OP.BINPUT, 0, OP.EMPTY_DICT, binunicode('me'), OP.BINGET, 0, OP.SETITEM, OP.BUILD, OP.STOP);
+    expectCode(
+      () => unpickle(bytesOf(PROTO2, OP.EMPTY_LIST, OP.BINPUT, 0, OP.BINGET, 0, OP.APPEND, OP.STOP)),
+      'CYCLIC_PICKLE',
+    );
+    const object = bytesOf(
+      PROTO2,
+      OP.GLOBAL,
+      '__torch__\nM\n',
+      OP.EMPTY_TUPLE,
+      OP.NEWOBJ,
+      OP.BINPUT,
+      0,
+      OP.EMPTY_DICT,
+      binunicode('me'),
+      OP.BINGET,
+      0,
+      OP.SETITEM,
+      OP.BUILD,
+      OP.STOP,
+    );
     expectCode(() => unpickle(object), 'CYCLIC_PICKLE', 'contains itself');
   });
 });
@@ -154,39 +222,116 @@ describe('pickle security: broken streams', () => {
   });
 
   it('an unknown opcode is named with its byte offset', () => {
-    expectCode(() => unpickle(bytesOf(PROTO2, OP.NONE, 0xff, OP.STOP), { name: 'odd.pkl' }), 'UNKNOWN_OPCODE', 'odd.pkl at byte 3', '0xff');
+    expectCode(
+      () => unpickle(bytesOf(PROTO2, OP.NONE, 0xff, OP.STOP), { name: 'odd.pkl' }),
+      'UNKNOWN_OPCODE',
+      'odd.pkl at byte 3',
+      '0xff',
+    );
     expectCode(() => unpickle(bytesOf(PROTO2, 'z')), 'UNKNOWN_OPCODE', "'z'", 'byte 2');
   });
 
   it('structural mistakes are BAD_PICKLE with the offset', () => {
-    expectCode(() => unpickle(bytesOf(PROTO2, OP.REDUCE, OP.STOP)), 'BAD_PICKLE', 'REDUCE on an empty stack', 'byte 2');
+    expectCode(
+      () => unpickle(bytesOf(PROTO2, OP.REDUCE, OP.STOP)),
+      'BAD_PICKLE',
+      'REDUCE on an empty stack',
+      'byte 2',
+    );
     expectCode(() => unpickle(bytesOf(PROTO2, OP.BINGET, 5, OP.STOP)), 'BAD_PICKLE', 'memo entry 5');
     expectCode(() => unpickle(bytesOf(PROTO2, OP.TUPLE, OP.STOP)), 'BAD_PICKLE', 'without a MARK');
-    expectCode(() => unpickle(bytesOf(PROTO2, OP.NONE, OP.NONE, OP.APPEND, OP.STOP)), 'BAD_PICKLE', 'APPEND to a None');
-    expectCode(() => unpickle(bytesOf(PROTO2, OP.EMPTY_DICT, OP.MARK, OP.NONE, OP.SETITEMS, OP.STOP)), 'BAD_PICKLE', 'odd');
-    expectCode(() => unpickle(bytesOf(PROTO2, OP.MARK, OP.POP, OP.POP, OP.STOP)), 'BAD_PICKLE', 'POP without a MARK');
-    expectCode(() => unpickle(bytesOf(PROTO2, OP.NONE, OP.MARK, OP.STOP)), 'BAD_PICKLE', 'STOP on an empty stack');
-    expectCode(() => unpickle(bytesOf(PROTO2, OP.NONE, OP.NONE, OP.BUILD, OP.STOP)), 'BAD_PICKLE', 'BUILD on a None');
+    expectCode(
+      () => unpickle(bytesOf(PROTO2, OP.NONE, OP.NONE, OP.APPEND, OP.STOP)),
+      'BAD_PICKLE',
+      'APPEND to a None',
+    );
+    expectCode(
+      () => unpickle(bytesOf(PROTO2, OP.EMPTY_DICT, OP.MARK, OP.NONE, OP.SETITEMS, OP.STOP)),
+      'BAD_PICKLE',
+      'odd',
+    );
+    expectCode(
+      () => unpickle(bytesOf(PROTO2, OP.MARK, OP.POP, OP.POP, OP.STOP)),
+      'BAD_PICKLE',
+      'POP without a MARK',
+    );
+    expectCode(
+      () => unpickle(bytesOf(PROTO2, OP.NONE, OP.MARK, OP.STOP)),
+      'BAD_PICKLE',
+      'STOP on an empty stack',
+    );
+    expectCode(
+      () => unpickle(bytesOf(PROTO2, OP.NONE, OP.NONE, OP.BUILD, OP.STOP)),
+      'BAD_PICKLE',
+      'BUILD on a None',
+    );
     expectCode(() => unpickle(bytesOf(OP.INT, 'x1\n', OP.STOP)), 'BAD_PICKLE', 'malformed INT');
   });
 
   it('unsupported features are UNSUPPORTED_PICKLE', () => {
     expectCode(() => unpickle(bytesOf(OP.PROTO, 6, OP.STOP)), 'UNSUPPORTED_PICKLE', 'protocol 6');
     expectCode(() => unpickle(bytesOf([OP.PROTO, 4], OP.EMPTY_SET, OP.STOP)), 'UNSUPPORTED_PICKLE', 'sets');
-    expectCode(() => unpickle(bytesOf([OP.PROTO, 5], OP.NEXT_BUFFER, OP.STOP)), 'UNSUPPORTED_PICKLE', 'out-of-band');
+    expectCode(
+      () => unpickle(bytesOf([OP.PROTO, 5], OP.NEXT_BUFFER, OP.STOP)),
+      'UNSUPPORTED_PICKLE',
+      'out-of-band',
+    );
     expectCode(() => unpickle(bytesOf(PROTO2, OP.EXT1, 1, OP.STOP)), 'UNSUPPORTED_PICKLE', 'extension');
   });
 
   it('bad persistent ids and out-of-bounds tensor views are refused', () => {
-    const pid = (type: string, numel: number): number[] => [OP.MARK, ...binunicode('storage'), OP.GLOBAL, ...utf8(`torch\n${type}\n`), ...binunicode('0'), ...binunicode('cpu'), OP.BININT1, numel, OP.TUPLE, OP.BINPERSID];
-    expectCode(() => unpickle(bytesOf(PROTO2, pid('device', 4), OP.STOP)), 'BAD_PERSISTENT_ID', 'storage type torch.device');
-    expectCode(() => unpickle(bytesOf(PROTO2, binunicode('0'), OP.BINPERSID, OP.STOP)), 'BAD_PERSISTENT_ID', 'a str');
+    const pid = (type: string, numel: number): number[] => [
+      OP.MARK,
+      ...binunicode('storage'),
+      OP.GLOBAL,
+      ...utf8(`torch\n${type}\n`),
+      ...binunicode('0'),
+      ...binunicode('cpu'),
+      OP.BININT1,
+      numel,
+      OP.TUPLE,
+      OP.BINPERSID,
+    ];
+    expectCode(
+      () => unpickle(bytesOf(PROTO2, pid('device', 4), OP.STOP)),
+      'BAD_PERSISTENT_ID',
+      'storage type torch.device',
+    );
+    expectCode(
+      () => unpickle(bytesOf(PROTO2, binunicode('0'), OP.BINPERSID, OP.STOP)),
+      'BAD_PERSISTENT_ID',
+      'a str',
+    );
     const tensor = (numel: number, size: number): Uint8Array =>
-      bytesOf(PROTO2, OP.GLOBAL, 'torch._utils\n_rebuild_tensor_v2\n', OP.MARK, pid('FloatStorage', numel), OP.BININT1, 1, OP.BININT1, size, OP.TUPLE1, OP.BININT1, 1, OP.TUPLE1, OP.NEWFALSE, OP.NONE, OP.TUPLE, OP.REDUCE, OP.STOP);
+      bytesOf(
+        PROTO2,
+        OP.GLOBAL,
+        'torch._utils\n_rebuild_tensor_v2\n',
+        OP.MARK,
+        pid('FloatStorage', numel),
+        OP.BININT1,
+        1,
+        OP.BININT1,
+        size,
+        OP.TUPLE1,
+        OP.BININT1,
+        1,
+        OP.TUPLE1,
+        OP.NEWFALSE,
+        OP.NONE,
+        OP.TUPLE,
+        OP.REDUCE,
+        OP.STOP,
+      );
     expect(() => unpickle(tensor(4, 3))).not.to.throw();
     const outOfBounds = tensor(4, 4);
     const reduceAt = outOfBounds.length - 2;
-    expectCode(() => unpickle(outOfBounds, { name: 't.pkl' }), 'BAD_TENSOR', `t.pkl at byte ${reduceAt}`, 'reaches element 4 of a 4-element storage');
+    expectCode(
+      () => unpickle(outOfBounds, { name: 't.pkl' }),
+      'BAD_TENSOR',
+      `t.pkl at byte ${reduceAt}`,
+      'reaches element 4 of a 4-element storage',
+    );
   });
 
   it('a storage record shorter than its numel is CORRUPT_ENTRY naming the record', () => {
@@ -197,7 +342,13 @@ describe('pickle security: broken streams', () => {
       { name: 'data/2', data: new Uint8Array(12) },
     ]);
     const archive = readArchive(bytes, { name: 'short.pt' });
-    expectCode(() => loadPickle(archive.read('data.pkl'), { loadStorage: archiveStorageLoader(archive) }), 'CORRUPT_ENTRY', 'short.pt', "'data/1'", 'needs 24');
+    expectCode(
+      () => loadPickle(archive.read('data.pkl'), { loadStorage: archiveStorageLoader(archive) }),
+      'CORRUPT_ENTRY',
+      'short.pt',
+      "'data/1'",
+      'needs 24',
+    );
   });
 
   it('a loader returning the wrong dtype or size is BAD_PERSISTENT_ID', () => {
@@ -221,15 +372,19 @@ describe('pickle security: broken streams', () => {
       { numRuns: 2000, seed: 7 },
     );
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: SEED_PKL.length - 1 }), fc.integer({ min: 0, max: 255 }), (at, byte) => {
-        const bad = SEED_PKL.slice();
-        bad[at] = byte;
-        try {
-          unpickle(bad);
-        } catch (error) {
-          if (!(error instanceof SerializationError)) throw error;
-        }
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: SEED_PKL.length - 1 }),
+        fc.integer({ min: 0, max: 255 }),
+        (at, byte) => {
+          const bad = SEED_PKL.slice();
+          bad[at] = byte;
+          try {
+            unpickle(bad);
+          } catch (error) {
+            if (!(error instanceof SerializationError)) throw error;
+          }
+        },
+      ),
       { numRuns: 3000, seed: 11 },
     );
     expect(performance.now() - start).to.be.below(5000);

@@ -86,7 +86,9 @@ export function encodeValue(value: PickleValue, keys?: StorageKeys): Json {
     return out;
   }
   if (value instanceof Map) {
-    const out: { [key: string]: Json } = { dict: [...value].map(([k, v]) => [encodeValue(k, keys), encodeValue(v, keys)]) };
+    const out: { [key: string]: Json } = {
+      dict: [...value].map(([k, v]) => [encodeValue(k, keys), encodeValue(v, keys)]),
+    };
     const tag = typeTagOf(value);
     if (tag !== undefined) out.tag = tag;
     return out;
@@ -126,7 +128,10 @@ export function expectSameJson(actual: Json, expected: Json, path = '$'): void {
     return;
   }
   if (expected !== null && typeof expected === 'object') {
-    expect(actual !== null && typeof actual === 'object' && !Array.isArray(actual), `${path} is an object`).to.equal(true);
+    expect(
+      actual !== null && typeof actual === 'object' && !Array.isArray(actual),
+      `${path} is an object`,
+    ).to.equal(true);
     const record = actual as { [key: string]: Json };
     expect(Object.keys(record).sort(), `${path} keys`).to.deep.equal(Object.keys(expected).sort());
     for (const [key, item] of Object.entries(expected)) {

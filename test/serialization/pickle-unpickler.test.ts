@@ -20,7 +20,15 @@ import {
   type PickleValue,
 } from '../../src/serialization/pickle/index.js';
 import { archiveStorageLoader, readArchive } from '../../src/serialization/zip/index.js';
-import { bytesOf, encodeValue, EXPECTED, expectSameJson, le, readExpected, type StorageKeys } from './pickle-test-helpers.js';
+import {
+  bytesOf,
+  encodeValue,
+  EXPECTED,
+  expectSameJson,
+  le,
+  readExpected,
+  type StorageKeys,
+} from './pickle-test-helpers.js';
 
 const utf8 = (text: string): number[] => [...new TextEncoder().encode(text)];
 const binunicode = (text: string): number[] => [OP.BINUNICODE, ...le(utf8(text).length, 4), ...utf8(text)];
@@ -30,13 +38,18 @@ describe('pickle: protocols 0 to 5 as python writes them', () => {
   const expected = readExpected('protocols.json');
   for (let protocol = 0; protocol <= 5; protocol++) {
     it(`protocol ${protocol}: same values as python, memo sharing kept`, () => {
-      const value = unpickle(readFileSync(join(EXPECTED, `protocol${protocol}.pkl`)), { name: `protocol${protocol}.pkl` });
+      const value = unpickle(readFileSync(join(EXPECTED, `protocol${protocol}.pkl`)), {
+        name: `protocol${protocol}.pkl`,
+      });
       expectSameJson(encodeValue(value), expected);
       const dict = value as Map<PickleValue, PickleValue>;
       const shared = dict.get('shared') as PickleValue[][];
       expect(shared[0]).to.equal(shared[1]);
       const ints = dict.get('ints') as PickleValue[];
-      expect(ints).to.include(2n ** 64n).and.include(-(2n ** 100n)).and.include(65536);
+      expect(ints)
+        .to.include(2n ** 64n)
+        .and.include(-(2n ** 100n))
+        .and.include(65536);
     });
   }
 });
@@ -78,7 +91,11 @@ describe('pickle: torch.save archives', () => {
 
 describe('pickle: opcodes by hand', () => {
   it('decodes LONG1 exactly: negative, int64 edges and wider than 64 bits', () => {
-    const long1 = (value: bigint, width: number): number[] => [OP.LONG1, width, ...le(BigInt.asUintN(width * 8, value), width)];
+    const long1 = (value: bigint, width: number): number[] => [
+      OP.LONG1,
+      width,
+      ...le(BigInt.asUintN(width * 8, value), width),
+    ];
     const stream = bytesOf(
       PROTO2,
       OP.MARK,
@@ -93,7 +110,15 @@ describe('pickle: opcodes by hand', () => {
       OP.STOP,
     );
     const tuple = unpickle(stream) as PickleTuple;
-    expect(tuple.items).to.deep.equal([-1, -(2n ** 63n), 2n ** 63n - 1n, 2n ** 70n + 5n, -(2n ** 70n), 2 ** 53 - 1, 0]);
+    expect(tuple.items).to.deep.equal([
+      -1,
+      -(2n ** 63n),
+      2n ** 63n - 1n,
+      2n ** 70n + 5n,
+      -(2n ** 70n),
+      2 ** 53 - 1,
+      0,
+    ]);
   });
 
   it('decodes LONG4, BININT sign, BINFLOAT as PickleFloat (1.0 is not 1)', () => {
@@ -204,7 +229,18 @@ describe('pickle: opcodes by hand', () => {
   });
 
   it('rebuilds legacy _rebuild_tensor as a TensorRef, then as a Tensor sharing one Storage with a loader', () => {
-    const pid = [OP.MARK, ...binunicode('storage'), OP.GLOBAL, ...utf8('torch\nDoubleStorage\n'), ...binunicode('k'), ...binunicode('cpu'), OP.BININT1, 4, OP.TUPLE, OP.BINPERSID];
+    const pid = [
+      OP.MARK,
+      ...binunicode('storage'),
+      OP.GLOBAL,
+      ...utf8('torch\nDoubleStorage\n'),
+      ...binunicode('k'),
+      ...binunicode('cpu'),
+      OP.BININT1,
+      4,
+      OP.TUPLE,
+      OP.BINPERSID,
+    ];
     const tensorAt = (offset: number): number[] => [
       OP.GLOBAL,
       ...utf8('torch._utils\n_rebuild_tensor\n'),
@@ -244,8 +280,22 @@ describe('pickle: opcodes by hand', () => {
       kind: 'function',
       call: (args) => `made:${String(args[0])}`,
     });
-    const stream = bytesOf(PROTO2, OP.GLOBAL, 'mine\nmake\n', binunicode('x'), OP.TUPLE1, OP.REDUCE, binunicode('id'), OP.BINPERSID, OP.TUPLE2, OP.STOP);
-    const result = unpickle(stream, { globals: registry, persistentLoad: (pid) => `pid:${String(pid)}` }) as PickleTuple;
+    const stream = bytesOf(
+      PROTO2,
+      OP.GLOBAL,
+      'mine\nmake\n',
+      binunicode('x'),
+      OP.TUPLE1,
+      OP.REDUCE,
+      binunicode('id'),
+      OP.BINPERSID,
+      OP.TUPLE2,
+      OP.STOP,
+    );
+    const result = unpickle(stream, {
+      globals: registry,
+      persistentLoad: (pid) => `pid:${String(pid)}`,
+    }) as PickleTuple;
     expect(result.items).to.deep.equal(['made:x', 'pid:id']);
   });
 });

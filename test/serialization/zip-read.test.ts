@@ -73,9 +73,15 @@ describe('zip: reading fixture archives', () => {
   });
 
   it('finds the folder from data.pkl whatever the file was called (torch.save uses the stem too)', () => {
-    const bytes = buildArchive([{ name: 'version', data: '3\n' }, { name: 'data.pkl', data: new Uint8Array([0x80, 2, 0x4e, 0x2e]) }], {
-      folder: 'my.model',
-    });
+    const bytes = buildArchive(
+      [
+        { name: 'version', data: '3\n' },
+        { name: 'data.pkl', data: new Uint8Array([0x80, 2, 0x4e, 0x2e]) },
+      ],
+      {
+        folder: 'my.model',
+      },
+    );
     const archive = readArchive(bytes);
     expect(archive.folder).to.equal('my.model');
     expect(archive.names()).to.deep.equal(['version', 'data.pkl']);
@@ -99,19 +105,32 @@ describe('zip: bad input', () => {
       [70_000, 5],
       [8_000_000, 6],
     ]) {
-      expectCode(() => readArchive(seededBytes(length, seedValue), { name: 'noise.bin' }), 'NOT_A_ZIP', 'noise.bin');
+      expectCode(
+        () => readArchive(seededBytes(length, seedValue), { name: 'noise.bin' }),
+        'NOT_A_ZIP',
+        'noise.bin',
+      );
     }
     expect(performance.now() - start).to.be.below(500);
   });
 
   it('a text file is NOT_A_ZIP', () => {
-    expectCode(() => readArchive(new TextEncoder().encode('def forward(self):\n  pass\n')), 'NOT_A_ZIP', '<buffer>');
+    expectCode(
+      () => readArchive(new TextEncoder().encode('def forward(self):\n  pass\n')),
+      'NOT_A_ZIP',
+      '<buffer>',
+    );
   });
 
   for (const cut of [4, 30, 100, 1000, 0.5, -98, -30, -22, -1]) {
     it(`truncated at ${cut} is TRUNCATED`, () => {
       const length = cut > 0 && cut < 1 ? Math.floor(seed.length * cut) : cut < 0 ? seed.length + cut : cut;
-      expectCode(() => readArchive(seed.subarray(0, length), { name: 'cut.pt' }), 'TRUNCATED', 'cut.pt', 'truncated');
+      expectCode(
+        () => readArchive(seed.subarray(0, length), { name: 'cut.pt' }),
+        'TRUNCATED',
+        'cut.pt',
+        'truncated',
+      );
     });
   }
 
@@ -121,7 +140,11 @@ describe('zip: bad input', () => {
     const bad = readArchive(flipped(seed, at), { name: 'flip.pt' });
     expect(bad.read('data/0').length).to.equal(24);
     expectCode(() => bad.read('data/1'), 'CORRUPT_ENTRY', 'flip.pt', "'data/1'", 'CRC');
-    expectCode(() => readArchive(flipped(seed, at), { name: 'flip.pt', verify: true }), 'CORRUPT_ENTRY', "'data/1'");
+    expectCode(
+      () => readArchive(flipped(seed, at), { name: 'flip.pt', verify: true }),
+      'CORRUPT_ENTRY',
+      "'data/1'",
+    );
   });
 
   it('a flipped byte inside a deflated entry is CORRUPT_ENTRY', () => {
@@ -135,7 +158,12 @@ describe('zip: bad input', () => {
 
   it('an archive without data.pkl is MISSING_ENTRY', () => {
     const bytes = buildArchive([{ name: 'version', data: '3\n' }], { folder: 'module' });
-    expectCode(() => readArchive(bytes, { name: 'nopkl.pt' }), 'MISSING_ENTRY', 'nopkl.pt', 'module/data.pkl');
+    expectCode(
+      () => readArchive(bytes, { name: 'nopkl.pt' }),
+      'MISSING_ENTRY',
+      'nopkl.pt',
+      'module/data.pkl',
+    );
     expect(readArchive(bytes, { requireDataPkl: false }).readText('version')).to.equal('3\n');
   });
 
@@ -162,7 +190,8 @@ describe('zip: bad input', () => {
       if (view.getUint32(at, true) !== 0x02014b50) continue;
       const nameLength = view.getUint16(at + 28, true);
       const candidate = bad.subarray(at + 46, at + 46 + nameLength);
-      if (candidate.length === name.length && candidate.every((b, i) => b === name[i])) view.setUint32(at + 24, 3e9, true);
+      if (candidate.length === name.length && candidate.every((b, i) => b === name[i]))
+        view.setUint32(at + 24, 3e9, true);
     }
     expectCode(() => readArchive(bad).read('code/__torch__.py'), 'CORRUPT_ENTRY', 'impossible');
   });
@@ -170,15 +199,19 @@ describe('zip: bad input', () => {
   it('any single flipped byte gives a SerializationError or a clean read, never a raw error', () => {
     const start = performance.now();
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: seed.length - 1 }), fc.integer({ min: 1, max: 255 }), (at, mask) => {
-        const bad = seed.slice();
-        bad[at] ^= mask;
-        try {
-          openAndReadAll(bad);
-        } catch (error) {
-          if (!(error instanceof SerializationError)) throw error;
-        }
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: seed.length - 1 }),
+        fc.integer({ min: 1, max: 255 }),
+        (at, mask) => {
+          const bad = seed.slice();
+          bad[at] ^= mask;
+          try {
+            openAndReadAll(bad);
+          } catch (error) {
+            if (!(error instanceof SerializationError)) throw error;
+          }
+        },
+      ),
       { numRuns: 400, seed: 42 },
     );
     expect(performance.now() - start).to.be.below(5000);

@@ -1,6 +1,14 @@
 // Writing .pt archives: PyTorch's layout (aligned data, deflated code), atomic file writes, and python/torch reading the result.
 
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
@@ -100,7 +108,11 @@ describe('zip: writing archives', () => {
       expectCode(() => writeArchiveAtomic(path, [{ name, data: 'x' }]), 'BAD_ENTRY_NAME', 'entry name');
     }
     expectCode(
-      () => writeArchiveAtomic(path, [{ name: 'data.pkl', data: 'x' }, { name: 'data.pkl', data: 'y' }]),
+      () =>
+        writeArchiveAtomic(path, [
+          { name: 'data.pkl', data: 'x' },
+          { name: 'data.pkl', data: 'y' },
+        ]),
       'BAD_ENTRY_NAME',
       'twice',
     );
@@ -113,9 +125,18 @@ describe('zip: writing archives', () => {
     const target = join(dir, 'occupied.pt');
     mkdirSync(target);
     writeFileSync(join(target, 'inside'), 'x'); // renaming a file over a non-empty directory fails
-    expectCode(() => writeArchiveAtomic(target, sampleEntries()), 'WRITE_FAILED', 'occupied.pt', 'not changed');
+    expectCode(
+      () => writeArchiveAtomic(target, sampleEntries()),
+      'WRITE_FAILED',
+      'occupied.pt',
+      'not changed',
+    );
     expect(readdirSync(dir)).to.deep.equal(['occupied.pt']);
-    expectCode(() => writeArchiveAtomic(join(dir, 'missing', 'x.pt'), sampleEntries()), 'WRITE_FAILED', 'x.pt');
+    expectCode(
+      () => writeArchiveAtomic(join(dir, 'missing', 'x.pt'), sampleEntries()),
+      'WRITE_FAILED',
+      'x.pt',
+    );
     expect(existsSync(join(dir, 'missing'))).to.equal(false);
   });
 
@@ -168,7 +189,10 @@ describe('zip: python and torch read what we write', function () {
     try {
       const source = readArchive(join(FIXTURES, 'nested_submodules', 'module.pt'));
       const path = join(dir, 'rewritten.pt');
-      writeArchiveAtomic(path, source.names().map((name) => ({ name, data: source.read(name) })));
+      writeArchiveAtomic(
+        path,
+        source.names().map((name) => ({ name, data: source.read(name) })),
+      );
       const report = runPython(
         [
           'import torch, sys',

@@ -28,7 +28,12 @@ export class ByteReader {
   /** Ensures `count` more bytes exist for the argument of the opcode at `opcodeOffset`. */
   private need(count: number, what: string, opcodeOffset: number): void {
     if (count > this.remaining) {
-      throw pickleError('TRUNCATED', this.source, `truncated pickle: ${what} needs ${count} bytes, ${this.remaining} left`, opcodeOffset);
+      throw pickleError(
+        'TRUNCATED',
+        this.source,
+        `truncated pickle: ${what} needs ${count} bytes, ${this.remaining} left`,
+        opcodeOffset,
+      );
     }
   }
 
@@ -97,7 +102,8 @@ export class ByteReader {
   /** A protocol-0 argument line without its newline, decoded as latin-1. */
   line(what: string, at: number): string {
     const end = this.bytes.indexOf(0x0a, this.position);
-    if (end < 0) throw pickleError('TRUNCATED', this.source, `truncated pickle: ${what} has no terminating newline`, at);
+    if (end < 0)
+      throw pickleError('TRUNCATED', this.source, `truncated pickle: ${what} has no terminating newline`, at);
     const out = latin1(this.bytes.subarray(this.position, end));
     this.position = end + 1;
     return out;
@@ -123,5 +129,7 @@ export function decodeLong(bytes: Uint8Array): number | bigint {
 
 /** A bigint as a number when it is within the safe integer range. */
 export function normalizeInt(value: bigint): number | bigint {
-  return value >= BigInt(Number.MIN_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(value) : value;
+  return value >= BigInt(Number.MIN_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER)
+    ? Number(value)
+    : value;
 }

@@ -7,7 +7,12 @@ import { PickledObject, PickleTuple, type PickleValue } from './values.js';
 type Container = PickleValue[] | Map<PickleValue, PickleValue> | PickleTuple | PickledObject;
 
 function isContainer(value: PickleValue | undefined): value is Container {
-  return Array.isArray(value) || value instanceof Map || value instanceof PickleTuple || value instanceof PickledObject;
+  return (
+    Array.isArray(value) ||
+    value instanceof Map ||
+    value instanceof PickleTuple ||
+    value instanceof PickledObject
+  );
 }
 
 /** The values directly inside a container (dict keys and values, an object's state and args). */
@@ -55,7 +60,12 @@ export function checkStructure(root: PickleValue, maxDepth: number, source: stri
         frame.height = Math.max(frame.height, known);
         continue;
       }
-      if (onPath.has(child)) throw pickleError('CYCLIC_PICKLE', source, 'a value contains itself; recursive structures are not supported');
+      if (onPath.has(child))
+        throw pickleError(
+          'CYCLIC_PICKLE',
+          source,
+          'a value contains itself; recursive structures are not supported',
+        );
       if (path.length + 1 > maxDepth) tooDeep();
       onPath.add(child);
       path.push({ node: child, children: childrenOf(child), next: 0, height: 0 });

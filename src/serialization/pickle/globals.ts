@@ -65,7 +65,12 @@ export class GlobalRegistry {
     const qualified = `${module}.${name}`;
     const unsupported = KNOWN_UNSUPPORTED[qualified];
     if (unsupported !== undefined) {
-      throw pickleError('UNSUPPORTED_PICKLE', site.source, `'${qualified}' (${unsupported}) is not supported`, site.offset);
+      throw pickleError(
+        'UNSUPPORTED_PICKLE',
+        site.source,
+        `'${qualified}' (${unsupported}) is not supported`,
+        site.offset,
+      );
     }
     throw pickleError(
       'FORBIDDEN_GLOBAL',
@@ -96,10 +101,21 @@ export function fn(call: (args: readonly PickleValue[], site: CallSite) => Pickl
 }
 
 /** Throws BAD_PICKLE unless `args` has `min`..`max` items. */
-export function expectArity(name: string, args: readonly PickleValue[], min: number, max: number, site: CallSite): void {
+export function expectArity(
+  name: string,
+  args: readonly PickleValue[],
+  min: number,
+  max: number,
+  site: CallSite,
+): void {
   if (args.length < min || args.length > max) {
     const wanted = min === max ? `${min}` : `${min} to ${max}`;
-    throw pickleError('BAD_PICKLE', site.source, `${name} takes ${wanted} arguments, got ${args.length}`, site.offset);
+    throw pickleError(
+      'BAD_PICKLE',
+      site.source,
+      `${name} takes ${wanted} arguments, got ${args.length}`,
+      site.offset,
+    );
   }
 }
 
@@ -108,7 +124,12 @@ function tagList(tag: string, name: string): GlobalBehaviour {
     expectArity(name, args, 1, 1, site);
     const list = args[0];
     if (!Array.isArray(list)) {
-      throw pickleError('BAD_PICKLE', site.source, `${name} expects a list, got ${describeValue(list)}`, site.offset);
+      throw pickleError(
+        'BAD_PICKLE',
+        site.source,
+        `${name} expects a list, got ${describeValue(list)}`,
+        site.offset,
+      );
     }
     return tag === '' ? list : setTypeTag(list, tag);
   });
@@ -122,10 +143,17 @@ function orderedDict(args: readonly PickleValue[], site: CallSite): PickleValue 
   const pairs = items instanceof PickleTuple ? items.items : Array.isArray(items) ? items : undefined;
   for (const pair of pairs ?? []) {
     const kv = pair instanceof PickleTuple ? pair.items : Array.isArray(pair) ? pair : [];
-    if (kv.length !== 2) throw pickleError('BAD_PICKLE', site.source, 'OrderedDict items must be pairs', site.offset);
+    if (kv.length !== 2)
+      throw pickleError('BAD_PICKLE', site.source, 'OrderedDict items must be pairs', site.offset);
     out.set(kv[0], kv[1]);
   }
-  if (pairs === undefined) throw pickleError('BAD_PICKLE', site.source, `OrderedDict expects pairs, got ${describeValue(items)}`, site.offset);
+  if (pairs === undefined)
+    throw pickleError(
+      'BAD_PICKLE',
+      site.source,
+      `OrderedDict expects pairs, got ${describeValue(items)}`,
+      site.offset,
+    );
   return out;
 }
 
@@ -136,7 +164,8 @@ function device(args: readonly PickleValue[], site: CallSite): PickleValue {
     throw pickleError('BAD_PICKLE', site.source, 'torch.device expects (type[, index])', site.offset);
   }
   const match = /^([a-z_]+)(?::(\d+))?$/.exec(spec);
-  if (!match) throw pickleError('BAD_PICKLE', site.source, `bad device string '${printable(spec)}'`, site.offset);
+  if (!match)
+    throw pickleError('BAD_PICKLE', site.source, `bad device string '${printable(spec)}'`, site.offset);
   const parsed = match[2] === undefined ? null : Number(match[2]);
   return new PickleDevice(match[1], typeof index === 'number' ? index : parsed);
 }
@@ -145,13 +174,22 @@ function device(args: readonly PickleValue[], site: CallSite): PickleValue {
 function codecsEncode(args: readonly PickleValue[], site: CallSite): PickleValue {
   expectArity('_codecs.encode', args, 1, 2, site);
   const [text, encoding] = args;
-  if (typeof text !== 'string' || (encoding !== undefined && encoding !== 'latin1' && encoding !== 'latin-1')) {
-    throw pickleError('BAD_PICKLE', site.source, "_codecs.encode is only allowed as (str, 'latin1')", site.offset);
+  if (
+    typeof text !== 'string' ||
+    (encoding !== undefined && encoding !== 'latin1' && encoding !== 'latin-1')
+  ) {
+    throw pickleError(
+      'BAD_PICKLE',
+      site.source,
+      "_codecs.encode is only allowed as (str, 'latin1')",
+      site.offset,
+    );
   }
   const out = new Uint8Array(text.length);
   for (let i = 0; i < text.length; i++) {
     const code = text.charCodeAt(i);
-    if (code > 0xff) throw pickleError('BAD_PICKLE', site.source, '_codecs.encode: text is not latin-1', site.offset);
+    if (code > 0xff)
+      throw pickleError('BAD_PICKLE', site.source, '_codecs.encode: text is not latin-1', site.offset);
     out[i] = code;
   }
   return out;
@@ -167,7 +205,8 @@ export function baseTorchRegistry(): GlobalRegistry {
   const registry = new GlobalRegistry();
   registry.registerModulePrefix('__torch__', { kind: 'class' });
   registry.register('collections', 'OrderedDict', fn(orderedDict));
-  for (const info of Object.values(DTYPES)) registry.register('torch', info.storageName, { kind: 'storage', dtype: info.dtype });
+  for (const info of Object.values(DTYPES))
+    registry.register('torch', info.storageName, { kind: 'storage', dtype: info.dtype });
   registry.register('torch', 'device', fn(device));
   registry.register(
     'torch',
@@ -202,7 +241,8 @@ export function baseTorchRegistry(): GlobalRegistry {
     fn((args, site) => {
       expectArity('restore_type_tag', args, 2, 2, site);
       const [value, tag] = args;
-      if (typeof tag !== 'string') throw pickleError('BAD_PICKLE', site.source, 'restore_type_tag expects a type string', site.offset);
+      if (typeof tag !== 'string')
+        throw pickleError('BAD_PICKLE', site.source, 'restore_type_tag expects a type string', site.offset);
       if (Array.isArray(value) || value instanceof Map) setTypeTag(value, tag);
       return value;
     }),

@@ -21,7 +21,12 @@ export { unpickle, DEFAULT_MAX_DEPTH, type UnpickleOptions } from './unpickler.j
 export { loadPickle, type LoadPickleOptions } from './load-pickle.js';
 export { pickle, type PickleOptions, type PickleResult, type PickledStorage } from './pickler.js';
 export { GlobalRegistry, baseTorchRegistry } from './globals.js';
-export { torchGlobals, torchPersistentLoad, type StorageMaterializer, type TorchGlobalsOptions } from './torch-tensors.js';
+export {
+  torchGlobals,
+  torchPersistentLoad,
+  type StorageMaterializer,
+  type TorchGlobalsOptions,
+} from './torch-tensors.js';
 export { checkStructure } from './check-structure.js';
 export { OP, opcodeName, HIGHEST_PROTOCOL } from './opcodes.js';
 export type { PickleErrorCode } from './pickle-errors.js';

@@ -54,7 +54,13 @@ export function loadPickle(bytes: Uint8Array, options: LoadPickleOptions = {}): 
         } catch (error) {
           if (error instanceof TsFreezeError) throw error;
           const why = error instanceof Error ? error.message : String(error);
-          throw pickleError('BAD_PERSISTENT_ID', source, `cannot load storage '${ref.key}' (${why})`, undefined, error);
+          throw pickleError(
+            'BAD_PERSISTENT_ID',
+            source,
+            `cannot load storage '${ref.key}' (${why})`,
+            undefined,
+            error,
+          );
         }
         if (storage.dtype !== ref.dtype || storage.numel < ref.numel) {
           throw pickleError(

@@ -17,7 +17,13 @@ export type PickleErrorCode =
   | 'UNPICKLABLE';
 
 /** A SerializationError reading `<source>: <what>` or `<source> at byte <offset>: <what>`. */
-export function pickleError(code: PickleErrorCode, source: string, what: string, offset?: number, cause?: unknown): SerializationError {
+export function pickleError(
+  code: PickleErrorCode,
+  source: string,
+  what: string,
+  offset?: number,
+  cause?: unknown,
+): SerializationError {
   const where = offset === undefined ? source : `${source} at byte ${offset}`;
   return new SerializationError(code, `${where}: ${what}`, cause === undefined ? undefined : { cause });
 }

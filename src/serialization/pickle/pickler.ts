@@ -74,7 +74,13 @@ function countContainerUses(root: PickleValue): Map<Container, number> {
   const pending: PickleValue[] = [root];
   while (pending.length > 0) {
     const value = pending.pop() as PickleValue;
-    if (!(Array.isArray(value) || value instanceof Map || value instanceof PickleTuple || value instanceof PickledObject)) continue;
+    if (!(
+      Array.isArray(value) ||
+      value instanceof Map ||
+      value instanceof PickleTuple ||
+      value instanceof PickledObject
+    ))
+      continue;
     const seen = counts.get(value) ?? 0;
     counts.set(value, seen + 1);
     if (seen === 0) pending.push(...childrenOf(value));
@@ -138,7 +144,8 @@ class Pickler {
     if (value === null) return this.out.u8(OP.NONE);
     if (value === true) return this.out.u8(OP.NEWTRUE);
     if (value === false) return this.out.u8(OP.NEWFALSE);
-    if (typeof value === 'number') return Number.isInteger(value) ? this.writeInt(BigInt(value)) : this.writeFloat(value);
+    if (typeof value === 'number')
+      return Number.isInteger(value) ? this.writeInt(BigInt(value)) : this.writeFloat(value);
     if (typeof value === 'bigint') return this.writeInt(value);
     if (typeof value === 'string') return this.writeString(value);
     if (value instanceof PickleFloat) return this.writeFloat(value.value);
@@ -147,11 +154,16 @@ class Pickler {
     if (Array.isArray(value)) return this.shared(value, () => this.writeList(value));
     if (value instanceof Map) return this.shared(value, () => this.writeDict(value));
     if (value instanceof PickledObject) return this.memoized(value, () => this.writeObject(value));
-    if (value instanceof Tensor || value instanceof TensorRef) return this.memoized(value, () => this.writeTensor(value));
+    if (value instanceof Tensor || value instanceof TensorRef)
+      return this.memoized(value, () => this.writeTensor(value));
     if (value instanceof StorageRef) return this.writeStorage(value, value.dtype, value.numel, value.device);
     if (value instanceof PickleGlobal) return this.writeGlobal(value.module, value.name);
     if (value instanceof PickleDevice) return this.writeDevice(value);
-    throw pickleError('UNPICKLABLE', SOURCE, `cannot pickle a ${describeValue(value as PickleValue)} (${String(value)})`);
+    throw pickleError(
+      'UNPICKLABLE',
+      SOURCE,
+      `cannot pickle a ${describeValue(value as PickleValue)} (${String(value)})`,
+    );
   }
 
   /** Containers are memoized only when referenced more than once, like PyTorch's use-count rule. */
@@ -312,7 +324,9 @@ class Pickler {
     // Distinct StorageRef objects naming one record are the same storage.
     const identity = storage instanceof StorageRef ? `ref:${storage.key}` : storage;
     this.memoized(identity, () => {
-      const key = this.options.persistentId ? this.options.persistentId(storage) : String(this.storages.length);
+      const key = this.options.persistentId
+        ? this.options.persistentId(storage)
+        : String(this.storages.length);
       this.storages.push({ key, storage, dtype, numel });
       this.out.u8(OP.MARK);
       this.writeString('storage');

@@ -49,7 +49,8 @@ const SIMPLE_ESCAPES: Readonly<Record<string, string>> = {
 
 /** A STRING argument: a quoted Python 2 str repr, escapes decoded, as latin-1 text. */
 export function decodeStringLiteral(text: string): string | undefined {
-  if (text.length < 2 || text[0] !== text[text.length - 1] || (text[0] !== "'" && text[0] !== '"')) return undefined;
+  if (text.length < 2 || text[0] !== text[text.length - 1] || (text[0] !== "'" && text[0] !== '"'))
+    return undefined;
   const body = text.slice(1, -1);
   let out = '';
   for (let i = 0; i < body.length; i++) {

@@ -43,16 +43,24 @@ function safeCount(value: PickleValue | undefined, what: string, site: CallSite)
 export function torchPersistentLoad(pid: PickleValue, site: CallSite): StorageRef {
   const items = pid instanceof PickleTuple ? pid.items : undefined;
   const fail = (why: string): never => {
-    throw pickleError('BAD_PERSISTENT_ID', site.source, `bad persistent id (${why}); expected ('storage', torch.<T>Storage, key, location, numel)`, site.offset);
+    throw pickleError(
+      'BAD_PERSISTENT_ID',
+      site.source,
+      `bad persistent id (${why}); expected ('storage', torch.<T>Storage, key, location, numel)`,
+      site.offset,
+    );
   };
   if (!items) return fail(`a ${describeValue(pid)}`);
-  if (items[0] !== 'storage') return fail(`kind ${typeof items[0] === 'string' ? `'${items[0]}'` : describeValue(items[0])}`);
+  if (items[0] !== 'storage')
+    return fail(`kind ${typeof items[0] === 'string' ? `'${items[0]}'` : describeValue(items[0])}`);
   if (items.length !== 5) return fail(`${items.length} items`);
   const [, type, key, location, numel] = items;
-  if (!(type instanceof PickleGlobal) || type.behaviour.kind !== 'storage') return fail(`storage type ${describeValue(type)}`);
+  if (!(type instanceof PickleGlobal) || type.behaviour.kind !== 'storage')
+    return fail(`storage type ${describeValue(type)}`);
   if (typeof key !== 'string' || key === '') return fail('the key is not a string');
   if (typeof location !== 'string') return fail('the location is not a string');
-  if (typeof numel !== 'number' || !Number.isSafeInteger(numel) || numel < 0) return fail('numel is not a non-negative int');
+  if (typeof numel !== 'number' || !Number.isSafeInteger(numel) || numel < 0)
+    return fail('numel is not a non-negative int');
   return new StorageRef(key, type.behaviour.dtype, location, numel);
 }
 
@@ -63,13 +71,23 @@ function intTuple(value: PickleValue | undefined, what: string, site: CallSite):
 }
 
 /** Checks that every element the view can reach lies inside the storage. */
-function checkBounds(numel: number, offset: number, shape: number[], strides: number[], site: CallSite): void {
-  if (shape.length !== strides.length) bad(site, `size has ${shape.length} dims but stride has ${strides.length}`);
+function checkBounds(
+  numel: number,
+  offset: number,
+  shape: number[],
+  strides: number[],
+  site: CallSite,
+): void {
+  if (shape.length !== strides.length)
+    bad(site, `size has ${shape.length} dims but stride has ${strides.length}`);
   if (shape.some((size) => size === 0)) return;
   let last = offset;
   for (let d = 0; d < shape.length; d++) last += (shape[d] - 1) * strides[d];
   if (last >= numel) {
-    bad(site, `tensor view (offset ${offset}, size [${shape.join(', ')}], stride [${strides.join(', ')}]) reaches element ${last} of a ${numel}-element storage`);
+    bad(
+      site,
+      `tensor view (offset ${offset}, size [${shape.join(', ')}], stride [${strides.join(', ')}]) reaches element ${last} of a ${numel}-element storage`,
+    );
   }
 }
 
@@ -82,7 +100,8 @@ function makeTensor(
   options: TorchGlobalsOptions,
   site: CallSite,
 ): Tensor | TensorRef {
-  if (!(storageArg instanceof StorageRef)) bad(site, `expected a storage (persistent id), got ${describeValue(storageArg)}`);
+  if (!(storageArg instanceof StorageRef))
+    bad(site, `expected a storage (persistent id), got ${describeValue(storageArg)}`);
   const offset = safeCount(offsetArg, 'storage offset', site);
   const shape = intTuple(sizeArg, 'size', site);
   const strides = intTuple(strideArg, 'stride', site);
@@ -132,8 +151,10 @@ export function torchGlobals(options: TorchGlobalsOptions = {}): GlobalRegistry 
       expectArity('_rebuild_parameter', args, 3, 3, site);
       const [data] = args;
       const requiresGrad = boolArg(args[1], 'requires_grad', site);
-      if (data instanceof TensorRef) return new TensorRef(data.storage, data.offset, data.shape, data.strides, requiresGrad);
-      if (!(data instanceof Tensor)) bad(site, `_rebuild_parameter expects a tensor, got ${describeValue(data)}`);
+      if (data instanceof TensorRef)
+        return new TensorRef(data.storage, data.offset, data.shape, data.strides, requiresGrad);
+      if (!(data instanceof Tensor))
+        bad(site, `_rebuild_parameter expects a tensor, got ${describeValue(data)}`);
       data.requiresGrad = requiresGrad;
       return data;
     }),

@@ -2,32 +2,26 @@
 // every length is checked against the input, and the result is checked for depth and cycles before it is returned.
 
 import { TsFreezeError } from '../../errors.js';
-import { ByteReader, decodeLong, latin1 } from './byte-reader.js';
+import { decodeLong, latin1 } from './byte-reader.js';
 import { checkStructure } from './check-structure.js';
-import type { GlobalRegistry } from './globals.js';
 import { HIGHEST_PROTOCOL, OP, opcodeName } from './opcodes.js';
+import { PickleMachine, type MachineOptions } from './pickle-machine.js';
 import { pickleError } from './pickle-errors.js';
-import { decodeRawUnicodeEscape, decodeStringLiteral, parseFloatLine, parseIntLine, parseLongLine } from './protocol0.js';
-import { torchGlobals, torchPersistentLoad } from './torch-tensors.js';
 import {
-  describeValue,
-  PickledObject,
-  PickleFloat,
-  PickleGlobal,
-  PickleTuple,
-  type CallSite,
-  type PickleDict,
-  type PickleValue,
-} from './values.js';
+  decodeRawUnicodeEscape,
+  decodeStringLiteral,
+  parseFloatLine,
+  parseIntLine,
+  parseLongLine,
+} from './protocol0.js';
+import { PickleFloat, PickleTuple, type PickleDict, type PickleValue } from './values.js';
 
-/** Options of {@link unpickle}. */
-export interface UnpickleOptions {
-  /** What error messages call the pickle (`model.pt:data.pkl`). Default `<pickle>`. */
-  readonly name?: string;
-  /** The allow-list of globals. Default: `torchGlobals()` (tensors come back as TensorRef). */
-  readonly globals?: GlobalRegistry;
-  /** Resolves persistent ids (BINPERSID/PERSID). Default: `torchPersistentLoad` (gives StorageRef). */
-  readonly persistentLoad?: (pid: PickleValue, site: CallSite) => PickleValue;
+/**
+ * Options of {@link unpickle}: `name` (what error messages call the pickle, default `<pickle>`), `globals`
+ * (the allow-list, default `torchGlobals()`, so tensors come back as TensorRef), `persistentLoad`
+ * (default `torchPersistentLoad`, giving StorageRef) and `maxDepth`.
+ */
+export interface UnpickleOptions extends MachineOptions {
   /** Deepest nesting of containers accepted (default 1000). */
   readonly maxDepth?: number;
 }
@@ -45,24 +39,11 @@ export function unpickle(bytes: Uint8Array, options: UnpickleOptions = {}): Pick
 }
 
 /** One run of the pickle machine over one input. */
-class Unpickler {
-  private readonly reader: ByteReader;
-  private readonly source: string;
-  private readonly globals: GlobalRegistry;
-  private readonly persistentLoad: (pid: PickleValue, site: CallSite) => PickleValue;
+class Unpickler extends PickleMachine {
   private readonly maxDepth: number;
-  private stack: PickleValue[] = [];
-  /** Stack heights at each open MARK; items below the innermost mark are out of reach, as in CPython. */
-  private readonly marks: number[] = [];
-  private readonly memo = new Map<number, PickleValue>();
-  /** Offset of the opcode being executed, for messages. */
-  private at = 0;
 
   constructor(bytes: Uint8Array, options: UnpickleOptions) {
-    this.source = options.name ?? '<pickle>';
-    this.reader = new ByteReader(bytes, this.source);
-    this.globals = options.globals ?? torchGlobals();
-    this.persistentLoad = options.persistentLoad ?? torchPersistentLoad;
+    super(bytes, options);
     this.maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
   }
 
@@ -79,108 +60,24 @@ class Unpickler {
     return result;
   }
 
-  private fail(what: string): never {
-    throw pickleError('BAD_PICKLE', this.source, what, this.at);
-  }
-
-  private get site(): CallSite {
-    return { source: this.source, offset: this.at };
-  }
-
-  private push(value: PickleValue): void {
-    this.stack.push(value);
-  }
-
-  private pop(): PickleValue {
-    const floor = this.marks.length ? this.marks[this.marks.length - 1] : 0;
-    if (this.stack.length <= floor) this.fail(`${opcodeName(this.reader.bytes[this.at])} on an empty stack`);
-    return this.stack.pop() as PickleValue;
-  }
-
-  private top(): PickleValue {
-    const floor = this.marks.length ? this.marks[this.marks.length - 1] : 0;
-    if (this.stack.length <= floor) this.fail(`${opcodeName(this.reader.bytes[this.at])} on an empty stack`);
-    return this.stack[this.stack.length - 1];
-  }
-
-  /** Pops everything above the innermost MARK, and the mark. */
-  private popMark(): PickleValue[] {
-    const mark = this.marks.pop();
-    if (mark === undefined) this.fail(`${opcodeName(this.reader.bytes[this.at])} without a MARK`);
-    return this.stack.splice(mark);
-  }
-
-  private memoGet(index: number): PickleValue {
-    const value = this.memo.get(index);
-    if (value === undefined) this.fail(`memo entry ${index} is read before it is written`);
-    return value;
-  }
-
-  private resolveGlobal(module: string, name: string): PickleGlobal {
-    return this.globals.resolve(module, name, this.site);
-  }
-
-  /** Calls a global (REDUCE, NEWOBJ, INST, OBJ): classes become PickledObjects, functions run. */
-  private call(callable: PickleValue, args: readonly PickleValue[]): PickleValue {
-    if (!(callable instanceof PickleGlobal)) this.fail(`cannot call a ${describeValue(callable)}`);
-    const behaviour = callable.behaviour;
-    if (behaviour.kind === 'class') return new PickledObject(callable.qualifiedName, undefined, new PickleTuple([...args]));
-    if (behaviour.kind === 'function') return behaviour.call(args, this.site);
-    return this.fail(`'${callable.qualifiedName}' cannot be called`);
-  }
-
-  private tupleArgs(value: PickleValue): readonly PickleValue[] {
-    if (!(value instanceof PickleTuple)) this.fail(`call arguments must be a tuple, got ${describeValue(value)}`);
-    return value.items;
-  }
-
-  private build(): void {
-    const state = this.pop();
-    const target = this.top();
-    if (target instanceof PickledObject) {
-      if (target.state instanceof Map && state instanceof Map) for (const [k, v] of state) target.state.set(k, v);
-      else target.state = state;
-      return;
-    }
-    // OrderedDicts carry their __dict__ (torch.save's `_metadata`) this way; the dict itself is what matters.
-    if (target instanceof Map) return;
-    this.fail(`BUILD on a ${describeValue(target)}`);
-  }
-
-  private appendAll(items: PickleValue[]): void {
-    const list = this.top();
-    if (!Array.isArray(list)) this.fail(`APPEND to a ${describeValue(list)}`);
-    for (const item of items) list.push(item);
-  }
-
-  private setAll(items: PickleValue[]): void {
-    const dict = this.top();
-    if (!(dict instanceof Map)) this.fail(`SETITEM on a ${describeValue(dict)}`);
-    if (items.length % 2 !== 0) this.fail('SETITEMS with an odd number of items');
-    for (let i = 0; i < items.length; i += 2) dict.set(items[i], items[i + 1]);
-  }
-
-  private textArg(what: string): string {
-    return this.reader.line(what, this.at);
-  }
-
-  private fromText<T>(value: T | undefined, what: string): T {
-    if (value === undefined) this.fail(`malformed ${what} argument`);
-    return value;
-  }
-
   private run(): PickleValue {
     const r = this.reader;
     for (;;) {
       this.at = r.position;
-      if (r.atEnd) throw pickleError('TRUNCATED', this.source, 'truncated pickle: input ends without STOP', this.at);
+      if (r.atEnd)
+        throw pickleError('TRUNCATED', this.source, 'truncated pickle: input ends without STOP', this.at);
       const op = r.u8('opcode', this.at);
       const at = this.at;
       switch (op) {
         case OP.PROTO: {
           const version = r.u8('PROTO', at);
           if (version > HIGHEST_PROTOCOL) {
-            throw pickleError('UNSUPPORTED_PICKLE', this.source, `pickle protocol ${version} is not supported (0 to ${HIGHEST_PROTOCOL})`, at);
+            throw pickleError(
+              'UNSUPPORTED_PICKLE',
+              this.source,
+              `pickle protocol ${version} is not supported (0 to ${HIGHEST_PROTOCOL})`,
+              at,
+            );
           }
           break;
         }
@@ -189,7 +86,12 @@ class Unpickler {
           {
             const length = r.u64('FRAME', at);
             if (length > r.remaining) {
-              throw pickleError('BAD_LENGTH', this.source, `FRAME declares ${length} bytes but only ${r.remaining} remain`, at);
+              throw pickleError(
+                'BAD_LENGTH',
+                this.source,
+                `FRAME declares ${length} bytes but only ${r.remaining} remain`,
+                at,
+              );
             }
           }
           break;
@@ -370,7 +272,8 @@ class Unpickler {
         case OP.STACK_GLOBAL: {
           const name = this.pop();
           const module = this.pop();
-          if (typeof module !== 'string' || typeof name !== 'string') this.fail('STACK_GLOBAL needs two strings');
+          if (typeof module !== 'string' || typeof name !== 'string')
+            this.fail('STACK_GLOBAL needs two strings');
           this.push(this.resolveGlobal(module, name));
           break;
         }
@@ -387,7 +290,8 @@ class Unpickler {
         case OP.NEWOBJ_EX: {
           const kwargs = this.pop();
           const args = this.tupleArgs(this.pop());
-          if (!(kwargs instanceof Map) || kwargs.size > 0) this.fail('NEWOBJ_EX with keyword arguments is not supported');
+          if (!(kwargs instanceof Map) || kwargs.size > 0)
+            this.fail('NEWOBJ_EX with keyword arguments is not supported');
           this.push(this.call(this.pop(), args));
           break;
         }
@@ -413,16 +317,36 @@ class Unpickler {
         case OP.EMPTY_SET:
         case OP.ADDITEMS:
         case OP.FROZENSET:
-          throw pickleError('UNSUPPORTED_PICKLE', this.source, `${opcodeName(op)}: sets are not supported (TorchScript has none)`, at);
+          throw pickleError(
+            'UNSUPPORTED_PICKLE',
+            this.source,
+            `${opcodeName(op)}: sets are not supported (TorchScript has none)`,
+            at,
+          );
         case OP.EXT1:
         case OP.EXT2:
         case OP.EXT4:
-          throw pickleError('UNSUPPORTED_PICKLE', this.source, `${opcodeName(op)}: the copyreg extension registry is not supported`, at);
+          throw pickleError(
+            'UNSUPPORTED_PICKLE',
+            this.source,
+            `${opcodeName(op)}: the copyreg extension registry is not supported`,
+            at,
+          );
         case OP.NEXT_BUFFER:
         case OP.READONLY_BUFFER:
-          throw pickleError('UNSUPPORTED_PICKLE', this.source, `${opcodeName(op)}: out-of-band buffers are not supported`, at);
+          throw pickleError(
+            'UNSUPPORTED_PICKLE',
+            this.source,
+            `${opcodeName(op)}: out-of-band buffers are not supported`,
+            at,
+          );
         default:
-          throw pickleError('UNKNOWN_OPCODE', this.source, `unknown opcode ${opcodeName(op)} ('${printableByte(op)}')`, at);
+          throw pickleError(
+            'UNKNOWN_OPCODE',
+            this.source,
+            `unknown opcode ${opcodeName(op)} ('${printableByte(op)}')`,
+            at,
+          );
       }
     }
   }

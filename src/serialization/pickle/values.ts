@@ -39,7 +39,10 @@ export interface CallSite {
 /** How a resolved global behaves when the pickle calls it or names it. */
 export type GlobalBehaviour =
   /** A pure data constructor (REDUCE / NEWOBJ call it with the argument tuple's items). */
-  | { readonly kind: 'function'; readonly call: (args: readonly PickleValue[], site: CallSite) => PickleValue }
+  | {
+      readonly kind: 'function';
+      readonly call: (args: readonly PickleValue[], site: CallSite) => PickleValue;
+    }
   /** A TorchScript class (`__torch__.*`): NEWOBJ/REDUCE make a PickledObject, BUILD sets its state. */
   | { readonly kind: 'class' }
   /** A storage type (`torch.FloatStorage`): only a marker inside persistent ids. */

@@ -70,7 +70,8 @@ export class ZipArchive {
   /** The entry `name` (relative to the folder); throws MISSING_ENTRY when absent. */
   entry(name: string): ZipEntryInfo {
     const entry = this.byPath.get(this.fullPath(name));
-    if (!entry) throw zipError('MISSING_ENTRY', this.source, `the archive has no entry '${this.fullPath(name)}'`, name);
+    if (!entry)
+      throw zipError('MISSING_ENTRY', this.source, `the archive has no entry '${this.fullPath(name)}'`, name);
     return entry;
   }
 
@@ -133,12 +134,22 @@ export class ZipArchive {
     const raw = this.bytes.subarray(entry.dataOffset, entry.dataOffset + entry.compressedSize);
     if (entry.method === METHOD_STORED) {
       if (entry.size !== entry.compressedSize) {
-        throw zipError('CORRUPT_ENTRY', this.source, `stored entry declares ${entry.size} bytes but holds ${entry.compressedSize}`, name);
+        throw zipError(
+          'CORRUPT_ENTRY',
+          this.source,
+          `stored entry declares ${entry.size} bytes but holds ${entry.compressedSize}`,
+          name,
+        );
       }
       return raw;
     }
     if (entry.size > entry.compressedSize * MAX_DEFLATE_RATIO + 64) {
-      throw zipError('CORRUPT_ENTRY', this.source, `declared size ${entry.size} is impossible for ${entry.compressedSize} deflated bytes`, name);
+      throw zipError(
+        'CORRUPT_ENTRY',
+        this.source,
+        `declared size ${entry.size} is impossible for ${entry.compressedSize} deflated bytes`,
+        name,
+      );
     }
     let out: Uint8Array;
     try {
@@ -148,7 +159,12 @@ export class ZipArchive {
       throw zipError('CORRUPT_ENTRY', this.source, `deflate data is corrupt (${why})`, name, cause);
     }
     if (out.length !== entry.size) {
-      throw zipError('CORRUPT_ENTRY', this.source, `inflates to ${out.length} bytes, expected ${entry.size}`, name);
+      throw zipError(
+        'CORRUPT_ENTRY',
+        this.source,
+        `inflates to ${out.length} bytes, expected ${entry.size}`,
+        name,
+      );
     }
     return out;
   }

@@ -81,12 +81,17 @@ function checkName(name: string): void {
     name.includes('\\') ||
     name.includes('\0') ||
     name.split('/').some((part) => part === '' || part === '.' || part === '..');
-  if (bad) throw zipError('BAD_ENTRY_NAME', SOURCE, `bad entry name '${name}': use a relative path like 'data/0'`);
+  if (bad)
+    throw zipError('BAD_ENTRY_NAME', SOURCE, `bad entry name '${name}': use a relative path like 'data/0'`);
 }
 
 function checkFolder(folder: string): void {
   if (folder === '' || folder.includes('/') || folder.includes('\\') || folder === '.' || folder === '..') {
-    throw zipError('BAD_ENTRY_NAME', SOURCE, `bad archive folder '${folder}': use one path component like 'model'`);
+    throw zipError(
+      'BAD_ENTRY_NAME',
+      SOURCE,
+      `bad archive folder '${folder}': use one path component like 'model'`,
+    );
   }
 }
 
@@ -98,14 +103,21 @@ function layOut(entries: readonly ArchiveEntry[], folder: string): Uint8Array[] 
   let offset = 0;
   for (const entry of entries) {
     checkName(entry.name);
-    if (seen.has(entry.name)) throw zipError('BAD_ENTRY_NAME', SOURCE, `entry '${entry.name}' is given twice`);
+    if (seen.has(entry.name))
+      throw zipError('BAD_ENTRY_NAME', SOURCE, `entry '${entry.name}' is given twice`);
     seen.add(entry.name);
     const content = typeof entry.data === 'string' ? utf8.encode(entry.data) : entry.data;
     if (content.length >= MAX_32) {
-      throw zipError('WRITE_FAILED', SOURCE, `entries of 4 GiB or more are not supported (${content.length} bytes)`, entry.name);
+      throw zipError(
+        'WRITE_FAILED',
+        SOURCE,
+        `entries of 4 GiB or more are not supported (${content.length} bytes)`,
+        entry.name,
+      );
     }
     const path = utf8.encode(`${folder}/${entry.name}`);
-    if (path.length > 0xffff) throw zipError('BAD_ENTRY_NAME', SOURCE, 'entry name is longer than 65535 bytes', entry.name);
+    if (path.length > 0xffff)
+      throw zipError('BAD_ENTRY_NAME', SOURCE, 'entry name is longer than 65535 bytes', entry.name);
     let data = content;
     let method = METHOD_STORED;
     if (entry.compress ?? isCompressedByDefault(entry.name)) {
@@ -134,7 +146,14 @@ function layOut(entries: readonly ArchiveEntry[], folder: string): Uint8Array[] 
 }
 
 /** Local header with sizes known up front and an 'FB' extra field padding the data start to 64 bytes. */
-function localHeader(path: Uint8Array, method: number, crc: number, compressed: number, size: number, offset: number): Uint8Array {
+function localHeader(
+  path: Uint8Array,
+  method: number,
+  crc: number,
+  compressed: number,
+  size: number,
+  offset: number,
+): Uint8Array {
   const unpadded = offset + LOCAL_HEADER_SIZE + path.length + 4;
   const padding = (DATA_ALIGNMENT - (unpadded % DATA_ALIGNMENT)) % DATA_ALIGNMENT;
   const extraLength = 4 + padding;
@@ -212,7 +231,10 @@ function endRecords(count: number, directoryOffset: number, directorySize: numbe
 }
 
 /** Builds a whole archive in memory. Entries keep the given order; throws BAD_ENTRY_NAME on bad or duplicate names. */
-export function buildArchive(entries: readonly ArchiveEntry[], options: WriteArchiveOptions = {}): Uint8Array {
+export function buildArchive(
+  entries: readonly ArchiveEntry[],
+  options: WriteArchiveOptions = {},
+): Uint8Array {
   const chunks = layOut(entries, options.folder ?? 'archive');
   let total = 0;
   for (const chunk of chunks) total += chunk.length;
@@ -229,7 +251,11 @@ export function buildArchive(entries: readonly ArchiveEntry[], options: WriteArc
  * Writes an archive to `path` atomically: into a temporary file in the same folder, flushed, then renamed
  * over `path`. On any failure the temporary file is removed and `path` is left as it was (WRITE_FAILED).
  */
-export function writeArchiveAtomic(path: string, entries: readonly ArchiveEntry[], options: WriteArchiveOptions = {}): void {
+export function writeArchiveAtomic(
+  path: string,
+  entries: readonly ArchiveEntry[],
+  options: WriteArchiveOptions = {},
+): void {
   // Lay out first: a bad entry fails before anything touches the disk.
   const chunks = layOut(entries, options.folder ?? archiveFolderFor(path));
   const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
@@ -258,6 +284,12 @@ export function writeArchiveAtomic(path: string, entries: readonly ArchiveEntry[
       // The temporary file may never have been created.
     }
     const why = cause instanceof Error ? cause.message : String(cause);
-    throw zipError('WRITE_FAILED', path, `cannot write the archive (${why}); the file was not changed`, undefined, cause);
+    throw zipError(
+      'WRITE_FAILED',
+      path,
+      `cannot write the archive (${why}); the file was not changed`,
+      undefined,
+      cause,
+    );
   }
 }

@@ -75,7 +75,11 @@ function locateDirectory(bytes: Uint8Array, source: string): DirectoryLocation {
   }
   if (eocd < 0) {
     if (startsLikeZip) {
-      throw zipError('TRUNCATED', source, 'truncated zip archive: it starts like a zip but has no end-of-central-directory record');
+      throw zipError(
+        'TRUNCATED',
+        source,
+        'truncated zip archive: it starts like a zip but has no end-of-central-directory record',
+      );
     }
     throw zipError('NOT_A_ZIP', source, 'not a zip archive (no end-of-central-directory record)');
   }
@@ -90,21 +94,37 @@ function locateDirectory(bytes: Uint8Array, source: string): DirectoryLocation {
   if (locator >= 0 && u32(bytes, locator) === ZIP64_LOCATOR_SIG) {
     const record = u64(bytes, locator + 8);
     if (record + ZIP64_EOCD_SIZE > locator || u32(bytes, record) !== ZIP64_EOCD_SIG) {
-      throw zipError('CORRUPT_ZIP', source, 'corrupt zip archive: the zip64 end-of-central-directory locator points nowhere');
+      throw zipError(
+        'CORRUPT_ZIP',
+        source,
+        'corrupt zip archive: the zip64 end-of-central-directory locator points nowhere',
+      );
     }
     count = u64(bytes, record + 32);
     size = u64(bytes, record + 40);
     offset = u64(bytes, record + 48);
     end = record;
   } else if (count === 0xffff || size === MAX_32 || offset === MAX_32) {
-    throw zipError('CORRUPT_ZIP', source, 'corrupt zip archive: zip64 sizes are announced but the zip64 record is missing');
+    throw zipError(
+      'CORRUPT_ZIP',
+      source,
+      'corrupt zip archive: zip64 sizes are announced but the zip64 record is missing',
+    );
   }
   if (offset + size > end) {
-    throw zipError('CORRUPT_ZIP', source, `corrupt zip archive: the central directory (${size} bytes at ${offset}) overlaps its end record`);
+    throw zipError(
+      'CORRUPT_ZIP',
+      source,
+      `corrupt zip archive: the central directory (${size} bytes at ${offset}) overlaps its end record`,
+    );
   }
   // Each header takes at least 46 bytes, so a larger count cannot be real.
   if (count * CENTRAL_HEADER_SIZE > size) {
-    throw zipError('CORRUPT_ZIP', source, `corrupt zip archive: ${count} entries cannot fit in a ${size}-byte central directory`);
+    throw zipError(
+      'CORRUPT_ZIP',
+      source,
+      `corrupt zip archive: ${count} entries cannot fit in a ${size}-byte central directory`,
+    );
   }
   return { offset, size, count, end };
 }
@@ -149,11 +169,19 @@ export function readDirectory(bytes: Uint8Array, source: string): ZipEntryInfo[]
   const directoryEnd = location.offset + location.size;
   for (let i = 0; i < location.count; i++) {
     if (at + CENTRAL_HEADER_SIZE > directoryEnd || u32(bytes, at) !== CENTRAL_HEADER_SIG) {
-      throw zipError('CORRUPT_ZIP', source, `corrupt zip archive: central directory header ${i} is missing or damaged`);
+      throw zipError(
+        'CORRUPT_ZIP',
+        source,
+        `corrupt zip archive: central directory header ${i} is missing or damaged`,
+      );
     }
     const flags = u16(bytes, at + 8);
     const method = u16(bytes, at + 10);
-    const sizes = { compressedSize: u32(bytes, at + 20), size: u32(bytes, at + 24), localHeaderOffset: u32(bytes, at + 42) };
+    const sizes = {
+      compressedSize: u32(bytes, at + 20),
+      size: u32(bytes, at + 24),
+      localHeaderOffset: u32(bytes, at + 42),
+    };
     const crc = u32(bytes, at + 16);
     const nameLength = u16(bytes, at + 28);
     const extraLength = u16(bytes, at + 30);
@@ -161,19 +189,35 @@ export function readDirectory(bytes: Uint8Array, source: string): ZipEntryInfo[]
     const nameStart = at + CENTRAL_HEADER_SIZE;
     const next = nameStart + nameLength + extraLength + commentLength;
     if (next > directoryEnd) {
-      throw zipError('CORRUPT_ZIP', source, `corrupt zip archive: central directory header ${i} runs past the directory`);
+      throw zipError(
+        'CORRUPT_ZIP',
+        source,
+        `corrupt zip archive: central directory header ${i} runs past the directory`,
+      );
     }
     const path = utf8.decode(bytes.subarray(nameStart, nameStart + nameLength));
     applyZip64(bytes, nameStart + nameLength, nameStart + nameLength + extraLength, sizes);
-    if (flags & FLAG_ENCRYPTED) throw zipError('UNSUPPORTED_ZIP', source, 'encrypted entries are not supported', path);
+    if (flags & FLAG_ENCRYPTED)
+      throw zipError('UNSUPPORTED_ZIP', source, 'encrypted entries are not supported', path);
     if (method !== METHOD_STORED && method !== METHOD_DEFLATE) {
-      throw zipError('UNSUPPORTED_ZIP', source, `compression method ${method} is not supported (only stored and deflate)`, path);
+      throw zipError(
+        'UNSUPPORTED_ZIP',
+        source,
+        `compression method ${method} is not supported (only stored and deflate)`,
+        path,
+      );
     }
-    if (seen.has(path)) throw zipError('CORRUPT_ZIP', source, 'corrupt zip archive: the entry appears twice', path);
+    if (seen.has(path))
+      throw zipError('CORRUPT_ZIP', source, 'corrupt zip archive: the entry appears twice', path);
     seen.add(path);
     const dataOffset = resolveLocalHeader(bytes, source, path, sizes.localHeaderOffset, location.offset);
     if (dataOffset + sizes.compressedSize > location.offset) {
-      throw zipError('CORRUPT_ENTRY', source, `data (${sizes.compressedSize} bytes at ${dataOffset}) runs into the central directory`, path);
+      throw zipError(
+        'CORRUPT_ENTRY',
+        source,
+        `data (${sizes.compressedSize} bytes at ${dataOffset}) runs into the central directory`,
+        path,
+      );
     }
     entries.push({ path, method, crc32: crc, dataOffset, ...sizes });
     at = next;
@@ -182,7 +226,13 @@ export function readDirectory(bytes: Uint8Array, source: string): ZipEntryInfo[]
 }
 
 /** Checks the local header at `offset` and returns where the entry's data begins. */
-function resolveLocalHeader(bytes: Uint8Array, source: string, path: string, offset: number, limit: number): number {
+function resolveLocalHeader(
+  bytes: Uint8Array,
+  source: string,
+  path: string,
+  offset: number,
+  limit: number,
+): number {
   if (offset + LOCAL_HEADER_SIZE > limit || u32(bytes, offset) !== LOCAL_HEADER_SIG) {
     throw zipError('CORRUPT_ENTRY', source, `no local header at offset ${offset}`, path);
   }
