@@ -251,13 +251,20 @@ export class OperatorRegistry {
 
   /**
    * A checker for `verify(graph, { checkNode })`: reports a node of a known kind whose input types no
-   * overload accepts. Kinds the table does not know are not checked.
+   * overload accepts, or whose number of outputs differs from its schema's. Unknown kinds are not checked.
    */
   nodeChecker(): NodeChecker {
     return (node) => {
-      if (!this.has(node.kind) || this.entryForNode(node)) return undefined;
-      const types = node.inputs.map((v) => schemaTypeStr(v.type)).join(', ');
-      return `no schema of ${node.kind} accepts input types (${types})`;
+      if (!this.has(node.kind)) return undefined;
+      const schema = this.schemaForNode(node);
+      if (!schema) {
+        const types = node.inputs.map((v) => schemaTypeStr(v.type)).join(', ');
+        return `no schema of ${node.kind} accepts input types (${types})`;
+      }
+      if (!schema.isVarret && schema.returns.length !== node.outputs.length) {
+        return `${node.kind} has ${node.outputs.length} outputs but its schema returns ${schema.returns.length}: ${schema}`;
+      }
+      return undefined;
     };
   }
 

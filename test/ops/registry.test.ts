@@ -339,14 +339,16 @@ describe('ops/registry', () => {
       const g = parseIR(`graph(%s : str, %x : Tensor):
   %y : Tensor = aten::relu(%s)
   %z : Tensor = my::mystery(%x)
+  %a : Tensor, %b : Tensor = aten::relu(%x)
   return (%y, %z)`);
       const mystery = firstNode(g, 'my::mystery');
       expect(registry.schemaForNode(mystery)).to.equal(undefined);
       expect(registry.isPureNode(mystery)).to.equal(false);
       expect(registry.hasSideEffectsNode(mystery)).to.equal(true);
       const problems = collectProblems(g, { checkNode: registry.nodeChecker() });
-      expect(problems).to.have.length(1);
+      expect(problems).to.have.length(2);
       expect(problems[0]).to.contain('no schema of aten::relu accepts input types (str)');
+      expect(problems[1]).to.contain('aten::relu has 2 outputs but its schema returns 1');
     });
 
     it('several overloads accept the inputs: the one whose returns fit the outputs wins', () => {
