@@ -5,7 +5,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import { storageBytes } from '../../src/tensor/dtype.js';
 import { Tensor, type Storage } from '../../src/tensor/tensor.js';
 import {
   loadPickle,
@@ -18,6 +17,7 @@ import {
   PickleTuple,
   setTypeTag,
   StorageRef,
+  storageRecords,
   TensorRef,
   typeTagOf,
   unpickle,
@@ -204,6 +204,18 @@ describe('pickle: writing values', () => {
     expect(back[0].storage.key).to.equal('s7');
   });
 
+  it('lays out storage records: exact bytes of each storage, references read through readRef', () => {
+    const tensor = Tensor.fromArray('float16', [1, -2], [2]);
+    const ref = new TensorRef(new StorageRef('9', 'int32', 'cpu', 1), 0, [1], [1], false);
+    const written = pickle([tensor, ref]);
+    const records = storageRecords(written.storages, 'constants', () => new Uint8Array([7, 0, 0, 0, 99]));
+    expect(records.map((r) => [r.name, [...r.data]])).to.deep.equal([
+      ['constants/0', [0x00, 0x3c, 0x00, 0xc0]],
+      ['constants/1', [7, 0, 0, 0]],
+    ]);
+    expectCode(() => storageRecords(written.storages, 'data'), 'UNPICKLABLE', 'readRef');
+  });
+
   it('refuses what it cannot write with typed errors', () => {
     expectCode(() => pickle(undefined as unknown as PickleValue), 'UNPICKLABLE', 'cannot pickle');
     expectCode(() => pickle(new Date() as unknown as PickleValue), 'UNPICKLABLE');
@@ -254,12 +266,13 @@ describe('pickle: python and torch read what we write', function () {
     );
   });
 
-  for (const [caseName, file] of [
-    ['nested_submodules', 'module.pt'],
-    ['tv_resnet18_w8', 'frozen.pt'],
-    ['aliasing_two_attrs', 'module.pt'],
+  for (const [caseName, file, mode] of [
+    ['nested_submodules', 'module.pt', 'tensors'],
+    ['tv_resnet18_w8', 'frozen.pt', 'tensors'],
+    ['aliasing_two_attrs', 'module.pt', 'tensors'],
+    ['buffers_params', 'module.pt', 'tensor refs'],
   ]) {
-    it(`torch.jit.load runs ${caseName}/${file} rebuilt from our pickles and storages, with identical results`, () => {
+    it(`torch.jit.load runs ${caseName}/${file} rebuilt from our pickles and storages (${mode}), with identical results`, () => {
       const original = join(FIXTURES, caseName, file);
       const archive = readArchive(original);
       const entries: ArchiveEntry[] = [];
@@ -267,11 +280,11 @@ describe('pickle: python and torch read what we write', function () {
         ['data.pkl', 'data'],
         ['constants.pkl', 'constants'],
       ]) {
-        const value = loadPickle(archive.read(pkl), { loadStorage: archiveStorageLoader(archive, folder) });
-        const written = pickle(value);
-        for (const { key, storage } of written.storages) {
-          entries.push({ name: `${folder}/${key}`, data: storageBytes((storage as Storage).data) });
-        }
+        const loadStorage = mode === 'tensors' ? archiveStorageLoader(archive, folder) : undefined;
+        const written = pickle(loadPickle(archive.read(pkl), { loadStorage }));
+        entries.push(
+          ...storageRecords(written.storages, folder, (ref) => archive.read(`${folder}/${ref.key}`)),
+        );
         entries.push({ name: pkl, data: written.bytes });
       }
       for (const name of archive.names()) {

@@ -30,6 +30,11 @@ const KNOWN_UNSUPPORTED: Readonly<Record<string, string>> = {
   'torch._utils._rebuild_mlc_tensor': 'MLC tensors',
   'torch._tensor._rebuild_from_type_v2': 'tensor subclasses',
   'torch.jit._pickle.build_tensor_from_id': 'tensors stored in an external tensor table',
+  'torch.QInt8Storage': 'quantized storages',
+  'torch.QUInt8Storage': 'quantized storages',
+  'torch.QInt32Storage': 'quantized storages',
+  'torch.QUInt4x2Storage': 'quantized storages',
+  'torch.QUInt2x4Storage': 'quantized storages',
 };
 
 /** Resolves `(module, name)` pairs through explicit registrations and module-prefix rules only. */

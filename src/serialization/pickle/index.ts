@@ -20,6 +20,7 @@ export {
 export { unpickle, DEFAULT_MAX_DEPTH, type UnpickleOptions } from './unpickler.js';
 export { loadPickle, type LoadPickleOptions } from './load-pickle.js';
 export { pickle, type PickleOptions, type PickleResult, type PickledStorage } from './pickler.js';
+export { storageRecords, type StorageRecord } from './storage-records.js';
 export { GlobalRegistry, baseTorchRegistry } from './globals.js';
 export {
   torchGlobals,

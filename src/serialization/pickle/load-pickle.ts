@@ -19,7 +19,10 @@ export interface LoadPickleOptions {
    * TensorRef. Called once per key: tensors on the same record share the returned Storage.
    */
   readonly loadStorage?: (key: string, dtype: DType, numel: number) => Storage;
-  /** Storage cache by key; pass one Map to several loads to share storages across them. */
+  /**
+   * Storage cache by key; pass one Map to several loads of the same record folder to share storages
+   * across them (never across `data/` and `constants/`: their keys overlap).
+   */
   readonly storageCache?: Map<string, Storage>;
   /** Replace the allow-list (rarely needed; it must include the tensor rebuilders to read tensors). */
   readonly globals?: GlobalRegistry;
