@@ -178,11 +178,14 @@ class TextParser {
     }
     if (c === '"') return this.string();
     if (c !== undefined && (c === '-' || /[0-9]/.test(c))) {
+      const start = this.pos;
       NUMBER.lastIndex = this.pos;
       const m = NUMBER.exec(this.text);
       if (!m) throw this.error('malformed number');
       this.pos += m[0].length;
-      if (!this.atEnd() && BAREWORD_CHAR.test(this.text[this.pos])) throw this.error('malformed number (quote it if it is a string)');
+      if (!this.atEnd() && BAREWORD_CHAR.test(this.text[this.pos])) {
+        throw pipelineSyntaxError(this.text, start, 'malformed number (quote it if it is a string)');
+      }
       return Number(m[0]);
     }
     if (c !== undefined && BAREWORD_START.test(c)) {
