@@ -1,0 +1,83 @@
+// Kernels against PyTorch: every case in test/fixtures/_kernels/index.json (written by
+// scripts/make-kernel-goldens.py with torch 1.13) is run through KERNELS and compared.
+
+import { expect } from 'chai';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { KERNELS, type KernelArg, type KernelResult } from '../../src/runtime/kernels/index.js';
+import { allClose, maxAbsDiff } from '../../src/tensor/allclose.js';
+import { DTYPES, type DType } from '../../src/tensor/dtype.js';
+import { loadNpy } from '../../src/tensor/npy.js';
+import { FloatScalar } from '../../src/tensor/scalar.js';
+import { Tensor } from '../../src/tensor/tensor.js';
+
+const DIR = join(process.cwd(), 'test', 'fixtures', '_kernels');
+
+type Encoded =
+  | { tensor: string }
+  | { int: number }
+  | { float: number }
+  | { bool: boolean }
+  | { str: string }
+  | { dtype: string }
+  | { none: true }
+  | { list: Encoded[] };
+
+interface Case {
+  name: string;
+  op: string;
+  args: Encoded[];
+  outputs: Encoded[];
+  atol: number;
+  rtol: number;
+}
+
+function decode(e: Encoded): KernelArg {
+  if ('tensor' in e) return loadNpy(join(DIR, e.tensor));
+  if ('int' in e) return e.int;
+  if ('float' in e) return new FloatScalar(e.float);
+  if ('bool' in e) return e.bool;
+  if ('str' in e) return e.str;
+  if ('dtype' in e) return DTYPES[e.dtype as DType].scalarType;
+  if ('list' in e) return e.list.map(decode);
+  return null;
+}
+
+function check(actual: KernelResult, expected: Encoded, c: Case, where: string): void {
+  if ('tensor' in expected) {
+    const want = loadNpy(join(DIR, expected.tensor));
+    expect(actual, where).to.be.instanceOf(Tensor);
+    const got = actual as Tensor;
+    expect(got.dtype, `${where} dtype`).to.equal(want.dtype);
+    expect([...got.shape], `${where} shape`).to.deep.equal([...want.shape]);
+    if (want.numel === 0) return;
+    const ok = allClose(got, want, { atol: c.atol, rtol: c.rtol, equalNan: true });
+    expect(ok, `${where}: max |diff| ${maxAbsDiff(got, want)}`).to.equal(true);
+    return;
+  }
+  if ('list' in expected) {
+    expect(Array.isArray(actual), where).to.equal(true);
+    expected.list.forEach((e, i) => check((actual as KernelResult[])[i], e, c, `${where}[${i}]`));
+    return;
+  }
+  expect(actual).to.deep.equal(decode(expected));
+}
+
+describe('kernels vs PyTorch 1.13 goldens', () => {
+  const index = JSON.parse(readFileSync(join(DIR, 'index.json'), 'utf8')) as { cases: Case[] };
+
+  it('has the golden cases', () => {
+    expect(index.cases.length).to.be.greaterThan(100);
+  });
+
+  for (const c of index.cases) {
+    it(`${c.name} (${c.op})`, () => {
+      const kernel = KERNELS[c.op];
+      expect(kernel, `no kernel for ${c.op}`).to.be.a('function');
+      const result = kernel(c.args.map(decode));
+      const outs = c.outputs.length === 1 ? [result] : (result as KernelResult[]);
+      expect(outs.length).to.equal(c.outputs.length);
+      c.outputs.forEach((e, i) => check(outs[i], e, c, `${c.name} output ${i}`));
+    });
+  }
+});
