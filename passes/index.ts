@@ -3,14 +3,16 @@
 import { passesModule, type PassClass } from '../src/index.js';
 import { ConstantPooling } from './constant-pooling.js';
 import { DeadCodeElimination } from './dead-code-elimination.js';
+import { InlineSubmodules } from './inline-submodules.js';
 import { RemoveDropout } from './remove-dropout.js';
 
 export { ConstantPooling } from './constant-pooling.js';
 export { DeadCodeElimination } from './dead-code-elimination.js';
+export { InlineSubmodules } from './inline-submodules.js';
 export { RemoveDropout } from './remove-dropout.js';
 
 /** Every built-in pass class. */
-export const builtinPasses: readonly PassClass[] = [DeadCodeElimination, ConstantPooling, RemoveDropout];
+export const builtinPasses: readonly PassClass[] = [DeadCodeElimination, ConstantPooling, RemoveDropout, InlineSubmodules];
 
 /** Binds the built-in passes: `createContainer({ modules: [builtinPassesModule] })` or `container.load(builtinPassesModule)`. */
 export const builtinPassesModule = passesModule(builtinPasses);

@@ -1,0 +1,159 @@
+/**
+ * inline-submodules: replaces method and function calls by the callee's body, recursively.
+ *   %lin : Linear = prim::GetAttr[name="lin"](%self)            %lin : Linear = prim::GetAttr[name="lin"](%self)
+ *   %y = prim::CallMethod[name="forward"](%lin, %x)      =>     %weight = prim::GetAttr[name="weight"](%lin)
+ *                                                               %bias = prim::GetAttr[name="bias"](%lin)
+ *                                                               %y = aten::linear(%x, %weight, %bias)
+ *   %f : Function = prim::Constant[name="__torch__.helper"]()
+ *   %z = prim::CallFunction(%f, %a)                      =>     (helper's body on %a; %z names its result)
+ * The callee of prim::CallMethod is method `name` of the class type of input 0 (found from the type, so
+ * it works on a bare graph as well as on every method of a module); a prim::CallFunction's callee is the
+ * free function its Function constant names, looked up in the compilation units of the classes in play.
+ * Callee graphs are copied, never changed; each is inlined once per run and reused for every call site.
+ * Names: callee values keep their names where free (the caller's holder moves to `name.N`, as PyTorch's
+ * setDebugName does) and a named call output passes its name to the value replacing it.
+ * Calls on interface types, unknown methods/functions and recursion stay, with a remark.
+ * Mirrors torch/csrc/jit/passes/inliner.cpp (Inline) and ir.cpp's inlineCallTo, except that PyTorch
+ * inlines each callee's optimized graph (already peephole-optimized, constant-propagated and pooled);
+ * here those are separate passes, so an inlined graph can hold more prim::Constant nodes than PyTorch's.
+ */
+
+import {
+  ClassType,
+  cloneGraph,
+  CompilationUnit,
+  FunctionRef,
+  insertGraph,
+  pass,
+  toIValue,
+  type Block,
+  type Function,
+  type Graph,
+  type GraphPass,
+  type Node,
+  type PassContext,
+  type PassResult,
+  type Value,
+} from '../src/index.js';
+
+/** A call that can be inlined, or why not. */
+type CallMatch = { readonly ok: true; readonly callee: Function; readonly args: readonly Value[] } | { readonly ok: false; readonly reason: string };
+
+/** The callee of a prim::CallMethod: method `name` of input 0's class type. */
+export function matchMethodCall(node: Node): CallMatch {
+  const receiver = node.inputs[0];
+  if (!receiver) return { ok: false, reason: 'prim::CallMethod without a receiver' };
+  const name = node.s('name');
+  if (!(receiver.type instanceof ClassType)) {
+    return { ok: false, reason: `the receiver has type ${receiver.type.str()}, not a class: method '${name}' is only known at run time` };
+  }
+  const callee = receiver.type.findMethod(name);
+  if (!callee) return { ok: false, reason: `${receiver.type.qualifiedName} has no method '${name}'` };
+  return { ok: true, callee, args: node.inputs };
+}
+
+/** The callee of a prim::CallFunction: the free function its Function constant names, in one of `units`. */
+export function matchFunctionCall(node: Node, units: Iterable<CompilationUnit>): CallMatch {
+  const ref = node.inputs[0] ? toIValue(node.inputs[0]) : undefined;
+  if (!(ref instanceof FunctionRef)) return { ok: false, reason: 'the function is not a prim::Constant naming it' };
+  for (const cu of units) {
+    const callee = cu.findFunction(ref.qualifiedName);
+    if (callee) return { ok: true, callee, args: node.inputs.slice(1) };
+  }
+  return { ok: false, reason: `function ${ref.qualifiedName} is not defined in any compilation unit in reach` };
+}
+
+@pass({
+  name: 'inline-submodules',
+  summary: 'Inline prim::CallMethod and prim::CallFunction recursively (PyTorch Inline)',
+  statistics: [
+    { name: 'methods-inlined', description: 'prim::CallMethod call sites replaced by the method body' },
+    { name: 'functions-inlined', description: 'prim::CallFunction call sites replaced by the function body' },
+  ],
+  establishesProperties: ['inlined'],
+})
+export class InlineSubmodules implements GraphPass {
+  run(graph: Graph, context: PassContext): PassResult {
+    const inliner = new Inliner(context);
+    const self = graph.inputs[0]?.type;
+    if (self instanceof ClassType) inliner.units.add(self.cu);
+    const moduleType = (context.module as { type?: unknown } | undefined)?.type;
+    if (moduleType instanceof ClassType) inliner.units.add(moduleType.cu);
+    const counts = inliner.inlineCalls(graph);
+    if (counts.methods) context.count('methods-inlined', counts.methods);
+    if (counts.functions) context.count('functions-inlined', counts.functions);
+    return { changed: counts.methods + counts.functions > 0 };
+  }
+}
+
+/** One run's inlining: callee bodies are inlined once, cached, and copied into each call site. */
+class Inliner {
+  readonly units = new Set<CompilationUnit>();
+  private readonly bodies = new Map<Function, Graph>();
+  private readonly inProgress = new Set<Function>();
+  /** Callees that reach themselves: never inlined (TorchScript has no recursion; guard anyway). */
+  private readonly recursive = new Set<Function>();
+
+  constructor(private readonly context: PassContext) {}
+
+  /** Inlines every call in `graph` (nested blocks too); returns how many call sites were replaced. */
+  inlineCalls(graph: Graph): { methods: number; functions: number } {
+    const counts = { methods: 0, functions: 0 };
+    const blocks: Block[] = [graph.block];
+    for (let block = blocks.pop(); block; block = blocks.pop()) {
+      for (const node of block.nodes()) {
+        if (node.kind !== 'prim::CallMethod' && node.kind !== 'prim::CallFunction') {
+          blocks.push(...node.blocks);
+          continue;
+        }
+        const isMethod = node.kind === 'prim::CallMethod';
+        const match = isMethod ? matchMethodCall(node) : matchFunctionCall(node, this.units);
+        if (!match.ok) {
+          this.context.remark(node, `not inlined: ${match.reason}`);
+          continue;
+        }
+        const body = this.inlinedBody(match.callee);
+        if (!body) {
+          this.context.remark(node, `not inlined: ${match.callee.qualifiedName} is recursive`);
+          continue;
+        }
+        inlineCallTo(node, body, match.args);
+        counts[isMethod ? 'methods' : 'functions']++;
+      }
+    }
+    return counts;
+  }
+
+  // A copy of the callee's graph with its own calls inlined; undefined on recursion.
+  private inlinedBody(callee: Function): Graph | undefined {
+    const cached = this.bodies.get(callee);
+    if (cached) return cached;
+    if (this.inProgress.has(callee)) {
+      for (const f of this.inProgress) this.recursive.add(f);
+    }
+    if (this.recursive.has(callee)) return undefined;
+    this.inProgress.add(callee);
+    try {
+      if (callee.owner instanceof ClassType) this.units.add(callee.owner.cu);
+      const body = cloneGraph(callee.graph);
+      this.inlineCalls(body);
+      if (this.recursive.has(callee)) return undefined;
+      this.bodies.set(callee, body);
+      return body;
+    } finally {
+      this.inProgress.delete(callee);
+    }
+  }
+}
+
+// Transforms `%y = prim::Call*(args)` into the body's nodes on `args`; %y's name passes to its replacement.
+function inlineCallTo(call: Node, body: Graph, args: readonly Value[]): void {
+  const graph = call.owningGraph;
+  const results = graph.withInsertPoint(call, () => insertGraph(graph, body, args));
+  call.outputs.forEach((old, i) => {
+    const replacement = results[i];
+    if (old.hasDebugName) replacement.setDebugName(old.debugName);
+    old.replaceAllUsesWith(replacement);
+  });
+  call.destroy();
+}
