@@ -35,8 +35,10 @@ export class Block {
   }
 
   get vertex(): string {
-    return `b${this.id}`;
+    // Built once: graphlib keys its dictionaries by this string, and a reused string keeps its hash.
+    return (this.vertexKey ??= `b${this.id}`);
   }
+  private vertexKey: string | undefined;
 
   get owningGraph(): Graph {
     return this.graph;

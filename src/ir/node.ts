@@ -40,8 +40,10 @@ export class Node {
 
   /** The graphlib vertex of this node. */
   get vertex(): string {
-    return `n${this.id}`;
+    // Built once: graphlib keys its dictionaries by this string, and a reused string keeps its hash.
+    return (this.vertexKey ??= `n${this.id}`);
   }
+  private vertexKey: string | undefined;
 
   get owningGraph(): Graph {
     return this.graph;

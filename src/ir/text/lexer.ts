@@ -155,11 +155,13 @@ export class Lexer {
 
   /** Counts the spaces at pos (a line start) and moves past them; a tab there is an error. */
   readIndent(): number {
+    const t = this.text;
     const start = this.pos;
-    this.skipSpaces();
-    const tab = this.text.lastIndexOf('\t', this.pos - 1);
-    if (tab >= start) throw this.error('tab in indentation: indent with spaces', tab);
-    return this.pos - start;
+    let p = start;
+    for (; t.charCodeAt(p) === SPACE; p++);
+    if (t.charCodeAt(p) === TAB) throw this.error('tab in indentation: indent with spaces', p);
+    this.pos = p;
+    return p - start;
   }
 
   /** Requires the end of the line (after optional spaces) and moves to the start of the next one. */

@@ -45,9 +45,8 @@ class IRParser {
   private readonly graph = new Graph();
   private readonly types: TypeParser;
   private readonly cx: ValueContext;
-  // Values visible at the current point, and the names each open block defined (removed when it closes).
+  // Values visible at the current point; each open block lists the names it defined, removed when it closes.
   private readonly visible = new Map<string, Value>();
-  private readonly scopes: string[][] = [];
   // Outputs of nodes whose blocks are being parsed: not usable inside those blocks.
   private readonly pending = new Set<string>();
 
@@ -69,7 +68,6 @@ class IRParser {
     }
     lx.expect('(', "'(' after graph");
     const scope: string[] = [];
-    this.scopes.push(scope);
     // The header's inputs may span lines (PyTorch puts each on its own line after the first).
     this.skipSpaceAndNewlines();
     if (!lx.eat(')')) {
@@ -221,8 +219,7 @@ class IRParser {
       lx.expect('(', `'(' after block${n}`);
       const block = node.addBlock();
       const scope: string[] = [];
-      this.scopes.push(scope);
-      lx.skipSpaces();
+        lx.skipSpaces();
       if (!lx.eat(')')) {
         for (;;) {
           lx.skipSpaces();
@@ -238,7 +235,6 @@ class IRParser {
       this.parseBody(block, ind, '->', scope);
       // The block is closed: what it defined is no longer visible.
       for (const name of scope) this.visible.delete(name);
-      this.scopes.pop();
     }
   }
 
@@ -317,9 +313,6 @@ class IRParser {
   }
 
   private define(value: Value, p: PendingOutput, scope: string[]): void {
-    if (value.debugName !== p.name) {
-      throw this.lx.error(`redefinition of value %${p.name}`, p.at);
-    }
     this.visible.set(p.name, value);
     scope.push(p.name);
   }

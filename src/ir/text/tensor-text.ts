@@ -29,8 +29,9 @@ export function markPlaceholder<T extends object>(value: T): T {
   return value;
 }
 
-// The exact text a table-form tensor was read from, kept only when re-formatting its (rounded)
-// values would not give that text back, with the values it had then.
+// The exact text a PyTorch-form tensor was read from, with the values it had then. Re-formatting the
+// (rounded) values almost always gives the same text, but not always (a value printed as 0.1000 may
+// have been 0.09999, which picks another format), so while the values are unchanged the text is reused.
 const sourceText = new WeakMap<Tensor, { text: string; values: Element[] }>();
 
 /** Formats a tensor constant's `value=` text in the given style. */
@@ -158,7 +159,7 @@ export function readTensorLiteral(lx: Lexer, types: TypeParser, type: Type | und
   parsed.requiresGrad = info?.requiresGrad ?? false;
   parsed.device = info?.device ?? 'cpu';
   checkAgainstType(lx, start, parsed, info);
-  if (formatTensorForIR(parsed) !== text) sourceText.set(parsed, { text, values: parsed.toArray() });
+  sourceText.set(parsed, { text, values: parsed.toArray() });
   return parsed;
 }
 

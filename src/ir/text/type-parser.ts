@@ -74,10 +74,24 @@ export class TypeParser {
     private readonly resolveClass?: ResolveClass,
   ) {}
 
+  // Types are immutable: equal texts share one instance (less memory, and the printer caches per instance).
+  private readonly byText = new Map<string, Type>();
+
   /** Parses one type at the lexer's position (leading spaces allowed). */
   parse(): Type {
     const lx = this.lx;
     lx.skipSpaces();
+    const start = lx.pos;
+    const type = this.parseUncached();
+    const text = lx.text.slice(start, lx.pos);
+    const shared = this.byText.get(text);
+    if (shared) return shared;
+    this.byText.set(text, type);
+    return type;
+  }
+
+  private parseUncached(): Type {
+    const lx = this.lx;
     let type = this.primary();
     // Postfix `?` and `[]` bind left to right: `Tensor?[]` is a list of optionals.
     for (;;) {
