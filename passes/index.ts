@@ -3,16 +3,29 @@
 import { passesModule, type PassClass } from '../src/index.js';
 import { ConstantPooling } from './constant-pooling.js';
 import { DeadCodeElimination } from './dead-code-elimination.js';
+import { FreezeAttributes } from './freeze-attributes.js';
+import { FreezeCheck } from './freeze-check.js';
+import { FreezeCleanup } from './freeze-cleanup.js';
 import { InlineSubmodules } from './inline-submodules.js';
 import { RemoveDropout } from './remove-dropout.js';
 
 export { ConstantPooling } from './constant-pooling.js';
 export { DeadCodeElimination } from './dead-code-elimination.js';
+export { FreezeAttributes } from './freeze-attributes.js';
+export { FreezeCheck } from './freeze-check.js';
+export { FreezeCleanup } from './freeze-cleanup.js';
+export { AliasAnalysis, AliasDb, dumpAliasDb } from './alias-analysis.js';
+export { freeze, freezeWithReport, explainFreeze, createFreezeContainer, FREEZE_PIPELINE_JSON, type FreezeOptions, type FreezeResult } from './freeze.js';
+export { freezeReportOf, FreezeReport, describeFate, type AttributeExplanation, type AttributeFate } from './freeze/report.js';
 export { InlineSubmodules } from './inline-submodules.js';
 export { RemoveDropout } from './remove-dropout.js';
 
 /** Every built-in pass class. */
-export const builtinPasses: readonly PassClass[] = [DeadCodeElimination, ConstantPooling, RemoveDropout, InlineSubmodules];
+export const builtinPasses: readonly PassClass[] = [
+  FreezeCheck,
+  FreezeAttributes,
+  FreezeCleanup,
+  DeadCodeElimination, ConstantPooling, RemoveDropout, InlineSubmodules];
 
 /** Binds the built-in passes: `createContainer({ modules: [builtinPassesModule] })` or `container.load(builtinPassesModule)`. */
 export const builtinPassesModule = passesModule(builtinPasses);

@@ -2,9 +2,13 @@
 import 'reflect-metadata';
 
 export * from './errors.js';
-export * from './tensor/dtype.js';
-export * from './tensor/tensor.js';
+export * from './tensor/index.js';
 export * from './ir/index.js';
 export * from './pipeline/index.js';
 export * from './ops/index.js';
 export * from './module/index.js';
+export * from './runtime/index.js';
+
+import { installRuntime } from './runtime/index.js';
+// Modules run through the interpreter: install it once, at the one entry point everything imports.
+installRuntime();

@@ -1,0 +1,241 @@
+/**
+ * freeze-attributes: folds every attribute a preserved method only reads into a prim::Constant, and
+ * keeps those it (or anything aliasing them) may change.
+ *   %w = prim::GetAttr[name="weight"](%lin)   =>   %self.lin.weight : Float(3, 2, ...) = prim::Constant[value=<Tensor>]()
+ *   %t = prim::GetAttr[name="t"](%self); aten::add_(%t, ...)   =>   unchanged: `t` is mutated, so it stays an attribute
+ * Preconditions: method calls inlined (run inline-submodules first); the module is in eval mode.
+ * Mirrors AttributePropagator::recordMutableAttrs / propagateAttributes in
+ * torch/csrc/jit/passes/freeze_module.cpp: mutation is found with alias analysis in frozen mode
+ * (in-place writes through the attribute, a view of it, or a container holding it; prim::SetAttr).
+ * Each (module instance, attribute) becomes one interned constant named `self.path.attr`; tensors are
+ * detached. Unused attributes, methods and submodules are removed later by freeze-cleanup.
+ */
+
+import { inject } from 'inversify';
+import {
+  FreezeError,
+  NoneType,
+  OPERATOR_REGISTRY,
+  OperatorRegistry,
+  OptionalType,
+  ScriptModule,
+  Tensor,
+  Tuple,
+  describeNode,
+  insertConstant,
+  pass,
+  tensorTypeOf,
+  type Graph,
+  type IValue,
+  type ModulePass,
+  type ModuleTarget,
+  type PassContext,
+  type PassResult,
+  type ScriptObject,
+  type Type,
+  type Value,
+} from '../src/index.js';
+import { AliasDb } from './alias-db.js';
+import { isMutableAttributeType, isObject, overlaps, subValueKeys, type IdentityKey } from './freeze/identity.js';
+import { isModuleType, modulePath } from './freeze/module-path.js';
+import { checkEvalMode, resolvePreserved, type PreservedSet } from './freeze/preserved.js';
+import { freezeReportOf, type FreezeReport } from './freeze/report.js';
+
+const OPTIONS = {
+  preserve: { type: 'string[]', default: [], description: 'attributes and methods to keep (dotted paths allowed)' },
+} as const;
+
+/** Where a GetAttr leads: the owning module instance and its dotted path, or why it cannot be folded. */
+type AttrLookup =
+  | { readonly ok: true; readonly owner: ScriptModule; readonly path: readonly string[]; readonly type: Type }
+  | { readonly ok: false; readonly reason: string; readonly owner?: ScriptModule; readonly path?: readonly string[] };
+
+@pass({
+  name: 'freeze-attributes',
+  summary: 'Inline attributes that preserved methods only read as constants; keep the mutated ones',
+  target: 'module',
+  options: OPTIONS,
+  statistics: [
+    { name: 'attributes-folded', description: 'distinct (module, attribute) pairs turned into constants' },
+    { name: 'getattrs-folded', description: 'prim::GetAttr nodes replaced by a constant' },
+    { name: 'attributes-mutable', description: 'attributes kept because a preserved method may change them' },
+  ],
+  required: true,
+})
+export class FreezeAttributes implements ModulePass {
+  constructor(@inject(OPERATOR_REGISTRY) private readonly ops: OperatorRegistry) {}
+
+  run(target: ModuleTarget, context: PassContext<{ preserve: readonly string[] }>): PassResult {
+    if (!(target instanceof ScriptModule)) throw new FreezeError('NOT_A_MODULE', 'freeze-attributes runs on a ScriptModule');
+    checkEvalMode(target);
+    const preserved = resolvePreserved(target, context.options.preserve);
+    const report = freezeReportOf(target);
+    for (const name of context.options.preserve) report.note(name, { kind: 'preserved', by: 'user' });
+    // Methods nobody preserved are dropped now, as cleanup would, so later passes never work on them.
+    for (const fn of [...target.type.methods]) if (!preserved.methods.has(fn)) target.type.removeMethod(fn.name);
+    const methods = [...preserved.methods];
+    const used = new Map<IdentityKey, IValue>();
+    for (const [fn, owner] of methods) {
+      this.recordMutableAttrs(fn.graph, fn.name, owner, preserved, report, used, context);
+    }
+    checkNoOverlaps(used);
+    let changed = false;
+    for (const [fn, owner] of methods) changed = propagate(fn.graph, owner, preserved, report, context) || changed;
+    return { changed };
+  }
+
+  // A preserved method that may write an attribute (SetAttr, or a write seen by alias analysis) keeps it.
+  private recordMutableAttrs(
+    graph: Graph,
+    method: string,
+    base: ScriptModule,
+    preserved: PreservedSet,
+    report: FreezeReport,
+    used: Map<IdentityKey, IValue>,
+    context: PassContext,
+  ): void {
+    const aliases = new AliasDb(graph, this.ops, true);
+    for (const n of graph.allNodes()) {
+      if (n.kind !== 'prim::GetAttr' && n.kind !== 'prim::SetAttr') continue;
+      const name = n.s('name');
+      const found = findConstantAttr(n.input(0), name, graph, base, preserved);
+      if (!found.ok) continue;
+      const value = found.owner.getAttr(name);
+      const path = [...found.path, name].join('.');
+      if (n.kind === 'prim::GetAttr') {
+        if (isObject(value) || !isMutableAttributeType(found.type)) continue;
+        for (const k of subValueKeys(value)) if (!used.has(k)) used.set(k, value);
+        const writers = aliases.writersOf(n.output());
+        if (writers.length === 0) continue;
+        preserved.insertAttribute(found.owner, name);
+        report.note(path, { kind: 'mutated', method, node: describeNode(writers[0]) + source(writers[0].sourceRange) });
+      } else {
+        preserved.insertAttribute(found.owner, name);
+        report.note(path, { kind: 'mutated', method, node: describeNode(n) + source(n.sourceRange) });
+      }
+      context.count('attributes-mutable');
+    }
+  }
+}
+
+function source(range: string | undefined): string {
+  return range ? ` (${range})` : '';
+}
+
+// PyTorch refuses attributes whose values overlap (a tensor and a list holding it): alias analysis
+// cannot follow sub-values.
+function checkNoOverlaps(used: Map<IdentityKey, IValue>): void {
+  const seen = new Map<IdentityKey, IValue>();
+  for (const value of new Set(used.values())) {
+    const keys = subValueKeys(value);
+    for (const k of keys) {
+      const other = seen.get(k);
+      if (other !== undefined && other !== value) {
+        throw new FreezeError('OVERLAPPING_ATTRIBUTES', 'module contains attributes values that overlaps');
+      }
+    }
+    for (const k of keys) seen.set(k, value);
+  }
+}
+
+/** PyTorch's findConstantAttr: can this GetAttr/SetAttr's attribute be treated as a constant? */
+export function findConstantAttr(input: Value, name: string, graph: Graph, base: ScriptModule, preserved: PreservedSet): AttrLookup {
+  if (!isModuleType(input)) return { ok: false, reason: 'not an attribute of a module' };
+  const path = modulePath(input, graph);
+  if (!path) return { ok: false, reason: 'the module is not reached by a GetAttr chain from self' };
+  let owner = base;
+  for (const step of path) {
+    const next = owner.getAttr(step);
+    if (preserved.values.has(next)) return { ok: false, reason: `submodule ${step} is preserved` };
+    if (!(next instanceof ScriptModule)) return { ok: false, reason: `${step} is not a module` };
+    owner = next;
+  }
+  const attr = owner.type.findAttribute(name);
+  if (!attr) return { ok: false, reason: `no attribute ${name}` };
+  const value = owner.getAttr(name);
+  if (!isMutableAttributeType(attr.type)) {
+    return preserved.isScalarPreserved(owner, name) ? { ok: false, reason: 'preserved', owner, path } : { ok: true, owner, path, type: attr.type };
+  }
+  if (preserved.values.has(value)) return { ok: false, reason: 'preserved', owner, path };
+  if (!isObject(value)) {
+    for (const kept of preserved.values.values()) {
+      if (!isObject(kept) && overlaps(kept, value)) return { ok: false, reason: 'aliased', owner, path };
+    }
+  }
+  return { ok: true, owner, path, type: attr.type };
+}
+
+// Replaces foldable GetAttrs with interned constants at the top of the graph.
+function propagate(graph: Graph, base: ScriptModule, preserved: PreservedSet, report: FreezeReport, context: PassContext): boolean {
+  const interned = new Map<ScriptObject, Map<string, Value>>();
+  // Constants go to the top of the graph, in the order they are made (after the previous one).
+  let lastConstant: Value | undefined;
+  let changed = false;
+  for (const n of [...graph.allNodes()]) {
+    if (n.kind !== 'prim::GetAttr') continue;
+    const name = n.s('name');
+    const found = findConstantAttr(n.input(0), name, graph, base, preserved);
+    if (!found.ok) {
+      if (found.owner && found.path) notePreservedReason(report, [...found.path, name].join('.'), found.reason);
+      continue;
+    }
+    const path = [...found.path, name].join('.');
+    let constant = interned.get(found.owner)?.get(name);
+    if (!constant) {
+      const value = detachTensors(found.owner.getAttr(name));
+      if (value instanceof ScriptModule || isObject(value)) continue; // modules and objects stay GetAttrs
+      try {
+        const at = lastConstant ? lastConstant.node.next! : (graph.block.firstNode ?? graph.returnNode);
+        constant = graph.withInsertPoint(at, () => insertConstant(graph, value, constantTypeFor(value, found.type)));
+        lastConstant = constant;
+      } catch (error) {
+        report.note(path, { kind: 'not-materializable', reason: error instanceof Error ? error.message : String(error) });
+        continue;
+      }
+      constant.setDebugName(`self.${path}`);
+      const byName = interned.get(found.owner) ?? new Map<string, Value>();
+      byName.set(name, constant);
+      interned.set(found.owner, byName);
+      report.note(path, { kind: 'folded', constant: constant.debugName });
+      context.count('attributes-folded');
+    }
+    n.output().replaceAllUsesWith(constant);
+    n.destroy(); // we walk a snapshot, so destroying here is safe; PyTorch leaves it for DCE
+
+    context.count('getattrs-folded');
+    changed = true;
+  }
+  return changed;
+}
+
+function notePreservedReason(report: FreezeReport, path: string, reason: string): void {
+  if (reason === 'aliased') report.note(path, { kind: 'aliased', with: 'an attribute that is mutated or preserved' });
+  else if (reason.startsWith('submodule')) report.note(path, { kind: 'submodule-kept', reason });
+}
+
+// PyTorch's overrideGradient: constants never require grad.
+function detachTensors(v: IValue): IValue {
+  if (v instanceof Tensor) {
+    if (!v.requiresGrad) return v;
+    const d = v.detach();
+    d.requiresGrad = false;
+    return d;
+  }
+  if (Array.isArray(v)) return v.some(needsDetach) ? v.map(detachTensors) : v;
+  if (v instanceof Tuple) return v.items.some(needsDetach) ? new Tuple(v.items.map(detachTensors), v.type) : v;
+  return v;
+}
+
+function needsDetach(v: IValue): boolean {
+  if (v instanceof Tensor) return v.requiresGrad;
+  if (Array.isArray(v)) return v.some(needsDetach);
+  if (v instanceof Tuple) return v.items.some(needsDetach);
+  return false;
+}
+
+// Tensors get their complete type (as PyTorch prints frozen constants); others their declared type.
+function constantTypeFor(value: IValue, declared: Type): Type {
+  if (value === null) return NoneType;
+  if (value instanceof Tensor) return tensorTypeOf(value);
+  return declared instanceof OptionalType ? declared.elem : declared;
+}

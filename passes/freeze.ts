@@ -1,0 +1,88 @@
+// freeze(): torch.jit.freeze for tsfreeze. Clones the module and runs the `freeze` pipeline declared in
+// pipelines/freeze.json (or a user's variant of it) on the clone; the original is unchanged.
+
+import {
+  FreezeError,
+  ScriptModule,
+  analysesModule,
+  createContainer,
+  getPassManager,
+  pipelinesModule,
+  type ContainerSettings,
+  type InstrumentationOptions,
+  type PipelineSource,
+  type RunReport,
+} from '../src/index.js';
+import type { Container } from 'inversify';
+import { AliasAnalysis } from './alias-analysis.js';
+import { checkEvalMode } from './freeze/preserved.js';
+import { freezeReportOf, type AttributeExplanation } from './freeze/report.js';
+import freezePipeline from './pipelines/freeze.json' with { type: 'json' };
+import { builtinPassesModule } from './index.js';
+
+/** Options of `freeze`, named as in torch.jit.freeze. */
+export interface FreezeOptions {
+  /** Attributes and methods to keep besides forward (`['version', 'sub.count', 'other_method']`). */
+  readonly preservedAttrs?: readonly string[];
+  /** Run the passes that may change numerics slightly (default true). */
+  readonly optimizeNumerics?: boolean;
+  /** Another pipeline to run instead of the built-in `freeze` (a name, text, or parsed JSON). */
+  readonly pipeline?: PipelineSource;
+  /** Instruments to switch on (timing, print-after-all, verify-each, ...). */
+  readonly instrumentation?: InstrumentationOptions;
+  /** A container to use (with plugins loaded); a fresh built-in one by default. */
+  readonly container?: Container;
+}
+
+/** The freeze pipeline as declared in pipelines/freeze.json. */
+export const FREEZE_PIPELINE_JSON: unknown = freezePipeline;
+
+/** A container with every built-in pass, the alias analysis and the `freeze` pipeline registered. */
+export function createFreezeContainer(settings: ContainerSettings = {}): Container {
+  return createContainer({
+    ...settings,
+    modules: [builtinPassesModule, analysesModule([AliasAnalysis]), pipelinesModule([freezePipeline]), ...(settings.modules ?? [])],
+  });
+}
+
+/** What a freeze returns besides the module: the pass manager's report. */
+export interface FreezeResult {
+  readonly module: ScriptModule;
+  readonly report: RunReport;
+}
+
+/** Freezes `module` and returns the frozen copy with the pipeline's report (timing, statistics, remarks). */
+export function freezeWithReport(module: ScriptModule, options: FreezeOptions = {}): FreezeResult {
+  if (!(module instanceof ScriptModule)) {
+    throw new FreezeError(
+      'NOT_A_SCRIPT_MODULE',
+      "Freezing expects a ScriptModule as input. Please use torch.jit.script or torch.jit.trace to script your 'nn.Module'.",
+    );
+  }
+  checkEvalMode(module);
+  const clone = module.clone();
+  const container = options.container ?? createFreezeContainer();
+  const report = getPassManager(container).run(clone, options.pipeline ?? 'freeze', {
+    options: {
+      preservedAttrs: [...(options.preservedAttrs ?? [])],
+      optimizeNumerics: options.optimizeNumerics ?? true,
+    },
+    instrumentation: options.instrumentation,
+  });
+  return { module: clone, report };
+}
+
+/** torch.jit.freeze: a frozen copy of an eval-mode module; parameters and attributes become constants. */
+export function freeze(module: ScriptModule, options: FreezeOptions = {}): ScriptModule {
+  return freezeWithReport(module, options).module;
+}
+
+/** Freezes and says, for every attribute, whether it was folded or kept and why. */
+export function explainFreeze(
+  module: ScriptModule,
+  options: FreezeOptions = {},
+): { readonly frozen: ScriptModule; readonly attributes: AttributeExplanation[]; readonly text: string } {
+  const frozen = freeze(module, options);
+  const report = freezeReportOf(frozen);
+  return { frozen, attributes: report.explanations(), text: report.format() };
+}
