@@ -86,6 +86,8 @@ export class AnalysisManager {
       this.inProgress.pop();
     }
     this.computations.set(decl.name, (this.computations.get(decl.name) ?? 0) + 1);
+    // Re-read: analyses computed inside `compute` may have created the map meanwhile.
+    results = this.cache.get(target);
     if (!results) {
       results = new Map();
       this.cache.set(target, results);

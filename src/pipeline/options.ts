@@ -64,7 +64,9 @@ function typeProblem(decl: OptionDeclaration, value: OptionLiteral): string | un
     return undefined;
   }
   const p = scalarProblem(decl.type, decl, value);
-  return p ? `expects ${decl.type}, got ${literalKind(value)} ${describeLiteral(value)}` : undefined;
+  if (!p) return undefined;
+  if (typeof value === 'string' && decl.type === 'string' && decl.choices) return `expects one of ${decl.choices.join(', ')}, got ${describeLiteral(value)}`;
+  return `expects ${decl.type}, got ${literalKind(value)} ${describeLiteral(value)}`;
 }
 
 function scalarProblem(type: OptionType, decl: OptionDeclaration, value: OptionLiteral): string | undefined {

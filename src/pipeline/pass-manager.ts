@@ -9,7 +9,7 @@ import { AnalysisManager, type AnalysisScope } from './analysis-manager.js';
 import type { AnalysisRef, Logger, ModuleTarget, OptionLiteral, OutputSink, PassContext, PassResult, Remark } from './contracts.js';
 import type { InstrumentationOptions, PassInstrument, PassInvocation, RunInfo, RunReport } from './instruments/instrument.js';
 import { type ParsedPipelineJson } from './pipeline-json.js';
-import { buildPlan, checkProperties, missingProperty, topScope, type PassStep, type PlanStep } from './plan.js';
+import { buildPlan, checkProperties, missingProperty, planPasses, topScope, type PassStep, type PlanStep } from './plan.js';
 import type { Pipeline, PipelineDefinition } from './pipeline.js';
 import { parsePipelineText, printPipelineText } from './pipeline-text.js';
 import type { PassRegistry } from './registry.js';
@@ -67,6 +67,12 @@ export class PassManager {
     const scope = topScope(declarations, options.options ?? {}, owner);
     const steps = buildPlan(this.registry, pipeline.elements, scope);
     checkProperties(steps, options.properties ?? [], this.registry);
+    // Every analysis a pass requires or preserves must be registered (a typo here would fail mid-run).
+    const analyses = new AnalysisManager(this.registry.analyses, this.logger);
+    for (const step of planPasses(steps)) {
+      const d = step.declaration;
+      for (const ref of [...d.requires, ...(d.preserves === 'all' ? [] : d.preserves)]) analyses.nameOf(ref, `pass '${d.name}'`);
+    }
     return { steps, text: printPipelineText(pipeline) };
   }
 
