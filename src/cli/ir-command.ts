@@ -3,7 +3,7 @@
 import { Command } from 'commander';
 import { verify } from '../ir/verify.js';
 import { parseIRFile, printGraph } from '../ir/text/index.js';
-import type { CliIO } from './main.js';
+import type { CliIO } from './io.js';
 
 export function irCommand(io: CliIO): Command {
   const ir = new Command('ir').description('Read, check and print TorchScript IR text files');

@@ -2,18 +2,13 @@
 
 import { Command, CommanderError } from 'commander';
 import { TsFreezeError } from '../errors.js';
+import { demoCommand } from './demo-command.js';
+import { freezeCommand } from './freeze-command.js';
 import { irCommand } from './ir-command.js';
+import { runCommand } from './run-command.js';
+import { processIO, type CliIO } from './io.js';
 
-/** What a subcommand needs to print; tests pass buffers instead of the process streams. */
-export interface CliIO {
-  out(text: string): void;
-  err(text: string): void;
-}
-
-export const processIO: CliIO = {
-  out: (text) => process.stdout.write(text),
-  err: (text) => process.stderr.write(text),
-};
+export { processIO, type CliIO } from './io.js';
 
 /** Builds the program. Each subcommand registers itself from its own file. */
 export function buildProgram(io: CliIO): Command {
@@ -24,6 +19,9 @@ export function buildProgram(io: CliIO): Command {
     .configureOutput({ writeOut: io.out, writeErr: io.err })
     .showHelpAfterError();
   program.addCommand(irCommand(io));
+  program.addCommand(freezeCommand(io));
+  program.addCommand(runCommand(io));
+  program.addCommand(demoCommand(io));
   return program;
 }
 
