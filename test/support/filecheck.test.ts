@@ -68,6 +68,7 @@ describe('FileCheck', () => {
   it('{{regex}} matches a regular expression; whitespace runs match any blanks', () => {
     fileCheck(INPUT, '// CHECK: %{{[a-z]}} : Tensor   =   aten::{{add|sub}}');
     fails('// CHECK: aten::{{mul|sub}}', ['not found']);
+    fileCheck('took 0.0123 s', '// CHECK: took {{[0-9]+\\.[0-9]{4}}} s');
   });
 
   it('CHECK-DAG matches a group in any order', () => {

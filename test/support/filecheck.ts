@@ -65,6 +65,19 @@ interface Compiled {
   readonly defines: readonly string[];
 }
 
+// The `}}` closing a {{regex}} that starts at `from`: braces inside the regex (`[0-9]{4}`) are skipped.
+function regexEnd(p: string, from: number): number {
+  let depth = 0;
+  for (let j = from; j < p.length; j++) {
+    const c = p[j];
+    if (c === '\\') j++;
+    else if (c === '{') depth++;
+    else if (c === '}' && depth > 0) depth--;
+    else if (c === '}' && p[j + 1] === '}') return j;
+  }
+  return -1;
+}
+
 const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 
 // Turns a pattern into a regex. Literal text matches itself (whitespace runs match any run of blanks),
@@ -76,7 +89,7 @@ function compile(d: Directive, vars: ReadonlyMap<string, string>): Compiled {
   let i = 0;
   while (i < p.length) {
     if (p.startsWith('{{', i)) {
-      const end = p.indexOf('}}', i + 2);
+      const end = regexEnd(p, i + 2);
       if (end < 0) throw new FileCheckError(`check line ${d.line}: unterminated {{ in ${d.spelling}: ${p}`);
       source += `(?:${p.slice(i + 2, end)})`;
       i = end + 2;
