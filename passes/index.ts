@@ -8,6 +8,7 @@ import { FreezeCheck } from './freeze-check.js';
 import { FreezeCleanup } from './freeze-cleanup.js';
 import { InlineSubmodules } from './inline-submodules.js';
 import { RemoveDropout } from './remove-dropout.js';
+import { ConstantPropagation } from './constant-propagation.js';
 
 export { ConstantPooling } from './constant-pooling.js';
 export { DeadCodeElimination } from './dead-code-elimination.js';
@@ -19,13 +20,14 @@ export { freeze, freezeWithReport, explainFreeze, createFreezeContainer, FREEZE_
 export { freezeReportOf, FreezeReport, describeFate, type AttributeExplanation, type AttributeFate } from './freeze/report.js';
 export { InlineSubmodules } from './inline-submodules.js';
 export { RemoveDropout } from './remove-dropout.js';
+export { ConstantPropagation } from './constant-propagation.js';
 
 /** Every built-in pass class. */
 export const builtinPasses: readonly PassClass[] = [
   FreezeCheck,
   FreezeAttributes,
   FreezeCleanup,
-  DeadCodeElimination, ConstantPooling, RemoveDropout, InlineSubmodules];
+  DeadCodeElimination, ConstantPooling, RemoveDropout, InlineSubmodules, ConstantPropagation];
 
 /** Binds the built-in passes: `createContainer({ modules: [builtinPassesModule] })` or `container.load(builtinPassesModule)`. */
 export const builtinPassesModule = passesModule(builtinPasses);

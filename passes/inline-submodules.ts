@@ -37,7 +37,9 @@ import {
 } from '../src/index.js';
 
 /** A call that can be inlined, or why not. */
-type CallMatch = { readonly ok: true; readonly callee: Function; readonly args: readonly Value[] } | { readonly ok: false; readonly reason: string };
+type CallMatch =
+  | { readonly ok: true; readonly callee: Function; readonly args: readonly Value[] }
+  | { readonly ok: false; readonly reason: string };
 
 /** The callee of a prim::CallMethod: method `name` of input 0's class type. */
 export function matchMethodCall(node: Node): CallMatch {
@@ -45,7 +47,10 @@ export function matchMethodCall(node: Node): CallMatch {
   if (!receiver) return { ok: false, reason: 'prim::CallMethod without a receiver' };
   const name = node.s('name');
   if (!(receiver.type instanceof ClassType)) {
-    return { ok: false, reason: `the receiver has type ${receiver.type.str()}, not a class: method '${name}' is only known at run time` };
+    return {
+      ok: false,
+      reason: `the receiver has type ${receiver.type.str()}, not a class: method '${name}' is only known at run time`,
+    };
   }
   const callee = receiver.type.findMethod(name);
   if (!callee) return { ok: false, reason: `${receiver.type.qualifiedName} has no method '${name}'` };
@@ -55,12 +60,16 @@ export function matchMethodCall(node: Node): CallMatch {
 /** The callee of a prim::CallFunction: the free function its Function constant names, in one of `units`. */
 export function matchFunctionCall(node: Node, units: Iterable<CompilationUnit>): CallMatch {
   const ref = node.inputs[0] ? toIValue(node.inputs[0]) : undefined;
-  if (!(ref instanceof FunctionRef)) return { ok: false, reason: 'the function is not a prim::Constant naming it' };
+  if (!(ref instanceof FunctionRef))
+    return { ok: false, reason: 'the function is not a prim::Constant naming it' };
   for (const cu of units) {
     const callee = cu.findFunction(ref.qualifiedName);
     if (callee) return { ok: true, callee, args: node.inputs.slice(1) };
   }
-  return { ok: false, reason: `function ${ref.qualifiedName} is not defined in any compilation unit in reach` };
+  return {
+    ok: false,
+    reason: `function ${ref.qualifiedName} is not defined in any compilation unit in reach`,
+  };
 }
 
 @pass({

@@ -9,13 +9,32 @@
  * Mirrors torch/csrc/jit/passes/remove_dropout.cpp (run by OptimizeFrozenGraph whatever optimize_numerics says).
  */
 
-import { pass, toIValue, type Graph, type GraphPass, type Node, type PassContext, type PassResult, type Value } from '../src/index.js';
+import {
+  pass,
+  toIValue,
+  type Graph,
+  type GraphPass,
+  type Node,
+  type PassContext,
+  type PassResult,
+  type Value,
+} from '../src/index.js';
 
 /** The dropout kinds PyTorch removes. */
-const REMOVABLE = new Set(['aten::dropout', 'aten::dropout_', 'aten::feature_dropout', 'aten::feature_dropout_']);
+const REMOVABLE = new Set([
+  'aten::dropout',
+  'aten::dropout_',
+  'aten::feature_dropout',
+  'aten::feature_dropout_',
+]);
 
 /** Dropout kinds PyTorch 1.13 keeps even in eval mode (worth a remark, since they look removable). */
-const KEPT = new Set(['aten::alpha_dropout', 'aten::alpha_dropout_', 'aten::feature_alpha_dropout', 'aten::feature_alpha_dropout_']);
+const KEPT = new Set([
+  'aten::alpha_dropout',
+  'aten::alpha_dropout_',
+  'aten::feature_alpha_dropout',
+  'aten::feature_alpha_dropout_',
+]);
 
 type Match = { readonly ok: true; readonly input: Value } | { readonly ok: false; readonly reason: string };
 
@@ -23,9 +42,11 @@ type Match = { readonly ok: true; readonly input: Value } | { readonly ok: false
 export function matchEvalDropout(node: Node): Match {
   if (KEPT.has(node.kind)) return { ok: false, reason: `${node.kind} is kept, as PyTorch 1.13 keeps it` };
   if (!REMOVABLE.has(node.kind)) return { ok: false, reason: `${node.kind} is not a dropout` };
-  if (node.inputs.length !== 3 || node.outputs.length !== 1) return { ok: false, reason: 'not the (input, p, train) form' };
+  if (node.inputs.length !== 3 || node.outputs.length !== 1)
+    return { ok: false, reason: 'not the (input, p, train) form' };
   const train = toIValue(node.inputs[2]);
-  if (train === undefined) return { ok: false, reason: '`train` is not a constant (freeze the module first)' };
+  if (train === undefined)
+    return { ok: false, reason: '`train` is not a constant (freeze the module first)' };
   if (train !== false) return { ok: false, reason: '`train` is True: dropout is random in training mode' };
   return { ok: true, input: node.inputs[0] };
 }

@@ -48,12 +48,24 @@ function testClasses(): { cu: CompilationUnit; resolve: ResolveClass; block: Scr
     .parameter('bias', seeded([3], 2))
     .method('forward', LINEAR)
     .build();
-  const block = moduleBuilder('__torch__.Block', { cu }).attribute('w', seeded([3], 3)).submodule('lin', lin).method('forward', BLOCK_FORWARD).method('act', BLOCK_ACT).build();
-  moduleBuilder('__torch__.Rec', { cu })
-    .method('forward', `graph(%self : __torch__.Rec, %x : Tensor):\n  %y : Tensor = prim::CallMethod[name="forward"](%self, %x)\n  return (%y)\n`)
+  const block = moduleBuilder('__torch__.Block', { cu })
+    .attribute('w', seeded([3], 3))
+    .submodule('lin', lin)
+    .method('forward', BLOCK_FORWARD)
+    .method('act', BLOCK_ACT)
     .build();
-  const double = parseIR(`graph(%x : Tensor):\n  %twice : int = prim::Constant[value=2]()\n  %r : Tensor = aten::mul(%x, %twice)\n  return (%r)\n`);
-  cu.registerFunction(new ScriptFunction({ name: 'double', qualifiedName: '__torch__.double', graph: double }));
+  moduleBuilder('__torch__.Rec', { cu })
+    .method(
+      'forward',
+      `graph(%self : __torch__.Rec, %x : Tensor):\n  %y : Tensor = prim::CallMethod[name="forward"](%self, %x)\n  return (%y)\n`,
+    )
+    .build();
+  const double = parseIR(
+    `graph(%x : Tensor):\n  %twice : int = prim::Constant[value=2]()\n  %r : Tensor = aten::mul(%x, %twice)\n  return (%r)\n`,
+  );
+  cu.registerFunction(
+    new ScriptFunction({ name: 'double', qualifiedName: '__torch__.double', graph: double }),
+  );
   const resolve: ResolveClass = (name, kind) => {
     const t = cu.getType(name);
     return kind === 'class' && t instanceof ClassType ? t : undefined;
@@ -74,7 +86,8 @@ describe('inline-submodules.ir (FileCheck)', () => {
       try {
         fileCheck(printed, c.checks);
       } catch (e) {
-        if (e instanceof FileCheckError) throw new FileCheckError(`${file}:${c.line}: ${e.message}\n--- output ---\n${printed}`);
+        if (e instanceof FileCheckError)
+          throw new FileCheckError(`${file}:${c.line}: ${e.message}\n--- output ---\n${printed}`);
         throw e;
       }
     });
@@ -130,7 +143,9 @@ describe('inline-submodules', () => {
   it("matches the node kinds and counts of control_flow's inlined_graph.txt (a call inside a loop body)", () => {
     const m = controlFlowModule();
     runPipeline(testContainer(), m, 'inline-submodules');
-    expect(kindCounts(m.graph)).to.deep.equal(kindCounts(parseIR(fixture('control_flow', 'inlined_graph.txt'))));
+    expect(kindCounts(m.graph)).to.deep.equal(
+      kindCounts(parseIR(fixture('control_flow', 'inlined_graph.txt'))),
+    );
   });
 
   it("keeps the seed module's output, equal to PyTorch's output0.bin (rtol 1e-5, atol 1e-6)", () => {
@@ -151,7 +166,11 @@ describe('inline-submodules', () => {
     expect(after.graph.nodesOfKind('prim::CallMethod')).to.have.length(0);
     for (const seed of [0, 1, 2]) {
       const x = seeded([2, 5], seed);
-      expectClose(runFunction(after.getMethod('forward'), [after, x]), runFunction(before.getMethod('forward'), [before, x]), { rtol: 1e-6, atol: 1e-6 });
+      expectClose(
+        runFunction(after.getMethod('forward'), [after, x]),
+        runFunction(before.getMethod('forward'), [before, x]),
+        { rtol: 1e-6, atol: 1e-6 },
+      );
     }
   });
 
@@ -167,7 +186,9 @@ describe('inline-submodules', () => {
   });
 
   it('remarks on calls it cannot inline', () => {
-    const g = parseIR(`graph(%m : InterfaceType<I>, %x : Tensor):\n  %y : Tensor = prim::CallMethod[name="forward"](%m, %x)\n  return (%y)\n`);
+    const g = parseIR(
+      `graph(%m : InterfaceType<I>, %x : Tensor):\n  %y : Tensor = prim::CallMethod[name="forward"](%m, %x)\n  return (%y)\n`,
+    );
     const report = runPipeline(testContainer(), g, 'inline-submodules');
     expect(report.changed).to.equal(false);
     expect(report.remarks[0].message).to.include('only known at run time');

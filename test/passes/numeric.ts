@@ -2,8 +2,18 @@
 // interpreter and compare the outputs with explicit rtol/atol.
 
 import { expect } from 'chai';
+import { AliasAnalysis } from '../../passes/alias-analysis.js';
 import { builtinPassesModule } from '../../passes/index.js';
-import { BufferSink, createContainer, parseIR, Tensor, Tuple, type Graph, type IValue } from '../../src/index.js';
+import {
+  analysesModule,
+  BufferSink,
+  createContainer,
+  parseIR,
+  Tensor,
+  Tuple,
+  type Graph,
+  type IValue,
+} from '../../src/index.js';
 import { runGraph } from '../../src/runtime/runtime.js';
 import { allClose, maxAbsDiff } from '../../src/tensor/allclose.js';
 import { randn } from '../../src/tensor/random.js';
@@ -31,9 +41,16 @@ export function seeded(shape: readonly number[], seed: number): Tensor {
   return randn(shape, { seed });
 }
 
-/** A container with the built-in passes and verify-each on, as the FileCheck runner makes it. */
+/** The analyses the passes under test request (the FileCheck runner's default container lacks them). */
+export const testAnalysesModule = analysesModule([AliasAnalysis]);
+
+/** A container with the built-in passes, their analyses and verify-each on, as the FileCheck runner makes it. */
 export function testContainer(): ReturnType<typeof createContainer> {
-  return createContainer({ output: new BufferSink(), instrumentation: { verifyEach: true, reproducer: false }, modules: [builtinPassesModule] });
+  return createContainer({
+    output: new BufferSink(),
+    instrumentation: { verifyEach: true, reproducer: false },
+    modules: [builtinPassesModule, testAnalysesModule],
+  });
 }
 
 /** Compares two interpreter values: tensors within tolerance (same shape and dtype), the rest exactly. */

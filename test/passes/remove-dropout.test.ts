@@ -42,7 +42,9 @@ describe('remove-dropout', () => {
     const first = runPipeline(c, g, 'remove-dropout');
     expect(first.changed).to.equal(true);
     expect(first.statistics['remove-dropout']['dropouts-removed']).to.equal(1);
-    expect(first.remarks.map((r) => r.message)).to.deep.equal(['not removed: aten::alpha_dropout is kept, as PyTorch 1.13 keeps it']);
+    expect(first.remarks.map((r) => r.message)).to.deep.equal([
+      'not removed: aten::alpha_dropout is kept, as PyTorch 1.13 keeps it',
+    ]);
     expect(runPipeline(c, g, 'remove-dropout').changed).to.equal(false);
   });
 });

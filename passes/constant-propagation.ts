@@ -1,0 +1,265 @@
+/**
+ * constant-propagation: evaluates nodes whose inputs are all constants, through the interpreter's kernels.
+ *   %c = aten::add(%two, %three)  (both prim::Constant)  =>  %c = prim::Constant[value=5]()
+ *   %l : int[] = prim::ListConstruct(%1, %2)             =>  %l : int[] = prim::Constant[value=[1, 2]]()
+ *   %y = prim::If(%true) block0(): ... -> (%a)           =>  block0's nodes; uses of %y use %a
+ *   %o = prim::Loop(%zero, ...)                          =>  uses of %o use the initial value
+ * Also drops If outputs both branches give alike and loop-carried values the body passes through.
+ * Not folded: side effects, randomness, vararg schemas, PyTorch's skip list (If, Loop, Uninitialized, ...),
+ * nodes whose inputs or outputs alias written memory (AliasDb), results that cannot be constants (tensors
+ * requiring grad, objects) and nodes that fail to run. No size limit on tensors, as in PyTorch. Folded
+ * nodes are removed; inputs left dead are for dead-code-elimination.
+ * Mirrors torch/csrc/jit/passes/constant_propagation.cpp (ConstantPropagation with an AliasDb).
+ */
+
+import { inject } from 'inversify';
+import {
+  cloneNode,
+  constantType,
+  createConstant,
+  Device,
+  Graph,
+  ModuleHost,
+  OPERATOR_REGISTRY,
+  OperatorRegistry,
+  OptionalType,
+  pass,
+  runGraph,
+  Tensor,
+  tensorTypeOf,
+  toIValue,
+  Tuple,
+  type Block,
+  type GraphPass,
+  type IValue,
+  type Node,
+  type PassContext,
+  type PassResult,
+  type Type,
+  type Value,
+} from '../src/index.js';
+import { AliasAnalysis, isMutableType, type AliasDb } from './alias-analysis.js';
+
+/** Kinds never evaluated: PyTorch's skip list. */
+const SKIP = new Set(
+  (
+    'prim::If prim::Loop prim::Closure prim::Constant prim::AutogradZero prim::Uninitialized prim::Guard ' +
+    'prim::profile prim::profile_ivalue prim::unchecked_unwrap_optional aten::dequantize'
+  ).split(' '),
+);
+
+/** Constant types whose values compare by value (the If-output check). */
+const SCALARS = new Set(['int', 'float', 'bool', 'str', 'None', 'Device']);
+
+@pass({
+  name: 'constant-propagation',
+  summary: 'Evaluate nodes with constant inputs, fold prim::If on constants, drop loops that never run',
+  requires: [AliasAnalysis],
+  statistics: [
+    { name: 'nodes-folded', description: 'nodes evaluated and replaced by constants' },
+    { name: 'ifs-folded', description: 'prim::If on a constant replaced by the taken block' },
+    { name: 'loops-removed', description: 'prim::Loop that never runs removed' },
+    { name: 'outputs-removed', description: 'If/Loop outputs not depending on the block removed' },
+  ],
+})
+export class ConstantPropagation implements GraphPass {
+  constructor(@inject(OPERATOR_REGISTRY) private readonly ops: OperatorRegistry) {}
+
+  run(graph: Graph, context: PassContext): PassResult {
+    const p = new Propagator(this.ops, context, () => context.getAnalysis(AliasAnalysis));
+    p.block(graph.block);
+    return { changed: p.changed };
+  }
+}
+
+/** One run's state: the interpreter host and the AliasDb, made when first needed. */
+class Propagator {
+  changed = false;
+  private readonly host: ModuleHost;
+  private db: AliasDb | undefined;
+
+  constructor(
+    private readonly ops: OperatorRegistry,
+    private readonly context: PassContext,
+    private readonly aliasDb: () => AliasDb,
+  ) {
+    this.host = new ModuleHost(ops);
+  }
+
+  private change(statistic: string): void {
+    this.context.count(statistic);
+    this.changed = true;
+  }
+
+  // Inserts a prim::Constant holding `value` right before `n`.
+  private constantBefore(n: Node, value: IValue, type: Type): Value {
+    const node = n.owningGraph.withInsertPoint(n, () =>
+      n.owningGraph.insertNode(createConstant(n.owningGraph, value, type)),
+    );
+    node.sourceRange = n.sourceRange;
+    return node.output();
+  }
+
+  block(block: Block): void {
+    for (const node of block.nodes()) this.node(node);
+  }
+
+  private node(n: Node): void {
+    const constantInputs = n.inputs.every((v) => v.node.kind === 'prim::Constant');
+    if (n.kind === 'prim::If') {
+      if (constantInputs) return this.inlineIf(n);
+      for (const b of n.blocks) this.block(b);
+      this.removeExtraIfOutputs(n);
+    } else if (n.kind === 'prim::Loop') {
+      if (loopWillNotRun(n)) return this.replaceLoop(n);
+      for (const b of n.blocks) this.block(b);
+      this.removeExtraLoopOutputs(n);
+    } else if (constantInputs && !SKIP.has(n.kind) && n.blocks.length === 0 && n.hasUses()) {
+      this.fold(n);
+    } else {
+      for (const b of n.blocks) this.block(b);
+    }
+  }
+
+  // Transforms a node with constant inputs into prim::Constant outputs.
+  private fold(n: Node): void {
+    const why = this.unsupported(n);
+    if (why) return this.context.remark(n, `not folded: ${why}`);
+    const values = this.evaluate(n);
+    if (typeof values === 'string') return this.context.remark(n, `not folded: ${values}`);
+    let replaced = 0;
+    n.outputs.forEach((out, i) => {
+      if (!out.hasUses()) return;
+      const type = constantTypeOf(values[i], out.type);
+      if (!type)
+        return this.context.remark(n, `output %${out.debugName} kept: its value cannot be a constant`);
+      out.replaceAllUsesWith(this.constantBefore(n, values[i], type));
+      replaced++;
+    });
+    if (!replaced) return;
+    if (!n.hasUses()) n.destroy();
+    this.change('nodes-folded');
+  }
+
+  // Why `n` may not be evaluated ahead of time (undefined when it may).
+  private unsupported(n: Node): string | undefined {
+    const facts = this.ops.factsForNode(n);
+    if (!facts) return `${n.kind} is not in the operator table`;
+    if (facts.hasSideEffects) return `${n.kind} has side effects`;
+    if (this.ops.isNondeterministicNode(n)) return `${n.kind} is nondeterministic`;
+    if (facts.category === 'call' || facts.category === 'attribute')
+      return `${n.kind} ${facts.impureReason ?? 'is not pure'}`;
+    if (facts.category === 'operator' && this.ops.schemaForNode(n)?.isVararg)
+      return 'vararg schemas are not evaluated (as in PyTorch)';
+    const values = [...n.inputs, ...n.outputs];
+    if (values.some((v) => isMutableType(v.type))) {
+      this.db ??= this.aliasDb();
+      const db = this.db;
+      if (values.some((v) => db.hasWriters(v))) return 'an input or output aliases memory that is written';
+    }
+    return undefined;
+  }
+
+  // Runs `n` alone through the interpreter (a one-node graph over copies of its constant inputs): its
+  // output values, or why they cannot be had.
+  private evaluate(n: Node): IValue[] | string {
+    const g = new Graph();
+    const map = new Map<Value, Value>();
+    for (const v of n.inputs) map.set(v, g.insertNode(cloneNode(g, v.node, new Map())).output());
+    for (const o of g.insertNode(cloneNode(g, n, map)).outputs) g.registerOutput(o);
+    try {
+      const values = runGraph(g, [], this.host);
+      return values.some((v) => v instanceof Tensor && v.requiresGrad)
+        ? 'a tensor result requires grad'
+        : values;
+    } catch (e) {
+      return `evaluating it failed: ${e instanceof Error ? e.message : String(e)}`;
+    }
+  }
+
+  // Transforms `prim::If(constant)` into the taken block's nodes, placed before it.
+  private inlineIf(n: Node): void {
+    const taken = n.blocks[toIValue(n.input()) === true ? 0 : 1];
+    this.block(taken);
+    for (const inner of taken.nodes()) inner.moveBefore(n);
+    n.outputs.forEach((o, i) => o.replaceAllUsesWith(taken.outputs[i]));
+    n.destroy();
+    this.change('ifs-folded');
+  }
+
+  // Transforms outputs both branches agree on into the shared value (or an equal constant).
+  private removeExtraIfOutputs(n: Node): void {
+    const [then, other] = n.blocks;
+    for (let i = n.outputs.length - 1; i >= 0; i--) {
+      const [t, f] = [then.outputs[i], other.outputs[i]];
+      const same =
+        t === f ? t : sameConstant(t, f) ? this.constantBefore(n, toIValue(t) ?? null, t.type) : undefined;
+      if (!same) continue;
+      n.outputs[i].replaceAllUsesWith(same);
+      n.eraseOutput(i);
+      then.eraseOutput(i);
+      other.eraseOutput(i);
+      this.change('outputs-removed');
+    }
+  }
+
+  // Transforms loop-carried values the body passes through unchanged into the initial value.
+  private removeExtraLoopOutputs(n: Node): void {
+    const body = n.blocks[0];
+    for (let i = n.outputs.length - 1; i >= 0; i--) {
+      if (body.inputs[i + 1] !== body.outputs[i + 1]) continue;
+      const initial = n.inputs[i + 2];
+      n.outputs[i].replaceAllUsesWith(initial);
+      body.inputs[i + 1].replaceAllUsesWith(initial);
+      n.eraseOutput(i);
+      n.removeInput(i + 2);
+      body.eraseInput(i + 1);
+      body.eraseOutput(i + 1);
+      this.change('outputs-removed');
+    }
+  }
+
+  // Transforms a loop that never runs into its initial values.
+  private replaceLoop(n: Node): void {
+    n.outputs.forEach((o, i) => o.replaceAllUsesWith(n.inputs[i + 2]));
+    n.destroy();
+    this.change('loops-removed');
+  }
+}
+
+// A trip count <= 0 or a False start condition (unknown ones count as 1 and True, as in PyTorch).
+function loopWillNotRun(n: Node): boolean {
+  const [trip, cond] = [toIValue(n.inputs[0]), toIValue(n.inputs[1])];
+  return cond === false || ((typeof trip === 'number' || typeof trip === 'bigint') && trip <= 0);
+}
+
+// Two prim::Constant values of one scalar type holding the same value (PyTorch's EqualNode on constants).
+function sameConstant(a: Value, b: Value): boolean {
+  const constants = a.node.kind === 'prim::Constant' && b.node.kind === 'prim::Constant';
+  if (!constants || !a.type.equals(b.type) || !SCALARS.has(a.type.kind)) return false;
+  const x = toIValue(a);
+  return x instanceof Device ? x.toString() === String(toIValue(b)) : x === toIValue(b);
+}
+
+/**
+ * The type of a constant holding `v` where the static type was `t` (tensors get their complete type,
+ * None keeps `t`), or undefined when PyTorch could not make it a constant: objects, tensors requiring
+ * grad, and (here) whole numbers of type Scalar, which could be int or float.
+ */
+function constantTypeOf(v: IValue, t: Type): Type | undefined {
+  if (v === null) return t;
+  if (!insertable(v)) return undefined;
+  if (v instanceof Tensor) return tensorTypeOf(v);
+  const s = t instanceof OptionalType ? t.elem : t;
+  if (s.kind !== 'Number' && s.kind !== 'Any' && s.kind !== 'Union') return s;
+  return typeof v === 'number' && Number.isInteger(v) ? undefined : constantType(v);
+}
+
+// PyTorch's insertableIValue: scalars, strings, devices, tensors not requiring grad, and containers of them.
+function insertable(v: IValue): boolean {
+  if (v instanceof Tensor) return !v.requiresGrad;
+  if (v instanceof Tuple) return v.items.every(insertable);
+  if (Array.isArray(v)) return v.every(insertable);
+  if (v instanceof Map) return [...v].every(([k, x]) => insertable(k) && insertable(x));
+  return v === null || v instanceof Device || ['boolean', 'number', 'bigint', 'string'].includes(typeof v);
+}
