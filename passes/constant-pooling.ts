@@ -42,7 +42,9 @@ export class ConstantPooling implements GraphPass {
   constructor(@inject(OPERATOR_REGISTRY) private readonly ops: OperatorRegistry) {}
 
   run(graph: Graph, context: PassContext): PassResult {
-    const constants = [...graph.allNodes()].filter((n) => n.kind === 'prim::Constant' && n.outputs.length === 1);
+    const constants = [...graph.allNodes()].filter(
+      (n) => n.kind === 'prim::Constant' && n.outputs.length === 1,
+    );
     const keys = new KeyMaker((v) => this.safeToShare(v));
     const pool = new Map<string, Node>();
     let merged = 0;
@@ -78,7 +80,13 @@ export class ConstantPooling implements GraphPass {
     for (const { user, offset } of v.uses()) {
       if (user.kind === 'prim::Return') return false; // escapes the graph or a block
       const facts = this.ops.factsForNode(user);
-      if (!facts || facts.hasSideEffects || facts.aliasAnalysis === 'conservative' || facts.category === 'call') return false;
+      if (
+        !facts ||
+        facts.hasSideEffects ||
+        facts.aliasAnalysis === 'conservative' ||
+        facts.category === 'call'
+      )
+        return false;
       if (user.outputs.every((o) => !mayHoldMutable(o.type))) continue;
       const schema = this.ops.schemaForNode(user);
       if (!schema || facts.category !== 'operator') return false; // containers and the like keep their inputs inside
@@ -122,10 +130,14 @@ class KeyMaker {
     const type = out.type.str();
     if (!attr) return `${type}|none`;
     if (attr.kind === 't' || attr.kind === 'ts') return `${type}|id:${this.id(attr.value)}`;
-    const value = attr.kind === 's' && node.hasAttribute('name') && !node.hasAttribute('value') ? new FunctionRef(attr.value) : readValue(node);
+    const value =
+      attr.kind === 's' && node.hasAttribute('name') && !node.hasAttribute('value')
+        ? new FunctionRef(attr.value)
+        : readValue(node);
     const text = encode(value);
     if (text === undefined) return `${type}|id:${this.id(attr.value as object)}`;
-    if (isMutable(value) && !this.shareable(out)) return `${type}|id:${this.id(attr.value as object)}|${text}`;
+    if (isMutable(value) && !this.shareable(out))
+      return `${type}|id:${this.id(attr.value as object)}|${text}`;
     return `${type}|${attr.kind}|${text}`;
   }
 
@@ -139,7 +151,9 @@ class KeyMaker {
 function readValue(node: Node): IValue {
   const attr = node.attribute('value');
   if (!attr) return null;
-  return attr.kind === 'i' && node.output().type.kind === 'bool' ? attr.value !== 0 && attr.value !== 0n : (attr.value as IValue);
+  return attr.kind === 'i' && node.output().type.kind === 'bool'
+    ? attr.value !== 0 && attr.value !== 0n
+    : (attr.value as IValue);
 }
 
 function isMutable(v: IValue): boolean {
@@ -158,7 +172,9 @@ function encode(v: IValue): string | undefined {
   if (v instanceof Tensor) return undefined;
   if (v instanceof Tuple || Array.isArray(v)) {
     const items = (v instanceof Tuple ? v.items : v).map(encode);
-    return items.some((i) => i === undefined) ? undefined : `${v instanceof Tuple ? 't' : 'l'}(${items.join(',')})`;
+    return items.some((i) => i === undefined)
+      ? undefined
+      : `${v instanceof Tuple ? 't' : 'l'}(${items.join(',')})`;
   }
   return undefined; // dicts and objects: identity only
 }

@@ -51,7 +51,8 @@ export class DeadCodeElimination implements GraphPass {
     if (node.blocks.length) return true; // other block-owning nodes: not understood here, keep
     const facts = this.ops.factsForNode(node);
     if (!facts) {
-      if (!node.hasUses()) context.remark(node, `kept: ${node.kind} is not in the operator table, so it may have side effects`);
+      if (!node.hasUses())
+        context.remark(node, `kept: ${node.kind} is not in the operator table, so it may have side effects`);
       return true;
     }
     return facts.hasSideEffects;

@@ -3,7 +3,15 @@
 
 import { PipelineError } from '../errors.js';
 import type { Graph } from '../ir/index.js';
-import type { Analysis, AnalysisClass, AnalysisContext, AnalysisDeclaration, AnalysisRef, Logger, ModuleTarget } from './contracts.js';
+import type {
+  Analysis,
+  AnalysisClass,
+  AnalysisContext,
+  AnalysisDeclaration,
+  AnalysisRef,
+  Logger,
+  ModuleTarget,
+} from './contracts.js';
 import { requireAnalysisDeclaration } from './decorators.js';
 import { unknownAnalysisError } from './errors.js';
 import { isGraphTarget, methodGraphsOf, type PassTarget } from './targets.js';
@@ -65,21 +73,33 @@ export class AnalysisManager {
   }
 
   /** The analysis result for the scope's target (or `explicit`), computing it on first request. */
-  get(ref: AnalysisRef, scope: AnalysisScope, explicit?: Graph | ModuleTarget, requester = 'a pass'): unknown {
+  get(
+    ref: AnalysisRef,
+    scope: AnalysisScope,
+    explicit?: Graph | ModuleTarget,
+    requester = 'a pass',
+  ): unknown {
     const { decl, instance } = this.entry(ref, requester);
     const target = explicit ?? this.targetFor(decl, scope, requester);
     let results = this.cache.get(target);
     if (results?.has(decl.name)) return results.get(decl.name);
     if (this.inProgress.includes(decl.name)) {
-      throw new PipelineError('ANALYSIS_CYCLE', `analyses depend on each other in a cycle: ${[...this.inProgress, decl.name].join(' -> ')}`);
+      throw new PipelineError(
+        'ANALYSIS_CYCLE',
+        `analyses depend on each other in a cycle: ${[...this.inProgress, decl.name].join(' -> ')}`,
+      );
     }
     this.inProgress.push(decl.name);
     let result: unknown;
     try {
-      const inner: AnalysisScope = { target, module: isGraphTarget(target) ? scope.module : (target as ModuleTarget) };
+      const inner: AnalysisScope = {
+        target,
+        module: isGraphTarget(target) ? scope.module : (target as ModuleTarget),
+      };
       const context: AnalysisContext = {
         logger: this.logger,
-        getAnalysis: (r: AnalysisRef, t?: Graph | ModuleTarget) => this.get(r, inner, t, `analysis '${decl.name}'`),
+        getAnalysis: (r: AnalysisRef, t?: Graph | ModuleTarget) =>
+          this.get(r, inner, t, `analysis '${decl.name}'`),
       } as AnalysisContext;
       result = instance.compute(target as never, context);
     } finally {
@@ -96,16 +116,26 @@ export class AnalysisManager {
     return result;
   }
 
-  private targetFor(decl: AnalysisDeclaration, scope: AnalysisScope, requester: string): Graph | ModuleTarget {
+  private targetFor(
+    decl: AnalysisDeclaration,
+    scope: AnalysisScope,
+    requester: string,
+  ): Graph | ModuleTarget {
     if (decl.target === 'module') {
       const module = isGraphTarget(scope.target) ? scope.module : scope.target;
       if (!module) {
-        throw new PipelineError('WRONG_TARGET', `${requester} asks for module analysis '${decl.name}', but the pipeline runs on a single graph`);
+        throw new PipelineError(
+          'WRONG_TARGET',
+          `${requester} asks for module analysis '${decl.name}', but the pipeline runs on a single graph`,
+        );
       }
       return module;
     }
     if (!isGraphTarget(scope.target)) {
-      throw new PipelineError('WRONG_TARGET', `${requester} asks for graph analysis '${decl.name}' on a module: pass the method graph as the target`);
+      throw new PipelineError(
+        'WRONG_TARGET',
+        `${requester} asks for graph analysis '${decl.name}' on a module: pass the method graph as the target`,
+      );
     }
     return scope.target;
   }
@@ -119,7 +149,11 @@ export class AnalysisManager {
    * Drops cached results made stale by a change to `changed`, keeping the preserved ones.
    * A changed graph also stales its module's analyses; a changed module stales every method graph's.
    */
-  invalidate(changed: PassTarget, preserved: readonly AnalysisRef[] | 'all', module: ModuleTarget | undefined): void {
+  invalidate(
+    changed: PassTarget,
+    preserved: readonly AnalysisRef[] | 'all',
+    module: ModuleTarget | undefined,
+  ): void {
     if (preserved === 'all') return;
     const keep = new Set(preserved.map((r) => this.nameOf(r)));
     const targets: object[] = [changed];

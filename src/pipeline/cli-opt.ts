@@ -57,7 +57,8 @@ interface OptFlags {
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
 function parseLimit(value: string): number {
-  if (!/^-?\d+$/.test(value)) throw new PipelineError('BAD_OPTION', `--opt-bisect-limit expects an integer, got '${value}'`);
+  if (!/^-?\d+$/.test(value))
+    throw new PipelineError('BAD_OPTION', `--opt-bisect-limit expects an integer, got '${value}'`);
   return Number(value);
 }
 
@@ -68,7 +69,12 @@ export function optCommand(io: OptIO, setup: OptSetup = {}): Command {
     .argument('[file]', 'IR text file (as print(graph) shows it)')
     .option('--passes <pipeline>', "pipeline text, e.g. 'dead-code-elimination,fixpoint(constant-pooling)'")
     .option('--pipeline <file.json>', 'pipeline JSON file (docs/pipelines.md)')
-    .option('--option <name=value>', 'set a pipeline option ($name, when{option=name}); repeatable', collect, [])
+    .option(
+      '--option <name=value>',
+      'set a pipeline option ($name, when{option=name}); repeatable',
+      collect,
+      [],
+    )
     .option('--print-after-all', 'print the IR after every pass')
     .option('--print-after <pass>', 'print the IR after this pass; repeatable', collect, [])
     .option('--print-before-all', 'print the IR before every pass')
@@ -78,7 +84,12 @@ export function optCommand(io: OptIO, setup: OptSetup = {}): Command {
     .option('--stats', 'print the statistics the passes counted')
     .option('--verify-each', 'run the IR verifier on the input and after every pass')
     .option('--opt-bisect-limit <n>', 'run only the first n optional passes, listing which ran', parseLimit)
-    .option('--plugin <path>', 'load a JS module exporting register(container) or a passes array; repeatable', collect, [])
+    .option(
+      '--plugin <path>',
+      'load a JS module exporting register(container) or a passes array; repeatable',
+      collect,
+      [],
+    )
     .option('--list-passes', 'list the passes and pipelines with their options, then exit')
     .option('--no-reproducer', 'do not write a reproducer when a pass fails')
     .option('--reproducer-dir <dir>', 'where to write reproducers (default: a new temp dir)')
@@ -93,7 +104,11 @@ export function optCommand(io: OptIO, setup: OptSetup = {}): Command {
  * Runs `tsfreeze opt` in-process with `args` (everything after `opt`) and returns the exit code:
  * 0 success, 1 a user error (printed as `error: ...`), 2 an internal error.
  */
-export async function runOptCommand(args: readonly string[], io: OptIO, setup: OptSetup = {}): Promise<number> {
+export async function runOptCommand(
+  args: readonly string[],
+  io: OptIO,
+  setup: OptSetup = {},
+): Promise<number> {
   const command = optCommand(io, setup)
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
@@ -106,14 +121,20 @@ export async function runOptCommand(args: readonly string[], io: OptIO, setup: O
       io.err(`error: ${error.message}\n`);
       return 1;
     }
-    io.err(`internal error (please report): ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    io.err(
+      `internal error (please report): ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
     return 2;
   }
 }
 
 async function runOpt(file: string | undefined, flags: OptFlags, io: OptIO, setup: OptSetup): Promise<void> {
   const sink = { write: (text: string) => io.err(text) };
-  const container = createContainer({ output: sink, logger: new SinkLogger(sink), modules: [builtinPassesModule, ...(setup.modules ?? [])] });
+  const container = createContainer({
+    output: sink,
+    logger: new SinkLogger(sink),
+    modules: [builtinPassesModule, ...(setup.modules ?? [])],
+  });
   for (const plugin of flags.plugin) await loadPlugin(container, plugin);
   const registry = getPassManager(container).registry;
   if (flags.listPasses) {
@@ -121,13 +142,17 @@ async function runOpt(file: string | undefined, flags: OptFlags, io: OptIO, setu
     return;
   }
   if (!file) throw new PipelineError('USAGE', 'opt needs an IR file (or --list-passes)');
-  if (flags.passes !== undefined && flags.pipeline !== undefined) throw new PipelineError('USAGE', 'give either --passes or --pipeline, not both');
+  if (flags.passes !== undefined && flags.pipeline !== undefined)
+    throw new PipelineError('USAGE', 'give either --passes or --pipeline, not both');
   for (const name of [...flags.printAfter, ...flags.printBefore]) {
     if (!registry.pass(name)) throw unknownPassError(name, registry.passNames(), []);
   }
   const text = readText(file);
   const graph = parseIR(blankComments(text), { file });
-  const source = flags.pipeline !== undefined ? parsePipelineJson(readText(flags.pipeline)) : (flags.passes ?? runLine(text, file));
+  const source =
+    flags.pipeline !== undefined
+      ? parsePipelineJson(readText(flags.pipeline))
+      : (flags.passes ?? runLine(text, file));
   const instrumentation: InstrumentationOptions = {
     printAfter: flags.printAfterAll ? true : flags.printAfter,
     printBefore: flags.printBeforeAll ? true : flags.printBefore,
@@ -149,7 +174,10 @@ function readText(path: string): string {
     return readFileSync(path, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new TsFreezeError(code === 'ENOENT' ? 'FILE_NOT_FOUND' : 'IO_ERROR', `${path}: ${code === 'ENOENT' ? 'no such file' : `cannot read (${code})`}`);
+    throw new TsFreezeError(
+      code === 'ENOENT' ? 'FILE_NOT_FOUND' : 'IO_ERROR',
+      `${path}: ${code === 'ENOENT' ? 'no such file' : `cannot read (${code})`}`,
+    );
   }
 }
 
@@ -164,7 +192,11 @@ function blankComments(text: string): string {
 // With neither --passes nor --pipeline, a reproducer's (or test file's) `// RUN:` line says what to run.
 function runLine(text: string, file: string): string {
   const m = /^\s*\/\/\s*RUN:(.*)$/m.exec(text);
-  if (!m) throw new PipelineError('USAGE', `give --passes '<pipeline>' or --pipeline FILE.json (${file} has no // RUN: line)`);
+  if (!m)
+    throw new PipelineError(
+      'USAGE',
+      `give --passes '<pipeline>' or --pipeline FILE.json (${file} has no // RUN: line)`,
+    );
   return m[1].trim();
 }
 
@@ -194,9 +226,16 @@ export async function loadPlugin(container: Container, path: string): Promise<vo
   try {
     mod = (await import(pathToFileURL(resolve(path)).href)) as Record<string, unknown>;
   } catch (error) {
-    throw new PipelineError('BAD_PLUGIN', `cannot load plugin ${path}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    throw new PipelineError(
+      'BAD_PLUGIN',
+      `cannot load plugin ${path}: ${error instanceof Error ? error.message : String(error)}`,
+      { cause: error },
+    );
   }
-  const candidates = [mod, typeof mod.default === 'object' && mod.default !== null ? (mod.default as Record<string, unknown>) : {}];
+  const candidates = [
+    mod,
+    typeof mod.default === 'object' && mod.default !== null ? (mod.default as Record<string, unknown>) : {},
+  ];
   for (const m of candidates) {
     if (typeof m.register === 'function') {
       (m.register as (c: Container) => void)(container);
@@ -215,7 +254,10 @@ export async function loadPlugin(container: Container, path: string): Promise<vo
     (mod.default as (c: Container) => void)(container);
     return;
   }
-  throw new PipelineError('BAD_PLUGIN', `plugin ${path} exports neither register(container) nor a passes array`);
+  throw new PipelineError(
+    'BAD_PLUGIN',
+    `plugin ${path} exports neither register(container) nor a passes array`,
+  );
 }
 
 /** The `--list-passes` text: every pass and named pipeline with summary, options and statistics. */
@@ -225,8 +267,10 @@ export function listPasses(registry: PassRegistry): string {
     lines.push(`  ${d.name}${d.target === 'module' ? '  (runs on modules)' : ''}`, `      ${d.summary}`);
     lines.push(...optionLines(d.options));
     if (d.statistics.length) lines.push(`      statistics: ${d.statistics.map((s) => s.name).join(', ')}`);
-    if (d.requiresProperties.length) lines.push(`      requires IR properties: ${d.requiresProperties.join(', ')}`);
-    if (d.establishesProperties.length) lines.push(`      establishes IR properties: ${d.establishesProperties.join(', ')}`);
+    if (d.requiresProperties.length)
+      lines.push(`      requires IR properties: ${d.requiresProperties.join(', ')}`);
+    if (d.establishesProperties.length)
+      lines.push(`      establishes IR properties: ${d.establishesProperties.join(', ')}`);
   }
   const pipelines = registry.pipelines();
   if (pipelines.length) {
@@ -243,5 +287,10 @@ export function listPasses(registry: PassRegistry): string {
 function optionLines(options: OptionDeclarations): string[] {
   const entries = Object.entries(options);
   if (!entries.length) return [];
-  return ['      options:', ...entries.map(([name, o]) => `        ${name}: ${o.type} = ${JSON.stringify(defaultValue(o))}  ${o.description}`)];
+  return [
+    '      options:',
+    ...entries.map(
+      ([name, o]) => `        ${name}: ${o.type} = ${JSON.stringify(defaultValue(o))}  ${o.description}`,
+    ),
+  ];
 }

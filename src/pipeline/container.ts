@@ -5,7 +5,15 @@ import { Container, ContainerModule } from 'inversify';
 import { PipelineError } from '../errors.js';
 import { verify, type Graph } from '../ir/index.js';
 import { OPERATOR_REGISTRY, OperatorRegistry } from '../ops/index.js';
-import type { AnalysisClass, AnalysisDeclaration, GraphVerifier, Logger, OutputSink, PassClass, PassDeclaration } from './contracts.js';
+import type {
+  AnalysisClass,
+  AnalysisDeclaration,
+  GraphVerifier,
+  Logger,
+  OutputSink,
+  PassClass,
+  PassDeclaration,
+} from './contracts.js';
 import { checkName, requireAnalysisDeclaration, requirePassDeclaration } from './decorators.js';
 import { checkOptionDeclarations } from './options.js';
 import type { InstrumentationOptions, RunReport } from './instruments/instrument.js';
@@ -114,7 +122,9 @@ export interface PipelineDefinitionInput {
 }
 
 /** A ContainerModule binding named pipelines (definitions, or JSON text/values defining them). */
-export function pipelinesModule(definitions: readonly (PipelineDefinitionInput | string | object)[]): ContainerModule {
+export function pipelinesModule(
+  definitions: readonly (PipelineDefinitionInput | string | object)[],
+): ContainerModule {
   const defs = definitions.map(toDefinition);
   return new ContainerModule(({ bind }) => {
     for (const d of defs) bind(NAMED_PIPELINE).toConstantValue(d);
@@ -162,7 +172,10 @@ export function registerAnalyses(container: Container, analysisClasses: readonly
     const existing = taken.get(d.name);
     if (existing) {
       if (existing.analysisClass === d.analysisClass) continue;
-      throw new PipelineError('DUPLICATE_ANALYSIS', `analysis name '${d.name}' is declared by both ${existing.analysisClass.name} and ${d.analysisClass.name}`);
+      throw new PipelineError(
+        'DUPLICATE_ANALYSIS',
+        `analysis name '${d.name}' is declared by both ${existing.analysisClass.name} and ${d.analysisClass.name}`,
+      );
     }
     taken.set(d.name, d);
     fresh.push(cls);
@@ -171,11 +184,15 @@ export function registerAnalyses(container: Container, analysisClasses: readonly
 }
 
 /** Registers named pipelines, usable by name in other pipelines and from the CLI. */
-export function registerPipelines(container: Container, definitions: readonly (PipelineDefinitionInput | string | object)[]): void {
+export function registerPipelines(
+  container: Container,
+  definitions: readonly (PipelineDefinitionInput | string | object)[],
+): void {
   const defs = definitions.map(toDefinition);
   const names = new Set(allBound<PipelineDefinition>(container, NAMED_PIPELINE).map((d) => d.name));
   for (const d of defs) {
-    if (names.has(d.name)) throw new PipelineError('DUPLICATE_NAME', `pipeline '${d.name}' is already registered`);
+    if (names.has(d.name))
+      throw new PipelineError('DUPLICATE_NAME', `pipeline '${d.name}' is already registered`);
     names.add(d.name);
   }
   container.load(pipelinesModule(defs));
@@ -198,6 +215,11 @@ export function getPassManager(container: Container): PassManager {
 }
 
 /** Runs a pipeline on a graph or module with the container's passes: `getPassManager(c).run(...)`. */
-export function runPipeline(container: Container, target: PassTarget, pipeline: PipelineSource, options?: RunOptions): RunReport {
+export function runPipeline(
+  container: Container,
+  target: PassTarget,
+  pipeline: PipelineSource,
+  options?: RunOptions,
+): RunReport {
   return getPassManager(container).run(target, pipeline, options);
 }

@@ -6,13 +6,15 @@ import type { Graph, Node } from '../ir/index.js';
 // ---- options ----------------------------------------------------------------------------------
 
 /** The type of a pass or pipeline option. Lists accept a single value too (`preserve=version`). */
-export type OptionType = 'boolean' | 'integer' | 'number' | 'string' | 'boolean[]' | 'integer[]' | 'number[]' | 'string[]';
+export type OptionType =
+  'boolean' | 'integer' | 'number' | 'string' | 'boolean[]' | 'integer[]' | 'number[]' | 'string[]';
 
 /** A literal option value as written in a pipeline (text or JSON). */
 export type OptionLiteral = string | number | boolean | readonly OptionLiteral[];
 
 /** A resolved option value, as a pass receives it. */
-export type OptionValue = string | number | boolean | readonly string[] | readonly number[] | readonly boolean[];
+export type OptionValue =
+  string | number | boolean | readonly string[] | readonly number[] | readonly boolean[];
 
 /** The TypeScript type of a value of option type `T`. */
 export type ValueOfOptionType<T extends OptionType> = T extends 'boolean'
@@ -40,7 +42,9 @@ export interface OptionDeclaration<T extends OptionType = OptionType> {
 export type OptionDeclarations = Readonly<Record<string, OptionDeclaration>>;
 
 /** The options object a pass receives, typed from its declarations: `PassContext<OptionsOf<typeof OPTIONS>>`. */
-export type OptionsOf<D extends OptionDeclarations> = { readonly [K in keyof D]: ValueOfOptionType<D[K]['type']> };
+export type OptionsOf<D extends OptionDeclarations> = {
+  readonly [K in keyof D]: ValueOfOptionType<D[K]['type']>;
+};
 
 /** Resolved options of a pass when their declaration type is not spelled out. */
 export type PassOptions = Readonly<Record<string, OptionValue>>;
@@ -58,7 +62,8 @@ export interface MethodLike {
  * does any object exposing its methods' graphs.
  */
 export interface ModuleTarget {
-  readonly methods: Iterable<MethodLike> | ReadonlyMap<string, { readonly graph: Graph }> | (() => Iterable<MethodLike>);
+  readonly methods:
+    Iterable<MethodLike> | ReadonlyMap<string, { readonly graph: Graph }> | (() => Iterable<MethodLike>);
 }
 
 /** Whether a pass runs on each method graph or on the whole module. */
@@ -201,7 +206,9 @@ export interface AnalysisContext {
 }
 
 /** An analysis class; `R` is what `compute` returns. */
-export type AnalysisClass<R = unknown> = abstract new (...args: never[]) => { compute(target: never, context: AnalysisContext): R };
+export type AnalysisClass<R = unknown> = abstract new (...args: never[]) => {
+  compute(target: never, context: AnalysisContext): R;
+};
 
 // ---- services ---------------------------------------------------------------------------------
 

@@ -26,7 +26,10 @@ const KEBAB = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
 /** Checks a pass/analysis/pipeline name is kebab-case and not reserved. */
 export function checkName(kind: string, name: string): void {
   if (!KEBAB.test(name)) {
-    throw new PipelineError('BAD_DECLARATION', `${kind} name '${name}' is not kebab-case (like 'dead-code-elimination')`);
+    throw new PipelineError(
+      'BAD_DECLARATION',
+      `${kind} name '${name}' is not kebab-case (like 'dead-code-elimination')`,
+    );
   }
   if (RESERVED_NAMES.includes(name)) {
     throw new PipelineError('BAD_DECLARATION', `${kind} name '${name}' is reserved for pipeline groups`);
@@ -49,7 +52,9 @@ function makeInjectable(target: object): void {
 export function pass(declaration: PassDeclarationInput): <C extends PassClass>(target: C) => C {
   checkName('pass', declaration.name);
   checkOptionDeclarations(`pass '${declaration.name}'`, declaration.options ?? {});
-  const statistics: StatisticDeclaration[] = (declaration.statistics ?? []).map((s) => (typeof s === 'string' ? { name: s } : s));
+  const statistics: StatisticDeclaration[] = (declaration.statistics ?? []).map((s) =>
+    typeof s === 'string' ? { name: s } : s,
+  );
   return <C extends PassClass>(target: C): C => {
     const full: PassDeclaration = {
       name: declaration.name,
@@ -88,13 +93,18 @@ export function analysis(declaration: AnalysisDeclarationInput): <C extends Anal
 
 /** The declaration of a pass class (own, not inherited), or undefined when it has no `@pass`. */
 export function getPassDeclaration(passClass: unknown): PassDeclaration | undefined {
-  if (typeof passClass !== 'function' || !Object.prototype.hasOwnProperty.call(passClass, PASS_META)) return undefined;
+  if (typeof passClass !== 'function' || !Object.prototype.hasOwnProperty.call(passClass, PASS_META))
+    return undefined;
   return (passClass as unknown as Record<symbol, PassDeclaration>)[PASS_META];
 }
 
 /** The declaration of an analysis class, or undefined when it has no `@analysis`. */
 export function getAnalysisDeclaration(analysisClass: unknown): AnalysisDeclaration | undefined {
-  if (typeof analysisClass !== 'function' || !Object.prototype.hasOwnProperty.call(analysisClass, ANALYSIS_META)) return undefined;
+  if (
+    typeof analysisClass !== 'function' ||
+    !Object.prototype.hasOwnProperty.call(analysisClass, ANALYSIS_META)
+  )
+    return undefined;
   return (analysisClass as unknown as Record<symbol, AnalysisDeclaration>)[ANALYSIS_META];
 }
 
@@ -112,8 +122,12 @@ export function requirePassDeclaration(passClass: unknown): PassDeclaration {
 export function requireAnalysisDeclaration(analysisClass: unknown): AnalysisDeclaration {
   const decl = getAnalysisDeclaration(analysisClass);
   if (!decl) {
-    const name = typeof analysisClass === 'function' ? analysisClass.name || '(anonymous class)' : String(analysisClass);
-    throw new PipelineError('BAD_DECLARATION', `${name} is not an analysis: it has no @analysis({...}) declaration`);
+    const name =
+      typeof analysisClass === 'function' ? analysisClass.name || '(anonymous class)' : String(analysisClass);
+    throw new PipelineError(
+      'BAD_DECLARATION',
+      `${name} is not an analysis: it has no @analysis({...}) declaration`,
+    );
   }
   return decl;
 }

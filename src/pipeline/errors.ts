@@ -30,7 +30,10 @@ export function pipelineSyntaxError(text: string, offset: number, reason: string
   const { line, column } = lineColumn(text, offset);
   const where = text.includes('\n') ? `line ${line}, column ${column}` : `column ${column}`;
   const lineText = text.split('\n')[line - 1] ?? '';
-  const error = new PipelineError('PIPELINE_SYNTAX', `pipeline syntax error at ${where}: ${reason}\n  ${lineText}\n  ${' '.repeat(column - 1)}^`);
+  const error = new PipelineError(
+    'PIPELINE_SYNTAX',
+    `pipeline syntax error at ${where}: ${reason}\n  ${lineText}\n  ${' '.repeat(column - 1)}^`,
+  );
   return Object.assign(error, { line, column });
 }
 
@@ -49,7 +52,9 @@ export function unknownPassError(
 ): PipelineError {
   const all = [...knownPasses, ...knownPipelines];
   const suggestion = didYouMean(name, all);
-  const pipelines = knownPipelines.length ? `\nknown pipelines: ${[...knownPipelines].sort().join(', ')}` : '';
+  const pipelines = knownPipelines.length
+    ? `\nknown pipelines: ${[...knownPipelines].sort().join(', ')}`
+    : '';
   const message =
     `unknown pass '${name}'${suggestion}${located(element)}\n` +
     `known passes: ${knownPasses.length ? [...knownPasses].sort().join(', ') : '(none registered)'}${pipelines}`;
@@ -62,7 +67,11 @@ export function badOptionError(message: string, element?: object): PipelineError
 }
 
 /** An analysis nobody registered. Code `UNKNOWN_ANALYSIS`. */
-export function unknownAnalysisError(name: string, known: readonly string[], requester: string): PipelineError {
+export function unknownAnalysisError(
+  name: string,
+  known: readonly string[],
+  requester: string,
+): PipelineError {
   return new PipelineError(
     'UNKNOWN_ANALYSIS',
     `${requester} asks for analysis '${name}', which is not registered${didYouMean(name, known)}\n` +

@@ -5,7 +5,14 @@ export * from './tokens.js';
 export { pass, analysis, getPassDeclaration, getAnalysisDeclaration, RESERVED_NAMES } from './decorators.js';
 export * from './container.js';
 export { PassRegistry, type RegisteredPass } from './registry.js';
-export { PassManager, MANAGER_STATISTICS, describeNode, type PipelineSource, type RunOptions, type Plan } from './pass-manager.js';
+export {
+  PassManager,
+  MANAGER_STATISTICS,
+  describeNode,
+  type PipelineSource,
+  type RunOptions,
+  type Plan,
+} from './pass-manager.js';
 export { AnalysisManager } from './analysis-manager.js';
 export * from './pipeline.js';
 export { parsePipelineText, printPipelineText, printValue } from './pipeline-text.js';

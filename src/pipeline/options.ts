@@ -1,11 +1,26 @@
 // Option declarations and values: checking declarations, type-checking values, filling defaults.
 
 import { PipelineError } from '../errors.js';
-import type { OptionDeclaration, OptionDeclarations, OptionLiteral, OptionType, OptionValue } from './contracts.js';
+import type {
+  OptionDeclaration,
+  OptionDeclarations,
+  OptionLiteral,
+  OptionType,
+  OptionValue,
+} from './contracts.js';
 import { didYouMean } from './edit-distance.js';
 import { badOptionError } from './errors.js';
 
-const OPTION_TYPES: readonly OptionType[] = ['boolean', 'integer', 'number', 'string', 'boolean[]', 'integer[]', 'number[]', 'string[]'];
+const OPTION_TYPES: readonly OptionType[] = [
+  'boolean',
+  'integer',
+  'number',
+  'string',
+  'boolean[]',
+  'integer[]',
+  'number[]',
+  'string[]',
+];
 
 /** Every option type, for schemas and docs. */
 export const optionTypes: readonly OptionType[] = OPTION_TYPES;
@@ -30,11 +45,15 @@ export function checkOptionDeclarations(owner: string, decls: OptionDeclarations
       throw new PipelineError('BAD_DECLARATION', `${owner}: option name '${name}' must be an identifier`);
     }
     if (!OPTION_TYPES.includes(decl.type)) {
-      throw new PipelineError('BAD_DECLARATION', `${owner}: option '${name}' has unknown type '${String(decl.type)}' (one of ${OPTION_TYPES.join(', ')})`);
+      throw new PipelineError(
+        'BAD_DECLARATION',
+        `${owner}: option '${name}' has unknown type '${String(decl.type)}' (one of ${OPTION_TYPES.join(', ')})`,
+      );
     }
     if (decl.default !== undefined) {
       const problem = typeProblem(decl, decl.default);
-      if (problem) throw new PipelineError('BAD_DECLARATION', `${owner}: default of option '${name}' ${problem}`);
+      if (problem)
+        throw new PipelineError('BAD_DECLARATION', `${owner}: default of option '${name}' ${problem}`);
     }
   }
 }
@@ -65,7 +84,8 @@ function typeProblem(decl: OptionDeclaration, value: OptionLiteral): string | un
   }
   const p = scalarProblem(decl.type, decl, value);
   if (!p) return undefined;
-  if (typeof value === 'string' && decl.type === 'string' && decl.choices) return `expects one of ${decl.choices.join(', ')}, got ${describeLiteral(value)}`;
+  if (typeof value === 'string' && decl.type === 'string' && decl.choices)
+    return `expects one of ${decl.choices.join(', ')}, got ${describeLiteral(value)}`;
   return `expects ${decl.type}, got ${literalKind(value)} ${describeLiteral(value)}`;
 }
 
@@ -74,18 +94,27 @@ function scalarProblem(type: OptionType, decl: OptionDeclaration, value: OptionL
     case 'boolean':
       return typeof value === 'boolean' ? undefined : `${describeLiteral(value)} is not true or false`;
     case 'integer':
-      return typeof value === 'number' && Number.isInteger(value) ? undefined : `${describeLiteral(value)} is not an integer`;
+      return typeof value === 'number' && Number.isInteger(value)
+        ? undefined
+        : `${describeLiteral(value)} is not an integer`;
     case 'number':
       return typeof value === 'number' ? undefined : `${describeLiteral(value)} is not a number`;
     default:
       if (typeof value !== 'string') return `${describeLiteral(value)} is not a string; quote it`;
-      if (decl.choices && !decl.choices.includes(value)) return `${describeLiteral(value)} is not one of ${decl.choices.join(', ')}`;
+      if (decl.choices && !decl.choices.includes(value))
+        return `${describeLiteral(value)} is not one of ${decl.choices.join(', ')}`;
       return undefined;
   }
 }
 
 /** Type-checks one value against its declaration and returns it as the pass receives it (lists wrapped). */
-export function coerceOption(owner: string, name: string, decl: OptionDeclaration, value: OptionLiteral, element?: object): OptionValue {
+export function coerceOption(
+  owner: string,
+  name: string,
+  decl: OptionDeclaration,
+  value: OptionLiteral,
+  element?: object,
+): OptionValue {
   const problem = typeProblem(decl, value);
   if (problem) throw badOptionError(`option '${name}' of ${owner} ${problem}`, element);
   if (decl.type.endsWith('[]') && !Array.isArray(value)) return [value] as OptionValue;
@@ -93,7 +122,12 @@ export function coerceOption(owner: string, name: string, decl: OptionDeclaratio
 }
 
 /** Checks an option name is declared; the error lists the declared ones and the nearest match. */
-export function checkOptionName(owner: string, name: string, decls: OptionDeclarations, element?: object): OptionDeclaration {
+export function checkOptionName(
+  owner: string,
+  name: string,
+  decls: OptionDeclarations,
+  element?: object,
+): OptionDeclaration {
   const decl = Object.prototype.hasOwnProperty.call(decls, name) ? decls[name] : undefined;
   if (decl) return decl;
   const known = Object.keys(decls);

@@ -6,10 +6,33 @@ import { inject, injectable, multiInject, optional } from 'inversify';
 import { InternalError, PassFailure, PipelineError, TsFreezeError } from '../errors.js';
 import type { Graph, Node } from '../ir/index.js';
 import { AnalysisManager, type AnalysisScope } from './analysis-manager.js';
-import type { AnalysisRef, Logger, ModuleTarget, OptionLiteral, OutputSink, PassContext, PassResult, Remark } from './contracts.js';
-import type { InstrumentationOptions, PassInstrument, PassInvocation, RunInfo, RunReport } from './instruments/instrument.js';
+import type {
+  AnalysisRef,
+  Logger,
+  ModuleTarget,
+  OptionLiteral,
+  OutputSink,
+  PassContext,
+  PassResult,
+  Remark,
+} from './contracts.js';
+import type {
+  InstrumentationOptions,
+  PassInstrument,
+  PassInvocation,
+  RunInfo,
+  RunReport,
+} from './instruments/instrument.js';
 import { type ParsedPipelineJson } from './pipeline-json.js';
-import { buildPlan, checkProperties, missingProperty, planPasses, topScope, type PassStep, type PlanStep } from './plan.js';
+import {
+  buildPlan,
+  checkProperties,
+  missingProperty,
+  planPasses,
+  topScope,
+  type PassStep,
+  type PlanStep,
+} from './plan.js';
 import type { Pipeline, PipelineDefinition } from './pipeline.js';
 import { parsePipelineText, printPipelineText } from './pipeline-text.js';
 import type { PassRegistry } from './registry.js';
@@ -71,7 +94,8 @@ export class PassManager {
     const analyses = new AnalysisManager(this.registry.analyses, this.logger);
     for (const step of planPasses(steps)) {
       const d = step.declaration;
-      for (const ref of [...d.requires, ...(d.preserves === 'all' ? [] : d.preserves)]) analyses.nameOf(ref, `pass '${d.name}'`);
+      for (const ref of [...d.requires, ...(d.preserves === 'all' ? [] : d.preserves)])
+        analyses.nameOf(ref, `pass '${d.name}'`);
     }
     return { steps, text: printPipelineText(pipeline) };
   }
@@ -82,7 +106,15 @@ export class PassManager {
     const plan = this.plan(source, options);
     const instrumentation: InstrumentationOptions = { ...this.defaults, ...options.instrumentation };
     const instruments = this.instruments.filter((i) => i.isEnabled(instrumentation));
-    const report: RunReport = { changed: false, executed: [], statistics: {}, remarks: [], warnings: [], analysisComputations: {}, properties: [] };
+    const report: RunReport = {
+      changed: false,
+      executed: [],
+      statistics: {},
+      remarks: [],
+      warnings: [],
+      analysisComputations: {},
+      properties: [],
+    };
     const state: RunState = {
       report,
       analyses: new AnalysisManager(this.registry.analyses, this.logger),
@@ -109,10 +141,18 @@ export class PassManager {
           break;
         case 'when':
           if (!step.active) break;
-          this.group(state, { kind: 'when', label: step.label }, () => (changed = this.runSteps(step.body, target, state) || changed));
+          this.group(
+            state,
+            { kind: 'when', label: step.label },
+            () => (changed = this.runSteps(step.body, target, state) || changed),
+          );
           break;
         case 'pipeline':
-          this.group(state, { kind: 'pipeline', label: step.name }, () => (changed = this.runSteps(step.body, target, state) || changed));
+          this.group(
+            state,
+            { kind: 'pipeline', label: step.name },
+            () => (changed = this.runSteps(step.body, target, state) || changed),
+          );
           break;
         case 'fixpoint':
           changed = this.runFixpoint(step.body, step.max, step.label, target, state) || changed;
@@ -122,11 +162,21 @@ export class PassManager {
     return changed;
   }
 
-  private runFixpoint(body: readonly PlanStep[], max: number, label: string, target: PassTarget, state: RunState): boolean {
+  private runFixpoint(
+    body: readonly PlanStep[],
+    max: number,
+    label: string,
+    target: PassTarget,
+    state: RunState,
+  ): boolean {
     let any = false;
     for (let iteration = 1; ; iteration++) {
       let changed = false;
-      this.group(state, { kind: 'fixpoint', label, iteration }, () => (changed = this.runSteps(body, target, state)));
+      this.group(
+        state,
+        { kind: 'fixpoint', label, iteration },
+        () => (changed = this.runSteps(body, target, state)),
+      );
       any ||= changed;
       if (!changed) return any;
       if (iteration >= max) {
@@ -141,7 +191,11 @@ export class PassManager {
     }
   }
 
-  private group(state: RunState, info: Parameters<NonNullable<PassInstrument['beforeGroup']>>[0], body: () => void): void {
+  private group(
+    state: RunState,
+    info: Parameters<NonNullable<PassInstrument['beforeGroup']>>[0],
+    body: () => void,
+  ): void {
     for (const i of state.instruments) i.beforeGroup?.(info);
     body();
     for (const i of state.instruments) i.afterGroup?.(info);
@@ -152,7 +206,10 @@ export class PassManager {
     let units: { target: Graph | ModuleTarget; label: string; module: ModuleTarget | undefined }[];
     if (decl.target === 'module') {
       if (isGraphTarget(target)) {
-        throw new PipelineError('WRONG_TARGET', `pass '${decl.name}' runs on modules, but the pipeline input is a single graph`);
+        throw new PipelineError(
+          'WRONG_TARGET',
+          `pass '${decl.name}' runs on modules, but the pipeline input is a single graph`,
+        );
       }
       units = [{ target, label: 'module', module: target }];
     } else if (isGraphTarget(target)) {
@@ -162,7 +219,13 @@ export class PassManager {
     }
     let changed = false;
     for (const unit of units) {
-      const invocation: PassInvocation = { pass: decl, options: step.options, ...unit, text: step.text, number: ++state.invocations };
+      const invocation: PassInvocation = {
+        pass: decl,
+        options: step.options,
+        ...unit,
+        text: step.text,
+        number: ++state.invocations,
+      };
       changed = this.invoke(step, invocation, state) || changed;
     }
     state.passesRun.push(decl.name);
@@ -178,12 +241,20 @@ export class PassManager {
       for (const i of state.instruments) i.passSkipped?.(invocation);
       return false;
     }
-    for (const p of decl.requiresProperties) if (!state.properties.has(p)) throw missingProperty(decl.name, p, this.registry);
+    for (const p of decl.requiresProperties)
+      if (!state.properties.has(p)) throw missingProperty(decl.name, p, this.registry);
     let result: PassResult;
     try {
       for (const i of state.instruments) i.beforePass?.(invocation);
       const context = this.context(step, invocation, state);
-      result = checkResult(decl.name, (step.instance.run as (t: unknown, c: PassContext) => unknown).call(step.instance, invocation.target, context));
+      result = checkResult(
+        decl.name,
+        (step.instance.run as (t: unknown, c: PassContext) => unknown).call(
+          step.instance,
+          invocation.target,
+          context,
+        ),
+      );
       for (const i of state.instruments) i.afterPass?.(invocation, result);
     } catch (error) {
       if (error instanceof PassFailure) throw error;
@@ -192,7 +263,12 @@ export class PassManager {
       for (const i of state.instruments) reproducer = i.passFailed?.(invocation, failure) ?? reproducer;
       throw new PassFailure(decl.name, [...state.passesRun], reproducer, error);
     }
-    state.report.executed.push({ pass: decl.name, label: invocation.label, changed: result.changed, skipped: false });
+    state.report.executed.push({
+      pass: decl.name,
+      label: invocation.label,
+      changed: result.changed,
+      skipped: false,
+    });
     if (result.changed) state.analyses.invalidate(invocation.target, decl.preserves, invocation.module);
     return result.changed;
   }
@@ -213,23 +289,33 @@ export class PassManager {
       logger,
       count(statistic: string, n = 1): void {
         if (!declared.has(statistic)) {
-          throw new InternalError(`pass '${decl.name}' counted statistic '${statistic}', which its @pass declaration does not list`);
+          throw new InternalError(
+            `pass '${decl.name}' counted statistic '${statistic}', which its @pass declaration does not list`,
+          );
         }
         bump(report, decl.name, statistic, n);
       },
       remark(node: Node | undefined, message: string): void {
-        const remark: Remark = node ? { pass: decl.name, target: invocation.label, node: describeNode(node), message } : { pass: decl.name, target: invocation.label, message };
+        const remark: Remark = node
+          ? { pass: decl.name, target: invocation.label, node: describeNode(node), message }
+          : { pass: decl.name, target: invocation.label, message };
         report.remarks.push(remark);
-        logger.debug(`${decl.name} (${invocation.label}): ${remark.node ? `${remark.node}: ` : ''}${message}`);
+        logger.debug(
+          `${decl.name} (${invocation.label}): ${remark.node ? `${remark.node}: ` : ''}${message}`,
+        );
       },
-      getAnalysis: ((ref: AnalysisRef, explicit?: Graph | ModuleTarget) => state.analyses.get(ref, scope, explicit, requester)) as PassContext['getAnalysis'],
+      getAnalysis: ((ref: AnalysisRef, explicit?: Graph | ModuleTarget) =>
+        state.analyses.get(ref, scope, explicit, requester)) as PassContext['getAnalysis'],
     };
   }
 }
 
 function checkResult(pass: string, result: unknown): PassResult {
-  if (typeof result === 'object' && result !== null && typeof (result as PassResult).changed === 'boolean') return result as PassResult;
-  throw new InternalError(`pass '${pass}' returned ${JSON.stringify(result) ?? String(result)} instead of { changed: boolean }`);
+  if (typeof result === 'object' && result !== null && typeof (result as PassResult).changed === 'boolean')
+    return result as PassResult;
+  throw new InternalError(
+    `pass '${pass}' returned ${JSON.stringify(result) ?? String(result)} instead of { changed: boolean }`,
+  );
 }
 
 function bump(report: RunReport, pass: string, statistic: string, n: number): void {
@@ -249,10 +335,16 @@ export function describeNode(node: Node): string {
   return outs ? `${node.kind} -> ${outs}` : node.kind;
 }
 
-function normalizeSource(source: PipelineSource): { pipeline: Pipeline; declarations: PipelineDefinition['options'] | undefined; owner: string } {
-  if (typeof source === 'string') return { pipeline: parsePipelineText(source), declarations: undefined, owner: 'the pipeline' };
+function normalizeSource(source: PipelineSource): {
+  pipeline: Pipeline;
+  declarations: PipelineDefinition['options'] | undefined;
+  owner: string;
+} {
+  if (typeof source === 'string')
+    return { pipeline: parsePipelineText(source), declarations: undefined, owner: 'the pipeline' };
   if ('elements' in source) return { pipeline: source, declarations: undefined, owner: 'the pipeline' };
-  if (!('pipeline' in source)) throw new PipelineError('BAD_PIPELINE', 'expected pipeline text, a Pipeline or a pipeline definition');
+  if (!('pipeline' in source))
+    throw new PipelineError('BAD_PIPELINE', 'expected pipeline text, a Pipeline or a pipeline definition');
   const owner = source.name ? `pipeline '${source.name}'` : 'the pipeline';
   return { pipeline: source.pipeline, declarations: source.options, owner };
 }

@@ -6,7 +6,13 @@ import { PipelineError } from '../errors.js';
 import type { OptionDeclarations, OptionLiteral } from './contracts.js';
 import { checkName } from './decorators.js';
 import { checkOptionDeclarations, optionTypes } from './options.js';
-import { isOptionRef, type OptionExpr, type Pipeline, type PipelineDefinition, type PipelineElement } from './pipeline.js';
+import {
+  isOptionRef,
+  type OptionExpr,
+  type Pipeline,
+  type PipelineDefinition,
+  type PipelineElement,
+} from './pipeline.js';
 
 type JsonValue = string | number | boolean | { option: string } | JsonValue[];
 type JsonLiteral = string | number | boolean | JsonLiteral[];
@@ -16,25 +22,37 @@ type JsonElement =
   | { fixpoint: { max?: number }; passes: JsonElement[] }
   | { when: { option: string; equals?: JsonLiteral }; passes: JsonElement[] };
 
-const Literal: z.ZodType<JsonLiteral> = z.lazy(() => z.union([z.string(), z.number(), z.boolean(), z.array(Literal)]));
+const Literal: z.ZodType<JsonLiteral> = z.lazy(() =>
+  z.union([z.string(), z.number(), z.boolean(), z.array(Literal)]),
+);
 const Value: z.ZodType<JsonValue> = z.lazy(() =>
   z.union([
     z.string(),
     z.number(),
     z.boolean(),
-    z.strictObject({ option: z.string().describe('name of a pipeline-level option') }).describe('reference to a pipeline option ($name in text)'),
+    z
+      .strictObject({ option: z.string().describe('name of a pipeline-level option') })
+      .describe('reference to a pipeline option ($name in text)'),
     z.array(Value),
   ]),
 );
 const Element: z.ZodType<JsonElement> = z.lazy(() =>
   z.union([
     z.string().describe('a pass (or named pipeline) without options'),
-    z.strictObject({ pass: z.string(), options: z.record(z.string(), Value).optional() }).describe('a pass or named pipeline with options'),
     z
-      .strictObject({ fixpoint: z.strictObject({ max: z.int().min(1).optional() }), passes: z.array(Element) })
+      .strictObject({ pass: z.string(), options: z.record(z.string(), Value).optional() })
+      .describe('a pass or named pipeline with options'),
+    z
+      .strictObject({
+        fixpoint: z.strictObject({ max: z.int().min(1).optional() }),
+        passes: z.array(Element),
+      })
       .describe('re-run the passes until none changes the IR, at most max times'),
     z
-      .strictObject({ when: z.strictObject({ option: z.string(), equals: Literal.optional() }), passes: z.array(Element) })
+      .strictObject({
+        when: z.strictObject({ option: z.string(), equals: Literal.optional() }),
+        passes: z.array(Element),
+      })
       .describe('run the passes only when the pipeline option is truthy (or equals `equals`)'),
   ]),
 );
@@ -51,7 +69,10 @@ export const PipelineJsonSchema = z
     $schema: z.string().optional(),
     name: z.string().optional().describe('kebab-case name, when the file defines a named pipeline'),
     summary: z.string().optional(),
-    options: z.record(z.string(), OptionDecl).optional().describe('pipeline-level options, referenced as $name'),
+    options: z
+      .record(z.string(), OptionDecl)
+      .optional()
+      .describe('pipeline-level options, referenced as $name'),
     passes: z.array(Element),
   })
   .meta({ title: 'tsfreeze pipeline', description: 'A tsfreeze pass pipeline (see docs/pipelines.md)' });
@@ -79,35 +100,54 @@ export function parsePipelineJson(input: string | unknown): ParsedPipelineJson {
     try {
       data = JSON.parse(input);
     } catch (error) {
-      throw new PipelineError('PIPELINE_SYNTAX', `invalid pipeline JSON: ${error instanceof Error ? error.message : String(error)}`);
+      throw new PipelineError(
+        'PIPELINE_SYNTAX',
+        `invalid pipeline JSON: ${error instanceof Error ? error.message : String(error)}`,
+      );
     }
   }
   const result = PipelineJsonSchema.safeParse(data);
-  if (!result.success) throw new PipelineError('PIPELINE_SYNTAX', `invalid pipeline JSON: ${describeIssues(result.error.issues)}`);
+  if (!result.success)
+    throw new PipelineError(
+      'PIPELINE_SYNTAX',
+      `invalid pipeline JSON: ${describeIssues(result.error.issues)}`,
+    );
   const json = result.data;
   if (json.name !== undefined) checkName('pipeline', json.name);
   const options = (json.options ?? {}) as OptionDeclarations;
   checkOptionDeclarations(`pipeline '${json.name ?? '(unnamed)'}'`, options);
   const pipeline: Pipeline = { elements: json.passes.map(fromJson) };
-  return json.name === undefined ? { summary: json.summary ?? '', options, pipeline } : { name: json.name, summary: json.summary ?? '', options, pipeline };
+  return json.name === undefined
+    ? { summary: json.summary ?? '', options, pipeline }
+    : { name: json.name, summary: json.summary ?? '', options, pipeline };
 }
 
 /** Parses JSON that must define a named pipeline (for `registerPipelines`). */
 export function parsePipelineDefinition(input: string | unknown): PipelineDefinition {
   const parsed = parsePipelineJson(input);
-  if (parsed.name === undefined) throw new PipelineError('PIPELINE_SYNTAX', 'invalid pipeline JSON: a named pipeline needs "name"');
+  if (parsed.name === undefined)
+    throw new PipelineError('PIPELINE_SYNTAX', 'invalid pipeline JSON: a named pipeline needs "name"');
   return { name: parsed.name, summary: parsed.summary, options: parsed.options, pipeline: parsed.pipeline };
 }
 
 function fromJson(e: JsonElement): PipelineElement {
   if (typeof e === 'string') return { kind: 'pass', name: e, options: {} };
-  if ('pass' in e) return { kind: 'pass', name: e.pass, options: Object.fromEntries(Object.entries(e.options ?? {}).map(([k, v]) => [k, valueFromJson(v)])) };
+  if ('pass' in e)
+    return {
+      kind: 'pass',
+      name: e.pass,
+      options: Object.fromEntries(Object.entries(e.options ?? {}).map(([k, v]) => [k, valueFromJson(v)])),
+    };
   if ('fixpoint' in e) {
     const body = e.passes.map(fromJson);
-    return e.fixpoint.max === undefined ? { kind: 'fixpoint', body } : { kind: 'fixpoint', max: e.fixpoint.max, body };
+    return e.fixpoint.max === undefined
+      ? { kind: 'fixpoint', body }
+      : { kind: 'fixpoint', max: e.fixpoint.max, body };
   }
   const body = e.passes.map(fromJson);
-  return e.when.equals === undefined ? { kind: 'when', option: e.when.option, body } : { kind: 'when', option: e.when.option, equals: e.when.equals, body };
+  return e.when.equals === undefined
+    ? { kind: 'when', option: e.when.option, body }
+    : { kind: 'when', option: e.when.option, equals: e.when.equals, body };
 }
 
 function valueFromJson(v: JsonValue): OptionExpr {
@@ -133,12 +173,20 @@ function toJson(e: PipelineElement): JsonElement {
   switch (e.kind) {
     case 'pass': {
       const entries = Object.entries(e.options);
-      return entries.length ? { pass: e.name, options: Object.fromEntries(entries.map(([k, v]) => [k, valueToJson(v)])) } : e.name;
+      return entries.length
+        ? { pass: e.name, options: Object.fromEntries(entries.map(([k, v]) => [k, valueToJson(v)])) }
+        : e.name;
     }
     case 'fixpoint':
       return { fixpoint: e.max === undefined ? {} : { max: e.max }, passes: e.body.map(toJson) };
     case 'when':
-      return { when: e.equals === undefined ? { option: e.option } : { option: e.option, equals: e.equals as JsonLiteral }, passes: e.body.map(toJson) };
+      return {
+        when:
+          e.equals === undefined
+            ? { option: e.option }
+            : { option: e.option, equals: e.equals as JsonLiteral },
+        passes: e.body.map(toJson),
+      };
   }
 }
 
@@ -175,5 +223,7 @@ function branchScore(issues: readonly Issue[]): number {
 
 function formatPath(path: readonly PropertyKey[]): string {
   if (!path.length) return '(top level)';
-  return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? String(p) : `.${String(p)}`)).join('');
+  return path
+    .map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? String(p) : `.${String(p)}`))
+    .join('');
 }

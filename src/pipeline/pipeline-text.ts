@@ -62,7 +62,8 @@ class TextParser {
       const body = this.body(name);
       element = name === 'fixpoint' ? this.fixpoint(options, body) : this.when(options, body, start);
     } else {
-      if (this.peek() === '(') throw this.error(`'${name}' is a pass, not a group: only fixpoint and when take '(...)'`);
+      if (this.peek() === '(')
+        throw this.error(`'${name}' is a pass, not a group: only fixpoint and when take '(...)'`);
       element = { kind: 'pass', name, options: Object.fromEntries(options.map((o) => [o.key, o.value])) };
     }
     setOrigin(element, this.text, start);
@@ -74,7 +75,10 @@ class TextParser {
     this.pos++;
     const body = this.elements(')');
     this.ws();
-    if (this.peek() !== ')') throw this.error(this.atEnd() ? `missing ')' to close ${group}(` : `expected ',' or ')', found '${this.peek()}'`);
+    if (this.peek() !== ')')
+      throw this.error(
+        this.atEnd() ? `missing ')' to close ${group}(` : `expected ',' or ')', found '${this.peek()}'`,
+      );
     this.pos++;
     return body;
   }
@@ -82,7 +86,8 @@ class TextParser {
   private fixpoint(options: ParsedOption[], body: PipelineElement[]): PipelineElement {
     let max: number | undefined;
     for (const o of options) {
-      if (o.key !== 'max') throw pipelineSyntaxError(this.text, o.at, `fixpoint takes only {max=N}, not '${o.key}'`);
+      if (o.key !== 'max')
+        throw pipelineSyntaxError(this.text, o.at, `fixpoint takes only {max=N}, not '${o.key}'`);
       if (typeof o.value !== 'number' || !Number.isInteger(o.value) || o.value < 1) {
         throw pipelineSyntaxError(this.text, o.valueAt, 'fixpoint max must be a positive integer');
       }
@@ -96,16 +101,27 @@ class TextParser {
     let equals: OptionLiteral | undefined;
     for (const o of options) {
       if (o.key === 'option') {
-        if (typeof o.value !== 'string' || !KEY.test(o.value)) throw pipelineSyntaxError(this.text, o.valueAt, 'when{option=NAME} needs a pipeline option name');
+        if (typeof o.value !== 'string' || !KEY.test(o.value))
+          throw pipelineSyntaxError(this.text, o.valueAt, 'when{option=NAME} needs a pipeline option name');
         option = o.value;
       } else if (o.key === 'equals') {
-        if (hasRef(o.value)) throw pipelineSyntaxError(this.text, o.valueAt, 'when{equals=...} takes a literal, not a $reference');
+        if (hasRef(o.value))
+          throw pipelineSyntaxError(
+            this.text,
+            o.valueAt,
+            'when{equals=...} takes a literal, not a $reference',
+          );
         equals = o.value as OptionLiteral;
       } else {
-        throw pipelineSyntaxError(this.text, o.at, `when takes {option=NAME} and optionally {equals=VALUE}, not '${o.key}'`);
+        throw pipelineSyntaxError(
+          this.text,
+          o.at,
+          `when takes {option=NAME} and optionally {equals=VALUE}, not '${o.key}'`,
+        );
       }
     }
-    if (option === undefined) throw pipelineSyntaxError(this.text, start, 'when needs {option=NAME}: the pipeline option it tests');
+    if (option === undefined)
+      throw pipelineSyntaxError(this.text, start, 'when needs {option=NAME}: the pipeline option it tests');
     return equals === undefined ? { kind: 'when', option, body } : { kind: 'when', option, equals, body };
   }
 
@@ -121,7 +137,8 @@ class TextParser {
       this.ws();
       const at = this.pos;
       const key = this.key('an option name');
-      if (out.some((o) => o.key === key)) throw pipelineSyntaxError(this.text, at, `option '${key}' is given twice`);
+      if (out.some((o) => o.key === key))
+        throw pipelineSyntaxError(this.text, at, `option '${key}' is given twice`);
       this.ws();
       if (this.peek() !== '=') throw this.error(`expected '=' after option '${key}'`);
       this.pos++;
@@ -134,7 +151,9 @@ class TextParser {
       if (c === '}') return out;
       if (c !== ',') {
         this.pos--;
-        throw this.error(c === undefined ? "missing '}' to close the options" : `expected ',' or '}', found '${c}'`);
+        throw this.error(
+          c === undefined ? "missing '}' to close the options" : `expected ',' or '}', found '${c}'`,
+        );
       }
     }
   }
@@ -145,7 +164,10 @@ class TextParser {
       this.pos++;
       while (!this.atEnd() && /[A-Za-z0-9_-]/.test(this.text[this.pos])) this.pos++;
     }
-    if (this.pos === start) throw this.error(`expected ${what}, found ${this.atEnd() ? 'the end of the pipeline' : `'${this.peek()}'`}`);
+    if (this.pos === start)
+      throw this.error(
+        `expected ${what}, found ${this.atEnd() ? 'the end of the pipeline' : `'${this.peek()}'`}`,
+      );
     return this.text.slice(start, this.pos);
   }
 
@@ -172,7 +194,9 @@ class TextParser {
         if (d === ']') return items;
         if (d !== ',') {
           this.pos--;
-          throw this.error(d === undefined ? "missing ']' to close the list" : `expected ',' or ']', found '${d}'`);
+          throw this.error(
+            d === undefined ? "missing ']' to close the list" : `expected ',' or ']', found '${d}'`,
+          );
         }
       }
     }
@@ -194,7 +218,9 @@ class TextParser {
       const word = this.text.slice(start, this.pos);
       return word === 'true' ? true : word === 'false' ? false : word;
     }
-    throw this.error(c === undefined ? 'expected a value, found the end of the pipeline' : `expected a value, found '${c}'`);
+    throw this.error(
+      c === undefined ? 'expected a value, found the end of the pipeline' : `expected a value, found '${c}'`,
+    );
   }
 
   private string(): string {
@@ -251,7 +277,9 @@ function printElement(e: PipelineElement): string {
   switch (e.kind) {
     case 'pass': {
       const entries = Object.entries(e.options);
-      return entries.length ? `${e.name}{${entries.map(([k, v]) => `${k}=${printValue(v)}`).join(',')}}` : e.name;
+      return entries.length
+        ? `${e.name}{${entries.map(([k, v]) => `${k}=${printValue(v)}`).join(',')}}`
+        : e.name;
     }
     case 'fixpoint':
       return `fixpoint${e.max === undefined ? '' : `{max=${e.max}}`}(${printElements(e.body)})`;
@@ -264,6 +292,7 @@ function printElement(e: PipelineElement): string {
 export function printValue(value: OptionExpr): string {
   if (isOptionRef(value)) return `$${value.ref}`;
   if (Array.isArray(value)) return `[${(value as readonly OptionExpr[]).map(printValue).join(',')}]`;
-  if (typeof value === 'string') return BAREWORD.test(value) && value !== 'true' && value !== 'false' ? value : JSON.stringify(value);
+  if (typeof value === 'string')
+    return BAREWORD.test(value) && value !== 'true' && value !== 'false' ? value : JSON.stringify(value);
   return String(value);
 }

@@ -53,7 +53,12 @@ export const DEFAULT_FIXPOINT_MAX = 10;
 
 /** True for `{ ref }` option references. */
 export function isOptionRef(value: unknown): value is OptionRef {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) && typeof (value as OptionRef).ref === 'string';
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    !Array.isArray(value) &&
+    typeof (value as OptionRef).ref === 'string'
+  );
 }
 
 // Where each element came from in a pipeline text, so later errors (unknown pass, bad option) can show a caret.

@@ -3,11 +3,24 @@
 // properties, so every mistake in a pipeline is reported before the IR is touched.
 
 import { PipelineError } from '../errors.js';
-import type { OptionDeclarations, OptionLiteral, OptionValue, Pass, PassDeclaration, PassOptions } from './contracts.js';
+import type {
+  OptionDeclarations,
+  OptionLiteral,
+  OptionValue,
+  Pass,
+  PassDeclaration,
+  PassOptions,
+} from './contracts.js';
 import { didYouMean } from './edit-distance.js';
 import { badOptionError, unknownPassError } from './errors.js';
 import { isTruthy, optionValuesEqual, resolveOptions } from './options.js';
-import { DEFAULT_FIXPOINT_MAX, isOptionRef, type OptionExpr, type PassElement, type PipelineElement } from './pipeline.js';
+import {
+  DEFAULT_FIXPOINT_MAX,
+  isOptionRef,
+  type OptionExpr,
+  type PassElement,
+  type PipelineElement,
+} from './pipeline.js';
 import { printPipelineText } from './pipeline-text.js';
 import type { PassRegistry } from './registry.js';
 
@@ -56,7 +69,12 @@ export interface PipelineStep {
 export type PlanStep = PassStep | FixpointStep | WhenStep | PipelineStep;
 
 /** Builds the plan of `elements` in `scope`; `stack` holds the named pipelines being expanded (cycle check). */
-export function buildPlan(registry: PassRegistry, elements: readonly PipelineElement[], scope: OptionScope, stack: readonly string[] = []): PlanStep[] {
+export function buildPlan(
+  registry: PassRegistry,
+  elements: readonly PipelineElement[],
+  scope: OptionScope,
+  stack: readonly string[] = [],
+): PlanStep[] {
   return elements.map((e): PlanStep => {
     switch (e.kind) {
       case 'pass':
@@ -70,7 +88,8 @@ export function buildPlan(registry: PassRegistry, elements: readonly PipelineEle
         };
       case 'when': {
         const value = lookup(scope, e.option, e);
-        const active = e.equals === undefined ? isTruthy(value) : optionValuesEqual(value as OptionLiteral, e.equals);
+        const active =
+          e.equals === undefined ? isTruthy(value) : optionValuesEqual(value as OptionLiteral, e.equals);
         const label = printPipelineText({ elements: [{ ...e, body: [] }] }).replace(/\(\)$/, '');
         return { kind: 'when', active, body: buildPlan(registry, e.body, scope, stack), label };
       }
@@ -78,7 +97,12 @@ export function buildPlan(registry: PassRegistry, elements: readonly PipelineEle
   });
 }
 
-function planPass(registry: PassRegistry, e: PassElement, scope: OptionScope, stack: readonly string[]): PlanStep {
+function planPass(
+  registry: PassRegistry,
+  e: PassElement,
+  scope: OptionScope,
+  stack: readonly string[],
+): PlanStep {
   const given = resolveExprs(e.options, scope, e);
   const registered = registry.pass(e.name);
   if (registered) {
@@ -90,15 +114,26 @@ function planPass(registry: PassRegistry, e: PassElement, scope: OptionScope, st
   const def = registry.pipeline(e.name);
   if (!def) throw unknownPassError(e.name, registry.passNames(), registry.pipelineNames(), e);
   if (stack.includes(def.name)) {
-    throw new PipelineError('PIPELINE_CYCLE', `named pipelines include each other in a cycle: ${[...stack, def.name].join(' -> ')}`);
+    throw new PipelineError(
+      'PIPELINE_CYCLE',
+      `named pipelines include each other in a cycle: ${[...stack, def.name].join(' -> ')}`,
+    );
   }
   const values = resolveOptions(`pipeline '${def.name}'`, def.options, given, e);
   const inner: OptionScope = { owner: `pipeline '${def.name}'`, values };
-  return { kind: 'pipeline', name: def.name, body: buildPlan(registry, def.pipeline.elements, inner, [...stack, def.name]) };
+  return {
+    kind: 'pipeline',
+    name: def.name,
+    body: buildPlan(registry, def.pipeline.elements, inner, [...stack, def.name]),
+  };
 }
 
 // Replaces `$name` references by the scope's values.
-function resolveExprs(options: Readonly<Record<string, OptionExpr>>, scope: OptionScope, element: object): Record<string, OptionLiteral> {
+function resolveExprs(
+  options: Readonly<Record<string, OptionExpr>>,
+  scope: OptionScope,
+  element: object,
+): Record<string, OptionLiteral> {
   const out: Record<string, OptionLiteral> = {};
   for (const [k, v] of Object.entries(options)) out[k] = resolveExpr(v, scope, element);
   return out;
@@ -114,12 +149,20 @@ function lookup(scope: OptionScope, name: string, element: object): OptionValue 
   if (Object.prototype.hasOwnProperty.call(scope.values, name)) return scope.values[name];
   const known = Object.keys(scope.values);
   const list = known.length ? `its options: ${known.join(', ')}` : 'no pipeline options are set';
-  throw badOptionError(`pipeline option '${name}' is not set in ${scope.owner}${didYouMean(name, known)} (${list})`, element);
+  throw badOptionError(
+    `pipeline option '${name}' is not set in ${scope.owner}${didYouMean(name, known)} (${list})`,
+    element,
+  );
 }
 
 /** The top-level scope: declared options type-checked with defaults filled, or the given values as they are. */
-export function topScope(declarations: OptionDeclarations | undefined, given: Readonly<Record<string, OptionLiteral>>, owner = 'the pipeline'): OptionScope {
-  if (declarations && Object.keys(declarations).length) return { owner, values: resolveOptions(owner, declarations, given) };
+export function topScope(
+  declarations: OptionDeclarations | undefined,
+  given: Readonly<Record<string, OptionLiteral>>,
+  owner = 'the pipeline',
+): OptionScope {
+  if (declarations && Object.keys(declarations).length)
+    return { owner, values: resolveOptions(owner, declarations, given) };
   return { owner, values: given as PassOptions };
 }
 
@@ -127,12 +170,17 @@ export function topScope(declarations: OptionDeclarations | undefined, given: Re
  * Checks the IR properties along the plan: each pass's `requiresProperties` must be established by the
  * input or an earlier pass. Returns the properties holding at the end.
  */
-export function checkProperties(steps: readonly PlanStep[], initial: Iterable<string>, registry?: PassRegistry): Set<string> {
+export function checkProperties(
+  steps: readonly PlanStep[],
+  initial: Iterable<string>,
+  registry?: PassRegistry,
+): Set<string> {
   const have = new Set(initial);
   const walk = (list: readonly PlanStep[]): void => {
     for (const s of list) {
       if (s.kind === 'pass') {
-        for (const p of s.declaration.requiresProperties) if (!have.has(p)) throw missingProperty(s.declaration.name, p, registry);
+        for (const p of s.declaration.requiresProperties)
+          if (!have.has(p)) throw missingProperty(s.declaration.name, p, registry);
         for (const p of s.declaration.establishesProperties) have.add(p);
       } else if (s.kind !== 'when' || s.active) walk(s.body);
     }
@@ -143,8 +191,12 @@ export function checkProperties(steps: readonly PlanStep[], initial: Iterable<st
 
 /** A pass needs an IR property nothing established. Code `MISSING_PROPERTY`. */
 export function missingProperty(pass: string, property: string, registry?: PassRegistry): PipelineError {
-  const providers = (registry?.declarations() ?? []).filter((d) => d.establishesProperties.includes(property)).map((d) => d.name);
-  const fix = providers.length ? `run ${providers.join(' or ')} before it` : 'no registered pass establishes it';
+  const providers = (registry?.declarations() ?? [])
+    .filter((d) => d.establishesProperties.includes(property))
+    .map((d) => d.name);
+  const fix = providers.length
+    ? `run ${providers.join(' or ')} before it`
+    : 'no registered pass establishes it';
   return new PipelineError(
     'MISSING_PROPERTY',
     `pass '${pass}' requires the IR property '${property}', which neither the input nor an earlier pass establishes; ${fix}`,

@@ -32,15 +32,23 @@ export class PassRegistry {
       const existing = this.passMap.get(declaration.name);
       if (existing) {
         if (existing.declaration.passClass === declaration.passClass) continue; // the same class bound twice
-        throw duplicatePass(declaration.name, existing.declaration.passClass.name, declaration.passClass.name);
+        throw duplicatePass(
+          declaration.name,
+          existing.declaration.passClass.name,
+          declaration.passClass.name,
+        );
       }
       this.passMap.set(declaration.name, { declaration, instance });
     }
     for (const def of pipelines ?? []) {
       if (this.passMap.has(def.name)) {
-        throw new PipelineError('DUPLICATE_NAME', `pipeline '${def.name}' has the name of pass ${this.passMap.get(def.name)?.declaration.passClass.name}`);
+        throw new PipelineError(
+          'DUPLICATE_NAME',
+          `pipeline '${def.name}' has the name of pass ${this.passMap.get(def.name)?.declaration.passClass.name}`,
+        );
       }
-      if (this.pipelineMap.has(def.name)) throw new PipelineError('DUPLICATE_NAME', `pipeline '${def.name}' is registered twice`);
+      if (this.pipelineMap.has(def.name))
+        throw new PipelineError('DUPLICATE_NAME', `pipeline '${def.name}' is registered twice`);
       this.pipelineMap.set(def.name, def);
     }
     this.analyses = analyses ?? [];
@@ -79,5 +87,8 @@ export class PassRegistry {
 
 /** Two classes declare the same pass name. Code `DUPLICATE_PASS`. */
 export function duplicatePass(name: string, first: string, second: string): PipelineError {
-  return new PipelineError('DUPLICATE_PASS', `pass name '${name}' is declared by both ${first} and ${second}; pass names must be unique`);
+  return new PipelineError(
+    'DUPLICATE_PASS',
+    `pass name '${name}' is declared by both ${first} and ${second}; pass names must be unique`,
+  );
 }

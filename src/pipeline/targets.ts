@@ -22,9 +22,11 @@ export function methodGraphsOf(module: ModuleTarget): MethodLike[] {
   const methods = typeof module.methods === 'function' ? module.methods() : module.methods;
   const out: MethodLike[] = [];
   if (methods instanceof Map) {
-    for (const [name, method] of methods as ReadonlyMap<string, { readonly graph: Graph }>) out.push({ name, graph: method.graph });
+    for (const [name, method] of methods as ReadonlyMap<string, { readonly graph: Graph }>)
+      out.push({ name, graph: method.graph });
   } else {
-    for (const method of methods as Iterable<MethodLike>) out.push({ name: method.name, graph: method.graph });
+    for (const method of methods as Iterable<MethodLike>)
+      out.push({ name: method.name, graph: method.graph });
   }
   return out;
 }

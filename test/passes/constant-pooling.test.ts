@@ -3,13 +3,27 @@
 import 'reflect-metadata';
 import { expect } from 'chai';
 import { builtinPassesModule } from '../../passes/index.js';
-import { BufferSink, createContainer, Graph, insertConstant, parseIR, runPipeline, Tensor, TensorTensor } from '../../src/index.js';
+import {
+  BufferSink,
+  createContainer,
+  Graph,
+  insertConstant,
+  parseIR,
+  runPipeline,
+  Tensor,
+  TensorTensor,
+} from '../../src/index.js';
 import { describeIRFile } from '../support/ir-case-runner.js';
 
 describeIRFile('constant-pooling.ir');
 
 describe('constant-pooling', () => {
-  const container = () => createContainer({ output: new BufferSink(), instrumentation: { verifyEach: true, reproducer: false }, modules: [builtinPassesModule] });
+  const container = () =>
+    createContainer({
+      output: new BufferSink(),
+      instrumentation: { verifyEach: true, reproducer: false },
+      modules: [builtinPassesModule],
+    });
 
   it('pools two constants holding the same tensor object', () => {
     const g = new Graph();
@@ -41,7 +55,10 @@ describe('constant-pooling', () => {
     const c = container();
     const first = runPipeline(c, g, 'constant-pooling');
     expect(first.changed).to.equal(true);
-    expect(first.statistics['constant-pooling']).to.deep.equal({ 'constants-merged': 1, 'constants-hoisted': 1 });
+    expect(first.statistics['constant-pooling']).to.deep.equal({
+      'constants-merged': 1,
+      'constants-hoisted': 1,
+    });
     const text = g.toString();
     expect(runPipeline(c, g, 'constant-pooling').changed).to.equal(false);
     expect(g.toString()).to.equal(text);

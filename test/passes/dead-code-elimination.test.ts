@@ -9,7 +9,12 @@ import { describeIRFile } from '../support/ir-case-runner.js';
 describeIRFile('dead-code-elimination.ir');
 
 describe('dead-code-elimination', () => {
-  const container = () => createContainer({ output: new BufferSink(), instrumentation: { verifyEach: true, reproducer: false }, modules: [builtinPassesModule] });
+  const container = () =>
+    createContainer({
+      output: new BufferSink(),
+      instrumentation: { verifyEach: true, reproducer: false },
+      modules: [builtinPassesModule],
+    });
 
   it('removes a 30k-node dead chain in one run without deep recursion, and counts it', function () {
     this.timeout(30_000);
@@ -18,7 +23,9 @@ describe('dead-code-elimination', () => {
     let v = x;
     for (let i = 0; i < 30_000; i++) v = g.insert('aten::relu', [v], [TensorTensor]).output();
     g.registerOutput(x);
-    const report = runPipeline(container(), g, 'dead-code-elimination', { instrumentation: { verifyEach: false } });
+    const report = runPipeline(container(), g, 'dead-code-elimination', {
+      instrumentation: { verifyEach: false },
+    });
     expect(report.changed).to.equal(true);
     expect(report.statistics['dead-code-elimination']['nodes-removed']).to.equal(30_000);
     expect([...g.nodes()]).to.have.length(0);

@@ -23,7 +23,11 @@ import { ReadCount, smallGraph, testContainer } from './helpers.js';
 describe('analyses', () => {
   it('are computed once across passes that preserve them, and again after one that does not', () => {
     const { container } = testContainer();
-    const report = runPipeline(container, smallGraph(), 'test-read,test-preserve,test-read,test-read,test-clobber,test-read,test-read');
+    const report = runPipeline(
+      container,
+      smallGraph(),
+      'test-read,test-preserve,test-read,test-read,test-clobber,test-read,test-read',
+    );
     // test-preserve changed the IR but preserves node-count: still cached. test-clobber preserves nothing.
     expect(report.analysisComputations['node-count']).to.equal(2);
   });
@@ -42,7 +46,12 @@ describe('analyses', () => {
 
   it('are cached per graph: each method graph of a module gets its own result', () => {
     const { container } = testContainer();
-    const module = { methods: [{ name: 'forward', graph: smallGraph() }, { name: 'helper', graph: smallGraph() }] };
+    const module = {
+      methods: [
+        { name: 'forward', graph: smallGraph() },
+        { name: 'helper', graph: smallGraph() },
+      ],
+    };
     const report = runPipeline(container, module, 'test-read,test-read');
     expect(report.analysisComputations['node-count']).to.equal(2);
   });
@@ -65,7 +74,11 @@ describe('analyses', () => {
 
   it('may depend on other analyses (computed through the same cache), by class or by name', () => {
     const { container } = testContainer();
-    @pass({ name: 'test-ask', summary: 'asks for analyses by name', options: { name: { type: 'string', description: 'analysis' } } })
+    @pass({
+      name: 'test-ask',
+      summary: 'asks for analyses by name',
+      options: { name: { type: 'string', description: 'analysis' } },
+    })
     class Ask implements GraphPass<{ name: string }> {
       run(graph: Graph, context: PassContext<{ name: string }>): PassResult {
         context.getAnalysis(context.options.name);
@@ -84,7 +97,12 @@ describe('analyses', () => {
     expect(cause.message).to.include("did you mean 'node-count'");
     expect(cause.message).to.include('known analyses: double-count, method-names, node-count');
     // A graph pass on a single graph asking for a module analysis.
-    expect((error(() => runPipeline(container, smallGraph(), 'test-ask{name=method-names}')).cause as TsFreezeError).code).to.equal('WRONG_TARGET');
+    expect(
+      (
+        error(() => runPipeline(container, smallGraph(), 'test-ask{name=method-names}'))
+          .cause as TsFreezeError
+      ).code,
+    ).to.equal('WRONG_TARGET');
   });
 
   it('two analysis classes with one name are rejected, naming both', () => {
@@ -95,7 +113,10 @@ describe('analyses', () => {
         return 0;
       }
     }
-    expect(() => registerAnalyses(container, [Impostor])).to.throw(TsFreezeError, 'declared by both NodeCount and Impostor');
+    expect(() => registerAnalyses(container, [Impostor])).to.throw(
+      TsFreezeError,
+      'declared by both NodeCount and Impostor',
+    );
   });
 
   it('cyclic analyses are reported, not overflowed', () => {

@@ -100,12 +100,19 @@ describe('tsfreeze opt', () => {
     const r = await opt(g, '--passes', 'dead-code-elimination,fixpoint{max=3}(constant-pooling');
     expect(r.code).to.equal(1);
     expect(r.err).to.include('pipeline syntax error at column 55');
-    expect(r.err).to.include(`  dead-code-elimination,fixpoint{max=3}(constant-pooling\n  ${' '.repeat(54)}^`);
+    expect(r.err).to.include(
+      `  dead-code-elimination,fixpoint{max=3}(constant-pooling\n  ${' '.repeat(54)}^`,
+    );
   });
 
   it('--pipeline FILE.json runs the same pipeline as its text form, with the same output', async () => {
     const json = join(dir, 'p.json');
-    writeFileSync(json, JSON.stringify({ passes: ['dead-code-elimination', { fixpoint: { max: 3 }, passes: ['constant-pooling'] }] }));
+    writeFileSync(
+      json,
+      JSON.stringify({
+        passes: ['dead-code-elimination', { fixpoint: { max: 3 }, passes: ['constant-pooling'] }],
+      }),
+    );
     const a = await opt(g, '--pipeline', json);
     const b = await opt(g, '--passes', 'dead-code-elimination,fixpoint{max=3}(constant-pooling)');
     expect(a.code, a.err).to.equal(0);
@@ -118,7 +125,12 @@ describe('tsfreeze opt', () => {
   });
 
   it('--time-passes prints the timing tree to stderr, the IR to stdout', async () => {
-    const r = await opt(g, '--passes', 'constant-pooling,fixpoint(dead-code-elimination,constant-pooling)', '--time-passes');
+    const r = await opt(
+      g,
+      '--passes',
+      'constant-pooling,fixpoint(dead-code-elimination,constant-pooling)',
+      '--time-passes',
+    );
     expect(r.code).to.equal(0);
     expect(r.out).to.match(/^graph\(/);
     fileCheck(
@@ -147,7 +159,13 @@ describe('tsfreeze opt', () => {
       CHECK-NEXT: graph(%self : __torch__.M,
       CHECK-NOT: aten::mul`,
     );
-    const one = await opt(g, '--passes', 'constant-pooling,dead-code-elimination', '--print-after', 'dead-code-elimination');
+    const one = await opt(
+      g,
+      '--passes',
+      'constant-pooling,dead-code-elimination',
+      '--print-after',
+      'dead-code-elimination',
+    );
     expect(one.err.match(/IR Dump/g)).to.have.length(1);
     expect(one.err).to.include('IR Dump After dead-code-elimination on graph');
     const bad = await opt(g, '--passes', 'constant-pooling', '--print-after', 'dead-code-elimnation');
@@ -169,7 +187,16 @@ describe('tsfreeze opt', () => {
     const ok = await opt(g, '--passes', 'dead-code-elimination,constant-pooling', '--verify-each');
     expect(ok.code).to.equal(0);
     expect(ok.err).to.equal('');
-    const bad = await opt(g, '--plugin', MISC_PLUGIN, '--passes', 'constant-pooling,break-ir,dead-code-elimination', '--verify-each', '--reproducer-dir', dir);
+    const bad = await opt(
+      g,
+      '--plugin',
+      MISC_PLUGIN,
+      '--passes',
+      'constant-pooling,break-ir,dead-code-elimination',
+      '--verify-each',
+      '--reproducer-dir',
+      dir,
+    );
     expect(bad.code).to.equal(1);
     expect(bad.out).to.equal('');
     expect(bad.err).to.include("error: pass 'break-ir' failed:");
@@ -190,7 +217,13 @@ describe('tsfreeze opt', () => {
   });
 
   it('--opt-bisect-limit N runs the first N passes and lists what ran and what did not', async () => {
-    const r = await opt(g, '--passes', 'constant-pooling,dead-code-elimination,constant-pooling', '--opt-bisect-limit', '1');
+    const r = await opt(
+      g,
+      '--passes',
+      'constant-pooling,dead-code-elimination,constant-pooling',
+      '--opt-bisect-limit',
+      '1',
+    );
     expect(r.code).to.equal(0);
     expect(r.err.trimEnd().split('\n')).to.deep.equal([
       'BISECT: running pass (1) constant-pooling on graph',
@@ -204,7 +237,15 @@ describe('tsfreeze opt', () => {
   });
 
   it('a failing pass exits 1 and writes a reproducer that `opt FILE` re-runs from its RUN line', async () => {
-    const r = await opt(g, '--plugin', MISC_PLUGIN, '--passes', 'dead-code-elimination,explode', '--reproducer-dir', dir);
+    const r = await opt(
+      g,
+      '--plugin',
+      MISC_PLUGIN,
+      '--passes',
+      'dead-code-elimination,explode',
+      '--reproducer-dir',
+      dir,
+    );
     expect(r.code).to.equal(1);
     expect(r.err).to.include("error: pass 'explode' failed: kaboom");
     expect(r.err).to.include('passes run before it: dead-code-elimination');
@@ -239,7 +280,10 @@ describe('tsfreeze opt', () => {
     expect(missing.code).to.equal(1);
     expect(missing.err).to.include('nope.ir: no such file');
     const broken = join(dir, 'broken.ir');
-    writeFileSync(broken, '// a comment line\ngraph(%x : Tensor):\n  %y : Tensor = aten::relu(%z)\n  return (%y)\n');
+    writeFileSync(
+      broken,
+      '// a comment line\ngraph(%x : Tensor):\n  %y : Tensor = aten::relu(%z)\n  return (%y)\n',
+    );
     const r = await opt(broken, '--passes', 'dead-code-elimination');
     expect(r.code).to.equal(1);
     expect(r.err).to.include(`${broken}:3:`);
@@ -266,10 +310,23 @@ describe('tsfreeze opt', () => {
 
   it('a plugin loaded with --plugin runs by name, gets its constructor dependency, and is listed', async () => {
     const ir = join(dir, 'neg.ir');
-    writeFileSync(ir, 'graph(%x : Tensor):\n  %a : Tensor = aten::neg(%x)\n  %b : Tensor = aten::neg(%a)\n  %c : Tensor = aten::relu(%b)\n  return (%c)\n');
-    const r = await opt(ir, '--plugin', PLUGIN, '--passes', 'fold-involutions,dead-code-elimination', '--stats');
+    writeFileSync(
+      ir,
+      'graph(%x : Tensor):\n  %a : Tensor = aten::neg(%x)\n  %b : Tensor = aten::neg(%a)\n  %c : Tensor = aten::relu(%b)\n  return (%c)\n',
+    );
+    const r = await opt(
+      ir,
+      '--plugin',
+      PLUGIN,
+      '--passes',
+      'fold-involutions,dead-code-elimination',
+      '--stats',
+    );
     expect(r.code, r.err).to.equal(0);
-    fileCheck(r.out, 'CHECK: graph(%x : Tensor):\nCHECK-NEXT: %c : Tensor = aten::relu(%x)\nCHECK-NEXT: return (%c)');
+    fileCheck(
+      r.out,
+      'CHECK: graph(%x : Tensor):\nCHECK-NEXT: %c : Tensor = aten::relu(%x)\nCHECK-NEXT: return (%c)',
+    );
     expect(r.err).to.include('1 fold-involutions - folded');
     const list = await opt('--list-passes', '--plugin', PLUGIN);
     fileCheck(
@@ -281,7 +338,13 @@ describe('tsfreeze opt', () => {
       CHECK-NEXT: only: string[] = []  fold only these op kinds
       CHECK-NEXT: statistics: folded`,
     );
-    const options = await opt(ir, '--plugin', PLUGIN, '--passes', 'fold-involutions{only=[aten::bitwise_not]}');
+    const options = await opt(
+      ir,
+      '--plugin',
+      PLUGIN,
+      '--passes',
+      'fold-involutions{only=[aten::bitwise_not]}',
+    );
     expect(options.out).to.include('aten::neg(%a)');
   });
 
@@ -299,7 +362,18 @@ describe('tsfreeze opt', () => {
   it('--help exits 0 and lists the flags', async () => {
     const r = await opt('--help');
     expect(r.code).to.equal(0);
-    for (const flag of ['--passes', '--pipeline', '--print-after-all', '--print-changed', '--time-passes', '--stats', '--verify-each', '--opt-bisect-limit', '--plugin', '--list-passes']) {
+    for (const flag of [
+      '--passes',
+      '--pipeline',
+      '--print-after-all',
+      '--print-changed',
+      '--time-passes',
+      '--stats',
+      '--verify-each',
+      '--opt-bisect-limit',
+      '--plugin',
+      '--list-passes',
+    ]) {
       expect(r.out).to.include(flag);
     }
   });

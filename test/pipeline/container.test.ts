@@ -3,7 +3,12 @@
 import 'reflect-metadata';
 import { expect } from 'chai';
 import { inject, injectable } from 'inversify';
-import { builtinPasses, builtinPassesModule, ConstantPooling, DeadCodeElimination } from '../../passes/index.js';
+import {
+  builtinPasses,
+  builtinPassesModule,
+  ConstantPooling,
+  DeadCodeElimination,
+} from '../../passes/index.js';
 import {
   createContainer,
   getPassDeclaration,
@@ -67,9 +72,15 @@ describe('container', () => {
     const empty = createContainer();
     expect(getPassManager(empty).registry.passNames()).to.deep.equal([]);
     const withBuiltins = createContainer({ modules: [builtinPassesModule] });
-    expect(getPassManager(withBuiltins).registry.passNames()).to.include.members(['constant-pooling', 'dead-code-elimination']);
+    expect(getPassManager(withBuiltins).registry.passNames()).to.include.members([
+      'constant-pooling',
+      'dead-code-elimination',
+    ]);
     expect(getPassManager(withBuiltins).registry.passNames()).to.have.length(builtinPasses.length);
-    expect(builtinPasses.map((p) => getPassDeclaration(p)?.name)).to.include.members(['dead-code-elimination', 'constant-pooling']);
+    expect(builtinPasses.map((p) => getPassDeclaration(p)?.name)).to.include.members([
+      'dead-code-elimination',
+      'constant-pooling',
+    ]);
   });
 
   it('one ContainerModule loads into several containers, each with its own instances', () => {
@@ -82,7 +93,10 @@ describe('container', () => {
 
   it('passes are multi-bound to the PASS token', () => {
     const c = createContainer({ modules: [passesModule([DeadCodeElimination, ConstantPooling])] });
-    expect(c.getAll<object>(PASS).map((p) => p.constructor)).to.deep.equal([DeadCodeElimination, ConstantPooling]);
+    expect(c.getAll<object>(PASS).map((p) => p.constructor)).to.deep.equal([
+      DeadCodeElimination,
+      ConstantPooling,
+    ]);
   });
 
   it('rejects a duplicate pass name, naming both classes, at registration and when bound by hand', () => {
@@ -95,7 +109,10 @@ describe('container', () => {
     const mine = [DeadCodeElimination, ConstantPooling];
     const c = createContainer();
     registerPasses(c, mine);
-    expect(() => registerPasses(c, [MyDce])).to.throw(TsFreezeError, "pass name 'dead-code-elimination' is declared by both DeadCodeElimination and MyDce");
+    expect(() => registerPasses(c, [MyDce])).to.throw(
+      TsFreezeError,
+      "pass name 'dead-code-elimination' is declared by both DeadCodeElimination and MyDce",
+    );
     // Bypassing registerPasses: the registry still refuses.
     const d = createContainer({ modules: [passesModule(mine), passesModule([MyDce])] });
     let e: unknown;
@@ -107,7 +124,10 @@ describe('container', () => {
     expect(String(e)).to.include('declared by both DeadCodeElimination and MyDce');
     // Registering the same class twice is harmless.
     registerPasses(c, mine);
-    expect(getPassManager(c).registry.passNames()).to.deep.equal(['constant-pooling', 'dead-code-elimination']);
+    expect(getPassManager(c).registry.passNames()).to.deep.equal([
+      'constant-pooling',
+      'dead-code-elimination',
+    ]);
   });
 
   it('uses the logger and output it is given', () => {
@@ -122,26 +142,37 @@ describe('container', () => {
 });
 
 describe('declarations', () => {
-  const declare = (d: Parameters<typeof pass>[0]): (() => void) => () => {
-    @pass(d)
-    class X implements GraphPass {
-      run(): PassResult {
-        return { changed: false };
+  const declare =
+    (d: Parameters<typeof pass>[0]): (() => void) =>
+    () => {
+      @pass(d)
+      class X implements GraphPass {
+        run(): PassResult {
+          return { changed: false };
+        }
       }
-    }
-    void X;
-  };
+      void X;
+    };
 
   it('refuse names that are not kebab-case or are reserved', () => {
-    expect(declare({ name: 'DeadCode', summary: '' })).to.throw(TsFreezeError, "pass name 'DeadCode' is not kebab-case");
+    expect(declare({ name: 'DeadCode', summary: '' })).to.throw(
+      TsFreezeError,
+      "pass name 'DeadCode' is not kebab-case",
+    );
     expect(declare({ name: 'dead_code', summary: '' })).to.throw(TsFreezeError, 'kebab-case');
     expect(declare({ name: 'fixpoint', summary: '' })).to.throw(TsFreezeError, 'reserved');
   });
 
   it('refuse bad option declarations', () => {
-    expect(declare({ name: 'x', summary: '', options: { o: { type: 'float' as never, description: '' } } })).to.throw(TsFreezeError, "unknown type 'float'");
-    expect(declare({ name: 'x', summary: '', options: { o: { type: 'integer', default: 1.5, description: '' } } })).to.throw(TsFreezeError, 'default of option');
-    expect(declare({ name: 'x', summary: '', options: { 'a b': { type: 'integer', description: '' } } })).to.throw(TsFreezeError, 'must be an identifier');
+    expect(
+      declare({ name: 'x', summary: '', options: { o: { type: 'float' as never, description: '' } } }),
+    ).to.throw(TsFreezeError, "unknown type 'float'");
+    expect(
+      declare({ name: 'x', summary: '', options: { o: { type: 'integer', default: 1.5, description: '' } } }),
+    ).to.throw(TsFreezeError, 'default of option');
+    expect(
+      declare({ name: 'x', summary: '', options: { 'a b': { type: 'integer', description: '' } } }),
+    ).to.throw(TsFreezeError, 'must be an identifier');
   });
 
   it('fill defaults: graph target, nothing required or preserved, optional for opt-bisect', () => {
@@ -151,7 +182,14 @@ describe('declarations', () => {
         return { changed: false };
       }
     }
-    expect(getPassDeclaration(D)).to.deep.include({ name: 'test-defaults', target: 'graph', requires: [], preserves: [], statistics: [], required: false });
+    expect(getPassDeclaration(D)).to.deep.include({
+      name: 'test-defaults',
+      target: 'graph',
+      requires: [],
+      preserves: [],
+      statistics: [],
+      required: false,
+    });
   });
 
   it('registering a class without @pass names it', () => {
@@ -160,7 +198,10 @@ describe('declarations', () => {
         return { changed: false };
       }
     }
-    expect(() => registerPasses(createContainer(), [Plain])).to.throw(TsFreezeError, 'Plain is not a pass: it has no @pass');
+    expect(() => registerPasses(createContainer(), [Plain])).to.throw(
+      TsFreezeError,
+      'Plain is not a pass: it has no @pass',
+    );
   });
 
   it('a pass may also carry @injectable() itself', () => {

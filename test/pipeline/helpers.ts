@@ -69,7 +69,11 @@ export class ChangePreserving implements GraphPass {
 }
 
 /** Appends a relu and preserves nothing. */
-@pass({ name: 'test-clobber', summary: 'changes the IR, preserves nothing', requires: [NodeCount, DoubleCount] })
+@pass({
+  name: 'test-clobber',
+  summary: 'changes the IR, preserves nothing',
+  requires: [NodeCount, DoubleCount],
+})
 export class ChangeClobbering implements GraphPass {
   run(graph: Graph): PassResult {
     addRelu(graph);
@@ -79,7 +83,9 @@ export class ChangeClobbering implements GraphPass {
 
 /** Adds an unused relu before the return. */
 export function addRelu(graph: Graph): void {
-  graph.withInsertPoint(graph.block, () => graph.insert('aten::relu', [graph.inputs[graph.inputs.length - 1]], [TensorTensor]));
+  graph.withInsertPoint(graph.block, () =>
+    graph.insert('aten::relu', [graph.inputs[graph.inputs.length - 1]], [TensorTensor]),
+  );
 }
 
 /** Removes one aten::relu per run: a fixpoint converges after (relus + 1) iterations. */
@@ -226,7 +232,10 @@ export const TEST_PASSES: readonly PassClass[] = [
 ];
 
 /** A container with the test passes, output captured, no reproducers unless asked. */
-export function testContainer(settings: Parameters<typeof createContainer>[0] = {}): { container: ReturnType<typeof createContainer>; output: BufferSink } {
+export function testContainer(settings: Parameters<typeof createContainer>[0] = {}): {
+  container: ReturnType<typeof createContainer>;
+  output: BufferSink;
+} {
   const output = new BufferSink();
   const container = createContainer({ output, instrumentation: { reproducer: false }, ...settings });
   registerPasses(container, TEST_PASSES);

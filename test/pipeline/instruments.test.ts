@@ -14,22 +14,38 @@ function fakeClock(): () => number {
 
 function withDeadRelus(n: number): Graph {
   const g = smallGraph();
-  for (let i = 0; i < n; i++) g.withInsertPoint(g.block, () => g.insert('aten::relu', [g.inputs[0]], [g.inputs[0].type]));
+  for (let i = 0; i < n; i++)
+    g.withInsertPoint(g.block, () => g.insert('aten::relu', [g.inputs[0]], [g.inputs[0].type]));
   return g;
 }
 
 describe('instruments', () => {
   it('time-passes prints a tree: groups nest, repeated passes are summed, percentages of the total', () => {
     const { container, output } = testContainer({ clock: fakeClock() });
-    runPipeline(container, withDeadRelus(2), 'test-read,fixpoint(test-peel,test-read),when{option=on}(test-read)', {
-      options: { on: true },
-      instrumentation: { timePasses: true },
-    });
+    runPipeline(
+      container,
+      withDeadRelus(2),
+      'test-read,fixpoint(test-peel,test-read),when{option=on}(test-read)',
+      {
+        options: { on: true },
+        instrumentation: { timePasses: true },
+      },
+    );
     const lines = output.text.split('\n');
     expect(lines[1]).to.include('Pass execution timing report');
     expect(output.text).to.match(/Total Execution Time: 0\.\d{4} seconds/);
-    const names = lines.filter((l) => /^\s+\d+\.\d{4} \(\s*\d+\.\d%\)  /.test(l)).map((l) => l.replace(/^\s+\d+\.\d{4} \(\s*\d+\.\d%\)  /, ''));
-    expect(names).to.deep.equal(['test-read', 'fixpoint (3 iterations)', '  test-peel (x3)', '  test-read (x3)', 'when{option=on}', '  test-read', 'Total']);
+    const names = lines
+      .filter((l) => /^\s+\d+\.\d{4} \(\s*\d+\.\d%\)  /.test(l))
+      .map((l) => l.replace(/^\s+\d+\.\d{4} \(\s*\d+\.\d%\)  /, ''));
+    expect(names).to.deep.equal([
+      'test-read',
+      'fixpoint (3 iterations)',
+      '  test-peel (x3)',
+      '  test-read (x3)',
+      'when{option=on}',
+      '  test-read',
+      'Total',
+    ]);
     expect(output.text).to.include('(100.0%)  Total');
   });
 
@@ -52,8 +68,15 @@ describe('instruments', () => {
 
   it('print-after NAME and print-before NAME dump only around that pass; module methods are labelled', () => {
     const { container, output } = testContainer();
-    const module = { methods: [{ name: 'forward', graph: smallGraph() }, { name: 'helper', graph: smallGraph() }] };
-    runPipeline(container, module, 'test-read,test-clobber,test-read', { instrumentation: { printAfter: ['test-clobber'], printBefore: ['test-clobber'] } });
+    const module = {
+      methods: [
+        { name: 'forward', graph: smallGraph() },
+        { name: 'helper', graph: smallGraph() },
+      ],
+    };
+    runPipeline(container, module, 'test-read,test-clobber,test-read', {
+      instrumentation: { printAfter: ['test-clobber'], printBefore: ['test-clobber'] },
+    });
     const headers = output.text.split('\n').filter((l) => l.startsWith('// -----//'));
     expect(headers).to.deep.equal([
       '// -----// IR Dump Before test-clobber on forward //----- //',
@@ -65,7 +88,9 @@ describe('instruments', () => {
 
   it('print-changed dumps the input, then only passes that changed the IR', () => {
     const { container, output } = testContainer();
-    runPipeline(container, withDeadRelus(1), 'test-read,test-peel,test-peel', { instrumentation: { printChanged: true } });
+    runPipeline(container, withDeadRelus(1), 'test-read,test-peel,test-peel', {
+      instrumentation: { printChanged: true },
+    });
     const headers = output.text.split('\n').filter((l) => l.startsWith('// -----//'));
     expect(headers).to.deep.equal([
       '// -----// IR Dump At Start //----- //',
@@ -74,7 +99,9 @@ describe('instruments', () => {
       '// -----// IR Dump After test-peel on graph omitted because no change //----- //',
     ]);
     const atStart = output.text.split('// -----// IR Dump After test-read')[0];
-    const afterPeel = output.text.split('// -----// IR Dump After test-peel on graph //----- //\n')[1].split('// -----//')[0];
+    const afterPeel = output.text
+      .split('// -----// IR Dump After test-peel on graph //----- //\n')[1]
+      .split('// -----//')[0];
     expect(atStart.match(/aten::relu/g)).to.have.length(2);
     expect(afterPeel.match(/aten::relu/g)).to.have.length(1);
   });
@@ -103,7 +130,10 @@ describe('instruments', () => {
     const g = smallGraph();
     const nodes = [...g.nodes()];
     nodes[0].addInput(nodes[1].output());
-    expect(() => runPipeline(container, g, 'test-read')).to.throw(TsFreezeError, 'the input IR is invalid before any pass ran');
+    expect(() => runPipeline(container, g, 'test-read')).to.throw(
+      TsFreezeError,
+      'the input IR is invalid before any pass ran',
+    );
   });
 
   it('verify-each catches a pass that changed the IR but reported no change', () => {
@@ -115,12 +145,18 @@ describe('instruments', () => {
       failure = e as PassFailure;
     }
     expect((failure!.cause as TsFreezeError).code).to.equal('CHANGED_NOT_REPORTED');
-    expect(failure!.message).to.include("pass 'test-liar' changed the IR of graph but reported { changed: false }");
+    expect(failure!.message).to.include(
+      "pass 'test-liar' changed the IR of graph but reported { changed: false }",
+    );
   });
 
   it('stats prints every counted statistic by pass, after the run', () => {
-    const { container, output } = testContainer({ modules: [passesModule([DeadCodeElimination, ConstantPooling])] });
-    runPipeline(container, withDeadRelus(3), 'test-peel,dead-code-elimination,fixpoint{max=1}(test-peel)', { instrumentation: { statistics: true } });
+    const { container, output } = testContainer({
+      modules: [passesModule([DeadCodeElimination, ConstantPooling])],
+    });
+    runPipeline(container, withDeadRelus(3), 'test-peel,dead-code-elimination,fixpoint{max=1}(test-peel)', {
+      instrumentation: { statistics: true },
+    });
     expect(output.text).to.include('... Statistics Collected ...');
     const rows = output.text.split('\n').filter((l) => / - /.test(l));
     expect(rows).to.deep.equal(['  2 dead-code-elimination - nodes-removed', '  1 test-peel - peeled']);
@@ -131,13 +167,20 @@ describe('instruments', () => {
 
   it('stats include the fixpoint limit the manager counted', () => {
     const { container, output } = testContainer();
-    runPipeline(container, withDeadRelus(3), 'fixpoint{max=1}(test-peel)', { instrumentation: { statistics: true } });
+    runPipeline(container, withDeadRelus(3), 'fixpoint{max=1}(test-peel)', {
+      instrumentation: { statistics: true },
+    });
     expect(output.text).to.include('  1 pass-manager - fixpoint-limit-reached');
   });
 
   it('opt-bisect runs only the first N optional invocations, says which ran, and never skips required passes', () => {
     const { container, output } = testContainer();
-    const report = runPipeline(container, withDeadRelus(3), 'test-peel,test-required,test-peel,test-peel,test-read', { instrumentation: { optBisectLimit: 2 } });
+    const report = runPipeline(
+      container,
+      withDeadRelus(3),
+      'test-peel,test-required,test-peel,test-peel,test-read',
+      { instrumentation: { optBisectLimit: 2 } },
+    );
     expect(output.text.trimEnd().split('\n')).to.deep.equal([
       'BISECT: running pass (1) test-peel on graph',
       'BISECT: running pass (2) test-peel on graph',
@@ -156,10 +199,16 @@ describe('instruments', () => {
 
   it('opt-bisect limit 0 runs no optional pass; -1 runs everything silently', () => {
     const { container, output } = testContainer();
-    expect(runPipeline(container, withDeadRelus(1), 'test-peel', { instrumentation: { optBisectLimit: 0 } }).changed).to.equal(false);
+    expect(
+      runPipeline(container, withDeadRelus(1), 'test-peel', { instrumentation: { optBisectLimit: 0 } })
+        .changed,
+    ).to.equal(false);
     expect(output.text).to.equal('BISECT: NOT running pass (1) test-peel on graph\n');
     output.clear();
-    expect(runPipeline(container, withDeadRelus(1), 'test-peel', { instrumentation: { optBisectLimit: -1 } }).changed).to.equal(true);
+    expect(
+      runPipeline(container, withDeadRelus(1), 'test-peel', { instrumentation: { optBisectLimit: -1 } })
+        .changed,
+    ).to.equal(true);
     expect(output.text).to.equal('');
   });
 });

@@ -30,7 +30,12 @@ function error(fn: () => unknown): TsFreezeError {
 describe('PassManager: targets', () => {
   it('runs a graph pass on every method graph of a module, naming the method', () => {
     const { container } = testContainer();
-    const module = { methods: [{ name: 'forward', graph: smallGraph() }, { name: 'helper', graph: smallGraph() }] };
+    const module = {
+      methods: [
+        { name: 'forward', graph: smallGraph() },
+        { name: 'helper', graph: smallGraph() },
+      ],
+    };
     RecordMethods.seen = [];
     const report = runPipeline(container, module, 'test-methods');
     expect(RecordMethods.seen).to.deep.equal(['forward', 'helper']);
@@ -40,7 +45,10 @@ describe('PassManager: targets', () => {
   it('runs on a real ScriptModule: graph passes per method, module passes on the module', () => {
     const { container } = testContainer();
     const m = moduleBuilder('M')
-      .method('forward', 'graph(%self : __torch__.M, %x : Tensor):\n  %y : Tensor = aten::relu(%x)\n  return (%y)\n')
+      .method(
+        'forward',
+        'graph(%self : __torch__.M, %x : Tensor):\n  %y : Tensor = aten::relu(%x)\n  return (%y)\n',
+      )
       .method('other', 'graph(%self : __torch__.M, %x : Tensor):\n  return (%x)\n')
       .build();
     RecordMethods.seen = [];
@@ -82,13 +90,27 @@ describe('PassManager: names and options', () => {
     runPipeline(container, smallGraph(), 'test-options');
     expect(RecordOptions.last).to.deep.equal({ flag: false, level: 3, ratio: 0.5, mode: 'fast', names: [] });
     runPipeline(container, smallGraph(), 'test-options{flag=true,level=7,ratio=2,mode=exact,names=version}');
-    expect(RecordOptions.last).to.deep.equal({ flag: true, level: 7, ratio: 2, mode: 'exact', names: ['version'] });
+    expect(RecordOptions.last).to.deep.equal({
+      flag: true,
+      level: 7,
+      ratio: 2,
+      mode: 'exact',
+      names: ['version'],
+    });
     runPipeline(container, smallGraph(), 'test-options{names=[a,"b c"]}');
     expect(RecordOptions.last?.names).to.deep.equal(['a', 'b c']);
   });
 
   const BAD: [string, string[]][] = [
-    ['test-options{levle=1}', ["pass 'test-options' has no option 'levle'", "did you mean 'level'", 'its options: flag, level', 'column 1']],
+    [
+      'test-options{levle=1}',
+      [
+        "pass 'test-options' has no option 'levle'",
+        "did you mean 'level'",
+        'its options: flag, level',
+        'column 1',
+      ],
+    ],
     ['test-options{level=1.5}', ["option 'level' of pass 'test-options' expects integer", '1.5']],
     ['test-options{level=high}', ['expects integer, got string "high"']],
     ['test-options{flag=1}', ['expects boolean']],
@@ -113,7 +135,9 @@ describe('PassManager: names and options', () => {
 describe('PassManager: pipeline options, conditions and named pipelines', () => {
   it('forwards pipeline options into pass options with $name', () => {
     const { container } = testContainer();
-    runPipeline(container, smallGraph(), 'test-options{names=$preservedAttrs,level=$lvl}', { options: { preservedAttrs: ['version'], lvl: 9 } });
+    runPipeline(container, smallGraph(), 'test-options{names=$preservedAttrs,level=$lvl}', {
+      options: { preservedAttrs: ['version'], lvl: 9 },
+    });
     expect(RecordOptions.last).to.include({ level: 9 });
     expect(RecordOptions.last?.names).to.deep.equal(['version']);
     expect(RecordOptions.pipelineOptions).to.deep.equal({ preservedAttrs: ['version'], lvl: 9 });
@@ -123,10 +147,16 @@ describe('PassManager: pipeline options, conditions and named pipelines', () => 
     const { container } = testContainer();
     const ran = (text: string, options: Record<string, boolean | string>): string[] =>
       runPipeline(container, smallGraph(), text, { options }).executed.map((e) => e.pass);
-    expect(ran('when{option=optimizeNumerics}(test-read)', { optimizeNumerics: true })).to.deep.equal(['test-read']);
+    expect(ran('when{option=optimizeNumerics}(test-read)', { optimizeNumerics: true })).to.deep.equal([
+      'test-read',
+    ]);
     expect(ran('when{option=optimizeNumerics}(test-read)', { optimizeNumerics: false })).to.deep.equal([]);
-    expect(ran('when{option=optimizeNumerics,equals=false}(test-read)', { optimizeNumerics: false })).to.deep.equal(['test-read']);
-    expect(ran('when{option=mode,equals=exact}(test-read),test-methods', { mode: 'fast' })).to.deep.equal(['test-methods']);
+    expect(
+      ran('when{option=optimizeNumerics,equals=false}(test-read)', { optimizeNumerics: false }),
+    ).to.deep.equal(['test-read']);
+    expect(ran('when{option=mode,equals=exact}(test-read),test-methods', { mode: 'fast' })).to.deep.equal([
+      'test-methods',
+    ]);
     const e = error(() => ran('when{option=optimiseNumerics}(test-read)', { optimizeNumerics: true }));
     expect(e.code).to.equal('BAD_OPTION');
     expect(e.message).to.include("did you mean 'optimizeNumerics'");
@@ -138,22 +168,48 @@ describe('PassManager: pipeline options, conditions and named pipelines', () => 
       {
         name: 'inner',
         summary: 'records options',
-        options: { numerics: { type: 'boolean', default: true, description: 'x' }, keep: { type: 'string[]', description: 'kept' } },
+        options: {
+          numerics: { type: 'boolean', default: true, description: 'x' },
+          keep: { type: 'string[]', description: 'kept' },
+        },
         pipeline: 'test-options{names=$keep},when{option=numerics}(test-read)',
       },
-      JSON.stringify({ name: 'outer', passes: [{ pass: 'inner', options: { numerics: false, keep: 'w' } }, 'test-methods'] }),
+      JSON.stringify({
+        name: 'outer',
+        passes: [{ pass: 'inner', options: { numerics: false, keep: 'w' } }, 'test-methods'],
+      }),
     ]);
     const report = runPipeline(container, smallGraph(), 'outer');
     expect(report.executed.map((e) => e.pass)).to.deep.equal(['test-options', 'test-methods']);
     expect(RecordOptions.last?.names).to.deep.equal(['w']);
-    expect(runPipeline(container, smallGraph(), 'inner').executed.map((e) => e.pass)).to.deep.equal(['test-options', 'test-read']);
-    expect(error(() => runPipeline(container, smallGraph(), 'inner{numerics=yes}')).message).to.include("option 'numerics' of pipeline 'inner' expects boolean");
-    expect(error(() => runPipeline(container, smallGraph(), 'inner{other=1}')).message).to.include("pipeline 'inner' has no option 'other'");
+    expect(runPipeline(container, smallGraph(), 'inner').executed.map((e) => e.pass)).to.deep.equal([
+      'test-options',
+      'test-read',
+    ]);
+    expect(error(() => runPipeline(container, smallGraph(), 'inner{numerics=yes}')).message).to.include(
+      "option 'numerics' of pipeline 'inner' expects boolean",
+    );
+    expect(error(() => runPipeline(container, smallGraph(), 'inner{other=1}')).message).to.include(
+      "pipeline 'inner' has no option 'other'",
+    );
   });
 
   it('runs a pipeline definition with declared options (defaults filled, types checked)', () => {
     const { container } = testContainer();
-    const def = { name: 'd', summary: '', options: { on: { type: 'boolean' as const, default: true, description: '' } }, pipeline: { elements: [{ kind: 'when' as const, option: 'on', body: [{ kind: 'pass' as const, name: 'test-read', options: {} }] }] } };
+    const def = {
+      name: 'd',
+      summary: '',
+      options: { on: { type: 'boolean' as const, default: true, description: '' } },
+      pipeline: {
+        elements: [
+          {
+            kind: 'when' as const,
+            option: 'on',
+            body: [{ kind: 'pass' as const, name: 'test-read', options: {} }],
+          },
+        ],
+      },
+    };
     const pm = getPassManager(container);
     expect(pm.run(smallGraph(), def).executed).to.have.length(1);
     expect(pm.run(smallGraph(), def, { options: { on: false } }).executed).to.have.length(0);
@@ -169,9 +225,13 @@ describe('PassManager: pipeline options, conditions and named pipelines', () => 
     const e = error(() => runPipeline(container, smallGraph(), 'ping'));
     expect(e.code).to.equal('PIPELINE_CYCLE');
     expect(e.message).to.include('ping -> pong -> ping');
-    expect(error(() => registerPipelines(container, [{ name: 'ping', pipeline: 'test-read' }])).code).to.equal('DUPLICATE_NAME');
+    expect(
+      error(() => registerPipelines(container, [{ name: 'ping', pipeline: 'test-read' }])).code,
+    ).to.equal('DUPLICATE_NAME');
     registerPipelines(container, [{ name: 'test-read', pipeline: 'test-peel' }]);
-    expect(error(() => runPipeline(container, smallGraph(), 'test-peel')).message).to.include('has the name of pass');
+    expect(error(() => runPipeline(container, smallGraph(), 'test-peel')).message).to.include(
+      'has the name of pass',
+    );
   });
 });
 
@@ -179,7 +239,8 @@ describe('PassManager: fixpoints', () => {
   it('re-runs its body until nothing changes', () => {
     const { container } = testContainer();
     const g = smallGraph();
-    for (let i = 0; i < 3; i++) g.withInsertPoint(g.block, () => g.insert('aten::relu', [g.inputs[0]], [g.inputs[0].type]));
+    for (let i = 0; i < 3; i++)
+      g.withInsertPoint(g.block, () => g.insert('aten::relu', [g.inputs[0]], [g.inputs[0].type]));
     const report = runPipeline(container, g, 'fixpoint(test-peel)');
     expect(report.statistics['test-peel'].peeled).to.equal(3);
     expect(report.executed).to.have.length(4); // three changes, then one run that changes nothing
@@ -190,7 +251,8 @@ describe('PassManager: fixpoints', () => {
   it('reports the iteration limit when hit: a warning, a remark and a statistic', () => {
     const { container, output } = testContainer();
     const g = smallGraph();
-    for (let i = 0; i < 5; i++) g.withInsertPoint(g.block, () => g.insert('aten::relu', [g.inputs[0]], [g.inputs[0].type]));
+    for (let i = 0; i < 5; i++)
+      g.withInsertPoint(g.block, () => g.insert('aten::relu', [g.inputs[0]], [g.inputs[0].type]));
     const report = runPipeline(container, g, 'fixpoint{max=2}(test-peel)');
     expect(report.statistics['test-peel'].peeled).to.equal(2);
     expect(report.statistics['pass-manager']['fixpoint-limit-reached']).to.equal(1);
@@ -222,7 +284,11 @@ describe('PassManager: properties, statistics, remarks', () => {
   it('collects remarks with the node and target', () => {
     const { container } = testContainer();
     const report = runPipeline(container, smallGraph(), 'test-remark');
-    expect(report.remarks.map((r) => r.node ?? '-')).to.deep.equal(['aten::relu -> %a', 'aten::neg -> %b', '-']);
+    expect(report.remarks.map((r) => r.node ?? '-')).to.deep.equal([
+      'aten::relu -> %a',
+      'aten::neg -> %b',
+      '-',
+    ]);
     expect(report.remarks[0]).to.include({ pass: 'test-remark', target: 'graph', message: 'seen' });
   });
 
@@ -230,7 +296,9 @@ describe('PassManager: properties, statistics, remarks', () => {
     const { container } = testContainer();
     const g = smallGraph();
     const before = g.toString();
-    expect(error(() => runPipeline(container, g, 'test-clobber,fixpoint(test-peel,nope)')).code).to.equal('UNKNOWN_PASS');
+    expect(error(() => runPipeline(container, g, 'test-clobber,fixpoint(test-peel,nope)')).code).to.equal(
+      'UNKNOWN_PASS',
+    );
     expect(g.toString()).to.equal(before);
   });
 });
@@ -261,7 +329,9 @@ describe('PassManager: failures', () => {
     expect(failure!.message).to.include(`reproducer: ${path}`);
     const text = readFileSync(path, 'utf8');
     expect(text).to.include('// RUN: test-fail\n');
-    expect(text).to.include('// whole pipeline: test-read,test-preserve,test-options{level=4},test-fail,test-read');
+    expect(text).to.include(
+      '// whole pipeline: test-read,test-preserve,test-options{level=4},test-fail,test-read',
+    );
     // The IR as the failing pass received it (after test-preserve added a relu).
     expect(text).to.include('graph(%x : Tensor):');
     expect(text.match(/aten::relu/g)).to.have.length(2);

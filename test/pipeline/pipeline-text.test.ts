@@ -50,7 +50,9 @@ describe('pipeline text', () => {
   });
 
   it('parses the issue example into the expected structure', () => {
-    const p = parsePipelineText('a,b{opt=1,list=[x,y]},fixpoint{max=10}(c,d),when{option=optimizeNumerics}(e)');
+    const p = parsePipelineText(
+      'a,b{opt=1,list=[x,y]},fixpoint{max=10}(c,d),when{option=optimizeNumerics}(e)',
+    );
     expect(p).to.deep.equal({
       elements: [
         { kind: 'pass', name: 'a', options: {} },
@@ -69,13 +71,25 @@ describe('pipeline text', () => {
   });
 
   it('accepts whitespace and newlines anywhere between tokens, and prints them away', () => {
-    const p = parsePipelineText(' a ,\n b { opt = 1 , list = [ x , y ] } ,\n fixpoint { max = 3 } ( c , d ) ');
+    const p = parsePipelineText(
+      ' a ,\n b { opt = 1 , list = [ x , y ] } ,\n fixpoint { max = 3 } ( c , d ) ',
+    );
     expect(printPipelineText(p)).to.equal('a,b{opt=1,list=[x,y]},fixpoint{max=3}(c,d)');
   });
 
   it('types values: numbers, booleans, barewords, quoted strings, lists and $references', () => {
     const p = parsePipelineText('p{a=1,b=2.5,c=true,d=false,e=word,f="1",g="true",h=[],i=$opt}');
-    expect((p.elements[0] as { options: unknown }).options).to.deep.equal({ a: 1, b: 2.5, c: true, d: false, e: 'word', f: '1', g: 'true', h: [], i: { ref: 'opt' } });
+    expect((p.elements[0] as { options: unknown }).options).to.deep.equal({
+      a: 1,
+      b: 2.5,
+      c: true,
+      d: false,
+      e: 'word',
+      f: '1',
+      g: 'true',
+      h: [],
+      i: { ref: 'opt' },
+    });
   });
 
   const BAD: [string, number, string][] = [
@@ -126,7 +140,8 @@ describe('pipeline text', () => {
 });
 
 describe('pipeline JSON', () => {
-  const TEXT = 'a,b{opt=1,list=[x,y],r=$preservedAttrs},fixpoint{max=10}(c,d),when{option=optimizeNumerics}(e),when{option=mode,equals=exact}(f),fixpoint(g)';
+  const TEXT =
+    'a,b{opt=1,list=[x,y],r=$preservedAttrs},fixpoint{max=10}(c,d),when{option=optimizeNumerics}(e),when{option=mode,equals=exact}(f),fixpoint(g)';
   const JSON_FORM = {
     passes: [
       'a',
@@ -172,11 +187,17 @@ describe('pipeline JSON', () => {
     [{}, 'passes'],
     [{ passes: [{ pas: 'x' }] }, 'passes[0]'],
     [{ passes: [{ fixpoint: { max: 0 }, passes: [] }] }, 'passes[0].fixpoint.max'],
-    [{ passes: [{ fixpoint: {}, passes: [{ pass: 'x', options: { o: {} } }] }] }, 'passes[0].passes[0].options.o'],
+    [
+      { passes: [{ fixpoint: {}, passes: [{ pass: 'x', options: { o: {} } }] }] },
+      'passes[0].passes[0].options.o',
+    ],
     [{ passes: ['a'], extra: 1 }, 'extra'],
     [{ name: 'Bad Name', passes: [] }, 'kebab-case'],
     [{ passes: [], options: { x: { type: 'float', description: '' } } }, 'options.x.type'],
-    [{ passes: [], options: { x: { type: 'integer', default: 'no', description: '' } } }, 'default of option'],
+    [
+      { passes: [], options: { x: { type: 'integer', default: 'no', description: '' } } },
+      'default of option',
+    ],
   ];
   for (const [input, words] of BAD_JSON) {
     it(`rejects ${JSON.stringify(input).slice(0, 60)} naming ${words}`, () => {
@@ -212,9 +233,21 @@ const value: fc.Arbitrary<OptionExpr> = fc.oneof(scalar, fc.array(scalar, { maxL
 const element: fc.Arbitrary<PipelineElement> = fc.letrec<{ el: PipelineElement }>((tie) => ({
   el: fc.oneof(
     { depthSize: 'small', withCrossShrink: true },
-    fc.record({ kind: fc.constant('pass' as const), name, options: fc.dictionary(key, value, { maxKeys: 3 }) }),
-    fc.record({ kind: fc.constant('fixpoint' as const), max: fc.integer({ min: 1, max: 20 }), body: fc.array(tie('el'), { maxLength: 3 }) }),
-    fc.record({ kind: fc.constant('when' as const), option: key.map((k) => k.replace('-', '_')), body: fc.array(tie('el'), { maxLength: 3 }) }),
+    fc.record({
+      kind: fc.constant('pass' as const),
+      name,
+      options: fc.dictionary(key, value, { maxKeys: 3 }),
+    }),
+    fc.record({
+      kind: fc.constant('fixpoint' as const),
+      max: fc.integer({ min: 1, max: 20 }),
+      body: fc.array(tie('el'), { maxLength: 3 }),
+    }),
+    fc.record({
+      kind: fc.constant('when' as const),
+      option: key.map((k) => k.replace('-', '_')),
+      body: fc.array(tie('el'), { maxLength: 3 }),
+    }),
   ),
 })).el;
 

@@ -3,7 +3,17 @@
 // dist/test/plugins/fold-involutions.js` or, from code, `register(container)`.
 
 import { inject, injectable, type Container } from 'inversify';
-import { LOGGER, pass, registerPasses, type Graph, type GraphPass, type Logger, type OptionsOf, type PassContext, type PassResult } from '../../src/index.js';
+import {
+  LOGGER,
+  pass,
+  registerPasses,
+  type Graph,
+  type GraphPass,
+  type Logger,
+  type OptionsOf,
+  type PassContext,
+  type PassResult,
+} from '../../src/index.js';
 
 /** Token of the plugin's own service. */
 export const INVOLUTIONS = Symbol.for('fold-involutions-plugin.Involutions');
@@ -18,14 +28,22 @@ export class InvolutionTable {
 }
 
 const OPTIONS = {
-  only: { type: 'string[]', description: 'fold only these op kinds (default: every involution in the table)' },
+  only: {
+    type: 'string[]',
+    description: 'fold only these op kinds (default: every involution in the table)',
+  },
 } as const;
 
 /**
  * fold-involutions: f(f(x)) => x for ops the injected InvolutionTable lists.
  *   %a = aten::neg(%x); %b = aten::neg(%a); use(%b)   =>   use(%x)   (the dead negs are left to dead-code-elimination)
  */
-@pass({ name: 'fold-involutions', summary: 'Fold f(f(x)) into x for involutions such as aten::neg', options: OPTIONS, statistics: ['folded'] })
+@pass({
+  name: 'fold-involutions',
+  summary: 'Fold f(f(x)) into x for involutions such as aten::neg',
+  options: OPTIONS,
+  statistics: ['folded'],
+})
 export class FoldInvolutions implements GraphPass<OptionsOf<typeof OPTIONS>> {
   constructor(
     @inject(INVOLUTIONS) private readonly table: InvolutionTable,

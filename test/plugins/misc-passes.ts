@@ -4,7 +4,10 @@
 import { pass, type Graph, type GraphPass, type PassResult } from '../../src/index.js';
 
 /** Breaks an invariant: the first node gets an input defined after it. */
-@pass({ name: 'break-ir', summary: 'Make the first node use a value defined after it (for --verify-each tests)' })
+@pass({
+  name: 'break-ir',
+  summary: 'Make the first node use a value defined after it (for --verify-each tests)',
+})
 export class BreakIR implements GraphPass {
   run(graph: Graph): PassResult {
     const nodes = [...graph.nodes()];

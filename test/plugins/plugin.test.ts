@@ -5,7 +5,14 @@ import 'reflect-metadata';
 import { expect } from 'chai';
 import { injectable } from 'inversify';
 import { builtinPassesModule } from '../../passes/index.js';
-import { BufferSink, createContainer, getPassManager, parseIR, registerPasses, runPipeline } from '../../src/index.js';
+import {
+  BufferSink,
+  createContainer,
+  getPassManager,
+  parseIR,
+  registerPasses,
+  runPipeline,
+} from '../../src/index.js';
 import { FoldInvolutions, INVOLUTIONS, InvolutionTable, register } from './fold-involutions.js';
 import { passes as miscPasses } from './misc-passes.js';
 
@@ -18,7 +25,12 @@ const NEG_NEG = `graph(%x : Tensor):
 `;
 
 describe('plugin: fold-involutions', () => {
-  const container = () => createContainer({ output: new BufferSink(), instrumentation: { verifyEach: true, reproducer: false }, modules: [builtinPassesModule] });
+  const container = () =>
+    createContainer({
+      output: new BufferSink(),
+      instrumentation: { verifyEach: true, reproducer: false },
+      modules: [builtinPassesModule],
+    });
 
   it('register(container) binds its service and its pass; the pass runs by name', () => {
     const c = container();

@@ -5,7 +5,14 @@ import { expect } from 'chai';
 import { FileCheckError, fileCheck, parseDirectives } from './filecheck.js';
 import { runIRCase, splitIRCases } from './ir-case-runner.js';
 
-const INPUT = ['graph(%x : Tensor):', '  %1 : int = prim::Constant[value=1]()', '  %y : Tensor = aten::add(%x, %x, %1)', '  %z : Tensor = aten::relu(%y)', '  return (%z)', ''].join('\n');
+const INPUT = [
+  'graph(%x : Tensor):',
+  '  %1 : int = prim::Constant[value=1]()',
+  '  %y : Tensor = aten::add(%x, %x, %1)',
+  '  %z : Tensor = aten::relu(%y)',
+  '  return (%z)',
+  '',
+].join('\n');
 
 function fails(checks: string, words: readonly string[], input = INPUT): void {
   let error: unknown;
@@ -21,7 +28,11 @@ function fails(checks: string, words: readonly string[], input = INPUT): void {
 describe('FileCheck', () => {
   it('CHECK matches in order and fails out of order', () => {
     fileCheck(INPUT, '// CHECK: aten::add\n// CHECK: aten::relu');
-    fails('// CHECK: aten::relu\n// CHECK: aten::add', ['CHECK: aten::add', 'check line 2', 'expected string not found']);
+    fails('// CHECK: aten::relu\n// CHECK: aten::add', [
+      'CHECK: aten::add',
+      'check line 2',
+      'expected string not found',
+    ]);
   });
 
   it('several CHECKs may match on one line, left to right', () => {
@@ -31,7 +42,11 @@ describe('FileCheck', () => {
 
   it('CHECK-NEXT must match on the following line', () => {
     fileCheck(INPUT, '// CHECK: prim::Constant\n// CHECK-NEXT: aten::add\n// CHECK-NEXT: aten::relu');
-    fails('// CHECK: prim::Constant\n// CHECK-NEXT: aten::relu', ['CHECK-NEXT', 'not on the line after', 'input line 4']);
+    fails('// CHECK: prim::Constant\n// CHECK-NEXT: aten::relu', [
+      'CHECK-NEXT',
+      'not on the line after',
+      'input line 4',
+    ]);
   });
 
   it('CHECK-SAME must match on the same line', () => {
@@ -41,7 +56,10 @@ describe('FileCheck', () => {
 
   it('CHECK-NOT forbids text between the surrounding matches, and after the last', () => {
     fileCheck(INPUT, '// CHECK: prim::Constant\n// CHECK-NOT: aten::mul\n// CHECK: aten::relu');
-    fails('// CHECK: prim::Constant\n// CHECK-NOT: aten::add\n// CHECK: aten::relu', ['CHECK-NOT', 'excluded text found at input line 3']);
+    fails('// CHECK: prim::Constant\n// CHECK-NOT: aten::add\n// CHECK: aten::relu', [
+      'CHECK-NOT',
+      'excluded text found at input line 3',
+    ]);
     fails('// CHECK: aten::add\n// CHECK-NOT: return', ['excluded', 'input line 5']);
     // Text before the range does not count.
     fileCheck(INPUT, '// CHECK: aten::relu\n// CHECK-NOT: prim::Constant');
@@ -54,9 +72,16 @@ describe('FileCheck', () => {
 
   it('CHECK-LABEL confines the checks after it to its section', () => {
     const two = `${INPUT}graph(%a : int):\n  %b : int = aten::neg(%a)\n  return (%b)\n`;
-    fileCheck(two, '// CHECK-LABEL: graph(%x\n// CHECK: aten::relu\n// CHECK-LABEL: graph(%a\n// CHECK: aten::neg');
+    fileCheck(
+      two,
+      '// CHECK-LABEL: graph(%x\n// CHECK: aten::relu\n// CHECK-LABEL: graph(%a\n// CHECK: aten::neg',
+    );
     fails('// CHECK-LABEL: graph(%q', ['label not found'], two);
-    fails('// CHECK-LABEL: graph(%x\n// CHECK: aten::neg\n// CHECK-LABEL: graph(%a', ['aten::neg', 'not found'], two);
+    fails(
+      '// CHECK-LABEL: graph(%x\n// CHECK: aten::neg\n// CHECK-LABEL: graph(%a',
+      ['aten::neg', 'not found'],
+      two,
+    );
   });
 
   it('[[VAR:regex]] captures and [[VAR]] must match the same text later', () => {
@@ -86,7 +111,10 @@ describe('FileCheck', () => {
   });
 
   it('rejects misspelt directives, empty patterns and check files without directives', () => {
-    expect(() => parseDirectives('// CHECK-NXET: x')).to.throw(FileCheckError, 'unknown directive CHECK-NXET');
+    expect(() => parseDirectives('// CHECK-NXET: x')).to.throw(
+      FileCheckError,
+      'unknown directive CHECK-NXET',
+    );
     expect(() => parseDirectives('// CHECK:')).to.throw(FileCheckError, 'empty pattern');
     expect(() => fileCheck(INPUT, '// nothing here')).to.throw(FileCheckError, 'no CHECK directives');
   });
@@ -128,8 +156,18 @@ describe('IR case runner', () => {
 
   it('splits cases, titles them, inherits the file RUN line and keeps line numbers', () => {
     const cases = splitIRCases(FILE);
-    expect(cases.map((c) => c.title)).to.deep.equal(['First: a dead relu goes.', 'Second: its own pipeline, expecting an error.', 'Third: a check that fails.', 'Fourth: no checks at all.']);
-    expect(cases.map((c) => c.run)).to.deep.equal(['dead-code-elimination', 'no-such-pass', 'dead-code-elimination', 'dead-code-elimination']);
+    expect(cases.map((c) => c.title)).to.deep.equal([
+      'First: a dead relu goes.',
+      'Second: its own pipeline, expecting an error.',
+      'Third: a check that fails.',
+      'Fourth: no checks at all.',
+    ]);
+    expect(cases.map((c) => c.run)).to.deep.equal([
+      'dead-code-elimination',
+      'no-such-pass',
+      'dead-code-elimination',
+      'dead-code-elimination',
+    ]);
     expect(cases.map((c) => c.line)).to.deep.equal([1, 10, 17, 22]);
     expect(cases[1].expectError).to.deep.equal({ code: 'UNKNOWN_PASS', words: ['known', 'passes'] });
     // Comment lines are blanked, so the IR keeps the file's line numbers.

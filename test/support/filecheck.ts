@@ -25,7 +25,14 @@ export class FileCheckError extends Error {
   }
 }
 
-const SUFFIXES: Record<string, DirectiveKind> = { NEXT: 'NEXT', SAME: 'SAME', NOT: 'NOT', DAG: 'DAG', EMPTY: 'EMPTY', LABEL: 'LABEL' };
+const SUFFIXES: Record<string, DirectiveKind> = {
+  NEXT: 'NEXT',
+  SAME: 'SAME',
+  NOT: 'NOT',
+  DAG: 'DAG',
+  EMPTY: 'EMPTY',
+  LABEL: 'LABEL',
+};
 
 /** Extracts the directives with `prefix` (default CHECK) from check text, e.g. a test file's comments. */
 export function parseDirectives(checkText: string, prefix = 'CHECK'): Directive[] {
@@ -43,7 +50,8 @@ export function parseDirectives(checkText: string, prefix = 'CHECK'): Directive[
       if (countMatch) {
         kind = 'COUNT';
         count = Number(countMatch[1]);
-        if (count < 1) throw new FileCheckError(`check line ${i + 1}: ${spelling} needs a count of at least 1`);
+        if (count < 1)
+          throw new FileCheckError(`check line ${i + 1}: ${spelling} needs a count of at least 1`);
       } else if (SUFFIXES[suffix]) {
         kind = SUFFIXES[suffix];
       } else {
@@ -51,7 +59,8 @@ export function parseDirectives(checkText: string, prefix = 'CHECK'): Directive[
       }
     }
     const pattern = m[2].trim();
-    if (!pattern && kind !== 'EMPTY') throw new FileCheckError(`check line ${i + 1}: ${spelling}: has an empty pattern`);
+    if (!pattern && kind !== 'EMPTY')
+      throw new FileCheckError(`check line ${i + 1}: ${spelling}: has an empty pattern`);
     out.push({ kind, pattern, count, line: i + 1, spelling });
   });
   return out;
@@ -99,14 +108,18 @@ function compile(d: Directive, vars: ReadonlyMap<string, string>): Compiled {
       const body = p.slice(i + 2, end);
       const def = /^([A-Za-z_][A-Za-z0-9_]*):(.*)$/s.exec(body);
       if (def) {
-        if (d.kind === 'NOT') throw new FileCheckError(`check line ${d.line}: ${d.spelling} cannot define variable ${def[1]}`);
+        if (d.kind === 'NOT')
+          throw new FileCheckError(`check line ${d.line}: ${d.spelling} cannot define variable ${def[1]}`);
         source += `(?<${def[1]}>${def[2]})`;
         defines.push(def[1]);
       } else if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(body)) {
         if (defines.includes(body)) source += `\\k<${body}>`;
         else {
           const value = vars.get(body);
-          if (value === undefined) throw new FileCheckError(`check line ${d.line}: ${d.spelling} uses undefined variable [[${body}]]`);
+          if (value === undefined)
+            throw new FileCheckError(
+              `check line ${d.line}: ${d.spelling} uses undefined variable [[${body}]]`,
+            );
           source += escape(value);
         }
       } else {
@@ -124,7 +137,9 @@ function compile(d: Directive, vars: ReadonlyMap<string, string>): Compiled {
   try {
     return { regex: new RegExp(source), defines };
   } catch (error) {
-    throw new FileCheckError(`check line ${d.line}: bad regex in ${d.spelling}: ${p} (${(error as Error).message})`);
+    throw new FileCheckError(
+      `check line ${d.line}: bad regex in ${d.spelling}: ${p} (${(error as Error).message})`,
+    );
   }
 }
 
@@ -160,7 +175,11 @@ class Checker {
         const m = regex.exec(text.slice(col));
         if (!m) break;
         const start = col + m.index;
-        const match: Match = { start: { line, col: start }, end: { line, col: start + m[0].length }, groups: pick(m.groups, defines) };
+        const match: Match = {
+          start: { line, col: start },
+          end: { line, col: start + m[0].length },
+          groups: pick(m.groups, defines),
+        };
         if (!skip || !skip(match)) return match;
         col = start + 1;
       }
@@ -184,7 +203,8 @@ class Checker {
   context(from: number, to: number): string {
     const out: string[] = [];
     const last = Math.min(to, from + 12, this.lines.length);
-    for (let i = Math.max(0, from); i < last; i++) out.push(`${i === from ? '>' : ' '}${String(i + 1).padStart(4)} | ${this.lines[i]}`);
+    for (let i = Math.max(0, from); i < last; i++)
+      out.push(`${i === from ? '>' : ' '}${String(i + 1).padStart(4)} | ${this.lines[i]}`);
     if (last < Math.min(to, this.lines.length)) out.push('      ...');
     return out.join('\n');
   }
@@ -201,7 +221,9 @@ class Checker {
         bestScore = score;
       }
     }
-    return best < 0 || bestScore > literal.length * 0.6 ? '' : `\npossible intended match at input line ${best + 1}: ${this.lines[best].trim()}`;
+    return best < 0 || bestScore > literal.length * 0.6
+      ? ''
+      : `\npossible intended match at input line ${best + 1}: ${this.lines[best].trim()}`;
   }
 }
 
@@ -239,7 +261,9 @@ export function fileCheck(input: string, checks: string | readonly Directive[], 
   const c = new Checker(input);
   // CHECK-LABEL splits the input first: each label is found in order, and the directives after it
   // may only match up to the next label.
-  const regions: { start: Pos; end: number; directives: Directive[] }[] = [{ start: { line: 0, col: 0 }, end: c.lineCount, directives: [] }];
+  const regions: { start: Pos; end: number; directives: Directive[] }[] = [
+    { start: { line: 0, col: 0 }, end: c.lineCount, directives: [] },
+  ];
   let cursor: Pos = { line: 0, col: 0 };
   for (const d of directives) {
     if (d.kind !== 'LABEL') {
@@ -247,7 +271,10 @@ export function fileCheck(input: string, checks: string | readonly Directive[], 
       continue;
     }
     const m = c.find(d, cursor, c.lineCount);
-    if (!m) throw new FileCheckError(`${describe(d)}: label not found in input\n${c.context(cursor.line, c.lineCount)}${c.nearest(d, cursor.line, c.lineCount)}`);
+    if (!m)
+      throw new FileCheckError(
+        `${describe(d)}: label not found in input\n${c.context(cursor.line, c.lineCount)}${c.nearest(d, cursor.line, c.lineCount)}`,
+      );
     c.bind(m);
     regions[regions.length - 1].end = m.start.line;
     regions.push({ start: m.end, end: c.lineCount, directives: [] });
@@ -264,7 +291,9 @@ function checkRegion(c: Checker, directives: readonly Directive[], start: Pos, e
     for (const d of nots) {
       const m = c.find(d, from, to.line + 1, (x) => x.start.line === to.line && x.end.col > to.col);
       if (m && (m.start.line < to.line || m.end.col <= to.col)) {
-        throw new FileCheckError(`${describe(d)}: excluded text found at input line ${m.start.line + 1}\n${c.context(m.start.line, m.start.line + 1)}`);
+        throw new FileCheckError(
+          `${describe(d)}: excluded text found at input line ${m.start.line + 1}\n${c.context(m.start.line, m.start.line + 1)}`,
+        );
       }
     }
     nots = [];
@@ -281,7 +310,10 @@ function checkRegion(c: Checker, directives: readonly Directive[], start: Pos, e
         i--;
         const taken: Match[] = [];
         for (const g of group) {
-          const overlaps = (m: Match): boolean => taken.some((t) => m.start.line === t.start.line && m.start.col < t.end.col && t.start.col < m.end.col);
+          const overlaps = (m: Match): boolean =>
+            taken.some(
+              (t) => m.start.line === t.start.line && m.start.col < t.end.col && t.start.col < m.end.col,
+            );
           const m = c.find(g, cursor, end, overlaps);
           if (!m) throw notFound(c, g, cursor, end);
           c.bind(m);
@@ -296,7 +328,9 @@ function checkRegion(c: Checker, directives: readonly Directive[], start: Pos, e
       case 'EMPTY': {
         const line = lastLine + 1;
         if (line >= end || c.line(line).trim() !== '') {
-          throw new FileCheckError(`${describe(d)}: input line ${line + 1} is not empty\n${c.context(lastLine, end)}`);
+          throw new FileCheckError(
+            `${describe(d)}: input line ${line + 1} is not empty\n${c.context(lastLine, end)}`,
+          );
         }
         checkNots(cursor, { line, col: 0 });
         cursor = { line: line + 1, col: 0 };
@@ -314,7 +348,9 @@ function checkRegion(c: Checker, directives: readonly Directive[], start: Pos, e
             );
           }
           if (d.kind === 'SAME' && m.start.line !== lastLine) {
-            throw new FileCheckError(`${describe(d)}: not on the same line as the previous match (input line ${lastLine + 1})\n${c.context(lastLine, end)}`);
+            throw new FileCheckError(
+              `${describe(d)}: not on the same line as the previous match (input line ${lastLine + 1})\n${c.context(lastLine, end)}`,
+            );
           }
           checkNots(cursor, m.start);
           c.bind(m);
@@ -332,5 +368,7 @@ function before(a: Pos, b: Pos): boolean {
 }
 
 function notFound(c: Checker, d: Directive, from: Pos, end: number, extra = ''): FileCheckError {
-  return new FileCheckError(`${describe(d)}: expected string not found in input${extra}\nscanning from input line ${from.line + 1}:\n${c.context(from.line, end)}${c.nearest(d, from.line, end)}`);
+  return new FileCheckError(
+    `${describe(d)}: expected string not found in input${extra}\nscanning from input line ${from.line + 1}:\n${c.context(from.line, end)}${c.nearest(d, from.line, end)}`,
+  );
 }

@@ -7,7 +7,13 @@ import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 import type { Container, ContainerModule } from 'inversify';
 import { builtinPassesModule } from '../../passes/index.js';
-import { BufferSink, createContainer, runPipeline, TsFreezeError, type OptionLiteral } from '../../src/index.js';
+import {
+  BufferSink,
+  createContainer,
+  runPipeline,
+  TsFreezeError,
+  type OptionLiteral,
+} from '../../src/index.js';
 import { parseIR } from '../../src/ir/text/index.js';
 import { FileCheckError, fileCheck, parseDirectives, type Directive } from './filecheck.js';
 
@@ -43,28 +49,40 @@ export function splitIRCases(text: string): IRCase[] {
   const cases: IRCase[] = [];
   chunks.forEach((chunk, index) => {
     const body = chunk.lines.join('\n');
-    const runs = chunk.lines.map((l) => /^\s*\/\/\s*RUN:(.*)$/.exec(l)?.[1].trim()).filter((r): r is string => r !== undefined);
+    const runs = chunk.lines
+      .map((l) => /^\s*\/\/\s*RUN:(.*)$/.exec(l)?.[1].trim())
+      .filter((r): r is string => r !== undefined);
     if (index === 0 && runs.length) fileRun = runs[0];
     const hasIR = chunk.lines.some((l) => l.trim() !== '' && !l.trim().startsWith('//'));
     if (!hasIR) return;
     const title =
       chunk.lines
         .map((l) => /^\s*\/\/(.*)$/.exec(l)?.[1].trim())
-        .find((c): c is string => c !== undefined && c !== '' && !DIRECTIVE_LINE.test(`//${c}`) && !/^[-=]+$/.test(c)) ?? `case at line ${chunk.start + 1}`;
-    const errorLine = chunk.lines.map((l) => /^\s*\/\/\s*EXPECT-ERROR:\s*(\S+)\s*(.*)$/.exec(l)).find((m) => m);
+        .find(
+          (c): c is string =>
+            c !== undefined && c !== '' && !DIRECTIVE_LINE.test(`//${c}`) && !/^[-=]+$/.test(c),
+        ) ?? `case at line ${chunk.start + 1}`;
+    const errorLine = chunk.lines
+      .map((l) => /^\s*\/\/\s*EXPECT-ERROR:\s*(\S+)\s*(.*)$/.exec(l))
+      .find((m) => m);
     const options: Record<string, OptionLiteral> = {};
     for (const l of chunk.lines) {
       const m = /^\s*\/\/\s*OPTION:\s*([A-Za-z_][\w-]*)=(.*)$/.exec(l);
       if (m) options[m[1]] = JSON.parse(m[2].trim()) as OptionLiteral;
     }
-    const blanked = [...Array<string>(chunk.start).fill(''), ...chunk.lines.map((l) => (l.trim().startsWith('//') ? '' : l))].join('\n');
+    const blanked = [
+      ...Array<string>(chunk.start).fill(''),
+      ...chunk.lines.map((l) => (l.trim().startsWith('//') ? '' : l)),
+    ].join('\n');
     cases.push({
       title,
       line: chunk.start + 1,
       ir: blanked,
       run: runs[0] ?? fileRun,
       checks: parseDirectives(body),
-      expectError: errorLine ? { code: errorLine[1], words: errorLine[2].split(/\s+/).filter(Boolean) } : undefined,
+      expectError: errorLine
+        ? { code: errorLine[1], words: errorLine[2].split(/\s+/).filter(Boolean) }
+        : undefined,
       options,
     });
   });
@@ -82,7 +100,8 @@ export interface IRFileOptions {
 /** Runs one case; throws (FileCheckError or assertion) when it fails. */
 export function runIRCase(c: IRCase, file: string, options: IRFileOptions = {}): void {
   if (!c.run) throw new Error(`${file}:${c.line}: no // RUN: line for this case or the file`);
-  if (!c.checks.length && !c.expectError) throw new Error(`${file}:${c.line}: case has no CHECK lines and no EXPECT-ERROR: it cannot fail`);
+  if (!c.checks.length && !c.expectError)
+    throw new Error(`${file}:${c.line}: case has no CHECK lines and no EXPECT-ERROR: it cannot fail`);
   const container =
     options.container?.() ??
     createContainer({
@@ -110,7 +129,8 @@ export function runIRCase(c: IRCase, file: string, options: IRFileOptions = {}):
   try {
     fileCheck(printed, c.checks);
   } catch (e) {
-    if (e instanceof FileCheckError) throw new FileCheckError(`${file}:${c.line}: ${e.message}\n--- output of '${c.run}' ---\n${printed}`);
+    if (e instanceof FileCheckError)
+      throw new FileCheckError(`${file}:${c.line}: ${e.message}\n--- output of '${c.run}' ---\n${printed}`);
     throw e;
   }
 }

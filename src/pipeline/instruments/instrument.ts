@@ -1,8 +1,15 @@
 // The instrument contract: hooks the pass manager calls around the pipeline, groups and every pass,
 // and the run report they read. Instruments are injectable (multi-bound to INSTRUMENT).
 
-import type { Graph } from '../../ir/index.js';
-import type { ModuleTarget, OutputSink, PassDeclaration, PassOptions, PassResult, Remark } from '../contracts.js';
+import { printGraph, type Graph, type PrintOptions } from '../../ir/index.js';
+import type {
+  ModuleTarget,
+  OutputSink,
+  PassDeclaration,
+  PassOptions,
+  PassResult,
+  Remark,
+} from '../contracts.js';
 import { isGraphTarget, methodGraphsOf, type PassTarget } from '../targets.js';
 
 /** Which instruments a run switches on (API options; the CLI flags map onto these). */
@@ -107,10 +114,10 @@ export interface PassInstrument {
 }
 
 /** The IR of a target as text: the graph, or each method graph under a `// method NAME` line. */
-export function irText(target: Graph | ModuleTarget): string {
-  if (isGraphTarget(target)) return ensureNewline(target.toString());
+export function irText(target: Graph | ModuleTarget, options: PrintOptions = {}): string {
+  if (isGraphTarget(target)) return ensureNewline(printGraph(target, options));
   return methodGraphsOf(target)
-    .map((m) => `// method ${m.name}\n${ensureNewline(m.graph.toString())}`)
+    .map((m) => `// method ${m.name}\n${ensureNewline(printGraph(m.graph, options))}`)
     .join('');
 }
 

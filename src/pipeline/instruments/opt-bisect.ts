@@ -27,7 +27,9 @@ export class OptBisectInstrument implements PassInstrument {
     if (invocation.pass.required) return true;
     const n = ++this.counted;
     const run = this.limit < 0 || n <= this.limit;
-    this.output?.write(`BISECT: ${run ? 'running' : 'NOT running'} pass (${n}) ${invocation.pass.name} on ${invocation.label}\n`);
+    this.output?.write(
+      `BISECT: ${run ? 'running' : 'NOT running'} pass (${n}) ${invocation.pass.name} on ${invocation.label}\n`,
+    );
     return run;
   }
 }

@@ -3,7 +3,13 @@
 
 import { injectable } from 'inversify';
 import type { OutputSink, PassResult } from '../contracts.js';
-import { irText, type InstrumentationOptions, type PassInstrument, type PassInvocation, type RunInfo } from './instrument.js';
+import {
+  irText,
+  type InstrumentationOptions,
+  type PassInstrument,
+  type PassInvocation,
+  type RunInfo,
+} from './instrument.js';
 
 /** The header line above a dump. */
 export function dumpHeader(what: string): string {
@@ -28,7 +34,8 @@ export class PrintIRInstrument implements PassInstrument {
   }
 
   beforePass(invocation: PassInvocation): void {
-    if (matches(this.options.printBefore, invocation.pass.name)) this.dump(`Before ${describe(invocation)}`, irText(invocation.target));
+    if (matches(this.options.printBefore, invocation.pass.name))
+      this.dump(`Before ${describe(invocation)}`, irText(invocation.target));
   }
 
   afterPass(invocation: PassInvocation, result: PassResult): void {

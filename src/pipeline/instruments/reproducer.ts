@@ -6,7 +6,14 @@ import { injectable } from 'inversify';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { irText, type FailureInfo, type InstrumentationOptions, type PassInstrument, type PassInvocation, type RunInfo } from './instrument.js';
+import {
+  irText,
+  type FailureInfo,
+  type InstrumentationOptions,
+  type PassInstrument,
+  type PassInvocation,
+  type RunInfo,
+} from './instrument.js';
 
 /** Writes the IR before a failing pass plus the pipeline text to a file. On unless `reproducer: false`. */
 @injectable()
@@ -27,7 +34,8 @@ export class ReproducerInstrument implements PassInstrument {
 
   beforePass(invocation: PassInvocation): void {
     try {
-      this.snapshot = irText(invocation.target);
+      // Lossless tensors: the reproducer must hold the exact constants, not PyTorch's 4-digit summary.
+      this.snapshot = irText(invocation.target, { tensorStyle: 'lossless' });
       this.snapshotError = undefined;
     } catch (error) {
       this.snapshot = undefined;
@@ -38,9 +46,13 @@ export class ReproducerInstrument implements PassInstrument {
   passFailed(invocation: PassInvocation, failure: FailureInfo): string | undefined {
     try {
       const setting = this.run?.options.reproducer;
-      const dir = typeof setting === 'object' && setting.dir ? setting.dir : mkdtempSync(join(tmpdir(), 'tsfreeze-'));
+      const dir =
+        typeof setting === 'object' && setting.dir ? setting.dir : mkdtempSync(join(tmpdir(), 'tsfreeze-'));
       mkdirSync(dir, { recursive: true });
-      const file = join(dir, `reproducer-${invocation.pass.name}-${process.pid}-${++ReproducerInstrument.written}.ir`);
+      const file = join(
+        dir,
+        `reproducer-${invocation.pass.name}-${process.pid}-${++ReproducerInstrument.written}.ir`,
+      );
       const why = failure.error instanceof Error ? failure.error.message : String(failure.error);
       const header = [
         `// tsfreeze reproducer: pass '${invocation.pass.name}' failed on ${invocation.label}`,
@@ -50,7 +62,8 @@ export class ReproducerInstrument implements PassInstrument {
         `// re-run with: tsfreeze opt ${file}`,
         `// RUN: ${invocation.text}`,
       ];
-      const body = this.snapshot ?? `// (the IR could not be printed: ${this.snapshotError ?? 'no snapshot'})\n`;
+      const body =
+        this.snapshot ?? `// (the IR could not be printed: ${this.snapshotError ?? 'no snapshot'})\n`;
       writeFileSync(file, `${header.join('\n')}\n${body}`);
       return file;
     } catch {

@@ -3,7 +3,13 @@
 
 import { inject, injectable, optional } from 'inversify';
 import { CLOCK } from '../tokens.js';
-import type { GroupInfo, InstrumentationOptions, PassInstrument, PassInvocation, RunInfo } from './instrument.js';
+import type {
+  GroupInfo,
+  InstrumentationOptions,
+  PassInstrument,
+  PassInvocation,
+  RunInfo,
+} from './instrument.js';
 
 /** One line of the timing tree. */
 export interface TimingNode {
@@ -47,7 +53,12 @@ export class TimingInstrument implements PassInstrument {
   }
 
   beforeGroup(group: GroupInfo): void {
-    const label = group.kind === 'fixpoint' ? `${group.label}` : group.kind === 'pipeline' ? `pipeline ${group.label}` : group.label;
+    const label =
+      group.kind === 'fixpoint'
+        ? `${group.label}`
+        : group.kind === 'pipeline'
+          ? `pipeline ${group.label}`
+          : group.label;
     this.open(label, group.kind);
   }
 
@@ -101,7 +112,14 @@ const RULE = '===' + '-'.repeat(73) + '===';
 /** The report text: total, then `seconds (percent)  name` per node, indented by depth. */
 export function formatTimingReport(root: TimingNode): string {
   const total = root.ms;
-  const lines = [RULE, center('... Pass execution timing report ...'), RULE, `  Total Execution Time: ${seconds(total)} seconds`, '', '  ----Wall Time----  ----Name----'];
+  const lines = [
+    RULE,
+    center('... Pass execution timing report ...'),
+    RULE,
+    `  Total Execution Time: ${seconds(total)} seconds`,
+    '',
+    '  ----Wall Time----  ----Name----',
+  ];
   const walk = (node: TimingNode, depth: number): void => {
     for (const child of node.children) {
       lines.push(`  ${row(child.ms, total)}  ${'  '.repeat(depth)}${child.name}${suffix(child)}`);

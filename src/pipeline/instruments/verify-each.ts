@@ -26,7 +26,8 @@ export class VerifyEachInstrument implements PassInstrument {
       try {
         this.verifier(g);
       } catch (error) {
-        if (error instanceof VerifyError) throw new VerifyError(`the input IR is invalid before any pass ran: ${error.message}`);
+        if (error instanceof VerifyError)
+          throw new VerifyError(`the input IR is invalid before any pass ran: ${error.message}`);
         throw error;
       }
     }
@@ -41,7 +42,10 @@ export class VerifyEachInstrument implements PassInstrument {
     if (!result.changed && this.before !== undefined) {
       const after = fingerprint(invocation.target);
       if (after !== undefined && after !== this.before) {
-        throw new PipelineError('CHANGED_NOT_REPORTED', `pass '${invocation.pass.name}' changed the IR of ${invocation.label} but reported { changed: false }`);
+        throw new PipelineError(
+          'CHANGED_NOT_REPORTED',
+          `pass '${invocation.pass.name}' changed the IR of ${invocation.label} but reported { changed: false }`,
+        );
       }
     }
   }
@@ -50,7 +54,9 @@ export class VerifyEachInstrument implements PassInstrument {
 // The printed IR, or undefined when no printer is available (then the honesty check is skipped).
 function fingerprint(target: Graph | ModuleTarget): string | undefined {
   try {
-    return graphsOf(target).map((g) => g.toString()).join('\n');
+    return graphsOf(target)
+      .map((g) => g.toString())
+      .join('\n');
   } catch {
     return undefined;
   }
