@@ -25,6 +25,13 @@ export function formatDouble(v: number): string {
   return formatGeneral(v, 17);
 }
 
+// PyTorch prints an integral double >= 1e10 without a '.', so `f` attributes read back as `i`; the
+// lossless style adds the '.' (`10000000000.`), which PyTorch's own parser reads as a double too.
+function formatDoubleUnambiguous(v: number): string {
+  const s = formatDouble(v);
+  return /^-?\d+$/.test(s) ? `${s}.` : s;
+}
+
 /** Reads a number token as a double (`1.`, `1e+20`, `inf`, `-nan`). */
 export function parseDouble(text: string): number {
   const body = text.startsWith('-') ? text.slice(1) : text;
@@ -46,7 +53,7 @@ export function formatAttribute(attr: Attribute, style: TensorStyle, type?: Type
     case 'i':
       return intToString(attr.value);
     case 'f':
-      return formatDouble(attr.value);
+      return style === 'lossless' ? formatDoubleUnambiguous(attr.value) : formatDouble(attr.value);
     case 's':
       return quoteString(attr.value);
     case 't':
@@ -56,7 +63,7 @@ export function formatAttribute(attr: Attribute, style: TensorStyle, type?: Type
     case 'is':
       return `[${attr.value.map(intToString).join(', ')}]`;
     case 'fs':
-      return `[${attr.value.map(formatDouble).join(', ')}]`;
+      return `[${attr.value.map(style === 'lossless' ? formatDoubleUnambiguous : formatDouble).join(', ')}]`;
     case 'ss':
       return `[${attr.value.map(quoteString).join(', ')}]`;
     case 'tys':
@@ -249,22 +256,33 @@ export function parseAttribute(cx: ValueContext): Attribute {
       return { kind: 'ts', value: markPlaceholder<Tensor[]>([]) };
     }
     lx.pos++;
-    lx.skipSpaces();
-    if (isTypeStart(lx)) return { kind: 'tys', value: sequence(cx, ']', () => cx.types.parse(), false) };
+    if (looksLikeType(lx)) return { kind: 'tys', value: sequence(cx, ']', () => cx.types.parse(), false) };
     lx.pos = start;
     const list = parseIValue(cx, undefined) as IValue[];
     if (list.every((x) => typeof x === 'number' || typeof x === 'bigint')) {
-      const ints = list.every((x) => typeof x === 'bigint' || Number.isInteger(x));
-      const floatSyntax = /[.eE]|inf|nan/.test(lx.text.slice(start, lx.pos));
-      if (ints && !floatSyntax) return { kind: 'is', value: list as (number | bigint)[] };
-      if (list.every((x) => typeof x === 'number')) return { kind: 'fs', value: list as number[] };
+      // One float spelling makes it a float list: `[0., 10000000000000000]` is two doubles.
+      if (!/[.eE]|inf|nan/.test(lx.text.slice(start, lx.pos))) return { kind: 'is', value: list as (number | bigint)[] };
+      return { kind: 'fs', value: list.map(Number) };
     }
     if (list.length > 0 && list.every((x) => typeof x === 'string')) return { kind: 'ss', value: list as string[] };
     if (list.length > 0 && list.every((x) => x instanceof Tensor)) return { kind: 'ts', value: list as Tensor[] };
     return { kind: 'ival', value: list };
   }
-  if (isTypeStart(lx)) return { kind: 'ty', value: cx.types.parse() };
+  if (looksLikeType(lx)) return { kind: 'ty', value: cx.types.parse() };
   return { kind: 'ival', value: parseIValue(cx, undefined) };
+}
+
+// A type, or a tuple type: `(Tensor, int)` is a type, `(1, "a")` a value; the first item decides. Does not move.
+function looksLikeType(lx: Lexer): boolean {
+  const start = lx.pos;
+  lx.skipSpaces();
+  while (lx.peek() === 0x28) {
+    lx.pos++;
+    lx.skipSpaces();
+  }
+  const type = isTypeStart(lx);
+  lx.pos = start;
+  return type;
 }
 
 // A letter that does not start a value keyword: the attribute is a type (`int`, `Tensor?`, `__torch__.M`).
@@ -272,5 +290,5 @@ function isTypeStart(lx: Lexer): boolean {
   const c = lx.peek();
   const letter = (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || c === 0x5f;
   if (!letter) return false;
-  return !/^(None|True|False|torch\.device\(|tensor<|inf|nan)/.test(lx.text.slice(lx.pos, lx.pos + 16));
+  return !/^(?:(?:None|True|False|inf|nan)(?![\w.])|torch\.device\(|tensor<)/.test(lx.text.slice(lx.pos, lx.pos + 16));
 }
