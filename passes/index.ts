@@ -9,6 +9,7 @@ import { FreezeCleanup } from './freeze-cleanup.js';
 import { InlineSubmodules } from './inline-submodules.js';
 import { RemoveDropout } from './remove-dropout.js';
 import { ConstantPropagation } from './constant-propagation.js';
+import { CommonSubexpressionElimination } from './common-subexpression-elimination.js';
 
 export { ConstantPooling } from './constant-pooling.js';
 export { DeadCodeElimination } from './dead-code-elimination.js';
@@ -21,13 +22,14 @@ export { freezeReportOf, FreezeReport, describeFate, type AttributeExplanation, 
 export { InlineSubmodules } from './inline-submodules.js';
 export { RemoveDropout } from './remove-dropout.js';
 export { ConstantPropagation } from './constant-propagation.js';
+export { CommonSubexpressionElimination } from './common-subexpression-elimination.js';
 
 /** Every built-in pass class. */
 export const builtinPasses: readonly PassClass[] = [
   FreezeCheck,
   FreezeAttributes,
   FreezeCleanup,
-  DeadCodeElimination, ConstantPooling, RemoveDropout, InlineSubmodules, ConstantPropagation];
+  DeadCodeElimination, ConstantPooling, RemoveDropout, InlineSubmodules, ConstantPropagation, CommonSubexpressionElimination];
 
 /** Binds the built-in passes: `createContainer({ modules: [builtinPassesModule] })` or `container.load(builtinPassesModule)`. */
 export const builtinPassesModule = passesModule(builtinPasses);

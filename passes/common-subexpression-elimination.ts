@@ -1,0 +1,189 @@
+/**
+ * common-subexpression-elimination: a node equal to an earlier one is replaced by it.
+ *   %a = aten::add(%x, %y, %1)                 %a = aten::add(%x, %y, %1)
+ *   %b = aten::add(%x, %y, %1)          =>     (uses of %b use %a)
+ *   %c : int = prim::Constant[value=1]()       (uses of %c use an earlier equal constant)
+ * Equal means PyTorch's EqualNode: same kind, the very same input values, equal output types and equal
+ * attributes (tensor attributes by dtype, shape, device and contents). Nested blocks see the expressions
+ * of the blocks around them (computed before the block's node); sibling blocks do not see each other's.
+ * Never merged: nodes with side effects or randomness, ops the table does not know, nodes whose inputs
+ * or outputs alias memory that is written (AliasDb), and two nodes whose outputs both may alias a graph
+ * output (that would make two outputs one). Nodes with blocks are never merged themselves.
+ * Mirrors torch/csrc/jit/passes/common_subexpression_elimination.cpp and ir/node_hashing.cpp.
+ */
+
+import { inject } from 'inversify';
+import {
+  OPERATOR_REGISTRY,
+  OperatorRegistry,
+  pass,
+  Tensor,
+  Tuple,
+  type Attribute,
+  type Block,
+  type Graph,
+  type GraphPass,
+  type IValue,
+  type Node,
+  type PassContext,
+  type PassResult,
+} from '../src/index.js';
+import { AliasAnalysis, isMutableType, type AliasDb } from './alias-analysis.js';
+
+@pass({
+  name: 'common-subexpression-elimination',
+  summary: 'Replace a node equal to an earlier one (same kind, inputs, attributes) by that one',
+  requires: [AliasAnalysis],
+  statistics: [{ name: 'nodes-eliminated', description: 'nodes replaced by an equal earlier node' }],
+})
+export class CommonSubexpressionElimination implements GraphPass {
+  constructor(@inject(OPERATOR_REGISTRY) private readonly ops: OperatorRegistry) {}
+
+  run(graph: Graph, context: PassContext): PassResult {
+    const cse = new Eliminator(graph, this.ops, context, () => context.getAnalysis(AliasAnalysis));
+    cse.block(graph.block, []);
+    if (cse.eliminated) context.count('nodes-eliminated', cse.eliminated);
+    return { changed: cse.eliminated > 0 };
+  }
+}
+
+/** Whether `n` may be merged with an equal node at all, or why not. */
+export function mergeable(n: Node, ops: OperatorRegistry): { ok: true } | { ok: false; reason: string } {
+  if (n.kind === 'prim::profile' || n.blocks.length)
+    return { ok: false, reason: 'it owns blocks or profiles' };
+  if (!ops.factsForNode(n)) return { ok: false, reason: `${n.kind} is not in the operator table` };
+  if (ops.hasSideEffectsNode(n)) return { ok: false, reason: `${n.kind} has side effects` };
+  if (ops.isNondeterministicNode(n)) return { ok: false, reason: `${n.kind} is nondeterministic` };
+  return { ok: true };
+}
+
+/** One run: tables of expressions per block scope, the AliasDb made when first needed. */
+class Eliminator {
+  eliminated = 0;
+  private db: AliasDb | undefined;
+  private readonly keys = new KeyMaker();
+
+  constructor(
+    private readonly graph: Graph,
+    private readonly ops: OperatorRegistry,
+    private readonly context: PassContext,
+    private readonly aliasDb: () => AliasDb,
+  ) {}
+
+  /** Visits `block` in order; `outer` holds the expressions of the enclosing blocks seen so far. */
+  block(block: Block, outer: readonly Map<string, Node>[]): void {
+    const table = new Map<string, Node>();
+    const scopes = [...outer, table];
+    for (const n of block.nodes()) {
+      if (n.blocks.length) {
+        for (const b of n.blocks) this.block(b, scopes);
+        continue;
+      }
+      if (!mergeable(n, this.ops).ok || this.hasWriters(n)) continue;
+      const key = this.keys.of(n);
+      const earlier = scopes.map((t) => t.get(key)).find((e) => e !== undefined);
+      if (!earlier) {
+        table.set(key, n);
+        continue;
+      }
+      if (!sameTensorAttributes(n, earlier)) continue; // a hash collision, not an equal node
+      if (this.bothReachOutputs(n, earlier)) {
+        this.context.remark(n, 'not merged: it and its equal node may both be graph outputs');
+        continue;
+      }
+      // Transforms the later equal node into uses of the earlier one.
+      n.outputs.forEach((o, i) => o.replaceAllUsesWith(earlier.outputs[i]));
+      n.destroy();
+      this.eliminated++;
+    }
+  }
+
+  // PyTorch's AliasDb::hasWriters(node): some input or output may point to written memory.
+  private hasWriters(n: Node): boolean {
+    const values = [...n.inputs, ...n.outputs].filter((v) => isMutableType(v.type));
+    if (!values.length) return false;
+    const db = (this.db ??= this.aliasDb());
+    return values.some((v) => db.hasWriters(v));
+  }
+
+  // Merging would make two values that may be graph outputs the same value.
+  private bothReachOutputs(a: Node, b: Node): boolean {
+    const outs = this.graph.outputs.filter((v) => isMutableType(v.type));
+    const reaches = (n: Node): boolean => {
+      const mutable = n.outputs.filter((o) => isMutableType(o.type));
+      if (!mutable.length || !outs.length) return false;
+      const db = (this.db ??= this.aliasDb());
+      return mutable.some((o) => outs.some((g) => g === o || db.mayAlias(o, g)));
+    };
+    return reaches(a) && reaches(b);
+  }
+}
+
+/** Keys equal for equal nodes: kind, input identities, output types, attributes (tensors by a content hash). */
+class KeyMaker {
+  private readonly ids = new Map<object, number>();
+
+  of(n: Node): string {
+    const inputs = n.inputs.map((v) => `%${v.debugName}`).join(',');
+    const outputs = n.outputs.map((v) => v.type.str()).join(',');
+    const attrs = n
+      .attributeNames()
+      .sort()
+      .map((name) => `${name}=${this.attribute(n.attribute(name))}`);
+    return `${n.kind}(${inputs})->(${outputs})[${attrs.join(';')}]`;
+  }
+
+  private attribute(a: Attribute | undefined): string {
+    if (!a) return '';
+    switch (a.kind) {
+      case 't':
+        return `t:${tensorHash(a.value)}`;
+      case 'ts':
+        return `ts:${a.value.map((t) => this.id(t)).join('|')}`;
+      case 'f':
+        return `f:${Number.isNaN(a.value) ? `NaN#${this.id({})}` : a.value === 0 ? 0 : a.value}`;
+      case 'ival':
+        return `ival:${this.ivalue(a.value)}`;
+      case 'ty':
+        return `ty:${a.value.str()}`;
+      case 'tys':
+        return `tys:${a.value.map((t) => t.str()).join(',')}`;
+      default:
+        return `${a.kind}:${JSON.stringify(a.value, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v))}`;
+    }
+  }
+
+  // Lists and tuples by content; tensors, dicts and objects by identity (never equal to a copy).
+  private ivalue(v: IValue): string {
+    if (v instanceof Tuple) return `(${v.items.map((x) => this.ivalue(x)).join(',')})`;
+    if (Array.isArray(v)) return `[${v.map((x) => this.ivalue(x)).join(',')}]`;
+    if (typeof v === 'object' && v !== null) return `#${this.id(v)}`;
+    return typeof v === 'bigint' ? `${v}n` : JSON.stringify(v);
+  }
+
+  private id(o: object): number {
+    let id = this.ids.get(o);
+    if (id === undefined) this.ids.set(o, (id = this.ids.size));
+    return id;
+  }
+}
+
+// dtype, shape, device and a hash of the elements: equal tensors hash alike (collisions are checked later).
+function tensorHash(t: Tensor): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < t.numel; i++) h = Math.imul((h ^ (t.getNumber(i) * 65521)) | 0, 0x01000193);
+  return `${t.dtype}[${t.shape.join(',')}]@${t.device}#${(h >>> 0).toString(16)}`;
+}
+
+// The tensor attributes of two equally keyed nodes hold equal elements (PyTorch's tensorEqual).
+function sameTensorAttributes(a: Node, b: Node): boolean {
+  return a.attributeNames().every((name) => {
+    const x = a.attribute(name);
+    const y = b.attribute(name);
+    if (x?.kind !== 't' || y?.kind !== 't') return true;
+    const [s, t] = [x.value, y.value];
+    if (s === t) return true;
+    for (let i = 0; i < s.numel; i++) if (s.getFlat(i) !== t.getFlat(i)) return false;
+    return true;
+  });
+}

@@ -1,0 +1,70 @@
+// common-subexpression-elimination: the FileCheck cases, outputs before/after on seeded inputs, equal
+// tensor constants, remarks and statistics.
+
+import 'reflect-metadata';
+import { expect } from 'chai';
+import { parseIR, runPipeline } from '../../src/index.js';
+import { describeIRFile } from '../support/ir-case-runner.js';
+import { checkPipelineKeepsOutputs, seeded, testAnalysesModule, testContainer } from './numeric.js';
+
+describeIRFile('common-subexpression-elimination.ir', { modules: [testAnalysesModule] });
+
+describe('common-subexpression-elimination', () => {
+  it('keeps the outputs of a graph with repeated subexpressions in nested blocks (rtol 0)', () => {
+    const after = checkPipelineKeepsOutputs({
+      ir: `graph(%x : Tensor, %w : Tensor, %c : bool):
+  %1 : int = prim::Constant[value=1]()
+  %a : Tensor = aten::matmul(%x, %w)
+  %b : Tensor = aten::matmul(%x, %w)
+  %s : Tensor = aten::add(%a, %b, %1)
+  %r : Tensor = prim::If(%c)
+    block0():
+      %m : Tensor = aten::matmul(%x, %w)
+      %t : Tensor = aten::tanh(%m)
+      -> (%t)
+    block1():
+      %n : Tensor = aten::add(%a, %b, %1)
+      -> (%n)
+  %o : Tensor = aten::mul(%r, %s)
+  return (%o)
+`,
+      pipeline: 'common-subexpression-elimination',
+      inputs: (seed) => [seeded([3, 4], seed), seeded([4, 2], seed + 1), seed % 2 === 0],
+      seeds: [0, 1, 2, 3],
+      tolerance: { rtol: 0, atol: 0 },
+    });
+    expect(after.nodesOfKind('aten::matmul')).to.have.length(1);
+    expect(after.nodesOfKind('aten::add')).to.have.length(1);
+  });
+
+  it('merges tensor constants with equal contents but not ones that differ in one element', () => {
+    const g = parseIR(`graph(%x : Tensor):
+  %a : Float(3, strides=[1], requires_grad=0, device=cpu) = prim::Constant[value= 1  2  3 [ CPUFloatType{3} ]]()
+  %b : Float(3, strides=[1], requires_grad=0, device=cpu) = prim::Constant[value= 1  2  3 [ CPUFloatType{3} ]]()
+  %c : Float(3, strides=[1], requires_grad=0, device=cpu) = prim::Constant[value= 1  2  4 [ CPUFloatType{3} ]]()
+  %y : Tensor = aten::mul(%x, %a)
+  %z : Tensor = aten::mul(%y, %b)
+  %w : Tensor = aten::mul(%z, %c)
+  return (%w)
+`);
+    const report = runPipeline(testContainer(), g, 'common-subexpression-elimination');
+    expect(report.statistics['common-subexpression-elimination']['nodes-eliminated']).to.equal(1);
+    expect(g.toString()).to.include('%z : Tensor = aten::mul(%y, %a)');
+    expect(g.toString()).to.include('%w : Tensor = aten::mul(%z, %c)');
+  });
+
+  it('remarks on equal graph outputs it keeps apart, and a second run changes nothing', () => {
+    const g = parseIR(`graph(%x : Tensor):
+  %a : Tensor = aten::relu(%x)
+  %b : Tensor = aten::relu(%x)
+  %c : Tensor = aten::sigmoid(%a)
+  %d : Tensor = aten::sigmoid(%a)
+  return (%a, %b, %c, %d)
+`);
+    const c = testContainer();
+    const report = runPipeline(c, g, 'common-subexpression-elimination');
+    expect(report.changed).to.equal(false);
+    expect(report.remarks.map((r) => r.node)).to.deep.equal(['aten::relu -> %b', 'aten::sigmoid -> %d']);
+    expect(report.remarks[0].message).to.include('both be graph outputs');
+  });
+});
