@@ -3,6 +3,10 @@
 import { passesModule, type PassClass } from '../src/index.js';
 import { ConstantPooling } from './constant-pooling.js';
 import { DeadCodeElimination } from './dead-code-elimination.js';
+import { FoldConvAddSub } from './fold-conv-add-sub.js';
+import { FoldConvBn } from './fold-conv-bn.js';
+import { FoldConvMulDiv } from './fold-conv-mul-div.js';
+import { FoldLinearBn } from './fold-linear-bn.js';
 import { FreezeAttributes } from './freeze-attributes.js';
 import { FreezeCheck } from './freeze-check.js';
 import { FreezeCleanup } from './freeze-cleanup.js';
@@ -13,6 +17,10 @@ import { CommonSubexpressionElimination } from './common-subexpression-eliminati
 
 export { ConstantPooling } from './constant-pooling.js';
 export { DeadCodeElimination } from './dead-code-elimination.js';
+export { FoldConvAddSub } from './fold-conv-add-sub.js';
+export { FoldConvBn } from './fold-conv-bn.js';
+export { FoldConvMulDiv } from './fold-conv-mul-div.js';
+export { FoldLinearBn } from './fold-linear-bn.js';
 export { FreezeAttributes } from './freeze-attributes.js';
 export { FreezeCheck } from './freeze-check.js';
 export { FreezeCleanup } from './freeze-cleanup.js';
@@ -29,6 +37,10 @@ export const builtinPasses: readonly PassClass[] = [
   FreezeCheck,
   FreezeAttributes,
   FreezeCleanup,
+  FoldConvBn,
+  FoldConvAddSub,
+  FoldConvMulDiv,
+  FoldLinearBn,
   DeadCodeElimination, ConstantPooling, RemoveDropout, InlineSubmodules, ConstantPropagation, CommonSubexpressionElimination];
 
 /** Binds the built-in passes: `createContainer({ modules: [builtinPassesModule] })` or `container.load(builtinPassesModule)`. */

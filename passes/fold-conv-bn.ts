@@ -1,0 +1,174 @@
+/**
+ * fold-conv-bn: folds an eval-mode aten::batch_norm into the convolution that feeds it.
+ *   %y = aten::conv2d(%x, %W, %b, ...)                      %y = aten::conv2d(%x, %W_fused_bn, %b_fused_bn, ...)
+ *   %z = aten::batch_norm(%y, %g, %beta, %mean, %var,  =>   (uses of %z use %y)
+ *                         False, %momentum, %eps, %cudnn)
+ *   with s = g / sqrt(var + eps):  W' = W * s.reshape(-1, 1, ...),  b' = (b - mean) * (1 / sqrt(var + eps)) * g + beta
+ * Preconditions, as PyTorch 1.13's FoldFrozenConvBatchnorm checks them: the batch_norm's input comes
+ * from aten::conv1d/2d/3d or a non-transposed aten::_convolution (traced models); every input of both
+ * nodes but the data input is a prim::Constant (conv bias, bn weight and bias may be None); the conv
+ * output has no other use; running_mean and running_var are tensors (not None: no running stats).
+ * The arithmetic runs in the promoted dtype, one rounding per step as ATen does, and the results are
+ * cast to the conv weight's and bias's dtypes (the bias takes running_mean's dtype when it was None).
+ * Departures, both only reachable through a hand-written torch.batch_norm call: a `training` input of
+ * True is refused (PyTorch 1.13 folds it anyway, replacing batch statistics by running ones), and a
+ * non-floating weight or mis-shaped bn parameters are refused instead of failing inside ATen.
+ * The old constants and the batch_norm's scalar inputs are left to dead-code-elimination.
+ * Mirrors torch/csrc/jit/passes/frozen_conv_folding.cpp and fold_conv_bn.cpp (computeUpdatedConvWeightAndBias).
+ */
+
+import {
+  toIValue,
+  pass,
+  type Graph,
+  type GraphPass,
+  type Node,
+  type PassContext,
+  type PassResult,
+  type Tensor,
+} from '../src/index.js';
+import {
+  constantNumber,
+  constantTensor,
+  isFloatDType,
+  isNone,
+  matched,
+  nonConstantReason,
+  notMatched,
+  numbers,
+  promoteAll,
+  replaceInputWithConstant,
+  rounding,
+  tensorOf,
+  unsupportedConvReason,
+  type Match,
+} from './frozen-folding.js';
+
+// aten::batch_norm(input, weight, bias, running_mean, running_var, training, momentum, eps, cudnn_enabled)
+const BN = { weight: 1, bias: 2, mean: 3, variance: 4, training: 5, eps: 7, arity: 9 } as const;
+// aten::conv*d / aten::_convolution(input, weight, bias, ...)
+const CONV = { weight: 1, bias: 2 } as const;
+
+/** A conv → batch_norm pair PyTorch folds, with the constants the rewrite needs. */
+export interface ConvBn {
+  readonly conv: Node;
+  readonly bn: Node;
+  readonly weight: Tensor;
+  readonly bias: Tensor | null;
+  readonly gamma: Tensor | null;
+  readonly beta: Tensor | null;
+  readonly mean: Tensor;
+  readonly variance: Tensor;
+  readonly eps: number;
+}
+
+/** Whether `bn` can be folded into the convolution feeding it (PyTorch 1.13's conditions, in its order). */
+export function matchConvBn(bn: Node): Match<ConvBn> {
+  if (bn.kind !== 'aten::batch_norm' || bn.inputs.length !== BN.arity)
+    return notMatched('not the aten::batch_norm overload');
+  const conv = bn.inputs[0].node;
+  const unsupported = unsupportedConvReason(conv);
+  if (unsupported) return notMatched(unsupported);
+  const nonConstant = nonConstantReason(conv, 'conv') ?? nonConstantReason(bn, 'batch_norm');
+  if (nonConstant) return notMatched(nonConstant);
+  if (conv.output().uses().length > 1) return notMatched('conv output has other users');
+  const mean = constantTensor(bn.inputs[BN.mean]);
+  const variance = constantTensor(bn.inputs[BN.variance]);
+  if (!mean || !variance)
+    return notMatched('batch_norm has no running statistics (track_running_stats=False)');
+  if (toIValue(bn.inputs[BN.training]) !== false)
+    return notMatched('batch_norm is in training mode (uses batch statistics)');
+  const weight = constantTensor(conv.inputs[CONV.weight]);
+  if (!weight || !isFloatDType(weight.dtype) || weight.dim < 1)
+    return notMatched('conv weight is not a floating-point tensor');
+  const optional = (i: number): Tensor | null | undefined =>
+    isNone(bn.inputs[i]) ? null : constantTensor(bn.inputs[i]);
+  const convBias = isNone(conv.inputs[CONV.bias]) ? null : constantTensor(conv.inputs[CONV.bias]);
+  const gamma = optional(BN.weight);
+  const beta = optional(BN.bias);
+  const eps = constantNumber(bn.inputs[BN.eps]);
+  if (convBias === undefined || gamma === undefined || beta === undefined || eps === undefined)
+    return notMatched('a parameter is not a tensor or None');
+  const channels = weight.shape[0];
+  for (const [t, what] of [
+    [mean, 'running_mean'],
+    [variance, 'running_var'],
+    [gamma, 'batch_norm weight'],
+    [beta, 'batch_norm bias'],
+    [convBias, 'conv bias'],
+  ] as const) {
+    if (t && (t.dim !== 1 || t.shape[0] !== channels || !isFloatDType(t.dtype))) {
+      return notMatched(`${what} is not a floating-point tensor of shape [${channels}]`);
+    }
+  }
+  return matched({ conv, bn, weight, bias: convBias, gamma, beta, mean, variance, eps });
+}
+
+/** The folded weight and bias: PyTorch's computeUpdatedConvWeightAndBias, rounded step by step. */
+export function foldedConvBnParameters(m: ConvBn): { weight: Tensor; bias: Tensor } {
+  const channels = m.weight.shape[0];
+  const compute = promoteAll(
+    m.weight.dtype,
+    ...[m.bias, m.gamma, m.beta, m.mean, m.variance]
+      .filter((t): t is Tensor => t !== null)
+      .map((t) => t.dtype),
+  );
+  const r = rounding(compute);
+  const read = (t: Tensor | null, fill: number): Float64Array =>
+    t ? numbers(t) : new Float64Array(channels).fill(fill);
+  const [mean, variance, gamma, beta, bias] = [
+    read(m.mean, 0),
+    read(m.variance, 0),
+    read(m.gamma, 1),
+    read(m.beta, 0),
+    read(m.bias, 0),
+  ];
+  const eps = r(m.eps);
+  const invStd = new Float64Array(channels);
+  const scale = new Float64Array(channels);
+  const newBias = new Float64Array(channels);
+  for (let c = 0; c < channels; c++) {
+    invStd[c] = r(1 / r(Math.sqrt(r(variance[c] + eps))));
+    scale[c] = r(gamma[c] * invStd[c]);
+    newBias[c] = r(r(r(r(bias[c] - mean[c]) * invStd[c]) * gamma[c]) + beta[c]);
+  }
+  const w = numbers(m.weight);
+  const perOut = w.length / channels;
+  for (let i = 0; i < w.length; i++) w[i] = r(w[i] * scale[Math.floor(i / perOut)]);
+  return {
+    weight: tensorOf(m.weight.dtype, w, m.weight.shape),
+    bias: tensorOf((m.bias ?? m.mean).dtype, newBias, [channels]),
+  };
+}
+
+@pass({
+  name: 'fold-conv-bn',
+  summary: 'Fold an eval-mode aten::batch_norm into the convolution feeding it (constant weights)',
+  statistics: [{ name: 'folded', description: 'batch_norm nodes folded into their convolution' }],
+})
+export class FoldConvBn implements GraphPass {
+  run(graph: Graph, context: PassContext): PassResult {
+    let folded = 0;
+    for (const node of graph.allNodes()) {
+      if (node.kind !== 'aten::batch_norm') continue;
+      const match = matchConvBn(node);
+      if (!match.ok) {
+        context.remark(node, `not folded: ${match.reason}`);
+        continue;
+      }
+      rewrite(match.value);
+      folded++;
+    }
+    if (folded) context.count('folded', folded);
+    return { changed: folded > 0 };
+  }
+}
+
+// Transforms batch_norm(conv(x, W, b)) into conv(x, W', b'), then drops the batch_norm.
+function rewrite(m: ConvBn): void {
+  const { weight, bias } = foldedConvBnParameters(m);
+  replaceInputWithConstant(m.conv, CONV.weight, weight, 'fused_bn');
+  replaceInputWithConstant(m.conv, CONV.bias, bias, 'fused_bn');
+  m.bn.output().replaceAllUsesWith(m.conv.output());
+  m.bn.destroy();
+}

@@ -1,0 +1,119 @@
+/**
+ * fold-conv-mul-div: folds a convolution's output multiplied (or divided) by a constant into its weight and bias.
+ *   %y = aten::conv2d(%x, %W, %b, ...)            %y = aten::conv2d(%x, %W_fused_mul, %b_fused_mul, ...)
+ *   %z = aten::mul(%y, %c)                  =>    (uses of %z use %y)
+ *   W'[o, ...] = W[o, ...] * c[o],  b'[o] = b[o] * c[o]   (/ for aten::div; no bias stays no bias)
+ * Preconditions, PyTorch 1.13's: the node is aten::mul/div.Tensor or .Scalar (not div with a rounding
+ * mode) with the conv output as its first operand; the conv is aten::conv1d/2d/3d or a non-transposed
+ * aten::_convolution whose output has no other use; every other input of both nodes is a constant; the
+ * weight is floating point; a tensor operand is per-channel as PyTorch defines it (at most the weight's
+ * rank, every dim 1 except dim 1 which may be C_out: (1, C, 1, 1), single-element and 0-dim tensors and
+ * Python numbers fold; (C, 1, 1) and (C,) do not); integral operands fold only if they do not promote
+ * the weight's dtype. Weight and bias are computed in the promoted dtype and cast back to their own.
+ * PyTorch names the fused weight `<bias>_fused_mul` (a slip in its setDebugName); ours is `<weight>_fused_mul`.
+ * Dead constants are left to dead-code-elimination.
+ * Mirrors FoldFrozenConvMulOrDiv in torch/csrc/jit/passes/frozen_conv_folding.cpp.
+ */
+
+import { inject } from 'inversify';
+import {
+  OPERATOR_REGISTRY,
+  OperatorRegistry,
+  pass,
+  type Graph,
+  type GraphPass,
+  type Node,
+  type PassContext,
+  type PassResult,
+  type Tensor,
+} from '../src/index.js';
+import {
+  isConvolutionKind,
+  matchConvOperand,
+  matched,
+  notMatched,
+  numbers,
+  operandPerChannel,
+  promoteAll,
+  replaceInputWithConstant,
+  rounding,
+  tensorOf,
+  type ConvOperand,
+  type Match,
+} from './frozen-folding.js';
+
+/** The overloads PyTorch folds (its OperatorSet): both take (self, other). */
+const MUL_DIV = new Set(['aten::mul.Tensor', 'aten::mul.Scalar', 'aten::div.Tensor', 'aten::div.Scalar']);
+
+/** A foldable conv → mul/div. */
+export interface ConvMulDiv extends ConvOperand {
+  readonly divide: boolean;
+}
+
+/** Whether `op` (with overload `schemaKey`, e.g. 'aten::mul.Tensor') folds into the conv feeding it. */
+export function matchConvMulDiv(op: Node, schemaKey: string | undefined): Match<ConvMulDiv> {
+  if (!schemaKey || !MUL_DIV.has(schemaKey))
+    return notMatched(`${schemaKey ?? op.kind} is not mul/div.Tensor or mul/div.Scalar`);
+  const m = matchConvOperand(op);
+  return m.ok ? matched({ ...m.value, divide: op.kind === 'aten::div' }) : m;
+}
+
+// Scales every element of `t` whose leading index is o by values[o], in `t`'s dtype promoted with the operand's.
+function scaled(t: Tensor, m: ConvMulDiv): Tensor {
+  const channels = m.weight.shape[0];
+  const other = operandPerChannel(m.operand, channels, t.dtype);
+  const r = rounding(promoteAll(t.dtype, other.dtype));
+  const v = numbers(t);
+  const perChannel = v.length / channels;
+  for (let i = 0; i < v.length; i++) {
+    const c = other.values[Math.floor(i / perChannel)];
+    v[i] = r(m.divide ? v[i] / c : v[i] * c);
+  }
+  return tensorOf(t.dtype, v, t.shape);
+}
+
+/** The folded weight and bias (null when the conv has none). */
+export function foldedMulDivParameters(m: ConvMulDiv): { weight: Tensor; bias: Tensor | null } {
+  return { weight: scaled(m.weight, m), bias: m.bias ? scaled(m.bias, m) : null };
+}
+
+@pass({
+  name: 'fold-conv-mul-div',
+  summary: 'Fold a constant per-channel aten::mul/aten::div after a convolution into its weight and bias',
+  statistics: [{ name: 'folded', description: 'mul/div nodes folded into their convolution' }],
+})
+export class FoldConvMulDiv implements GraphPass {
+  constructor(@inject(OPERATOR_REGISTRY) private readonly ops: OperatorRegistry) {}
+
+  run(graph: Graph, context: PassContext): PassResult {
+    let folded = 0;
+    for (const node of graph.allNodes()) {
+      if (node.kind !== 'aten::mul' && node.kind !== 'aten::div') continue;
+      const fromConv = isConvolutionKind(node.inputs[0]?.node.kind ?? '');
+      if (!fromConv) {
+        if (node.inputs.slice(1).some((v) => isConvolutionKind(v.node.kind)))
+          context.remark(node, 'not folded: the conv output is not the first operand');
+        continue;
+      }
+      const match = matchConvMulDiv(node, this.ops.schemaForNode(node)?.key);
+      if (!match.ok) {
+        context.remark(node, `not folded: ${match.reason}`);
+        continue;
+      }
+      rewrite(match.value);
+      folded++;
+    }
+    if (folded) context.count('folded', folded);
+    return { changed: folded > 0 };
+  }
+}
+
+// Transforms mul(conv(x, W, b), c) into conv(x, W * c, b * c), then drops the mul.
+function rewrite(m: ConvMulDiv): void {
+  const { weight, bias } = foldedMulDivParameters(m);
+  const suffix = m.divide ? 'fused_div' : 'fused_mul';
+  replaceInputWithConstant(m.conv, 1, weight, suffix);
+  if (bias) replaceInputWithConstant(m.conv, 2, bias, suffix);
+  m.op.output().replaceAllUsesWith(m.conv.output());
+  m.op.destroy();
+}

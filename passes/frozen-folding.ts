@@ -1,0 +1,229 @@
+// Shared by the frozen folding passes (fold-conv-bn, fold-conv-add-sub, fold-conv-mul-div, fold-linear-bn):
+// match results, PyTorch's conv and constant-parameter checks, and per-channel arithmetic rounded like ATen's.
+
+import {
+  DTYPES,
+  Tensor,
+  bfloatToFloat,
+  floatToBfloat,
+  floatToHalf,
+  halfToFloat,
+  insertConstant,
+  promoteTypes,
+  toIValue,
+  type DType,
+  type Node,
+  type Value,
+} from '../src/index.js';
+
+/** What a pure match function returns: the matched pieces, or why the pattern does not apply. */
+export type Match<T> =
+  { readonly ok: true; readonly value: T } | { readonly ok: false; readonly reason: string };
+
+/** A successful match. */
+export function matched<T>(value: T): Match<T> {
+  return { ok: true, value };
+}
+
+/** A failed match with the reason a remark will give. */
+export function notMatched<T>(reason: string): Match<T> {
+  return { ok: false, reason };
+}
+
+// aten::_convolution(input, weight, bias, stride, padding, dilation, transposed, ...): the `transposed` slot.
+const CONVOLUTION_TRANSPOSED = 6;
+
+/**
+ * Why PyTorch's supportedConvNode rejects `node`, or undefined when it accepts it: aten::conv1d/2d/3d
+ * (any overload) and aten::_convolution whose `transposed` input is the constant False.
+ */
+export function unsupportedConvReason(node: Node): string | undefined {
+  if (node.kind === 'aten::conv1d' || node.kind === 'aten::conv2d' || node.kind === 'aten::conv3d')
+    return undefined;
+  if (node.kind === 'aten::_convolution') {
+    const transposed =
+      node.inputs.length > CONVOLUTION_TRANSPOSED ? toIValue(node.inputs[CONVOLUTION_TRANSPOSED]) : undefined;
+    if (transposed === false) return undefined;
+    return transposed === true
+      ? 'aten::_convolution is transposed'
+      : 'the `transposed` flag of aten::_convolution is not a constant';
+  }
+  if (node.kind.startsWith('aten::conv_transpose')) return `${node.kind} is a transposed convolution`;
+  return `input comes from ${node.kind}, not from a convolution`;
+}
+
+/** True for every convolution kind, folded or not: a non-application after one is worth a remark. */
+export function isConvolutionKind(kind: string): boolean {
+  return kind.startsWith('aten::conv') || kind === 'aten::_convolution' || kind === 'aten::convolution';
+}
+
+/** PyTorch's nonConstantParameters: the first input after the data input that no prim::Constant produces. */
+export function nonConstantParameter(node: Node): Value | undefined {
+  return node.inputs.slice(1).find((v) => v.node.kind !== 'prim::Constant');
+}
+
+/** Says which parameter of `node` is not constant, or undefined when all are. */
+export function nonConstantReason(node: Node, role: string): string | undefined {
+  const v = nonConstantParameter(node);
+  return v ? `${role} parameter %${v.debugName} is not a constant` : undefined;
+}
+
+/** The tensor a prim::Constant holds, or undefined (not a constant, or not a tensor). */
+export function constantTensor(v: Value): Tensor | undefined {
+  const value = toIValue(v);
+  return value instanceof Tensor ? value : undefined;
+}
+
+/** The number an int/float prim::Constant holds (bools are not numbers here), or undefined. */
+export function constantNumber(v: Value): number | undefined {
+  const value = toIValue(v);
+  if (typeof value === 'number') return value;
+  if (typeof value === 'bigint') return Number(value);
+  return undefined;
+}
+
+/** True when `v` is the None constant (an absent optional tensor). */
+export function isNone(v: Value): boolean {
+  return v.type.kind === 'None';
+}
+
+/** True for float16/bfloat16/float32/float64: the dtypes the folding arithmetic can round to. */
+export function isFloatDType(dtype: DType): boolean {
+  return DTYPES[dtype].isFloatingPoint;
+}
+
+/** Promotes dtypes as torch.promote_types does, left to right. */
+export function promoteAll(first: DType, ...rest: DType[]): DType {
+  return rest.reduce((a, b) => promoteTypes(a, b), first);
+}
+
+/**
+ * Rounds a JS number to `dtype`: ATen computes each element-wise step in the tensors' dtype, so the
+ * folded weights match PyTorch's bit for bit in float32/float64 (one rounding per step).
+ */
+export function rounding(dtype: DType): (x: number) => number {
+  switch (dtype) {
+    case 'float32':
+      return Math.fround;
+    case 'float16':
+      return (x) => halfToFloat(floatToHalf(x));
+    case 'bfloat16':
+      return (x) => bfloatToFloat(floatToBfloat(x));
+    default:
+      return (x) => x;
+  }
+}
+
+/** Every element as a number, row-major (fast for contiguous float32/float64). */
+export function numbers(t: Tensor): Float64Array {
+  const n = t.numel;
+  if (t.isContiguous && (t.dtype === 'float32' || t.dtype === 'float64'))
+    return Float64Array.from(t.storage.data.subarray(t.offset, t.offset + n) as Float32Array);
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) out[i] = t.getNumber(i);
+  return out;
+}
+
+/** A new contiguous tensor of `dtype` holding `values` (cast as Tensor.to would). */
+export function tensorOf(dtype: DType, values: Float64Array, shape: readonly number[]): Tensor {
+  if (dtype === 'float32') return Tensor.fromStorage(dtype, Float32Array.from(values), shape);
+  if (dtype === 'float64') return Tensor.fromStorage(dtype, Float64Array.from(values), shape);
+  return Tensor.fromArray(dtype, Array.from(values), shape);
+}
+
+/**
+ * Inserts a constant holding `tensor` right before `user`, named `<old name>_<suffix>` as PyTorch names
+ * it (`self.conv.weight_fused_bn`), and makes input `index` of `user` read it. The old constant is left
+ * for dead-code-elimination.
+ */
+export function replaceInputWithConstant(user: Node, index: number, tensor: Tensor, suffix: string): Value {
+  const old = user.inputs[index];
+  const graph = user.owningGraph;
+  const fresh = graph.withInsertPoint(user, () => insertConstant(graph, tensor));
+  fresh.setDebugName(`${old.debugName}_${suffix}`);
+  user.replaceInput(index, fresh);
+  return fresh;
+}
+
+/** The constant other operand of a conv → binary op: a tensor, or a Python number (the Scalar overloads). */
+export type Operand =
+  { readonly kind: 'tensor'; readonly tensor: Tensor } | { readonly kind: 'number'; readonly value: number };
+
+/** A conv followed by an element-wise op with a constant operand PyTorch 1.13 would fold. */
+export interface ConvOperand {
+  readonly conv: Node;
+  readonly op: Node;
+  readonly weight: Tensor;
+  readonly bias: Tensor | null;
+  readonly operand: Operand;
+}
+
+/**
+ * PyTorch 1.13's checkConvAndBroadcastingOpPreConditions for `op` (whose overload the caller checked):
+ * input 0 comes from a supported convolution whose output has no other use; every other input of
+ * both nodes is a constant; the weight is floating point; a tensor operand has at most the weight's
+ * rank and every dim 1 except dim 1, which may equal the output channels (so (1, C, 1, 1), (1, C),
+ * single elements and 0-dim tensors fold, (C, 1, 1) and (C,) do not); an integral operand must not
+ * promote the weight's dtype.
+ */
+export function matchConvOperand(op: Node): Match<ConvOperand> {
+  const conv = op.inputs[0].node;
+  const unsupported = unsupportedConvReason(conv);
+  if (unsupported) return notMatched(unsupported);
+  const nonConstant = nonConstantReason(conv, 'conv') ?? nonConstantReason(op, op.kind);
+  if (nonConstant) return notMatched(nonConstant);
+  if (conv.output().uses().length > 1) return notMatched('conv output has other users');
+  const weight = constantTensor(conv.inputs[1]);
+  if (!weight || weight.dim < 1) return notMatched('conv weight is not a tensor');
+  if (!isFloatDType(weight.dtype)) return notMatched(`conv weight is ${weight.dtype}, not floating point`);
+  const bias = isNone(conv.inputs[2]) ? null : constantTensor(conv.inputs[2]);
+  if (
+    bias === undefined ||
+    (bias && (bias.dim !== 1 || bias.shape[0] !== weight.shape[0] || !isFloatDType(bias.dtype)))
+  ) {
+    return notMatched('conv bias is not a floating-point tensor of one value per output channel');
+  }
+  const other = op.inputs[1];
+  if (other.type.kind !== 'Tensor') {
+    const value = constantNumber(other);
+    return value === undefined
+      ? notMatched('the operand is not a number')
+      : matched({ conv, op, weight, bias, operand: { kind: 'number', value } });
+  }
+  const tensor = constantTensor(other);
+  if (!tensor) return notMatched('the operand is not a tensor');
+  const channels = weight.shape[0];
+  const perChannel =
+    tensor.dim <= weight.dim && tensor.shape.every((size, i) => size === 1 || (i === 1 && size === channels));
+  if (!perChannel) {
+    return notMatched(
+      `operand of shape [${tensor.shape.join(', ')}] is not per-channel: PyTorch 1.13 folds [1, ${channels}, 1, ...] and single elements`,
+    );
+  }
+  if (!isFloatDType(tensor.dtype) && promoteTypes(tensor.dtype, weight.dtype) !== weight.dtype) {
+    return notMatched(`a ${tensor.dtype} operand would change the ${weight.dtype} result's dtype`);
+  }
+  return matched({ conv, op, weight, bias, operand: { kind: 'tensor', tensor } });
+}
+
+/**
+ * The operand as one value per output channel and the dtype it computes in: PyTorch's
+ * resizeConstantScalarOrTensorToShape (a number becomes a tensor of `numberDType`, a single element is
+ * expanded, a [1, C, 1, ...] tensor is viewed as [C]).
+ */
+export function operandPerChannel(
+  operand: Operand,
+  channels: number,
+  numberDType: DType,
+): { values: Float64Array; dtype: DType } {
+  if (operand.kind === 'number')
+    return {
+      values: new Float64Array(channels).fill(rounding(numberDType)(operand.value)),
+      dtype: numberDType,
+    };
+  const values = numbers(operand.tensor);
+  return {
+    values: values.length === 1 ? new Float64Array(channels).fill(values[0]) : values,
+    dtype: operand.tensor.dtype,
+  };
+}
