@@ -1,0 +1,156 @@
+// The optimizeNumerics group (fold-conv-bn, fold-conv-add-sub, fold-conv-mul-div) on PyTorch's frozen graphs:
+// every fixture's graph before run_frozen_optimizations, folded to a fixpoint, has the node counts and the
+// node order of PyTorch's frozen graph; and a conv -> mul -> add -> batch_norm chain folds into one conv.
+
+import 'reflect-metadata';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { expect } from 'chai';
+import { parseIR, runPipeline, type Graph } from '../../src/index.js';
+import { REPO_ROOT } from '../support/ir-case-runner.js';
+import { checkPipelineKeepsOutputs, seeded, testContainer } from './numeric.js';
+
+const FIXTURES = `${REPO_ROOT}test/fixtures/`;
+const GROUP = 'fixpoint(fold-conv-bn,fold-conv-add-sub,fold-conv-mul-div,dead-code-elimination)';
+
+interface FixtureCase {
+  readonly settings: { readonly optimize_numerics: boolean };
+  readonly expected: {
+    readonly frozen_node_counts: Readonly<Record<string, number>>;
+    readonly frozen_total_nodes: number;
+  };
+}
+
+function counts(g: Graph): Map<string, number> {
+  const m = new Map<string, number>();
+  for (const n of g.allNodes()) m.set(n.kind, (m.get(n.kind) ?? 0) + 1);
+  return m;
+}
+
+const nonConstantKinds = (g: Graph): string[] =>
+  [...g.allNodes()].map((n) => n.kind).filter((k) => k !== 'prim::Constant');
+
+// What PyTorch folds in the cases that exercise folding (read off each case's frozen_graph.txt).
+const FOLDS: Readonly<Record<string, Readonly<Record<string, number>>>> = {
+  conv_bn_relu: { 'fold-conv-bn': 3 },
+  conv_bn_1d_3d: { 'fold-conv-bn': 2 },
+  traced_conv_bn: { 'fold-conv-bn': 1 },
+  conv_bn_not_foldable: {},
+  conv_add_mul: { 'fold-conv-add-sub': 1 },
+  conv_binary_variants: { 'fold-conv-add-sub': 2, 'fold-conv-mul-div': 3 },
+  tv_resnet18_w8: { 'fold-conv-bn': 20 },
+  tv_resnet18_full_graphs: { 'fold-conv-bn': 20 },
+  tv_mobilenet_v2_w8: { 'fold-conv-bn': 52 },
+  tv_squeezenet1_0_w4: {},
+};
+
+describe('optimizeNumerics folding on the PyTorch fixtures', () => {
+  const cases = readdirSync(FIXTURES).filter((c) =>
+    existsSync(`${FIXTURES}${c}/frozen_unoptimized_graph.txt`),
+  );
+
+  it('finds the fixtures', () => expect(cases.length).to.be.greaterThan(30));
+
+  for (const name of cases) {
+    it(`${name}: after remove-dropout and the folding group, node counts and order match PyTorch's frozen graph`, () => {
+      const dir = `${FIXTURES}${name}/`;
+      const meta = JSON.parse(readFileSync(`${dir}case.json`, 'utf8')) as FixtureCase;
+      const graph = parseIR(readFileSync(`${dir}frozen_unoptimized_graph.txt`, 'utf8'), {
+        file: `${name}/frozen_unoptimized_graph.txt`,
+      });
+      const pipeline = meta.settings.optimize_numerics
+        ? `remove-dropout,${GROUP}`
+        : 'remove-dropout,dead-code-elimination';
+      const report = runPipeline(testContainer(), graph, pipeline);
+      const ours = counts(graph);
+      for (const [kind, n] of Object.entries(meta.expected.frozen_node_counts))
+        expect(ours.get(kind) ?? 0, `${kind} count`).to.equal(n);
+      expect(
+        [...ours.values()].reduce((a, b) => a + b, 0),
+        'total nodes',
+      ).to.equal(meta.expected.frozen_total_nodes);
+      const pytorch = parseIR(readFileSync(`${dir}frozen_graph.txt`, 'utf8'));
+      expect(nonConstantKinds(graph), 'non-constant nodes in order').to.deep.equal(nonConstantKinds(pytorch));
+      const expectedFolds = FOLDS[name];
+      if (expectedFolds) {
+        const folds: Record<string, number> = {};
+        for (const pass of ['fold-conv-bn', 'fold-conv-add-sub', 'fold-conv-mul-div']) {
+          const n = report.statistics[pass]?.folded;
+          if (n) folds[pass] = n;
+        }
+        expect(folds, 'folds').to.deep.equal(expectedFolds);
+      }
+    });
+  }
+
+  it('conv_bn_not_foldable: remarks say why each batch_norm stays', () => {
+    const graph = parseIR(
+      readFileSync(`${FIXTURES}conv_bn_not_foldable/frozen_unoptimized_graph.txt`, 'utf8'),
+    );
+    const report = runPipeline(testContainer(), graph, 'fold-conv-bn');
+    expect(report.remarks.map((r) => `${r.node ?? ''}: ${r.message}`)).to.deep.equal([
+      'aten::batch_norm -> %58: not folded: conv output has other users',
+      'aten::batch_norm -> %y0.1: not folded: conv output has other users',
+      'aten::batch_norm -> %213: not folded: aten::conv_transpose2d is a transposed convolution',
+    ]);
+  });
+});
+
+describe('optimizeNumerics folding group', () => {
+  const CHAIN = `graph(%x : Tensor):
+  %w : Tensor = prim::Constant[value=tensor<Float(3, 2, 1, 1)>"AACAPwAAAEAAAEBAAACAQAAAoEAAAMBA"]()
+  %b : Tensor = prim::Constant[value=tensor<Float(3)>"AACAPwAAAMAAAEBA"]()
+  %m : Tensor = prim::Constant[value=tensor<Float(1, 3, 1, 1)>"AAAAPwAAgD8AAABA"]()
+  %g : Tensor = prim::Constant[value=tensor<Float(3)>"AADAPwAAAD8AAIA/"]()
+  %beta : Tensor = prim::Constant[value=tensor<Float(3)>"zczMPc3MTL6amZk+"]()
+  %mean : Tensor = prim::Constant[value=tensor<Float(3)>"AAAAPwAAgL8AAAAA"]()
+  %var : Tensor = prim::Constant[value=tensor<Float(3)>"AAAAQAAAgD8AAAA/"]()
+  %a : float = prim::Constant[value=0.25]()
+  %s : int[] = prim::Constant[value=[1, 1]]()
+  %p : int[] = prim::Constant[value=[0, 0]]()
+  %one : int = prim::Constant[value=1]()
+  %false : bool = prim::Constant[value=0]()
+  %momentum : float = prim::Constant[value=0.1]()
+  %eps : float = prim::Constant[value=1.0000000000000001e-05]()
+  %y : Tensor = aten::conv2d(%x, %w, %b, %s, %p, %s, %one)
+  %y1 : Tensor = aten::mul(%y, %m)
+  %y2 : Tensor = aten::add(%y1, %a, %one)
+  %y3 : Tensor = aten::batch_norm(%y2, %g, %beta, %mean, %var, %false, %momentum, %eps, %false)
+  %r : Tensor = aten::relu(%y3)
+  return (%r)
+`;
+
+  it('folds conv -> mul -> add -> batch_norm into one conv and keeps the outputs (rtol 1e-4, atol 1e-5)', () => {
+    const after = checkPipelineKeepsOutputs({
+      ir: CHAIN,
+      pipeline: GROUP,
+      inputs: (seed) => [seeded([2, 2, 4, 4], seed)],
+      tolerance: { rtol: 1e-4, atol: 1e-5 },
+    });
+    expect(nonConstantKinds(after)).to.deep.equal(['aten::conv2d', 'aten::relu']);
+  });
+
+  it('needs three rounds: the batch_norm folds only once mul and add are gone, then a fourth finds nothing', () => {
+    const graph = parseIR(CHAIN);
+    const report = runPipeline(testContainer(), graph, GROUP);
+    const changes = report.executed
+      .filter((e) => e.pass.startsWith('fold-'))
+      .map((e) => (e.changed ? e.pass : '-'));
+    expect(changes).to.deep.equal([
+      '-',
+      '-',
+      'fold-conv-mul-div',
+      '-',
+      'fold-conv-add-sub',
+      '-',
+      'fold-conv-bn',
+      '-',
+      '-',
+      '-',
+      '-',
+      '-',
+    ]);
+    expect(report.statistics['fold-conv-bn']).to.deep.equal({ folded: 1 });
+    expect(report.statistics['fold-conv-add-sub']).to.deep.equal({ folded: 1 });
+    expect(report.statistics['fold-conv-mul-div']).to.deep.equal({ folded: 1 });
+  });
+});
