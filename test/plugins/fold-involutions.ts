@@ -2,7 +2,7 @@
 // constructor gets a service the plugin binds itself. Load it with `tsfreeze opt --plugin
 // dist/test/plugins/fold-involutions.js` or, from code, `register(container)`.
 
-import { inject, injectable, type Container } from 'inversify';
+import { ContainerModule, inject, injectable, type Container } from 'inversify';
 import {
   LOGGER,
   pass,
@@ -75,3 +75,8 @@ export function register(container: Container): void {
   if (!container.isBound(INVOLUTIONS)) container.bind(INVOLUTIONS).to(InvolutionTable).inSingletonScope();
   registerPasses(container, [FoldInvolutions]);
 }
+
+/** The plugin's service as a ContainerModule, for hosts that load modules (`passesModule([FoldInvolutions])` adds the pass). */
+export const involutionsServiceModule = new ContainerModule(({ bind }) => {
+  bind(INVOLUTIONS).to(InvolutionTable).inSingletonScope();
+});

@@ -10,10 +10,18 @@ import {
   createContainer,
   getPassManager,
   parseIR,
+  passesModule,
   registerPasses,
   runPipeline,
 } from '../../src/index.js';
-import { FoldInvolutions, INVOLUTIONS, InvolutionTable, register } from './fold-involutions.js';
+import { describeIRFile } from '../support/ir-case-runner.js';
+import {
+  FoldInvolutions,
+  INVOLUTIONS,
+  InvolutionTable,
+  involutionsServiceModule,
+  register,
+} from './fold-involutions.js';
 import { passes as miscPasses } from './misc-passes.js';
 
 const NEG_NEG = `graph(%x : Tensor):
@@ -23,6 +31,10 @@ const NEG_NEG = `graph(%x : Tensor):
   %d : Tensor = aten::bitwise_not(%c)
   return (%d)
 `;
+
+describeIRFile('test/plugins/fold-involutions.ir', {
+  modules: [involutionsServiceModule, passesModule([FoldInvolutions])],
+});
 
 describe('plugin: fold-involutions', () => {
   const container = () =>

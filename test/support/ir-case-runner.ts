@@ -135,9 +135,9 @@ export function runIRCase(c: IRCase, file: string, options: IRFileOptions = {}):
   }
 }
 
-/** Declares a mocha `describe` for an .ir file under test/passes/ with one `it` per case. */
+/** Declares a mocha `describe` for an .ir file (a name under test/passes/, or a repo-relative path) with one `it` per case. */
 export function describeIRFile(name: string, options: IRFileOptions = {}): void {
-  const file = `test/passes/${name}`;
+  const file = name.includes('/') ? name : `test/passes/${name}`;
   const cases = splitIRCases(readFileSync(`${REPO_ROOT}${file}`, 'utf8'));
   describe(`${name} (FileCheck)`, () => {
     it('has cases', () => expect(cases.length).to.be.greaterThan(0));
