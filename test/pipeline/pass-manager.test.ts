@@ -9,6 +9,7 @@ import { expect } from 'chai';
 import {
   getPassManager,
   moduleBuilder,
+  parseIR,
   PassFailure,
   registerPipelines,
   runPipeline,
@@ -335,6 +336,29 @@ describe('PassManager: failures', () => {
     // The IR as the failing pass received it (after test-preserve added a relu).
     expect(text).to.include('graph(%x : Tensor):');
     expect(text.match(/aten::relu/g)).to.have.length(2);
+  });
+
+  it('a reproducer keeps tensor constants exactly, so parsing it gives the same values', () => {
+    const { container } = testContainer({ instrumentation: { reproducer: { dir } } });
+    const g = parseIR(
+      'graph(%x : Tensor):\n  %w : Float(3, strides=[1], requires_grad=0, device=cpu) = prim::Constant[value= 0.123456  0.654321  1.5 [ CPUFloatType{3} ]]()\n  %one : int = prim::Constant[value=1]()\n  %y : Tensor = aten::add(%x, %w, %one)\n  return (%y)\n',
+    );
+    const original = g.nodesOfKind('prim::Constant')[0].t('value').toArray();
+    let failure: PassFailure | undefined;
+    try {
+      runPipeline(container, g, 'test-fail');
+    } catch (e) {
+      failure = e as PassFailure;
+    }
+    const text = readFileSync(failure!.reproducerPath!, 'utf8');
+    expect(text).to.include('tensor<');
+    const again = parseIR(
+      text
+        .split('\n')
+        .filter((l) => !l.startsWith('//'))
+        .join('\n'),
+    );
+    expect(again.nodesOfKind('prim::Constant')[0].t('value').toArray()).to.deep.equal(original);
   });
 
   it('writes reproducers to the temp dir by default, and none when disabled', () => {
