@@ -11,15 +11,17 @@ import { Tensor } from '../../src/tensor/tensor.js';
 function naiveMm(a: Tensor, b: Tensor): Tensor {
   const [M, K] = a.shape;
   const N = b.shape[1];
-  const out = zeros([M, N], { dtype: 'float64' });
+  const x = a.toArray().map(Number);
+  const y = b.toArray().map(Number);
+  const out = new Array<number>(M * N).fill(0);
   for (let i = 0; i < M; i++) {
     for (let j = 0; j < N; j++) {
       let s = 0;
-      for (let k = 0; k < K; k++) s += Number(a.get(i, k)) * Number(b.get(k, j));
-      out.setFlat(i * N + j, s);
+      for (let k = 0; k < K; k++) s += x[i * K + k] * y[k * N + j];
+      out[i * N + j] = s;
     }
   }
-  return out;
+  return Tensor.fromArray('float64', out, [M, N]);
 }
 
 // Direct definition of a 2-d convolution (stride, padding, dilation, groups).
@@ -76,11 +78,14 @@ function naiveConvTranspose2d(x: Tensor, w: Tensor, s: number[], p: number[], op
 }
 
 describe('matrix products', () => {
-  it('mm matches the naive product across block edges (1..300 sizes)', () => {
-    for (const [M, K, N] of [[1, 1, 1], [3, 5, 2], [4, 4, 4], [5, 257, 7], [67, 300, 70], [130, 33, 2050]]) {
-      const a = randn([M, K], { seed: M * 1000 + K });
-      const b = randn([K, N], { seed: N });
-      expect(maxAbsDiff(mm(a, b), naiveMm(a, b)), `${M}x${K}x${N}`).to.be.lessThan(1e-4 * Math.sqrt(K));
+  it('mm matches the naive product across block edges, float32 (WASM SIMD path) and float64 (JS path)', () => {
+    for (const dtype of ['float32', 'float64'] as const) {
+      for (const [M, K, N] of [[1, 1, 1], [3, 5, 2], [4, 4, 4], [5, 257, 9], [67, 300, 70], [130, 33, 2050]]) {
+        const a = randn([M, K], { seed: M * 1000 + K, dtype });
+        const b = randn([K, N], { seed: N, dtype });
+        const tol = dtype === 'float32' ? 1e-4 * Math.sqrt(K) : 1e-12 * K;
+        expect(maxAbsDiff(mm(a, b), naiveMm(a, b)), `${dtype} ${M}x${K}x${N}`).to.be.lessThan(tol);
+      }
     }
   });
 

@@ -92,21 +92,21 @@ function im2col(x: NumArray, xOff: number, C: number, g: ConvGeometry, col: NumA
           for (let od = 0; od < OD; od++) {
             const id = od * sd - pd + kd * dd;
             if (id < 0 || id >= D) {
-              for (let k = 0; k < OH * OW; k++) col[dst++] = 0;
+              for (let k = 0; k < OH * OW; k++) col[dst + k] = 0;
+              dst += OH * OW;
               continue;
             }
-            for (let oh = 0; oh < OH; oh++) {
+            for (let oh = 0; oh < OH; oh++, dst += OW) {
               const ih = oh * sh - ph + kh * dh;
               if (ih < 0 || ih >= H) {
-                for (let k = 0; k < OW; k++) col[dst++] = 0;
+                for (let ow = 0; ow < OW; ow++) col[dst + ow] = 0;
                 continue;
               }
               const src = cOff + (id * H + ih) * W + iw0;
-              let ow = 0;
-              for (; ow < owLo; ow++) col[dst++] = 0;
-              if (sw === 1) for (; ow < owHi; ow++) col[dst++] = x[src + ow];
-              else for (; ow < owHi; ow++) col[dst++] = x[src + ow * sw];
-              for (; ow < OW; ow++) col[dst++] = 0;
+              for (let ow = 0; ow < owLo; ow++) col[dst + ow] = 0;
+              if (sw === 1) for (let ow = owLo; ow < owHi; ow++) col[dst + ow] = x[src + ow];
+              else for (let ow = owLo; ow < owHi; ow++) col[dst + ow] = x[src + ow * sw];
+              for (let ow = owHi; ow < OW; ow++) col[dst + ow] = 0;
             }
           }
         }

@@ -4,6 +4,7 @@
 // 4x4 register-blocked micro-kernel accumulates 16 outputs in locals. Thin products use dot/axpy loops.
 
 import type { NumArray } from './ew-core.js';
+import { WASM_MR, WASM_NR, wasmGemm } from './gemm-wasm.js';
 
 /** A strided matrix operand: element (i, j) is data[offset + i * rowStride + j * colStride]. */
 export interface MatRef {
@@ -36,6 +37,10 @@ export function gemm(
     thin(M, N, K, A, B, C, alpha);
     return;
   }
+  if (C.data instanceof Float32Array && N >= WASM_NR && wasmGemm() !== null) {
+    gemmWasm(M, N, K, A, B, C, alpha);
+    return;
+  }
   if (packA.length < MC * KC) packA = new Float64Array(MC * KC);
   if (packB.length < KC * NC) packB = new Float64Array(KC * NC);
   const Ap = packA;
@@ -61,6 +66,103 @@ export function gemm(
             micro(kc, Ap, pi * kc * 4, Bp, pj * kc * 4, Cd, C.offset + i0 * ldc + j0, ldc, mr, nr);
           }
         }
+      }
+    }
+  }
+}
+
+const W_KC = 256;
+const W_MC = 64;
+const W_NC = 1024;
+
+// The float32 path: the same blocking, with packing into WASM memory and the SIMD macro-kernel
+// accumulating a C block for all M rows of the current column block; the block is then added to C.
+function gemmWasm(
+  M: number,
+  N: number,
+  K: number,
+  A: MatRef,
+  B: MatRef,
+  C: { readonly data: NumArray; readonly offset: number; readonly rowStride: number },
+  alpha: number,
+): void {
+  const w = wasmGemm();
+  if (w === null) return;
+  const mPad = Math.ceil(M / WASM_MR) * WASM_MR;
+  // Keep the C block within 16M floats even for very tall products.
+  const ncMax = Math.max(WASM_NR, Math.min(W_NC, Math.floor((1 << 24) / mPad / WASM_NR) * WASM_NR));
+  const aFloats = W_MC * W_KC;
+  const bFloats = W_KC * ncMax;
+  const cFloats = mPad * ncMax;
+  const mem = w.floats((aFloats + bFloats + cFloats) * 4);
+  const aBase = 0;
+  const bBase = aFloats;
+  const cBase = aFloats + bFloats;
+  const Cd = C.data;
+  for (let jc = 0; jc < N; jc += ncMax) {
+    const nc = Math.min(ncMax, N - jc);
+    const nPanels = Math.ceil(nc / WASM_NR);
+    const ldc = nPanels * WASM_NR;
+    mem.fill(0, cBase, cBase + mPad * ldc);
+    for (let pc = 0; pc < K; pc += W_KC) {
+      const kc = Math.min(W_KC, K - pc);
+      packB8(B, pc, kc, jc, nc, mem, bBase);
+      for (let ic = 0; ic < M; ic += W_MC) {
+        const mc = Math.min(W_MC, M - ic);
+        packA4(A, ic, mc, pc, kc, mem, aBase, alpha);
+        w.block(kc, Math.ceil(mc / WASM_MR), nPanels, aBase * 4, bBase * 4, (cBase + ic * ldc) * 4, ldc * 4);
+      }
+    }
+    for (let i = 0; i < M; i++) {
+      const src = cBase + i * ldc;
+      const dst = C.offset + i * C.rowStride + jc;
+      for (let j = 0; j < nc; j++) Cd[dst + j] += mem[src + j];
+    }
+  }
+}
+
+// B[pc:pc+kc, jc:jc+nc] as panels of 8 columns, k-major, zero-padded (float32, in WASM memory).
+function packB8(B: MatRef, pc: number, kc: number, jc: number, nc: number, out: Float32Array, base: number): void {
+  const { data, offset, rowStride: rs, colStride: cs } = B;
+  const panels = Math.ceil(nc / WASM_NR);
+  for (let p = 0; p < panels; p++) {
+    const j0 = jc + p * WASM_NR;
+    const width = Math.min(WASM_NR, jc + nc - j0);
+    let dst = base + p * kc * WASM_NR;
+    let src = offset + pc * rs + j0 * cs;
+    if (width === WASM_NR && cs === 1) {
+      for (let k = 0; k < kc; k++, dst += 8, src += rs) {
+        out[dst] = data[src];
+        out[dst + 1] = data[src + 1];
+        out[dst + 2] = data[src + 2];
+        out[dst + 3] = data[src + 3];
+        out[dst + 4] = data[src + 4];
+        out[dst + 5] = data[src + 5];
+        out[dst + 6] = data[src + 6];
+        out[dst + 7] = data[src + 7];
+      }
+    } else {
+      for (let k = 0; k < kc; k++, dst += 8, src += rs) {
+        for (let j = 0; j < 8; j++) out[dst + j] = j < width ? data[src + j * cs] : 0;
+      }
+    }
+  }
+}
+
+// alpha * A[ic:ic+mc, pc:pc+kc] as panels of 4 rows, k-major, zero-padded (float32, in WASM memory).
+function packA4(A: MatRef, ic: number, mc: number, pc: number, kc: number, out: Float32Array, base: number, alpha: number): void {
+  const { data, offset, rowStride: rs, colStride: cs } = A;
+  const panels = Math.ceil(mc / WASM_MR);
+  for (let p = 0; p < panels; p++) {
+    const i0 = ic + p * WASM_MR;
+    for (let i = 0; i < WASM_MR; i++) {
+      let dst = base + p * kc * WASM_MR + i;
+      if (i0 + i < ic + mc) {
+        let src = offset + (i0 + i) * rs + pc * cs;
+        if (alpha === 1) for (let k = 0; k < kc; k++, dst += 4, src += cs) out[dst] = data[src];
+        else for (let k = 0; k < kc; k++, dst += 4, src += cs) out[dst] = alpha * data[src];
+      } else {
+        for (let k = 0; k < kc; k++, dst += 4) out[dst] = 0;
       }
     }
   }
