@@ -1,7 +1,18 @@
 // IR scaling benchmark: builds graphs of N nodes (constants, aten ops, nested prim::If, lists, attribute
 // reads), then times print, parse and verify. Per-node time must stay flat from 10k to 1M nodes.
 
-import { Graph, insertConstant, NamedClassType, TensorTensor, IntType, BoolType, FloatType, ListType, TensorType, type Value } from '../src/ir/index.js';
+import {
+  Graph,
+  insertConstant,
+  NamedClassType,
+  TensorTensor,
+  IntType,
+  BoolType,
+  FloatType,
+  ListType,
+  TensorType,
+  type Value,
+} from '../src/ir/index.js';
 import { parseIR, printGraph } from '../src/ir/text/index.js';
 import { Tensor } from '../src/tensor/tensor.js';
 
@@ -34,7 +45,13 @@ export function buildBenchGraph(n: number): Graph {
   const self = g.addInput(new NamedClassType('__torch__.Bench'), 'self');
   let x: Value = g.addInput(TensorTensor, 'x.1');
   const bias = Tensor.fromArray('float32', [0.5, -0.25, 0.125, 1]);
-  const floatTensor = new TensorType({ dtype: 'float32', sizes: [4], strides: [1], requiresGrad: false, device: 'cpu' });
+  const floatTensor = new TensorType({
+    dtype: 'float32',
+    sizes: [4],
+    strides: [1],
+    requiresGrad: false,
+    device: 'cpu',
+  });
   let count = 0;
   let unit = 0;
   while (count < n) {
@@ -79,7 +96,9 @@ function countNodes(g: Graph): number {
 }
 
 /** Times build, print, parse and verify at each size; returns one row per phase and size. */
-export async function benchIR(sizes: readonly number[] = [10_000, 100_000, 1_000_000]): Promise<IRBenchRow[]> {
+export async function benchIR(
+  sizes: readonly number[] = [10_000, 100_000, 1_000_000],
+): Promise<IRBenchRow[]> {
   const verify = await loadVerify();
   const rows: IRBenchRow[] = [];
   // Warm the JIT on a small graph so the first size is not charged for compilation.
@@ -93,11 +112,28 @@ export async function benchIR(sizes: readonly number[] = [10_000, 100_000, 1_000
       return result;
     };
     let nodes = size;
-    const g = time('build', () => nodes, () => buildBenchGraph(size));
+    const g = time(
+      'build',
+      () => nodes,
+      () => buildBenchGraph(size),
+    );
     nodes = countNodes(g);
-    const text = time('print', () => nodes, () => printGraph(g));
-    const parsed = time('parse', () => nodes, () => parseIR(text, { file: 'bench.ir' }));
-    if (verify) time('verify', () => nodes, () => verify(parsed));
+    const text = time(
+      'print',
+      () => nodes,
+      () => printGraph(g),
+    );
+    const parsed = time(
+      'parse',
+      () => nodes,
+      () => parseIR(text, { file: 'bench.ir' }),
+    );
+    if (verify)
+      time(
+        'verify',
+        () => nodes,
+        () => verify(parsed),
+      );
   }
   return rows;
 }
@@ -106,14 +142,19 @@ export async function benchIR(sizes: readonly number[] = [10_000, 100_000, 1_000
 export function formatIRBench(rows: readonly IRBenchRow[]): string {
   const lines = ['size       phase   ms total   us/node'];
   for (const r of rows) {
-    lines.push(`${String(r.size).padEnd(10)} ${r.phase.padEnd(7)} ${r.msTotal.toFixed(1).padStart(9)} ${r.usPerNode.toFixed(2).padStart(9)}`);
+    lines.push(
+      `${String(r.size).padEnd(10)} ${r.phase.padEnd(7)} ${r.msTotal.toFixed(1).padStart(9)} ${r.usPerNode.toFixed(2).padStart(9)}`,
+    );
   }
   return lines.join('\n');
 }
 
 // `node dist/bench/ir.js [sizes...]` runs it alone.
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const sizes = process.argv.slice(2).map(Number).filter((n) => n > 0);
+  const sizes = process.argv
+    .slice(2)
+    .map(Number)
+    .filter((n) => n > 0);
   const rows = await benchIR(sizes.length ? sizes : undefined);
   console.log(formatIRBench(rows));
 }

@@ -17,7 +17,11 @@ export function fixtureGraphs(): { name: string; text: string }[] {
   for (const entry of readdirSync(FIXTURES, { withFileTypes: true })) {
     if (!entry.isDirectory()) continue;
     for (const file of readdirSync(`${FIXTURES}${entry.name}`)) {
-      if (/graph.*\.txt$/.test(file)) out.push({ name: `${entry.name}/${file}`, text: readFileSync(`${FIXTURES}${entry.name}/${file}`, 'utf8') });
+      if (/graph.*\.txt$/.test(file))
+        out.push({
+          name: `${entry.name}/${file}`,
+          text: readFileSync(`${FIXTURES}${entry.name}/${file}`, 'utf8'),
+        });
     }
   }
   return out.sort((a, b) => (a.name < b.name ? -1 : 1));
@@ -46,15 +50,28 @@ export function ivalueDiff(a: IValue, b: IValue): string | undefined {
   if (a instanceof Tensor || b instanceof Tensor) {
     return a instanceof Tensor && b instanceof Tensor ? tensorDiff(a, b) : 'tensor vs non-tensor';
   }
-  if (typeof a === 'number' || typeof b === 'number' || typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) {
+  if (
+    typeof a === 'number' ||
+    typeof b === 'number' ||
+    typeof a !== 'object' ||
+    typeof b !== 'object' ||
+    a === null ||
+    b === null
+  ) {
     return Object.is(a, b) ? undefined : `${String(a)} (${typeof a}) vs ${String(b)} (${typeof b})`;
   }
-  if (a instanceof Device || b instanceof Device) return String(a) === String(b) && a instanceof Device && b instanceof Device ? undefined : 'device differs';
+  if (a instanceof Device || b instanceof Device)
+    return String(a) === String(b) && a instanceof Device && b instanceof Device
+      ? undefined
+      : 'device differs';
   if (a instanceof FunctionRef || b instanceof FunctionRef) {
-    return a instanceof FunctionRef && b instanceof FunctionRef && a.qualifiedName === b.qualifiedName ? undefined : 'function differs';
+    return a instanceof FunctionRef && b instanceof FunctionRef && a.qualifiedName === b.qualifiedName
+      ? undefined
+      : 'function differs';
   }
   if (a instanceof Tuple || b instanceof Tuple) {
-    if (!(a instanceof Tuple && b instanceof Tuple) || a.items.length !== b.items.length) return 'tuple shape differs';
+    if (!(a instanceof Tuple && b instanceof Tuple) || a.items.length !== b.items.length)
+      return 'tuple shape differs';
     for (let i = 0; i < a.items.length; i++) {
       const d = ivalueDiff(a.items[i], b.items[i]);
       if (d) return `tuple item ${i}: ${d}`;
@@ -90,12 +107,17 @@ function attributeDiff(a: Attribute, b: Attribute): string | undefined {
       return a.value.str() === (b.value as typeof a.value).str() ? undefined : 'type differs';
     case 'tys': {
       const bv = b.value as typeof a.value;
-      return a.value.map((t) => t.str()).join() === bv.map((t) => t.str()).join() ? undefined : 'types differ';
+      return a.value.map((t) => t.str()).join() === bv.map((t) => t.str()).join()
+        ? undefined
+        : 'types differ';
     }
     case 't':
       return tensorDiff(a.value, b.value as Tensor);
     case 'ts':
-      return ivalueDiff([...a.value], [...(b.value as Tensor[])]) ?? (isPlaceholder(a.value) !== isPlaceholder(b.value as object) ? 'placeholder flag differs' : undefined);
+      return (
+        ivalueDiff([...a.value], [...(b.value as Tensor[])]) ??
+        (isPlaceholder(a.value) !== isPlaceholder(b.value as object) ? 'placeholder flag differs' : undefined)
+      );
     case 'is':
     case 'fs':
     case 'ss':
@@ -129,7 +151,8 @@ function nodeDiff(a: Node, b: Node): string | undefined {
 }
 
 function blockDiff(a: Block, b: Block): string | undefined {
-  const typed = (vs: readonly { debugName: string; type: { str(): string } }[]): string => vs.map((v) => `${v.debugName} : ${v.type.str()}`).join(', ');
+  const typed = (vs: readonly { debugName: string; type: { str(): string } }[]): string =>
+    vs.map((v) => `${v.debugName} : ${v.type.str()}`).join(', ');
   if (typed(a.inputs) !== typed(b.inputs)) return `inputs (${typed(a.inputs)}) vs (${typed(b.inputs)})`;
   const na = [...a.nodes()];
   const nb = [...b.nodes()];

@@ -80,7 +80,13 @@ describe('IR text: types', () => {
   it('reads refined tensor types into their parts', () => {
     const t = parseType('Float(2, *, strides=[3, 1], requires_grad=0, device=cpu)');
     expect(t).to.be.instanceOf(TensorType);
-    expect((t as TensorType).info).to.deep.equal({ dtype: 'float32', sizes: [2, null], strides: [3, 1], requiresGrad: false, device: 'cpu' });
+    expect((t as TensorType).info).to.deep.equal({
+      dtype: 'float32',
+      sizes: [2, null],
+      strides: [3, 1],
+      requiresGrad: false,
+      device: 'cpu',
+    });
     expect((parseType('FloatTensor') as TensorType).info).to.deep.equal({ dtype: 'float32' });
     expect((parseType('Long(requires_grad=0, device=cpu)') as TensorType).info.sizes).to.deep.equal([]);
   });
@@ -92,12 +98,15 @@ describe('IR text: types', () => {
   it('maps class names through resolveClass, once per name', () => {
     const mine = new NamedClassType('__torch__.Mine');
     const seen: string[] = [];
-    const g = parseIR('graph(%a : __torch__.Mine,\n      %b : __torch__.Mine,\n      %c : InterfaceType<I>):\n  return (%a)\n', {
-      resolveClass: (name, kind) => {
-        seen.push(`${kind}:${name}`);
-        return name === '__torch__.Mine' ? mine : undefined;
+    const g = parseIR(
+      'graph(%a : __torch__.Mine,\n      %b : __torch__.Mine,\n      %c : InterfaceType<I>):\n  return (%a)\n',
+      {
+        resolveClass: (name, kind) => {
+          seen.push(`${kind}:${name}`);
+          return name === '__torch__.Mine' ? mine : undefined;
+        },
       },
-    });
+    );
     expect(g.inputs[0].type).to.equal(mine);
     expect(g.inputs[1].type).to.equal(mine);
     expect(g.inputs[2].type).to.be.instanceOf(InterfaceType);
@@ -105,7 +114,9 @@ describe('IR text: types', () => {
   });
 
   it('names the bad part of a type', () => {
-    expect(() => parseType('Dict(str Tensor)')).to.throw(/1:10: expected ',' between the key and value types of Dict/);
+    expect(() => parseType('Dict(str Tensor)')).to.throw(
+      /1:10: expected ',' between the key and value types of Dict/,
+    );
     expect(() => parseType('int extra')).to.throw(/unexpected text after the type/);
     expect(() => parseType('Float(2, requires_grad=2)')).to.throw(/requires_grad must be 0 or 1/);
   });
@@ -172,29 +183,43 @@ describe('IR text: tensor constants', () => {
   const tensorOf = (g: Graph): Tensor => g.outputs[0].node.t('value');
 
   it("reads PyTorch's table into a real tensor shaped by its footer", () => {
-    const g = one('  %t : Float(4, strides=[1], requires_grad=0, device=cpu) = prim::Constant[value= 1.5410 -0.2934 -2.1788  0.5684 [ CPUFloatType{4} ]]()');
+    const g = one(
+      '  %t : Float(4, strides=[1], requires_grad=0, device=cpu) = prim::Constant[value= 1.5410 -0.2934 -2.1788  0.5684 [ CPUFloatType{4} ]]()',
+    );
     const t = tensorOf(g);
     expect(t.dtype).to.equal('float32');
     expect(t.shape).to.deep.equal([4]);
-    expect(t.toArray().map((x) => Number((x as number).toFixed(4)))).to.deep.equal([1.541, -0.2934, -2.1788, 0.5684]);
+    expect(t.toArray().map((x) => Number((x as number).toFixed(4)))).to.deep.equal([
+      1.541, -0.2934, -2.1788, 0.5684,
+    ]);
     expect(isPlaceholder(t)).to.equal(false);
   });
 
   it('reads scaled, column-split and sliced tables', () => {
-    const scaled = tensorOf(one('  %t : Tensor = prim::Constant[value=1e-05 *  1.0000  2.0000  3.0000 [ CPUFloatType{3} ]]()'));
+    const scaled = tensorOf(
+      one('  %t : Tensor = prim::Constant[value=1e-05 *  1.0000  2.0000  3.0000 [ CPUFloatType{3} ]]()'),
+    );
     expect(scaled.toArray().map((x) => Math.round((x as number) * 1e6))).to.deep.equal([10, 20, 30]);
     const split = tensorOf(
-      one('  %t : Tensor = prim::Constant[value=Columns 1 to 8  1.5000  -2.2500   3.0000   4.0000   5.0000   6.0000   7.0000   8.0000  Columns 9 to 10  9.0000  10.5000 [ CPUFloatType{1,10} ]]()'),
+      one(
+        '  %t : Tensor = prim::Constant[value=Columns 1 to 8  1.5000  -2.2500   3.0000   4.0000   5.0000   6.0000   7.0000   8.0000  Columns 9 to 10  9.0000  10.5000 [ CPUFloatType{1,10} ]]()',
+      ),
     );
     expect(split.shape).to.deep.equal([1, 10]);
     expect(split.toArray()).to.deep.equal([1.5, -2.25, 3, 4, 5, 6, 7, 8, 9, 10.5]);
-    const sliced = tensorOf(one('  %t : Tensor = prim::Constant[value=(1,1,.,.) =    0  0  0  (2,1,.,.) =    0  0  1 [ CPULongType{2,1,1,3} ]]()'));
+    const sliced = tensorOf(
+      one(
+        '  %t : Tensor = prim::Constant[value=(1,1,.,.) =    0  0  0  (2,1,.,.) =    0  0  1 [ CPULongType{2,1,1,3} ]]()',
+      ),
+    );
     expect(sliced.dtype).to.equal('int64');
     expect(sliced.toArray()).to.deep.equal([0n, 0n, 0n, 0n, 0n, 1n]);
   });
 
   it('reads {x} with the shape and dtype of the output type', () => {
-    const t = tensorOf(one('  %t : Float(1, strides=[1], requires_grad=0, device=cpu) = prim::Constant[value={0.680097}]()'));
+    const t = tensorOf(
+      one('  %t : Float(1, strides=[1], requires_grad=0, device=cpu) = prim::Constant[value={0.680097}]()'),
+    );
     expect(t.shape).to.deep.equal([1]);
     expect(t.dtype).to.equal('float32');
     const untyped = tensorOf(one('  %t : Tensor = prim::Constant[value={0}]()'));
@@ -203,7 +228,9 @@ describe('IR text: tensor constants', () => {
   });
 
   it('reads <Tensor> as a zero placeholder shaped by the complete output type, printed back as <Tensor>', () => {
-    const g = one('  %t : Float(2, 3, strides=[3, 1], requires_grad=0, device=cpu) = prim::Constant[value=<Tensor>]()');
+    const g = one(
+      '  %t : Float(2, 3, strides=[3, 1], requires_grad=0, device=cpu) = prim::Constant[value=<Tensor>]()',
+    );
     const t = tensorOf(g);
     expect(isPlaceholder(t)).to.equal(true);
     expect(t.shape).to.deep.equal([2, 3]);
@@ -214,7 +241,9 @@ describe('IR text: tensor constants', () => {
   });
 
   it('prints a tensor with changed values by the formatter, not the text it was read from', () => {
-    const g = one('  %t : Float(2, strides=[1], requires_grad=0, device=cpu) = prim::Constant[value= 0.5000  0.2500 [ CPUFloatType{2} ]]()');
+    const g = one(
+      '  %t : Float(2, strides=[1], requires_grad=0, device=cpu) = prim::Constant[value= 0.5000  0.2500 [ CPUFloatType{2} ]]()',
+    );
     tensorOf(g).setFlat(0, 100);
     expect(printGraph(g)).to.include('value= 100.0000    0.2500 [ CPUFloatType{2} ]');
   });
@@ -226,12 +255,28 @@ describe('IR text: tensor constants', () => {
     insertConstant(g, Tensor.zeros('float32', [11]));
     const text = printGraph(g);
     expect(text).to.include('%0 : Float(requires_grad=0, device=cpu) = prim::Constant[value={1.5}]()');
-    expect(text).to.include('%1 : Float(2, strides=[1], requires_grad=0, device=cpu) = prim::Constant[value= 1.5000 -2.2500 [ CPUFloatType{2} ]]()');
-    expect(text).to.include('%2 : Float(11, strides=[1], requires_grad=0, device=cpu) = prim::Constant[value=<Tensor>]()');
+    expect(text).to.include(
+      '%1 : Float(2, strides=[1], requires_grad=0, device=cpu) = prim::Constant[value= 1.5000 -2.2500 [ CPUFloatType{2} ]]()',
+    );
+    expect(text).to.include(
+      '%2 : Float(11, strides=[1], requires_grad=0, device=cpu) = prim::Constant[value=<Tensor>]()',
+    );
   });
 
   it('round-trips every dtype bit for bit in the lossless form', () => {
-    const dtypes = ['float32', 'float64', 'float16', 'bfloat16', 'int64', 'int32', 'int16', 'int8', 'uint8', 'bool', 'complex64'] as const;
+    const dtypes = [
+      'float32',
+      'float64',
+      'float16',
+      'bfloat16',
+      'int64',
+      'int32',
+      'int16',
+      'int8',
+      'uint8',
+      'bool',
+      'complex64',
+    ] as const;
     for (const dtype of dtypes) {
       const g = new Graph();
       const t = Tensor.zeros(dtype, [2, 3]);
@@ -287,7 +332,12 @@ describe('IR text: printing API', () => {
   it('printNode prints a node with its blocks, unindented, without the final newline', () => {
     const g = parseIR(TEXT);
     const node = g.outputs[0].node;
-    expect(printNode(node)).to.equal(TEXT.split('\n').slice(2, 8).map((l) => l.slice(2)).join('\n'));
+    expect(printNode(node)).to.equal(
+      TEXT.split('\n')
+        .slice(2, 8)
+        .map((l) => l.slice(2))
+        .join('\n'),
+    );
     expect(node.toString()).to.equal(printNode(node));
     expect(String(g)).to.equal(TEXT);
   });
@@ -322,6 +372,8 @@ describe('IR text: printing API', () => {
     writeFileSync(bad, 'graph(%x : Tensor):\n  %y : Tensor = aten::relu(%z)\n  return (%y)\n');
     expect(printGraph(parseIRFile(good))).to.equal(TEXT);
     expect(() => parseIRFile(bad)).to.throw(`${bad}:2:28: undefined value %z`);
-    expect(() => parseIRFile(join(dir, 'none.ir'))).to.throw().with.property('code', 'FILE_NOT_FOUND');
+    expect(() => parseIRFile(join(dir, 'none.ir')))
+      .to.throw()
+      .with.property('code', 'FILE_NOT_FOUND');
   });
 });

@@ -6,7 +6,13 @@ import { printGraph, printNode } from './printer.js';
 export { parseIR, type ParseOptions } from './parser.js';
 export { printGraph, printNode, nodeScope, setNodeScope, type PrintOptions } from './printer.js';
 export { parseType, TypeParser, type ResolveClass } from './type-parser.js';
-export { isPlaceholder, markPlaceholder, encodeBase64, decodeBase64, type TensorStyle } from './tensor-text.js';
+export {
+  isPlaceholder,
+  markPlaceholder,
+  encodeBase64,
+  decodeBase64,
+  type TensorStyle,
+} from './tensor-text.js';
 export { formatDouble, parseDouble, formatIValue } from './value-text.js';
 export { quoteString, Lexer } from './lexer.js';
 export { parseIRFile } from './files.js';

@@ -191,7 +191,18 @@ export class Lexer {
   }
 }
 
-const SIMPLE_ESCAPES: Record<string, number> = { '\\': 0x5c, "'": 0x27, '"': 0x22, a: 7, b: 8, f: 12, n: 10, r: 13, t: 9, v: 11 };
+const SIMPLE_ESCAPES: Record<string, number> = {
+  '\\': 0x5c,
+  "'": 0x27,
+  '"': 0x22,
+  a: 7,
+  b: 8,
+  f: 12,
+  n: 10,
+  r: 13,
+  t: 9,
+  v: 11,
+};
 
 /**
  * Decodes the escapes PyTorch's printQuotedString writes: `\\ \' \" \a \b \f \n \r \t \v`, and `\ddd`

@@ -4,17 +4,15 @@
 
 import { setConstantAttribute } from '../constants.js';
 import { Graph } from '../graph.js';
-import { Device, Tuple, type IValue } from '../ivalue.js';
 import type { Block } from '../block.js';
 import type { Node } from '../node.js';
-import { Tensor } from '../../tensor/tensor.js';
-import { OptionalType, type Type } from '../types.js';
+import type { Type } from '../types.js';
 import type { Value } from '../value.js';
 import { isWordChar, Lexer } from './lexer.js';
 import type { TensorStyle } from './tensor-text.js';
 import { setNodeScope } from './printer.js';
 import { TypeParser, type ResolveClass } from './type-parser.js';
-import { parseAttribute, parseIValue, type ValueContext } from './value-text.js';
+import { constantMismatch, parseAttribute, parseIValue, type ValueContext } from './value-text.js';
 
 /** Options of parseIR. */
 export interface ParseOptions {
@@ -98,7 +96,11 @@ class IRParser {
     for (;;) {
       lx.skipBlankLines();
       if (lx.atEnd) {
-        throw lx.error(terminator === 'return' ? "missing 'return (...)' at the end of the graph" : "block is not closed by '-> (...)'");
+        throw lx.error(
+          terminator === 'return'
+            ? "missing 'return (...)' at the end of the graph"
+            : "block is not closed by '-> (...)'",
+        );
       }
       const lineStart = lx.pos;
       let ind = lx.readIndent();
@@ -107,12 +109,18 @@ class IRParser {
       if (lx.peek() === 0x3d && (indent < 0 || ind === indent + 1)) ind--;
       if (indent < 0) {
         if (ind <= outer) {
-          throw lx.error(`wrong indentation: expected more than ${outer} spaces ${terminator === 'return' ? "inside the graph" : 'inside the block'}, found ${ind}`, lineStart + ind);
+          throw lx.error(
+            `wrong indentation: expected more than ${outer} spaces ${terminator === 'return' ? 'inside the graph' : 'inside the block'}, found ${ind}`,
+            lineStart + ind,
+          );
         }
         indent = ind;
       } else if (ind !== indent) {
         const why = ind < indent && terminator === '->' ? " (a block must end with '-> (...)')" : '';
-        throw lx.error(`wrong indentation: expected ${indent} spaces like the lines above, found ${ind}${why}`, lineStart + ind);
+        throw lx.error(
+          `wrong indentation: expected ${indent} spaces like the lines above, found ${ind}${why}`,
+          lineStart + ind,
+        );
       }
       if (this.atKeyword('return')) {
         if (terminator !== 'return') throw lx.error("'return' inside a block: blocks end with '-> (...)'");
@@ -126,7 +134,8 @@ class IRParser {
         this.readOutputs(block, "'->'");
         break;
       }
-      if (this.atKeyword('block', true)) throw lx.error('block header without a node owning it (is it indented under its node?)');
+      if (this.atKeyword('block', true))
+        throw lx.error('block header without a node owning it (is it indented under its node?)');
       this.parseNode(block, ind, scope);
     }
   }
@@ -145,17 +154,23 @@ class IRParser {
     if (lx.peek() === 0x25) {
       for (;;) {
         const out = this.readTypedName('output');
-        if (outputs.some((o) => o.name === out.name)) throw lx.error(`redefinition of value %${out.name}`, out.at);
+        if (outputs.some((o) => o.name === out.name))
+          throw lx.error(`redefinition of value %${out.name}`, out.at);
         outputs.push(out);
         lx.skipSpaces();
         if (!lx.eat(',')) break;
         lx.skipSpaces();
-        if (lx.peek() !== 0x25) throw lx.error(`expected another output '%name : type' after ','${lx.found()}`);
+        if (lx.peek() !== 0x25)
+          throw lx.error(`expected another output '%name : type' after ','${lx.found()}`);
       }
     }
     lx.skipSpaces();
     if (!lx.eat('=')) {
-      throw lx.error(outputs.length ? `expected '=' after the node's outputs${lx.found()}` : `expected a node ('%out : type = kind(...)' or ' = kind(...)')${lx.found()}`);
+      throw lx.error(
+        outputs.length
+          ? `expected '=' after the node's outputs${lx.found()}`
+          : `expected a node ('%out : type = kind(...)' or ' = kind(...)')${lx.found()}`,
+      );
     }
     lx.skipSpaces();
     const kind = this.readKind();
@@ -206,7 +221,9 @@ class IRParser {
       if (ind <= indent) return;
       lx.pos = lineStart + spaces;
       if (!this.atKeyword('block', true)) {
-        throw lx.error(`wrong indentation: only 'block${node.blocks.length}(...):' may be indented under ${node.kind}`);
+        throw lx.error(
+          `wrong indentation: only 'block${node.blocks.length}(...):' may be indented under ${node.kind}`,
+        );
       }
       if (headerIndent >= 0 && ind !== headerIndent) {
         throw lx.error(`wrong indentation: expected ${headerIndent} spaces like block0, found ${ind}`);
@@ -215,11 +232,12 @@ class IRParser {
       lx.pos += 'block'.length;
       const numberAt = lx.pos;
       const n = lx.readNumber();
-      if (n !== String(node.blocks.length)) throw lx.error(`expected block${node.blocks.length}`, numberAt - 'block'.length);
+      if (n !== String(node.blocks.length))
+        throw lx.error(`expected block${node.blocks.length}`, numberAt - 'block'.length);
       lx.expect('(', `'(' after block${n}`);
       const block = node.addBlock();
       const scope: string[] = [];
-        lx.skipSpaces();
+      lx.skipSpaces();
       if (!lx.eat(')')) {
         for (;;) {
           lx.skipSpaces();
@@ -293,7 +311,10 @@ class IRParser {
       throw this.lx.error(`value %${name} is used inside the blocks of the node that produces it`, at);
     }
     if (this.graph.valueByName(name)) {
-      throw this.lx.error(`value %${name} is defined inside a block that has ended: it is not visible here`, at);
+      throw this.lx.error(
+        `value %${name} is defined inside a block that has ended: it is not visible here`,
+        at,
+      );
     }
     throw this.lx.error(`undefined value %${name} (values must be defined before they are used)`, at);
   }
@@ -307,7 +328,8 @@ class IRParser {
     if (!name) throw lx.error(`expected a value name after '%'${lx.found()}`);
     if (this.graph.valueByName(name)) throw lx.error(`redefinition of value %${name}`, at);
     lx.skipSpaces();
-    if (!lx.eat(':')) throw lx.error(`expected ' : <type>' after %${name} (every ${what} needs a type)${lx.found()}`);
+    if (!lx.eat(':'))
+      throw lx.error(`expected ' : <type>' after %${name} (every ${what} needs a type)${lx.found()}`);
     const type = this.types.parse();
     return { name, type, at };
   }
@@ -343,43 +365,4 @@ class IRParser {
       lx.pos++;
     }
   }
-}
-
-// Why `value` cannot be a constant of `type`, or undefined when it can.
-function constantMismatch(value: IValue, type: Type): string | undefined {
-  const t = type instanceof OptionalType ? type.elem : type;
-  const ok = ((): boolean => {
-    switch (t.kind) {
-      case 'int':
-      case 'Layout':
-      case 'ScalarType':
-      case 'MemoryFormat':
-        return typeof value === 'number' || typeof value === 'bigint';
-      case 'float':
-        return typeof value === 'number';
-      case 'Number':
-        return typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean';
-      case 'bool':
-        return typeof value === 'boolean';
-      case 'str':
-        return typeof value === 'string';
-      case 'Device':
-        return value instanceof Device;
-      case 'Tensor':
-        return value instanceof Tensor;
-      case 'List':
-        return Array.isArray(value);
-      case 'Tuple':
-        return value instanceof Tuple;
-      case 'Dict':
-        return value instanceof Map;
-      case 'None':
-        return value === null;
-      default:
-        return true;
-    }
-  })();
-  if (ok) return undefined;
-  const shown = value === null ? 'None' : value instanceof Tensor ? 'a tensor' : typeof value === 'object' ? 'a compound value' : `'${String(value)}'`;
-  return `${shown} is not a constant of type ${type.str()}`;
 }

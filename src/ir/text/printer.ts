@@ -86,7 +86,8 @@ class Printer {
         const owner = frame.owner;
         if (owner) {
           this.out.push(' '.repeat(frame.indent), '-> (', this.names(frame.block.outputs), ')\n');
-          if (owner.index + 1 < owner.node.blocks.length) this.openBlock(stack, owner.node, owner.index + 1, frame.indent - 4);
+          if (owner.index + 1 < owner.node.blocks.length)
+            this.openBlock(stack, owner.node, owner.index + 1, frame.indent - 4);
         }
         continue;
       }
@@ -107,7 +108,8 @@ class Printer {
     out.push(' '.repeat(indent), this.typedList(node.outputs, ', '), ' = ', node.kind);
     const names = node.attributeNames();
     if (names.length) {
-      const type = node.kind === 'prim::Constant' && node.outputs.length === 1 ? node.outputs[0].type : undefined;
+      const type =
+        node.kind === 'prim::Constant' && node.outputs.length === 1 ? node.outputs[0].type : undefined;
       out.push('[');
       names.forEach((name, i) => {
         out.push(i ? ', ' : '', name, '=', formatAttribute(node.attribute(name)!, this.style, type));

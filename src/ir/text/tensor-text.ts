@@ -72,7 +72,10 @@ function parseLossless(lx: Lexer, types: TypeParser): Tensor {
   const type = types.parse();
   const info = type instanceof TensorType ? type.info : undefined;
   if (!info || !info.dtype || !info.sizes || info.sizes.some((s) => s === null)) {
-    throw lx.error('tensor<...> needs a dtype and every size, e.g. tensor<Float(2, 3)>', start + 'tensor<'.length);
+    throw lx.error(
+      'tensor<...> needs a dtype and every size, e.g. tensor<Float(2, 3)>',
+      start + 'tensor<'.length,
+    );
   }
   lx.expect('>', "'>' closing tensor<");
   if (lx.peek() !== 0x22) throw lx.error(`expected the base64 data in quotes after tensor<...>${lx.found()}`);
@@ -100,7 +103,8 @@ function parseLossless(lx: Lexer, types: TypeParser): Tensor {
 
 // ATen's print body (numbers, `Columns a to b`, a `scale *`, `(i,j,.,.) =` slice headers) and its
 // footer `[ CPUFloatType{2,3} ]`. Commas appear only inside slice headers, so a tuple `(1, x)` never matches.
-const TABLE = /(?:[ \-\d.*]|e[+-]|nan|inf|Columns|to|\(\d+(?:,\d+)*,\.,\.\) =)*\[ [A-Za-z0-9]+Type\{[\d,]*\} \]/y;
+const TABLE =
+  /(?:[ \-\d.*]|e[+-]|nan|inf|Columns|to|\(\d+(?:,\d+)*,\.,\.\) =)*\[ [A-Za-z0-9]+Type\{[\d,]*\} \]/y;
 const SCALAR = /\{(-?(?:\d+\.?\d*(?:e[+-]\d+)?|inf|nan))\}/y;
 
 /** True if a tensor literal in any form starts at the lexer's position. */
@@ -122,15 +126,23 @@ export function atTensorLiteral(lx: Lexer): boolean {
  * output's type: it gives the shape of `{x}` and of `<Tensor>`, and must agree with the table's footer.
  * `accept` limits the forms: 'lossless' refuses PyTorch's lossy forms, 'pytorch' refuses ours.
  */
-export function readTensorLiteral(lx: Lexer, types: TypeParser, type: Type | undefined, accept: TensorStyle | 'any'): Tensor {
+export function readTensorLiteral(
+  lx: Lexer,
+  types: TypeParser,
+  type: Type | undefined,
+  accept: TensorStyle | 'any',
+): Tensor {
   const start = lx.pos;
   const info = type instanceof TensorType ? type.info : undefined;
-  const complete = info?.dtype !== undefined && info.sizes !== undefined && info.sizes.every((s) => s !== null);
+  const complete =
+    info?.dtype !== undefined && info.sizes !== undefined && info.sizes.every((s) => s !== null);
   if (lx.lookingAt('tensor<')) {
-    if (accept === 'pytorch') throw lx.error('tensor<...> constants are not accepted here (tensorStyle: pytorch)');
+    if (accept === 'pytorch')
+      throw lx.error('tensor<...> constants are not accepted here (tensorStyle: pytorch)');
     return checkAgainstType(lx, start, parseLossless(lx, types), info);
   }
-  if (accept === 'lossless') throw lx.error(`a lossy tensor constant where tensorStyle 'lossless' needs tensor<...>"..."`);
+  if (accept === 'lossless')
+    throw lx.error(`a lossy tensor constant where tensorStyle 'lossless' needs tensor<...>"..."`);
   if (lx.eat('<Tensor>')) {
     const t = complete ? Tensor.zeros(info!.dtype!, info!.sizes as number[]) : Tensor.zeros('float32', []);
     t.requiresGrad = info?.requiresGrad ?? false;
@@ -144,7 +156,8 @@ export function readTensorLiteral(lx: Lexer, types: TypeParser, type: Type | und
     text = SCALAR.exec(lx.text)![0];
     const scalar = parseTensorFromIR(text, info?.dtype);
     // One element: the type says whether it is 0-dim or, say, Float(1, 1).
-    const shape = complete && info!.sizes!.reduce((a, b) => a! * b!, 1) === 1 ? (info!.sizes as number[]) : [];
+    const shape =
+      complete && info!.sizes!.reduce((a, b) => a! * b!, 1) === 1 ? (info!.sizes as number[]) : [];
     parsed = new Tensor(scalar.storage, shape);
   } else {
     TABLE.lastIndex = lx.pos;
@@ -152,7 +165,10 @@ export function readTensorLiteral(lx: Lexer, types: TypeParser, type: Type | und
     try {
       parsed = parseTensorFromIR(text);
     } catch (e) {
-      throw lx.error(`bad tensor constant: ${e instanceof Error ? e.message.split('\n')[0].replace(/^.*?: /, '') : String(e)}`, start);
+      throw lx.error(
+        `bad tensor constant: ${e instanceof Error ? e.message.split('\n')[0].replace(/^.*?: /, '') : String(e)}`,
+        start,
+      );
     }
   }
   lx.pos += text.length;
@@ -169,8 +185,15 @@ function checkAgainstType(lx: Lexer, at: number, t: Tensor, info: TensorType['in
     throw lx.error(`tensor constant of dtype ${t.dtype} where the output type says ${info.dtype}`, at);
   }
   const sizes = info.sizes;
-  if (sizes && sizes.every((s) => s !== null) && (sizes.length !== t.shape.length || sizes.some((s, i) => s !== t.shape[i]))) {
-    throw lx.error(`tensor constant of shape [${t.shape.join(', ')}] where the output type says [${sizes.join(', ')}]`, at);
+  if (
+    sizes &&
+    sizes.every((s) => s !== null) &&
+    (sizes.length !== t.shape.length || sizes.some((s, i) => s !== t.shape[i]))
+  ) {
+    throw lx.error(
+      `tensor constant of shape [${t.shape.join(', ')}] where the output type says [${sizes.join(', ')}]`,
+      at,
+    );
   }
   return t;
 }

@@ -164,7 +164,9 @@ export class TypeParser {
     const key = `${kind}:${name}`;
     let t = this.classes.get(key);
     if (!t) {
-      t = this.resolveClass?.(name, kind) ?? (kind === 'interface' ? new InterfaceType(name) : new NamedClassType(name));
+      t =
+        this.resolveClass?.(name, kind) ??
+        (kind === 'interface' ? new InterfaceType(name) : new NamedClassType(name));
       this.classes.set(key, t);
     }
     return t;
@@ -203,7 +205,8 @@ export class TypeParser {
         strides = this.list(']', () => this.dim());
       } else if (lx.eat('requires_grad=')) {
         const v = lx.readNumber();
-        if (v !== '0' && v !== '1') throw lx.error('requires_grad must be 0 or 1', at + 'requires_grad='.length);
+        if (v !== '0' && v !== '1')
+          throw lx.error('requires_grad must be 0 or 1', at + 'requires_grad='.length);
         requiresGrad = v === '1';
       } else if (lx.eat('device=')) {
         const d = /[A-Za-z_]+(?::\d+)?/y;
@@ -243,7 +246,8 @@ export class TypeParser {
     if (lx.eat('*')) return null;
     const at = lx.pos;
     const n = lx.readNumber();
-    if (n === undefined || !/^\d+$/.test(n)) throw lx.error(`expected a size (a non-negative integer or *)${lx.found()}`, at);
+    if (n === undefined || !/^\d+$/.test(n))
+      throw lx.error(`expected a size (a non-negative integer or *)${lx.found()}`, at);
     return Number(n);
   }
 
@@ -264,7 +268,10 @@ export class TypeParser {
 
 // `Float` -> float32; `FloatTensor` -> float32; anything else undefined.
 function tensorHead(name: string): DType | undefined {
-  return dtypeFromIrName(name) ?? (name.endsWith('Tensor') ? dtypeFromIrName(name.slice(0, -'Tensor'.length)) : undefined);
+  return (
+    dtypeFromIrName(name) ??
+    (name.endsWith('Tensor') ? dtypeFromIrName(name.slice(0, -'Tensor'.length)) : undefined)
+  );
 }
 
 /** Parses a whole string as one type, e.g. `parseType('Dict(str, Tensor)')`. Throws IRParseError. */

@@ -4,10 +4,26 @@
 import { formatGeneral } from '../../tensor/numfmt.js';
 import { Tensor } from '../../tensor/tensor.js';
 import type { Attribute } from '../attributes.js';
-import { Device, FunctionRef, Tuple, intToString, isObjectValue, normalizeInt, type DictKey, type IValue } from '../ivalue.js';
+import {
+  Device,
+  FunctionRef,
+  Tuple,
+  intToString,
+  isObjectValue,
+  normalizeInt,
+  type DictKey,
+  type IValue,
+} from '../ivalue.js';
 import { DictType, ListType, OptionalType, TupleType, type Type } from '../types.js';
 import { quoteString, type Lexer } from './lexer.js';
-import { atTensorLiteral, formatTensorText, isPlaceholder, markPlaceholder, readTensorLiteral, type TensorStyle } from './tensor-text.js';
+import {
+  atTensorLiteral,
+  formatTensorText,
+  isPlaceholder,
+  markPlaceholder,
+  readTensorLiteral,
+  type TensorStyle,
+} from './tensor-text.js';
 import type { TypeParser } from './type-parser.js';
 
 const INT64_MIN = -(2n ** 63n);
@@ -71,7 +87,10 @@ export function formatAttribute(attr: Attribute, style: TensorStyle, type?: Type
     case 'ts':
       return formatTensorList(attr.value, style);
     case 'ival':
-      if (Array.isArray(attr.value) && (isTensorListType(type) || (attr.value.length > 0 && attr.value.every((x) => x instanceof Tensor)))) {
+      if (
+        Array.isArray(attr.value) &&
+        (isTensorListType(type) || (attr.value.length > 0 && attr.value.every((x) => x instanceof Tensor)))
+      ) {
         return formatTensorList(attr.value as Tensor[], style);
       }
       return formatIValue(attr.value, type, style);
@@ -155,7 +174,8 @@ export function parseIValue(cx: ValueContext, type: Type | undefined): IValue {
   }
   if (c === 0x5b) {
     if (lx.eat('[<Tensors>]')) {
-      if (cx.accept === 'lossless') throw lx.error(`[<Tensors>] has no values; tensorStyle 'lossless' needs them`, start);
+      if (cx.accept === 'lossless')
+        throw lx.error(`[<Tensors>] has no values; tensorStyle 'lossless' needs them`, start);
       return markPlaceholder<IValue[]>([]);
     }
     lx.pos++;
@@ -167,13 +187,19 @@ export function parseIValue(cx: ValueContext, type: Type | undefined): IValue {
     const kt = t instanceof DictType ? t.key : undefined;
     const vt = t instanceof DictType ? t.value : undefined;
     const map = new Map<DictKey, IValue>();
-    sequence(cx, '}', () => {
-      const k = parseIValue(cx, kt);
-      if (k === null || (typeof k === 'object' && !(k instanceof Tensor))) throw lx.error('a dict key must be a str, int, float, bool or Tensor', start);
-      lx.expect(':', "':' after a dict key");
-      map.set(k, parseIValue(cx, vt));
-      return null;
-    }, false);
+    sequence(
+      cx,
+      '}',
+      () => {
+        const k = parseIValue(cx, kt);
+        if (k === null || (typeof k === 'object' && !(k instanceof Tensor)))
+          throw lx.error('a dict key must be a str, int, float, bool or Tensor', start);
+        lx.expect(':', "':' after a dict key");
+        map.set(k, parseIValue(cx, vt));
+        return null;
+      },
+      false,
+    );
     return map;
   }
   if (lx.eat('torch.device(')) {
@@ -248,7 +274,9 @@ export function parseAttribute(cx: ValueContext): Attribute {
   if (c === 0x22) return { kind: 's', value: lx.readString() };
   const num = lx.readNumber();
   if (num !== undefined) {
-    return isFloatText(num) ? { kind: 'f', value: parseDouble(num) } : { kind: 'i', value: parseInt64(lx, num, start) };
+    return isFloatText(num)
+      ? { kind: 'f', value: parseDouble(num) }
+      : { kind: 'i', value: parseInt64(lx, num, start) };
   }
   if (c === 0x5b) {
     if (lx.lookingAt('[<Tensors>]')) {
@@ -261,11 +289,14 @@ export function parseAttribute(cx: ValueContext): Attribute {
     const list = parseIValue(cx, undefined) as IValue[];
     if (list.every((x) => typeof x === 'number' || typeof x === 'bigint')) {
       // One float spelling makes it a float list: `[0., 10000000000000000]` is two doubles.
-      if (!/[.eE]|inf|nan/.test(lx.text.slice(start, lx.pos))) return { kind: 'is', value: list as (number | bigint)[] };
+      if (!/[.eE]|inf|nan/.test(lx.text.slice(start, lx.pos)))
+        return { kind: 'is', value: list as (number | bigint)[] };
       return { kind: 'fs', value: list.map(Number) };
     }
-    if (list.length > 0 && list.every((x) => typeof x === 'string')) return { kind: 'ss', value: list as string[] };
-    if (list.length > 0 && list.every((x) => x instanceof Tensor)) return { kind: 'ts', value: list as Tensor[] };
+    if (list.length > 0 && list.every((x) => typeof x === 'string'))
+      return { kind: 'ss', value: list as string[] };
+    if (list.length > 0 && list.every((x) => x instanceof Tensor))
+      return { kind: 'ts', value: list as Tensor[] };
     return { kind: 'ival', value: list };
   }
   if (looksLikeType(lx)) return { kind: 'ty', value: cx.types.parse() };
@@ -290,5 +321,53 @@ function isTypeStart(lx: Lexer): boolean {
   const c = lx.peek();
   const letter = (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || c === 0x5f;
   if (!letter) return false;
-  return !/^(?:(?:None|True|False|inf|nan)(?![\w.])|torch\.device\(|tensor<)/.test(lx.text.slice(lx.pos, lx.pos + 16));
+  return !/^(?:(?:None|True|False|inf|nan)(?![\w.])|torch\.device\(|tensor<)/.test(
+    lx.text.slice(lx.pos, lx.pos + 16),
+  );
+}
+
+/** Why `value` cannot be a prim::Constant of `type`, or undefined when it can. */
+export function constantMismatch(value: IValue, type: Type): string | undefined {
+  const t = type instanceof OptionalType ? type.elem : type;
+  const ok = ((): boolean => {
+    switch (t.kind) {
+      case 'int':
+      case 'Layout':
+      case 'ScalarType':
+      case 'MemoryFormat':
+        return typeof value === 'number' || typeof value === 'bigint';
+      case 'float':
+        return typeof value === 'number';
+      case 'Number':
+        return typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean';
+      case 'bool':
+        return typeof value === 'boolean';
+      case 'str':
+        return typeof value === 'string';
+      case 'Device':
+        return value instanceof Device;
+      case 'Tensor':
+        return value instanceof Tensor;
+      case 'List':
+        return Array.isArray(value);
+      case 'Tuple':
+        return value instanceof Tuple;
+      case 'Dict':
+        return value instanceof Map;
+      case 'None':
+        return value === null;
+      default:
+        return true;
+    }
+  })();
+  if (ok) return undefined;
+  const shown =
+    value === null
+      ? 'None'
+      : value instanceof Tensor
+        ? 'a tensor'
+        : typeof value === 'object'
+          ? 'a compound value'
+          : `'${String(value)}'`;
+  return `${shown} is not a constant of type ${type.str()}`;
 }
