@@ -1,0 +1,82 @@
+// Writes a module as a .pt archive that torch.jit.load reads: data.pkl (the object tree, tensors as
+// persistent storages `data/N`, each storage once), the code/ files of every class it needs, constants.pkl
+// (the CONSTANTS.cN tensors, stored as `constants/N`) and `version`; written to a temp file and renamed.
+
+import { SerializationError, TsFreezeError } from '../../errors.js';
+import type { ScriptModule } from '../../module/script-module.js';
+import type { OperatorRegistry } from '../../ops/registry.js';
+import { defaultOperatorRegistry } from '../../runtime/runtime.js';
+import { pickle } from '../pickle/pickler.js';
+import { storageRecords } from '../pickle/storage-records.js';
+import { PickleTuple } from '../pickle/values.js';
+import { printArchiveCode } from '../printer/archive-code.js';
+import { TypeNames } from '../printer/type-names.js';
+import { buildArchive, writeArchiveAtomic, type ArchiveEntry } from '../zip/write-archive.js';
+import { PickleConverter } from './to-pickle.js';
+
+/** The file-format version torch.jit.save 1.13 writes unless an operator needs a later one. */
+export const PRODUCED_FILE_FORMAT_VERSION = 3;
+
+/** PyTorch deflates code files only above this size. */
+const MIN_SIZE_TO_COMPRESS = 200;
+
+/** Options of {@link saveModule} and {@link buildModuleArchive}. */
+export interface SaveOptions {
+  /** Operator table for argument names and defaults in the code; the runtime's shared one by default. */
+  readonly registry?: OperatorRegistry;
+  /** Top folder inside the zip. Default: the file's stem (`frozen.pt` -> `frozen`), `archive` in memory. */
+  readonly folder?: string;
+}
+
+/** The records of an archive for `module`, in the order torch.jit.save writes them. */
+export function moduleArchiveEntries(module: ScriptModule, options: SaveOptions = {}): ArchiveEntry[] {
+  const types = new TypeNames();
+  const data = new PickleConverter(types);
+  const root = data.convert(module, module.type, module.originalName);
+  const dataPickle = pickle(root);
+  const code = printArchiveCode(data.classes, options.registry ?? defaultOperatorRegistry(), types);
+  const constants = new PickleConverter(types);
+  const constantValues = code.constants.entries.map((e, i) => constants.convert(e.value, e.type, `CONSTANTS.c${i}`));
+  const constantsPickle = pickle(new PickleTuple(constantValues));
+  const entries: ArchiveEntry[] = [
+    ...storageRecords(dataPickle.storages, 'data'),
+    { name: 'data.pkl', data: dataPickle.bytes },
+  ];
+  for (const file of code.files) {
+    const bytes = new TextEncoder().encode(file.text);
+    entries.push({ name: file.path, data: bytes, compress: bytes.length > MIN_SIZE_TO_COMPRESS });
+  }
+  entries.push(...storageRecords(constantsPickle.storages, 'constants'));
+  entries.push({ name: 'constants.pkl', data: constantsPickle.bytes });
+  entries.push({ name: 'version', data: `${Math.max(PRODUCED_FILE_FORMAT_VERSION, code.minVersion)}\n` });
+  return entries;
+}
+
+/** The whole archive in memory (zip bytes). Throws like {@link saveModule}, without touching the disk. */
+export function buildModuleArchive(module: ScriptModule, options: SaveOptions = {}): Uint8Array {
+  return buildArchive(moduleArchiveEntries(module, options), { folder: options.folder });
+}
+
+/**
+ * Saves `module` to `path` as torch.jit.save does. Everything is serialized in memory first and the
+ * file is written through a temporary file and a rename, so any failure (a value that cannot be
+ * serialized: UNSERIALIZABLE; an unwritable folder: WRITE_FAILED) leaves no partial file behind.
+ * Every failure is a SerializationError whose message names `path`.
+ */
+export function saveModule(module: ScriptModule, path: string, options: SaveOptions = {}): void {
+  let entries: ArchiveEntry[];
+  try {
+    entries = moduleArchiveEntries(module, options);
+  } catch (error) {
+    // One error type for every way serializing can fail; a stray bug still exits cleanly with its reason.
+    const code = error instanceof TsFreezeError ? error.code : 'SAVE_FAILED';
+    const why = error instanceof Error ? error.message : String(error);
+    throw new SerializationError(code, `cannot save ${path}: ${why}`, { cause: error });
+  }
+  writeArchiveAtomic(path, entries, { folder: options.folder });
+}
+
+/** What `tsfreeze freeze -o OUT.pt` calls: saves the frozen module (see {@link saveModule}). */
+export function writeFrozen(module: ScriptModule, path: string): void {
+  saveModule(module, path);
+}
