@@ -13,7 +13,7 @@ import {
   type PipelineSource,
   type RunReport,
 } from '../src/index.js';
-import type { Container } from 'inversify';
+import type { Container, ContainerModule } from 'inversify';
 import { AliasAnalysis } from './alias-analysis.js';
 import { checkEvalMode } from './freeze/preserved.js';
 import { freezeReportOf, type AttributeExplanation } from './freeze/report.js';
@@ -37,12 +37,14 @@ export interface FreezeOptions {
 /** The freeze pipeline as declared in pipelines/freeze.json. */
 export const FREEZE_PIPELINE_JSON: unknown = freezePipeline;
 
+/** The container modules of everything built in: passes, the alias analysis, the `freeze` pipeline. */
+export function builtinContainerModules(): ContainerModule[] {
+  return [builtinPassesModule, analysesModule([AliasAnalysis]), pipelinesModule([freezePipeline])];
+}
+
 /** A container with every built-in pass, the alias analysis and the `freeze` pipeline registered. */
 export function createFreezeContainer(settings: ContainerSettings = {}): Container {
-  return createContainer({
-    ...settings,
-    modules: [builtinPassesModule, analysesModule([AliasAnalysis]), pipelinesModule([freezePipeline]), ...(settings.modules ?? [])],
-  });
+  return createContainer({ ...settings, modules: [...builtinContainerModules(), ...(settings.modules ?? [])] });
 }
 
 /** What a freeze returns besides the module: the pass manager's report. */

@@ -2,6 +2,10 @@
 
 import { passesModule, type PassClass } from '../src/index.js';
 import { ConstantPooling } from './constant-pooling.js';
+import { ConstantPropagation } from './constant-propagation.js';
+import { CommonSubexpressionElimination } from './common-subexpression-elimination.js';
+import { Peephole } from './peephole.js';
+import { PeepholeNonTensor } from './peephole-non-tensor.js';
 import { DeadCodeElimination } from './dead-code-elimination.js';
 import { FoldConvAddSub } from './fold-conv-add-sub.js';
 import { FoldConvBn } from './fold-conv-bn.js';
@@ -12,10 +16,12 @@ import { FreezeCheck } from './freeze-check.js';
 import { FreezeCleanup } from './freeze-cleanup.js';
 import { InlineSubmodules } from './inline-submodules.js';
 import { RemoveDropout } from './remove-dropout.js';
-import { ConstantPropagation } from './constant-propagation.js';
-import { CommonSubexpressionElimination } from './common-subexpression-elimination.js';
 
 export { ConstantPooling } from './constant-pooling.js';
+export { ConstantPropagation } from './constant-propagation.js';
+export { CommonSubexpressionElimination } from './common-subexpression-elimination.js';
+export { Peephole } from './peephole.js';
+export { PeepholeNonTensor } from './peephole-non-tensor.js';
 export { DeadCodeElimination } from './dead-code-elimination.js';
 export { FoldConvAddSub } from './fold-conv-add-sub.js';
 export { FoldConvBn } from './fold-conv-bn.js';
@@ -25,12 +31,10 @@ export { FreezeAttributes } from './freeze-attributes.js';
 export { FreezeCheck } from './freeze-check.js';
 export { FreezeCleanup } from './freeze-cleanup.js';
 export { AliasAnalysis, AliasDb, dumpAliasDb } from './alias-analysis.js';
-export { freeze, freezeWithReport, explainFreeze, createFreezeContainer, FREEZE_PIPELINE_JSON, type FreezeOptions, type FreezeResult } from './freeze.js';
+export { freeze, freezeWithReport, explainFreeze, createFreezeContainer, builtinContainerModules, FREEZE_PIPELINE_JSON, type FreezeOptions, type FreezeResult } from './freeze.js';
 export { freezeReportOf, FreezeReport, describeFate, type AttributeExplanation, type AttributeFate } from './freeze/report.js';
 export { InlineSubmodules } from './inline-submodules.js';
 export { RemoveDropout } from './remove-dropout.js';
-export { ConstantPropagation } from './constant-propagation.js';
-export { CommonSubexpressionElimination } from './common-subexpression-elimination.js';
 
 /** Every built-in pass class. */
 export const builtinPasses: readonly PassClass[] = [
@@ -41,7 +45,7 @@ export const builtinPasses: readonly PassClass[] = [
   FoldConvAddSub,
   FoldConvMulDiv,
   FoldLinearBn,
-  DeadCodeElimination, ConstantPooling, RemoveDropout, InlineSubmodules, ConstantPropagation, CommonSubexpressionElimination];
+  DeadCodeElimination, ConstantPooling, RemoveDropout, InlineSubmodules, ConstantPropagation, CommonSubexpressionElimination, Peephole, PeepholeNonTensor];
 
 /** Binds the built-in passes: `createContainer({ modules: [builtinPassesModule] })` or `container.load(builtinPassesModule)`. */
 export const builtinPassesModule = passesModule(builtinPasses);

@@ -5,6 +5,8 @@ import { TsFreezeError } from '../errors.js';
 import { demoCommand } from './demo-command.js';
 import { freezeCommand } from './freeze-command.js';
 import { irCommand } from './ir-command.js';
+import { optCommand } from '../pipeline/cli-opt.js';
+import { builtinContainerModules } from '../../passes/freeze.js';
 import { runCommand } from './run-command.js';
 import { processIO, type CliIO } from './io.js';
 
@@ -19,6 +21,7 @@ export function buildProgram(io: CliIO): Command {
     .configureOutput({ writeOut: io.out, writeErr: io.err })
     .showHelpAfterError();
   program.addCommand(irCommand(io));
+  program.addCommand(optCommand(io, { modules: builtinContainerModules() }));
   program.addCommand(freezeCommand(io));
   program.addCommand(runCommand(io));
   program.addCommand(demoCommand(io));

@@ -1,0 +1,40 @@
+// `npm run bench`: every benchmark, printed as tables with ratios against baselines measured in the
+// same run. Not a test: nothing here asserts a time.
+
+import { benchFreeze } from './freeze.js';
+import { benchIR, formatIRBench } from './ir.js';
+import { benchKernels } from './kernels.js';
+
+const only = process.argv.slice(2);
+const wanted = (name: string): boolean => only.length === 0 || only.includes(name);
+const heading = (t: string): void => console.log(`\n== ${t} ==`);
+const row = (r: { name: string; value: number; unit: string }): void => console.log(`  ${r.name.padEnd(48)} ${r.value.toFixed(2).padStart(12)} ${r.unit}`);
+
+if (wanted('ir')) {
+  heading('IR: build / print / parse / verify (us per node; the 1M row must stay within 2x of 10k)');
+  const rows = await benchIR();
+  console.log(formatIRBench(rows));
+  for (const phase of ['build', 'print', 'parse', 'verify'] as const) {
+    const small = rows.find((r) => r.phase === phase && r.size === 10_000);
+    const big = rows.find((r) => r.phase === phase && r.size === 1_000_000);
+    if (small && big) console.log(`  ${phase}: per-node time 1M / 10k = ${(big.usPerNode / small.usPerNode).toFixed(2)}x`);
+  }
+}
+if (wanted('kernels')) {
+  heading('Kernels (single thread)');
+  for (const r of await benchKernels()) row(r);
+}
+if (wanted('freeze')) {
+  heading('Freeze scaling (generated chains) and torch.jit.freeze on the same modules');
+  for (const r of await benchFreeze()) row(r);
+}
+if (wanted('load')) {
+  try {
+    const loadBench = './load.js'; // written by the loader's owner; optional until it lands
+    const { benchLoad } = (await import(loadBench)) as { benchLoad: () => Promise<{ name: string; value: number; unit: string }[]> };
+    heading('Loading .pt files (tsfreeze vs torch.jit.load)');
+    for (const r of await benchLoad()) row(r);
+  } catch (error) {
+    console.log(`(load benchmark unavailable: ${(error as Error).message})`);
+  }
+}
