@@ -52,6 +52,7 @@ interface OptFlags {
   reproducerDir?: string;
   output?: string;
   lossless?: boolean;
+  remarks?: boolean;
 }
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
@@ -95,6 +96,7 @@ export function optCommand(io: OptIO, setup: OptSetup = {}): Command {
     .option('--reproducer-dir <dir>', 'where to write reproducers (default: a new temp dir)')
     .option('-o, --output <file>', 'write the resulting IR here instead of stdout')
     .option('--lossless', 'print tensor constants in the exact, re-parseable form')
+    .option('--remarks', 'print the remarks passes made (why something was not done)')
     .action(async (file: string | undefined, flags: OptFlags) => {
       await runOpt(file, flags, io, setup);
     });
@@ -163,7 +165,14 @@ async function runOpt(file: string | undefined, flags: OptFlags, io: OptIO, setu
     optBisectLimit: flags.optBisectLimit,
     reproducer: flags.reproducer ? (flags.reproducerDir ? { dir: flags.reproducerDir } : true) : false,
   };
-  getPassManager(container).run(graph, source, { options: parseOptionFlags(flags.option), instrumentation });
+  const report = getPassManager(container).run(graph, source, {
+    options: parseOptionFlags(flags.option),
+    instrumentation,
+  });
+  if (flags.remarks) {
+    for (const r of report.remarks)
+      io.err(`remark: ${r.pass} on ${r.target}: ${r.node ? `${r.node}: ` : ''}${r.message}\n`);
+  }
   const printed = printGraph(graph, { tensorStyle: flags.lossless ? 'lossless' : 'pytorch' });
   if (flags.output) writeFileSync(flags.output, printed);
   else io.out(printed);

@@ -49,6 +49,7 @@ export function unknownPassError(
   knownPasses: readonly string[],
   knownPipelines: readonly string[],
   element?: object,
+  within?: string,
 ): PipelineError {
   const all = [...knownPasses, ...knownPipelines];
   const suggestion = didYouMean(name, all);
@@ -56,7 +57,7 @@ export function unknownPassError(
     ? `\nknown pipelines: ${[...knownPipelines].sort().join(', ')}`
     : '';
   const message =
-    `unknown pass '${name}'${suggestion}${located(element)}\n` +
+    `unknown pass '${name}'${within ? ` in ${within}` : ''}${suggestion}${located(element)}\n` +
     `known passes: ${knownPasses.length ? [...knownPasses].sort().join(', ') : '(none registered)'}${pipelines}`;
   return Object.assign(new PipelineError('UNKNOWN_PASS', message), { nearest: nearestName(name, all) });
 }

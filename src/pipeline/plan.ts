@@ -112,7 +112,10 @@ function planPass(
     return { kind: 'pass', declaration: decl, instance: registered.instance, options, scope, text };
   }
   const def = registry.pipeline(e.name);
-  if (!def) throw unknownPassError(e.name, registry.passNames(), registry.pipelineNames(), e);
+  if (!def) {
+    const within = stack.length ? `pipeline '${stack[stack.length - 1]}'` : undefined;
+    throw unknownPassError(e.name, registry.passNames(), registry.pipelineNames(), e, within);
+  }
   if (stack.includes(def.name)) {
     throw new PipelineError(
       'PIPELINE_CYCLE',

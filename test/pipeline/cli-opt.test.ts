@@ -268,6 +268,16 @@ describe('tsfreeze opt', () => {
     expect(unset.err).to.include("pipeline option 'clean' is not set");
   });
 
+  it('--remarks prints why passes did not do something', async () => {
+    const ir = join(dir, 'mystery.ir');
+    writeFileSync(ir, 'graph(%x : Tensor):\n  %y : Tensor = mylib::mystery(%x)\n  return (%x)\n');
+    const r = await opt(ir, '--passes', 'dead-code-elimination', '--remarks');
+    expect(r.err).to.equal(
+      'remark: dead-code-elimination on graph: mylib::mystery -> %y: kept: mylib::mystery is not in the operator table, so it may have side effects\n',
+    );
+    expect((await opt(ir, '--passes', 'dead-code-elimination')).err).to.equal('');
+  });
+
   it('-o writes the IR to a file', async () => {
     const out = join(dir, 'out.ir');
     const r = await opt(g, '--passes', 'dead-code-elimination', '-o', out);

@@ -195,6 +195,14 @@ describe('PassManager: pipeline options, conditions and named pipelines', () => 
     );
   });
 
+  it('an unknown pass inside a named pipeline names that pipeline', () => {
+    const { container } = testContainer();
+    registerPipelines(container, [JSON.stringify({ name: 'broken', passes: ['test-read', 'test-raed'] })]);
+    const e = error(() => runPipeline(container, smallGraph(), 'test-methods,broken'));
+    expect(e.code).to.equal('UNKNOWN_PASS');
+    expect(e.message).to.include("unknown pass 'test-raed' in pipeline 'broken'; did you mean 'test-read'?");
+  });
+
   it('runs a pipeline definition with declared options (defaults filled, types checked)', () => {
     const { container } = testContainer();
     const def = {
