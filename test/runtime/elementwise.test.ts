@@ -151,7 +151,8 @@ describe('other element-wise rules', () => {
 
   it('activations at reference points', () => {
     const x = tensor([-3, -1, 0, 1, 3], { dtype: 'float32' });
-    expect(nums(run('aten::hardswish', x))).to.deep.equal([0, -1 / 3, 0, 4 / 6, 3].map(Math.fround));
+    // torch.nn.functional.hardswish(-3.) is -0., as x * clamp(x + 3, 0, 6) / 6 gives.
+    expect(nums(run('aten::hardswish', x))).to.deep.equal([-0, -1 / 3, 0, 4 / 6, 3].map(Math.fround));
     expect(nums(run('aten::relu6', tensor([-1, 3, 7])))).to.deep.equal([0, 3, 6]);
     expect(Number(run('aten::gelu', tensor([1], { dtype: 'float64' }), 'none').item())).to.be.closeTo(0.8413447460685429, 1e-15);
     expect(Number(run('aten::gelu', tensor([1], { dtype: 'float64' }), 'tanh').item())).to.be.closeTo(0.8411919906082768, 1e-15);

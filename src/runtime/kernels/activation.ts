@@ -18,17 +18,24 @@ function requireFloat(t: Tensor, name: string): void {
   }
 }
 
-function pointwise(name: string, t: Tensor, num: (x: number) => number, out?: Tensor, floatOnly = true): Tensor {
+function pointwise(
+  name: string,
+  t: Tensor,
+  num: (x: number) => number,
+  out?: Tensor,
+  floatOnly = true,
+  expr?: string,
+  consts?: readonly [number, number?],
+): Tensor {
   if (floatOnly) requireFloat(t, name);
   if (t.dtype === 'bool') throw new RuntimeError('DTYPE_MISMATCH', `"${name}" not implemented for 'Bool'`);
-  return unaryOp(t, { name, types: SAME, num, big: (x) => BigInt(Math.trunc(num(Number(x)))) }, out);
+  return unaryOp(t, { name, types: SAME, num, big: (x) => BigInt(Math.trunc(num(Number(x)))), expr, consts }, out);
 }
-
-const nanOr = (x: number, v: number): number => (x !== x ? x : v);
 
 /** max(x, 0), NaN kept. */
 export function relu(t: Tensor, out?: Tensor): Tensor {
-  return pointwise('relu', t, (x) => (x > 0 ? x : nanOr(x, 0)), out, false);
+  // Math.max is branch-free and keeps NaN, which matters on random-signed activations.
+  return pointwise('relu', t, (x) => Math.max(x, 0), out, false, 'Math.max(x, 0)');
 }
 
 /** min(max(x, 0), 6). */
@@ -40,7 +47,7 @@ export function relu6(t: Tensor, out?: Tensor): Tensor {
 export function hardtanh(t: Tensor, min: Scalar = -1, max: Scalar = 1, out?: Tensor): Tensor {
   const lo = castScalar(min, t.dtype);
   const hi = castScalar(max, t.dtype);
-  return pointwise('hardtanh', t, (x) => (x !== x ? x : x < lo ? lo : x > hi ? hi : x), out, false);
+  return pointwise('hardtanh', t, (x) => Math.min(Math.max(x, lo), hi), out, false, 'Math.min(Math.max(x, c0), c1)', [lo, hi]);
 }
 
 const SQRT_HALF = Math.SQRT1_2;
@@ -57,7 +64,7 @@ export function gelu(t: Tensor, approximate = 'none', out?: Tensor): Tensor {
 
 /** x * sigmoid(x). */
 export function silu(t: Tensor, out?: Tensor): Tensor {
-  return pointwise('silu', t, (x) => x / (1 + Math.exp(-x)), out);
+  return pointwise('silu', t, (x) => x / (1 + Math.exp(-x)), out, true, 'x / (1 + Math.exp(-x))');
 }
 
 /** x * tanh(softplus(x)). */
@@ -67,12 +74,12 @@ export function mish(t: Tensor, out?: Tensor): Tensor {
 
 /** x * relu6(x + 3) / 6. */
 export function hardswish(t: Tensor, out?: Tensor): Tensor {
-  return pointwise('hardswish', t, (x) => (x <= -3 ? 0 : x >= 3 ? x : (x * (x + 3)) / 6), out);
+  return pointwise('hardswish', t, (x) => (x * Math.min(Math.max(x + 3, 0), 6)) / 6, out, true, '(x * Math.min(Math.max(x + 3, 0), 6)) / 6');
 }
 
 /** relu6(x + 3) / 6. */
 export function hardsigmoid(t: Tensor, out?: Tensor): Tensor {
-  return pointwise('hardsigmoid', t, (x) => (x <= -3 ? 0 : x >= 3 ? 1 : x / 6 + 0.5), out);
+  return pointwise('hardsigmoid', t, (x) => Math.min(Math.max(x + 3, 0), 6) / 6, out, true, 'Math.min(Math.max(x + 3, 0), 6) / 6');
 }
 
 /** x if x > 0 else slope * x. */

@@ -38,8 +38,8 @@ export function add(a: Operand, b: Operand, alpha: Scalar = 1, out?: Tensor): Te
   const bigAl = compute === 'int64' ? BigInt(al) : 1n;
   const spec: BinarySpec =
     al === 1
-      ? { name: 'add', num: (x, y) => x + y, big: (x, y) => wrap(x + y) }
-      : { name: 'add', num: (x, y) => x + al * y, big: (x, y) => wrap(x + bigAl * y) };
+      ? { name: 'add', num: (x, y) => x + y, big: (x, y) => wrap(x + y), expr: 'x + y' }
+      : { name: 'add', num: (x, y) => x + al * y, big: (x, y) => wrap(x + bigAl * y), expr: 'x + c0 * y', consts: [al] };
   return binaryOp(a, b, spec, out);
 }
 
@@ -57,8 +57,8 @@ export function sub(a: Operand, b: Operand, alpha: Scalar = 1, out?: Tensor): Te
   const bigAl = compute === 'int64' ? BigInt(al) : 1n;
   const spec: BinarySpec =
     al === 1
-      ? { name: 'sub', num: (x, y) => x - y, big: (x, y) => wrap(x - y) }
-      : { name: 'sub', num: (x, y) => x - al * y, big: (x, y) => wrap(x - bigAl * y) };
+      ? { name: 'sub', num: (x, y) => x - y, big: (x, y) => wrap(x - y), expr: 'x - y' }
+      : { name: 'sub', num: (x, y) => x - al * y, big: (x, y) => wrap(x - bigAl * y), expr: 'x - c0 * y', consts: [al] };
   return binaryOp(a, b, spec, out);
 }
 
@@ -71,8 +71,8 @@ export function rsub(self: Operand, other: Operand, alpha: Scalar = 1): Tensor {
 export function mul(a: Operand, b: Operand, out?: Tensor): Tensor {
   const compute = computeOf(a, b);
   if (compute === 'bool') return binaryOp(a, b, { name: 'mul', num: (x, y) => (x && y ? 1 : 0) }, out);
-  const num = compute === 'int32' ? Math.imul : (x: number, y: number): number => x * y;
-  return binaryOp(a, b, { name: 'mul', num, big: (x, y) => wrap(x * y) }, out);
+  if (compute === 'int32') return binaryOp(a, b, { name: 'mul', num: Math.imul, big: (x, y) => wrap(x * y) }, out);
+  return binaryOp(a, b, { name: 'mul', num: (x, y) => x * y, big: (x, y) => wrap(x * y), expr: 'x * y' }, out);
 }
 
 /** Python's float floor division (CPython float_floor_div), which ATen's div_floor follows. */
@@ -97,7 +97,7 @@ function floorDivBig(x: bigint, y: bigint): bigint {
 
 /** a / b with rounding_mode null (true division, ints -> float32), 'trunc' or 'floor'. */
 export function div(a: Operand, b: Operand, roundingMode: string | null = null, out?: Tensor): Tensor {
-  if (roundingMode === null) return binaryOp(a, b, { name: 'div', types: FLOAT_RESULT, num: (x, y) => x / y }, out);
+  if (roundingMode === null) return binaryOp(a, b, { name: 'div', types: FLOAT_RESULT, num: (x, y) => x / y, expr: 'x / y' }, out);
   const compute = computeOf(a, b);
   const integral = isIntegral(compute, true);
   if (roundingMode === 'trunc') {
@@ -193,13 +193,13 @@ export function pow(a: Operand, b: Operand, out?: Tensor): Tensor {
 /** Element-wise maximum, propagating NaN. */
 export function maximum(a: Operand, b: Operand, out?: Tensor): Tensor {
   const num = (x: number, y: number): number => (x !== x || y !== y ? NaN : x > y ? x : y);
-  return binaryOp(a, b, { name: 'maximum', num, big: (x, y) => (x > y ? x : y) }, out);
+  return binaryOp(a, b, { name: 'maximum', num, big: (x, y) => (x > y ? x : y), expr: 'Math.max(x, y)' }, out);
 }
 
 /** Element-wise minimum, propagating NaN. */
 export function minimum(a: Operand, b: Operand, out?: Tensor): Tensor {
   const num = (x: number, y: number): number => (x !== x || y !== y ? NaN : x < y ? x : y);
-  return binaryOp(a, b, { name: 'minimum', num, big: (x, y) => (x < y ? x : y) }, out);
+  return binaryOp(a, b, { name: 'minimum', num, big: (x, y) => (x < y ? x : y), expr: 'Math.min(x, y)' }, out);
 }
 
 /** atan2(a, b) (ints -> float32). */
@@ -216,6 +216,14 @@ const CMP_NUM: Record<Cmp, (x: number, y: number) => number> = {
   gt: (x, y) => (x > y ? 1 : 0),
   ge: (x, y) => (x >= y ? 1 : 0),
 };
+const CMP_EXPR: Record<Cmp, string> = {
+  eq: 'x === y ? 1 : 0',
+  ne: 'x !== y ? 1 : 0',
+  lt: 'x < y ? 1 : 0',
+  le: 'x <= y ? 1 : 0',
+  gt: 'x > y ? 1 : 0',
+  ge: 'x >= y ? 1 : 0',
+};
 const CMP_BIG: Record<Cmp, (x: bigint, y: bigint) => boolean> = {
   eq: (x, y) => x === y,
   ne: (x, y) => x !== y,
@@ -227,7 +235,7 @@ const CMP_BIG: Record<Cmp, (x: bigint, y: bigint) => boolean> = {
 
 /** A comparison (eq/ne/lt/le/gt/ge) giving a bool tensor (or writing into `out`). */
 export function compare(op: Cmp, a: Operand, b: Operand, out?: Tensor): Tensor {
-  return binaryOp(a, b, { name: op, types: BOOL_RESULT, num: CMP_NUM[op], big: CMP_BIG[op] }, out);
+  return binaryOp(a, b, { name: op, types: BOOL_RESULT, num: CMP_NUM[op], big: CMP_BIG[op], expr: CMP_EXPR[op] }, out);
 }
 
 type Logic = 'and' | 'or' | 'xor';

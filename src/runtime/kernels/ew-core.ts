@@ -11,6 +11,7 @@ import { checkCanCast, resultType } from '../../tensor/promotion.js';
 import { FloatScalar, type Scalar } from '../../tensor/scalar.js';
 import { broadcastShapes, broadcastStrides, sameShape } from '../../tensor/shape.js';
 import { Tensor } from '../../tensor/tensor.js';
+import { binaryLoop, unaryLoop } from './ew-jit.js';
 
 /** A number-indexed array of numbers (every non-int64, non-half storage). */
 export type NumArray = { [index: number]: number; readonly length: number };
@@ -99,6 +100,9 @@ export interface BinarySpec {
   readonly types?: DTypeRule;
   readonly num: NumFn2;
   readonly big?: BigFn2;
+  /** The same as `num` as a JS expression over x, y, c0, c1, compiled into a specialised loop. */
+  readonly expr?: string;
+  readonly consts?: readonly [number, number?];
 }
 
 /** Spec of a unary element-wise op. */
@@ -107,6 +111,9 @@ export interface UnarySpec {
   readonly types?: DTypeRule;
   readonly num: NumFn1;
   readonly big?: BigFn1;
+  /** The same as `num` as a JS expression over x, c0, c1, compiled into a specialised loop. */
+  readonly expr?: string;
+  readonly consts?: readonly [number, number?];
 }
 
 // Allocates where results land; a half or int64 result computed with numbers goes through a float temp.
@@ -154,10 +161,17 @@ export function binaryOp(a: Operand, b: Operand, spec: BinarySpec, out?: Tensor)
     });
     return finish(dst, final);
   }
-  const f = spec.num;
   const o = dst.storage.data as NumArray;
   const p = x.storage.data as NumArray;
   const q = y.storage.data as NumArray;
+  if (spec.expr !== undefined) {
+    const loop = binaryLoop(spec.expr);
+    const c0 = spec.consts?.[0] ?? 0;
+    const c1 = spec.consts?.[1] ?? 0;
+    forEachRun(shape, strides, offsets, (offs, n, st) => loop(o, p, q, offs[0], offs[1], offs[2], st[0], st[1], st[2], n, c0, c1));
+    return finish(dst, final);
+  }
+  const f = spec.num;
   forEachRun(shape, strides, offsets, (offs, n, st) => {
     const io = offs[0];
     const ia = offs[1];
@@ -210,9 +224,16 @@ export function unaryOp(a: Tensor, spec: UnarySpec, out?: Tensor): Tensor {
     });
     return finish(dst, final);
   }
-  const f = spec.num;
   const o = dst.storage.data as NumArray;
   const p = x.storage.data as NumArray;
+  if (spec.expr !== undefined) {
+    const loop = unaryLoop(spec.expr);
+    const c0 = spec.consts?.[0] ?? 0;
+    const c1 = spec.consts?.[1] ?? 0;
+    forEachRun(shape, strides, offsets, (offs, n, st) => loop(o, p, offs[0], offs[1], st[0], st[1], n, c0, c1));
+    return finish(dst, final);
+  }
+  const f = spec.num;
   forEachRun(shape, strides, offsets, (offs, n, st) => {
     const io = offs[0];
     const ia = offs[1];

@@ -89,6 +89,10 @@ export function maxPool(
   const src = p.x.storage.data as NumArray;
   const vd = values.storage.data as NumArray;
   const id = indices.storage.data as BigInt64Array;
+  // The taps of each output position that land inside the input, per dim, computed once.
+  const rd = tapRange(OD, D, KD, SD, PD, DD);
+  const rh = tapRange(OH, H, KH, SH, PH, DH);
+  const rw = tapRange(OW, W, KW, SW, PW, DW);
   let o = 0;
   for (let plane = 0; plane < p.planes; plane++) {
     const base = p.x.offset + plane * D * H * W;
@@ -97,25 +101,19 @@ export function maxPool(
         for (let ow = 0; ow < OW; ow++, o++) {
           let best = -Infinity;
           let bestIdx = -1;
-          for (let kd = 0; kd < KD; kd++) {
+          for (let kd = rd.lo[od]; kd < rd.hi[od]; kd++) {
             const z = od * SD - PD + kd * DD;
-            if (z < 0 || z >= D) continue;
-            for (let kh = 0; kh < KH; kh++) {
-              const y = oh * SH - PH + kh * DH;
-              if (y < 0 || y >= H) continue;
-              for (let kw = 0; kw < KW; kw++) {
-                const x = ow * SW - PW + kw * DW;
-                if (x < 0 || x >= W) continue;
-                const at = (z * H + y) * W + x;
+            for (let kh = rh.lo[oh]; kh < rh.hi[oh]; kh++) {
+              const row = (z * H + oh * SH - PH + kh * DH) * W;
+              for (let kw = rw.lo[ow]; kw < rw.hi[ow]; kw++) {
+                const at = row + ow * SW - PW + kw * DW;
                 const v = src[base + at];
+                // ATen's rule: a larger value or any NaN takes over (so the last NaN's index wins).
                 if (v > best || v !== v || bestIdx < 0) {
                   best = v;
                   bestIdx = at;
-                  if (v !== v) kd = KD;
-                  if (v !== v) break;
                 }
               }
-              if (best !== best) break;
             }
           }
           vd[o] = best;
@@ -125,6 +123,18 @@ export function maxPool(
     }
   }
   return [finish(p, values, input.dtype), p.batched ? indices : squeeze(indices, 0)];
+}
+
+// For each output index along one dim, the kernel taps [lo, hi) whose input index is in [0, size).
+function tapRange(out: number, size: number, k: number, stride: number, pad: number, dil: number): { lo: Int32Array; hi: Int32Array } {
+  const lo = new Int32Array(out);
+  const hi = new Int32Array(out);
+  for (let o = 0; o < out; o++) {
+    const start = o * stride - pad;
+    lo[o] = Math.min(k, Math.max(0, Math.ceil(-start / dil)));
+    hi[o] = Math.max(lo[o], Math.min(k, Math.ceil((size - start) / dil)));
+  }
+  return { lo, hi };
 }
 
 /** avg_pool{1,2,3}d with ATen's window clipping for ceil_mode and the two padding-count rules. */

@@ -9,15 +9,15 @@ import { erf, erfc, erfinv, roundHalfEven } from './mathfn.js';
 
 const wrap = (v: bigint): bigint => BigInt.asIntN(64, v);
 
-function floatSpec(name: string, num: (x: number) => number): UnarySpec {
-  return { name, types: FLOAT_RESULT, num };
+function floatSpec(name: string, num: (x: number) => number, expr?: string): UnarySpec {
+  return { name, types: FLOAT_RESULT, num, expr };
 }
 
 /** Float-valued unary ops by name (ints promote to float32). */
 export const FLOAT_UNARY: Readonly<Record<string, UnarySpec>> = {
-  sqrt: floatSpec('sqrt', Math.sqrt),
+  sqrt: floatSpec('sqrt', Math.sqrt, 'Math.sqrt(x)'),
   rsqrt: floatSpec('rsqrt', (x) => 1 / Math.sqrt(x)),
-  exp: floatSpec('exp', Math.exp),
+  exp: floatSpec('exp', Math.exp, 'Math.exp(x)'),
   exp2: floatSpec('exp2', (x) => Math.pow(2, x)),
   expm1: floatSpec('expm1', Math.expm1),
   log: floatSpec('log', Math.log),
@@ -39,8 +39,8 @@ export const FLOAT_UNARY: Readonly<Record<string, UnarySpec>> = {
   erfc: floatSpec('erfc', erfc),
   erfinv: floatSpec('erfinv', erfinv),
   reciprocal: floatSpec('reciprocal', (x) => 1 / x),
-  sigmoid: floatSpec('sigmoid', (x) => 1 / (1 + Math.exp(-x))),
-  tanh: floatSpec('tanh', Math.tanh),
+  sigmoid: floatSpec('sigmoid', (x) => 1 / (1 + Math.exp(-x)), '1 / (1 + Math.exp(-x))'),
+  tanh: floatSpec('tanh', Math.tanh, 'Math.tanh(x)'),
 };
 
 /** Applies a float-valued unary op by name (see FLOAT_UNARY). */
@@ -56,7 +56,7 @@ export function neg(t: Tensor, out?: Tensor): Tensor {
       'Negation, the `-` operator, on a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.',
     );
   }
-  return unaryOp(t, { name: 'neg', num: (x) => -x, big: (x) => wrap(-x) }, out);
+  return unaryOp(t, { name: 'neg', num: (x) => -x, big: (x) => wrap(-x), expr: '-x' }, out);
 }
 
 /** |x| (integers stay integers). */
