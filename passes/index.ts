@@ -16,6 +16,7 @@ import { FreezeCheck } from './freeze-check.js';
 import { FreezeCleanup } from './freeze-cleanup.js';
 import { InlineSubmodules } from './inline-submodules.js';
 import { RemoveDropout } from './remove-dropout.js';
+import { EliminateNoOps } from './eliminate-no-ops.js';
 
 export { ConstantPooling } from './constant-pooling.js';
 export { ConstantPropagation } from './constant-propagation.js';
@@ -35,6 +36,7 @@ export { freeze, freezeWithReport, explainFreeze, createFreezeContainer, builtin
 export { freezeReportOf, FreezeReport, describeFate, type AttributeExplanation, type AttributeFate } from './freeze/report.js';
 export { InlineSubmodules } from './inline-submodules.js';
 export { RemoveDropout } from './remove-dropout.js';
+export { EliminateNoOps } from './eliminate-no-ops.js';
 
 /** Every built-in pass class. */
 export const builtinPasses: readonly PassClass[] = [
@@ -45,7 +47,7 @@ export const builtinPasses: readonly PassClass[] = [
   FoldConvAddSub,
   FoldConvMulDiv,
   FoldLinearBn,
-  DeadCodeElimination, ConstantPooling, RemoveDropout, InlineSubmodules, ConstantPropagation, CommonSubexpressionElimination, Peephole, PeepholeNonTensor];
+  DeadCodeElimination, ConstantPooling, RemoveDropout, InlineSubmodules, ConstantPropagation, CommonSubexpressionElimination, Peephole, PeepholeNonTensor, EliminateNoOps];
 
 /** Binds the built-in passes: `createContainer({ modules: [builtinPassesModule] })` or `container.load(builtinPassesModule)`. */
 export const builtinPassesModule = passesModule(builtinPasses);

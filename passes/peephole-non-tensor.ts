@@ -1,0 +1,211 @@
+/**
+ * peephole-non-tensor: the rewrites of PyTorch's PeepholeOptimizeNonTensor (also the last sweep of `peephole`).
+ *   %o = <node>() : NoneType           =>  None constant        (an Optional attribute frozen as None, ...)
+ *   aten::__is__(%t, None)             =>  False when %t cannot be None (True for __isnot__)
+ *   prim::unchecked_unwrap_optional(%t), aten::_unwrap_optional(%t)  =>  %t when %t cannot be None
+ *   prim::unchecked_cast(%v) to a supertype => %v;  aten::Int / aten::ceil of an int => the int
+ *   aten::eq(%v, %v) / aten::ne(%v, %v) of an immutable type (int, float, bool, None, lists of them) => True / False
+ *   prim::If with True in the then-branch and False in the else-branch for an output => the condition
+ *   int: x * 1, x // 1, x + 0, x - 0 => x;  (x + 1) + 2 => x + 3  (a constant first operand of + or * is swapped)
+ * Needs no alias analysis: none of these values can be written. Replaced nodes left unused are removed.
+ * Mirrors torch/csrc/jit/passes/peephole_non_tensor.cpp, except that an int `aten::div` by 1 is kept
+ * (its result is a float; PyTorch would put the int in its place) and an Any-typed value may be None.
+ */
+
+import { inject } from 'inversify';
+import {
+  createConstant,
+  IntType,
+  isSubtypeOf,
+  OPERATOR_REGISTRY,
+  OperatorRegistry,
+  pass,
+  TensorTensor,
+  TensorType,
+  toIValue,
+  type Block,
+  type Graph,
+  type GraphPass,
+  type IValue,
+  type Node,
+  type PassContext,
+  type PassResult,
+  type Type,
+  type Value,
+} from '../src/index.js';
+
+/** A rewrite of a node's (single) output (an existing value or a new constant), or one already made in place. */
+export type Rewrite =
+  | { readonly to: Value }
+  | { readonly constant: IValue; readonly type: Type }
+  | { readonly inPlace: 'identities-removed' | 'arithmetic-merged' };
+
+/** The statistics of the peephole passes. */
+export const PEEPHOLE_STATISTICS = [
+  {
+    name: 'queries-folded',
+    description: 'size/dim/dtype/device/is-None style queries replaced by constants',
+  },
+  {
+    name: 'identities-removed',
+    description: 'no-op nodes (x + 0, t(t(x)), unwraps, ...) replaced by their input',
+  },
+  { name: 'arithmetic-merged', description: 'int add/sub chains with constants merged' },
+];
+
+/** Types `x == x` is surely True for (other types' eq may throw or compare by identity). */
+const IMMUTABLE = new Set(['bool', 'int', 'float', 'None']);
+
+@pass({
+  name: 'peephole-non-tensor',
+  summary: "PyTorch's PeepholeOptimizeNonTensor: None checks, unwraps, casts, bool Ifs, int identities",
+  statistics: PEEPHOLE_STATISTICS,
+})
+export class PeepholeNonTensor implements GraphPass {
+  constructor(@inject(OPERATOR_REGISTRY) private readonly ops: OperatorRegistry) {}
+
+  run(graph: Graph, context: PassContext): PassResult {
+    return { changed: sweep(graph.block, nonTensorRule, (n, r) => applyRewrite(n, r, this.ops, context)) };
+  }
+}
+
+/** Applies `rule` to every used single-output node (and prim::If), inner blocks first; true if any rewrite. */
+export function sweep(
+  block: Block,
+  rule: (n: Node) => Rewrite | undefined,
+  apply: (n: Node, r: Rewrite) => void,
+): boolean {
+  let changed = false;
+  for (const n of block.nodes()) {
+    for (const b of n.blocks) changed = sweep(b, rule, apply) || changed;
+    if (!n.hasUses() || (n.outputs.length !== 1 && n.kind !== 'prim::If')) continue;
+    const rewrite = rule(n);
+    if (!rewrite) continue;
+    apply(n, rewrite);
+    changed = true;
+  }
+  return changed;
+}
+
+/** Makes a rewrite: replaces the output's uses, counts it, and removes the node once unused and effect-free. */
+export function applyRewrite(n: Node, rewrite: Rewrite, ops: OperatorRegistry, context: PassContext): void {
+  if ('inPlace' in rewrite) return context.count(rewrite.inPlace);
+  const g = n.owningGraph;
+  if ('to' in rewrite) {
+    n.output().replaceAllUsesWith(rewrite.to);
+    context.count('identities-removed');
+  } else {
+    const c = g.withInsertPoint(n, () => g.insertNode(createConstant(g, rewrite.constant, rewrite.type)));
+    n.output().replaceAllUsesWith(c.output());
+    context.count('queries-folded');
+  }
+  if (!n.hasUses() && !ops.hasSideEffectsNode(n)) n.destroy();
+}
+
+/** The non-tensor rules: None, optional unwraps, casts, If on bools and int arithmetic. */
+export function nonTensorRule(n: Node): Rewrite | undefined {
+  const [a, b] = n.inputs;
+  if (n.kind === 'prim::If') {
+    // `c and True` / `c or False`: an output that is True in the then-branch and False in the else-branch is c.
+    const [then, other] = n.blocks;
+    const same = n.outputs.filter(
+      (o, k) =>
+        o.type.kind === 'bool' &&
+        o.hasUses() &&
+        toIValue(then.outputs[k]) === true &&
+        toIValue(other.outputs[k]) === false,
+    );
+    for (const o of same) o.replaceAllUsesWith(a);
+    return same.length ? { inPlace: 'identities-removed' } : undefined;
+  }
+  if (n.kind !== 'prim::Constant' && n.output().type.kind === 'None')
+    return { constant: null, type: n.output().type };
+  switch (n.kind) {
+    case 'aten::__is__':
+    case 'aten::__isnot__': {
+      const decided = (mustBeNone(a) && mustNotBeNone(b)) || (mustBeNone(b) && mustNotBeNone(a));
+      return decided ? { constant: n.kind === 'aten::__isnot__', type: n.output().type } : undefined;
+    }
+    case 'prim::unchecked_unwrap_optional':
+    case 'aten::_unwrap_optional':
+      return mustNotBeNone(a) ? { to: a } : undefined;
+    case 'prim::unchecked_cast':
+      return isSubtypeOf(unshaped(a.type), unshaped(n.output().type)) ? { to: a } : undefined;
+    case 'aten::Int':
+    case 'aten::ceil':
+      return n.inputs.length === 1 && a.type.kind === 'int' ? { to: a } : undefined;
+    case 'aten::eq':
+    case 'aten::ne': {
+      const t = a?.type;
+      const elems = t?.kind === 'List' || t?.kind === 'Dict' ? t.containedTypes() : t ? [t] : [];
+      return a === b && elems.length && elems.every((e) => IMMUTABLE.has(e.kind))
+        ? { constant: n.kind === 'aten::eq', type: n.output().type }
+        : undefined;
+    }
+    default:
+      return intArithmetic(n);
+  }
+}
+
+// x * 1, x // 1 => x; x + 0, x - 0 => x; (x ± c1) ± c2 => x ± (c1 ± c2). Ints only (PyTorch's checkArithNode).
+function intArithmetic(n: Node): Rewrite | undefined {
+  const constant = intOperand(n);
+  if (constant === undefined) return undefined;
+  if (n.kind === 'aten::mul' || n.kind === 'aten::floordiv')
+    return constant === 1 ? { to: n.input(0) } : undefined;
+  if (n.kind !== 'aten::add' && n.kind !== 'aten::sub') return undefined;
+  if (constant === 0) return { to: n.input(0) };
+  const dep = n.input(0).node;
+  const delta = dep.kind === 'aten::add' || dep.kind === 'aten::sub' ? intOperand(dep) : undefined;
+  if (delta === undefined) return undefined;
+  const merged = dep.kind === n.kind ? constant + delta : constant - delta;
+  if (merged === 0) return { to: dep.input(0) };
+  const g = n.owningGraph;
+  n.replaceInput(0, dep.input(0));
+  n.replaceInput(
+    1,
+    g.withInsertPoint(n, () => g.insertNode(createConstant(g, merged, IntType)).output()),
+  );
+  return { inPlace: 'arithmetic-merged' };
+}
+
+// The constant int operand of a binary int op (a constant first operand of add/mul is swapped second).
+function intOperand(n: Node): number | undefined {
+  const [a, b] = n.inputs;
+  if (n.inputs.length !== 2 || a.type.kind !== 'int' || b.type.kind !== 'int') return undefined;
+  if (
+    (n.kind === 'aten::mul' || n.kind === 'aten::add') &&
+    toIValue(a) !== undefined &&
+    toIValue(b) === undefined
+  ) {
+    n.replaceInput(0, b);
+    n.replaceInput(1, a);
+  }
+  return numberOf(toIValue(n.input(1)));
+}
+
+/** A number from an int, float or bool constant value. */
+export function numberOf(v: IValue | undefined): number | undefined {
+  return typeof v === 'number' || typeof v === 'bigint'
+    ? Number(v)
+    : typeof v === 'boolean'
+      ? Number(v)
+      : undefined;
+}
+
+function unshaped(t: Type): Type {
+  return t instanceof TensorType ? TensorTensor : t;
+}
+
+// PyTorch's Value::mustBeNone / mustNotBeNone.
+function mustBeNone(v: Value | undefined): boolean {
+  return (
+    !!v &&
+    (v.type.kind === 'None' ||
+      (v.node.kind === 'prim::Constant' && !v.node.hasAttribute('value') && v.type.kind === 'Optional'))
+  );
+}
+
+function mustNotBeNone(v: Value | undefined): boolean {
+  return !!v && !['None', 'Optional', 'Union', 'Any'].includes(v.type.kind);
+}

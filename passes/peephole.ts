@@ -1,0 +1,207 @@
+/**
+ * peephole: small local rewrites of PyTorch's PeepholeOptimize, in its sweeps.
+ *   aten::size(%x : Float(2, 3))  => int[] constant [2, 3]   (also size(x, d), dim, len(size(x)), prim::dtype,
+ *                                                           prim::device, prim::is_cuda, is_floating_point)
+ *   aten::t(aten::t(%x)) => %x     aten::expand(%x, its own sizes) => %x     %x.type_as(%same_type) => %x
+ *   aten::dim(aten::conv2d(...)) => 4          %x + 0, %x - 0, %x * 1, %x / 1 => %x   (alias-safe, see below)
+ *   then every rewrite of peephole-non-tensor (None checks, unwraps, casts, bool Ifs, int identities).
+ * Shape facts come only from refined tensor types (`Float(2, 3, ...)`). As in PyTorch, x + 0 and x * 1 go
+ * only when the dtype is known floating or the scalars are ints (else type promotion could change the
+ * result), when the AliasDb says no one writes the input or result and they do not both escape the graph,
+ * and not on a value already replaced in this run (stale aliasing; a fixpoint takes the next one).
+ * Replaced nodes left unused are removed; other dead leftovers are for dead-code-elimination.
+ * Mirrors torch/csrc/jit/passes/peephole.cpp and peephole_alias_sensitive.cpp (PyTorch 1.13); the list and
+ * dict idioms and concat combining are not included.
+ */
+
+import { inject } from 'inversify';
+import {
+  Device,
+  DTYPES,
+  IntType,
+  ListType,
+  OPERATOR_REGISTRY,
+  OperatorRegistry,
+  pass,
+  TensorType,
+  toIValue,
+  type Graph,
+  type GraphPass,
+  type Node,
+  type PassContext,
+  type PassResult,
+  type Type,
+  type Value,
+} from '../src/index.js';
+import { AliasAnalysis, isMutableType, type AliasDb } from './alias-analysis.js';
+import {
+  applyRewrite,
+  nonTensorRule,
+  numberOf,
+  PEEPHOLE_STATISTICS,
+  sweep,
+  type Rewrite,
+} from './peephole-non-tensor.js';
+
+const CASTS_OF_NUM_TO_TENSOR = new Set([
+  'aten::Float',
+  'aten::Int',
+  'aten::FloatImplicit',
+  'aten::IntImplicit',
+  'aten::ScalarImplicit',
+]);
+const CONV_RANK: Readonly<Record<string, number>> = {
+  'aten::conv1d': 3,
+  'aten::conv2d': 4,
+  'aten::conv3d': 5,
+};
+
+@pass({
+  name: 'peephole',
+  summary:
+    "Local rewrites of PyTorch's PeepholeOptimize: shape queries on typed tensors, identities, None checks",
+  requires: [AliasAnalysis],
+  statistics: PEEPHOLE_STATISTICS,
+})
+export class Peephole implements GraphPass {
+  constructor(@inject(OPERATOR_REGISTRY) private readonly ops: OperatorRegistry) {}
+
+  run(graph: Graph, context: PassContext): PassResult {
+    const p = new AliasSensitive(graph, context, () => context.getAnalysis(AliasAnalysis));
+    const apply = (n: Node, r: Rewrite): void => applyRewrite(n, r, this.ops, context);
+    let changed = sweep(graph.block, shapeRule, apply);
+    changed = sweep(graph.block, (n) => p.rule(n), apply) || changed;
+    return { changed: sweep(graph.block, nonTensorRule, apply) || changed };
+  }
+}
+
+/** The alias-sensitive rules, with the AliasDb (made when first needed) and the values made stale this run. */
+class AliasSensitive {
+  private db: AliasDb | undefined;
+  private readonly stale = new Set<Value>();
+
+  constructor(
+    private readonly graph: Graph,
+    private readonly context: PassContext,
+    private readonly aliasDb: () => AliasDb,
+  ) {}
+
+  /** dim(conv(x)), and x + 0 / x - 0 / x * 1 / x / 1 where the aliasing allows. */
+  rule(n: Node): Rewrite | undefined {
+    const conv = CONV_RANK[n.inputs[0]?.node.kind ?? ''];
+    if (n.kind === 'aten::dim' && conv && !this.alias().hasWriters(n.input()))
+      return { constant: conv, type: IntType };
+    if (n.outputs.length !== 1) return undefined;
+    const [x, other, alpha] = n.inputs;
+    const scalar = (v: Value | undefined): number | undefined =>
+      v && v.type.kind !== 'Tensor' ? numberOf(toIValue(v)) : undefined;
+    if (!x || x.type.kind !== 'Tensor' || scalar(other) === undefined) return undefined;
+    const floating = isFloating(x.type);
+    const ints = (...vs: Value[]): boolean => vs.every((v) => v.type.kind === 'int');
+    let identity = false;
+    if ((n.kind === 'aten::add' || n.kind === 'aten::sub') && alpha && scalar(alpha) !== undefined) {
+      identity = scalar(alpha) === 1 && scalar(other) === 0 && (floating || ints(other, alpha));
+    } else if ((n.kind === 'aten::mul' || n.kind === 'aten::div') && n.inputs.length === 2) {
+      identity = scalar(other) === 1 && (floating || (n.kind === 'aten::mul' && ints(other)));
+    }
+    if (!identity) return undefined;
+    const why = this.unsafeToAlias(x, n.output());
+    if (why) {
+      this.context.remark(n, `not removed: ${why}`);
+      return undefined;
+    }
+    this.stale.add(x).add(n.output());
+    return { to: x };
+  }
+
+  // PyTorch's safeToChangeAliasingRelationship plus its stale-value guard.
+  private unsafeToAlias(a: Value, b: Value): string | undefined {
+    const db = this.alias();
+    if (db.hasWriters(a) || db.hasWriters(b)) return 'the input or the result is written in place';
+    if (this.escapes(a) && this.escapes(b)) return 'both the input and the result escape the graph';
+    for (const s of this.stale)
+      if ([a, b].some((v) => v === s || db.mayAlias(v, s)))
+        return 'it aliases a value already rewritten in this run';
+    return undefined;
+  }
+
+  private escapes(v: Value): boolean {
+    const db = this.alias();
+    return (
+      [...db.memoryLocations(v)].includes(db.wildcard) ||
+      this.graph.outputs.some((o) => o === v || (isMutableType(o.type) && db.mayAlias(v, o)))
+    );
+  }
+
+  private alias(): AliasDb {
+    return (this.db ??= this.aliasDb());
+  }
+}
+
+/** The shape-query sweep: facts read from refined tensor types, and type-level identities. */
+function shapeRule(n: Node): Rewrite | undefined {
+  const x = n.inputs[0];
+  const info = x?.type instanceof TensorType ? x.type.info : undefined;
+  const sizes = info?.sizes;
+  const complete = sizes?.every((s): s is number => s !== null) ? (sizes as number[]) : undefined;
+  switch (n.kind) {
+    case 'aten::size': {
+      if (n.inputs.length === 1)
+        return complete ? { constant: [...complete], type: new ListType(IntType) } : undefined;
+      const d = numberOf(toIValue(n.inputs[1]));
+      const k = sizes && d !== undefined ? (d < 0 ? d + sizes.length : d) : -1;
+      return sizes && k >= 0 && k < sizes.length && sizes[k] !== null
+        ? { constant: sizes[k], type: IntType }
+        : undefined;
+    }
+    case 'aten::len': {
+      const s = x.node.kind === 'aten::size' && x.node.inputs.length === 1 ? x.node.input().type : undefined;
+      const rank = s instanceof TensorType ? s.info.sizes?.length : undefined;
+      return rank !== undefined && x.uses().length === 1 ? { constant: rank, type: IntType } : undefined;
+    }
+    case 'aten::dim':
+      return sizes ? { constant: sizes.length, type: IntType } : undefined;
+    case 'prim::dtype':
+      return info?.dtype ? { constant: DTYPES[info.dtype].scalarType, type: IntType } : undefined;
+    case 'aten::is_floating_point':
+    case 'aten::is_complex':
+      return info?.dtype
+        ? {
+            constant: DTYPES[info.dtype][n.kind === 'aten::is_complex' ? 'isComplex' : 'isFloatingPoint'],
+            type: n.output().type,
+          }
+        : undefined;
+    case 'prim::device':
+    case 'prim::is_cuda':
+      if (!info?.device) return undefined;
+      return n.kind === 'prim::device'
+        ? { constant: Device.parse(info.device), type: n.output().type }
+        : { constant: info.device.startsWith('cuda'), type: n.output().type };
+    case 'aten::expand': {
+      const want = toIValue(n.inputs[1]);
+      return complete && Array.isArray(want) && want.map(Number).join() === complete.join()
+        ? { to: x }
+        : undefined;
+    }
+    case 'aten::t':
+      return x.node.kind === 'aten::t' ? { to: x.node.input() } : undefined;
+    case 'aten::type_as': {
+      const other = n.inputs[1]?.type;
+      const same =
+        other instanceof TensorType &&
+        info?.dtype &&
+        info.device &&
+        info.dtype === other.info.dtype &&
+        info.device === other.info.device;
+      return same ? { to: x } : undefined;
+    }
+    default:
+      return CASTS_OF_NUM_TO_TENSOR.has(n.kind) && x?.node.kind === 'prim::NumToTensor'
+        ? { to: x.node.input() }
+        : undefined;
+  }
+}
+
+function isFloating(t: Type): boolean {
+  return t instanceof TensorType && t.info.dtype !== undefined && DTYPES[t.info.dtype].isFloatingPoint;
+}
