@@ -31,6 +31,7 @@ export interface AnalysisScope {
 export class AnalysisManager {
   private readonly byName = new Map<string, Entry>();
   private readonly byClass = new Map<AnalysisClass, Entry>();
+  private readonly byToken = new Map<symbol, Entry>();
   private readonly cache = new WeakMap<object, Map<string, unknown>>();
   private readonly inProgress: string[] = [];
   /** How many times each analysis was computed (not served from the cache) in this run. */
@@ -52,6 +53,7 @@ export class AnalysisManager {
       const entry: Entry = { decl, instance: instance as Analysis<never, unknown> };
       this.byName.set(decl.name, entry);
       this.byClass.set(decl.analysisClass, entry);
+      if (decl.token) this.byToken.set(decl.token, entry);
     }
   }
 
@@ -66,9 +68,19 @@ export class AnalysisManager {
   }
 
   private entry(ref: AnalysisRef, requester: string): Entry {
-    const entry = typeof ref === 'string' ? this.byName.get(ref) : this.byClass.get(ref);
+    const entry =
+      typeof ref === 'string'
+        ? this.byName.get(ref)
+        : typeof ref === 'symbol'
+          ? this.byToken.get(ref)
+          : this.byClass.get(ref);
     if (entry) return entry;
-    const name = typeof ref === 'string' ? ref : requireAnalysisDeclaration(ref).name;
+    const name =
+      typeof ref === 'string'
+        ? ref
+        : typeof ref === 'symbol'
+          ? `token ${String(ref)}`
+          : requireAnalysisDeclaration(ref).name;
     throw unknownAnalysisError(name, this.names(), requester);
   }
 

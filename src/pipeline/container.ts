@@ -157,7 +157,7 @@ export function registerPasses(container: Container, passClasses: readonly PassC
   const analyses = passClasses
     .map(requirePassDeclaration)
     .flatMap((d) => [...d.requires, ...(d.preserves === 'all' ? [] : d.preserves)])
-    .filter((r): r is AnalysisClass => typeof r !== 'string');
+    .filter((r): r is AnalysisClass => typeof r === 'function');
   registerAnalyses(container, analyses);
   container.load(passesModule(fresh));
 }

@@ -82,8 +82,8 @@ export interface StatisticDeclaration {
   readonly description?: string;
 }
 
-/** How a pass names an analysis: its class or its declared name. */
-export type AnalysisRef = AnalysisClass | string;
+/** How a pass names an analysis: its class, its declared name, or its declared token. */
+export type AnalysisRef = AnalysisClass | string | symbol;
 
 /** What a pass class declares with `@pass({...})`. */
 export interface PassDeclarationInput {
@@ -172,7 +172,7 @@ export interface PassContext<O extends object = PassOptions> {
    * the module), computed on first request and cached until a pass that does not preserve it changes the IR.
    */
   getAnalysis<R>(analysis: AnalysisClass<R>, target?: Graph | ModuleTarget): R;
-  getAnalysis(analysis: string, target?: Graph | ModuleTarget): unknown;
+  getAnalysis(analysis: string | symbol, target?: Graph | ModuleTarget): unknown;
 }
 
 // ---- analyses ---------------------------------------------------------------------------------
@@ -181,6 +181,8 @@ export interface PassContext<O extends object = PassOptions> {
 export interface AnalysisDeclarationInput {
   readonly name: string;
   readonly summary?: string;
+  /** A token to request it by (`Symbol.for('my-plugin.AliasDb')`), for code that cannot import the class. */
+  readonly token?: symbol;
   /** 'graph' (default) or 'module': what `compute` receives. */
   readonly target?: PassTargetKind;
 }
@@ -189,6 +191,7 @@ export interface AnalysisDeclarationInput {
 export interface AnalysisDeclaration {
   readonly name: string;
   readonly summary: string;
+  readonly token: symbol | undefined;
   readonly target: PassTargetKind;
   readonly analysisClass: AnalysisClass;
 }
@@ -202,7 +205,7 @@ export interface Analysis<T = Graph, R = unknown> {
 export interface AnalysisContext {
   readonly logger: Logger;
   getAnalysis<R>(analysis: AnalysisClass<R>, target?: Graph | ModuleTarget): R;
-  getAnalysis(analysis: string, target?: Graph | ModuleTarget): unknown;
+  getAnalysis(analysis: string | symbol, target?: Graph | ModuleTarget): unknown;
 }
 
 /** An analysis class; `R` is what `compute` returns. */

@@ -82,6 +82,7 @@ export function analysis(declaration: AnalysisDeclarationInput): <C extends Anal
     const full: AnalysisDeclaration = {
       name: declaration.name,
       summary: declaration.summary ?? '',
+      token: declaration.token,
       target: declaration.target ?? 'graph',
       analysisClass: target,
     };

@@ -105,6 +105,28 @@ describe('analyses', () => {
     ).to.equal('WRONG_TARGET');
   });
 
+  it('may be requested by a declared token instead of the class', () => {
+    const { container } = testContainer();
+    const TOKEN = Symbol.for('test.TokenCount');
+    @analysis({ name: 'token-count', token: TOKEN })
+    class TokenCount implements Analysis<Graph, number> {
+      compute(graph: Graph): number {
+        return [...graph.nodes()].length;
+      }
+    }
+    let seen: unknown;
+    @pass({ name: 'test-token', summary: 'asks by token', requires: [TokenCount] })
+    class AskToken implements GraphPass {
+      run(_g: Graph, context: PassContext): PassResult {
+        seen = context.getAnalysis(TOKEN);
+        return { changed: false };
+      }
+    }
+    registerPasses(container, [AskToken]);
+    runPipeline(container, smallGraph(), 'test-token');
+    expect(seen).to.equal(2);
+  });
+
   it('two analysis classes with one name are rejected, naming both', () => {
     const { container } = testContainer();
     @analysis({ name: 'node-count' })
