@@ -17,6 +17,7 @@ import { FreezeCleanup } from './freeze-cleanup.js';
 import { InlineSubmodules } from './inline-submodules.js';
 import { RemoveDropout } from './remove-dropout.js';
 import { EliminateNoOps } from './eliminate-no-ops.js';
+import { LowerSimpleTuples } from './lower-simple-tuples.js';
 
 export { ConstantPooling } from './constant-pooling.js';
 export { ConstantPropagation } from './constant-propagation.js';
@@ -37,6 +38,7 @@ export { freezeReportOf, FreezeReport, describeFate, type AttributeExplanation, 
 export { InlineSubmodules } from './inline-submodules.js';
 export { RemoveDropout } from './remove-dropout.js';
 export { EliminateNoOps } from './eliminate-no-ops.js';
+export { LowerSimpleTuples } from './lower-simple-tuples.js';
 
 /** Every built-in pass class. */
 export const builtinPasses: readonly PassClass[] = [
@@ -47,7 +49,7 @@ export const builtinPasses: readonly PassClass[] = [
   FoldConvAddSub,
   FoldConvMulDiv,
   FoldLinearBn,
-  DeadCodeElimination, ConstantPooling, RemoveDropout, InlineSubmodules, ConstantPropagation, CommonSubexpressionElimination, Peephole, PeepholeNonTensor, EliminateNoOps];
+  DeadCodeElimination, ConstantPooling, RemoveDropout, InlineSubmodules, ConstantPropagation, CommonSubexpressionElimination, Peephole, PeepholeNonTensor, EliminateNoOps, LowerSimpleTuples];
 
 /** Binds the built-in passes: `createContainer({ modules: [builtinPassesModule] })` or `container.load(builtinPassesModule)`. */
 export const builtinPassesModule = passesModule(builtinPasses);
