@@ -36,6 +36,7 @@ import {
   nonConstantReason,
   notMatched,
   numbers,
+  scaleRows,
   promoteAll,
   replaceInputWithConstant,
   rounding,
@@ -132,11 +133,8 @@ export function foldedConvBnParameters(m: ConvBn): { weight: Tensor; bias: Tenso
     scale[c] = r(gamma[c] * invStd[c]);
     newBias[c] = r(r(r(r(bias[c] - mean[c]) * invStd[c]) * gamma[c]) + beta[c]);
   }
-  const w = numbers(m.weight);
-  const perOut = w.length / channels;
-  for (let i = 0; i < w.length; i++) w[i] = r(w[i] * scale[Math.floor(i / perOut)]);
   return {
-    weight: tensorOf(m.weight.dtype, w, m.weight.shape),
+    weight: scaleRows(m.weight, scale, compute, (x, s) => x * s),
     bias: tensorOf((m.bias ?? m.mean).dtype, newBias, [channels]),
   };
 }

@@ -32,12 +32,10 @@ import {
   matchConvOperand,
   matched,
   notMatched,
-  numbers,
+  scaleRows,
   operandPerChannel,
   promoteAll,
   replaceInputWithConstant,
-  rounding,
-  tensorOf,
   type ConvOperand,
   type Match,
 } from './frozen-folding.js';
@@ -62,14 +60,12 @@ export function matchConvMulDiv(op: Node, schemaKey: string | undefined): Match<
 function scaled(t: Tensor, m: ConvMulDiv): Tensor {
   const channels = m.weight.shape[0];
   const other = operandPerChannel(m.operand, channels, t.dtype);
-  const r = rounding(promoteAll(t.dtype, other.dtype));
-  const v = numbers(t);
-  const perChannel = v.length / channels;
-  for (let i = 0; i < v.length; i++) {
-    const c = other.values[Math.floor(i / perChannel)];
-    v[i] = r(m.divide ? v[i] / c : v[i] * c);
-  }
-  return tensorOf(t.dtype, v, t.shape);
+  return scaleRows(
+    t,
+    other.values,
+    promoteAll(t.dtype, other.dtype),
+    m.divide ? (x, c) => x / c : (x, c) => x * c,
+  );
 }
 
 /** The folded weight and bias (null when the conv has none). */

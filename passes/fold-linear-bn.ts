@@ -39,6 +39,7 @@ import {
   nonConstantReason,
   notMatched,
   numbers,
+  scaleRows,
   promoteAll,
   replaceInputWithConstant,
   rounding,
@@ -116,7 +117,7 @@ export function matchLinearBn(bn: Node): Match<LinearBn> {
 
 /** The folded weight and bias: PyTorch's computeUpdatedLinearWeightAndBias, rounded step by step. */
 export function foldedLinearBnParameters(m: LinearBn): { weight: Tensor; bias: Tensor } {
-  const [outputs, inputs] = m.weight.shape;
+  const outputs = m.weight.shape[0];
   const compute = promoteAll(
     m.weight.dtype,
     ...[m.bias, m.gamma, m.beta, m.mean, m.variance]
@@ -143,10 +144,8 @@ export function foldedLinearBnParameters(m: LinearBn): { weight: Tensor; bias: T
     scale[o] = r(gamma[o] * r(1 / r(Math.sqrt(r(variance[o] + eps)))));
     newBias[o] = r(r(r(bias[o] - mean[o]) * scale[o]) + beta[o]);
   }
-  const w = numbers(m.weight);
-  for (let i = 0; i < w.length; i++) w[i] = r(w[i] * scale[Math.floor(i / inputs)]);
   return {
-    weight: tensorOf(m.weight.dtype, w, m.weight.shape),
+    weight: scaleRows(m.weight, scale, compute, (x, s) => x * s),
     bias: tensorOf((m.bias ?? m.mean).dtype, newBias, [outputs]),
   };
 }

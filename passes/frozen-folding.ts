@@ -117,18 +117,53 @@ export function rounding(dtype: DType): (x: number) => number {
 /** Every element as a number, row-major (fast for contiguous float32/float64). */
 export function numbers(t: Tensor): Float64Array {
   const n = t.numel;
-  if (t.isContiguous && (t.dtype === 'float32' || t.dtype === 'float64'))
-    return Float64Array.from(t.storage.data.subarray(t.offset, t.offset + n) as Float32Array);
   const out = new Float64Array(n);
+  if (t.isContiguous && (t.dtype === 'float32' || t.dtype === 'float64')) {
+    out.set(t.storage.data.subarray(t.offset, t.offset + n) as Float32Array | Float64Array);
+    return out;
+  }
   for (let i = 0; i < n; i++) out[i] = t.getNumber(i);
   return out;
 }
 
 /** A new contiguous tensor of `dtype` holding `values` (cast as Tensor.to would). */
 export function tensorOf(dtype: DType, values: Float64Array, shape: readonly number[]): Tensor {
-  if (dtype === 'float32') return Tensor.fromStorage(dtype, Float32Array.from(values), shape);
-  if (dtype === 'float64') return Tensor.fromStorage(dtype, Float64Array.from(values), shape);
+  if (dtype === 'float32') return Tensor.fromStorage(dtype, new Float32Array(values), shape);
+  if (dtype === 'float64') return Tensor.fromStorage(dtype, new Float64Array(values), shape);
   return Tensor.fromArray(dtype, Array.from(values), shape);
+}
+
+/**
+ * `op(x, factor[row])` for every element x of `t`, whose rows (leading dim) are the output channels:
+ * the per-channel scaling of a weight, computed in `compute` (never narrower than `t`'s dtype) and cast
+ * to `t`'s dtype. Contiguous float32/float64 tensors take a fast path where the store into the result
+ * array is the one rounding ATen does.
+ */
+export function scaleRows(
+  t: Tensor,
+  factor: Float64Array,
+  compute: DType,
+  op: (x: number, f: number) => number,
+): Tensor {
+  const n = t.numel;
+  const rowSize = n / factor.length;
+  if (
+    t.isContiguous &&
+    (t.dtype === 'float32' || t.dtype === 'float64') &&
+    (compute === 'float32' || compute === 'float64')
+  ) {
+    const src = t.storage.data.subarray(t.offset, t.offset + n) as Float32Array | Float64Array;
+    const out = t.dtype === 'float32' ? new Float32Array(n) : new Float64Array(n);
+    for (let row = 0, i = 0; row < factor.length; row++) {
+      const f = factor[row];
+      for (const end = i + rowSize; i < end; i++) out[i] = op(src[i], f);
+    }
+    return Tensor.fromStorage(t.dtype, out, t.shape);
+  }
+  const r = rounding(compute);
+  const values = numbers(t);
+  for (let i = 0; i < n; i++) values[i] = r(op(values[i], factor[Math.floor(i / rowSize)]));
+  return tensorOf(t.dtype, values, t.shape);
 }
 
 /**

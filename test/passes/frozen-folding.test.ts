@@ -5,7 +5,8 @@
 import 'reflect-metadata';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { expect } from 'chai';
-import { parseIR, runPipeline, type Graph } from '../../src/index.js';
+import { scaleRows } from '../../passes/frozen-folding.js';
+import { parseIR, runPipeline, Tensor, type Graph } from '../../src/index.js';
 import { REPO_ROOT } from '../support/ir-case-runner.js';
 import { checkPipelineKeepsOutputs, seeded, testContainer } from './numeric.js';
 
@@ -152,5 +153,27 @@ describe('optimizeNumerics folding group', () => {
     expect(report.statistics['fold-conv-bn']).to.deep.equal({ folded: 1 });
     expect(report.statistics['fold-conv-add-sub']).to.deep.equal({ folded: 1 });
     expect(report.statistics['fold-conv-mul-div']).to.deep.equal({ folded: 1 });
+  });
+});
+
+describe('frozen-folding helpers', () => {
+  it('scaleRows scales each output channel, also for strided and half-precision weights', () => {
+    const contiguous = Tensor.fromArray('float32', [1, 2, 3, 4, 5, 6], [2, 3]);
+    const factor = Float64Array.from([10, 0.1]);
+    const expected = [10, 20, 30, 0.4, 0.5, 0.6].map(Math.fround);
+    expect(scaleRows(contiguous, factor, 'float32', (x, f) => x * f).toArray()).to.deep.equal(expected);
+    const strided = Tensor.fromArray('float32', [1, 4, 2, 5, 3, 6], [3, 2]).t(); // [[1, 2, 3], [4, 5, 6]], not contiguous
+    expect(strided.isContiguous).to.equal(false);
+    expect(scaleRows(strided, factor, 'float32', (x, f) => x * f).toArray()).to.deep.equal(expected);
+    const half = scaleRows(
+      Tensor.fromArray('float16', [1, 2, 3, 4, 5, 6], [2, 3]),
+      factor,
+      'float16',
+      (x, f) => x / f,
+    );
+    expect(half.dtype).to.equal('float16');
+    expect(half.toArray()).to.deep.equal(
+      [0.1, 0.2, 0.3, 40, 50, 60].map((v) => Tensor.fromArray('float16', [v], [1]).getNumber(0)),
+    );
   });
 });
