@@ -18,6 +18,7 @@ import { InlineSubmodules } from './inline-submodules.js';
 import { RemoveDropout } from './remove-dropout.js';
 import { EliminateNoOps } from './eliminate-no-ops.js';
 import { LowerSimpleTuples } from './lower-simple-tuples.js';
+import { UnrollConstantLoops } from './unroll-constant-loops.js';
 
 export { ConstantPooling } from './constant-pooling.js';
 export { ConstantPropagation } from './constant-propagation.js';
@@ -39,6 +40,7 @@ export { InlineSubmodules } from './inline-submodules.js';
 export { RemoveDropout } from './remove-dropout.js';
 export { EliminateNoOps } from './eliminate-no-ops.js';
 export { LowerSimpleTuples } from './lower-simple-tuples.js';
+export { UnrollConstantLoops } from './unroll-constant-loops.js';
 
 /** Every built-in pass class. */
 export const builtinPasses: readonly PassClass[] = [
@@ -49,7 +51,7 @@ export const builtinPasses: readonly PassClass[] = [
   FoldConvAddSub,
   FoldConvMulDiv,
   FoldLinearBn,
-  DeadCodeElimination, ConstantPooling, RemoveDropout, InlineSubmodules, ConstantPropagation, CommonSubexpressionElimination, Peephole, PeepholeNonTensor, EliminateNoOps, LowerSimpleTuples];
+  DeadCodeElimination, ConstantPooling, RemoveDropout, InlineSubmodules, ConstantPropagation, CommonSubexpressionElimination, Peephole, PeepholeNonTensor, EliminateNoOps, LowerSimpleTuples, UnrollConstantLoops];
 
 /** Binds the built-in passes: `createContainer({ modules: [builtinPassesModule] })` or `container.load(builtinPassesModule)`. */
 export const builtinPassesModule = passesModule(builtinPasses);
