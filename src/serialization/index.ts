@@ -1,0 +1,8 @@
+// Public API of the serialization layer: loading .pt archives, the zip layer, and (as namespaces, to keep
+// their names apart from the IR's) the pickle layer, the TorchScript source frontend and the IR emitter.
+
+export * from './load/index.js';
+export * from './zip/index.js';
+export * as pickle from './pickle/index.js';
+export * as torchscript from './torchscript/index.js';
+export * as emitter from './emitter/index.js';

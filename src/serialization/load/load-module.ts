@@ -1,0 +1,126 @@
+// Reads a .pt archive written by torch.jit.save into a ScriptModule, as torch.jit.load does: the version
+// record, constants.pkl (CONSTANTS.cN), data.pkl (the module objects), and the code of every class the
+// objects use, compiled to IR graphs.
+
+import { readFile } from 'node:fs/promises';
+import { CompilationUnit } from '../../module/compilation-unit.js';
+import { ScriptModule } from '../../module/script-module.js';
+import { OperatorRegistry } from '../../ops/registry.js';
+import { Tensor } from '../../tensor/tensor.js';
+import { loadPickle } from '../pickle/load-pickle.js';
+import { describeValue, PickledObject, PickleTuple } from '../pickle/values.js';
+import { viewingStorageLoader } from './storage-views.js';
+import { readArchive, type ZipArchive } from '../zip/read-archive.js';
+import { loadError } from './load-errors.js';
+import { ObjectRestorer } from './restore-objects.js';
+import { SourceImporter } from './source-importer.js';
+
+/** The archive format versions torch.jit.load 1.13 reads (caffe2/serialize/versions.h). */
+export const MIN_ARCHIVE_VERSION = 3;
+export const MAX_ARCHIVE_VERSION = 10;
+
+/** Options of {@link loadModule}. */
+export interface LoadOptions {
+  /** What messages call the archive when loading from bytes (default `<buffer>`). */
+  readonly name?: string;
+  /** The operator table to resolve calls against (default: one shared table of PyTorch 1.13's schemas). */
+  readonly registry?: OperatorRegistry;
+}
+
+/** A loaded archive: the module and what it was read from. */
+export interface LoadedArchive {
+  readonly module: ScriptModule;
+  readonly archive: ZipArchive;
+  /** The `version` record. */
+  readonly version: number;
+  /** constants.pkl: the tensors code refers to as CONSTANTS.c0, c1, ... */
+  readonly constants: readonly Tensor[];
+  /** Every class and function defined while loading. */
+  readonly cu: CompilationUnit;
+}
+
+let sharedRegistry: OperatorRegistry | undefined;
+
+function defaultRegistry(): OperatorRegistry {
+  sharedRegistry ??= new OperatorRegistry();
+  return sharedRegistry;
+}
+
+/**
+ * Loads a TorchScript archive from a path or from bytes. Throws typed errors naming the archive and the
+ * entry: SerializationError (zip, pickle, version, objects), IRParseError (code files: TS_SYNTAX,
+ * TS_COMPILE, TS_UNSUPPORTED at file:line:col).
+ */
+export function loadModule(source: string | Uint8Array, options: LoadOptions = {}): ScriptModule {
+  return loadArchive(source, options).module;
+}
+
+/** Like {@link loadModule}, reading the file asynchronously. */
+export async function loadModuleAsync(source: string | Uint8Array, options: LoadOptions = {}): Promise<ScriptModule> {
+  if (typeof source !== 'string') return loadModule(source, options);
+  let bytes: Uint8Array;
+  try {
+    bytes = await readFile(source);
+  } catch {
+    // Let the synchronous reader produce its typed FILE_NOT_FOUND / IO_ERROR.
+    return loadModule(source, options);
+  }
+  return loadModule(bytes, { ...options, name: options.name ?? source });
+}
+
+/** Loads an archive and returns the module with the archive, version, constants and compilation unit. */
+export function loadArchive(source: string | Uint8Array, options: LoadOptions = {}): LoadedArchive {
+  const archive = readArchive(source, { name: options.name });
+  const version = readVersion(archive);
+  const constants = readConstants(archive);
+  const cu = new CompilationUnit();
+  const importer = new SourceImporter(archive, { registry: options.registry ?? defaultRegistry(), constants, cu });
+  const root = loadPickle(archive.read('data.pkl'), {
+    name: `${archive.source}:data.pkl`,
+    loadStorage: viewingStorageLoader(archive, 'data'),
+  });
+  if (!(root instanceof PickledObject)) {
+    throw loadError('UNSUPPORTED_ARCHIVE', archive.source, `holds a ${describeValue(root)}, not a TorchScript module (a torch.save checkpoint is not a TorchScript archive)`, 'data.pkl');
+  }
+  if (archive.list('code/').length === 0) {
+    throw loadError('MISSING_CODE', archive.source, `the archive has no code/ entries, so class ${root.className} cannot be compiled`);
+  }
+  const restorer = new ObjectRestorer({ source: archive.source, findClass: (name) => importer.findNamedType(name) });
+  const module = restorer.restoreObject(root, '');
+  if (!(module instanceof ScriptModule)) {
+    throw loadError('UNSUPPORTED_ARCHIVE', archive.source, `the root object ${root.className} is not a module`, 'data.pkl');
+  }
+  return { module, archive, version, constants, cu };
+}
+
+function readVersion(archive: ZipArchive): number {
+  if (!archive.has('version')) {
+    throw loadError('UNSUPPORTED_ARCHIVE', archive.source, 'no version record: not a TorchScript archive written by torch.jit.save', 'version');
+  }
+  const text = archive.readText('version').trim();
+  const version = /^\d+$/.test(text) ? Number(text) : NaN;
+  if (!Number.isSafeInteger(version)) throw loadError('UNSUPPORTED_ARCHIVE', archive.source, `the version record '${text.slice(0, 20)}' is not a number`, 'version');
+  if (version < MIN_ARCHIVE_VERSION || version > MAX_ARCHIVE_VERSION) {
+    throw loadError(
+      'UNSUPPORTED_VERSION',
+      archive.source,
+      `archive format version ${version} is not supported (torch.jit.load 1.13 reads versions ${MIN_ARCHIVE_VERSION} to ${MAX_ARCHIVE_VERSION})`,
+      'version',
+    );
+  }
+  return version;
+}
+
+function readConstants(archive: ZipArchive): Tensor[] {
+  if (!archive.has('constants.pkl')) return [];
+  const value = loadPickle(archive.read('constants.pkl'), {
+    name: `${archive.source}:constants.pkl`,
+    loadStorage: viewingStorageLoader(archive, 'constants'),
+  });
+  const items = value instanceof PickleTuple ? value.items : Array.isArray(value) ? value : undefined;
+  if (!items) throw loadError('BAD_CONSTANTS', archive.source, `expected a tuple of tensors, found a ${describeValue(value)}`, 'constants.pkl');
+  return items.map((item, i) => {
+    if (!(item instanceof Tensor)) throw loadError('BAD_CONSTANTS', archive.source, `constant ${i} is a ${describeValue(item)}, not a tensor`, 'constants.pkl');
+    return item;
+  });
+}
