@@ -231,7 +231,8 @@ function implicitConversion(actual: Type, target: Type): Conversion | undefined 
 function varargsMayFormList(schema: FunctionSchema, i: number, first: Type): boolean {
   const arg = schema.arguments[i];
   const isLast = i + 1 === schema.arguments.length || schema.arguments[i + 1].kwargOnly;
-  const list = unwrap(arg.type);
+  // PyTorch checks the formal itself: an optional list (`int[]? output_size`) never gathers varargs.
+  const list = arg.type;
   if (!isLast || !(list instanceof ListType) || arg.N !== null || hasTypeVariables(list.elem)) return false;
   return !(first instanceof ListType) && !(first instanceof TupleType && tupleConvertsToList(first, list));
 }
