@@ -7,6 +7,7 @@ import {
   analysesModule,
   createContainer,
   getPassManager,
+  parsePipelineJson,
   pipelinesModule,
   type ContainerSettings,
   type InstrumentationOptions,
@@ -37,6 +38,8 @@ export interface FreezeOptions {
 /** The freeze pipeline as declared in pipelines/freeze.json. */
 export const FREEZE_PIPELINE_JSON: unknown = freezePipeline;
 
+const FREEZE_DEFINITION = parsePipelineJson(freezePipeline);
+
 /** The container modules of everything built in: passes, the alias analysis, the `freeze` pipeline. */
 export function builtinContainerModules(): ContainerModule[] {
   return [builtinPassesModule, analysesModule([AliasAnalysis]), pipelinesModule([freezePipeline])];
@@ -64,7 +67,9 @@ export function freezeWithReport(module: ScriptModule, options: FreezeOptions = 
   checkEvalMode(module);
   const clone = module.clone();
   const container = options.container ?? createFreezeContainer();
-  const report = getPassManager(container).run(clone, options.pipeline ?? 'freeze', {
+  // The declaration itself, not the name 'freeze': run options only reach the pipeline whose option
+  // declarations are at the top level (a named pipeline inside a text pipeline gets its defaults).
+  const report = getPassManager(container).run(clone, options.pipeline ?? FREEZE_DEFINITION, {
     options: {
       preservedAttrs: [...(options.preservedAttrs ?? [])],
       optimizeNumerics: options.optimizeNumerics ?? true,
