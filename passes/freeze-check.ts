@@ -35,7 +35,7 @@ export class FreezeCheck implements ModulePass {
     checkEvalMode(target);
     resolvePreserved(target, context.options.preserve);
     for (const out of target.findMethod('forward')?.graph.outputs ?? []) {
-      if (out.type.equals(target.type)) throw new FreezeError('RETURNS_SELF', 'attempted to freeze a module that returns itself');
+      if (out.type.equals(target.type)) throw new FreezeError('RETURNS_SELF', 'attempted to freeze a module that return itself');
     }
     return { changed: false };
   }
