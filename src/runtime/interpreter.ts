@@ -155,7 +155,6 @@ export class Interpreter {
         env.set(node.output(), null);
         return;
       case 'prim::unchecked_cast':
-      case 'aten::detach':
         env.set(node.output(), read(env, node.input()));
         return;
       case 'prim::isinstance':
@@ -181,6 +180,8 @@ export class Interpreter {
         env.set(node.output(), false);
         return;
       case 'prim::data':
+      // A new tensor object on the same storage: `x.detach() is x` is False in TorchScript.
+      case 'aten::detach':
         env.set(node.output(), asTensor(read(env, node.input()), node).detach());
         return;
       case 'prim::Print':
