@@ -8,6 +8,7 @@ export * from './pipeline/index.js';
 export * from './ops/index.js';
 export * from './module/index.js';
 export * from './runtime/index.js';
+export * from './serialization/index.js';
 
 import { installRuntime } from './runtime/index.js';
 // Modules run through the interpreter: install it once, at the one entry point everything imports.
