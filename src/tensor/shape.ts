@@ -43,7 +43,7 @@ export function broadcastShapes(...shapes: readonly (readonly number[])[]): numb
       }
       throw new RuntimeError(
         'SHAPE_MISMATCH',
-        `The size of tensor a (${out[d]}) must match the size of tensor b (${size}) at non-singleton dimension ${j}`,
+        `The size of tensor a (${out[d]}) must match the size of tensor b (${size}) at non-singleton dimension ${d}`,
       );
     }
   }

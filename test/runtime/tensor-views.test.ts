@@ -146,6 +146,8 @@ describe('broadcasting', () => {
     expect(broadcastShapes([2, 1, 3], [4, 1], [])).to.deep.equal([2, 4, 3]);
     expect(broadcastShapes([0, 1], [1, 5])).to.deep.equal([0, 5]);
     expect(() => broadcastShapes([3], [4])).to.throw('The size of tensor a (3) must match the size of tensor b (4) at non-singleton dimension 0');
+    // The dim is counted in the broadcast result, as ATen's infer_size does.
+    expect(() => broadcastShapes([2, 6], [4])).to.throw('The size of tensor a (6) must match the size of tensor b (4) at non-singleton dimension 1');
   });
 
   it('broadcasts operands of element-wise kernels, including 0-dim and empty tensors', () => {
