@@ -8,6 +8,7 @@ import { irCommand } from './ir-command.js';
 import { optCommand } from '../pipeline/cli-opt.js';
 import { builtinContainerModules } from '../../passes/freeze.js';
 import { runCommand } from './run-command.js';
+import { showCommand } from './show-command.js';
 import { processIO, type CliIO } from './io.js';
 
 export { processIO, type CliIO } from './io.js';
@@ -25,6 +26,7 @@ export function buildProgram(io: CliIO): Command {
   program.addCommand(freezeCommand(io));
   program.addCommand(runCommand(io));
   program.addCommand(demoCommand(io));
+  program.addCommand(showCommand(io));
   return program;
 }
 
