@@ -1,12 +1,15 @@
 // The optimizeNumerics group (fold-conv-bn, fold-conv-add-sub, fold-conv-mul-div) on PyTorch's frozen graphs:
 // every fixture's graph before run_frozen_optimizations, folded to a fixpoint, has the node counts and the
-// node order of PyTorch's frozen graph; and a conv -> mul -> add -> batch_norm chain folds into one conv.
+// node order of PyTorch's frozen graph; freeze() on the real weights gives PyTorch's folded parameters bit
+// for bit; and a conv -> mul -> add -> batch_norm chain folds into one conv.
 
 import 'reflect-metadata';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { expect } from 'chai';
 import { scaleRows } from '../../passes/frozen-folding.js';
-import { parseIR, runPipeline, Tensor, type Graph } from '../../src/index.js';
+import { freeze } from '../../passes/index.js';
+import { parseIR, runPipeline, Tensor, toIValue, type Graph, type Node } from '../../src/index.js';
+import { loadModule } from '../../src/serialization/index.js';
 import { REPO_ROOT } from '../support/ir-case-runner.js';
 import { checkPipelineKeepsOutputs, seeded, testContainer } from './numeric.js';
 
@@ -94,6 +97,41 @@ describe('optimizeNumerics folding on the PyTorch fixtures', () => {
       'aten::batch_norm -> %213: not folded: aten::conv_transpose2d is a transposed convolution',
     ]);
   });
+});
+
+describe("freeze() on real weights: folded parameters equal those in PyTorch 1.13's frozen.pt", () => {
+  const convOrLinear = (g: Graph): Node[] =>
+    [...g.allNodes()].filter((n) =>
+      /^aten::(conv[123]d|_convolution|conv_transpose\w*|linear)$/.test(n.kind),
+    );
+  for (const name of [
+    'conv_bn_relu',
+    'conv_bn_1d_3d',
+    'traced_conv_bn',
+    'conv_add_mul',
+    'conv_binary_variants',
+    'tv_resnet18_w8',
+  ]) {
+    it(`${name}: every conv/linear weight and bias is bit-identical`, () => {
+      const ours = convOrLinear(freeze(loadModule(`${FIXTURES}${name}/module.pt`)).graph);
+      const pytorch = convOrLinear(loadModule(`${FIXTURES}${name}/frozen.pt`).graph);
+      expect(ours.map((n) => n.kind)).to.deep.equal(pytorch.map((n) => n.kind));
+      ours.forEach((node, k) => {
+        for (const i of [1, 2]) {
+          const [a, b] = [toIValue(node.inputs[i]), toIValue(pytorch[k].inputs[i])];
+          if (!(b instanceof Tensor)) {
+            expect(a, `${node.kind} #${k} input ${i}`).to.equal(b);
+            continue;
+          }
+          expect(a, `${node.kind} #${k} input ${i}`).to.be.instanceOf(Tensor);
+          expect((a as Tensor).dtype).to.equal(b.dtype);
+          expect((a as Tensor).shape).to.deep.equal(b.shape);
+          const differing = b.toArray().filter((v, j) => !Object.is((a as Tensor).getNumber(j), v)).length;
+          expect(differing, `${node.kind} #${k} input ${i}: elements differing`).to.equal(0);
+        }
+      });
+    });
+  }
 });
 
 describe('optimizeNumerics folding group', () => {
