@@ -2,7 +2,7 @@
 // PyTorch's dtype inference (bool -> bool, ints -> int64, any float -> float32).
 
 import { RuntimeError } from '../errors.js';
-import type { DType } from './dtype.js';
+import { DTYPES, type DType } from './dtype.js';
 import { DEFAULT_FLOAT_DTYPE } from './promotion.js';
 import { FloatScalar, scalarKind, scalarToNumber, type Scalar } from './scalar.js';
 import { checkShape } from './shape.js';
@@ -34,8 +34,9 @@ export function full(shape: readonly number[], value: Scalar, options: CreationO
   const v: Element = value instanceof FloatScalar ? value.value : value;
   if (t.numel > 0) {
     t.setFlat(0, v);
-    const first = t.storage.data[0];
-    (t.storage.data as { fill(v: number | bigint): unknown }).fill(first);
+    // Complex storage holds (re, im) pairs; fill element by element there.
+    if (DTYPES[dtype].lanes === 2) for (let i = 1; i < t.numel; i++) t.setFlat(i, v);
+    else (t.storage.data as { fill(x: number | bigint): unknown }).fill(t.storage.data[0]);
   }
   return t;
 }

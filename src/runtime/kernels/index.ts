@@ -14,9 +14,9 @@ function named(name: string, kernel: Kernel): Kernel {
       return kernel(args);
     } catch (e) {
       if (e instanceof TsFreezeError) {
-        if (e.message.startsWith(`${name}: `)) throw e;
-        const wrapped = new RuntimeError(e.code, `${name}: ${e.message}`, { cause: e });
-        throw wrapped;
+        // Keep the error's class and code; only prefix the op (once, kernels may call each other).
+        if (!e.message.startsWith('aten::')) e.message = `${name}: ${e.message}`;
+        throw e;
       }
       if (e instanceof Error) throw new RuntimeError('KERNEL_FAILED', `${name}: ${e.message}`, { cause: e });
       throw e;
