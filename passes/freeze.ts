@@ -16,7 +16,7 @@ import {
 } from '../src/index.js';
 import type { Container, ContainerModule } from 'inversify';
 import { AliasAnalysis } from './alias-analysis.js';
-import { checkEvalMode } from './freeze/preserved.js';
+import { checkEvalMode, resolvePreserved } from './freeze/preserved.js';
 import { freezeReportOf, type AttributeExplanation } from './freeze/report.js';
 import freezePipeline from './pipelines/freeze.json' with { type: 'json' };
 import { builtinPassesModule } from './index.js';
@@ -64,7 +64,9 @@ export function freezeWithReport(module: ScriptModule, options: FreezeOptions = 
       "Freezing expects a ScriptModule as input. Please use torch.jit.script or torch.jit.trace to script your 'nn.Module'.",
     );
   }
+  // The user-facing checks run first, so their FreezeError reaches the caller as is (not as a PassFailure).
   checkEvalMode(module);
+  resolvePreserved(module, options.preservedAttrs ?? []);
   const clone = module.clone();
   const container = options.container ?? createFreezeContainer();
   // The declaration itself, not the name 'freeze': run options only reach the pipeline whose option
@@ -74,7 +76,8 @@ export function freezeWithReport(module: ScriptModule, options: FreezeOptions = 
       preservedAttrs: [...(options.preservedAttrs ?? [])],
       optimizeNumerics: options.optimizeNumerics ?? true,
     },
-    instrumentation: options.instrumentation,
+    // Reproducers print the whole IR before every pass: worth it when asked for, too slow by default.
+    instrumentation: { reproducer: false, ...options.instrumentation },
   });
   return { module: clone, report };
 }

@@ -9,7 +9,7 @@ import { Tensor } from '../tensor/tensor.js';
 import { freeze } from '../../passes/freeze.js';
 import { formatSummary } from './freeze-command.js';
 import { loadModelFile, type CliIO } from './io.js';
-import { summarizeModule } from './model-summary.js';
+import { summarizeInlined, summarizeModule } from './model-summary.js';
 
 const DEFAULT_MODEL = fileURLToPath(new URL('../../../examples/resnet18_w8.pt', import.meta.url));
 
@@ -29,7 +29,7 @@ export function demoCommand(io: CliIO): Command {
       const t1 = performance.now();
       const frozen = freeze(module);
       const t2 = performance.now();
-      io.out(formatSummary(flags.model, summarizeModule(module), summarizeModule(frozen), { loadMs: t1 - t0, freezeMs: t2 - t1 }));
+      io.out(formatSummary(flags.model, summarizeInlined(module), summarizeModule(frozen), { loadMs: t1 - t0, freezeMs: t2 - t1 }));
       const input = randn([1, 3, 64, 64], { seed: 0 });
       const before = module.forward(input) as Tensor;
       const after = frozen.forward(input) as Tensor;

@@ -10,7 +10,7 @@ import type { ScriptModule } from '../module/script-module.js';
 import { freezeReportOf } from '../../passes/freeze/report.js';
 import { freezeWithReport, type FreezeOptions } from '../../passes/freeze.js';
 import { loadModelFile, type CliIO } from './io.js';
-import { summarizeModule, type ModelSummary } from './model-summary.js';
+import { summarizeInlined, summarizeModule, type ModelSummary } from './model-summary.js';
 import { Progress } from './progress.js';
 
 interface FreezeFlags {
@@ -23,6 +23,7 @@ interface FreezeFlags {
   timePasses?: boolean;
   printAfterAll?: boolean;
   verifyEach?: boolean;
+  reproducer?: boolean;
   json?: boolean;
   output?: string;
 }
@@ -68,6 +69,7 @@ export function freezeCommand(io: CliIO): Command {
     .option('--time-passes', 'print a timing tree of the passes')
     .option('--print-after-all', 'print the IR after every pass')
     .option('--verify-each', 'run the IR verifier after every pass')
+    .option('--reproducer', 'when a pass fails, write the IR before it and the pipeline to a file')
     .option('--json', 'print the summary as JSON')
     .addOption(new Option('-o, --output <file>', 'write the frozen model to this .pt file'))
     .action((model: string, flags: FreezeFlags) => runFreeze(model, flags, io));
@@ -80,13 +82,18 @@ function runFreeze(model: string, flags: FreezeFlags, io: CliIO): void {
   progress.stage(`loading ${model}`);
   const module = loadModelFile(model);
   const tLoad = performance.now();
-  const before = summarizeModule(module);
+  const before = summarizeInlined(module);
   progress.stage('freezing');
   const options: FreezeOptions = {
     preservedAttrs: flags.preserve ?? [],
     optimizeNumerics: flags.optimizeNumerics,
     pipeline,
-    instrumentation: { timePasses: flags.timePasses, printAfter: flags.printAfterAll, verifyEach: flags.verifyEach },
+    instrumentation: {
+      timePasses: flags.timePasses,
+      printAfter: flags.printAfterAll,
+      verifyEach: flags.verifyEach,
+      reproducer: flags.reproducer ?? false,
+    },
   };
   const { module: frozen } = freezeWithReport(module, options);
   const tFreeze = performance.now();
@@ -111,7 +118,7 @@ export function formatSummary(model: string, before: ModelSummary, after: ModelS
     `  ${label.padEnd(22)}${String(a).padStart(10)}  ->${String(b).padStart(10)}\n`;
   return (
     `${pc.bold(`froze ${model}`)}\n` +
-    row('nodes (all methods)', before.nodes, after.nodes) +
+    row('nodes (inlined)', before.nodes, after.nodes) +
     row('parameters', before.parameters, after.parameters) +
     row('attributes', before.attributes, after.attributes) +
     row('prim::GetAttr', before.getAttrs, after.getAttrs) +

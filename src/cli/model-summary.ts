@@ -2,6 +2,8 @@
 
 import type { Graph } from '../ir/graph.js';
 import type { ScriptModule } from '../module/script-module.js';
+import { getPassManager } from '../pipeline/index.js';
+import { createFreezeContainer } from '../../passes/freeze.js';
 
 /** What the freeze summary compares before and after. */
 export interface ModelSummary {
@@ -39,4 +41,14 @@ export function summarizeModule(module: ScriptModule): ModelSummary {
     getAttrs: sum((g) => countNodes(g, (k) => k === 'prim::GetAttr')),
     methods: module.methodNames(),
   };
+}
+
+/**
+ * Summarises what a module computes with every method call inlined (PyTorch's `inlined_graph`), so
+ * node counts before freezing compare with the frozen graph.
+ */
+export function summarizeInlined(module: ScriptModule): ModelSummary {
+  const copy = module.clone();
+  getPassManager(createFreezeContainer()).run(copy, 'inline-submodules', { instrumentation: { reproducer: false } });
+  return { ...summarizeModule(copy), parameters: module.namedParameters().length, attributes: module.namedAttributes().length };
 }
