@@ -345,6 +345,9 @@ export const SCALAR_OPS: Readonly<Record<string, ScalarOp>> = {
   'aten::lower': (c) => String(c.args[0]).toLowerCase(),
   'aten::upper': (c) => String(c.args[0]).toUpperCase(),
   'aten::join': (c) => (c.args[1] as string[]).join(String(c.args[0])),
+  // all(int[]/float[]/bool[]) and any(...): Python's all()/any() over a list (the Tensor overloads are kernels).
+  'aten::all': (c) => (c.args[0] as IValue[]).every(truthy),
+  'aten::any': (c) => (c.args[0] as IValue[]).some(truthy),
   'aten::min': (c) => minMax(c, -1),
   'aten::max': (c) => minMax(c, 1),
   'aten::floor': (c) => Math.floor(Number(num(c.args[0]))),
