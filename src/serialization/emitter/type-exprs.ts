@@ -83,7 +83,9 @@ export function resolveTypeExpr(expr: TypeExpr, resolve: NamedTypeResolver, text
     if (name === 'Tuple') throw compileError(expr.range, 'Tuple needs its element types (Tuple[...])', text);
     const named = resolve(expr.name);
     if (named) return named;
-    throw compileError(expr.range, `unknown type name '${expr.name}'`, text);
+    const dot = expr.name.lastIndexOf('.');
+    const where = expr.name.startsWith('__torch__.') && dot > 0 ? ` (no code defines it: expected a class in code/${expr.name.slice(0, dot).split('.').join('/')}.py)` : '';
+    throw compileError(expr.range, `unknown type name '${expr.name}'${where}`, text);
   }
   const args = expr.args.map((a) => resolveTypeExpr(a, resolve, text));
   const arity = (n: number): void => {
