@@ -44,7 +44,11 @@ export async function benchKernels(): Promise<BenchRow[]> {
   const x = randn([1, 64, 56, 56], { seed: 3 });
   const w = randn([64, 64, 3, 3], { seed: 4 });
   const s = bestSeconds(() => convolution(x, w, null, [1, 1], [1, 1], [1, 1], 1), 300, 4);
-  rows.push({ name: 'conv2d 3x3 64->64 56x56 float32', value: (2 * 64 * 64 * 9 * 56 * 56) / s / 1e9, unit: 'GFLOP/s' });
+  rows.push({
+    name: 'conv2d 3x3 64->64 56x56 float32',
+    value: (2 * 64 * 64 * 9 * 56 * 56) / s / 1e9,
+    unit: 'GFLOP/s',
+  });
   rows.push({ name: 'conv2d 3x3 64->64 56x56 float32 time', value: s * 1000, unit: 'ms' });
   return rows;
 }

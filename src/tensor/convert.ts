@@ -6,7 +6,15 @@ import { RuntimeError } from '../errors.js';
 import { allocateStorage, DTYPES, type DType, type StorageArray } from './dtype.js';
 import { forEachRun } from './iter.js';
 import { broadcastStrides } from './shape.js';
-import { halfToFloat, floatToHalf, bfloatToFloat, floatToBfloat, Storage, Tensor, shapeNumel } from './tensor.js';
+import {
+  halfToFloat,
+  floatToHalf,
+  bfloatToFloat,
+  floatToBfloat,
+  Storage,
+  Tensor,
+  shapeNumel,
+} from './tensor.js';
 
 /** A typed array written through a plain index signature (the element types of the union differ). */
 export type LooseArray = { [index: number]: number | bigint; readonly length: number };
@@ -119,12 +127,16 @@ function writer(dtype: DType): (a: LooseArray, i: number, v: Value) => void {
       return (a, i, v) => (a[i] = typeof v === 'bigint' ? v : numberToInt64(asNumber(v)));
     default: {
       if (dtype === 'bool') {
-        return (a, i, v) => (a[i] = (Array.isArray(v) ? v[0] !== 0 || v[1] !== 0 : typeof v === 'bigint' ? v !== 0n : v !== 0) ? 1 : 0);
+        return (a, i, v) =>
+          (a[i] = (Array.isArray(v) ? v[0] !== 0 || v[1] !== 0 : typeof v === 'bigint' ? v !== 0n : v !== 0)
+            ? 1
+            : 0);
       }
       const store = numberStorer(dtype);
       return (a, i, v) => {
         // int64 -> narrower integers wraps like a C cast of the low bits.
-        if (typeof v === 'bigint' && dtype !== 'float32' && dtype !== 'float64') a[i] = Number(BigInt.asIntN(32, v));
+        if (typeof v === 'bigint' && dtype !== 'float32' && dtype !== 'float64')
+          a[i] = Number(BigInt.asIntN(32, v));
         else a[i] = store ? store(asNumber(v)) : asNumber(v);
       };
     }

@@ -60,7 +60,12 @@ export function fullLike(t: Tensor, value: Scalar, options: CreationOptions = {}
 }
 
 /** torch.arange(start, end, step): int64 when all bounds are ints, else float32, unless told. */
-export function arange(start: Scalar, end?: Scalar | null, step: Scalar = 1, options: CreationOptions = {}): Tensor {
+export function arange(
+  start: Scalar,
+  end?: Scalar | null,
+  step: Scalar = 1,
+  options: CreationOptions = {},
+): Tensor {
   let s = start;
   let e = end;
   if (e === undefined || e === null) {
@@ -73,7 +78,8 @@ export function arange(start: Scalar, end?: Scalar | null, step: Scalar = 1, opt
   const b = scalarToNumber(e);
   const st = scalarToNumber(step);
   if (st === 0) throw new RuntimeError('INVALID_ARGUMENT', 'step must be nonzero');
-  if (!Number.isFinite(a) || !Number.isFinite(b)) throw new RuntimeError('INVALID_ARGUMENT', 'unsupported range: ' + a + ' -> ' + b);
+  if (!Number.isFinite(a) || !Number.isFinite(b))
+    throw new RuntimeError('INVALID_ARGUMENT', 'unsupported range: ' + a + ' -> ' + b);
   if ((st > 0 && b < a) || (st < 0 && b > a)) {
     throw new RuntimeError('INVALID_ARGUMENT', 'upper bound and larger bound inconsistent with step sign');
   }
@@ -131,7 +137,13 @@ export function tensor(data: NestedArray, options: CreationOptions = {}): Tensor
   let dtype = options.dtype;
   if (dtype === undefined) {
     const kinds = new Set(flat.map(scalarKind));
-    dtype = kinds.has('float') ? DEFAULT_FLOAT_DTYPE : kinds.has('int') ? 'int64' : kinds.has('bool') ? 'bool' : DEFAULT_FLOAT_DTYPE;
+    dtype = kinds.has('float')
+      ? DEFAULT_FLOAT_DTYPE
+      : kinds.has('int')
+        ? 'int64'
+        : kinds.has('bool')
+          ? 'bool'
+          : DEFAULT_FLOAT_DTYPE;
   }
   const t = Tensor.zeros(dtype, shape);
   for (let i = 0; i < flat.length; i++) {

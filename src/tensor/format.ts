@@ -42,7 +42,8 @@ class Formatter {
     if (this.intMode) {
       if (max / min > 1000 || max > 1e8) {
         this.sciMode = true;
-        for (const v of finite) this.maxWidth = Math.max(this.maxWidth, formatExponential(v, PRECISION).length);
+        for (const v of finite)
+          this.maxWidth = Math.max(this.maxWidth, formatExponential(v, PRECISION).length);
       } else {
         for (const v of finite) this.maxWidth = Math.max(this.maxWidth, formatFixed(v, 0).length + 1);
       }
@@ -107,7 +108,8 @@ function tensorStr(t: Tensor, s: Slab, indent: number, summarize: boolean, f: Fo
   const n = s.shape[0];
   const part = (i: number): string => tensorStr(t, sub(s, i), indent + 1, summarize, f);
   let slices: string[];
-  if (summarize && n > 2 * EDGE_ITEMS) slices = [0, 1, 2].map(part).concat(['...'], [n - 3, n - 2, n - 1].map(part));
+  if (summarize && n > 2 * EDGE_ITEMS)
+    slices = [0, 1, 2].map(part).concat(['...'], [n - 3, n - 2, n - 1].map(part));
   else slices = Array.from({ length: n }, (_, i) => part(i));
   return '[' + slices.join(',' + '\n'.repeat(dim - 1) + ' '.repeat(indent + 1)) + ']';
 }

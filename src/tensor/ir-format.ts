@@ -177,7 +177,12 @@ function parseNumber(token: string): number {
 export function parseTensorFromIR(text: string, dtype?: DType): Tensor {
   const src = text.trim();
   const fail = (why: string): never => {
-    throw new IRParseError({ file: '<tensor constant>', line: 1, column: 1 }, `${why}: ${src}`, undefined, 'IR_TENSOR_PARSE');
+    throw new IRParseError(
+      { file: '<tensor constant>', line: 1, column: 1 },
+      `${why}: ${src}`,
+      undefined,
+      'IR_TENSOR_PARSE',
+    );
   };
   const scalar = /^\{(.*)\}$/.exec(src);
   if (scalar) {
@@ -197,7 +202,10 @@ export function parseTensorFromIR(text: string, dtype?: DType): Tensor {
   const shape = f[2] === '' ? [] : f[2].split(',').map(Number);
   const numel = shapeNumel(shape);
   const values = new Array<number>(numel).fill(0);
-  const tokens = src.slice(0, f.index).split(/\s+/).filter((x) => x.length > 0);
+  const tokens = src
+    .slice(0, f.index)
+    .split(/\s+/)
+    .filter((x) => x.length > 0);
   const rows = shape.length >= 2 ? shape[shape.length - 2] : 1;
   const cols = shape.length >= 1 ? shape[shape.length - 1] : 1;
   const leadStrides = contiguousStrides(shape).slice(0, -2);
@@ -238,6 +246,7 @@ export function parseTensorFromIR(text: string, dtype?: DType): Tensor {
     }
   }
   const out = Tensor.zeros(d, shape);
-  for (let i = 0; i < numel; i++) out.setFlat(i, DTYPES[d].isFloatingPoint ? values[i] : Math.round(values[i]));
+  for (let i = 0; i < numel; i++)
+    out.setFlat(i, DTYPES[d].isFloatingPoint ? values[i] : Math.round(values[i]));
   return out;
 }

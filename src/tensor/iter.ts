@@ -83,7 +83,8 @@ export function storageIndices(t: Tensor): Int32Array | Float64Array {
 export function denseData(t: Tensor): StorageArray {
   const { lanes } = DTYPES[t.dtype];
   const n = t.numel;
-  if (t.isContiguous) return t.storage.data.subarray(t.offset * lanes, (t.offset + n) * lanes) as StorageArray;
+  if (t.isContiguous)
+    return t.storage.data.subarray(t.offset * lanes, (t.offset + n) * lanes) as StorageArray;
   const src = t.storage.data;
   const out = new (src.constructor as new (n: number) => StorageArray)(n * lanes);
   let i = 0;

@@ -66,7 +66,8 @@ function parseHeader(text: string): { descr: string; fortran: boolean; shape: nu
 
 /** Parses .npy bytes into a contiguous tensor. */
 export function readNpy(bytes: Uint8Array): Tensor {
-  if (bytes.length < 10 || MAGIC.some((b, i) => bytes[i] !== b)) throw npyError('not a .npy file (bad magic)');
+  if (bytes.length < 10 || MAGIC.some((b, i) => bytes[i] !== b))
+    throw npyError('not a .npy file (bad magic)');
   const major = bytes[6];
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let headerLength: number;
@@ -79,7 +80,9 @@ export function readNpy(bytes: Uint8Array): Tensor {
     start = 12;
   } else throw npyError(`unsupported format version ${major}.${bytes[7]}`);
   if (start + headerLength > bytes.length) throw npyError('truncated header');
-  const text = new TextDecoder(major === 3 ? 'utf-8' : 'latin1').decode(bytes.subarray(start, start + headerLength));
+  const text = new TextDecoder(major === 3 ? 'utf-8' : 'latin1').decode(
+    bytes.subarray(start, start + headerLength),
+  );
   const { descr, fortran, shape } = parseHeader(text);
   const order = descr[0];
   const dtype = BY_DESCR.get(/^[<>|=]/.test(descr) ? descr.slice(1) : descr);
@@ -89,7 +92,9 @@ export function readNpy(bytes: Uint8Array): Tensor {
   const dataStart = start + headerLength;
   const nbytes = numel * itemSize;
   if (bytes.length - dataStart < nbytes) {
-    throw npyError(`data holds ${bytes.length - dataStart} bytes, shape [${shape.join(', ')}] needs ${nbytes}`);
+    throw npyError(
+      `data holds ${bytes.length - dataStart} bytes, shape [${shape.join(', ')}] needs ${nbytes}`,
+    );
   }
   let raw = bytes.subarray(dataStart, dataStart + nbytes);
   if (order === '>' && itemSize > 1) {
@@ -103,7 +108,12 @@ export function readNpy(bytes: Uint8Array): Tensor {
   // Fortran order is C order of the reversed shape; transpose back and lay out in C order.
   const reversed = [...shape].reverse();
   const t = new Tensor(storage, reversed);
-  return cloneContiguous(permute(t, reversed.map((_, i) => reversed.length - 1 - i)));
+  return cloneContiguous(
+    permute(
+      t,
+      reversed.map((_, i) => reversed.length - 1 - i),
+    ),
+  );
 }
 
 /** Reads a .npy file. */
@@ -117,7 +127,8 @@ export function loadNpy(path: string): Tensor {
   try {
     return readNpy(bytes);
   } catch (e) {
-    if (e instanceof SerializationError) throw new SerializationError(e.code, `${path}: ${e.message}`, { cause: e });
+    if (e instanceof SerializationError)
+      throw new SerializationError(e.code, `${path}: ${e.message}`, { cause: e });
     throw e;
   }
 }

@@ -24,7 +24,8 @@ function tieToEven(extended: string, keepLength: number, rounded: string): strin
 export function formatFixed(x: number, digits: number): string {
   const nf = nonFinite(x);
   if (nf !== null) return nf;
-  if (Math.abs(x) >= 1e21) return BigInt(Math.trunc(x)).toString() + (digits > 0 ? '.' + '0'.repeat(digits) : '');
+  if (Math.abs(x) >= 1e21)
+    return BigInt(Math.trunc(x)).toString() + (digits > 0 ? '.' + '0'.repeat(digits) : '');
   const rounded = x.toFixed(digits);
   const ext = x.toFixed(Math.min(100, digits + EXTRA));
   const keep = ext.length - (Math.min(100, digits + EXTRA) - digits);

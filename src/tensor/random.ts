@@ -133,8 +133,17 @@ export function rand(shape: readonly number[], options: RandomOptions = {}): Ten
 }
 
 /** Uniform integers in [low, high) of `shape` (int64 unless `dtype` says otherwise). */
-export function randint(low: number, high: number, shape: readonly number[], options: RandomOptions = {}): Tensor {
-  if (!(high > low)) throw new RuntimeError('INVALID_ARGUMENT', `random_ expects 'from' to be less than 'to', but got from=${low} >= to=${high}`);
+export function randint(
+  low: number,
+  high: number,
+  shape: readonly number[],
+  options: RandomOptions = {},
+): Tensor {
+  if (!(high > low))
+    throw new RuntimeError(
+      'INVALID_ARGUMENT',
+      `random_ expects 'from' to be less than 'to', but got from=${low} >= to=${high}`,
+    );
   const g = pick(options);
   const t = Tensor.zeros(options.dtype ?? 'int64', checkShape(shape));
   for (let i = 0; i < t.numel; i++) t.setFlat(i, low + Math.floor(g.random() * (high - low)));

@@ -44,13 +44,17 @@ export function scalarToBigInt(s: Scalar): bigint {
   if (typeof s === 'bigint') return s;
   if (typeof s === 'boolean') return s ? 1n : 0n;
   const n = s instanceof FloatScalar ? s.value : s;
-  if (!Number.isInteger(n)) throw new RuntimeError('INVALID_ARGUMENT', `expected an integer scalar, got ${n}`);
+  if (!Number.isInteger(n))
+    throw new RuntimeError('INVALID_ARGUMENT', `expected an integer scalar, got ${n}`);
   return BigInt(n);
 }
 
 /** True for the values a kernel accepts as a Scalar argument. */
 export function isScalar(value: unknown): value is Scalar {
   return (
-    typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean' || value instanceof FloatScalar
+    typeof value === 'number' ||
+    typeof value === 'bigint' ||
+    typeof value === 'boolean' ||
+    value instanceof FloatScalar
   );
 }

@@ -20,7 +20,8 @@ export function normalizeDims(dims: readonly number[], ndim: number): number[] {
   const out = dims.map((d) => normalizeDim(d, ndim));
   const seen = new Set<number>();
   for (const d of out) {
-    if (seen.has(d)) throw new RuntimeError('DIM_REPEATED', `dim ${d} appears multiple times in the list of dims`);
+    if (seen.has(d))
+      throw new RuntimeError('DIM_REPEATED', `dim ${d} appears multiple times in the list of dims`);
     seen.add(d);
   }
   return out;
@@ -58,7 +59,11 @@ export function broadcastStrides(
 ): number[] {
   const out = new Array<number>(target.length).fill(0);
   const lead = target.length - shape.length;
-  if (lead < 0) throw new RuntimeError('SHAPE_MISMATCH', `cannot broadcast [${shape.join(', ')}] to [${target.join(', ')}]`);
+  if (lead < 0)
+    throw new RuntimeError(
+      'SHAPE_MISMATCH',
+      `cannot broadcast [${shape.join(', ')}] to [${target.join(', ')}]`,
+    );
   for (let i = 0; i < shape.length; i++) {
     if (shape[i] === target[lead + i]) out[lead + i] = shape[i] === 1 ? 0 : strides[i];
     else if (shape[i] === 1) out[lead + i] = 0;
@@ -134,7 +139,10 @@ export function viewStrides(
 export function checkShape(shape: readonly number[], what = 'size'): number[] {
   for (const s of shape) {
     if (!Number.isInteger(s) || s < 0) {
-      throw new RuntimeError('INVALID_SHAPE', `Trying to create tensor with negative dimension ${s}: [${shape.join(', ')}] (${what})`);
+      throw new RuntimeError(
+        'INVALID_SHAPE',
+        `Trying to create tensor with negative dimension ${s}: [${shape.join(', ')}] (${what})`,
+      );
     }
   }
   return [...shape];

@@ -64,7 +64,11 @@ export class Tensor {
   }
 
   /** A contiguous tensor from a flat list of elements. */
-  static fromArray(dtype: DType, values: readonly Element[], shape: readonly number[] = [values.length]): Tensor {
+  static fromArray(
+    dtype: DType,
+    values: readonly Element[],
+    shape: readonly number[] = [values.length],
+  ): Tensor {
     const t = Tensor.zeros(dtype, shape);
     if (values.length !== t.numel) {
       throw new RangeError(`fromArray: ${values.length} values do not fill shape [${shape.join(', ')}]`);
@@ -150,7 +154,8 @@ export class Tensor {
         src.subarray(begin, begin + n * lanes) as ArrayLike<number | bigint>,
       );
     } else {
-      for (let i = 0; i < n; i++) writeElement(out.storage, i, readElement(this.storage, this.storageIndex(i)));
+      for (let i = 0; i < n; i++)
+        writeElement(out.storage, i, readElement(this.storage, this.storageIndex(i)));
     }
     out.requiresGrad = false;
     out.device = this.device;
@@ -166,12 +171,14 @@ export class Tensor {
 
   /** Reads the element at a multi-index (negative indices count from the end). */
   get(...index: number[]): Element {
-    if (index.length !== this.dim) throw new RangeError(`get(): expected ${this.dim} indices, got ${index.length}`);
+    if (index.length !== this.dim)
+      throw new RangeError(`get(): expected ${this.dim} indices, got ${index.length}`);
     let at = this.offset;
     for (let d = 0; d < index.length; d++) {
       const size = this.shape[d];
       const i = index[d] < 0 ? index[d] + size : index[d];
-      if (i < 0 || i >= size) throw new RangeError(`get(): index ${index[d]} out of range for dim ${d} of size ${size}`);
+      if (i < 0 || i >= size)
+        throw new RangeError(`get(): index ${index[d]} out of range for dim ${d} of size ${size}`);
       at += i * this.strides[d];
     }
     return readElement(this.storage, at);

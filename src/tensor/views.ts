@@ -7,7 +7,12 @@ import { broadcastStrides, inferShape, normalizeDim, normalizeDims, viewStrides 
 import { Tensor } from './tensor.js';
 
 /** A tensor over `base`'s storage with the given geometry. */
-export function makeView(base: Tensor, shape: readonly number[], strides: readonly number[], offset: number): Tensor {
+export function makeView(
+  base: Tensor,
+  shape: readonly number[],
+  strides: readonly number[],
+  offset: number,
+): Tensor {
   const t = new Tensor(base.storage, shape, strides, offset);
   t.device = base.device;
   return t;
@@ -49,7 +54,11 @@ export function transpose(t: Tensor, dim0: number, dim1: number): Tensor {
 
 /** Tensor.t(): transpose of a tensor of at most 2 dims. */
 export function t2d(t: Tensor): Tensor {
-  if (t.dim > 2) throw new RuntimeError('INVALID_ARGUMENT', `t() expects a tensor with <= 2 dimensions, but self is ${t.dim}D`);
+  if (t.dim > 2)
+    throw new RuntimeError(
+      'INVALID_ARGUMENT',
+      `t() expects a tensor with <= 2 dimensions, but self is ${t.dim}D`,
+    );
   return t.dim < 2 ? makeView(t, t.shape, t.strides, t.offset) : transpose(t, 0, 1);
 }
 
@@ -58,7 +67,10 @@ export function permute(t: Tensor, dims: readonly number[]): Tensor {
   if (dims.length !== t.dim) {
     throw new RuntimeError(
       'INVALID_ARGUMENT',
-      `permute(sparse_coo): number of dimensions in the tensor input does not match the length of the desired ordering of dimensions i.e. input.dim() = ${t.dim} is not equal to len(dims) = ${dims.length}`.replace('(sparse_coo)', ''),
+      `permute(sparse_coo): number of dimensions in the tensor input does not match the length of the desired ordering of dimensions i.e. input.dim() = ${t.dim} is not equal to len(dims) = ${dims.length}`.replace(
+        '(sparse_coo)',
+        '',
+      ),
     );
   }
   const order = normalizeDims(dims, t.dim);
@@ -72,7 +84,8 @@ export function permute(t: Tensor, dims: readonly number[]): Tensor {
 
 /** Tensor.select(dim, index): drops `dim`. */
 export function select(t: Tensor, dim: number, index: number): Tensor {
-  if (t.dim === 0) throw new RuntimeError('INVALID_ARGUMENT', 'select() cannot be applied to a 0-dim tensor.');
+  if (t.dim === 0)
+    throw new RuntimeError('INVALID_ARGUMENT', 'select() cannot be applied to a 0-dim tensor.');
   const d = normalizeDim(dim, t.dim);
   const size = t.shape[d];
   if (index < -size || index >= size) {
@@ -88,7 +101,13 @@ export function select(t: Tensor, dim: number, index: number): Tensor {
 }
 
 /** Tensor[start:end:step] along `dim`, with Python's clamping of out-of-range bounds (null = open). */
-export function slice(t: Tensor, dim = 0, start: number | null = null, end: number | null = null, step = 1): Tensor {
+export function slice(
+  t: Tensor,
+  dim = 0,
+  start: number | null = null,
+  end: number | null = null,
+  step = 1,
+): Tensor {
   if (t.dim === 0) throw new RuntimeError('INVALID_ARGUMENT', 'slice() cannot be applied to a 0-dim tensor.');
   if (step <= 0) throw new RuntimeError('INVALID_ARGUMENT', 'slice step must be positive');
   const d = normalizeDim(dim, t.dim);
@@ -113,7 +132,10 @@ export function narrow(t: Tensor, dim: number, start: number, length: number): T
   const size = t.shape[d];
   const s = start < 0 ? start + size : start;
   if (s < 0 || length < 0 || s + length > size) {
-    throw new RuntimeError('INDEX_OUT_OF_RANGE', `start (${start}) + length (${length}) exceeds dimension size (${size}).`);
+    throw new RuntimeError(
+      'INDEX_OUT_OF_RANGE',
+      `start (${start}) + length (${length}) exceeds dimension size (${size}).`,
+    );
   }
   return slice(t, d, s, s + length, 1);
 }
@@ -128,7 +150,12 @@ export function expand(t: Tensor, sizes: readonly number[]): Tensor {
   }
   const lead = sizes.length - t.dim;
   const target = sizes.map((s, i) => (s === -1 && i >= lead ? t.shape[i - lead] : s));
-  for (const s of target) if (s < 0) throw new RuntimeError('INVALID_SHAPE', `The expanded size of the tensor (${s}) isn't allowed in a leading, non-existing dimension 0`);
+  for (const s of target)
+    if (s < 0)
+      throw new RuntimeError(
+        'INVALID_SHAPE',
+        `The expanded size of the tensor (${s}) isn't allowed in a leading, non-existing dimension 0`,
+      );
   return makeView(t, target, broadcastStrides(t.shape, t.strides, target), t.offset);
 }
 
@@ -164,7 +191,11 @@ export function flatten(t: Tensor, startDim = 0, endDim = -1): Tensor {
   if (t.dim === 0) return reshape(t, [1]);
   const s = normalizeDim(startDim, t.dim);
   const e = normalizeDim(endDim, t.dim);
-  if (s > e) throw new RuntimeError('INVALID_ARGUMENT', 'flatten() has invalid args: start_dim cannot come after end_dim');
+  if (s > e)
+    throw new RuntimeError(
+      'INVALID_ARGUMENT',
+      'flatten() has invalid args: start_dim cannot come after end_dim',
+    );
   if (s === e) return t;
   let mid = 1;
   for (let i = s; i <= e; i++) mid *= t.shape[i];
@@ -182,7 +213,11 @@ export function unflatten(t: Tensor, dim: number, sizes: readonly number[]): Ten
 export function split(t: Tensor, size: number, dim = 0): Tensor[] {
   const d = normalizeDim(dim, t.dim);
   const total = t.shape[d];
-  if (size < 0 || (size === 0 && total !== 0)) throw new RuntimeError('INVALID_ARGUMENT', `split expects split_size be non-negative, but got split_size=${size}`);
+  if (size < 0 || (size === 0 && total !== 0))
+    throw new RuntimeError(
+      'INVALID_ARGUMENT',
+      `split expects split_size be non-negative, but got split_size=${size}`,
+    );
   if (size === 0) return [t];
   const out: Tensor[] = [];
   const count = Math.max(Math.ceil(total / size), 1);
@@ -211,7 +246,8 @@ export function splitWithSizes(t: Tensor, sizes: readonly number[], dim = 0): Te
 
 /** Tensor.chunk(chunks, dim): split with size ceil(n / chunks) (may return fewer chunks). */
 export function chunk(t: Tensor, chunks: number, dim = 0): Tensor[] {
-  if (chunks <= 0) throw new RuntimeError('INVALID_ARGUMENT', 'chunk expects `chunks` to be greater than 0, got: ' + chunks);
+  if (chunks <= 0)
+    throw new RuntimeError('INVALID_ARGUMENT', 'chunk expects `chunks` to be greater than 0, got: ' + chunks);
   const d = normalizeDim(dim, t.dim);
   const size = Math.ceil(t.shape[d] / chunks);
   if (size === 0) return Array.from({ length: chunks }, () => slice(t, d, 0, 0));
@@ -225,9 +261,15 @@ export function unbind(t: Tensor, dim = 0): Tensor[] {
 }
 
 /** torch.as_strided(t, size, stride, offset): raw geometry over the same storage (bounds-checked). */
-export function asStrided(t: Tensor, size: readonly number[], stride: readonly number[], offset?: number | null): Tensor {
+export function asStrided(
+  t: Tensor,
+  size: readonly number[],
+  stride: readonly number[],
+  offset?: number | null,
+): Tensor {
   const off = offset ?? t.offset;
-  if (size.length !== stride.length) throw new RuntimeError('INVALID_ARGUMENT', `mismatch in length of strides and shape`);
+  if (size.length !== stride.length)
+    throw new RuntimeError('INVALID_ARGUMENT', `mismatch in length of strides and shape`);
   let maxIndex = off;
   for (let i = 0; i < size.length; i++) {
     if (size[i] === 0) return makeView(t, size, stride, off);
@@ -246,7 +288,8 @@ export function asStrided(t: Tensor, size: readonly number[], stride: readonly n
 export function diagonal(t: Tensor, offset = 0, dim1 = 0, dim2 = 1): Tensor {
   const a = normalizeDim(dim1, t.dim);
   const b = normalizeDim(dim2, t.dim);
-  if (a === b) throw new RuntimeError('INVALID_ARGUMENT', `diagonal dimensions cannot be identical ${dim1}, ${dim2}`);
+  if (a === b)
+    throw new RuntimeError('INVALID_ARGUMENT', `diagonal dimensions cannot be identical ${dim1}, ${dim2}`);
   let start = t.offset;
   let len: number;
   if (offset >= 0) {

@@ -9,7 +9,8 @@ import { floatScalar } from '../../src/tensor/scalar.js';
 import { Tensor } from '../../src/tensor/tensor.js';
 
 const nums = (t: Tensor): number[] => t.toArray().map(Number);
-const run = (op: string, ...args: Parameters<(typeof KERNELS)[string]>[0]): Tensor => KERNELS[op](args) as Tensor;
+const run = (op: string, ...args: Parameters<(typeof KERNELS)[string]>[0]): Tensor =>
+  KERNELS[op](args) as Tensor;
 
 describe('type promotion', () => {
   it('promote_types table cases', () => {
@@ -29,7 +30,9 @@ describe('type promotion', () => {
     expect(resultType(i64, 2)).to.equal('int64');
     expect(resultType(f32, scalarTensor(1.5, { dtype: 'float64' }))).to.equal('float32');
     expect(resultType(tensor([1], { dtype: 'int32' }), scalarTensor(7))).to.equal('int32');
-    expect(resultType(tensor([1], { dtype: 'int32' }), scalarTensor(1.5, { dtype: 'float64' }))).to.equal('float64');
+    expect(resultType(tensor([1], { dtype: 'int32' }), scalarTensor(1.5, { dtype: 'float64' }))).to.equal(
+      'float64',
+    );
     expect(resultType(tensor([true]), 1)).to.equal('int64');
     expect(resultType(tensor([true]), true)).to.equal('bool');
     expect(resultType(tensor([1], { dtype: 'uint8' }), 300)).to.equal('uint8');
@@ -47,10 +50,14 @@ describe('type promotion', () => {
 
   it('kernels return the promoted dtype', () => {
     expect(add(tensor([1, 2]), floatScalar(2)).dtype).to.equal('float32');
-    expect(add(tensor([1, 2], { dtype: 'int32' }), tensor([1, 2], { dtype: 'int8' })).dtype).to.equal('int32');
+    expect(add(tensor([1, 2], { dtype: 'int32' }), tensor([1, 2], { dtype: 'int8' })).dtype).to.equal(
+      'int32',
+    );
     expect(div(tensor([3]), tensor([2])).dtype).to.equal('float32');
     expect(run('aten::lt.Scalar', tensor([1, 2]), 1.5).dtype).to.equal('bool');
-    expect(run('aten::mul.Tensor', tensor([1.5], { dtype: 'float16' }), tensor([2])).dtype).to.equal('float16');
+    expect(run('aten::mul.Tensor', tensor([1.5], { dtype: 'float16' }), tensor([2])).dtype).to.equal(
+      'float16',
+    );
   });
 });
 
@@ -63,13 +70,20 @@ describe('integer division and remainder', () => {
     expect(nums(div(a, b, 'trunc'))).to.deep.equal([3, -3, -3, 3]);
     expect(nums(div(a, b, 'floor'))).to.deep.equal([3, -4, -4, 3]);
     expect(div(a, b, 'floor').dtype).to.equal('int64');
-    expect(() => div(a, b, 'round')).to.throw("div expected rounding_mode to be one of None, 'trunc', or 'floor' but found 'round'");
+    expect(() => div(a, b, 'round')).to.throw(
+      "div expected rounding_mode to be one of None, 'trunc', or 'floor' but found 'round'",
+    );
   });
 
   it('floor_divide floors (PyTorch >= 1.13), on floats too', () => {
     expect(nums(floorDivide(a, b))).to.deep.equal([3, -4, -4, 3]);
     expect(nums(floorDivide(tensor([7.5, -7.5]), tensor([2, 2])))).to.deep.equal([3, -4]);
-    expect(Object.is(floorDivide(tensor([-0.0], { dtype: 'float32' }), tensor([2], { dtype: 'float32' })).item(), -0)).to.equal(true);
+    expect(
+      Object.is(
+        floorDivide(tensor([-0.0], { dtype: 'float32' }), tensor([2], { dtype: 'float32' })).item(),
+        -0,
+      ),
+    ).to.equal(true);
     expect(nums(floorDivide(tensor([-0.5]), 2))).to.deep.equal([-1]);
   });
 
@@ -92,33 +106,53 @@ describe('integer division and remainder', () => {
   it('int64 arithmetic is exact beyond 2^53 and wraps at 2^64', () => {
     const big = Tensor.fromArray('int64', [2n ** 62n + 1n], [1]);
     expect(add(big, big).item()).to.equal(-(2n ** 63n) + 2n);
-    expect(run('aten::mul.Scalar', Tensor.fromArray('int64', [9007199254740993n], [1]), 3).item()).to.equal(27021597764222979n);
-    expect(floorDivide(Tensor.fromArray('int64', [-9007199254740993n], [1]), 2).item()).to.equal(-4503599627370497n);
+    expect(run('aten::mul.Scalar', Tensor.fromArray('int64', [9007199254740993n], [1]), 3).item()).to.equal(
+      27021597764222979n,
+    );
+    expect(floorDivide(Tensor.fromArray('int64', [-9007199254740993n], [1]), 2).item()).to.equal(
+      -4503599627370497n,
+    );
   });
 
   it('uint8 and int32 wrap like C', () => {
     expect(nums(run('aten::sub.Scalar', tensor([5], { dtype: 'uint8' }), 10, 1))).to.deep.equal([251]);
-    expect(nums(run('aten::mul.Tensor', tensor([65536], { dtype: 'int32' }), tensor([65537], { dtype: 'int32' })))).to.deep.equal([65536]);
+    expect(
+      nums(run('aten::mul.Tensor', tensor([65536], { dtype: 'int32' }), tensor([65537], { dtype: 'int32' }))),
+    ).to.deep.equal([65536]);
   });
 });
 
 describe('other element-wise rules', () => {
   it('alpha must be integral for integral tensors; rsub is other - alpha*self', () => {
-    expect(() => run('aten::add.Tensor', tensor([1]), tensor([1]), 1.5)).to.throw('For integral input tensors, argument alpha must not be a floating point number.');
+    expect(() => run('aten::add.Tensor', tensor([1]), tensor([1]), 1.5)).to.throw(
+      'For integral input tensors, argument alpha must not be a floating point number.',
+    );
     expect(nums(run('aten::rsub.Scalar', tensor([1, 2]), 10, 2))).to.deep.equal([8, 6]);
     expect(nums(run('aten::sub.Tensor', tensor([1.5]), tensor([0.5]), 3))).to.deep.equal([0]);
   });
 
   it('bool tensors: + is or, * is and, - and neg are refused', () => {
-    expect(run('aten::add.Tensor', tensor([true, false]), tensor([true, false]), 1).toArray()).to.deep.equal([true, false]);
-    expect(run('aten::mul.Tensor', tensor([true, true]), tensor([true, false])).toArray()).to.deep.equal([true, false]);
-    expect(() => run('aten::sub.Tensor', tensor([true]), tensor([true]), 1)).to.throw(/Subtraction, the `-` operator, with two bool tensors/);
+    expect(run('aten::add.Tensor', tensor([true, false]), tensor([true, false]), 1).toArray()).to.deep.equal([
+      true,
+      false,
+    ]);
+    expect(run('aten::mul.Tensor', tensor([true, true]), tensor([true, false])).toArray()).to.deep.equal([
+      true,
+      false,
+    ]);
+    expect(() => run('aten::sub.Tensor', tensor([true]), tensor([true]), 1)).to.throw(
+      /Subtraction, the `-` operator, with two bool tensors/,
+    );
     expect(() => run('aten::neg', tensor([true]))).to.throw(/Negation, the `-` operator, on a bool tensor/);
   });
 
   it('pow: integer exponents exact, negative int scalar exponent refused', () => {
-    expect(nums(run('aten::pow.Tensor_Tensor', tensor([2, 3, -2]), tensor([10, 2, 3])))).to.deep.equal([1024, 9, -8]);
-    expect(() => run('aten::pow.Tensor_Scalar', tensor([2]), -1)).to.throw('Integers to negative integer powers are not allowed.');
+    expect(nums(run('aten::pow.Tensor_Tensor', tensor([2, 3, -2]), tensor([10, 2, 3])))).to.deep.equal([
+      1024, 9, -8,
+    ]);
+    expect(() => run('aten::pow.Tensor_Scalar', tensor([2]), -1)).to.throw(
+      'Integers to negative integer powers are not allowed.',
+    );
     expect(nums(run('aten::pow.Tensor_Scalar', tensor([4]), 0.5))).to.deep.equal([2]);
     expect(nums(run('aten::pow.Scalar', 2, tensor([1.0, 3.0])))).to.deep.equal([2, 8]);
   });
@@ -154,10 +188,20 @@ describe('other element-wise rules', () => {
     // torch.nn.functional.hardswish(-3.) is -0., as x * clamp(x + 3, 0, 6) / 6 gives.
     expect(nums(run('aten::hardswish', x))).to.deep.equal([-0, -1 / 3, 0, 4 / 6, 3].map(Math.fround));
     expect(nums(run('aten::relu6', tensor([-1, 3, 7])))).to.deep.equal([0, 3, 6]);
-    expect(Number(run('aten::gelu', tensor([1], { dtype: 'float64' }), 'none').item())).to.be.closeTo(0.8413447460685429, 1e-15);
-    expect(Number(run('aten::gelu', tensor([1], { dtype: 'float64' }), 'tanh').item())).to.be.closeTo(0.8411919906082768, 1e-15);
-    expect(() => run('aten::gelu', tensor([1.5]), 'exact')).to.throw(/approximate argument must be either none or tanh/);
-    expect(nums(run('aten::leaky_relu', tensor([-2, 2], { dtype: 'float64' }), 0.1))).to.deep.equal([-0.2, 2]);
+    expect(Number(run('aten::gelu', tensor([1], { dtype: 'float64' }), 'none').item())).to.be.closeTo(
+      0.8413447460685429,
+      1e-15,
+    );
+    expect(Number(run('aten::gelu', tensor([1], { dtype: 'float64' }), 'tanh').item())).to.be.closeTo(
+      0.8411919906082768,
+      1e-15,
+    );
+    expect(() => run('aten::gelu', tensor([1.5]), 'exact')).to.throw(
+      /approximate argument must be either none or tanh/,
+    );
+    expect(nums(run('aten::leaky_relu', tensor([-2, 2], { dtype: 'float64' }), 0.1))).to.deep.equal([
+      -0.2, 2,
+    ]);
   });
 
   it('writes results into an int64 self with bigint math (add_ on Long)', () => {

@@ -2,7 +2,15 @@
 // GEMM at sizes that cross its block edges, strided operands, conv with every option, conv_transpose.
 
 import { expect } from 'chai';
-import { KERNELS, convTranspose, convolution, gemm, linear, matmul, mm } from '../../src/runtime/kernels/index.js';
+import {
+  KERNELS,
+  convTranspose,
+  convolution,
+  gemm,
+  linear,
+  matmul,
+  mm,
+} from '../../src/runtime/kernels/index.js';
 import { maxAbsDiff } from '../../src/tensor/allclose.js';
 import { randn } from '../../src/tensor/random.js';
 import { tensor, zeros } from '../../src/tensor/creation.js';
@@ -25,7 +33,15 @@ function naiveMm(a: Tensor, b: Tensor): Tensor {
 }
 
 // Direct definition of a 2-d convolution (stride, padding, dilation, groups).
-function naiveConv2d(x: Tensor, w: Tensor, b: Tensor | null, s: number[], p: number[], d: number[], g: number): Tensor {
+function naiveConv2d(
+  x: Tensor,
+  w: Tensor,
+  b: Tensor | null,
+  s: number[],
+  p: number[],
+  d: number[],
+  g: number,
+): Tensor {
   const [N, C, H, W] = x.shape;
   const [O, Cg, KH, KW] = w.shape;
   const OH = Math.floor((H + 2 * p[0] - d[0] * (KH - 1) - 1) / s[0]) + 1;
@@ -53,7 +69,15 @@ function naiveConv2d(x: Tensor, w: Tensor, b: Tensor | null, s: number[], p: num
 }
 
 // Transposed conv as the scatter of each input pixel through the kernel.
-function naiveConvTranspose2d(x: Tensor, w: Tensor, s: number[], p: number[], op: number[], d: number[], g: number): Tensor {
+function naiveConvTranspose2d(
+  x: Tensor,
+  w: Tensor,
+  s: number[],
+  p: number[],
+  op: number[],
+  d: number[],
+  g: number,
+): Tensor {
   const [N, Cin, H, W] = x.shape;
   const [, Og, KH, KW] = w.shape;
   const OH = (H - 1) * s[0] - 2 * p[0] + d[0] * (KH - 1) + op[0] + 1;
@@ -72,7 +96,10 @@ function naiveConvTranspose2d(x: Tensor, w: Tensor, s: number[], p: number[], op
                 if (oh < 0 || oh >= OH || ow < 0 || ow >= OW) continue;
                 const oc = Math.floor(c / Cg) * Og + o;
                 const at = ((n * Og * g + oc) * OH + oh) * OW + ow;
-                out.setFlat(at, Number(out.getFlat(at)) + Number(x.get(n, c, ih, iw)) * Number(w.get(c, o, kh, kw)));
+                out.setFlat(
+                  at,
+                  Number(out.getFlat(at)) + Number(x.get(n, c, ih, iw)) * Number(w.get(c, o, kh, kw)),
+                );
               }
   return out;
 }
@@ -80,7 +107,14 @@ function naiveConvTranspose2d(x: Tensor, w: Tensor, s: number[], p: number[], op
 describe('matrix products', () => {
   it('mm matches the naive product across block edges, float32 (WASM SIMD path) and float64 (JS path)', () => {
     for (const dtype of ['float32', 'float64'] as const) {
-      for (const [M, K, N] of [[1, 1, 1], [3, 5, 2], [4, 4, 4], [5, 257, 9], [67, 300, 70], [130, 33, 2050]]) {
+      for (const [M, K, N] of [
+        [1, 1, 1],
+        [3, 5, 2],
+        [4, 4, 4],
+        [5, 257, 9],
+        [67, 300, 70],
+        [130, 33, 2050],
+      ]) {
         const a = randn([M, K], { seed: M * 1000 + K, dtype });
         const b = randn([K, N], { seed: N, dtype });
         const tol = dtype === 'float32' ? 1e-4 * Math.sqrt(K) : 1e-12 * K;
@@ -106,7 +140,13 @@ describe('matrix products', () => {
 
   it('matmul covers vector, matrix and broadcast batch cases', () => {
     const v = tensor([1, 2, 3], { dtype: 'float32' });
-    const m = tensor([[1, 0, 0], [0, 2, 0]], { dtype: 'float32' });
+    const m = tensor(
+      [
+        [1, 0, 0],
+        [0, 2, 0],
+      ],
+      { dtype: 'float32' },
+    );
     expect(matmul(v, v).item()).to.equal(14);
     expect(matmul(m, v).toArray()).to.deep.equal([1, 4]);
     expect(matmul(tensor([1, 1], { dtype: 'float32' }), m).toArray()).to.deep.equal([1, 2, 0]);
@@ -114,8 +154,12 @@ describe('matrix products', () => {
     const b = randn([5, 4, 2], { seed: 4 });
     const r = matmul(a, b);
     expect([...r.shape]).to.deep.equal([2, 5, 3, 2]);
-    expect(maxAbsDiff(r.select(0, 1).select(0, 3), naiveMm(a.select(0, 1).select(0, 0), b.select(0, 3)))).to.be.lessThan(1e-5);
-    expect(() => mm(randn([2, 3]), randn([4, 5]))).to.throw('mat1 and mat2 shapes cannot be multiplied (2x3 and 4x5)');
+    expect(
+      maxAbsDiff(r.select(0, 1).select(0, 3), naiveMm(a.select(0, 1).select(0, 0), b.select(0, 3))),
+    ).to.be.lessThan(1e-5);
+    expect(() => mm(randn([2, 3]), randn([4, 5]))).to.throw(
+      'mat1 and mat2 shapes cannot be multiplied (2x3 and 4x5)',
+    );
     expect(() => mm(randn([2, 3]), randn([3, 5], { dtype: 'float64' }))).to.throw(/same dtype/);
   });
 
@@ -125,7 +169,9 @@ describe('matrix products', () => {
     const bias = randn([3], { seed: 7 });
     const ref = naiveMm(x, w.t());
     const got = linear(x, w, bias);
-    for (let i = 0; i < 4; i++) for (let j = 0; j < 3; j++) expect(Number(got.get(i, j))).to.be.closeTo(Number(ref.get(i, j)) + Number(bias.get(j)), 1e-5);
+    for (let i = 0; i < 4; i++)
+      for (let j = 0; j < 3; j++)
+        expect(Number(got.get(i, j))).to.be.closeTo(Number(ref.get(i, j)) + Number(bias.get(j)), 1e-5);
     const big = Tensor.fromArray('int64', [2n ** 40n, 1n], [1, 2]);
     expect(mm(big, Tensor.fromArray('int64', [2n ** 20n, 3n], [2, 1])).item()).to.equal(2n ** 60n + 3n);
   });
@@ -162,7 +208,9 @@ describe('convolution', () => {
     const ref = naiveConv2d(padded, w, null, [1, 1], [1, 1], [1, 1], 1);
     expect(maxAbsDiff(same, ref)).to.be.lessThan(1e-4);
     expect([...convolution(x, w, null, [1, 1], 'valid', [1, 1], 1).shape]).to.deep.equal([1, 3, 3, 5]);
-    expect(() => convolution(x, w, null, [2, 2], 'same', [1, 1], 1)).to.throw("padding='same' is not supported for strided convolutions");
+    expect(() => convolution(x, w, null, [2, 2], 'same', [1, 1], 1)).to.throw(
+      "padding='same' is not supported for strided convolutions",
+    );
   });
 
   it('conv1d and conv3d agree with conv2d on unit dims; unbatched input works', () => {
@@ -171,7 +219,15 @@ describe('convolution', () => {
     const c1 = convolution(x, w, null, [2], [1], [1], 1);
     const c2 = convolution(x.unsqueeze(2), w.unsqueeze(2), null, [1, 2], [0, 1], [1, 1], 1).squeeze(2);
     expect(maxAbsDiff(c1, c2)).to.be.lessThan(1e-6);
-    const c3 = convolution(x.unsqueeze(2).unsqueeze(2), w.unsqueeze(2).unsqueeze(2), null, [1, 1, 2], [0, 0, 1], [1, 1, 1], 1);
+    const c3 = convolution(
+      x.unsqueeze(2).unsqueeze(2),
+      w.unsqueeze(2).unsqueeze(2),
+      null,
+      [1, 1, 2],
+      [0, 0, 1],
+      [1, 1, 1],
+      1,
+    );
     expect(maxAbsDiff(c3.squeeze(2).squeeze(2), c1)).to.be.lessThan(1e-6);
     expect([...convolution(x.select(0, 0), w, null, [1], [0], [1], 1).shape]).to.deep.equal([4, 7]);
   });
@@ -180,8 +236,12 @@ describe('convolution', () => {
     expect(() => convolution(randn([1, 4, 8, 8]), randn([8, 3, 3, 3]), null, [1], [0], [1], 1)).to.throw(
       'Given groups=1, weight of size [8, 3, 3, 3], expected input[1, 4, 8, 8] to have 3 channels, but got 4 channels instead',
     );
-    expect(() => convolution(randn([1, 3, 2, 2]), randn([8, 3, 3, 3]), null, [1], [0], [1], 1)).to.throw(/Kernel size can't be greater than actual input size/);
-    expect(() => convolution(randn([3, 8, 8, 8, 8]), randn([8, 3, 3, 3]), null, [1], [0], [1], 1)).to.throw(/Expected 3D \(unbatched\) or 4D \(batched\) input to conv2d/);
+    expect(() => convolution(randn([1, 3, 2, 2]), randn([8, 3, 3, 3]), null, [1], [0], [1], 1)).to.throw(
+      /Kernel size can't be greater than actual input size/,
+    );
+    expect(() => convolution(randn([3, 8, 8, 8, 8]), randn([8, 3, 3, 3]), null, [1], [0], [1], 1)).to.throw(
+      /Expected 3D \(unbatched\) or 4D \(batched\) input to conv2d/,
+    );
   });
 
   it('conv_transpose2d matches the scatter definition (groups, stride, output_padding, dilation)', () => {
@@ -201,9 +261,37 @@ describe('convolution', () => {
   it('_convolution dispatches on the transposed flag', () => {
     const x = randn([1, 2, 5, 5], { seed: 5 });
     const w = randn([2, 2, 3, 3], { seed: 6 });
-    const f = KERNELS['aten::_convolution']([x, w, null, [1, 1], [1, 1], [1, 1], false, [0, 0], 1, false, false, true, true]) as Tensor;
+    const f = KERNELS['aten::_convolution']([
+      x,
+      w,
+      null,
+      [1, 1],
+      [1, 1],
+      [1, 1],
+      false,
+      [0, 0],
+      1,
+      false,
+      false,
+      true,
+      true,
+    ]) as Tensor;
     expect(maxAbsDiff(f, convolution(x, w, null, [1, 1], [1, 1], [1, 1], 1))).to.equal(0);
-    const tr = KERNELS['aten::_convolution']([x, w, null, [2, 2], [1, 1], [1, 1], true, [1, 1], 1, false, false, true, true]) as Tensor;
+    const tr = KERNELS['aten::_convolution']([
+      x,
+      w,
+      null,
+      [2, 2],
+      [1, 1],
+      [1, 1],
+      true,
+      [1, 1],
+      1,
+      false,
+      false,
+      true,
+      true,
+    ]) as Tensor;
     expect([...tr.shape]).to.deep.equal([1, 2, 10, 10]);
   });
 });

@@ -2,7 +2,20 @@
 // its running-stat update, pooling output sizes and padding rules, reduction dtypes and indices.
 
 import { expect } from 'chai';
-import { KERNELS, adaptivePool, avgPool, batchNorm, cat, dropout, layerNorm, maxPool, poolOutputSize, rnn, sum, varMean } from '../../src/runtime/kernels/index.js';
+import {
+  KERNELS,
+  adaptivePool,
+  avgPool,
+  batchNorm,
+  cat,
+  dropout,
+  layerNorm,
+  maxPool,
+  poolOutputSize,
+  rnn,
+  sum,
+  varMean,
+} from '../../src/runtime/kernels/index.js';
 import { maxAbsDiff } from '../../src/tensor/allclose.js';
 import { arange, tensor, zeros } from '../../src/tensor/creation.js';
 import { randn } from '../../src/tensor/random.js';
@@ -15,7 +28,16 @@ const f32 = (values: number[], shape: number[]): Tensor => Tensor.fromArray('flo
 describe('normalisation', () => {
   it('batch_norm eval: (x - mean) / sqrt(var + eps) * w + b per channel', () => {
     const x = f32([1, 2, 3, 4, 5, 6, 7, 8], [2, 2, 2]);
-    const out = batchNorm(x, f32([2, 3], [2]), f32([1, -1], [2]), f32([1, 2], [2]), f32([4, 9], [2]), false, 0.1, 0);
+    const out = batchNorm(
+      x,
+      f32([2, 3], [2]),
+      f32([1, -1], [2]),
+      f32([1, 2], [2]),
+      f32([4, 9], [2]),
+      false,
+      0.1,
+      0,
+    );
     // channel 0: (x - 1) / 2 * 2 + 1 = x; channel 1: (x - 2) / 3 * 3 - 1 = x - 3.
     expect(nums(out)).to.deep.equal([1, 2, 0, 1, 5, 6, 4, 5]);
   });
@@ -37,7 +59,9 @@ describe('normalisation', () => {
   it('layer_norm over trailing dims, and its shape check', () => {
     const out = layerNorm(f32([1, 2, 3, 4], [2, 2]), [2], null, null, 0);
     expect(nums(out)).to.deep.equal([-1, 1, -1, 1]);
-    expect(() => layerNorm(zeros([2, 3]), [4], null, null, 1e-5)).to.throw('Given normalized_shape=[4], expected input with shape [*, 4], but got input of size[2, 3]');
+    expect(() => layerNorm(zeros([2, 3]), [4], null, null, 1e-5)).to.throw(
+      'Given normalized_shape=[4], expected input with shape [*, 4], but got input of size[2, 3]',
+    );
   });
 
   it('group_norm with one group per channel equals instance_norm', () => {
@@ -63,7 +87,9 @@ describe('pooling', () => {
     expect([...v.shape]).to.deep.equal([1, 1, 3, 3]);
     expect(nums(v)).to.deep.equal([6, 8, 9, 16, 18, 19, 21, 23, 24]);
     expect(nums(idx)).to.deep.equal([6, 8, 9, 16, 18, 19, 21, 23, 24]);
-    expect(() => maxPool(x, 2, [2, 2], [2, 2], [2, 2], [1, 1], false)).to.throw(/pad should be at most half of effective kernel size/);
+    expect(() => maxPool(x, 2, [2, 2], [2, 2], [2, 2], [1, 1], false)).to.throw(
+      /pad should be at most half of effective kernel size/,
+    );
   });
 
   it('max_pool propagates NaN and handles padding with -inf', () => {
@@ -101,7 +127,9 @@ describe('reductions', () => {
   });
 
   it('mean refuses ints; var/std correction', () => {
-    expect(() => KERNELS['aten::mean']([tensor([1, 2]), null])).to.throw(/mean\(\): could not infer output dtype/);
+    expect(() => KERNELS['aten::mean']([tensor([1, 2]), null])).to.throw(
+      /mean\(\): could not infer output dtype/,
+    );
     const x = f32([1, 2, 3, 4], [4]);
     expect(Number(varMean(x, null, 1)[0].item())).to.be.closeTo(5 / 3, 1e-6);
     expect(Number(varMean(x, null, 0)[0].item())).to.be.closeTo(1.25, 1e-6);
@@ -112,15 +140,32 @@ describe('reductions', () => {
     const [v, i] = KERNELS['aten::max.dim']([f32([1, 3, 3, NaN, 0, 2], [2, 3]), 1, false]) as Tensor[];
     expect(nums(v)).to.deep.equal([3, NaN]);
     expect(nums(i)).to.deep.equal([1, 0]);
-    expect(() => KERNELS['aten::max']([zeros([0])])).to.throw(/Expected reduction dim to be specified for input.numel\(\) == 0/);
+    expect(() => KERNELS['aten::max']([zeros([0])])).to.throw(
+      /Expected reduction dim to be specified for input.numel\(\) == 0/,
+    );
     expect(nums(KERNELS['aten::argmin']([f32([3, 1, 1], [3]), null, false]) as Tensor)).to.deep.equal([1]);
   });
 
   it('all/any and norms', () => {
     expect(KERNELS['aten::all']([tensor([1, 2, 0])]) instanceof Tensor).to.equal(true);
-    expect((KERNELS['aten::any.dim']([tensor([[0, 0], [0, 3]]), 1, false]) as Tensor).toArray()).to.deep.equal([false, true]);
+    expect(
+      (
+        KERNELS['aten::any.dim']([
+          tensor([
+            [0, 0],
+            [0, 3],
+          ]),
+          1,
+          false,
+        ]) as Tensor
+      ).toArray(),
+    ).to.deep.equal([false, true]);
     expect(Number((KERNELS['aten::norm.Scalar']([f32([3, -4], [2]), 2]) as Tensor).item())).to.equal(5);
-    expect(Number((KERNELS['aten::norm.ScalarOpt_dim']([f32([3, -4], [2]), Infinity, [0], false]) as Tensor).item())).to.equal(4);
+    expect(
+      Number(
+        (KERNELS['aten::norm.ScalarOpt_dim']([f32([3, -4], [2]), Infinity, [0], false]) as Tensor).item(),
+      ),
+    ).to.equal(4);
   });
 });
 
@@ -129,15 +174,25 @@ describe('shape and indexing kernels', () => {
     const r = cat([tensor([1, 2]), zeros([0]), tensor([floatScalar(0.5)])]);
     expect(r.dtype).to.equal('float32');
     expect(nums(r)).to.deep.equal([1, 2, 0.5]);
-    expect(() => cat([zeros([2, 3]), zeros([2, 4])], 0)).to.throw('Sizes of tensors must match except in dimension 0. Expected size 3 but got size 4 for tensor number 1 in the list.');
-    expect(() => KERNELS['aten::stack']([[zeros([2]), zeros([3])], 0])).to.throw(/stack expects each tensor to be equal size/);
+    expect(() => cat([zeros([2, 3]), zeros([2, 4])], 0)).to.throw(
+      'Sizes of tensors must match except in dimension 0. Expected size 3 but got size 4 for tensor number 1 in the list.',
+    );
+    expect(() => KERNELS['aten::stack']([[zeros([2]), zeros([3])], 0])).to.throw(
+      /stack expects each tensor to be equal size/,
+    );
   });
 
   it('repeat, index with negative indices, gather, where', () => {
-    expect(nums(KERNELS['aten::repeat']([tensor([1, 2]), [2, 2]]) as Tensor)).to.deep.equal([1, 2, 1, 2, 1, 2, 1, 2]);
+    expect(nums(KERNELS['aten::repeat']([tensor([1, 2]), [2, 2]]) as Tensor)).to.deep.equal([
+      1, 2, 1, 2, 1, 2, 1, 2,
+    ]);
     const m = arange(0, 6).reshape([2, 3]);
-    expect(nums(KERNELS['aten::index.Tensor']([m, [null, tensor([-1, 0])]]) as Tensor)).to.deep.equal([2, 0, 5, 3]);
-    expect(() => KERNELS['aten::index.Tensor']([m, [tensor([2])]])).to.throw('index 2 is out of bounds for dimension 0 with size 2');
+    expect(nums(KERNELS['aten::index.Tensor']([m, [null, tensor([-1, 0])]]) as Tensor)).to.deep.equal([
+      2, 0, 5, 3,
+    ]);
+    expect(() => KERNELS['aten::index.Tensor']([m, [tensor([2])]])).to.throw(
+      'index 2 is out of bounds for dimension 0 with size 2',
+    );
     expect(nums(KERNELS['aten::gather']([m, 1, tensor([[2], [0]]), false]) as Tensor)).to.deep.equal([2, 3]);
     const w = KERNELS['aten::where.ScalarOther']([tensor([true, false]), tensor([1, 2]), 0.5]) as Tensor;
     expect(w.dtype).to.equal('float32');
@@ -154,8 +209,20 @@ describe('shape and indexing kernels', () => {
 describe('recurrent layers and dropout', () => {
   it('a 1-unit LSTM step by hand', () => {
     // i = f = o = sigmoid(1), g = tanh(1) with x = 1, all weights 1, biases 0, zero state.
-    const one = (s: number[]): Tensor => Tensor.fromArray('float64', new Array(s.reduce((a, b) => a * b, 1)).fill(1), s);
-    const [out, h, c] = rnn('lstm', one([1, 1, 1]), [zeros([1, 1, 1], { dtype: 'float64' }), zeros([1, 1, 1], { dtype: 'float64' })], [one([4, 1]), one([4, 1])], false, 1, 0, false, false, false);
+    const one = (s: number[]): Tensor =>
+      Tensor.fromArray('float64', new Array(s.reduce((a, b) => a * b, 1)).fill(1), s);
+    const [out, h, c] = rnn(
+      'lstm',
+      one([1, 1, 1]),
+      [zeros([1, 1, 1], { dtype: 'float64' }), zeros([1, 1, 1], { dtype: 'float64' })],
+      [one([4, 1]), one([4, 1])],
+      false,
+      1,
+      0,
+      false,
+      false,
+      false,
+    );
     const s = 1 / (1 + Math.exp(-1));
     const cv = s * Math.tanh(1);
     expect(Number(c.item())).to.be.closeTo(cv, 1e-12);
@@ -171,12 +238,15 @@ describe('recurrent layers and dropout', () => {
     expect(zerosKept).to.be.within(400, 600);
     const kept = nums(y).map((v, i) => (v === 0 ? null : v / Number(x.getFlat(i))));
     for (const k of kept) if (k !== null) expect(k).to.be.closeTo(2, 1e-6);
-    expect(() => dropout(x, 1.5, true)).to.throw('dropout probability has to be between 0 and 1, but got 1.5');
+    expect(() => dropout(x, 1.5, true)).to.throw(
+      'dropout probability has to be between 0 and 1, but got 1.5',
+    );
     const fd = dropout(randn([4, 8, 3, 3], { seed: 4 }), 0.5, true, { feature: true });
     // Feature dropout zeroes whole channels.
-    for (let n = 0; n < 4; n++) for (let ch = 0; ch < 8; ch++) {
-      const plane = nums(fd.select(0, n).select(0, ch));
-      expect(plane.every((v) => v === 0) || plane.every((v) => v !== 0)).to.equal(true);
-    }
+    for (let n = 0; n < 4; n++)
+      for (let ch = 0; ch < 8; ch++) {
+        const plane = nums(fd.select(0, n).select(0, ch));
+        expect(plane.every((v) => v === 0) || plane.every((v) => v !== 0)).to.equal(true);
+      }
   });
 });

@@ -15,11 +15,27 @@ const PY = '/usr/bin/python3';
 const hasNumpy = spawnSync(PY, ['-c', 'import numpy'], { encoding: 'utf8' }).status === 0;
 
 function sample(dtype: DType): Tensor {
-  const values = dtype === 'bool' ? [true, false, true, true, false, false] : [0, 1, -2, 3, 4, -5].map((v) => (DTYPES[dtype].isFloatingPoint || dtype.startsWith('int') ? v : Math.abs(v)));
+  const values =
+    dtype === 'bool'
+      ? [true, false, true, true, false, false]
+      : [0, 1, -2, 3, 4, -5].map((v) =>
+          DTYPES[dtype].isFloatingPoint || dtype.startsWith('int') ? v : Math.abs(v),
+        );
   return Tensor.fromArray(dtype, dtype === 'int64' ? values.map((v) => BigInt(v as number)) : values, [2, 3]);
 }
 
-const DTYPE_LIST: DType[] = ['float32', 'float64', 'float16', 'int64', 'int32', 'int16', 'int8', 'uint8', 'bool', 'bfloat16'];
+const DTYPE_LIST: DType[] = [
+  'float32',
+  'float64',
+  'float16',
+  'int64',
+  'int32',
+  'int16',
+  'int8',
+  'uint8',
+  'bool',
+  'bfloat16',
+];
 
 describe('.npy files', () => {
   it('round-trips every dtype, 0-dim and empty tensors', () => {
@@ -61,13 +77,19 @@ describe('.npy files', () => {
   });
 
   it('rejects bad files with SerializationError codes', () => {
-    expect(() => readNpy(new Uint8Array([1, 2, 3]))).to.throw(/bad magic/).with.property('code', 'NPY_FORMAT');
+    expect(() => readNpy(new Uint8Array([1, 2, 3])))
+      .to.throw(/bad magic/)
+      .with.property('code', 'NPY_FORMAT');
     const good = writeNpy(tensor([1.5, 2.5]));
-    expect(() => readNpy(good.subarray(0, good.length - 3))).to.throw(/data holds 5 bytes, shape \[2\] needs 8/);
+    expect(() => readNpy(good.subarray(0, good.length - 3))).to.throw(
+      /data holds 5 bytes, shape \[2\] needs 8/,
+    );
     const odd = writeNpy(tensor([1.5]));
     odd.set(new TextEncoder().encode("'descr': '<U4'"), 11);
     expect(() => readNpy(odd)).to.throw(/unsupported dtype '<U4'/);
-    expect(() => loadNpy('/nonexistent/x.npy')).to.throw(/cannot read/).with.property('code', 'NPY_READ');
+    expect(() => loadNpy('/nonexistent/x.npy'))
+      .to.throw(/cannot read/)
+      .with.property('code', 'NPY_READ');
   });
 
   (hasNumpy ? it : it.skip)('NumPy reads what we write and we read what NumPy writes', () => {
@@ -82,7 +104,10 @@ describe('.npy files', () => {
       'np.save(sys.argv[1] + "/from_numpy.npy", np.arange(12, dtype=np.float64).reshape(3, 4).T)',
       'print(json.dumps(out))',
     ].join('\n');
-    const result = JSON.parse(execFileSync(PY, ['-c', script, dir], { encoding: 'utf8' })) as Record<string, [string, number[], number[]]>;
+    const result = JSON.parse(execFileSync(PY, ['-c', script, dir], { encoding: 'utf8' })) as Record<
+      string,
+      [string, number[], number[]]
+    >;
     expect(result.float32[0]).to.equal('float32');
     expect(result.bool[0]).to.equal('bool');
     expect(result.float16[2]).to.deep.equal([0, 1, -2, 3, 4, -5]);

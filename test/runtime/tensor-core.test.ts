@@ -35,8 +35,16 @@ describe('factories and conversion', () => {
     expect(tensor([300.5, -1.5]).to('uint8').toArray()).to.deep.equal([44, 255]);
     expect(tensor([Infinity, NaN]).to('int64').toArray()).to.deep.equal([-(2n ** 63n), -(2n ** 63n)]);
     expect(tensor([0.5, 0, NaN]).to('bool').toArray()).to.deep.equal([true, false, true]);
-    expect(Tensor.fromArray('int64', [2n ** 40n + 5n], [1]).to('int32').toArray()).to.deep.equal([5]);
-    expect(tensor([65504, 1e-8, 0.1]).to('float16').to('float32').toArray()).to.deep.equal([65504, 0, Math.fround(0.0999755859375)]);
+    expect(
+      Tensor.fromArray('int64', [2n ** 40n + 5n], [1])
+        .to('int32')
+        .toArray(),
+    ).to.deep.equal([5]);
+    expect(tensor([65504, 1e-8, 0.1]).to('float16').to('float32').toArray()).to.deep.equal([
+      65504,
+      0,
+      Math.fround(0.0999755859375),
+    ]);
     expect(tensor([1.5]).to('bfloat16').toArray()).to.deep.equal([1.5]);
   });
 
@@ -48,7 +56,9 @@ describe('factories and conversion', () => {
     expect(KERNELS['aten::size']([zeros([2, 3])])).to.deep.equal([2, 3]);
     expect(KERNELS['aten::size.int']([zeros([2, 3]), -1])).to.equal(3);
     expect(KERNELS['aten::dim']([zeros([2, 3])])).to.equal(2);
-    expect(() => KERNELS['aten::item']([zeros([2])])).to.throw(/a Tensor with 2 elements cannot be converted to Scalar/);
+    expect(() => KERNELS['aten::item']([zeros([2])])).to.throw(
+      /a Tensor with 2 elements cannot be converted to Scalar/,
+    );
   });
 });
 
@@ -83,7 +93,9 @@ describe('allClose', () => {
     expect(allClose(tensor([[1.5, 1.5]]), tensor([1.5]))).to.equal(true);
     expect(allClose(tensor([NaN]), tensor([NaN]))).to.equal(false);
     expect(allClose(tensor([NaN]), tensor([NaN]), { equalNan: true })).to.equal(true);
-    expect(() => assertClose(tensor([1.0]), tensor([2.0]))).to.throw(/max \|a-b\| = 1/).with.property('code', 'NOT_CLOSE');
+    expect(() => assertClose(tensor([1.0]), tensor([2.0])))
+      .to.throw(/max \|a-b\| = 1/)
+      .with.property('code', 'NOT_CLOSE');
   });
 });
 
@@ -107,7 +119,22 @@ describe('KERNELS table', () => {
       }
     }
     // Scalar, list, string and context ops belong to the interpreter.
-    const notTensorOps = new Set(['aten::__contains__', 'aten::__getitem__', 'aten::__is__', 'aten::__isnot__', 'aten::__not__', 'aten::append', 'aten::find', 'aten::floordiv', 'aten::format', 'aten::is_autocast_enabled', 'aten::is_grad_enabled', 'aten::list', 'aten::str', 'aten::warn']);
+    const notTensorOps = new Set([
+      'aten::__contains__',
+      'aten::__getitem__',
+      'aten::__is__',
+      'aten::__isnot__',
+      'aten::__not__',
+      'aten::append',
+      'aten::find',
+      'aten::floordiv',
+      'aten::format',
+      'aten::is_autocast_enabled',
+      'aten::is_grad_enabled',
+      'aten::list',
+      'aten::str',
+      'aten::warn',
+    ]);
     const bases = new Set(Object.keys(KERNELS).map((k) => k.split('.')[0]));
     const missing = [...ops].filter((o) => !bases.has(o) && !notTensorOps.has(o));
     expect(ops.size).to.be.greaterThan(60);
@@ -115,7 +142,11 @@ describe('KERNELS table', () => {
   });
 
   it('names the op in errors and rejects wrong argument kinds with KERNEL_ARG', () => {
-    expect(() => KERNELS['aten::relu'](['x'])).to.throw('aten::relu: argument 0: expected Tensor, got string').with.property('code', 'KERNEL_ARG');
-    expect(() => KERNELS['aten::mm']([zeros([2, 3]), zeros([2, 3])])).to.throw(/^aten::mm: mat1 and mat2 shapes cannot be multiplied/);
+    expect(() => KERNELS['aten::relu'](['x']))
+      .to.throw('aten::relu: argument 0: expected Tensor, got string')
+      .with.property('code', 'KERNEL_ARG');
+    expect(() => KERNELS['aten::mm']([zeros([2, 3]), zeros([2, 3])])).to.throw(
+      /^aten::mm: mat1 and mat2 shapes cannot be multiplied/,
+    );
   });
 });

@@ -49,7 +49,10 @@ describe('Python repr (toString)', () => {
   }
 
   it('prints views through their strides', () => {
-    const t = tensor([[1, 2, 3], [4, 5, 6]]);
+    const t = tensor([
+      [1, 2, 3],
+      [4, 5, 6],
+    ]);
     expect(t.t().toString()).to.equal('tensor([[1, 4],\n        [2, 5],\n        [3, 6]])');
   });
 });
@@ -69,7 +72,10 @@ describe('IR constant text', () => {
       const back = parseTensorFromIR(ir, t.dtype);
       expect(back.dtype).to.equal(t.dtype);
       expect([...back.shape]).to.deep.equal(t.numel === 1 ? [] : [...t.shape]);
-      if (t.numel > 0) expect(allClose(back.reshape(t.shape), t, { rtol: 1e-3, atol: 1e-4, equalNan: true }), ir).to.equal(true);
+      if (t.numel > 0)
+        expect(allClose(back.reshape(t.shape), t, { rtol: 1e-3, atol: 1e-4, equalNan: true }), ir).to.equal(
+          true,
+        );
     }
   });
 
@@ -94,7 +100,9 @@ describe('IR constant text', () => {
     expect(parseTensorFromIR('{2}', 'float32').dtype).to.equal('float32');
     expect(parseTensorFromIR('{2}').dtype).to.equal('int64');
     expect(parseTensorFromIR('{-1.5372}').item()).to.be.closeTo(-1.5372, 1e-6);
-    expect(() => parseTensorFromIR('<Tensor>')).to.throw().with.property('code', 'IR_TENSOR_PARSE');
+    expect(() => parseTensorFromIR('<Tensor>'))
+      .to.throw()
+      .with.property('code', 'IR_TENSOR_PARSE');
     expect(() => parseTensorFromIR(' 1  2 [ CPUFooType{2} ]')).to.throw(/unknown tensor type/);
   });
 });

@@ -18,7 +18,9 @@ describe('tensor views', () => {
     expect([...v.strides]).to.deep.equal([6, 1]);
     const t = a.t();
     expect(t.isContiguous).to.equal(false);
-    expect(() => t.view([12])).to.throw(/view size is not compatible/).with.property('code', 'INVALID_VIEW');
+    expect(() => t.view([12]))
+      .to.throw(/view size is not compatible/)
+      .with.property('code', 'INVALID_VIEW');
     const r = t.reshape([12]);
     expect(r.storage).to.not.equal(a.storage);
     expect(nums(r)).to.deep.equal([0, 4, 8, 1, 5, 9, 2, 6, 10, 3, 7, 11]);
@@ -54,11 +56,19 @@ describe('tensor views', () => {
   it('chunk, split and unbind return views in order', () => {
     const a = arange(0, 10);
     expect(a.chunk(3).map((c) => c.numel)).to.deep.equal([4, 4, 2]);
-    expect(a.split(4).map(nums)).to.deep.equal([[0, 1, 2, 3], [4, 5, 6, 7], [8, 9]]);
+    expect(a.split(4).map(nums)).to.deep.equal([
+      [0, 1, 2, 3],
+      [4, 5, 6, 7],
+      [8, 9],
+    ]);
     expect(a.split([3, 7]).map((c) => c.numel)).to.deep.equal([3, 7]);
     expect(() => a.split([3, 3])).to.throw(/split_with_sizes expects split_sizes to sum exactly to 10/);
     const m = arange(0, 6).reshape([2, 3]);
-    expect(m.unbind(1).map(nums)).to.deep.equal([[0, 3], [1, 4], [2, 5]]);
+    expect(m.unbind(1).map(nums)).to.deep.equal([
+      [0, 3],
+      [1, 4],
+      [2, 5],
+    ]);
     for (const c of a.chunk(3)) expect(c.storage).to.equal(a.storage);
   });
 
@@ -66,7 +76,9 @@ describe('tensor views', () => {
     const b = tensor([1, 2, 3]).expand([2, -1]);
     expect([...b.strides]).to.deep.equal([0, 1]);
     expect(nums(b)).to.deep.equal([1, 2, 3, 1, 2, 3]);
-    expect(() => tensor([1, 2, 3]).expand([2, 4])).to.throw(/expanded size of the tensor \(4\) must match the existing size \(3\)/);
+    expect(() => tensor([1, 2, 3]).expand([2, 4])).to.throw(
+      /expanded size of the tensor \(4\) must match the existing size \(3\)/,
+    );
     const u = zeros([2, 1, 3, 1]);
     expect([...u.squeeze().shape]).to.deep.equal([2, 3]);
     expect([...u.squeeze(1).shape]).to.deep.equal([2, 3, 1]);
@@ -74,7 +86,9 @@ describe('tensor views', () => {
     expect([...zeros([2, 3]).unsqueeze(-1).shape]).to.deep.equal([2, 3, 1]);
     expect([...zeros([2, 3, 4]).permute([2, 0, 1]).shape]).to.deep.equal([4, 2, 3]);
     expect([...zeros([2, 3, 4, 5]).flatten(1, 2).shape]).to.deep.equal([2, 12, 5]);
-    expect(() => zeros([2, 3]).transpose(0, 2)).to.throw('Dimension out of range (expected to be in range of [-2, 1], but got 2)');
+    expect(() => zeros([2, 3]).transpose(0, 2)).to.throw(
+      'Dimension out of range (expected to be in range of [-2, 1], but got 2)',
+    );
     expect(() => zeros([2, 3, 4]).t()).to.throw(/t\(\) expects a tensor with <= 2 dimensions/);
   });
 });
@@ -94,7 +108,13 @@ describe('in-place writes through views', () => {
   });
 
   it('relu_ / mul_ / masked_fill_ / clamp_ / zero_ / fill_ act through views and return self', () => {
-    const base = tensor([[-1, 2], [3, -4]], { dtype: 'float32' });
+    const base = tensor(
+      [
+        [-1, 2],
+        [3, -4],
+      ],
+      { dtype: 'float32' },
+    );
     const row = base.select(0, 1);
     expect(KERNELS['aten::relu_']([row])).to.equal(row);
     expect(nums(base)).to.deep.equal([-1, 2, 3, 0]);
@@ -127,9 +147,15 @@ describe('in-place writes through views', () => {
   });
 
   it('in-place ops refuse results they cannot hold, with PyTorch wording', () => {
-    expect(() => KERNELS['aten::add_.Scalar']([tensor([1, 2]), 1.5, 1])).to.throw("result type Float can't be cast to the desired output type Long");
-    expect(() => KERNELS['aten::add_.Tensor']([zeros([3]), zeros([2, 3]), 1])).to.throw("output with shape [3] doesn't match the broadcast shape [2, 3]");
-    expect(() => KERNELS['aten::sqrt_']([tensor([4])])).to.throw(/can't be cast to the desired output type Long/);
+    expect(() => KERNELS['aten::add_.Scalar']([tensor([1, 2]), 1.5, 1])).to.throw(
+      "result type Float can't be cast to the desired output type Long",
+    );
+    expect(() => KERNELS['aten::add_.Tensor']([zeros([3]), zeros([2, 3]), 1])).to.throw(
+      "output with shape [3] doesn't match the broadcast shape [2, 3]",
+    );
+    expect(() => KERNELS['aten::sqrt_']([tensor([4])])).to.throw(
+      /can't be cast to the desired output type Long/,
+    );
   });
 
   it('contiguous() returns self when already contiguous and a copy otherwise', () => {
@@ -145,9 +171,13 @@ describe('broadcasting', () => {
   it('follows numpy rules and names the mismatching dim', () => {
     expect(broadcastShapes([2, 1, 3], [4, 1], [])).to.deep.equal([2, 4, 3]);
     expect(broadcastShapes([0, 1], [1, 5])).to.deep.equal([0, 5]);
-    expect(() => broadcastShapes([3], [4])).to.throw('The size of tensor a (3) must match the size of tensor b (4) at non-singleton dimension 0');
+    expect(() => broadcastShapes([3], [4])).to.throw(
+      'The size of tensor a (3) must match the size of tensor b (4) at non-singleton dimension 0',
+    );
     // The dim is counted in the broadcast result, as ATen's infer_size does.
-    expect(() => broadcastShapes([2, 6], [4])).to.throw('The size of tensor a (6) must match the size of tensor b (4) at non-singleton dimension 1');
+    expect(() => broadcastShapes([2, 6], [4])).to.throw(
+      'The size of tensor a (6) must match the size of tensor b (4) at non-singleton dimension 1',
+    );
   });
 
   it('broadcasts operands of element-wise kernels, including 0-dim and empty tensors', () => {

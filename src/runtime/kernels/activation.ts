@@ -29,7 +29,11 @@ function pointwise(
 ): Tensor {
   if (floatOnly) requireFloat(t, name);
   if (t.dtype === 'bool') throw new RuntimeError('DTYPE_MISMATCH', `"${name}" not implemented for 'Bool'`);
-  return unaryOp(t, { name, types: SAME, num, big: (x) => BigInt(Math.trunc(num(Number(x)))), expr, consts }, out);
+  return unaryOp(
+    t,
+    { name, types: SAME, num, big: (x) => BigInt(Math.trunc(num(Number(x)))), expr, consts },
+    out,
+  );
 }
 
 /** max(x, 0), NaN kept. */
@@ -47,7 +51,15 @@ export function relu6(t: Tensor, out?: Tensor): Tensor {
 export function hardtanh(t: Tensor, min: Scalar = -1, max: Scalar = 1, out?: Tensor): Tensor {
   const lo = castScalar(min, t.dtype);
   const hi = castScalar(max, t.dtype);
-  return pointwise('hardtanh', t, (x) => Math.min(Math.max(x, lo), hi), out, false, 'Math.min(Math.max(x, c0), c1)', [lo, hi]);
+  return pointwise(
+    'hardtanh',
+    t,
+    (x) => Math.min(Math.max(x, lo), hi),
+    out,
+    false,
+    'Math.min(Math.max(x, c0), c1)',
+    [lo, hi],
+  );
 }
 
 const SQRT_HALF = Math.SQRT1_2;
@@ -56,9 +68,15 @@ const SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
 /** GELU, exact (erf) or approximate = 'tanh'. */
 export function gelu(t: Tensor, approximate = 'none', out?: Tensor): Tensor {
   if (approximate === 'tanh') {
-    return pointwise('GeluKernelImpl', t, (x) => 0.5 * x * (1 + Math.tanh(SQRT_2_OVER_PI * (x + 0.044715 * x * x * x))), out);
+    return pointwise(
+      'GeluKernelImpl',
+      t,
+      (x) => 0.5 * x * (1 + Math.tanh(SQRT_2_OVER_PI * (x + 0.044715 * x * x * x))),
+      out,
+    );
   }
-  if (approximate !== 'none') throw new RuntimeError('INVALID_ARGUMENT', `approximate argument must be either none or tanh.`);
+  if (approximate !== 'none')
+    throw new RuntimeError('INVALID_ARGUMENT', `approximate argument must be either none or tanh.`);
   return pointwise('GeluKernelImpl', t, (x) => 0.5 * x * (1 + erf(x * SQRT_HALF)), out);
 }
 
@@ -74,12 +92,26 @@ export function mish(t: Tensor, out?: Tensor): Tensor {
 
 /** x * relu6(x + 3) / 6. */
 export function hardswish(t: Tensor, out?: Tensor): Tensor {
-  return pointwise('hardswish', t, (x) => (x * Math.min(Math.max(x + 3, 0), 6)) / 6, out, true, '(x * Math.min(Math.max(x + 3, 0), 6)) / 6');
+  return pointwise(
+    'hardswish',
+    t,
+    (x) => (x * Math.min(Math.max(x + 3, 0), 6)) / 6,
+    out,
+    true,
+    '(x * Math.min(Math.max(x + 3, 0), 6)) / 6',
+  );
 }
 
 /** relu6(x + 3) / 6. */
 export function hardsigmoid(t: Tensor, out?: Tensor): Tensor {
-  return pointwise('hardsigmoid', t, (x) => Math.min(Math.max(x + 3, 0), 6) / 6, out, true, 'Math.min(Math.max(x + 3, 0), 6) / 6');
+  return pointwise(
+    'hardsigmoid',
+    t,
+    (x) => Math.min(Math.max(x + 3, 0), 6) / 6,
+    out,
+    true,
+    'Math.min(Math.max(x + 3, 0), 6) / 6',
+  );
 }
 
 /** x if x > 0 else slope * x. */
@@ -89,7 +121,13 @@ export function leakyRelu(t: Tensor, slope: Scalar = 0.01, out?: Tensor): Tensor
 }
 
 /** ELU with ATen's (alpha, scale, input_scale) parameters (selu and celu are special cases). */
-export function elu(t: Tensor, alpha: Scalar = 1, scale: Scalar = 1, inputScale: Scalar = 1, out?: Tensor): Tensor {
+export function elu(
+  t: Tensor,
+  alpha: Scalar = 1,
+  scale: Scalar = 1,
+  inputScale: Scalar = 1,
+  out?: Tensor,
+): Tensor {
   const a = scalarToNumber(alpha);
   const s = scalarToNumber(scale);
   const is = scalarToNumber(inputScale);
@@ -130,7 +168,8 @@ export function threshold(t: Tensor, th: Scalar, value: Scalar, out?: Tensor): T
 export function prelu(t: Tensor, weight: Tensor): Tensor {
   requireFloat(t, 'prelu_cpu');
   let w = weight;
-  if (weight.numel !== 1 && t.dim >= 2) w = reshape(weight, [weight.numel, ...new Array<number>(t.dim - 2).fill(1)]);
+  if (weight.numel !== 1 && t.dim >= 2)
+    w = reshape(weight, [weight.numel, ...new Array<number>(t.dim - 2).fill(1)]);
   return binaryOp(t, w, { name: 'prelu', num: (x, a) => (x > 0 ? x : a * x) });
 }
 
@@ -170,7 +209,8 @@ export function softmax(t: Tensor, dim: number, dtype: DType | null = null, log 
         const lse = Math.log(sum);
         for (let k = 0; k < size; k++) dst[base + k * inner] = src[base0 + base + k * inner] - max - lse;
       } else {
-        for (let k = 0; k < size; k++) dst[base + k * inner] = Math.exp(src[base0 + base + k * inner] - max) / sum;
+        for (let k = 0; k < size; k++)
+          dst[base + k * inner] = Math.exp(src[base0 + base + k * inner] - max) / sum;
       }
     }
   }

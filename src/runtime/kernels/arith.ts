@@ -7,7 +7,15 @@ import { DTYPES, type DType } from '../../tensor/dtype.js';
 import { isIntegral, resultType } from '../../tensor/promotion.js';
 import { scalarKind, type Scalar } from '../../tensor/scalar.js';
 import { Tensor } from '../../tensor/tensor.js';
-import { BOOL_RESULT, FLOAT_RESULT, SAME, binaryOp, castScalar, type BinarySpec, type Operand } from './ew-core.js';
+import {
+  BOOL_RESULT,
+  FLOAT_RESULT,
+  SAME,
+  binaryOp,
+  castScalar,
+  type BinarySpec,
+  type Operand,
+} from './ew-core.js';
 
 const wrap = (v: bigint): bigint => BigInt.asIntN(64, v);
 
@@ -25,7 +33,10 @@ function isBoolOperand(x: Operand): boolean {
 
 function checkAlpha(compute: DType, alpha: Scalar): void {
   if (isIntegral(compute, true) && scalarKind(alpha) === 'float') {
-    throw new RuntimeError('INVALID_ARGUMENT', 'For integral input tensors, argument alpha must not be a floating point number.');
+    throw new RuntimeError(
+      'INVALID_ARGUMENT',
+      'For integral input tensors, argument alpha must not be a floating point number.',
+    );
   }
 }
 
@@ -33,13 +44,20 @@ function checkAlpha(compute: DType, alpha: Scalar): void {
 export function add(a: Operand, b: Operand, alpha: Scalar = 1, out?: Tensor): Tensor {
   const compute = computeOf(a, b);
   checkAlpha(compute, alpha);
-  if (compute === 'bool') return binaryOp(a, b, { name: 'add', num: (x, y) => (x || (y && alpha) ? 1 : 0) }, out);
+  if (compute === 'bool')
+    return binaryOp(a, b, { name: 'add', num: (x, y) => (x || (y && alpha) ? 1 : 0) }, out);
   const al = castScalar(alpha, compute);
   const bigAl = compute === 'int64' ? BigInt(al) : 1n;
   const spec: BinarySpec =
     al === 1
       ? { name: 'add', num: (x, y) => x + y, big: (x, y) => wrap(x + y), expr: 'x + y' }
-      : { name: 'add', num: (x, y) => x + al * y, big: (x, y) => wrap(x + bigAl * y), expr: 'x + c0 * y', consts: [al] };
+      : {
+          name: 'add',
+          num: (x, y) => x + al * y,
+          big: (x, y) => wrap(x + bigAl * y),
+          expr: 'x + c0 * y',
+          consts: [al],
+        };
   return binaryOp(a, b, spec, out);
 }
 
@@ -58,7 +76,13 @@ export function sub(a: Operand, b: Operand, alpha: Scalar = 1, out?: Tensor): Te
   const spec: BinarySpec =
     al === 1
       ? { name: 'sub', num: (x, y) => x - y, big: (x, y) => wrap(x - y), expr: 'x - y' }
-      : { name: 'sub', num: (x, y) => x - al * y, big: (x, y) => wrap(x - bigAl * y), expr: 'x - c0 * y', consts: [al] };
+      : {
+          name: 'sub',
+          num: (x, y) => x - al * y,
+          big: (x, y) => wrap(x - bigAl * y),
+          expr: 'x - c0 * y',
+          consts: [al],
+        };
   return binaryOp(a, b, spec, out);
 }
 
@@ -71,8 +95,14 @@ export function rsub(self: Operand, other: Operand, alpha: Scalar = 1): Tensor {
 export function mul(a: Operand, b: Operand, out?: Tensor): Tensor {
   const compute = computeOf(a, b);
   if (compute === 'bool') return binaryOp(a, b, { name: 'mul', num: (x, y) => (x && y ? 1 : 0) }, out);
-  if (compute === 'int32') return binaryOp(a, b, { name: 'mul', num: Math.imul, big: (x, y) => wrap(x * y) }, out);
-  return binaryOp(a, b, { name: 'mul', num: (x, y) => x * y, big: (x, y) => wrap(x * y), expr: 'x * y' }, out);
+  if (compute === 'int32')
+    return binaryOp(a, b, { name: 'mul', num: Math.imul, big: (x, y) => wrap(x * y) }, out);
+  return binaryOp(
+    a,
+    b,
+    { name: 'mul', num: (x, y) => x * y, big: (x, y) => wrap(x * y), expr: 'x * y' },
+    out,
+  );
 }
 
 /** Python's float floor division (CPython float_floor_div), which ATen's div_floor follows. */
@@ -92,19 +122,25 @@ export function floorDivFloat(a: number, b: number): number {
 function floorDivBig(x: bigint, y: bigint): bigint {
   if (y === 0n) zeroDivision();
   const q = x / y;
-  return (x % y !== 0n && x < 0n !== y < 0n) ? q - 1n : q;
+  return x % y !== 0n && x < 0n !== y < 0n ? q - 1n : q;
 }
 
 /** a / b with rounding_mode null (true division, ints -> float32), 'trunc' or 'floor'. */
 export function div(a: Operand, b: Operand, roundingMode: string | null = null, out?: Tensor): Tensor {
-  if (roundingMode === null) return binaryOp(a, b, { name: 'div', types: FLOAT_RESULT, num: (x, y) => x / y, expr: 'x / y' }, out);
+  if (roundingMode === null)
+    return binaryOp(a, b, { name: 'div', types: FLOAT_RESULT, num: (x, y) => x / y, expr: 'x / y' }, out);
   const compute = computeOf(a, b);
   const integral = isIntegral(compute, true);
   if (roundingMode === 'trunc') {
     const num = integral
       ? (x: number, y: number): number => (y === 0 ? zeroDivision() : Math.trunc(x / y))
       : (x: number, y: number): number => Math.trunc(x / y);
-    return binaryOp(a, b, { name: 'div_trunc', types: SAME, num, big: (x, y) => (y === 0n ? zeroDivision() : wrap(x / y)) }, out);
+    return binaryOp(
+      a,
+      b,
+      { name: 'div_trunc', types: SAME, num, big: (x, y) => (y === 0n ? zeroDivision() : wrap(x / y)) },
+      out,
+    );
   }
   if (roundingMode === 'floor') return floorDivide(a, b, out);
   throw new RuntimeError(
@@ -193,13 +229,23 @@ export function pow(a: Operand, b: Operand, out?: Tensor): Tensor {
 /** Element-wise maximum, propagating NaN. */
 export function maximum(a: Operand, b: Operand, out?: Tensor): Tensor {
   const num = (x: number, y: number): number => (x !== x || y !== y ? NaN : x > y ? x : y);
-  return binaryOp(a, b, { name: 'maximum', num, big: (x, y) => (x > y ? x : y), expr: 'Math.max(x, y)' }, out);
+  return binaryOp(
+    a,
+    b,
+    { name: 'maximum', num, big: (x, y) => (x > y ? x : y), expr: 'Math.max(x, y)' },
+    out,
+  );
 }
 
 /** Element-wise minimum, propagating NaN. */
 export function minimum(a: Operand, b: Operand, out?: Tensor): Tensor {
   const num = (x: number, y: number): number => (x !== x || y !== y ? NaN : x < y ? x : y);
-  return binaryOp(a, b, { name: 'minimum', num, big: (x, y) => (x < y ? x : y), expr: 'Math.min(x, y)' }, out);
+  return binaryOp(
+    a,
+    b,
+    { name: 'minimum', num, big: (x, y) => (x < y ? x : y), expr: 'Math.min(x, y)' },
+    out,
+  );
 }
 
 /** atan2(a, b) (ints -> float32). */
@@ -235,7 +281,12 @@ const CMP_BIG: Record<Cmp, (x: bigint, y: bigint) => boolean> = {
 
 /** A comparison (eq/ne/lt/le/gt/ge) giving a bool tensor (or writing into `out`). */
 export function compare(op: Cmp, a: Operand, b: Operand, out?: Tensor): Tensor {
-  return binaryOp(a, b, { name: op, types: BOOL_RESULT, num: CMP_NUM[op], big: CMP_BIG[op], expr: CMP_EXPR[op] }, out);
+  return binaryOp(
+    a,
+    b,
+    { name: op, types: BOOL_RESULT, num: CMP_NUM[op], big: CMP_BIG[op], expr: CMP_EXPR[op] },
+    out,
+  );
 }
 
 type Logic = 'and' | 'or' | 'xor';
@@ -263,14 +314,23 @@ type Bitwise = 'and' | 'or' | 'xor' | 'left_shift' | 'right_shift';
 export function bitwise(op: Bitwise, a: Operand, b: Operand, out?: Tensor): Tensor {
   const compute = computeOf(a, b);
   if (!isIntegral(compute, true)) {
-    throw new RuntimeError('DTYPE_MISMATCH', `"bitwise_${op}_cpu" not implemented for '${DTYPES[compute].irName}'`);
+    throw new RuntimeError(
+      'DTYPE_MISMATCH',
+      `"bitwise_${op}_cpu" not implemented for '${DTYPES[compute].irName}'`,
+    );
   }
   const table: Record<Bitwise, [(x: number, y: number) => number, (x: bigint, y: bigint) => bigint]> = {
     and: [(x, y) => x & y, (x, y) => x & y],
     or: [(x, y) => x | y, (x, y) => x | y],
     xor: [(x, y) => x ^ y, (x, y) => x ^ y],
-    left_shift: [(x, y) => (y >= 32 || y < 0 ? 0 : x << y), (x, y) => (y >= 64n || y < 0n ? 0n : wrap(x << y))],
-    right_shift: [(x, y) => (y >= 32 || y < 0 ? (x < 0 ? -1 : 0) : x >> y), (x, y) => (y >= 64n || y < 0n ? (x < 0n ? -1n : 0n) : x >> y)],
+    left_shift: [
+      (x, y) => (y >= 32 || y < 0 ? 0 : x << y),
+      (x, y) => (y >= 64n || y < 0n ? 0n : wrap(x << y)),
+    ],
+    right_shift: [
+      (x, y) => (y >= 32 || y < 0 ? (x < 0 ? -1 : 0) : x >> y),
+      (x, y) => (y >= 64n || y < 0n ? (x < 0n ? -1n : 0n) : x >> y),
+    ],
   };
   const [num, big] = table[op];
   return binaryOp(a, b, { name: `bitwise_${op}`, num, big }, out);

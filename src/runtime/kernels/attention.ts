@@ -15,7 +15,13 @@ import { mean } from './reduce.js';
 function applyMask(scores: Tensor, mask: Tensor, maskType: number | null): Tensor {
   // scores: [B, H, L, S].
   let m = mask;
-  if (maskType === 1 || (maskType === null && mask.dim === 2 && mask.shape[0] === scores.shape[0] && mask.shape[0] !== scores.shape[2])) {
+  if (
+    maskType === 1 ||
+    (maskType === null &&
+      mask.dim === 2 &&
+      mask.shape[0] === scores.shape[0] &&
+      mask.shape[0] !== scores.shape[2])
+  ) {
     m = unsqueeze(unsqueeze(mask, 1), 1);
   } else if (mask.dim === 3) {
     m = reshape(mask, [scores.shape[0], -1, mask.shape[1], mask.shape[2]]);
@@ -44,7 +50,8 @@ export function nativeMultiHeadAttention(
   const q0 = batched ? query : unsqueeze(query, 0);
   const k0 = batched ? key : unsqueeze(key, 0);
   const v0 = batched ? value : unsqueeze(value, 0);
-  if (embedDim % numHeads !== 0) throw new RuntimeError('INVALID_ARGUMENT', 'embed_dim must be divisible by num_heads');
+  if (embedDim % numHeads !== 0)
+    throw new RuntimeError('INVALID_ARGUMENT', 'embed_dim must be divisible by num_heads');
   const E = embedDim;
   const Dh = E / numHeads;
   const [B, L] = q0.shape;
@@ -90,7 +97,21 @@ export function transformerEncoderLayer(
 ): Tensor {
   const ln = (x: Tensor, [w, b]: [Tensor, Tensor]): Tensor => layerNorm(x, [embedDim], w, b, eps);
   let x = normFirst ? ln(src, norm1) : src;
-  x = nativeMultiHeadAttention(x, x, x, embedDim, numHeads, qkvWeight, qkvBias, projWeight, projBias, mask, false, true, maskType)[0];
+  x = nativeMultiHeadAttention(
+    x,
+    x,
+    x,
+    embedDim,
+    numHeads,
+    qkvWeight,
+    qkvBias,
+    projWeight,
+    projBias,
+    mask,
+    false,
+    true,
+    maskType,
+  )[0];
   x = add(x, src);
   if (!normFirst) x = ln(x, norm1);
   const residual = x;

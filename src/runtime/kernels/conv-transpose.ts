@@ -56,9 +56,16 @@ export function convTranspose(
   dilation: readonly number[],
 ): Tensor {
   const nd = weight.dim - 2;
-  if (nd < 1 || nd > 3) throw new RuntimeError('INVALID_ARGUMENT', `conv_transpose: weight must have 3 to 5 dims, got ${weight.dim}`);
+  if (nd < 1 || nd > 3)
+    throw new RuntimeError(
+      'INVALID_ARGUMENT',
+      `conv_transpose: weight must have 3 to 5 dims, got ${weight.dim}`,
+    );
   if (input.dim === nd + 1) {
-    return squeeze(convTranspose(unsqueeze(input, 0), weight, bias, stride, padding, outputPadding, groups, dilation), 0);
+    return squeeze(
+      convTranspose(unsqueeze(input, 0), weight, bias, stride, padding, outputPadding, groups, dilation),
+      0,
+    );
   }
   if (input.dim !== nd + 2) {
     throw new RuntimeError(
@@ -74,9 +81,13 @@ export function convTranspose(
     );
   }
   if (weight.dtype !== input.dtype) {
-    throw new RuntimeError('DTYPE_MISMATCH', `Input type (${DTYPES[input.dtype].irName}) and weight type (${DTYPES[weight.dtype].irName}) should be the same`);
+    throw new RuntimeError(
+      'DTYPE_MISMATCH',
+      `Input type (${DTYPES[input.dtype].irName}) and weight type (${DTYPES[weight.dtype].irName}) should be the same`,
+    );
   }
-  const per = (v: readonly number[]): number[] => (v.length === 1 ? new Array<number>(nd).fill(v[0]) : [...v]);
+  const per = (v: readonly number[]): number[] =>
+    v.length === 1 ? new Array<number>(nd).fill(v[0]) : [...v];
   const st = per(stride);
   const pad = per(padding);
   const op = per(outputPadding);
@@ -86,10 +97,17 @@ export function convTranspose(
   const outSp = inSp.map((s, i) => (s - 1) * st[i] - 2 * pad[i] + dl[i] * (ks[i] - 1) + op[i] + 1);
   for (let i = 0; i < nd; i++) {
     if (op[i] >= st[i] && op[i] >= dl[i]) {
-      throw new RuntimeError('INVALID_ARGUMENT', `output padding must be smaller than either stride or dilation, but got output_padding=${op[i]}, stride=${st[i]}, dilation=${dl[i]}`);
+      throw new RuntimeError(
+        'INVALID_ARGUMENT',
+        `output padding must be smaller than either stride or dilation, but got output_padding=${op[i]}, stride=${st[i]}, dilation=${dl[i]}`,
+      );
     }
   }
-  if (outSp.some((s) => s <= 0)) throw new RuntimeError('SHAPE_MISMATCH', `conv_transpose: output size [${outSp.join(', ')}] is too small`);
+  if (outSp.some((s) => s <= 0))
+    throw new RuntimeError(
+      'SHAPE_MISMATCH',
+      `conv_transpose: output size [${outSp.join(', ')}] is too small`,
+    );
   const compute = convComputeDType(input.dtype, 'slow_conv_transpose2d_out_cpu');
   const x = contiguous(toDType(input, compute));
   const w = contiguous(toDType(weight, compute));
@@ -114,8 +132,18 @@ export function convTranspose(
   const od = out.storage.data as Float32Array | Float64Array;
   for (let n = 0; n < N; n++) {
     for (let g = 0; g < groups; g++) {
-      const A = { data: w.storage.data as NumArray, offset: w.offset + g * Cg * Og * k, rowStride: 1, colStride: Og * k };
-      const B = { data: x.storage.data as NumArray, offset: x.offset + (n * Cin + g * Cg) * Lin, rowStride: Lin, colStride: 1 };
+      const A = {
+        data: w.storage.data as NumArray,
+        offset: w.offset + g * Cg * Og * k,
+        rowStride: 1,
+        colStride: Og * k,
+      };
+      const B = {
+        data: x.storage.data as NumArray,
+        offset: x.offset + (n * Cin + g * Cg) * Lin,
+        rowStride: Lin,
+        colStride: 1,
+      };
       gemm(Og * k, Lin, Cg, A, B, { data: cd, offset: 0, rowStride: Lin }, 1, 0);
       col2im(cd, Og, geom, od, (n * O + g * Og) * Lout);
     }

@@ -46,9 +46,11 @@ export function resolvePadding(
     const p = padding.length === 1 && n > 1 ? new Array<number>(n).fill(padding[0]) : [...padding];
     return { before: p, after: p };
   }
-  if (padding === 'valid') return { before: new Array<number>(n).fill(0), after: new Array<number>(n).fill(0) };
+  if (padding === 'valid')
+    return { before: new Array<number>(n).fill(0), after: new Array<number>(n).fill(0) };
   if (padding === 'same') {
-    if (stride.some((s) => s !== 1)) throw new RuntimeError('INVALID_ARGUMENT', "padding='same' is not supported for strided convolutions");
+    if (stride.some((s) => s !== 1))
+      throw new RuntimeError('INVALID_ARGUMENT', "padding='same' is not supported for strided convolutions");
     const before: number[] = [];
     const after: number[] = [];
     for (let i = 0; i < n; i++) {
@@ -127,8 +129,13 @@ export function convolution(
 ): Tensor {
   const nd = weight.dim - 2;
   const name = `conv${nd}d`;
-  if (nd < 1 || nd > 3) throw new RuntimeError('INVALID_ARGUMENT', `convolution: weight must have 3 to 5 dims, got ${weight.dim}`);
-  if (input.dim === nd + 1) return squeeze(convolution(unsqueeze(input, 0), weight, bias, stride, padding, dilation, groups), 0);
+  if (nd < 1 || nd > 3)
+    throw new RuntimeError(
+      'INVALID_ARGUMENT',
+      `convolution: weight must have 3 to 5 dims, got ${weight.dim}`,
+    );
+  if (input.dim === nd + 1)
+    return squeeze(convolution(unsqueeze(input, 0), weight, bias, stride, padding, dilation, groups), 0);
   if (input.dim !== nd + 2) {
     throw new RuntimeError(
       'SHAPE_MISMATCH',
@@ -148,7 +155,9 @@ export function convolution(
   const dl = dilation.length === 1 ? new Array<number>(nd).fill(dilation[0]) : [...dilation];
   const pad = resolvePadding(padding, ks, dl, st);
   const inSp = input.shape.slice(2);
-  const outSp = inSp.map((s, i) => Math.floor((s + pad.before[i] + pad.after[i] - dl[i] * (ks[i] - 1) - 1) / st[i]) + 1);
+  const outSp = inSp.map(
+    (s, i) => Math.floor((s + pad.before[i] + pad.after[i] - dl[i] * (ks[i] - 1) - 1) / st[i]) + 1,
+  );
   if (outSp.some((s) => s <= 0)) {
     throw new RuntimeError(
       'SHAPE_MISMATCH',
@@ -157,7 +166,10 @@ export function convolution(
   }
   const compute = convComputeDType(input.dtype, 'slow_conv2d_cpu');
   if (weight.dtype !== input.dtype) {
-    throw new RuntimeError('DTYPE_MISMATCH', `Input type (${DTYPES[input.dtype].irName}) and weight type (${DTYPES[weight.dtype].irName}) should be the same`);
+    throw new RuntimeError(
+      'DTYPE_MISMATCH',
+      `Input type (${DTYPES[input.dtype].irName}) and weight type (${DTYPES[weight.dtype].irName}) should be the same`,
+    );
   }
   const x = contiguous(toDType(input, compute));
   const w = contiguous(toDType(weight, compute));
@@ -175,12 +187,20 @@ export function convolution(
   const K = Cg * ks.reduce((a, b) => a * b, 1);
   const L = outSp.reduce((a, b) => a * b, 1);
   const inPlane = inSp.reduce((a, b) => a * b, 1);
-  const pointwise = ks.every((k) => k === 1) && st.every((s) => s === 1) && pad.before.every((p) => p === 0) && pad.after.every((p) => p === 0);
+  const pointwise =
+    ks.every((k) => k === 1) &&
+    st.every((s) => s === 1) &&
+    pad.before.every((p) => p === 0) &&
+    pad.after.every((p) => p === 0);
   const od = out.storage.data as Float32Array | Float64Array;
   const xd = x.storage.data as NumArray;
   const wd = w.storage.data as NumArray;
   const b = bias === null ? null : contiguous(toDType(bias, compute));
-  if (b !== null && b.numel !== O) throw new RuntimeError('SHAPE_MISMATCH', `Given weight of size [${weight.shape.join(', ')}], expected bias to be 1-dimensional with ${O} elements, but got bias of size [${b.shape.join(', ')}] instead`);
+  if (b !== null && b.numel !== O)
+    throw new RuntimeError(
+      'SHAPE_MISMATCH',
+      `Given weight of size [${weight.shape.join(', ')}], expected bias to be 1-dimensional with ${O} elements, but got bias of size [${b.shape.join(', ')}] instead`,
+    );
   const biasData = b === null ? null : (b.storage.data as NumArray);
   const biasOff = b === null ? 0 : b.offset;
   const col = pointwise ? null : columnBuffer(compute, K * L);
@@ -189,7 +209,8 @@ export function convolution(
       const xOff = x.offset + (n * C + g * Cg) * inPlane;
       const outOff = (n * O + g * Og) * L;
       if (biasData !== null) {
-        for (let o = 0; o < Og; o++) od.fill(biasData[biasOff + g * Og + o], outOff + o * L, outOff + (o + 1) * L);
+        for (let o = 0; o < Og; o++)
+          od.fill(biasData[biasOff + g * Og + o], outOff + o * L, outOff + (o + 1) * L);
       }
       let B;
       if (col === null) B = { data: xd, offset: xOff, rowStride: inPlane, colStride: 1 };

@@ -9,7 +9,8 @@ import { Tensor } from '../../tensor/tensor.js';
 import { add, mul } from './arith.js';
 
 function checkP(p: number): void {
-  if (!(p >= 0 && p <= 1)) throw new RuntimeError('INVALID_ARGUMENT', `dropout probability has to be between 0 and 1, but got ${p}`);
+  if (!(p >= 0 && p <= 1))
+    throw new RuntimeError('INVALID_ARGUMENT', `dropout probability has to be between 0 and 1, but got ${p}`);
 }
 
 /** Options of the dropout kernels. */
@@ -32,13 +33,18 @@ export function dropout(input: Tensor, p: number, train: boolean, options: Dropo
   if (options.feature && input.dim < 2) {
     throw new RuntimeError('INVALID_ARGUMENT', 'Feature dropout requires at least 2 dimensions in the input');
   }
-  const noiseShape = options.feature ? [input.shape[0], input.shape[1], ...new Array<number>(input.dim - 2).fill(1)] : input.shape;
+  const noiseShape = options.feature
+    ? [input.shape[0], input.shape[1], ...new Array<number>(input.dim - 2).fill(1)]
+    : input.shape;
   const keep = 1 - p;
   let result: Tensor;
   if (p === 1) {
     result = mul(input, Tensor.zeros(input.dtype, []));
   } else {
-    const noise = bernoulli(noiseShape, keep, { dtype: input.dtype, generator: options.generator ?? defaultGenerator });
+    const noise = bernoulli(noiseShape, keep, {
+      dtype: input.dtype,
+      generator: options.generator ?? defaultGenerator,
+    });
     if (options.alpha) {
       const a = 1 / Math.sqrt((SELU_ALPHA_PRIME * SELU_ALPHA_PRIME * p + 1) * keep);
       // b = (noise - 1) * alpha' * a + alpha' * a * p; output = input * noise * a + b.

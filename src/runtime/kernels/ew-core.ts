@@ -59,13 +59,16 @@ export function asCompute(t: Tensor, compute: DType): Tensor {
 }
 
 function scalarOperand(s: Scalar, compute: DType): Tensor {
-  return full([], s instanceof FloatScalar ? s.value : s, { dtype: compute === 'int64' ? 'int64' : numComputeDType(compute) });
+  return full([], s instanceof FloatScalar ? s.value : s, {
+    dtype: compute === 'int64' ? 'int64' : numComputeDType(compute),
+  });
 }
 
 // An input that shares storage with the output through another geometry must be read before writing.
 function unaliased(input: Tensor, out: Tensor | undefined): Tensor {
   if (out === undefined || input.storage !== out.storage) return input;
-  const same = input.offset === out.offset && sameShape(input.shape, out.shape) && sameShape(input.strides, out.strides);
+  const same =
+    input.offset === out.offset && sameShape(input.shape, out.shape) && sameShape(input.strides, out.strides);
   return same ? input : cloneContiguous(input);
 }
 
@@ -117,7 +120,12 @@ export interface UnarySpec {
 }
 
 // Allocates where results land; a half or int64 result computed with numbers goes through a float temp.
-function target(shape: readonly number[], result: DType, bigPath: boolean, out?: Tensor): { dst: Tensor; final: Tensor } {
+function target(
+  shape: readonly number[],
+  result: DType,
+  bigPath: boolean,
+  out?: Tensor,
+): { dst: Tensor; final: Tensor } {
   const final = out ?? Tensor.zeros(result, shape);
   if (out !== undefined && out.dtype !== result) {
     const dst = Tensor.zeros(bigPath ? result : isNumKind(result) ? result : 'float64', shape);
@@ -141,11 +149,16 @@ export function binaryOp(a: Operand, b: Operand, spec: BinarySpec, out?: Tensor)
   const shape = broadcastShapes(ta.shape, tb.shape);
   if (out !== undefined) checkOut(out, shape, result);
   const bigPath = compute === 'int64';
-  if (bigPath && spec.big === undefined) throw new UnsupportedError(`${spec.name}: not implemented for 'Long'`);
+  if (bigPath && spec.big === undefined)
+    throw new UnsupportedError(`${spec.name}: not implemented for 'Long'`);
   const { dst, final } = target(shape, result, bigPath, out);
   const x = unaliased(ta, dst);
   const y = unaliased(tb, dst);
-  const strides = [dst.strides, broadcastStrides(x.shape, x.strides, shape), broadcastStrides(y.shape, y.strides, shape)];
+  const strides = [
+    dst.strides,
+    broadcastStrides(x.shape, x.strides, shape),
+    broadcastStrides(y.shape, y.strides, shape),
+  ];
   const offsets = [dst.offset, x.offset, y.offset];
   if (bigPath) {
     const f = spec.big as BigFn2;
@@ -168,7 +181,9 @@ export function binaryOp(a: Operand, b: Operand, spec: BinarySpec, out?: Tensor)
     const loop = binaryLoop(spec.expr);
     const c0 = spec.consts?.[0] ?? 0;
     const c1 = spec.consts?.[1] ?? 0;
-    forEachRun(shape, strides, offsets, (offs, n, st) => loop(o, p, q, offs[0], offs[1], offs[2], st[0], st[1], st[2], n, c0, c1));
+    forEachRun(shape, strides, offsets, (offs, n, st) =>
+      loop(o, p, q, offs[0], offs[1], offs[2], st[0], st[1], st[2], n, c0, c1),
+    );
     return finish(dst, final);
   }
   const f = spec.num;
@@ -207,7 +222,8 @@ export function unaryOp(a: Tensor, spec: UnarySpec, out?: Tensor): Tensor {
   const shape = x0.shape;
   if (out !== undefined) checkOut(out, shape, result);
   const bigPath = compute === 'int64';
-  if (bigPath && spec.big === undefined) throw new UnsupportedError(`${spec.name}: not implemented for 'Long'`);
+  if (bigPath && spec.big === undefined)
+    throw new UnsupportedError(`${spec.name}: not implemented for 'Long'`);
   const { dst, final } = target(shape, result, bigPath, out);
   const x = unaliased(x0, dst);
   const strides = [dst.strides, x.strides];
@@ -230,7 +246,9 @@ export function unaryOp(a: Tensor, spec: UnarySpec, out?: Tensor): Tensor {
     const loop = unaryLoop(spec.expr);
     const c0 = spec.consts?.[0] ?? 0;
     const c1 = spec.consts?.[1] ?? 0;
-    forEachRun(shape, strides, offsets, (offs, n, st) => loop(o, p, offs[0], offs[1], st[0], st[1], n, c0, c1));
+    forEachRun(shape, strides, offsets, (offs, n, st) =>
+      loop(o, p, offs[0], offs[1], st[0], st[1], n, c0, c1),
+    );
     return finish(dst, final);
   }
   const f = spec.num;

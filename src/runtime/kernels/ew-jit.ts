@@ -7,14 +7,32 @@ import type { NumArray } from './ew-core.js';
 
 /** Inner run of a binary op: o[io + k*so] = expr(x = p[ia + k*sa], y = q[ib + k*sb]) for k < n. */
 export type BinaryLoop = (
-  o: NumArray, p: NumArray, q: NumArray,
-  io: number, ia: number, ib: number,
-  so: number, sa: number, sb: number,
-  n: number, c0: number, c1: number,
+  o: NumArray,
+  p: NumArray,
+  q: NumArray,
+  io: number,
+  ia: number,
+  ib: number,
+  so: number,
+  sa: number,
+  sb: number,
+  n: number,
+  c0: number,
+  c1: number,
 ) => void;
 
 /** Inner run of a unary op: o[io + k*so] = expr(x = p[ia + k*sa]). */
-export type UnaryLoop = (o: NumArray, p: NumArray, io: number, ia: number, so: number, sa: number, n: number, c0: number, c1: number) => void;
+export type UnaryLoop = (
+  o: NumArray,
+  p: NumArray,
+  io: number,
+  ia: number,
+  so: number,
+  sa: number,
+  n: number,
+  c0: number,
+  c1: number,
+) => void;
 
 const binaryCache = new Map<string, BinaryLoop>();
 const unaryCache = new Map<string, UnaryLoop>();

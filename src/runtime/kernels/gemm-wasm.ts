@@ -126,10 +126,34 @@ function body(): number[] {
   emit(get(L_K), I32_CONST, 1, I32_SUB, set(L_K));
   emit(BR, 0, END, END);
   // c = cBase + pi * 4 * ldc + pj * 32; add the tile into the C block row by row.
-  emit(get(P_C), get(L_PI), I32_CONST, 4, I32_MUL, get(P_LDC), I32_MUL, I32_ADD, get(L_PJ), I32_CONST, ...sleb(32), I32_MUL, I32_ADD, set(L_CP));
+  emit(
+    get(P_C),
+    get(L_PI),
+    I32_CONST,
+    4,
+    I32_MUL,
+    get(P_LDC),
+    I32_MUL,
+    I32_ADD,
+    get(L_PJ),
+    I32_CONST,
+    ...sleb(32),
+    I32_MUL,
+    I32_ADD,
+    set(L_CP),
+  );
   for (let r = 0; r < 4; r++) {
     for (let h = 0; h < 2; h++) {
-      emit(get(L_CP), get(L_CP), V128_LOAD, memarg(16 * h), get(V_ACC + 2 * r + h), F32X4_ADD, V128_STORE, memarg(16 * h));
+      emit(
+        get(L_CP),
+        get(L_CP),
+        V128_LOAD,
+        memarg(16 * h),
+        get(V_ACC + 2 * r + h),
+        F32X4_ADD,
+        V128_STORE,
+        memarg(16 * h),
+      );
     }
     emit(get(L_CP), get(P_LDC), I32_ADD, set(L_CP));
   }
@@ -151,13 +175,35 @@ function moduleBytes(): Uint8Array {
   const locals = [2, 6, i32, 11, v128];
   const fn = [...locals, ...body()];
   const code = section(10, [1, ...uleb(fn.length), ...fn]);
-  return new Uint8Array([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, ...type, ...imports, ...funcs, ...exports, ...code]);
+  return new Uint8Array([
+    0x00,
+    0x61,
+    0x73,
+    0x6d,
+    0x01,
+    0x00,
+    0x00,
+    0x00,
+    ...type,
+    ...imports,
+    ...funcs,
+    ...exports,
+    ...code,
+  ]);
 }
 
 /** The instantiated kernel and the memory it works in. */
 export interface WasmGemm {
   /** Runs the macro-kernel over mPanels x nPanels tiles (all offsets in bytes). */
-  block(kc: number, mPanels: number, nPanels: number, aBase: number, bBase: number, cBase: number, ldcBytes: number): void;
+  block(
+    kc: number,
+    mPanels: number,
+    nPanels: number,
+    aBase: number,
+    bBase: number,
+    cBase: number,
+    ldcBytes: number,
+  ): void;
   /** Grows memory to at least `bytes`; returns a fresh Float32Array over all of it. */
   floats(bytes: number): Float32Array;
 }
@@ -165,7 +211,10 @@ export interface WasmGemm {
 // The slice of the WebAssembly JS API used here (the compile target's lib has no WebAssembly types).
 interface WasmApi {
   validate(bytes: Uint8Array): boolean;
-  Memory: new (descriptor: { initial: number }) => { readonly buffer: ArrayBuffer; grow(pages: number): number };
+  Memory: new (descriptor: { initial: number }) => {
+    readonly buffer: ArrayBuffer;
+    grow(pages: number): number;
+  };
   Module: new (bytes: Uint8Array) => object;
   Instance: new (module: object, imports: object) => { readonly exports: Record<string, unknown> };
 }
@@ -183,8 +232,10 @@ function instantiate(): WasmGemm | null {
     return {
       block,
       floats(need: number): Float32Array {
-        if (memory.buffer.byteLength < need) memory.grow(Math.ceil((need - memory.buffer.byteLength) / 65536));
-        if (view.buffer !== memory.buffer || view.length * 4 !== memory.buffer.byteLength) view = new Float32Array(memory.buffer);
+        if (memory.buffer.byteLength < need)
+          memory.grow(Math.ceil((need - memory.buffer.byteLength) / 65536));
+        if (view.buffer !== memory.buffer || view.length * 4 !== memory.buffer.byteLength)
+          view = new Float32Array(memory.buffer);
         return view;
       },
     };

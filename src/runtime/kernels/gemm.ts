@@ -122,7 +122,15 @@ function gemmWasm(
 }
 
 // B[pc:pc+kc, jc:jc+nc] as panels of 8 columns, k-major, zero-padded (float32, in WASM memory).
-function packB8(B: MatRef, pc: number, kc: number, jc: number, nc: number, out: Float32Array, base: number): void {
+function packB8(
+  B: MatRef,
+  pc: number,
+  kc: number,
+  jc: number,
+  nc: number,
+  out: Float32Array,
+  base: number,
+): void {
   const { data, offset, rowStride: rs, colStride: cs } = B;
   const panels = Math.ceil(nc / WASM_NR);
   for (let p = 0; p < panels; p++) {
@@ -150,7 +158,16 @@ function packB8(B: MatRef, pc: number, kc: number, jc: number, nc: number, out: 
 }
 
 // alpha * A[ic:ic+mc, pc:pc+kc] as panels of 4 rows, k-major, zero-padded (float32, in WASM memory).
-function packA4(A: MatRef, ic: number, mc: number, pc: number, kc: number, out: Float32Array, base: number, alpha: number): void {
+function packA4(
+  A: MatRef,
+  ic: number,
+  mc: number,
+  pc: number,
+  kc: number,
+  out: Float32Array,
+  base: number,
+  alpha: number,
+): void {
   const { data, offset, rowStride: rs, colStride: cs } = A;
   const panels = Math.ceil(mc / WASM_MR);
   for (let p = 0; p < panels; p++) {
@@ -168,7 +185,12 @@ function packA4(A: MatRef, ic: number, mc: number, pc: number, kc: number, out: 
   }
 }
 
-function scaleC(M: number, N: number, C: { data: NumArray; offset: number; rowStride: number }, beta: number): void {
+function scaleC(
+  M: number,
+  N: number,
+  C: { data: NumArray; offset: number; rowStride: number },
+  beta: number,
+): void {
   if (beta === 1) return;
   const d = C.data;
   for (let i = 0; i < M; i++) {
@@ -206,7 +228,15 @@ function packPanelsB(B: MatRef, pc: number, kc: number, jc: number, nc: number, 
 }
 
 // alpha * A[ic:ic+mc, pc:pc+kc] as panels of 4 rows, k-major; rows past the edge are zero.
-function packPanelsA(A: MatRef, ic: number, mc: number, pc: number, kc: number, Ap: Float64Array, alpha: number): void {
+function packPanelsA(
+  A: MatRef,
+  ic: number,
+  mc: number,
+  pc: number,
+  kc: number,
+  Ap: Float64Array,
+  alpha: number,
+): void {
   const { data, offset, rowStride: rs, colStride: cs } = A;
   const panels = Math.ceil(mc / 4);
   for (let p = 0; p < panels; p++) {
@@ -238,8 +268,22 @@ function micro(
   mr: number,
   nr: number,
 ): void {
-  let c00 = 0, c01 = 0, c02 = 0, c03 = 0, c10 = 0, c11 = 0, c12 = 0, c13 = 0;
-  let c20 = 0, c21 = 0, c22 = 0, c23 = 0, c30 = 0, c31 = 0, c32 = 0, c33 = 0;
+  let c00 = 0,
+    c01 = 0,
+    c02 = 0,
+    c03 = 0,
+    c10 = 0,
+    c11 = 0,
+    c12 = 0,
+    c13 = 0;
+  let c20 = 0,
+    c21 = 0,
+    c22 = 0,
+    c23 = 0,
+    c30 = 0,
+    c31 = 0,
+    c32 = 0,
+    c33 = 0;
   let ai = ab;
   let bi = bb;
   for (let k = 0; k < kc; k++, ai += 4, bi += 4) {
@@ -248,22 +292,46 @@ function micro(
     const a2 = Ap[ai + 2];
     const a3 = Ap[ai + 3];
     let b = Bp[bi];
-    c00 += a0 * b; c10 += a1 * b; c20 += a2 * b; c30 += a3 * b;
+    c00 += a0 * b;
+    c10 += a1 * b;
+    c20 += a2 * b;
+    c30 += a3 * b;
     b = Bp[bi + 1];
-    c01 += a0 * b; c11 += a1 * b; c21 += a2 * b; c31 += a3 * b;
+    c01 += a0 * b;
+    c11 += a1 * b;
+    c21 += a2 * b;
+    c31 += a3 * b;
     b = Bp[bi + 2];
-    c02 += a0 * b; c12 += a1 * b; c22 += a2 * b; c32 += a3 * b;
+    c02 += a0 * b;
+    c12 += a1 * b;
+    c22 += a2 * b;
+    c32 += a3 * b;
     b = Bp[bi + 3];
-    c03 += a0 * b; c13 += a1 * b; c23 += a2 * b; c33 += a3 * b;
+    c03 += a0 * b;
+    c13 += a1 * b;
+    c23 += a2 * b;
+    c33 += a3 * b;
   }
   if (mr === 4 && nr === 4) {
-    C[o] += c00; C[o + 1] += c01; C[o + 2] += c02; C[o + 3] += c03;
+    C[o] += c00;
+    C[o + 1] += c01;
+    C[o + 2] += c02;
+    C[o + 3] += c03;
     o += ldc;
-    C[o] += c10; C[o + 1] += c11; C[o + 2] += c12; C[o + 3] += c13;
+    C[o] += c10;
+    C[o + 1] += c11;
+    C[o + 2] += c12;
+    C[o + 3] += c13;
     o += ldc;
-    C[o] += c20; C[o + 1] += c21; C[o + 2] += c22; C[o + 3] += c23;
+    C[o] += c20;
+    C[o + 1] += c21;
+    C[o + 2] += c22;
+    C[o + 3] += c23;
     o += ldc;
-    C[o] += c30; C[o + 1] += c31; C[o + 2] += c32; C[o + 3] += c33;
+    C[o] += c30;
+    C[o + 1] += c31;
+    C[o + 2] += c32;
+    C[o + 3] += c33;
     return;
   }
   const acc = [c00, c01, c02, c03, c10, c11, c12, c13, c20, c21, c22, c23, c30, c31, c32, c33];

@@ -14,19 +14,27 @@ import { expand, makeView, reshape } from '../../tensor/views.js';
 
 function indexValues(index: Tensor, what: string): Float64Array {
   if (index.dtype !== 'int64' && index.dtype !== 'int32') {
-    throw new RuntimeError('DTYPE_MISMATCH', `${what}(): Expected dtype int32/int64 for index but got ${DTYPES[index.dtype].irName}`);
+    throw new RuntimeError(
+      'DTYPE_MISMATCH',
+      `${what}(): Expected dtype int32/int64 for index but got ${DTYPES[index.dtype].irName}`,
+    );
   }
   return toDType(contiguous(index), 'float64', true).storage.data as Float64Array;
 }
 
 function wrapIndex(i: number, size: number, what: string): number {
-  if (i < -size || i >= size) throw new RuntimeError('INDEX_OUT_OF_RANGE', `${what}: index ${i} is out of bounds for dimension with size ${size}`);
+  if (i < -size || i >= size)
+    throw new RuntimeError(
+      'INDEX_OUT_OF_RANGE',
+      `${what}: index ${i} is out of bounds for dimension with size ${size}`,
+    );
   return i < 0 ? i + size : i;
 }
 
 /** Tensor.index_select(dim, index) with a 1-d (or 0-d) index. */
 export function indexSelect(t: Tensor, dim: number, index: Tensor): Tensor {
-  if (index.dim > 1) throw new RuntimeError('INVALID_ARGUMENT', 'index_select(): Index is supposed to be a vector');
+  if (index.dim > 1)
+    throw new RuntimeError('INVALID_ARGUMENT', 'index_select(): Index is supposed to be a vector');
   const d = t.dim === 0 ? 0 : normalizeDim(dim, t.dim);
   const idx = indexValues(index, 'index_select');
   const size = t.dim === 0 ? 1 : t.shape[d];
@@ -34,7 +42,8 @@ export function indexSelect(t: Tensor, dim: number, index: Tensor): Tensor {
   if (t.dim > 0) shape[d] = idx.length;
   const out = Tensor.zeros(t.dtype, shape);
   for (let i = 0; i < idx.length; i++) {
-    if (idx[i] < 0 || idx[i] >= size) throw new RuntimeError('INDEX_OUT_OF_RANGE', 'index out of range in self');
+    if (idx[i] < 0 || idx[i] >= size)
+      throw new RuntimeError('INDEX_OUT_OF_RANGE', 'index out of range in self');
     if (t.dim === 0) return cloneContiguous(t);
     copyInto(out.select(d, i), t.select(d, idx[i]));
   }
@@ -58,7 +67,8 @@ function gatherOffsets(t: Tensor, dim: number, index: Tensor, what: string): Flo
     let at = t.offset;
     for (let k = 0; k < index.dim; k++) {
       const i = k === d ? wrapIndex(idx[flat], t.shape[k], what) : pos[k];
-      if (k !== d && i >= t.shape[k]) throw new RuntimeError('INDEX_OUT_OF_RANGE', `${what}: index shape exceeds self at dim ${k}`);
+      if (k !== d && i >= t.shape[k])
+        throw new RuntimeError('INDEX_OUT_OF_RANGE', `${what}: index shape exceeds self at dim ${k}`);
       at += i * t.strides[k];
     }
     out[flat] = at;
@@ -81,11 +91,21 @@ export function gather(t: Tensor, dim: number, index: Tensor): Tensor {
 }
 
 /** scatter / scatter_add into a copy of `t` (or into `t` itself when `inplace`). */
-export function scatter(t: Tensor, dim: number, index: Tensor, src: Tensor | Scalar, reduce: 'none' | 'add', inplace = false): Tensor {
+export function scatter(
+  t: Tensor,
+  dim: number,
+  index: Tensor,
+  src: Tensor | Scalar,
+  reduce: 'none' | 'add',
+  inplace = false,
+): Tensor {
   const out = inplace ? t : cloneContiguous(t);
   const offs = gatherOffsets(out, dim, index, 'scatter');
   const dst = out.storage.data as LooseArray;
-  const values = src instanceof Tensor ? contiguous(toDType(src, out.dtype)) : full([], src instanceof FloatScalar ? src.value : src, { dtype: out.dtype });
+  const values =
+    src instanceof Tensor
+      ? contiguous(toDType(src, out.dtype))
+      : full([], src instanceof FloatScalar ? src.value : src, { dtype: out.dtype });
   const vd = values.storage.data as LooseArray;
   const pos = new Array<number>(index.dim).fill(0);
   for (let i = 0; i < offs.length; i++) {
@@ -103,7 +123,10 @@ export function scatter(t: Tensor, dim: number, index: Tensor, src: Tensor | Sca
 }
 
 /** Where an advanced index reads: the result shape and the storage offset of every result element. */
-function advancedIndex(t: Tensor, indices: readonly (Tensor | null)[]): { shape: number[]; offsets: Float64Array } {
+function advancedIndex(
+  t: Tensor,
+  indices: readonly (Tensor | null)[],
+): { shape: number[]; offsets: Float64Array } {
   // Bool masks stand for the int index tensors of their true positions (one per masked dim).
   const expanded: (Tensor | null)[] = [];
   for (const ix of indices) {
@@ -112,7 +135,11 @@ function advancedIndex(t: Tensor, indices: readonly (Tensor | null)[]): { shape:
       for (let k = 0; k < ix.dim; k++) expanded.push(nz.select(1, k));
     } else expanded.push(ix);
   }
-  if (expanded.length > t.dim) throw new RuntimeError('INDEX_OUT_OF_RANGE', `too many indices for tensor of dimension ${t.dim} (got ${expanded.length})`);
+  if (expanded.length > t.dim)
+    throw new RuntimeError(
+      'INDEX_OUT_OF_RANGE',
+      `too many indices for tensor of dimension ${t.dim} (got ${expanded.length})`,
+    );
   const indexed = expanded.flatMap((ix, d) => (ix === null ? [] : [d]));
   const tensors = indexed.map((d) => expanded[d] as Tensor);
   const bshape = broadcastShapes(...tensors.map((x) => x.shape));
@@ -124,7 +151,10 @@ function advancedIndex(t: Tensor, indices: readonly (Tensor | null)[]): { shape:
     for (let i = 0; i < bcount; i++) {
       const v = vals[i];
       if (v < -t.shape[d] || v >= t.shape[d]) {
-        throw new RuntimeError('INDEX_OUT_OF_RANGE', `index ${v} is out of bounds for dimension ${d} with size ${t.shape[d]}`);
+        throw new RuntimeError(
+          'INDEX_OUT_OF_RANGE',
+          `index ${v} is out of bounds for dimension ${d} with size ${t.shape[d]}`,
+        );
       }
       contrib[i] += (v < 0 ? v + t.shape[d] : v) * t.strides[d];
     }
@@ -135,7 +165,14 @@ function advancedIndex(t: Tensor, indices: readonly (Tensor | null)[]): { shape:
   const beforeDims = rest.slice(0, split);
   const afterDims = rest.slice(split);
   const offsetsOf = (dims: number[]): Int32Array | Float64Array =>
-    storageIndices(makeView(t, dims.map((d) => t.shape[d]), dims.map((d) => t.strides[d]), 0));
+    storageIndices(
+      makeView(
+        t,
+        dims.map((d) => t.shape[d]),
+        dims.map((d) => t.strides[d]),
+        0,
+      ),
+    );
   const before = offsetsOf(beforeDims);
   const after = offsetsOf(afterDims);
   const offsets = new Float64Array(before.length * bcount * after.length);
@@ -161,14 +198,19 @@ export function index(t: Tensor, indices: readonly (Tensor | null)[]): Tensor {
 }
 
 /** aten::index_put_: t[indices] = values (broadcast), or += with accumulate. Writes into t. */
-export function indexPut(t: Tensor, indices: readonly (Tensor | null)[], values: Tensor, accumulate: boolean): Tensor {
+export function indexPut(
+  t: Tensor,
+  indices: readonly (Tensor | null)[],
+  values: Tensor,
+  accumulate: boolean,
+): Tensor {
   const { shape, offsets } = advancedIndex(t, indices);
   const v = contiguous(toDType(expand(values, shape), t.dtype));
   const src = v.storage.data as LooseArray;
   const dst = t.storage.data as LooseArray;
   for (let i = 0; i < offsets.length; i++) {
     const x = src[v.offset + i];
-    dst[offsets[i]] = accumulate ? ((dst[offsets[i]] as number) + (x as number)) : x;
+    dst[offsets[i]] = accumulate ? (dst[offsets[i]] as number) + (x as number) : x;
   }
   return t;
 }
@@ -189,12 +231,19 @@ export function nonzero(t: Tensor): Tensor {
       pos[k] = 0;
     }
   }
-  return Tensor.fromArray('int64', coords.map((c) => BigInt(c)), [count, t.dim]);
+  return Tensor.fromArray(
+    'int64',
+    coords.map((c) => BigInt(c)),
+    [count, t.dim],
+  );
 }
 
 function checkMask(mask: Tensor, what: string): void {
   if (mask.dtype !== 'bool' && mask.dtype !== 'uint8') {
-    throw new RuntimeError('DTYPE_MISMATCH', `${what} only supports boolean masks, but got mask with dtype ${DTYPES[mask.dtype].irName}`);
+    throw new RuntimeError(
+      'DTYPE_MISMATCH',
+      `${what} only supports boolean masks, but got mask with dtype ${DTYPES[mask.dtype].irName}`,
+    );
   }
 }
 
@@ -204,7 +253,10 @@ export function maskedFillInPlace(t: Tensor, mask: Tensor, value: Scalar | Tenso
   let v: Scalar;
   if (value instanceof Tensor) {
     if (value.dim !== 0) {
-      throw new RuntimeError('INVALID_ARGUMENT', `masked_fill_ only supports a 0-dimensional value tensor, but got tensor with ${value.dim} dimension(s).`);
+      throw new RuntimeError(
+        'INVALID_ARGUMENT',
+        `masked_fill_ only supports a 0-dimensional value tensor, but got tensor with ${value.dim} dimension(s).`,
+      );
     }
     v = value.item();
   } else v = value;
@@ -237,10 +289,14 @@ export function maskedSelect(t: Tensor, mask: Tensor): Tensor {
 /** torch.where(condition, self, other): promoted dtype, three-way broadcast. */
 export function where(condition: Tensor, self: Tensor | Scalar, other: Tensor | Scalar): Tensor {
   if (condition.dtype !== 'bool' && condition.dtype !== 'uint8') {
-    throw new RuntimeError('DTYPE_MISMATCH', `where expected condition to be a boolean tensor, but got a tensor with dtype ${DTYPES[condition.dtype].irName}`);
+    throw new RuntimeError(
+      'DTYPE_MISMATCH',
+      `where expected condition to be a boolean tensor, but got a tensor with dtype ${DTYPES[condition.dtype].irName}`,
+    );
   }
   const dtype = resultType(self, other);
-  const asTensor = (x: Tensor | Scalar): Tensor => (x instanceof Tensor ? toDType(x, dtype) : full([], x instanceof FloatScalar ? x.value : x, { dtype }));
+  const asTensor = (x: Tensor | Scalar): Tensor =>
+    x instanceof Tensor ? toDType(x, dtype) : full([], x instanceof FloatScalar ? x.value : x, { dtype });
   const a = asTensor(self);
   const b = asTensor(other);
   const shape = broadcastShapes(condition.shape, a.shape, b.shape);
@@ -250,13 +306,19 @@ export function where(condition: Tensor, self: Tensor | Scalar, other: Tensor | 
   const ad = a.storage.data as LooseArray;
   const bd = b.storage.data as LooseArray;
   const od = out.storage.data as LooseArray;
-  const strides = [out.strides, broadcastStrides(c.shape, c.strides, shape), broadcastStrides(a.shape, a.strides, shape), broadcastStrides(b.shape, b.strides, shape)];
+  const strides = [
+    out.strides,
+    broadcastStrides(c.shape, c.strides, shape),
+    broadcastStrides(a.shape, a.strides, shape),
+    broadcastStrides(b.shape, b.strides, shape),
+  ];
   forEachRun(shape, strides, [0, c.offset, a.offset, b.offset], (offs, n, st) => {
     let o = offs[0];
     let ci = offs[1];
     let ai = offs[2];
     let bi = offs[3];
-    for (let k = 0; k < n; k++, o += st[0], ci += st[1], ai += st[2], bi += st[3]) od[o] = cd[ci] ? ad[ai] : bd[bi];
+    for (let k = 0; k < n; k++, o += st[0], ci += st[1], ai += st[2], bi += st[3])
+      od[o] = cd[ci] ? ad[ai] : bd[bi];
   });
   return out;
 }

@@ -24,7 +24,12 @@ function checkSameDtype(a: Tensor, b: Tensor, what = 'mat1 and mat2'): void {
 }
 
 function matRef(t: Tensor, batch: number, batchStride: number): MatRef {
-  return { data: t.storage.data as NumArray, offset: t.offset + batch * batchStride, rowStride: t.strides[0 + t.dim - 2], colStride: t.strides[t.dim - 1] };
+  return {
+    data: t.storage.data as NumArray,
+    offset: t.offset + batch * batchStride,
+    rowStride: t.strides[0 + t.dim - 2],
+    colStride: t.strides[t.dim - 1],
+  };
 }
 
 const GEMM_DTYPES = new Set<DType>(['float32', 'float64']);
@@ -35,7 +40,16 @@ function batchedProduct(a: Tensor, b: Tensor, out: Tensor, alpha: number, beta: 
   const N = b.shape[2];
   if (GEMM_DTYPES.has(out.dtype)) {
     for (let i = 0; i < B; i++) {
-      gemm(M, N, K, matRef(a, i, a.strides[0]), matRef(b, i, b.strides[0]), { data: out.storage.data as NumArray, offset: out.offset + i * M * N, rowStride: N }, alpha, beta);
+      gemm(
+        M,
+        N,
+        K,
+        matRef(a, i, a.strides[0]),
+        matRef(b, i, b.strides[0]),
+        { data: out.storage.data as NumArray, offset: out.offset + i * M * N, rowStride: N },
+        alpha,
+        beta,
+      );
     }
     return;
   }
@@ -57,13 +71,20 @@ function naiveProduct(a: Tensor, b: Tensor, out: Tensor, alpha: number, beta: nu
         const o = (i * M + m) * N + n;
         if (big) {
           let s = 0n;
-          for (let k = 0; k < K; k++) s += (x.storage.data as BigInt64Array)[(i * M + m) * K + k] * (y.storage.data as BigInt64Array)[(i * K + k) * N + n];
+          for (let k = 0; k < K; k++)
+            s +=
+              (x.storage.data as BigInt64Array)[(i * M + m) * K + k] *
+              (y.storage.data as BigInt64Array)[(i * K + k) * N + n];
           const p = beta === 0 ? 0n : BigInt(beta) * (prev.storage.data as BigInt64Array)[o];
           (res.storage.data as BigInt64Array)[o] = BigInt.asIntN(64, BigInt(alpha) * s + p);
         } else {
           let s = 0;
-          for (let k = 0; k < K; k++) s += (x.storage.data as Float64Array)[(i * M + m) * K + k] * (y.storage.data as Float64Array)[(i * K + k) * N + n];
-          (res.storage.data as Float64Array)[o] = alpha * s + (beta === 0 ? 0 : beta * (prev.storage.data as Float64Array)[o]);
+          for (let k = 0; k < K; k++)
+            s +=
+              (x.storage.data as Float64Array)[(i * M + m) * K + k] *
+              (y.storage.data as Float64Array)[(i * K + k) * N + n];
+          (res.storage.data as Float64Array)[o] =
+            alpha * s + (beta === 0 ? 0 : beta * (prev.storage.data as Float64Array)[o]);
         }
       }
     }
@@ -73,7 +94,8 @@ function naiveProduct(a: Tensor, b: Tensor, out: Tensor, alpha: number, beta: nu
 
 /** mat1 [M,K] @ mat2 [K,N]. */
 export function mm(a: Tensor, b: Tensor): Tensor {
-  if (a.dim !== 2 || b.dim !== 2) throw new RuntimeError('INVALID_ARGUMENT', `${a.dim !== 2 ? 'self' : 'mat2'} must be a matrix`);
+  if (a.dim !== 2 || b.dim !== 2)
+    throw new RuntimeError('INVALID_ARGUMENT', `${a.dim !== 2 ? 'self' : 'mat2'} must be a matrix`);
   if (a.shape[1] !== b.shape[0]) {
     throw new RuntimeError(
       'SHAPE_MISMATCH',
@@ -103,7 +125,11 @@ export function bmm(a: Tensor, b: Tensor): Tensor {
 
 /** torch.matmul: dot, matrix-vector, vector-matrix, mm, and broadcast batched products. */
 export function matmul(a: Tensor, b: Tensor): Tensor {
-  if (a.dim === 0 || b.dim === 0) throw new RuntimeError('INVALID_ARGUMENT', 'both arguments to matmul need to be at least 1D, but they are ' + a.dim + 'D and ' + b.dim + 'D');
+  if (a.dim === 0 || b.dim === 0)
+    throw new RuntimeError(
+      'INVALID_ARGUMENT',
+      'both arguments to matmul need to be at least 1D, but they are ' + a.dim + 'D and ' + b.dim + 'D',
+    );
   if (a.dim === 1 && b.dim === 1) return dot(a, b);
   if (a.dim === 2 && b.dim === 1) return squeeze(mm(a, unsqueeze(b, 1)), 1);
   if (a.dim === 1 && b.dim === 2) return squeeze(mm(unsqueeze(a, 0), b), 0);
@@ -114,7 +140,10 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   const [M, K] = x.shape.slice(-2);
   const [K2, N] = y.shape.slice(-2);
   if (K !== K2) {
-    throw new RuntimeError('SHAPE_MISMATCH', `mat1 and mat2 shapes cannot be multiplied (${x.numel / K}x${K} and ${K2}x${N})`);
+    throw new RuntimeError(
+      'SHAPE_MISMATCH',
+      `mat1 and mat2 shapes cannot be multiplied (${x.numel / K}x${K} and ${K2}x${N})`,
+    );
   }
   checkSameDtype(a, b);
   const batch = broadcastShapes(x.shape.slice(0, -2), y.shape.slice(0, -2));
@@ -131,9 +160,16 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
 
 /** 1-d dot product (0-dim result). */
 export function dot(a: Tensor, b: Tensor): Tensor {
-  if (a.dim !== 1 || b.dim !== 1) throw new RuntimeError('INVALID_ARGUMENT', `1D tensors expected, but got ${a.dim}D and ${b.dim}D tensors`);
+  if (a.dim !== 1 || b.dim !== 1)
+    throw new RuntimeError(
+      'INVALID_ARGUMENT',
+      `1D tensors expected, but got ${a.dim}D and ${b.dim}D tensors`,
+    );
   if (a.shape[0] !== b.shape[0]) {
-    throw new RuntimeError('SHAPE_MISMATCH', `inconsistent tensor size, expected tensor [${a.shape[0]}] and src [${b.shape[0]}] to have the same number of elements, but got ${a.shape[0]} and ${b.shape[0]} elements respectively`);
+    throw new RuntimeError(
+      'SHAPE_MISMATCH',
+      `inconsistent tensor size, expected tensor [${a.shape[0]}] and src [${b.shape[0]}] to have the same number of elements, but got ${a.shape[0]} and ${b.shape[0]} elements respectively`,
+    );
   }
   checkSameDtype(a, b, 'both vectors');
   return reshape(mm(unsqueeze(a, 0), unsqueeze(b, 1)), []);
@@ -141,7 +177,8 @@ export function dot(a: Tensor, b: Tensor): Tensor {
 
 /** Matrix-vector product. */
 export function mv(a: Tensor, v: Tensor): Tensor {
-  if (a.dim !== 2 || v.dim !== 1) throw new RuntimeError('INVALID_ARGUMENT', `vector + matrix @ vector expected, got ${a.dim}, ${v.dim}`);
+  if (a.dim !== 2 || v.dim !== 1)
+    throw new RuntimeError('INVALID_ARGUMENT', `vector + matrix @ vector expected, got ${a.dim}, ${v.dim}`);
   return squeeze(mm(a, unsqueeze(v, 1)), 1);
 }
 
@@ -158,7 +195,10 @@ function scalarFactor(s: Scalar, dtype: DType): number {
 export function addmm(self: Tensor, a: Tensor, b: Tensor, beta: Scalar = 1, alpha: Scalar = 1): Tensor {
   if (a.dim !== 2 || b.dim !== 2) throw new RuntimeError('INVALID_ARGUMENT', 'mat1 must be a matrix');
   if (a.shape[1] !== b.shape[0]) {
-    throw new RuntimeError('SHAPE_MISMATCH', `mat1 and mat2 shapes cannot be multiplied (${a.shape[0]}x${a.shape[1]} and ${b.shape[0]}x${b.shape[1]})`);
+    throw new RuntimeError(
+      'SHAPE_MISMATCH',
+      `mat1 and mat2 shapes cannot be multiplied (${a.shape[0]}x${a.shape[1]} and ${b.shape[0]}x${b.shape[1]})`,
+    );
   }
   checkSameDtype(a, b);
   const out = Tensor.zeros(promoteTypes(a.dtype, self.dtype), [a.shape[0], b.shape[1]]);
@@ -171,7 +211,10 @@ export function addmm(self: Tensor, a: Tensor, b: Tensor, beta: Scalar = 1, alph
 /** beta * self + alpha * bmm(batch1, batch2). */
 export function baddbmm(self: Tensor, a: Tensor, b: Tensor, beta: Scalar = 1, alpha: Scalar = 1): Tensor {
   if (a.dim !== 3 || b.dim !== 3 || a.shape[0] !== b.shape[0] || a.shape[2] !== b.shape[1]) {
-    throw new RuntimeError('SHAPE_MISMATCH', `baddbmm: incompatible batch shapes [${a.shape.join(', ')}] and [${b.shape.join(', ')}]`);
+    throw new RuntimeError(
+      'SHAPE_MISMATCH',
+      `baddbmm: incompatible batch shapes [${a.shape.join(', ')}] and [${b.shape.join(', ')}]`,
+    );
   }
   checkSameDtype(a, b, 'batch1 and batch2');
   const out = Tensor.zeros(a.dtype, [a.shape[0], a.shape[1], b.shape[2]]);
@@ -188,7 +231,8 @@ export function addmv(self: Tensor, a: Tensor, v: Tensor, beta: Scalar = 1, alph
 
 /** input [*, K] @ weight[N, K]^T + bias: the product reads weight through transposed strides. */
 export function linear(input: Tensor, weight: Tensor, bias: Tensor | null = null): Tensor {
-  if (weight.dim !== 2 && weight.dim !== 1) throw new RuntimeError('INVALID_ARGUMENT', `linear: weight must be 1-D or 2-D, got ${weight.dim}-D`);
+  if (weight.dim !== 2 && weight.dim !== 1)
+    throw new RuntimeError('INVALID_ARGUMENT', `linear: weight must be 1-D or 2-D, got ${weight.dim}-D`);
   if (input.dim === 0) throw new RuntimeError('INVALID_ARGUMENT', 'linear: input must be at least 1-D');
   if (weight.dim === 1) {
     const r = matmul(input, weight);
@@ -198,7 +242,10 @@ export function linear(input: Tensor, weight: Tensor, bias: Tensor | null = null
   const N = weight.shape[0];
   if (weight.shape[1] !== K) {
     const rows = input.numel / Math.max(K, 1);
-    throw new RuntimeError('SHAPE_MISMATCH', `mat1 and mat2 shapes cannot be multiplied (${rows}x${K} and ${weight.shape[1]}x${N})`);
+    throw new RuntimeError(
+      'SHAPE_MISMATCH',
+      `mat1 and mat2 shapes cannot be multiplied (${rows}x${K} and ${weight.shape[1]}x${N})`,
+    );
   }
   checkSameDtype(input, weight);
   const lead = input.shape.slice(0, -1);

@@ -9,25 +9,42 @@ import { Tensor } from '../../tensor/tensor.js';
 import type { NumArray } from './ew-core.js';
 
 function floatData(t: Tensor): { data: NumArray; offset: number } {
-  const c = contiguous(DTYPES[t.dtype].isFloatingPoint && t.dtype !== 'float16' && t.dtype !== 'bfloat16' ? t : toDType(t, 'float32'));
+  const c = contiguous(
+    DTYPES[t.dtype].isFloatingPoint && t.dtype !== 'float16' && t.dtype !== 'bfloat16'
+      ? t
+      : toDType(t, 'float32'),
+  );
   return { data: c.storage.data as NumArray, offset: c.offset };
 }
 
 function vector(t: Tensor | null, n: number, fill: number): Float64Array {
   const out = new Float64Array(n).fill(fill);
   if (t === null) return out;
-  if (t.numel !== n) throw new RuntimeError('SHAPE_MISMATCH', `expected a tensor of ${n} elements, got shape [${t.shape.join(', ')}]`);
+  if (t.numel !== n)
+    throw new RuntimeError(
+      'SHAPE_MISMATCH',
+      `expected a tensor of ${n} elements, got shape [${t.shape.join(', ')}]`,
+    );
   const src = toDType(contiguous(t), 'float64', true).storage.data as Float64Array;
   out.set(src.subarray(0, n));
   return out;
 }
 
 function requireFloat(t: Tensor, name: string): void {
-  if (!DTYPES[t.dtype].isFloatingPoint) throw new RuntimeError('DTYPE_MISMATCH', `"${name}" not implemented for '${DTYPES[t.dtype].irName}'`);
+  if (!DTYPES[t.dtype].isFloatingPoint)
+    throw new RuntimeError('DTYPE_MISMATCH', `"${name}" not implemented for '${DTYPES[t.dtype].irName}'`);
 }
 
 // out[n, c, l] = x * scale[c'] + shift[c'] where c' = (n, c) -> index via `index`.
-function affineApply(input: Tensor, N: number, C: number, L: number, scale: Float64Array, shift: Float64Array, perSample: boolean): Tensor {
+function affineApply(
+  input: Tensor,
+  N: number,
+  C: number,
+  L: number,
+  scale: Float64Array,
+  shift: Float64Array,
+  perSample: boolean,
+): Tensor {
   const { data, offset } = floatData(input);
   const work = input.dtype === 'float64' ? 'float64' : 'float32';
   const out = Tensor.zeros(work, input.shape);
@@ -45,7 +62,13 @@ function affineApply(input: Tensor, N: number, C: number, L: number, scale: Floa
 }
 
 // Mean and biased variance of each (n, c) plane, or of each channel over all n when `acrossBatch`.
-function planeStats(input: Tensor, N: number, C: number, L: number, acrossBatch: boolean): { mean: Float64Array; variance: Float64Array } {
+function planeStats(
+  input: Tensor,
+  N: number,
+  C: number,
+  L: number,
+  acrossBatch: boolean,
+): { mean: Float64Array; variance: Float64Array } {
   const { data, offset } = floatData(input);
   const groups = acrossBatch ? C : N * C;
   const mean = new Float64Array(groups);
@@ -96,7 +119,11 @@ export function batchNorm(
   eps: number,
 ): Tensor {
   requireFloat(input, 'batch_norm');
-  if (input.dim < 2) throw new RuntimeError('SHAPE_MISMATCH', `batch_norm: expected at least 2D input (got ${input.dim}D input)`);
+  if (input.dim < 2)
+    throw new RuntimeError(
+      'SHAPE_MISMATCH',
+      `batch_norm: expected at least 2D input (got ${input.dim}D input)`,
+    );
   const N = input.shape[0];
   const C = input.shape[1];
   const L = input.numel / Math.max(N * C, 1);
@@ -105,13 +132,20 @@ export function batchNorm(
   let variance: Float64Array;
   if (useBatch) {
     if (training && N * L <= 1) {
-      throw new RuntimeError('INVALID_ARGUMENT', `Expected more than 1 value per channel when training, got input size [${input.shape.join(', ')}]`);
+      throw new RuntimeError(
+        'INVALID_ARGUMENT',
+        `Expected more than 1 value per channel when training, got input size [${input.shape.join(', ')}]`,
+      );
     }
     ({ mean, variance } = planeStats(input, N, C, L, true));
     if (training && runningMean !== null) updateRunning(runningMean, mean, momentum);
     if (training && runningVar !== null) {
       const n = N * L;
-      updateRunning(runningVar, variance.map((v) => (v * n) / (n - 1)), momentum);
+      updateRunning(
+        runningVar,
+        variance.map((v) => (v * n) / (n - 1)),
+        momentum,
+      );
     }
   } else {
     mean = vector(runningMean, C, 0);
@@ -148,7 +182,11 @@ export function instanceNorm(
   const scale = new Float64Array(N * C);
   const shift = new Float64Array(N * C);
   if (useInputStats) {
-    if (L <= 1) throw new RuntimeError('INVALID_ARGUMENT', `Expected more than 1 spatial element when training, got input size [${input.shape.join(', ')}]`);
+    if (L <= 1)
+      throw new RuntimeError(
+        'INVALID_ARGUMENT',
+        `Expected more than 1 spatial element when training, got input size [${input.shape.join(', ')}]`,
+      );
     const { mean, variance } = planeStats(input, N, C, L, false);
     for (let k = 0; k < N * C; k++) {
       const c = k % C;
@@ -223,17 +261,32 @@ export function nativeLayerNorm(
 }
 
 /** aten::layer_norm. */
-export function layerNorm(input: Tensor, normalizedShape: readonly number[], weight: Tensor | null, bias: Tensor | null, eps: number): Tensor {
+export function layerNorm(
+  input: Tensor,
+  normalizedShape: readonly number[],
+  weight: Tensor | null,
+  bias: Tensor | null,
+  eps: number,
+): Tensor {
   return nativeLayerNorm(input, normalizedShape, weight, bias, eps)[0];
 }
 
 /** aten::group_norm: statistics per (n, group of C/G channels), affine per channel. */
-export function groupNorm(input: Tensor, numGroups: number, weight: Tensor | null, bias: Tensor | null, eps: number): Tensor {
+export function groupNorm(
+  input: Tensor,
+  numGroups: number,
+  weight: Tensor | null,
+  bias: Tensor | null,
+  eps: number,
+): Tensor {
   requireFloat(input, 'GroupNormKernelImpl');
   const N = input.shape[0];
   const C = input.shape[1];
   if (numGroups <= 0 || C % numGroups !== 0) {
-    throw new RuntimeError('SHAPE_MISMATCH', `Expected number of channels in input to be divisible by num_groups, but got input of shape [${input.shape.join(', ')}] and num_groups=${numGroups}`);
+    throw new RuntimeError(
+      'SHAPE_MISMATCH',
+      `Expected number of channels in input to be divisible by num_groups, but got input of shape [${input.shape.join(', ')}] and num_groups=${numGroups}`,
+    );
   }
   const L = input.numel / Math.max(N * C, 1);
   const G = numGroups;

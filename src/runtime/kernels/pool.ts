@@ -11,7 +11,14 @@ import { to3 } from './conv.js';
 import type { NumArray } from './ew-core.js';
 
 /** ATen's pooling_output_shape: floor or ceil, and a ceil window may not start in the right padding. */
-export function poolOutputSize(input: number, kernel: number, pad: number, stride: number, dilation: number, ceilMode: boolean): number {
+export function poolOutputSize(
+  input: number,
+  kernel: number,
+  pad: number,
+  stride: number,
+  dilation: number,
+  ceilMode: boolean,
+): number {
   const num = input + 2 * pad - dilation * (kernel - 1) - 1 + (ceilMode ? stride - 1 : 0);
   let out = Math.floor(num / stride) + 1;
   if (ceilMode && (out - 1) * stride >= input + pad) out--;
@@ -70,13 +77,19 @@ export function maxPool(
   const dl = per(dilation, nd);
   for (let i = 0; i < nd; i++) {
     if (pd[i] > Math.floor(k[i] / 2)) {
-      throw new RuntimeError('INVALID_ARGUMENT', `pad should be at most half of effective kernel size, but got pad=${pd[i]}, kernel_size=${k[i]} and dilation=${dl[i]}`);
+      throw new RuntimeError(
+        'INVALID_ARGUMENT',
+        `pad should be at most half of effective kernel size, but got pad=${pd[i]}, kernel_size=${k[i]} and dilation=${dl[i]}`,
+      );
     }
   }
   const inSp = p.x.shape.slice(2);
   const outSp = inSp.map((n, i) => poolOutputSize(n, k[i], pd[i], s[i], dl[i], ceilMode));
   if (outSp.some((o) => o <= 0)) {
-    throw new RuntimeError('SHAPE_MISMATCH', `Given input size: (${p.x.shape.slice(1).join('x')}). Calculated output size: (${[p.x.shape[1], ...outSp].join('x')}). Output size is too small`);
+    throw new RuntimeError(
+      'SHAPE_MISMATCH',
+      `Given input size: (${p.x.shape.slice(1).join('x')}). Calculated output size: (${[p.x.shape[1], ...outSp].join('x')}). Output size is too small`,
+    );
   }
   const [D, H, W] = p.inSize;
   const [KD, KH, KW] = to3(k, 1);
@@ -126,7 +139,14 @@ export function maxPool(
 }
 
 // For each output index along one dim, the kernel taps [lo, hi) whose input index is in [0, size).
-function tapRange(out: number, size: number, k: number, stride: number, pad: number, dil: number): { lo: Int32Array; hi: Int32Array } {
+function tapRange(
+  out: number,
+  size: number,
+  k: number,
+  stride: number,
+  pad: number,
+  dil: number,
+): { lo: Int32Array; hi: Int32Array } {
   const lo = new Int32Array(out);
   const hi = new Int32Array(out);
   for (let o = 0; o < out; o++) {
@@ -153,7 +173,11 @@ export function avgPool(
   const s = per(stride, nd, k);
   const pd = per(padding, nd);
   for (let i = 0; i < nd; i++) {
-    if (pd[i] > Math.floor(k[i] / 2)) throw new RuntimeError('INVALID_ARGUMENT', `pad should be smaller than or equal to half of kernel size, but got padW = ${pd[i]}, padH = ${pd[i]}, kW = ${k[i]}, kH = ${k[i]}`);
+    if (pd[i] > Math.floor(k[i] / 2))
+      throw new RuntimeError(
+        'INVALID_ARGUMENT',
+        `pad should be smaller than or equal to half of kernel size, but got padW = ${pd[i]}, padH = ${pd[i]}, kW = ${k[i]}, kH = ${k[i]}`,
+      );
   }
   if (divisorOverride === 0) throw new RuntimeError('INVALID_ARGUMENT', 'divisor must be not zero');
   const inSp = p.x.shape.slice(2);
@@ -187,7 +211,9 @@ export function avgPool(
           h1 = Math.min(h1, H);
           w1 = Math.min(w1, W);
           let sum = 0;
-          for (let z = d0; z < d1; z++) for (let y = h0; y < h1; y++) for (let x = w0; x < w1; x++) sum += src[base + (z * H + y) * W + x];
+          for (let z = d0; z < d1; z++)
+            for (let y = h0; y < h1; y++)
+              for (let x = w0; x < w1; x++) sum += src[base + (z * H + y) * W + x];
           const divisor = divisorOverride ?? (countIncludePad ? padded : (d1 - d0) * (h1 - h0) * (w1 - w0));
           dst[o] = sum / divisor;
         }
@@ -198,11 +224,20 @@ export function avgPool(
 }
 
 /** adaptive_avg_pool / adaptive_max_pool over 1-3 dims: windows [floor(i*in/out), ceil((i+1)*in/out)). */
-export function adaptivePool(input: Tensor, nd: number, outputSize: readonly number[], mode: 'avg' | 'max'): [Tensor, Tensor] {
+export function adaptivePool(
+  input: Tensor,
+  nd: number,
+  outputSize: readonly number[],
+  mode: 'avg' | 'max',
+): [Tensor, Tensor] {
   const p = prepare(input, nd, mode === 'avg' ? `adaptive_avg_pool${nd}d` : 'max_pool');
   const inSp = p.x.shape.slice(2);
   const outSp = per(outputSize, nd).map((o, i) => (o === -1 ? inSp[i] : o));
-  if (outSp.length !== nd || outSp.some((o) => o < 0)) throw new RuntimeError('INVALID_ARGUMENT', `adaptive pool: output_size must be ${nd} non-negative ints, got [${outputSize.join(', ')}]`);
+  if (outSp.length !== nd || outSp.some((o) => o < 0))
+    throw new RuntimeError(
+      'INVALID_ARGUMENT',
+      `adaptive pool: output_size must be ${nd} non-negative ints, got [${outputSize.join(', ')}]`,
+    );
   const [D, H, W] = p.inSize;
   const [OD, OH, OW] = to3(outSp, 1);
   const values = Tensor.zeros(p.x.dtype, [...p.x.shape.slice(0, 2), ...outSp]);
@@ -225,7 +260,9 @@ export function adaptivePool(input: Tensor, nd: number, outputSize: readonly num
           const w1 = end(ow, OW, W);
           if (mode === 'avg') {
             let sum = 0;
-            for (let z = d0; z < d1; z++) for (let y = h0; y < h1; y++) for (let x = w0; x < w1; x++) sum += src[base + (z * H + y) * W + x];
+            for (let z = d0; z < d1; z++)
+              for (let y = h0; y < h1; y++)
+                for (let x = w0; x < w1; x++) sum += src[base + (z * H + y) * W + x];
             dst[o] = sum / ((d1 - d0) * (h1 - h0) * (w1 - w0));
           } else {
             let best = -Infinity;

@@ -39,7 +39,12 @@ function sumDType(t: Tensor, dtype: DType | null): DType {
 }
 
 /** sum over dims (all when null/empty); ints and bools sum to int64 unless `dtype` says otherwise. */
-export function sum(t: Tensor, dims: readonly number[] | null = null, keepdim = false, dtype: DType | null = null): Tensor {
+export function sum(
+  t: Tensor,
+  dims: readonly number[] | null = null,
+  keepdim = false,
+  dtype: DType | null = null,
+): Tensor {
   const outDtype = sumDType(t, dtype);
   if (outDtype === 'int64') {
     const r = rowsOf(t, dims, keepdim, 'int64');
@@ -71,7 +76,12 @@ function accumulatorDType(d: DType): DType {
 }
 
 /** mean over dims; the input (or `dtype`) must be floating point. */
-export function mean(t: Tensor, dims: readonly number[] | null = null, keepdim = false, dtype: DType | null = null): Tensor {
+export function mean(
+  t: Tensor,
+  dims: readonly number[] | null = null,
+  keepdim = false,
+  dtype: DType | null = null,
+): Tensor {
   const d = dtype ?? t.dtype;
   if (!DTYPES[d].isFloatingPoint && !DTYPES[d].isComplex) {
     throw new RuntimeError(
@@ -92,7 +102,12 @@ export function mean(t: Tensor, dims: readonly number[] | null = null, keepdim =
 }
 
 /** prod over dims (ints to int64 unless `dtype`). */
-export function prod(t: Tensor, dims: readonly number[] | null = null, keepdim = false, dtype: DType | null = null): Tensor {
+export function prod(
+  t: Tensor,
+  dims: readonly number[] | null = null,
+  keepdim = false,
+  dtype: DType | null = null,
+): Tensor {
   const outDtype = sumDType(t, dtype);
   const big = outDtype === 'int64';
   const r = rowsOf(t, dims, keepdim, big ? 'int64' : 'float64');
@@ -100,7 +115,8 @@ export function prod(t: Tensor, dims: readonly number[] | null = null, keepdim =
   for (let i = 0; i < r.rows; i++) {
     if (big) {
       let acc = 1n;
-      for (let k = 0; k < r.len; k++) acc = BigInt.asIntN(64, acc * (r.data as BigArray)[r.base + i * r.len + k]);
+      for (let k = 0; k < r.len; k++)
+        acc = BigInt.asIntN(64, acc * (r.data as BigArray)[r.base + i * r.len + k]);
       (out.storage.data as BigInt64Array)[i] = acc;
     } else {
       let acc = 1;
@@ -121,7 +137,8 @@ function extremeIndex(r: Rows, op: Extreme, isBig: boolean): Int32Array {
     let best = 0;
     if (isBig) {
       const a = r.data as BigArray;
-      for (let k = 1; k < r.len; k++) if (op === 'max' ? a[o + k] > a[o + best] : a[o + k] < a[o + best]) best = k;
+      for (let k = 1; k < r.len; k++)
+        if (op === 'max' ? a[o + k] > a[o + best] : a[o + k] < a[o + best]) best = k;
     } else {
       const a = r.data as NumArray;
       let bv = a[o];
@@ -152,7 +169,10 @@ function checkNonEmpty(t: Tensor, name: string, dim: number | null): void {
     );
   }
   if (dim !== null && t.dim > 0 && t.shape[normalizeDim(dim, t.dim)] === 0) {
-    throw new RuntimeError('INVALID_ARGUMENT', `${name}(): Expected reduction dim ${dim} to have non-zero size.`);
+    throw new RuntimeError(
+      'INVALID_ARGUMENT',
+      `${name}(): Expected reduction dim ${dim} to have non-zero size.`,
+    );
   }
 }
 
@@ -178,15 +198,22 @@ function isNumDType(d: DType): boolean {
 }
 
 /** max/min of all elements (0-dim), or amax/amin over dims. */
-export function extreme(t: Tensor, op: Extreme, dims: readonly number[] | null = null, keepdim = false): Tensor {
+export function extreme(
+  t: Tensor,
+  op: Extreme,
+  dims: readonly number[] | null = null,
+  keepdim = false,
+): Tensor {
   if (dims === null || dims.length === 0) checkNonEmpty(t, op, null);
   const isBig = t.dtype === 'int64';
   const work = isBig ? 'int64' : isNumDType(t.dtype) ? t.dtype : 'float32';
   const r = rowsOf(t, dims, keepdim, work);
-  if (r.len === 0 && r.rows > 0) throw new RuntimeError('INVALID_ARGUMENT', `${op}(): Expected reduction dim to have non-zero size.`);
+  if (r.len === 0 && r.rows > 0)
+    throw new RuntimeError('INVALID_ARGUMENT', `${op}(): Expected reduction dim to have non-zero size.`);
   const idx = extremeIndex(r, op, isBig);
   const values = Tensor.zeros(work, r.outShape);
-  for (let i = 0; i < r.rows; i++) (values.storage.data as LooseArray)[i] = r.data[r.base + i * r.len + idx[i]];
+  for (let i = 0; i < r.rows; i++)
+    (values.storage.data as LooseArray)[i] = r.data[r.base + i * r.len + idx[i]];
   return toDType(values, t.dtype);
 }
 
@@ -234,8 +261,18 @@ export function varMean(
 }
 
 /** all/any over dims (all when null): bool result (uint8 for uint8 input, as PyTorch 1.13). */
-export function allAny(t: Tensor, op: 'all' | 'any', dims: readonly number[] | null = null, keepdim = false): Tensor {
-  const r = rowsOf(t, dims, keepdim, t.dtype === 'int64' ? 'int64' : isNumDType(t.dtype) ? t.dtype : 'float32');
+export function allAny(
+  t: Tensor,
+  op: 'all' | 'any',
+  dims: readonly number[] | null = null,
+  keepdim = false,
+): Tensor {
+  const r = rowsOf(
+    t,
+    dims,
+    keepdim,
+    t.dtype === 'int64' ? 'int64' : isNumDType(t.dtype) ? t.dtype : 'float32',
+  );
   const out = Tensor.zeros(t.dtype === 'uint8' ? 'uint8' : 'bool', r.outShape);
   const dst = out.storage.data as Uint8Array;
   for (let i = 0; i < r.rows; i++) {
@@ -253,10 +290,19 @@ export function allAny(t: Tensor, op: 'all' | 'any', dims: readonly number[] | n
 }
 
 /** Vector p-norm over dims (p = 2, 1, inf, -inf, 0 or any real). */
-export function norm(t: Tensor, p = 2, dims: readonly number[] | null = null, keepdim = false, dtype: DType | null = null): Tensor {
+export function norm(
+  t: Tensor,
+  p = 2,
+  dims: readonly number[] | null = null,
+  keepdim = false,
+  dtype: DType | null = null,
+): Tensor {
   const outDtype = dtype ?? t.dtype;
   if (!DTYPES[outDtype].isFloatingPoint) {
-    throw new RuntimeError('DTYPE_MISMATCH', `linalg.vector_norm: Expected a floating point or complex tensor as input. Got ${DTYPES[outDtype].irName}`);
+    throw new RuntimeError(
+      'DTYPE_MISMATCH',
+      `linalg.vector_norm: Expected a floating point or complex tensor as input. Got ${DTYPES[outDtype].irName}`,
+    );
   }
   const r = rowsOf(t, dims, keepdim, 'float64');
   const out = Tensor.zeros('float64', r.outShape);
@@ -275,7 +321,8 @@ export function norm(t: Tensor, p = 2, dims: readonly number[] | null = null, ke
       for (let k = 0; k < r.len; k++) acc += src[o + k] !== 0 ? 1 : 0;
     } else {
       acc = 0;
-      for (let k = 0; k < r.len; k++) acc += p === 2 ? src[o + k] * src[o + k] : Math.pow(Math.abs(src[o + k]), p);
+      for (let k = 0; k < r.len; k++)
+        acc += p === 2 ? src[o + k] * src[o + k] : Math.pow(Math.abs(src[o + k]), p);
       acc = p === 1 ? acc : p === 2 ? Math.sqrt(acc) : Math.pow(acc, 1 / p);
     }
     (out.storage.data as Float64Array)[i] = acc;
@@ -316,7 +363,10 @@ export function cumulative(t: Tensor, dim: number, op: 'sum' | 'prod', dtype: DT
       let acc = op === 'sum' ? 0n : 1n;
       const s = x.storage.data as BigInt64Array;
       for (let k = 0; k < len; k++) {
-        acc = BigInt.asIntN(64, op === 'sum' ? acc + s[x.offset + i * len + k] : acc * s[x.offset + i * len + k]);
+        acc = BigInt.asIntN(
+          64,
+          op === 'sum' ? acc + s[x.offset + i * len + k] : acc * s[x.offset + i * len + k],
+        );
         (out.storage.data as BigInt64Array)[i * len + k] = acc;
       }
     } else {

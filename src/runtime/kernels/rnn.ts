@@ -50,7 +50,16 @@ function runDirection(
   const I = w.inSize;
   // Input projections for all time steps at once: [T*B, G] = x @ W_ih^T (+ b_ih).
   const xg = new Float64Array(T * B * G);
-  gemm(T * B, G, I, { data: x, offset: 0, rowStride: I, colStride: 1 }, { data: w.wih, offset: 0, rowStride: 1, colStride: I }, { data: xg, offset: 0, rowStride: G }, 1, 0);
+  gemm(
+    T * B,
+    G,
+    I,
+    { data: x, offset: 0, rowStride: I, colStride: 1 },
+    { data: w.wih, offset: 0, rowStride: 1, colStride: I },
+    { data: xg, offset: 0, rowStride: G },
+    1,
+    0,
+  );
   let h = Float64Array.from(h0);
   const c = c0 === null ? null : Float64Array.from(c0);
   const hg = new Float64Array(B * G);
@@ -58,12 +67,23 @@ function runDirection(
   const hRaw = new Float64Array(B * H);
   for (let step = 0; step < T; step++) {
     const t = reverse ? T - 1 - step : step;
-    gemm(B, G, Hout, { data: h, offset: 0, rowStride: Hout, colStride: 1 }, { data: w.whh, offset: 0, rowStride: 1, colStride: Hout }, { data: hg, offset: 0, rowStride: G }, 1, 0);
+    gemm(
+      B,
+      G,
+      Hout,
+      { data: h, offset: 0, rowStride: Hout, colStride: 1 },
+      { data: w.whh, offset: 0, rowStride: 1, colStride: Hout },
+      { data: hg, offset: 0, rowStride: G },
+      1,
+      0,
+    );
     for (let b = 0; b < B; b++) {
       const xo = (t * B + b) * G;
       const ho = b * G;
       const gate = (k: number, j: number, withHidden = true): number =>
-        xg[xo + k * H + j] + (w.bih ? w.bih[k * H + j] : 0) + (withHidden ? hg[ho + k * H + j] + (w.bhh ? w.bhh[k * H + j] : 0) : 0);
+        xg[xo + k * H + j] +
+        (w.bih ? w.bih[k * H + j] : 0) +
+        (withHidden ? hg[ho + k * H + j] + (w.bhh ? w.bhh[k * H + j] : 0) : 0);
       for (let j = 0; j < H; j++) {
         let hv: number;
         if (mode === 'lstm') {
@@ -89,7 +109,16 @@ function runDirection(
     }
     if (w.whr !== null) {
       const next = new Float64Array(B * Hout);
-      gemm(B, Hout, H, { data: hRaw, offset: 0, rowStride: H, colStride: 1 }, { data: w.whr, offset: 0, rowStride: 1, colStride: H }, { data: next, offset: 0, rowStride: Hout }, 1, 0);
+      gemm(
+        B,
+        Hout,
+        H,
+        { data: hRaw, offset: 0, rowStride: H, colStride: 1 },
+        { data: w.whr, offset: 0, rowStride: 1, colStride: H },
+        { data: next, offset: 0, rowStride: Hout },
+        1,
+        0,
+      );
       h = next;
     } else {
       h = Float64Array.from(hRaw);
@@ -113,9 +142,14 @@ export function rnn(
   batchFirst: boolean,
 ): Tensor[] {
   const dtype: DType = input.dtype;
-  if (!DTYPES[dtype].isFloatingPoint) throw new RuntimeError('DTYPE_MISMATCH', `${mode}: expected a floating point input, got ${dtype}`);
+  if (!DTYPES[dtype].isFloatingPoint)
+    throw new RuntimeError('DTYPE_MISMATCH', `${mode}: expected a floating point input, got ${dtype}`);
   const batched = input.dim === 3;
-  if (input.dim !== 2 && input.dim !== 3) throw new RuntimeError('SHAPE_MISMATCH', `${mode}: Expected input to be 2-D or 3-D but received ${input.dim}-D tensor`);
+  if (input.dim !== 2 && input.dim !== 3)
+    throw new RuntimeError(
+      'SHAPE_MISMATCH',
+      `${mode}: Expected input to be 2-D or 3-D but received ${input.dim}-D tensor`,
+    );
   let x = batched ? input : unsqueeze(input, 1);
   if (batched && batchFirst) x = transpose(x, 0, 1);
   const states = hx.map((s) => (batched ? s : unsqueeze(s, 1)));
@@ -123,7 +157,10 @@ export function rnn(
   const perDir = params.length / (numLayers * D);
   const base = hasBiases ? 4 : 2;
   if (!Number.isInteger(perDir) || (perDir !== base && perDir !== base + 1)) {
-    throw new RuntimeError('INVALID_ARGUMENT', `${mode}: got ${params.length} parameters for ${numLayers} layer(s) x ${D} direction(s)`);
+    throw new RuntimeError(
+      'INVALID_ARGUMENT',
+      `${mode}: got ${params.length} parameters for ${numLayers} layer(s) x ${D} direction(s)`,
+    );
   }
   const hasProj = perDir === base + 1;
   const [T, B] = x.shape;
@@ -148,7 +185,18 @@ export function rnn(
         inSize,
       };
       const idx = layer * D + dir;
-      const r = runDirection(mode, layerInput, T, B, w, H, Hout, f64(select(h0, 0, idx)), c0 ? f64(select(c0, 0, idx)) : null, dir === 1);
+      const r = runDirection(
+        mode,
+        layerInput,
+        T,
+        B,
+        w,
+        H,
+        Hout,
+        f64(select(h0, 0, idx)),
+        c0 ? f64(select(c0, 0, idx)) : null,
+        dir === 1,
+      );
       outs.push(r.out);
       hN.push(r.h);
       if (r.c) cN.push(r.c);
@@ -182,15 +230,33 @@ export function rnn(
 }
 
 /** One step of a recurrent cell: [h'] (gru/rnn) or [h', c'] (lstm). hx is [h] or [h, c]. */
-export function rnnCell(mode: Mode, input: Tensor, hx: readonly Tensor[], wih: Tensor, whh: Tensor, bih: Tensor | null, bhh: Tensor | null): Tensor[] {
+export function rnnCell(
+  mode: Mode,
+  input: Tensor,
+  hx: readonly Tensor[],
+  wih: Tensor,
+  whh: Tensor,
+  bih: Tensor | null,
+  bhh: Tensor | null,
+): Tensor[] {
   const batched = input.dim === 2;
   const x = batched ? input : unsqueeze(input, 0);
   const states = hx.map((s) => (batched ? s : unsqueeze(s, 0)));
   const params = bih !== null && bhh !== null ? [wih, whh, bih, bhh] : [wih, whh];
   const seq = unsqueeze(x, 0);
   const h0 = unsqueeze(states[0], 0);
-  const res = rnn(mode, seq, mode === 'lstm' ? [h0, unsqueeze(states[1], 0)] : [h0], params, params.length === 4, 1, 0, false, false, false);
+  const res = rnn(
+    mode,
+    seq,
+    mode === 'lstm' ? [h0, unsqueeze(states[1], 0)] : [h0],
+    params,
+    params.length === 4,
+    1,
+    0,
+    false,
+    false,
+    false,
+  );
   const outs = res.slice(1).map((t) => select(t, 0, 0));
   return outs.map((t) => (batched ? t : squeeze(t, 0)));
 }
-

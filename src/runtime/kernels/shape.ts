@@ -12,17 +12,25 @@ import { expand, makeView, reshape, slice, unsqueeze, view } from '../../tensor/
 
 /** torch.cat: tensors must match except along dim; dtypes promote; 1-d empty tensors are skipped. */
 export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
-  if (tensors.length === 0) throw new RuntimeError('INVALID_ARGUMENT', 'torch.cat(): expected a non-empty list of Tensors');
+  if (tensors.length === 0)
+    throw new RuntimeError('INVALID_ARGUMENT', 'torch.cat(): expected a non-empty list of Tensors');
   const dtype = tensors.map((t) => t.dtype).reduce((a, b) => promoteTypes(a, b));
   const parts = tensors.filter((t) => !(t.dim === 1 && t.shape[0] === 0));
   if (parts.length === 0) return Tensor.zeros(dtype, [0]);
   const ref = parts[0];
-  if (ref.dim === 0) throw new RuntimeError('INVALID_ARGUMENT', 'zero-dimensional tensor (at position 0) cannot be concatenated');
+  if (ref.dim === 0)
+    throw new RuntimeError(
+      'INVALID_ARGUMENT',
+      'zero-dimensional tensor (at position 0) cannot be concatenated',
+    );
   const d = normalizeDim(dim, ref.dim);
   let total = 0;
   parts.forEach((t, i) => {
     if (t.dim !== ref.dim) {
-      throw new RuntimeError('SHAPE_MISMATCH', `Tensors must have same number of dimensions: got ${ref.dim} and ${t.dim}`);
+      throw new RuntimeError(
+        'SHAPE_MISMATCH',
+        `Tensors must have same number of dimensions: got ${ref.dim} and ${t.dim}`,
+      );
     }
     for (let k = 0; k < t.dim; k++) {
       if (k !== d && t.shape[k] !== ref.shape[k]) {
@@ -48,7 +56,8 @@ export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
 
 /** torch.stack: equal shapes, a new dim. */
 export function stack(tensors: readonly Tensor[], dim = 0): Tensor {
-  if (tensors.length === 0) throw new RuntimeError('INVALID_ARGUMENT', 'stack expects a non-empty TensorList');
+  if (tensors.length === 0)
+    throw new RuntimeError('INVALID_ARGUMENT', 'stack expects a non-empty TensorList');
   const ref = tensors[0];
   tensors.forEach((t, i) => {
     if (t.shape.length !== ref.shape.length || t.shape.some((s, k) => s !== ref.shape[k])) {
@@ -68,7 +77,10 @@ export function stack(tensors: readonly Tensor[], dim = 0): Tensor {
 /** Tensor.repeat(repeats): tiles the tensor; repeats may add leading dims. */
 export function repeat(t: Tensor, repeats: readonly number[]): Tensor {
   if (repeats.length < t.dim) {
-    throw new RuntimeError('INVALID_ARGUMENT', 'Number of dimensions of repeat dims can not be smaller than number of dimensions of tensor');
+    throw new RuntimeError(
+      'INVALID_ARGUMENT',
+      'Number of dimensions of repeat dims can not be smaller than number of dimensions of tensor',
+    );
   }
   const lead = repeats.length - t.dim;
   const sizes = [...new Array<number>(lead).fill(1), ...t.shape];
@@ -76,7 +88,10 @@ export function repeat(t: Tensor, repeats: readonly number[]): Tensor {
   const interleaved = sizes.flatMap((s) => [1, s]);
   const target = sizes.flatMap((s, i) => [repeats[i], s]);
   const x = view(cloneContiguous(t), interleaved);
-  return reshape(cloneContiguous(expand(x, target)), sizes.map((s, i) => s * repeats[i]));
+  return reshape(
+    cloneContiguous(expand(x, target)),
+    sizes.map((s, i) => s * repeats[i]),
+  );
 }
 
 /** torch.tile: repeat with missing leading repeats taken as 1. */
@@ -100,7 +115,11 @@ export function flip(t: Tensor, dims: readonly number[]): Tensor {
 /** torch.roll along dims (or over the flattened tensor when dims is empty). */
 export function roll(t: Tensor, shifts: readonly number[], dims: readonly number[]): Tensor {
   if (dims.length === 0) return reshape(roll(reshape(t, [-1]), shifts, [0]), t.shape);
-  if (shifts.length !== dims.length) throw new RuntimeError('INVALID_ARGUMENT', `shifts and dimensions must align. shifts: ${shifts.length}, dims:${dims.length}`);
+  if (shifts.length !== dims.length)
+    throw new RuntimeError(
+      'INVALID_ARGUMENT',
+      `shifts and dimensions must align. shifts: ${shifts.length}, dims:${dims.length}`,
+    );
   let out = t;
   for (let i = 0; i < dims.length; i++) {
     const d = normalizeDim(dims[i], t.dim);
@@ -115,7 +134,11 @@ export function roll(t: Tensor, shifts: readonly number[], dims: readonly number
 
 /** triu / tril: keep elements on and above (below) the `diagonal`-th diagonal of the last two dims. */
 export function triangle(t: Tensor, upper: boolean, diagonal = 0): Tensor {
-  if (t.dim < 2) throw new RuntimeError('INVALID_ARGUMENT', `${upper ? 'triu' : 'tril'}: input tensor must have at least 2 dimensions`);
+  if (t.dim < 2)
+    throw new RuntimeError(
+      'INVALID_ARGUMENT',
+      `${upper ? 'triu' : 'tril'}: input tensor must have at least 2 dimensions`,
+    );
   const out = cloneContiguous(t);
   const R = t.shape[t.dim - 2];
   const C = t.shape[t.dim - 1];
@@ -134,9 +157,17 @@ export function triangle(t: Tensor, upper: boolean, diagonal = 0): Tensor {
 }
 
 /** F.pad / aten::pad: `pad` lists (left, right) pairs from the last dim backwards. */
-export function pad(t: Tensor, padding: readonly number[], mode = 'constant', value: number | null = null): Tensor {
+export function pad(
+  t: Tensor,
+  padding: readonly number[],
+  mode = 'constant',
+  value: number | null = null,
+): Tensor {
   if (padding.length % 2 !== 0 || padding.length / 2 > t.dim) {
-    throw new RuntimeError('INVALID_ARGUMENT', `Padding length must be divisible by 2 and at most twice the number of dims, got ${padding.length}`);
+    throw new RuntimeError(
+      'INVALID_ARGUMENT',
+      `Padding length must be divisible by 2 and at most twice the number of dims, got ${padding.length}`,
+    );
   }
   const k = padding.length / 2;
   const shape = [...t.shape];
@@ -147,7 +178,11 @@ export function pad(t: Tensor, padding: readonly number[], mode = 'constant', va
     before[d] = padding[2 * i];
     after[d] = padding[2 * i + 1];
     shape[d] = t.shape[d] + before[d] + after[d];
-    if (shape[d] < 0) throw new RuntimeError('INVALID_ARGUMENT', `The input size ${t.shape[d]}, plus negative padding ${before[d]} and ${after[d]} resulted in a negative output size, which is invalid. Check dimension ${d} of your input.`);
+    if (shape[d] < 0)
+      throw new RuntimeError(
+        'INVALID_ARGUMENT',
+        `The input size ${t.shape[d]}, plus negative padding ${before[d]} and ${after[d]} resulted in a negative output size, which is invalid. Check dimension ${d} of your input.`,
+      );
   }
   if (mode === 'constant') {
     const out = Tensor.zeros(t.dtype, shape);
@@ -177,7 +212,10 @@ export function pad(t: Tensor, padding: readonly number[], mode = 'constant', va
       let i = o - before[d];
       if (mode === 'reflect') {
         if (before[d] >= n || after[d] >= n) {
-          throw new RuntimeError('INVALID_ARGUMENT', `Argument #4: Padding size should be less than the corresponding input dimension, but got: padding (${before[d]}, ${after[d]}) at dimension ${d} of input [${t.shape.join(', ')}]`);
+          throw new RuntimeError(
+            'INVALID_ARGUMENT',
+            `Argument #4: Padding size should be less than the corresponding input dimension, but got: padding (${before[d]}, ${after[d]}) at dimension ${d} of input [${t.shape.join(', ')}]`,
+          );
         }
         if (i < 0) i = -i;
         if (i >= n) i = 2 * (n - 1) - i;

@@ -66,4 +66,3 @@ export function topk(t: Tensor, k: number, dim = -1, largest = true): [Tensor, T
   if (t.dim === 0) return [v, i];
   return [contiguous(narrow(v, d, 0, k)), contiguous(narrow(i, d, 0, k))];
 }
-

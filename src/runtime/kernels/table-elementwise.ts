@@ -24,9 +24,13 @@ import * as un from './unary.js';
 
 type BinaryFn = (a: Operand, b: Operand, out?: Tensor) => Tensor;
 
-
 /** Registers `aten::name.Tensor`, `.Scalar` and the in-place `aten::name_.Tensor` / `_.Scalar`. */
-function binaryFamily(t: KernelTable, name: string, fn: BinaryFn, overloads: { tensor?: string; scalar?: string; inplace?: boolean } = {}): void {
+function binaryFamily(
+  t: KernelTable,
+  name: string,
+  fn: BinaryFn,
+  overloads: { tensor?: string; scalar?: string; inplace?: boolean } = {},
+): void {
   const tensorName = overloads.tensor ?? 'Tensor';
   const scalarName = overloads.scalar ?? 'Scalar';
   const key = (base: string, ov: string): string => (ov === '' ? `aten::${base}` : `aten::${base}.${ov}`);
@@ -38,13 +42,22 @@ function binaryFamily(t: KernelTable, name: string, fn: BinaryFn, overloads: { t
   }
 }
 
-function unaryFamily(t: KernelTable, name: string, fn: (x: Tensor, out?: Tensor) => Tensor, inplace = true): void {
+function unaryFamily(
+  t: KernelTable,
+  name: string,
+  fn: (x: Tensor, out?: Tensor) => Tensor,
+  inplace = true,
+): void {
   t[`aten::${name}`] = (a) => fn(tensorArg(a, 0));
   if (inplace) t[`aten::${name}_`] = (a) => fn(tensorArg(a, 0), tensorArg(a, 0));
 }
 
 function clampTensor(x: Tensor, min: Operand | null, max: Operand | null, out?: Tensor): Tensor {
-  if (min === null && max === null) throw new RuntimeError('INVALID_ARGUMENT', "torch.clamp: At least one of 'min' or 'max' must not be None");
+  if (min === null && max === null)
+    throw new RuntimeError(
+      'INVALID_ARGUMENT',
+      "torch.clamp: At least one of 'min' or 'max' must not be None",
+    );
   let r: Tensor = x;
   // clamp is min(max(x, lo), hi): NaN in x stays NaN, and hi wins when lo > hi.
   if (min !== null) r = ar.maximum(r, min);
@@ -56,7 +69,10 @@ function clampTensor(x: Tensor, min: Operand | null, max: Operand | null, out?: 
 /** Element-wise kernels by schema name. */
 export function elementwiseKernels(): KernelTable {
   const t: KernelTable = {};
-  const add = (alphaIndex: number) => (a: readonly KernelArg[], self: Operand, o: Operand, out?: Tensor): Tensor => ar.add(self, o, scalarArg(a, alphaIndex), out);
+  const add =
+    (alphaIndex: number) =>
+    (a: readonly KernelArg[], self: Operand, o: Operand, out?: Tensor): Tensor =>
+      ar.add(self, o, scalarArg(a, alphaIndex), out);
   t['aten::add.Tensor'] = (a) => add(2)(a, tensorArg(a, 0), tensorArg(a, 1));
   t['aten::add.Scalar'] = (a) => add(2)(a, tensorArg(a, 0), scalarArg(a, 1));
   t['aten::add_.Tensor'] = (a) => add(2)(a, tensorArg(a, 0), tensorArg(a, 1), tensorArg(a, 0));
@@ -71,8 +87,10 @@ export function elementwiseKernels(): KernelTable {
   binaryFamily(t, 'div', (x, y, out) => ar.div(x, y, null, out));
   t['aten::div.Tensor_mode'] = (a) => ar.div(tensorArg(a, 0), tensorArg(a, 1), optStrArg(a, 2));
   t['aten::div.Scalar_mode'] = (a) => ar.div(tensorArg(a, 0), scalarArg(a, 1), optStrArg(a, 2));
-  t['aten::div_.Tensor_mode'] = (a) => ar.div(tensorArg(a, 0), tensorArg(a, 1), optStrArg(a, 2), tensorArg(a, 0));
-  t['aten::div_.Scalar_mode'] = (a) => ar.div(tensorArg(a, 0), scalarArg(a, 1), optStrArg(a, 2), tensorArg(a, 0));
+  t['aten::div_.Tensor_mode'] = (a) =>
+    ar.div(tensorArg(a, 0), tensorArg(a, 1), optStrArg(a, 2), tensorArg(a, 0));
+  t['aten::div_.Scalar_mode'] = (a) =>
+    ar.div(tensorArg(a, 0), scalarArg(a, 1), optStrArg(a, 2), tensorArg(a, 0));
   binaryFamily(t, 'true_divide', (x, y) => ar.div(x, y, null), { inplace: false });
   binaryFamily(t, 'floor_divide', ar.floorDivide, { tensor: '' });
   binaryFamily(t, 'remainder', ar.remainder);
@@ -115,12 +133,16 @@ export function elementwiseKernels(): KernelTable {
   unaryFamily(t, 'absolute', un.abs);
   unaryFamily(t, 'sign', un.sign);
   unaryFamily(t, 'square', un.square);
-  for (const op of ['ceil', 'floor', 'round', 'trunc', 'frac'] as const) unaryFamily(t, op, (x, out) => un.rounding(op, x, out));
+  for (const op of ['ceil', 'floor', 'round', 'trunc', 'frac'] as const)
+    unaryFamily(t, op, (x, out) => un.rounding(op, x, out));
   t['aten::round.decimals'] = (a) => un.roundDecimals(tensorArg(a, 0), intArg(a, 1));
   t['aten::round_.decimals'] = (a) => un.roundDecimals(tensorArg(a, 0), intArg(a, 1), tensorArg(a, 0));
-  for (const op of ['isnan', 'isinf', 'isfinite', 'isposinf', 'isneginf'] as const) t[`aten::${op}`] = (a) => un.numberTest(op, tensorArg(a, 0));
-  t['aten::nan_to_num'] = (a) => un.nanToNum(tensorArg(a, 0), optFloatArg(a, 1), optFloatArg(a, 2), optFloatArg(a, 3));
-  t['aten::nan_to_num_'] = (a) => un.nanToNum(tensorArg(a, 0), optFloatArg(a, 1), optFloatArg(a, 2), optFloatArg(a, 3), tensorArg(a, 0));
+  for (const op of ['isnan', 'isinf', 'isfinite', 'isposinf', 'isneginf'] as const)
+    t[`aten::${op}`] = (a) => un.numberTest(op, tensorArg(a, 0));
+  t['aten::nan_to_num'] = (a) =>
+    un.nanToNum(tensorArg(a, 0), optFloatArg(a, 1), optFloatArg(a, 2), optFloatArg(a, 3));
+  t['aten::nan_to_num_'] = (a) =>
+    un.nanToNum(tensorArg(a, 0), optFloatArg(a, 1), optFloatArg(a, 2), optFloatArg(a, 3), tensorArg(a, 0));
 
   // Clamp.
   const sc = (a: readonly KernelArg[], i: number): Scalar | null => optScalarArg(a, i);
@@ -147,18 +169,21 @@ export function elementwiseKernels(): KernelTable {
   unaryFamily(t, 'hardsigmoid', act.hardsigmoid);
   unaryFamily(t, 'selu', act.selu);
   t['aten::hardtanh'] = (a) => act.hardtanh(tensorArg(a, 0), scalarArg(a, 1), scalarArg(a, 2));
-  t['aten::hardtanh_'] = (a) => act.hardtanh(tensorArg(a, 0), scalarArg(a, 1), scalarArg(a, 2), tensorArg(a, 0));
+  t['aten::hardtanh_'] = (a) =>
+    act.hardtanh(tensorArg(a, 0), scalarArg(a, 1), scalarArg(a, 2), tensorArg(a, 0));
   t['aten::gelu'] = (a) => act.gelu(tensorArg(a, 0), strArg(a, 1));
   t['aten::gelu_'] = (a) => act.gelu(tensorArg(a, 0), strArg(a, 1), tensorArg(a, 0));
   t['aten::leaky_relu'] = (a) => act.leakyRelu(tensorArg(a, 0), scalarArg(a, 1));
   t['aten::leaky_relu_'] = (a) => act.leakyRelu(tensorArg(a, 0), scalarArg(a, 1), tensorArg(a, 0));
   t['aten::elu'] = (a) => act.elu(tensorArg(a, 0), scalarArg(a, 1), scalarArg(a, 2), scalarArg(a, 3));
-  t['aten::elu_'] = (a) => act.elu(tensorArg(a, 0), scalarArg(a, 1), scalarArg(a, 2), scalarArg(a, 3), tensorArg(a, 0));
+  t['aten::elu_'] = (a) =>
+    act.elu(tensorArg(a, 0), scalarArg(a, 1), scalarArg(a, 2), scalarArg(a, 3), tensorArg(a, 0));
   t['aten::celu'] = (a) => act.celu(tensorArg(a, 0), scalarArg(a, 1));
   t['aten::celu_'] = (a) => act.celu(tensorArg(a, 0), scalarArg(a, 1), tensorArg(a, 0));
   t['aten::softplus'] = (a) => act.softplus(tensorArg(a, 0), scalarArg(a, 1), scalarArg(a, 2));
   t['aten::threshold'] = (a) => act.threshold(tensorArg(a, 0), scalarArg(a, 1), scalarArg(a, 2));
-  t['aten::threshold_'] = (a) => act.threshold(tensorArg(a, 0), scalarArg(a, 1), scalarArg(a, 2), tensorArg(a, 0));
+  t['aten::threshold_'] = (a) =>
+    act.threshold(tensorArg(a, 0), scalarArg(a, 1), scalarArg(a, 2), tensorArg(a, 0));
   t['aten::log_sigmoid'] = (a) => act.logSigmoid(tensorArg(a, 0));
   t['aten::prelu'] = (a) => act.prelu(tensorArg(a, 0), tensorArg(a, 1));
   t['aten::glu'] = (a) => act.glu(tensorArg(a, 0), intArg(a, 1));

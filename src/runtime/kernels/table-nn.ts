@@ -32,13 +32,26 @@ const OT = optTensorArg;
 function convKernels(t: KernelTable): void {
   for (const nd of [1, 2, 3]) {
     const l = (a: readonly KernelArg[], i: number): number[] => intListArg(a, i, nd);
-    t[`aten::conv${nd}d`] = (a) => convolution(T(a, 0), T(a, 1), OT(a, 2), l(a, 3), l(a, 4), l(a, 5), intArg(a, 6));
-    t[`aten::conv${nd}d.padding`] = (a) => convolution(T(a, 0), T(a, 1), OT(a, 2), l(a, 3), strArg(a, 4), l(a, 5), intArg(a, 6));
+    t[`aten::conv${nd}d`] = (a) =>
+      convolution(T(a, 0), T(a, 1), OT(a, 2), l(a, 3), l(a, 4), l(a, 5), intArg(a, 6));
+    t[`aten::conv${nd}d.padding`] = (a) =>
+      convolution(T(a, 0), T(a, 1), OT(a, 2), l(a, 3), strArg(a, 4), l(a, 5), intArg(a, 6));
     const name = nd === 1 ? 'aten::conv_transpose1d' : `aten::conv_transpose${nd}d.input`;
-    t[name] = (a) => convTranspose(T(a, 0), T(a, 1), OT(a, 2), l(a, 3), l(a, 4), l(a, 5), intArg(a, 6), l(a, 7));
+    t[name] = (a) =>
+      convTranspose(T(a, 0), T(a, 1), OT(a, 2), l(a, 3), l(a, 4), l(a, 5), intArg(a, 6), l(a, 7));
   }
   const any = (a: readonly KernelArg[]): Tensor =>
-    convolutionAny(T(a, 0), T(a, 1), OT(a, 2), intListArg(a, 3), intListArg(a, 4), intListArg(a, 5), boolArg(a, 6), intListArg(a, 7), intArg(a, 8));
+    convolutionAny(
+      T(a, 0),
+      T(a, 1),
+      OT(a, 2),
+      intListArg(a, 3),
+      intListArg(a, 4),
+      intListArg(a, 5),
+      boolArg(a, 6),
+      intListArg(a, 7),
+      intArg(a, 8),
+    );
   t['aten::convolution'] = any;
   t['aten::_convolution'] = any;
   t['aten::_convolution.deprecated'] = any;
@@ -47,11 +60,21 @@ function convKernels(t: KernelTable): void {
 function poolKernels(t: KernelTable): void {
   for (const nd of [1, 2, 3]) {
     const l = (a: readonly KernelArg[], i: number): number[] => intListArg(a, i, nd);
-    const max = (a: readonly KernelArg[]): [Tensor, Tensor] => pool.maxPool(T(a, 0), nd, l(a, 1), intListArg(a, 2), l(a, 3), l(a, 4), boolArg(a, 5));
+    const max = (a: readonly KernelArg[]): [Tensor, Tensor] =>
+      pool.maxPool(T(a, 0), nd, l(a, 1), intListArg(a, 2), l(a, 3), l(a, 4), boolArg(a, 5));
     t[`aten::max_pool${nd}d`] = (a) => max(a)[0];
     t[`aten::max_pool${nd}d_with_indices`] = (a) => max(a);
     t[`aten::avg_pool${nd}d`] = (a) =>
-      pool.avgPool(T(a, 0), nd, l(a, 1), intListArg(a, 2), l(a, 3), boolArg(a, 4), boolArg(a, 5), nd === 1 ? null : optIntArg(a, 6));
+      pool.avgPool(
+        T(a, 0),
+        nd,
+        l(a, 1),
+        intListArg(a, 2),
+        l(a, 3),
+        boolArg(a, 4),
+        boolArg(a, 5),
+        nd === 1 ? null : optIntArg(a, 6),
+      );
     t[`aten::adaptive_avg_pool${nd}d`] = (a) => pool.adaptivePool(T(a, 0), nd, l(a, 1), 'avg')[0];
     if (nd < 3) t[`aten::adaptive_max_pool${nd}d`] = (a) => pool.adaptivePool(T(a, 0), nd, l(a, 1), 'max');
   }
@@ -59,20 +82,55 @@ function poolKernels(t: KernelTable): void {
 }
 
 function normKernels(t: KernelTable): void {
-  t['aten::batch_norm'] = (a) => nm.batchNorm(T(a, 0), OT(a, 1), OT(a, 2), OT(a, 3), OT(a, 4), boolArg(a, 5), floatArg(a, 6), floatArg(a, 7));
+  t['aten::batch_norm'] = (a) =>
+    nm.batchNorm(
+      T(a, 0),
+      OT(a, 1),
+      OT(a, 2),
+      OT(a, 3),
+      OT(a, 4),
+      boolArg(a, 5),
+      floatArg(a, 6),
+      floatArg(a, 7),
+    );
   t['aten::native_batch_norm'] = (a) => {
-    const out = nm.batchNorm(T(a, 0), OT(a, 1), OT(a, 2), OT(a, 3), OT(a, 4), boolArg(a, 5), floatArg(a, 6), floatArg(a, 7));
+    const out = nm.batchNorm(
+      T(a, 0),
+      OT(a, 1),
+      OT(a, 2),
+      OT(a, 3),
+      OT(a, 4),
+      boolArg(a, 5),
+      floatArg(a, 6),
+      floatArg(a, 7),
+    );
     // save_mean / save_invstd are only meaningful for autograd; empty like ATen's eval path.
     return [out, Tensor.zeros(out.dtype, [0]), Tensor.zeros(out.dtype, [0])];
   };
-  t['aten::instance_norm'] = (a) => nm.instanceNorm(T(a, 0), OT(a, 1), OT(a, 2), OT(a, 3), OT(a, 4), boolArg(a, 5), floatArg(a, 6), floatArg(a, 7));
+  t['aten::instance_norm'] = (a) =>
+    nm.instanceNorm(
+      T(a, 0),
+      OT(a, 1),
+      OT(a, 2),
+      OT(a, 3),
+      OT(a, 4),
+      boolArg(a, 5),
+      floatArg(a, 6),
+      floatArg(a, 7),
+    );
   t['aten::layer_norm'] = (a) => nm.layerNorm(T(a, 0), intListArg(a, 1), OT(a, 2), OT(a, 3), floatArg(a, 4));
-  t['aten::native_layer_norm'] = (a) => nm.nativeLayerNorm(T(a, 0), intListArg(a, 1), OT(a, 2), OT(a, 3), floatArg(a, 4));
+  t['aten::native_layer_norm'] = (a) =>
+    nm.nativeLayerNorm(T(a, 0), intListArg(a, 1), OT(a, 2), OT(a, 3), floatArg(a, 4));
   t['aten::group_norm'] = (a) => nm.groupNorm(T(a, 0), intArg(a, 1), OT(a, 2), OT(a, 3), floatArg(a, 4));
 }
 
 function dropoutKernels(t: KernelTable): void {
-  const variants = { dropout: {}, feature_dropout: { feature: true }, alpha_dropout: { alpha: true }, feature_alpha_dropout: { feature: true, alpha: true } };
+  const variants = {
+    dropout: {},
+    feature_dropout: { feature: true },
+    alpha_dropout: { alpha: true },
+    feature_alpha_dropout: { feature: true, alpha: true },
+  };
   for (const [name, opts] of Object.entries(variants)) {
     t[`aten::${name}`] = (a) => dropout(T(a, 0), floatArg(a, 1), boolArg(a, 2), opts);
     t[`aten::${name}_`] = (a) => dropout(T(a, 0), floatArg(a, 1), boolArg(a, 2), { ...opts, inplace: true });
@@ -94,15 +152,19 @@ function linalgKernels(t: KernelTable): void {
 }
 
 function recurrentKernels(t: KernelTable): void {
-  const common = (a: readonly KernelArg[]) => [boolArg(a, 3), intArg(a, 4), floatArg(a, 5), boolArg(a, 6), boolArg(a, 7), boolArg(a, 8)] as const;
+  const common = (a: readonly KernelArg[]) =>
+    [boolArg(a, 3), intArg(a, 4), floatArg(a, 5), boolArg(a, 6), boolArg(a, 7), boolArg(a, 8)] as const;
   t['aten::lstm.input'] = (a) => rnn('lstm', T(a, 0), tensorListArg(a, 1), tensorListArg(a, 2), ...common(a));
   t['aten::gru.input'] = (a) => rnn('gru', T(a, 0), [T(a, 1)], tensorListArg(a, 2), ...common(a));
   t['aten::rnn_tanh.input'] = (a) => rnn('rnn_tanh', T(a, 0), [T(a, 1)], tensorListArg(a, 2), ...common(a));
   t['aten::rnn_relu.input'] = (a) => rnn('rnn_relu', T(a, 0), [T(a, 1)], tensorListArg(a, 2), ...common(a));
-  t['aten::lstm_cell'] = (a) => rnnCell('lstm', T(a, 0), tensorListArg(a, 1), T(a, 2), T(a, 3), OT(a, 4), OT(a, 5));
+  t['aten::lstm_cell'] = (a) =>
+    rnnCell('lstm', T(a, 0), tensorListArg(a, 1), T(a, 2), T(a, 3), OT(a, 4), OT(a, 5));
   t['aten::gru_cell'] = (a) => rnnCell('gru', T(a, 0), [T(a, 1)], T(a, 2), T(a, 3), OT(a, 4), OT(a, 5))[0];
-  t['aten::rnn_tanh_cell'] = (a) => rnnCell('rnn_tanh', T(a, 0), [T(a, 1)], T(a, 2), T(a, 3), OT(a, 4), OT(a, 5))[0];
-  t['aten::rnn_relu_cell'] = (a) => rnnCell('rnn_relu', T(a, 0), [T(a, 1)], T(a, 2), T(a, 3), OT(a, 4), OT(a, 5))[0];
+  t['aten::rnn_tanh_cell'] = (a) =>
+    rnnCell('rnn_tanh', T(a, 0), [T(a, 1)], T(a, 2), T(a, 3), OT(a, 4), OT(a, 5))[0];
+  t['aten::rnn_relu_cell'] = (a) =>
+    rnnCell('rnn_relu', T(a, 0), [T(a, 1)], T(a, 2), T(a, 3), OT(a, 4), OT(a, 5))[0];
 }
 
 /** Neural-network kernels by schema name. */
@@ -116,7 +178,21 @@ export function nnKernels(): KernelTable {
   recurrentKernels(t);
   t['aten::embedding'] = (a) => embedding(T(a, 0), T(a, 1));
   t['aten::_native_multi_head_attention'] = (a) =>
-    attn.nativeMultiHeadAttention(T(a, 0), T(a, 1), T(a, 2), intArg(a, 3), intArg(a, 4), T(a, 5), T(a, 6), T(a, 7), T(a, 8), OT(a, 9), boolArg(a, 10), boolArg(a, 11), optIntArg(a, 12));
+    attn.nativeMultiHeadAttention(
+      T(a, 0),
+      T(a, 1),
+      T(a, 2),
+      intArg(a, 3),
+      intArg(a, 4),
+      T(a, 5),
+      T(a, 6),
+      T(a, 7),
+      T(a, 8),
+      OT(a, 9),
+      boolArg(a, 10),
+      boolArg(a, 11),
+      optIntArg(a, 12),
+    );
   t['aten::_transformer_encoder_layer_fwd'] = (a) =>
     attn.transformerEncoderLayer(
       T(a, 0),

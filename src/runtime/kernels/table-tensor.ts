@@ -38,7 +38,10 @@ const T = tensorArg;
 /** The Python value of a one-element tensor: FloatScalar for floats, number (bigint past 2^53) for ints, boolean. */
 export function itemOf(t: Tensor): Scalar {
   if (t.numel !== 1) {
-    throw new RuntimeError('INVALID_ARGUMENT', `a Tensor with ${t.numel} elements cannot be converted to Scalar`);
+    throw new RuntimeError(
+      'INVALID_ARGUMENT',
+      `a Tensor with ${t.numel} elements cannot be converted to Scalar`,
+    );
   }
   const e = t.contiguous().getFlat(0);
   if (typeof e === 'boolean') return e;
@@ -58,11 +61,13 @@ function creationKernels(t: KernelTable): void {
   t['aten::zeros'] = (a) => cr.zeros(intListArg(a, 0), { dtype: dt(a, 1, 'float32') });
   t['aten::ones'] = (a) => cr.ones(intListArg(a, 0), { dtype: dt(a, 1, 'float32') });
   t['aten::empty.memory_format'] = (a) => cr.zeros(intListArg(a, 0), { dtype: dt(a, 1, 'float32') });
-  t['aten::full'] = (a) => cr.full(intListArg(a, 0), scalarArg(a, 1), { dtype: optDtypeArg(a, 2) ?? undefined });
+  t['aten::full'] = (a) =>
+    cr.full(intListArg(a, 0), scalarArg(a, 1), { dtype: optDtypeArg(a, 2) ?? undefined });
   t['aten::zeros_like'] = (a) => cr.zerosLike(T(a, 0), { dtype: optDtypeArg(a, 1) ?? undefined });
   t['aten::ones_like'] = (a) => cr.onesLike(T(a, 0), { dtype: optDtypeArg(a, 1) ?? undefined });
   t['aten::empty_like'] = (a) => cr.zerosLike(T(a, 0), { dtype: optDtypeArg(a, 1) ?? undefined });
-  t['aten::full_like'] = (a) => cr.fullLike(T(a, 0), scalarArg(a, 1), { dtype: optDtypeArg(a, 2) ?? undefined });
+  t['aten::full_like'] = (a) =>
+    cr.fullLike(T(a, 0), scalarArg(a, 1), { dtype: optDtypeArg(a, 2) ?? undefined });
   t['aten::rand_like'] = (a) => rand(T(a, 0).shape, { dtype: dt(a, 1, T(a, 0).dtype) });
   t['aten::randn_like'] = (a) => randn(T(a, 0).shape, { dtype: dt(a, 1, T(a, 0).dtype) });
   t['aten::new_zeros'] = (a) => cr.zeros(intListArg(a, 1), { dtype: dt(a, 2, T(a, 0).dtype) });
@@ -70,17 +75,26 @@ function creationKernels(t: KernelTable): void {
   t['aten::new_empty'] = (a) => cr.zeros(intListArg(a, 1), { dtype: dt(a, 2, T(a, 0).dtype) });
   t['aten::new_full'] = (a) => cr.full(intListArg(a, 1), scalarArg(a, 2), { dtype: dt(a, 3, T(a, 0).dtype) });
   t['aten::arange'] = (a) => cr.arange(scalarArg(a, 0), null, 1, { dtype: optDtypeArg(a, 1) ?? undefined });
-  t['aten::arange.start'] = (a) => cr.arange(scalarArg(a, 0), scalarArg(a, 1), 1, { dtype: optDtypeArg(a, 2) ?? undefined });
-  t['aten::arange.start_step'] = (a) => cr.arange(scalarArg(a, 0), scalarArg(a, 1), scalarArg(a, 2), { dtype: optDtypeArg(a, 3) ?? undefined });
-  t['aten::linspace'] = (a) => cr.linspace(scalarToNumber(scalarArg(a, 0)), scalarToNumber(scalarArg(a, 1)), intArg(a, 2), { dtype: dt(a, 3, 'float32') });
+  t['aten::arange.start'] = (a) =>
+    cr.arange(scalarArg(a, 0), scalarArg(a, 1), 1, { dtype: optDtypeArg(a, 2) ?? undefined });
+  t['aten::arange.start_step'] = (a) =>
+    cr.arange(scalarArg(a, 0), scalarArg(a, 1), scalarArg(a, 2), { dtype: optDtypeArg(a, 3) ?? undefined });
+  t['aten::linspace'] = (a) =>
+    cr.linspace(scalarToNumber(scalarArg(a, 0)), scalarToNumber(scalarArg(a, 1)), intArg(a, 2), {
+      dtype: dt(a, 3, 'float32'),
+    });
   t['aten::eye'] = (a) => cr.eye(intArg(a, 0), intArg(a, 0), { dtype: dt(a, 1, 'float32') });
   t['aten::eye.m'] = (a) => cr.eye(intArg(a, 0), intArg(a, 1), { dtype: dt(a, 2, 'float32') });
   t['aten::rand'] = (a) => rand(intListArg(a, 0), { dtype: dt(a, 1, 'float32') });
   t['aten::randn'] = (a) => randn(intListArg(a, 0), { dtype: dt(a, 1, 'float32') });
   t['aten::randint'] = (a) => randint(0, intArg(a, 0), intListArg(a, 1), { dtype: dt(a, 2, 'int64') });
-  t['aten::randint.low'] = (a) => randint(intArg(a, 0), intArg(a, 1), intListArg(a, 2), { dtype: dt(a, 3, 'int64') });
+  t['aten::randint.low'] = (a) =>
+    randint(intArg(a, 0), intArg(a, 1), intListArg(a, 2), { dtype: dt(a, 3, 'int64') });
   t['aten::scalar_tensor'] = (a) => cr.scalarTensor(scalarArg(a, 0), { dtype: dt(a, 1, 'float32') });
-  const scalarTensor = (kind: DType) => (a: readonly KernelArg[]): Tensor => cr.scalarTensor(scalarArg(a, 0), { dtype: optDtypeArg(a, 1) ?? kind });
+  const scalarTensor =
+    (kind: DType) =>
+    (a: readonly KernelArg[]): Tensor =>
+      cr.scalarTensor(scalarArg(a, 0), { dtype: optDtypeArg(a, 1) ?? kind });
   t['aten::tensor.float'] = scalarTensor('float32');
   t['aten::tensor.int'] = scalarTensor('int64');
   t['aten::tensor.bool'] = scalarTensor('bool');
@@ -90,7 +104,8 @@ function creationKernels(t: KernelTable): void {
 }
 
 function conversionKernels(t: KernelTable): void {
-  const to = (self: Tensor, dtype: DType | null, copy: boolean): Tensor => toDType(self, dtype ?? self.dtype, copy);
+  const to = (self: Tensor, dtype: DType | null, copy: boolean): Tensor =>
+    toDType(self, dtype ?? self.dtype, copy);
   t['aten::to.dtype'] = (a) => to(T(a, 0), dtypeArg(a, 1), boolArg(a, 3));
   t['aten::to.device'] = (a) => to(T(a, 0), dtypeArg(a, 2), boolArg(a, 4));
   t['aten::to.other'] = (a) => to(T(a, 0), T(a, 1).dtype, boolArg(a, 3));
@@ -106,14 +121,22 @@ function conversionKernels(t: KernelTable): void {
   t['aten::copy_'] = (a) => copy_(T(a, 0), T(a, 1));
   t['aten::fill_.Scalar'] = (a) => copy_(T(a, 0), cr.scalarTensor(scalarArg(a, 1), { dtype: T(a, 0).dtype }));
   t['aten::fill_.Tensor'] = (a) => {
-    if (T(a, 1).dim !== 0) throw new RuntimeError('INVALID_ARGUMENT', `fill_ only supports 0-dimension value tensor but got tensor with ${T(a, 1).dim} dimensions.`);
+    if (T(a, 1).dim !== 0)
+      throw new RuntimeError(
+        'INVALID_ARGUMENT',
+        `fill_ only supports 0-dimension value tensor but got tensor with ${T(a, 1).dim} dimensions.`,
+      );
     return copy_(T(a, 0), T(a, 1));
   };
   t['aten::zero_'] = (a) => copy_(T(a, 0), cr.scalarTensor(0, { dtype: T(a, 0).dtype }));
   t['aten::size'] = (a) => [...T(a, 0).shape];
   t['aten::size.int'] = (a) => {
     const x = T(a, 0);
-    if (x.dim === 0) throw new RuntimeError('DIM_OUT_OF_RANGE', `dimension specified as ${intArg(a, 1)} but tensor has no dimensions`);
+    if (x.dim === 0)
+      throw new RuntimeError(
+        'DIM_OUT_OF_RANGE',
+        `dimension specified as ${intArg(a, 1)} but tensor has no dimensions`,
+      );
     return x.shape[wrap(intArg(a, 1), x.dim)];
   };
   t['aten::dim'] = (a) => T(a, 0).dim;
@@ -142,7 +165,10 @@ function wrap(dim: number, ndim: number): number {
 }
 
 function dimError(dim: number, ndim: number): never {
-  throw new RuntimeError('DIM_OUT_OF_RANGE', `Dimension out of range (expected to be in range of [${-ndim}, ${ndim - 1}], but got ${dim})`);
+  throw new RuntimeError(
+    'DIM_OUT_OF_RANGE',
+    `Dimension out of range (expected to be in range of [${-ndim}, ${ndim - 1}], but got ${dim})`,
+  );
 }
 
 function viewKernels(t: KernelTable): void {
@@ -158,9 +184,11 @@ function viewKernels(t: KernelTable): void {
   t['aten::t'] = (a) => v.t2d(T(a, 0));
   t['aten::numpy_T'] = (a) => v.permute(T(a, 0), [...Array(T(a, 0).dim).keys()].reverse());
   t['aten::select.int'] = (a) => v.select(T(a, 0), intArg(a, 1), intArg(a, 2));
-  t['aten::slice.Tensor'] = (a) => v.slice(T(a, 0), intArg(a, 1), optIntArg(a, 2), optIntArg(a, 3), intArg(a, 4));
+  t['aten::slice.Tensor'] = (a) =>
+    v.slice(T(a, 0), intArg(a, 1), optIntArg(a, 2), optIntArg(a, 3), intArg(a, 4));
   t['aten::narrow'] = (a) => v.narrow(T(a, 0), intArg(a, 1), intArg(a, 2), intArg(a, 3));
-  t['aten::narrow.Tensor'] = (a) => v.narrow(T(a, 0), intArg(a, 1), scalarToNumber(itemOf(T(a, 2))), intArg(a, 3));
+  t['aten::narrow.Tensor'] = (a) =>
+    v.narrow(T(a, 0), intArg(a, 1), scalarToNumber(itemOf(T(a, 2))), intArg(a, 3));
   t['aten::squeeze'] = (a) => v.squeeze(T(a, 0));
   t['aten::squeeze.dim'] = (a) => v.squeeze(T(a, 0), intArg(a, 1));
   t['aten::unsqueeze'] = (a) => v.unsqueeze(T(a, 0), intArg(a, 1));
@@ -178,9 +206,13 @@ function viewKernels(t: KernelTable): void {
   t['aten::view.dtype'] = (a) => {
     const x = T(a, 0);
     const d = dtypeArg(a, 1);
-    if (DTYPES[d].itemSize !== DTYPES[x.dtype].itemSize) throw new RuntimeError('UNSUPPORTED', 'view(dtype) between dtypes of different sizes is not supported');
+    if (DTYPES[d].itemSize !== DTYPES[x.dtype].itemSize)
+      throw new RuntimeError('UNSUPPORTED', 'view(dtype) between dtypes of different sizes is not supported');
     if (d === x.dtype) return x.detach();
-    throw new RuntimeError('UNSUPPORTED', `view(dtype=${d}) reinterpretation of ${x.dtype} storage is not supported`);
+    throw new RuntimeError(
+      'UNSUPPORTED',
+      `view(dtype=${d}) reinterpretation of ${x.dtype} storage is not supported`,
+    );
   };
 }
 
@@ -194,21 +226,26 @@ function shapeKernels(t: KernelTable): void {
   t['aten::triu'] = (a) => sh.triangle(T(a, 0), true, intArg(a, 1));
   t['aten::tril'] = (a) => sh.triangle(T(a, 0), false, intArg(a, 1));
   t['aten::pad'] = (a) => sh.pad(T(a, 0), intListArg(a, 1), strArg(a, 2), optFloatArg(a, 3));
-  t['aten::constant_pad_nd'] = (a) => sh.pad(T(a, 0), intListArg(a, 1), 'constant', scalarToNumber(scalarArg(a, 2)));
+  t['aten::constant_pad_nd'] = (a) =>
+    sh.pad(T(a, 0), intListArg(a, 1), 'constant', scalarToNumber(scalarArg(a, 2)));
   t['aten::index_select'] = (a) => ix.indexSelect(T(a, 0), intArg(a, 1), T(a, 2));
   t['aten::gather'] = (a) => ix.gather(T(a, 0), intArg(a, 1), T(a, 2));
   t['aten::scatter.src'] = (a) => ix.scatter(T(a, 0), intArg(a, 1), T(a, 2), T(a, 3), 'none');
   t['aten::scatter.value'] = (a) => ix.scatter(T(a, 0), intArg(a, 1), T(a, 2), scalarArg(a, 3), 'none');
   t['aten::scatter_add'] = (a) => ix.scatter(T(a, 0), intArg(a, 1), T(a, 2), T(a, 3), 'add');
   t['aten::scatter_.src'] = (a) => ix.scatter(T(a, 0), intArg(a, 1), T(a, 2), T(a, 3), 'none', true);
-  t['aten::scatter_.value'] = (a) => ix.scatter(T(a, 0), intArg(a, 1), T(a, 2), scalarArg(a, 3), 'none', true);
+  t['aten::scatter_.value'] = (a) =>
+    ix.scatter(T(a, 0), intArg(a, 1), T(a, 2), scalarArg(a, 3), 'none', true);
   t['aten::scatter_add_'] = (a) => ix.scatter(T(a, 0), intArg(a, 1), T(a, 2), T(a, 3), 'add', true);
   t['aten::index.Tensor'] = (a) => ix.index(T(a, 0), optTensorListArg(a, 1));
   t['aten::index.Tensor_hacked_twin'] = (a) => ix.index(T(a, 0), tensorListArg(a, 1));
   t['aten::index_put_'] = (a) => ix.indexPut(T(a, 0), optTensorListArg(a, 1), T(a, 2), boolArg(a, 3));
-  t['aten::index_put_.hacked_twin'] = (a) => ix.indexPut(T(a, 0), tensorListArg(a, 1), T(a, 2), boolArg(a, 3));
-  t['aten::index_put'] = (a) => ix.indexPut(cloneContiguous(T(a, 0)), optTensorListArg(a, 1), T(a, 2), boolArg(a, 3));
-  t['aten::index_put.hacked_twin'] = (a) => ix.indexPut(cloneContiguous(T(a, 0)), tensorListArg(a, 1), T(a, 2), boolArg(a, 3));
+  t['aten::index_put_.hacked_twin'] = (a) =>
+    ix.indexPut(T(a, 0), tensorListArg(a, 1), T(a, 2), boolArg(a, 3));
+  t['aten::index_put'] = (a) =>
+    ix.indexPut(cloneContiguous(T(a, 0)), optTensorListArg(a, 1), T(a, 2), boolArg(a, 3));
+  t['aten::index_put.hacked_twin'] = (a) =>
+    ix.indexPut(cloneContiguous(T(a, 0)), tensorListArg(a, 1), T(a, 2), boolArg(a, 3));
   t['aten::masked_fill.Scalar'] = (a) => ix.maskedFill(T(a, 0), T(a, 1), scalarArg(a, 2));
   t['aten::masked_fill.Tensor'] = (a) => ix.maskedFill(T(a, 0), T(a, 1), T(a, 2));
   t['aten::masked_fill_.Scalar'] = (a) => ix.maskedFillInPlace(T(a, 0), T(a, 1), scalarArg(a, 2));
@@ -240,12 +277,17 @@ function reduceKernels(t: KernelTable): void {
     t[`aten::a${op}`] = (a) => rd.extreme(T(a, 0), op, intListArg(a, 1), boolArg(a, 2));
     t[`aten::arg${op}`] = (a) => rd.argExtreme(T(a, 0), op, optIntArg(a, 1), boolArg(a, 2));
   }
-  for (const [name, sqrt] of [['var', false], ['std', true]] as const) {
-    const one = (a: readonly KernelArg[], d: number[] | null, corr: number, keep: boolean): Tensor => rd.varMean(T(a, 0), d, corr, keep, sqrt)[0];
+  for (const [name, sqrt] of [
+    ['var', false],
+    ['std', true],
+  ] as const) {
+    const one = (a: readonly KernelArg[], d: number[] | null, corr: number, keep: boolean): Tensor =>
+      rd.varMean(T(a, 0), d, corr, keep, sqrt)[0];
     t[`aten::${name}`] = (a) => one(a, null, boolArg(a, 1) ? 1 : 0, false);
     t[`aten::${name}.dim`] = (a) => one(a, dims(a, 1), boolArg(a, 2) ? 1 : 0, boolArg(a, 3));
     t[`aten::${name}.correction`] = (a) => one(a, dims(a, 1), optIntArg(a, 2) ?? 1, boolArg(a, 3));
-    const both = (a: readonly KernelArg[], d: number[] | null, corr: number, keep: boolean): KernelResult => rd.varMean(T(a, 0), d, corr, keep, sqrt);
+    const both = (a: readonly KernelArg[], d: number[] | null, corr: number, keep: boolean): KernelResult =>
+      rd.varMean(T(a, 0), d, corr, keep, sqrt);
     t[`aten::${name}_mean`] = (a) => both(a, null, boolArg(a, 1) ? 1 : 0, false);
     t[`aten::${name}_mean.dim`] = (a) => both(a, dims(a, 1), boolArg(a, 2) ? 1 : 0, boolArg(a, 3));
     t[`aten::${name}_mean.correction`] = (a) => both(a, dims(a, 1), optIntArg(a, 2) ?? 1, boolArg(a, 3));
@@ -260,9 +302,11 @@ function reduceKernels(t: KernelTable): void {
   };
   t['aten::norm.Scalar'] = (a) => rd.norm(T(a, 0), p(a, 1));
   t['aten::norm.ScalarOpt_dim'] = (a) => rd.norm(T(a, 0), p(a, 1), intListArg(a, 2), boolArg(a, 3));
-  t['aten::norm.ScalarOpt_dim_dtype'] = (a) => rd.norm(T(a, 0), p(a, 1), intListArg(a, 2), boolArg(a, 3), dtypeArg(a, 4));
+  t['aten::norm.ScalarOpt_dim_dtype'] = (a) =>
+    rd.norm(T(a, 0), p(a, 1), intListArg(a, 2), boolArg(a, 3), dtypeArg(a, 4));
   t['aten::norm.ScalarOpt_dtype'] = (a) => rd.norm(T(a, 0), p(a, 1), null, false, dtypeArg(a, 2));
-  t['aten::linalg_vector_norm'] = (a) => rd.norm(T(a, 0), p(a, 1), dims(a, 2), boolArg(a, 3), optDtypeArg(a, 4));
+  t['aten::linalg_vector_norm'] = (a) =>
+    rd.norm(T(a, 0), p(a, 1), dims(a, 2), boolArg(a, 3), optDtypeArg(a, 4));
   t['aten::frobenius_norm'] = (a) => rd.norm(T(a, 0), 2);
   t['aten::frobenius_norm.dim'] = (a) => rd.norm(T(a, 0), 2, intListArg(a, 1), boolArg(a, 2));
   t['aten::logsumexp'] = (a) => rd.logsumexp(T(a, 0), intListArg(a, 1), boolArg(a, 2));

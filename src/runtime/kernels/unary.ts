@@ -67,7 +67,11 @@ export function abs(t: Tensor, out?: Tensor): Tensor {
 
 /** sign(x): -1, 0 or 1 (0 for NaN). */
 export function sign(t: Tensor, out?: Tensor): Tensor {
-  return unaryOp(t, { name: 'sign', num: (x) => (x > 0 ? 1 : x < 0 ? -1 : 0), big: (x) => (x > 0n ? 1n : x < 0n ? -1n : 0n) }, out);
+  return unaryOp(
+    t,
+    { name: 'sign', num: (x) => (x > 0 ? 1 : x < 0 ? -1 : 0), big: (x) => (x > 0n ? 1n : x < 0n ? -1n : 0n) },
+    out,
+  );
 }
 
 /** x * x. */
@@ -86,7 +90,8 @@ const ROUNDING: Record<Rounding, (x: number) => number> = {
 
 /** ceil/floor/round (half to even)/trunc/frac; integer tensors pass through unchanged. */
 export function rounding(op: Rounding, t: Tensor, out?: Tensor): Tensor {
-  if (!DTYPES[t.dtype].isFloatingPoint && op === 'frac') throw new RuntimeError('DTYPE_MISMATCH', `"frac_cpu" not implemented for '${DTYPES[t.dtype].irName}'`);
+  if (!DTYPES[t.dtype].isFloatingPoint && op === 'frac')
+    throw new RuntimeError('DTYPE_MISMATCH', `"frac_cpu" not implemented for '${DTYPES[t.dtype].irName}'`);
   return unaryOp(t, { name: op, types: SAME, num: ROUNDING[op], big: (x) => x }, out);
 }
 
@@ -94,20 +99,31 @@ export function rounding(op: Rounding, t: Tensor, out?: Tensor): Tensor {
 export function roundDecimals(t: Tensor, decimals: number, out?: Tensor): Tensor {
   if (decimals === 0) return rounding('round', t, out);
   const ten = Math.pow(10, Math.abs(decimals));
-  const num = decimals > 0 ? (x: number): number => roundHalfEven(x * ten) / ten : (x: number): number => roundHalfEven(x / ten) * ten;
+  const num =
+    decimals > 0
+      ? (x: number): number => roundHalfEven(x * ten) / ten
+      : (x: number): number => roundHalfEven(x / ten) * ten;
   return unaryOp(t, { name: 'round', num, big: (x) => x }, out);
 }
 
 /** ~x on integral/bool tensors. */
 export function bitwiseNot(t: Tensor, out?: Tensor): Tensor {
-  if (DTYPES[t.dtype].isFloatingPoint) throw new RuntimeError('DTYPE_MISMATCH', `"bitwise_not_cpu" not implemented for '${DTYPES[t.dtype].irName}'`);
+  if (DTYPES[t.dtype].isFloatingPoint)
+    throw new RuntimeError(
+      'DTYPE_MISMATCH',
+      `"bitwise_not_cpu" not implemented for '${DTYPES[t.dtype].irName}'`,
+    );
   const num = t.dtype === 'bool' ? (x: number): number => (x ? 0 : 1) : (x: number): number => ~x;
   return unaryOp(t, { name: 'bitwise_not', num, big: (x) => ~x }, out);
 }
 
 /** logical_not: bool result (x == 0). */
 export function logicalNot(t: Tensor, out?: Tensor): Tensor {
-  return unaryOp(t, { name: 'logical_not', types: BOOL_RESULT, num: (x) => (x === 0 ? 1 : 0), big: (x) => x === 0n }, out);
+  return unaryOp(
+    t,
+    { name: 'logical_not', types: BOOL_RESULT, num: (x) => (x === 0 ? 1 : 0), big: (x) => x === 0n },
+    out,
+  );
 }
 
 type Test = 'isnan' | 'isinf' | 'isfinite' | 'isposinf' | 'isneginf';
@@ -122,14 +138,33 @@ const TESTS: Record<Test, (x: number) => boolean> = {
 /** isnan/isinf/isfinite/isposinf/isneginf: bool results. */
 export function numberTest(op: Test, t: Tensor): Tensor {
   const f = TESTS[op];
-  return unaryOp(t, { name: op, types: BOOL_RESULT, num: (x) => (f(x) ? 1 : 0), big: () => op === 'isfinite' });
+  return unaryOp(t, {
+    name: op,
+    types: BOOL_RESULT,
+    num: (x) => (f(x) ? 1 : 0),
+    big: () => op === 'isfinite',
+  });
 }
 
 /** torch.nan_to_num. */
-export function nanToNum(t: Tensor, nan: number | null, posinf: number | null, neginf: number | null, out?: Tensor): Tensor {
+export function nanToNum(
+  t: Tensor,
+  nan: number | null,
+  posinf: number | null,
+  neginf: number | null,
+  out?: Tensor,
+): Tensor {
   const big = DTYPES[t.dtype].itemSize >= 8;
   const hi = posinf ?? (big ? Number.MAX_VALUE : 3.4028234663852886e38);
   const lo = neginf ?? -hi;
   const n = nan ?? 0;
-  return unaryOp(t, { name: 'nan_to_num', num: (x) => (x !== x ? n : x === Infinity ? hi : x === -Infinity ? lo : x), big: (x) => x }, out);
+  return unaryOp(
+    t,
+    {
+      name: 'nan_to_num',
+      num: (x) => (x !== x ? n : x === Infinity ? hi : x === -Infinity ? lo : x),
+      big: (x) => x,
+    },
+    out,
+  );
 }
