@@ -5,10 +5,10 @@
  *   %y = prim::If(%true) block0(): ... -> (%a)           =>  block0's nodes; uses of %y use %a
  *   %o = prim::Loop(%zero, ...)                          =>  uses of %o use the initial value
  * Also drops If outputs both branches give alike and loop-carried values the body passes through.
- * Not folded: side effects, randomness, vararg schemas, PyTorch's skip list (If, Loop, Uninitialized, ...),
- * nodes whose inputs or outputs alias written memory (AliasDb), results that cannot be constants (tensors
- * requiring grad, objects) and nodes that fail to run. No size limit on tensors, as in PyTorch. Folded
- * nodes are removed; inputs left dead are for dead-code-elimination.
+ * Not folded: impure ops (side effects, randomness, calls, attribute reads), vararg schemas, PyTorch's
+ * skip list, nodes whose inputs or outputs alias written memory (AliasDb), results that cannot be
+ * constants (tensors requiring grad, objects) and nodes that fail to run. No size limit on tensors, as in
+ * PyTorch. Folded nodes are removed; their dead inputs are for dead-code-elimination.
  * Mirrors torch/csrc/jit/passes/constant_propagation.cpp (ConstantPropagation with an AliasDb).
  */
 
@@ -66,7 +66,8 @@ export class ConstantPropagation implements GraphPass {
   constructor(@inject(OPERATOR_REGISTRY) private readonly ops: OperatorRegistry) {}
 
   run(graph: Graph, context: PassContext): PassResult {
-    const p = new Propagator(this.ops, context, () => context.getAnalysis(AliasAnalysis));
+    const aliasDb = (): AliasDb => context.getAnalysis(AliasAnalysis);
+    const p = new Propagator(new ModuleHost(this.ops), this.ops, context, aliasDb);
     p.block(graph.block);
     return { changed: p.changed };
   }
@@ -75,16 +76,14 @@ export class ConstantPropagation implements GraphPass {
 /** One run's state: the interpreter host and the AliasDb, made when first needed. */
 class Propagator {
   changed = false;
-  private readonly host: ModuleHost;
   private db: AliasDb | undefined;
 
   constructor(
+    private readonly host: ModuleHost,
     private readonly ops: OperatorRegistry,
     private readonly context: PassContext,
     private readonly aliasDb: () => AliasDb,
-  ) {
-    this.host = new ModuleHost(ops);
-  }
+  ) {}
 
   private change(statistic: string): void {
     this.context.count(statistic);
@@ -93,9 +92,8 @@ class Propagator {
 
   // Inserts a prim::Constant holding `value` right before `n`.
   private constantBefore(n: Node, value: IValue, type: Type): Value {
-    const node = n.owningGraph.withInsertPoint(n, () =>
-      n.owningGraph.insertNode(createConstant(n.owningGraph, value, type)),
-    );
+    const g = n.owningGraph;
+    const node = g.withInsertPoint(n, () => g.insertNode(createConstant(g, value, type)));
     node.sourceRange = n.sourceRange;
     return node.output();
   }
@@ -111,7 +109,12 @@ class Propagator {
       for (const b of n.blocks) this.block(b);
       this.removeExtraIfOutputs(n);
     } else if (n.kind === 'prim::Loop') {
-      if (loopWillNotRun(n)) return this.replaceLoop(n);
+      if (loopWillNotRun(n)) {
+        // Transforms a loop that never runs into its initial values.
+        n.outputs.forEach((o, i) => o.replaceAllUsesWith(n.inputs[i + 2]));
+        n.destroy();
+        return this.change('loops-removed');
+      }
       for (const b of n.blocks) this.block(b);
       this.removeExtraLoopOutputs(n);
     } else if (constantInputs && !SKIP.has(n.kind) && n.blocks.length === 0 && n.hasUses()) {
@@ -145,33 +148,32 @@ class Propagator {
   private unsupported(n: Node): string | undefined {
     const facts = this.ops.factsForNode(n);
     if (!facts) return `${n.kind} is not in the operator table`;
-    if (facts.hasSideEffects) return `${n.kind} has side effects`;
-    if (this.ops.isNondeterministicNode(n)) return `${n.kind} is nondeterministic`;
-    if (facts.category === 'call' || facts.category === 'attribute')
-      return `${n.kind} ${facts.impureReason ?? 'is not pure'}`;
+    if (!facts.pure) return `${n.kind} ${facts.impureReason ?? 'is not pure'}`;
     if (facts.category === 'operator' && this.ops.schemaForNode(n)?.isVararg)
       return 'vararg schemas are not evaluated (as in PyTorch)';
     const values = [...n.inputs, ...n.outputs];
     if (values.some((v) => isMutableType(v.type))) {
-      this.db ??= this.aliasDb();
-      const db = this.db;
+      const db = (this.db ??= this.aliasDb());
       if (values.some((v) => db.hasWriters(v))) return 'an input or output aliases memory that is written';
     }
     return undefined;
   }
 
-  // Runs `n` alone through the interpreter (a one-node graph over copies of its constant inputs): its
-  // output values, or why they cannot be had.
+  // Runs `n` as the interpreter would: aten ops through its op compiler, prim ops as a one-node graph.
   private evaluate(n: Node): IValue[] | string {
-    const g = new Graph();
-    const map = new Map<Value, Value>();
-    for (const v of n.inputs) map.set(v, g.insertNode(cloneNode(g, v.node, new Map())).output());
-    for (const o of g.insertNode(cloneNode(g, n, map)).outputs) g.registerOutput(o);
     try {
-      const values = runGraph(g, [], this.host);
-      return values.some((v) => v instanceof Tensor && v.requiresGrad)
-        ? 'a tensor result requires grad'
-        : values;
+      let values: IValue[];
+      if (n.kind.startsWith('prim::')) {
+        const g = new Graph();
+        const map = new Map<Value, Value>();
+        for (const v of n.inputs) map.set(v, g.insertNode(cloneNode(g, v.node, new Map())).output());
+        for (const o of g.insertNode(cloneNode(g, n, map)).outputs) g.registerOutput(o);
+        values = runGraph(g, [], this.host);
+      } else {
+        const result = this.host.compileOp(n)(n.inputs.map((v) => toIValue(v) ?? null));
+        values = n.outputs.length === 1 ? [result as IValue] : (result as IValue[]);
+      }
+      return values;
     } catch (e) {
       return `evaluating it failed: ${e instanceof Error ? e.message : String(e)}`;
     }
@@ -217,13 +219,6 @@ class Propagator {
       body.eraseOutput(i + 1);
       this.change('outputs-removed');
     }
-  }
-
-  // Transforms a loop that never runs into its initial values.
-  private replaceLoop(n: Node): void {
-    n.outputs.forEach((o, i) => o.replaceAllUsesWith(n.inputs[i + 2]));
-    n.destroy();
-    this.change('loops-removed');
   }
 }
 
