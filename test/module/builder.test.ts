@@ -51,7 +51,7 @@ describe('module/builder', () => {
     expect(getLin.output().type).to.equal(linear.type);
     expect(linear.graph.inputs[0].type).to.equal(linear.type);
     verify(m.graph);
-    expect(m.code).to.include('prim::CallMethod[name="forward"](%lin, %y)');
+    expect(m.graph.toString()).to.include('prim::CallMethod[name="forward"](%lin, %y)');
   });
 
   it('reports IR text errors with the method file name and position', () => {
