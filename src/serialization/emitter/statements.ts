@@ -254,8 +254,9 @@ function emitRaise(em: FunctionEmitter, expr: Expr | null, range: SourceRange): 
     throw em.error(range, 'exceptions must derive from BaseException');
   }
   if (message.type.kind !== 'str') message = emitBuiltinCall(em, range, 'aten::str', [{ value: message }]);
-  const cls = name.includes('.') ? name : `builtins.${name}`;
-  emitBuiltinCall(em, range, 'prim::RaiseException', [{ value: message }, { value: em.constant(cls, StringType) }]);
+  // As PyTorch's emitRaise: the message only (the class stays the default None).
+  void name;
+  emitBuiltinCall(em, range, 'prim::RaiseException', [{ value: message }]);
   em.exitBlocks.add(em.frame.block);
 }
 
@@ -266,7 +267,7 @@ function emitAssert(em: FunctionEmitter, test: Expr, message: Expr | null, range
     const msg = message ? emitExpr(em, message) : em.constant('', StringType);
     const text = msg.type.kind === 'str' ? msg : emitBuiltinCall(em, range, 'aten::str', [{ value: msg }]);
     const full = emitBuiltinCall(em, range, 'aten::add', [{ value: em.constant('AssertionError: ', StringType) }, { value: text }]);
-    emitBuiltinCall(em, range, 'prim::RaiseException', [{ value: full }, { value: em.constant('builtins.AssertionError', StringType) }]);
+    emitBuiltinCall(em, range, 'prim::RaiseException', [{ value: full }]);
     em.exitBlocks.add(em.frame.block);
   });
 }

@@ -60,22 +60,30 @@ function constantInt(em: FunctionEmitter, expr: Expr | null, range: SourceRange)
   return Number(c.value);
 }
 
+// Python's slice.indices for a sequence of length n: clamped begin/end and the number of elements.
+function sliceIndices(n: number, begin: number | undefined, end: number | undefined, step: number): { begin: number; count: number } {
+  const clamp = (i: number | undefined, lo: number, hi: number, fallback: number): number => {
+    if (i === undefined) return fallback;
+    const a = i < 0 ? i + n : i;
+    return Math.max(lo, Math.min(a, hi));
+  };
+  const b = step > 0 ? clamp(begin, 0, n, 0) : clamp(begin, -1, n - 1, n - 1);
+  const e = step > 0 ? clamp(end, 0, n, n) : clamp(end, -1, n - 1, -1);
+  const count = step > 0 ? Math.max(0, Math.ceil((e - b) / step)) : Math.max(0, Math.ceil((b - e) / -step));
+  return { begin: b, count };
+}
+
+// t[a:b:c] on a tuple: one prim::TupleIndex per element, then a new tuple (Graph::createTupleSlice).
 function emitTupleSlice(em: FunctionEmitter, range: SourceRange, tuple: Value, slice: Slice): Value {
   const type = tuple.type as TupleType;
-  const n = type.elements.length;
   const step = constantInt(em, slice.step, range) ?? 1;
-  const adjust = (i: number | undefined, fallback: number): number => {
-    if (i === undefined) return fallback;
-    const a = i < 0 ? n + i : i;
-    return Math.max(step > 0 ? 0 : -1, Math.min(a, step > 0 ? n : n - 1));
-  };
-  const begin = adjust(constantInt(em, slice.lower, range), step > 0 ? 0 : n - 1);
-  const end = adjust(constantInt(em, slice.upper, range), step > 0 ? n : -1);
-  const picked: Type[] = [];
-  for (let i = begin; step > 0 ? i < end : i > end; i += step) picked.push(type.elements[i]);
-  const node = em.insert('prim::TupleSlice', [tuple], [new TupleType(picked)]);
-  node.setI('beg', begin).setI('end', end);
-  return node.output();
+  if (step === 0) throw em.error(range, 'slice step cannot be zero');
+  const { begin, count } = sliceIndices(type.elements.length, constantInt(em, slice.lower, range), constantInt(em, slice.upper, range), step);
+  const items: Value[] = [];
+  for (let k = 0, i = begin; k < count; k++, i += step) {
+    items.push(em.insert('prim::TupleIndex', [tuple, em.constant(i, IntType)], [type.elements[i]]).output());
+  }
+  return em.insert('prim::TupleConstruct', items, [new TupleType(items.map((v) => v.type))]).output();
 }
 
 /** aten::slice on a tensor (with `dim`), list or string. */
@@ -85,9 +93,12 @@ function emitSlice(em: FunctionEmitter, range: SourceRange, base: Value, dim: Va
   const step = slice.step ? emitExpr(em, slice.step) : undefined;
   const args: NamedValue[] = [{ value: base }];
   if (dim) args.push({ value: dim });
-  args.push({ value: start ?? em.constant(0, IntType) });
-  if (end) args.push({ value: end });
-  return emitBuiltinCall(em, range, 'aten::slice', args, [{ name: 'step', value: step ?? em.constant(1, IntType) }]);
+  // Bounds left out take the schema's defaults (None), so they are passed by name.
+  const kwargs: NamedValue[] = [];
+  if (start) kwargs.push({ name: 'start', value: start });
+  if (end) kwargs.push({ name: 'end', value: end });
+  kwargs.push({ name: 'step', value: step ?? em.constant(1, IntType) });
+  return emitBuiltinCall(em, range, 'aten::slice', args, kwargs);
 }
 
 // PyTorch's emitIntAndSliceIndexing: ints select, slices slice, None unsqueezes, tensors index later.

@@ -95,6 +95,8 @@ function floatArith(op: string, a: number, b: number): number | undefined {
       const r = a % b;
       return r !== 0 && r < 0 !== b < 0 ? r + b : r;
     }
+    case 'pow':
+      return a === 0 && b < 0 ? undefined : Math.pow(a, b);
     default:
       return undefined;
   }
@@ -157,7 +159,8 @@ export function foldNode(node: Node): IValue[] | undefined {
     case 'remainder':
     case '__and__':
     case '__or__':
-    case '__xor__': {
+    case '__xor__':
+    case 'pow': {
       if (op === 'add' && typeof a === 'string' && typeof b === 'string') return [a + b];
       if (args.length !== 2 || !isNumeric(a) || !isNumeric(b)) return undefined;
       if (op === '__and__' || op === '__or__' || op === '__xor__') {
@@ -165,7 +168,7 @@ export function foldNode(node: Node): IValue[] | undefined {
           return [op === '__and__' ? a && b : op === '__or__' ? a || b : a !== b];
         }
       }
-      if (isInt(types[0]) && isInt(types[1]) && op !== 'div') {
+      if (isInt(types[0]) && isInt(types[1]) && op !== 'div' && op !== 'pow') {
         const r = intArith(op, asBig(a), asBig(b));
         return r === undefined ? undefined : [r];
       }
