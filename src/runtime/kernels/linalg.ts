@@ -60,7 +60,7 @@ function naiveProduct(a: Tensor, b: Tensor, out: Tensor, alpha: number, beta: nu
   const [B, M, K] = a.shape;
   const N = b.shape[2];
   const big = out.dtype === 'int64';
-  const work = big ? 'int64' : DTYPES[out.dtype].isFloatingPoint ? 'float64' : 'float64';
+  const work = big ? 'int64' : 'float64';
   const x = contiguous(toDType(a, work));
   const y = contiguous(toDType(b, work));
   const prev = toDType(out, work, true);
