@@ -2,6 +2,7 @@
 // them once, a name-independent key of a graph's structure, and the one-process PyTorch checker.
 
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -131,16 +132,27 @@ function replacer(_key: string, value: unknown): unknown {
   return value;
 }
 
-/** A value as comparable text: tensors with dtype, shape and every element. */
+/** A value as comparable text: tensors by dtype, shape and a digest of every element. */
 export function describe(value: unknown): string {
   if (value instanceof Tensor) {
-    return `Tensor<${value.dtype}>[${value.shape.join(',')}]{${value.toArray().map(String).join(',')}}`;
+    const digest = createHash('sha1').update(value.toArray().map(String).join(',')).digest('hex').slice(0, 16);
+    return `Tensor<${value.dtype}>[${value.shape.join(',')}]#${digest}`;
   }
   return JSON.stringify(value, replacer) ?? String(value);
 }
 
-/** True when /usr/bin/python3 can import torch (checked once). */
+/** The first line where two texts differ, for short failure messages. */
+export function firstDifference(actual: string, expected: string): string {
+  const a = actual.split('\n');
+  const b = expected.split('\n');
+  for (let i = 0; i < Math.max(a.length, b.length); i++) {
+    if (a[i] !== b[i]) return `line ${i + 1}:\n  got:      ${a[i] ?? '<end>'}\n  expected: ${b[i] ?? '<end>'}`;
+  }
+  return 'no difference';
+}
+
 let torchChecked: boolean | undefined;
+/** True when /usr/bin/python3 can import torch (checked once). */
 export function pythonHasTorch(): boolean {
   torchChecked ??= spawnSync(PYTHON, ['-c', 'import torch'], { encoding: 'utf8', timeout: 120_000 }).status === 0;
   return torchChecked;
