@@ -16,12 +16,14 @@ import {
 import { parseIR, printGraph } from '../src/ir/text/index.js';
 import { Tensor } from '../src/tensor/tensor.js';
 
-/** One measured phase at one size. */
+/** One measured phase at one size. Wall time, and this process's CPU time (robust when the machine is busy). */
 export interface IRBenchRow {
   readonly size: number;
   readonly phase: 'build' | 'print' | 'parse' | 'verify';
   readonly msTotal: number;
   readonly usPerNode: number;
+  readonly cpuMsTotal: number;
+  readonly cpuUsPerNode: number;
 }
 
 type VerifyFn = (g: Graph) => void;
@@ -95,61 +97,67 @@ function countNodes(g: Graph): number {
   return n;
 }
 
+const cpuMs = (): number => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
+
 /** Times build, print, parse and verify at each size; returns one row per phase and size. */
 export async function benchIR(
   sizes: readonly number[] = [10_000, 100_000, 1_000_000],
 ): Promise<IRBenchRow[]> {
   const verify = await loadVerify();
+  const gc = (globalThis as { gc?: () => void }).gc;
   const rows: IRBenchRow[] = [];
-  // Warm the JIT on a small graph so the first size is not charged for compilation.
-  parseIR(printGraph(buildBenchGraph(2_000)));
+  // Warm every phase up on a small graph so the first size is not charged for JIT compilation.
+  for (let i = 0; i < 3; i++) {
+    const warm = parseIR(printGraph(buildBenchGraph(5_000)));
+    verify?.(warm);
+  }
   for (const size of sizes) {
-    const time = <T>(phase: IRBenchRow['phase'], nodes: () => number, fn: () => T): T => {
+    let nodes = size;
+    const time = <T>(phase: IRBenchRow['phase'], fn: () => T): T => {
+      gc?.();
+      const cpu0 = cpuMs();
       const start = performance.now();
       const result = fn();
       const ms = performance.now() - start;
-      rows.push({ size, phase, msTotal: ms, usPerNode: (ms * 1000) / nodes() });
+      const cpu = cpuMs() - cpu0;
+      if (phase === 'build') nodes = countNodes(result as Graph);
+      rows.push({
+        size,
+        phase,
+        msTotal: ms,
+        usPerNode: (ms * 1000) / nodes,
+        cpuMsTotal: cpu,
+        cpuUsPerNode: (cpu * 1000) / nodes,
+      });
       return result;
     };
-    let nodes = size;
-    const g = time(
-      'build',
-      () => nodes,
-      () => buildBenchGraph(size),
-    );
-    nodes = countNodes(g);
-    const text = time(
-      'print',
-      () => nodes,
-      () => printGraph(g),
-    );
-    const parsed = time(
-      'parse',
-      () => nodes,
-      () => parseIR(text, { file: 'bench.ir' }),
-    );
-    if (verify)
-      time(
-        'verify',
-        () => nodes,
-        () => verify(parsed),
-      );
+    const g = time('build', () => buildBenchGraph(size));
+    const text = time('print', () => printGraph(g));
+    const parsed = time('parse', () => parseIR(text, { file: 'bench.ir' }));
+    if (verify) time('verify', () => verify(parsed));
   }
   return rows;
 }
 
-/** Formats rows as an aligned table. */
+/** Formats rows as an aligned table, with each phase's per-node time relative to the smallest size. */
 export function formatIRBench(rows: readonly IRBenchRow[]): string {
-  const lines = ['size       phase   ms total   us/node'];
+  const lines = ['size       phase   ms total   us/node  cpu us/node  vs smallest (cpu)'];
+  const first = new Map<string, number>();
+  for (const r of rows) if (!first.has(r.phase)) first.set(r.phase, r.cpuUsPerNode);
   for (const r of rows) {
+    const ratio = r.cpuUsPerNode / first.get(r.phase)!;
     lines.push(
-      `${String(r.size).padEnd(10)} ${r.phase.padEnd(7)} ${r.msTotal.toFixed(1).padStart(9)} ${r.usPerNode.toFixed(2).padStart(9)}`,
+      `${String(r.size).padEnd(10)} ${r.phase.padEnd(7)} ${r.msTotal.toFixed(1).padStart(9)} ${r.usPerNode.toFixed(2).padStart(9)} ` +
+        `${r.cpuUsPerNode.toFixed(2).padStart(12)} ${ratio.toFixed(2).padStart(18)}x`,
     );
   }
   return lines.join('\n');
 }
 
-// `node dist/bench/ir.js [sizes...]` runs it alone.
+// `node --expose-gc dist/bench/ir.js [sizes...]` runs it alone (with --expose-gc, a GC before each phase).
 if (import.meta.url === `file://${process.argv[1]}`) {
   const sizes = process.argv
     .slice(2)
