@@ -14,7 +14,10 @@ export function syntaxError(file: string, text: string, line: number, column: nu
   return new IRParseError({ file, line, column }, reason, text, TS_SYNTAX);
 }
 
-const OPS_BY_LENGTH: readonly (readonly string[])[] = [3, 2, 1].map((n) => OPERATORS.filter((op) => op.length === n));
+const OPS_BY_LENGTH: readonly { readonly length: number; readonly set: ReadonlySet<string> }[] = [3, 2, 1].map((n) => ({
+  length: n,
+  set: new Set(OPERATORS.filter((op) => op.length === n)),
+}));
 const CLOSING: Readonly<Record<string, string>> = { ')': '(', ']': '[', '}': '{' };
 // Python identifiers: Unicode ID_Start/ID_Continue, like Python's XID classes for practical purposes.
 const IDENT = /[\p{ID_Start}_][\p{ID_Continue}]*/uy;
@@ -127,10 +130,9 @@ class Lexer {
     const line = this.line;
     const column = this.column(start);
     const ch = this.text[start];
-    IDENT.lastIndex = start;
-    const ident = IDENT.exec(this.text);
+    const ident = this.scanIdentifier(start);
     if (ident) {
-      const word = ident[0];
+      const word = ident;
       const next = this.text[start + word.length];
       if ((next === '"' || next === "'") && /^(?:[rRuUbBfF]|[bBfF][rR]|[rR][bBfF])$/.test(word)) {
         if (/[bB]/.test(word)) throw this.fail(line, column, 'bytes literals are not supported in TorchScript source');
@@ -152,7 +154,8 @@ class Lexer {
       return;
     }
     for (const ops of OPS_BY_LENGTH) {
-      const op = ops.find((candidate) => this.text.startsWith(candidate, start));
+      const candidate = this.text.substr(start, ops.length);
+      const op = ops.set.has(candidate) ? candidate : undefined;
       if (op === undefined) continue;
       this.trackBracket(op, line, column);
       this.pos = start + op.length;
@@ -161,6 +164,27 @@ class Lexer {
     }
     const shown = ch.charCodeAt(0) < 0x20 || ch.charCodeAt(0) === 0x7f ? `U+${ch.charCodeAt(0).toString(16).padStart(4, '0')}` : `'${ch}'`;
     throw this.fail(line, column, `unexpected character ${shown}`);
+  }
+
+  // An identifier at `start`, or undefined. ASCII names (all of what torch.jit.save writes) are scanned
+  // directly; anything else goes through the Unicode ID_Start/ID_Continue regex.
+  private scanIdentifier(start: number): string | undefined {
+    const text = this.text;
+    const c0 = text.charCodeAt(start);
+    const asciiStart = (c0 >= 97 && c0 <= 122) || (c0 >= 65 && c0 <= 90) || c0 === 95;
+    if (asciiStart) {
+      let end = start + 1;
+      for (;;) {
+        const c = text.charCodeAt(end);
+        if ((c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95) end++;
+        else if (c >= 128) break;
+        else return text.slice(start, end);
+      }
+    } else if (c0 < 128) {
+      return undefined;
+    }
+    IDENT.lastIndex = start;
+    return IDENT.exec(text)?.[0];
   }
 
   private trackBracket(op: string, line: number, column: number): void {
