@@ -2,8 +2,10 @@
 // offending line and a caret under the column.
 
 import { expect } from 'chai';
+import fc from 'fast-check';
 import { IRParseError } from '../../src/errors.js';
-import { parseIR } from '../../src/ir/index.js';
+import { parseIR, printGraph } from '../../src/ir/index.js';
+import { PYTORCH_CONSTANTS, PYTORCH_SCRIPTED } from './text-samples.js';
 
 interface Case {
   readonly what: string;
@@ -325,4 +327,33 @@ describe('IR text: malformed input', () => {
       }
     });
   }
+});
+
+describe('IR text: mutated input never escapes as anything but IRParseError', () => {
+  const lossless = printGraph(parseIR(PYTORCH_CONSTANTS), { tensorStyle: 'lossless' });
+  const sources = [PYTORCH_CONSTANTS, PYTORCH_SCRIPTED, lossless];
+  const edit = fc.tuple(fc.nat(), fc.constantFrom('', ...'%:=,()[]{}<>"\\ \n.-019aeTb#*+'), fc.boolean());
+
+  it('parses or throws IRParseError after random character edits', () => {
+    fc.assert(
+      fc.property(
+        fc.nat({ max: sources.length - 1 }),
+        fc.array(edit, { minLength: 1, maxLength: 3 }),
+        (which, edits) => {
+          let text = sources[which];
+          for (const [at, ch, replace] of edits) {
+            const p = at % (text.length + 1);
+            text = text.slice(0, p) + ch + text.slice(replace ? p + 1 : p);
+          }
+          try {
+            parseIR(text);
+          } catch (e) {
+            if (!(e instanceof IRParseError)) throw e;
+            expect(e.message).to.match(/^<ir>:\d+:\d+: /);
+          }
+        },
+      ),
+      { numRuns: 1000 },
+    );
+  });
 });
