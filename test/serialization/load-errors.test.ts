@@ -126,6 +126,23 @@ describe('load: bad archives give typed errors naming the entry', () => {
     expectLoadError(() => loadModule(bytes, { name: 'flip.pt' }), SerializationError, 'CORRUPT_ENTRY', 'flip.pt', 'data/1');
   });
 
+  it('verifyChecksums: false reads tensor records unchecked, as torch.jit.load does; code is still checked', () => {
+    const bytes = Uint8Array.from(seed);
+    const archive = readArchive(bytes, { name: 'flip.pt' });
+    bytes[archive.entry('data/1').dataOffset + 3] ^= 0x40;
+    const module = loadModule(bytes, { name: 'flip.pt', verifyChecksums: false });
+    expect(module.namedParameters()).to.have.lengthOf(3);
+    const code = Uint8Array.from(seed);
+    code[readArchive(code).entry('code/__torch__.py').dataOffset + 5] ^= 0x40;
+    let caught: unknown;
+    try {
+      loadModule(code, { name: 'code.pt', verifyChecksums: false });
+    } catch (error) {
+      caught = error;
+    }
+    expect((caught as TsFreezeError).code).to.equal('CORRUPT_ENTRY');
+  });
+
   it('a pickled state missing an attribute the class declares', () => {
     const text = readArchive(SEED).readText('code/__torch__.py').replace('  training : bool\n', '  training : bool\n  extra : int\n');
     expectLoadError(() => loadModule(rebuilt({ 'code/__torch__.py': text }), { name: 'state.pt' }), SerializationError, 'BAD_OBJECT', 'state.pt', 'data.pkl', 'extra');

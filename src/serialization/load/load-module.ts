@@ -25,6 +25,11 @@ export interface LoadOptions {
   readonly name?: string;
   /** The operator table to resolve calls against (default: one shared table of PyTorch 1.13's schemas). */
   readonly registry?: OperatorRegistry;
+  /**
+   * Check the CRC-32 of tensor records (default true, so a flipped bit in a weight is an error). The code,
+   * pickles and version are always checked. torch.jit.load checks none: false matches it and its speed.
+   */
+  readonly verifyChecksums?: boolean;
 }
 
 /** A loaded archive: the module and what it was read from. */
@@ -72,12 +77,13 @@ export async function loadModuleAsync(source: string | Uint8Array, options: Load
 export function loadArchive(source: string | Uint8Array, options: LoadOptions = {}): LoadedArchive {
   const archive = readArchive(source, { name: options.name });
   const version = readVersion(archive);
-  const constants = readConstants(archive);
+  const verify = options.verifyChecksums ?? true;
+  const constants = readConstants(archive, verify);
   const cu = new CompilationUnit();
   const importer = new SourceImporter(archive, { registry: options.registry ?? defaultRegistry(), constants, cu });
   const root = loadPickle(archive.read('data.pkl'), {
     name: `${archive.source}:data.pkl`,
-    loadStorage: viewingStorageLoader(archive, 'data'),
+    loadStorage: viewingStorageLoader(archive, 'data', verify),
   });
   if (!(root instanceof PickledObject)) {
     throw loadError('UNSUPPORTED_ARCHIVE', archive.source, `holds a ${describeValue(root)}, not a TorchScript module (a torch.save checkpoint is not a TorchScript archive)`, 'data.pkl');
@@ -111,11 +117,11 @@ function readVersion(archive: ZipArchive): number {
   return version;
 }
 
-function readConstants(archive: ZipArchive): Tensor[] {
+function readConstants(archive: ZipArchive, verify: boolean): Tensor[] {
   if (!archive.has('constants.pkl')) return [];
   const value = loadPickle(archive.read('constants.pkl'), {
     name: `${archive.source}:constants.pkl`,
-    loadStorage: viewingStorageLoader(archive, 'constants'),
+    loadStorage: viewingStorageLoader(archive, 'constants', verify),
   });
   const items = value instanceof PickleTuple ? value.items : Array.isArray(value) ? value : undefined;
   if (!items) throw loadError('BAD_CONSTANTS', archive.source, `expected a tuple of tensors, found a ${describeValue(value)}`, 'constants.pkl');
