@@ -6,6 +6,9 @@ import { ConstantPropagation } from './constant-propagation.js';
 import { CommonSubexpressionElimination } from './common-subexpression-elimination.js';
 import { Peephole } from './peephole.js';
 import { PeepholeNonTensor } from './peephole-non-tensor.js';
+import { EliminateNoOps } from './eliminate-no-ops.js';
+import { LowerSimpleTuples } from './lower-simple-tuples.js';
+import { UnrollConstantLoops } from './unroll-constant-loops.js';
 import { DeadCodeElimination } from './dead-code-elimination.js';
 import { FoldConvAddSub } from './fold-conv-add-sub.js';
 import { FoldConvBn } from './fold-conv-bn.js';
@@ -14,17 +17,18 @@ import { FoldLinearBn } from './fold-linear-bn.js';
 import { FreezeAttributes } from './freeze-attributes.js';
 import { FreezeCheck } from './freeze-check.js';
 import { FreezeCleanup } from './freeze-cleanup.js';
+import { FreezeInterfaces } from './freeze-interfaces.js';
 import { InlineSubmodules } from './inline-submodules.js';
 import { RemoveDropout } from './remove-dropout.js';
-import { EliminateNoOps } from './eliminate-no-ops.js';
-import { LowerSimpleTuples } from './lower-simple-tuples.js';
-import { UnrollConstantLoops } from './unroll-constant-loops.js';
 
 export { ConstantPooling } from './constant-pooling.js';
 export { ConstantPropagation } from './constant-propagation.js';
 export { CommonSubexpressionElimination } from './common-subexpression-elimination.js';
 export { Peephole } from './peephole.js';
 export { PeepholeNonTensor } from './peephole-non-tensor.js';
+export { EliminateNoOps } from './eliminate-no-ops.js';
+export { LowerSimpleTuples } from './lower-simple-tuples.js';
+export { UnrollConstantLoops } from './unroll-constant-loops.js';
 export { DeadCodeElimination } from './dead-code-elimination.js';
 export { FoldConvAddSub } from './fold-conv-add-sub.js';
 export { FoldConvBn } from './fold-conv-bn.js';
@@ -33,20 +37,19 @@ export { FoldLinearBn } from './fold-linear-bn.js';
 export { FreezeAttributes } from './freeze-attributes.js';
 export { FreezeCheck } from './freeze-check.js';
 export { FreezeCleanup } from './freeze-cleanup.js';
+export { FreezeInterfaces } from './freeze-interfaces.js';
 export { AliasAnalysis, AliasDb, dumpAliasDb } from './alias-analysis.js';
 export { freeze, freezeWithReport, explainFreeze, createFreezeContainer, builtinContainerModules, FREEZE_PIPELINE_JSON, type FreezeOptions, type FreezeResult } from './freeze.js';
 export { freezeReportOf, FreezeReport, describeFate, type AttributeExplanation, type AttributeFate } from './freeze/report.js';
 export { InlineSubmodules } from './inline-submodules.js';
 export { RemoveDropout } from './remove-dropout.js';
-export { EliminateNoOps } from './eliminate-no-ops.js';
-export { LowerSimpleTuples } from './lower-simple-tuples.js';
-export { UnrollConstantLoops } from './unroll-constant-loops.js';
 
 /** Every built-in pass class. */
 export const builtinPasses: readonly PassClass[] = [
   FreezeCheck,
   FreezeAttributes,
   FreezeCleanup,
+  FreezeInterfaces,
   FoldConvBn,
   FoldConvAddSub,
   FoldConvMulDiv,

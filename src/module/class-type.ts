@@ -138,6 +138,17 @@ export class ClassType extends NamedClassType {
     return this.attributeList.length - 1;
   }
 
+  /**
+   * Changes the declared type of an attribute, keeping its slot (PyTorch's unsafeChangeAttributeType):
+   * freezing narrows an interface-typed submodule to the concrete class it holds.
+   */
+  changeAttributeType(name: string, type: Type): void {
+    const slot = this.getAttributeSlot(name);
+    const old = this.attributeList[slot];
+    const kind = old.kind === 'attribute' && type instanceof ClassType && type.isModule ? 'module' : old.kind;
+    this.attributeList[slot] = { name, type, kind };
+  }
+
   /** Removes an attribute (later slots shift down); objects of this type drop their value through ScriptObject.removeAttr. */
   removeAttribute(name: string): void {
     const slot = this.getAttributeSlot(name);

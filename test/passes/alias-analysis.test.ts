@@ -104,10 +104,26 @@ describe('passes/alias-analysis', () => {
   %a : Tensor = aten::add_(%t, %one, %one)
   return (%a)
 `),
-      ops,
+      { ops, frozen: true },
     );
     expect(text).to.match(/graph\(%self/);
     expect(text).to.match(/%t : Tensor -> \{L\d+\(t\)\}/);
     expect(text).to.match(/L\d+\(t\) <- aten::add_ -> %a/);
+  });
+});
+
+describe('passes/alias-analysis (not frozen)', () => {
+  it('attributes read from self may alias each other: a write through one reaches the other', () => {
+    const graph = parseIR(`graph(%self : __torch__.M, %x : Tensor):
+  %l : Tensor[] = prim::GetAttr[name="history"](%self)
+  %n : Tensor[] = aten::append(%l, %x)
+  %l2 : Tensor[] = prim::GetAttr[name="history"](%self)
+  %k : int = aten::len(%l2)
+  return (%k)
+`);
+    const aliases = new AliasDb(graph, ops, false);
+    const second = graph.nodesOfKind('prim::GetAttr')[1];
+    expect(aliases.hasOutputWriters(second)).to.equal(true);
+    expect(new AliasDb(graph, ops, true).hasOutputWriters(second)).to.equal(false);
   });
 });
