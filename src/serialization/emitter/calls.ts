@@ -32,12 +32,21 @@ function blockListed(schema: FunctionSchema): boolean {
   return schema.name === 'aten::view' && schema.overloadName === 'dtype';
 }
 
-/** Overloads of `op` that a call can choose from. */
+const schemaCache = new WeakMap<object, Map<string, FunctionSchema[]>>();
+
+/** Overloads of `op` that a call can choose from (cached per operator table). */
 export function candidateSchemas(em: FunctionEmitter, op: string): FunctionSchema[] {
-  return em.registry
-    .overloads(op)
-    .map((e) => e.schema)
-    .filter((s) => !blockListed(s));
+  let byOp = schemaCache.get(em.registry);
+  if (!byOp) schemaCache.set(em.registry, (byOp = new Map()));
+  let list = byOp.get(op);
+  if (!list) {
+    list = em.registry
+      .overloads(op)
+      .map((e) => e.schema)
+      .filter((s) => !blockListed(s));
+    byOp.set(op, list);
+  }
+  return list;
 }
 
 /** The result of matching a call against a list of schemas: which one and how, or why not. */

@@ -97,8 +97,18 @@ export function defaultConstantType(value: IValue, type: Type): Type | undefined
   return undefined;
 }
 
-/** An operator-style schema for a function signature, so calls to it match like operator calls. */
+const schemaCache = new WeakMap<FunctionSignature, FunctionSchema>();
+
+/** An operator-style schema for a function signature, so calls to it match like operator calls (cached per signature). */
 export function schemaOfSignature(name: string, signature: FunctionSignature, isMethod: boolean): FunctionSchema {
+  const cached = schemaCache.get(signature);
+  if (cached && cached.name === qualifyOpName(name)) return cached;
+  const schema = buildSchema(name, signature, isMethod);
+  schemaCache.set(signature, schema);
+  return schema;
+}
+
+function buildSchema(name: string, signature: FunctionSignature, isMethod: boolean): FunctionSchema {
   const args = signature.arguments.map(
     (a, i) =>
       new Argument({

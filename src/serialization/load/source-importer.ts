@@ -196,7 +196,7 @@ export class SourceImporter implements EmitterHost {
       owner,
       qualifiedName,
       signature: signature.returnsKnown ? signature : undefined,
-      sourceCode: sourceOf(module.text, def),
+      sourceCode: sourceOf(module, def),
     });
     const u: Uncompiled = { fn, def, module, signature, selfType: owner };
     this.uncompiled.set(fn, u);
@@ -225,8 +225,11 @@ export class SourceImporter implements EmitterHost {
   }
 }
 
-/** The source lines of a def, as the archive has them. */
-function sourceOf(text: string, def: FunctionDef): string {
-  const lines = text.split('\n');
+const lineCache = new WeakMap<object, string[]>();
+
+/** The source lines of a def, as the archive has them (each file is split into lines once). */
+function sourceOf(module: SourceModule, def: FunctionDef): string {
+  let lines = lineCache.get(module);
+  if (!lines) lineCache.set(module, (lines = module.text.split('\n')));
   return lines.slice(def.range.line - 1, def.range.endLine).join('\n');
 }
