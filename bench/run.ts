@@ -3,6 +3,7 @@
 
 import { benchFreeze } from './freeze.js';
 import { benchIR, formatIRBench } from './ir.js';
+import { benchInference } from './inference.js';
 import { benchKernels } from './kernels.js';
 
 const only = process.argv.slice(2);
@@ -23,6 +24,10 @@ if (wanted('ir')) {
 if (wanted('kernels')) {
   heading('Kernels (single thread)');
   for (const r of await benchKernels()) row(r);
+}
+if (wanted('inference')) {
+  heading('resnet18 single-image inference, before and after freeze, beside PyTorch on one thread (median ms)');
+  for (const r of await benchInference()) row(r);
 }
 if (wanted('freeze')) {
   heading('Freeze scaling (generated chains) and torch.jit.freeze on the same modules');
