@@ -12,8 +12,12 @@
  * Callee graphs are copied, never changed; each is inlined once per run and reused for every call site.
  * Names: callee values keep their names where free (the caller's holder moves to `name.N`, as PyTorch's
  * setDebugName does) and a named call output passes its name to the value replacing it.
- * Calls on interface types, unknown methods/functions and recursion stay, with a remark.
- * Mirrors torch/csrc/jit/passes/inliner.cpp (Inline) and ir.cpp's inlineCallTo, except that PyTorch
+ * Run on a module, a call on an interface-typed submodule (`prim::GetAttr` chain from self) is inlined too:
+ * the attribute's object gives the concrete class, and the GetAttr is retyped to it (PyTorch's freezing
+ * does this with freezeInterfaces on; option `interfaces`). Skipped when the graph sets that attribute.
+ * Other interface calls, unknown methods/functions and recursion stay, with a remark.
+ * Mirrors torch/csrc/jit/passes/inliner.cpp (Inline), ir.cpp's inlineCallTo and freeze_module.cpp's
+ * inlineInterfaceCalls, except that PyTorch
  * inlines each callee's optimized graph (already peephole-optimized, constant-propagated and pooled);
  * here those are separate passes, so an inlined graph can hold more prim::Constant nodes than PyTorch's.
  */
@@ -24,13 +28,17 @@ import {
   CompilationUnit,
   FunctionRef,
   insertGraph,
+  isObjectValue,
   pass,
   toIValue,
   type Block,
   type Function,
   type Graph,
   type GraphPass,
+  type IValue,
   type Node,
+  type ObjectValue,
+  type OptionsOf,
   type PassContext,
   type PassResult,
   type Value,
@@ -72,26 +80,42 @@ export function matchFunctionCall(node: Node, units: Iterable<CompilationUnit>):
   };
 }
 
+const OPTIONS = {
+  interfaces: {
+    type: 'boolean',
+    default: true,
+    description: 'on a module, inline calls on interface-typed submodules through the concrete submodule',
+  },
+} as const;
+
+type Options = OptionsOf<typeof OPTIONS>;
+
 @pass({
   name: 'inline-submodules',
   summary: 'Inline prim::CallMethod and prim::CallFunction recursively (PyTorch Inline)',
+  options: OPTIONS,
   statistics: [
     { name: 'methods-inlined', description: 'prim::CallMethod call sites replaced by the method body' },
     { name: 'functions-inlined', description: 'prim::CallFunction call sites replaced by the function body' },
+    { name: 'interface-calls-inlined', description: 'calls on interface-typed submodules inlined' },
   ],
   establishesProperties: ['inlined'],
 })
-export class InlineSubmodules implements GraphPass {
-  run(graph: Graph, context: PassContext): PassResult {
+export class InlineSubmodules implements GraphPass<Options> {
+  run(graph: Graph, context: PassContext<Options>): PassResult {
     const inliner = new Inliner(context);
     const self = graph.inputs[0]?.type;
     if (self instanceof ClassType) inliner.units.add(self.cu);
-    const moduleType = (context.module as { type?: unknown } | undefined)?.type;
-    if (moduleType instanceof ClassType) inliner.units.add(moduleType.cu);
+    const module = context.module as unknown as IValue;
+    if (isObjectValue(module) && module.type instanceof ClassType) inliner.units.add(module.type.cu);
     const counts = inliner.inlineCalls(graph);
+    if (context.options.interfaces && isObjectValue(module) && graph.inputs[0]?.type === module.type) {
+      counts.interfaces = inliner.inlineInterfaceCalls(graph, module);
+    }
     if (counts.methods) context.count('methods-inlined', counts.methods);
     if (counts.functions) context.count('functions-inlined', counts.functions);
-    return { changed: counts.methods + counts.functions > 0 };
+    if (counts.interfaces) context.count('interface-calls-inlined', counts.interfaces);
+    return { changed: counts.methods + counts.functions + counts.interfaces > 0 };
   }
 }
 
@@ -103,11 +127,11 @@ class Inliner {
   /** Callees that reach themselves: never inlined (TorchScript has no recursion; guard anyway). */
   private readonly recursive = new Set<Function>();
 
-  constructor(private readonly context: PassContext) {}
+  constructor(private readonly context: PassContext<Options>) {}
 
   /** Inlines every call in `graph` (nested blocks too); returns how many call sites were replaced. */
-  inlineCalls(graph: Graph): { methods: number; functions: number } {
-    const counts = { methods: 0, functions: 0 };
+  inlineCalls(graph: Graph): { methods: number; functions: number; interfaces: number } {
+    const counts = { methods: 0, functions: 0, interfaces: 0 };
     const blocks: Block[] = [graph.block];
     for (let block = blocks.pop(); block; block = blocks.pop()) {
       for (const node of block.nodes()) {
@@ -133,6 +157,42 @@ class Inliner {
     return counts;
   }
 
+  /**
+   * Inlines calls on interface-typed GetAttrs reached from self, through the concrete submodule `module`
+   * holds there, and retypes each GetAttr to its class; rounds until none is left (bodies bring new ones).
+   */
+  inlineInterfaceCalls(graph: Graph, module: ObjectValue): number {
+    let inlined = 0;
+    const written = new Set(graph.nodesOfKind('prim::SetAttr').map((n) => n.s('name')));
+    const seen = new Set<Node>();
+    const pending = (): Node[] =>
+      graph.nodesOfKind('prim::GetAttr').filter((n) => n.output().type.kind === 'Interface' && !seen.has(n));
+    for (let round = pending(); round.length; round = pending()) {
+      for (const get of round) {
+        seen.add(get);
+        if (get.destroyed) continue;
+        const name = get.s('name');
+        const target = written.has(name) ? undefined : objectAt(get.output(), graph.inputs[0], module);
+        if (!target || !(target.type instanceof ClassType)) {
+          this.context.remark(
+            get,
+            `calls on '${name}' not inlined: its module is not known here (or is set)`,
+          );
+          continue;
+        }
+        for (const { user, offset } of get.output().uses()) {
+          const method = user.kind === 'prim::CallMethod' && offset === 0 ? user.s('name') : undefined;
+          const body = method !== undefined && this.inlinedBody(target.type.getMethod(method));
+          if (!body) continue;
+          inlineCallTo(user, body, user.inputs);
+          inlined++;
+        }
+        get.output().setType(target.type);
+      }
+    }
+    return inlined;
+  }
+
   // A copy of the callee's graph with its own calls inlined; undefined on recursion.
   private inlinedBody(callee: Function): Graph | undefined {
     const cached = this.bodies.get(callee);
@@ -153,6 +213,21 @@ class Inliner {
       this.inProgress.delete(callee);
     }
   }
+}
+
+// The object a chain of prim::GetAttr from `self` reaches in `module`, if it is one.
+function objectAt(v: Value, self: Value | undefined, module: ObjectValue): ObjectValue | undefined {
+  const names: string[] = [];
+  for (; v !== self; v = v.node.input(0)) {
+    if (v.node.kind !== 'prim::GetAttr') return undefined;
+    names.unshift(v.node.s('name'));
+  }
+  let obj: IValue = module;
+  for (const name of names) {
+    if (!isObjectValue(obj) || !obj.hasAttr(name)) return undefined;
+    obj = obj.getAttr(name);
+  }
+  return isObjectValue(obj) ? obj : undefined;
 }
 
 // Transforms `%y = prim::Call*(args)` into the body's nodes on `args`; %y's name passes to its replacement.

@@ -18,6 +18,7 @@ import {
   type ScriptModule,
 } from '../../src/index.js';
 import { runFunction } from '../../src/runtime/runtime.js';
+import { loadModule } from '../../src/serialization/index.js';
 import { FileCheckError, fileCheck } from '../support/filecheck.js';
 import { REPO_ROOT, splitIRCases } from '../support/ir-case-runner.js';
 import { LINEAR_FORWARD, seedSimpleParam } from '../support/seed-modules.js';
@@ -183,6 +184,29 @@ describe('inline-submodules', () => {
     expect(block.graph.nodesOfKind('prim::CallMethod')).to.have.length(0);
     expect((block.getAttr('lin') as ScriptModule).getMethod('forward').graph.toString()).to.equal(linForward);
     expect(runPipeline(c, block, 'inline-submodules').changed).to.equal(false);
+  });
+
+  it("inlines calls through interface-typed submodules on a module (recursively), as freezing's freezeInterfaces", () => {
+    const path = `${REPO_ROOT}test/fixtures/freezing/test_freeze_recursive_interfaces/module.pt`;
+    const before = loadModule(path);
+    const after = loadModule(path);
+    const report = runPipeline(testContainer(), after, 'inline-submodules');
+    expect(report.statistics['inline-submodules']['interface-calls-inlined']).to.equal(2);
+    expect(after.graph.nodesOfKind('prim::CallMethod')).to.have.length(0);
+    expect(after.graph.nodesOfKind('prim::GetAttr').map((n) => n.output().type.kind)).to.deep.equal([
+      'Class',
+      'Class',
+      'Tensor',
+    ]);
+    const x = seeded([2, 2], 5);
+    expectClose(
+      runFunction(after.getMethod('forward'), [after, x]),
+      runFunction(before.getMethod('forward'), [before, x]),
+      { rtol: 0, atol: 0 },
+    );
+    const off = loadModule(path);
+    runPipeline(testContainer(), off, 'inline-submodules{interfaces=false}');
+    expect(off.graph.nodesOfKind('prim::CallMethod')).to.have.length(1);
   });
 
   it('remarks on calls it cannot inline', () => {
