@@ -70,20 +70,26 @@ export function collectProblems(graph: Graph, options: VerifyOptions = {}, limit
     block: Block;
     cursor: Node;
     lastPosition: number;
+    /** Scopes open when the block starts running, not when it is queued: block0 must not see block1's inputs. */
+    entered: boolean;
   }
   const open = (block: Block, expectedOwner: Node | null): Frame | undefined => {
     if (block.owningNode !== expectedOwner) {
       report(block.paramNode, 'block is attached to the wrong node');
       return undefined;
     }
+    return { block, cursor: block.returnNode.next!, lastPosition: -Infinity, entered: false };
+  };
+  const enter = (frame: Frame): boolean => {
+    frame.entered = true;
     const scope = new Set<Value>();
     scopes.push(scope);
-    for (const v of block.inputs) {
-      const err = checkValue(v, block.paramNode);
-      if (err && report(block.paramNode, err)) return undefined;
+    for (const v of frame.block.inputs) {
+      const err = checkValue(v, frame.block.paramNode);
+      if (err && report(frame.block.paramNode, err)) return true;
       scope.add(v);
     }
-    return { block, cursor: block.returnNode.next!, lastPosition: -Infinity };
+    return false;
   };
 
   const frames: Frame[] = [];
@@ -91,6 +97,7 @@ export function collectProblems(graph: Graph, options: VerifyOptions = {}, limit
   if (top) frames.push(top);
   while (frames.length && problems.length < limit) {
     const frame = frames[frames.length - 1];
+    if (!frame.entered && enter(frame)) break;
     const { block } = frame;
     const node = frame.cursor;
     if (node === block.returnNode) {

@@ -105,10 +105,6 @@ export const KNOWN_FAILING: Readonly<Record<string, string>> = {
     'attributes holding TorchScript class objects are not folded into object constants',
   test_freeze_module_with_non_static_module_container_index:
     'loading fails: ModuleDict/ModuleList indexed by a non-constant key is not read (PyTorch emits prim::ModuleContainerIndex and freezing rejects it)',
-  test_freeze_recursive_interfaces:
-    'calls through interface-typed submodules are not inlined; cleanup then drops the method they call',
-  test_freeze_recursive_interfaces_same_name:
-    'calls through interface-typed submodules are not inlined; cleanup then drops the method they call',
   test_freeze_non_module_class_getattr:
     'attributes holding TorchScript class objects are not folded into object constants',
   test_linear_transpose: 'no transpose-frozen-linear pass',
@@ -117,7 +113,6 @@ export const KNOWN_FAILING: Readonly<Record<string, string>> = {
 
 const FORK = KNOWN_FAILING.test_freeze_module_with_fork;
 const CLASS_OBJECTS = KNOWN_FAILING.test_freeze_module_inlining;
-const INTERFACES = KNOWN_FAILING.test_freeze_recursive_interfaces;
 
 /** Tests whose frozen node counts differ from PyTorch's (or cannot be had), with the reason. */
 export const KNOWN_COUNT_DIFFERENCES: Readonly<Record<string, string>> = {
@@ -128,8 +123,6 @@ export const KNOWN_COUNT_DIFFERENCES: Readonly<Record<string, string>> = {
   test_freeze_module_inlining: CLASS_OBJECTS,
   test_module_getattr_indirection: CLASS_OBJECTS,
   test_freeze_non_module_class_getattr: CLASS_OBJECTS,
-  test_freeze_recursive_interfaces: INTERFACES,
-  test_freeze_recursive_interfaces_same_name: INTERFACES,
 };
 
 /** Extra assertions of tests whose PyTorch version checks more than the generic runner does. */

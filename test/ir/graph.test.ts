@@ -161,6 +161,18 @@ describe('ir/verify', () => {
     expect(() => verify(g)).to.throw(/outside its block/);
   });
 
+  it("reports block0 of a node using block1's inputs", () => {
+    const g = new Graph();
+    const n = g.addInput(IntType, 'n');
+    const t = g.addInput(BoolType, 'c');
+    const node = g.insert('prim::Fake', [n, t], []);
+    const b0 = node.addBlock();
+    const b1 = node.addBlock();
+    const hidden = b1.addInput(IntType, 'hidden');
+    g.withInsertPoint(b0, () => g.insert('aten::neg', [hidden], [IntType]));
+    expect(() => verify(g)).to.throw(/used before it is defined or outside its block/);
+  });
+
   it('reports malformed control flow and dangling nodes', () => {
     const g = new Graph();
     const c = g.addInput(BoolType, 'c');
