@@ -14,7 +14,12 @@ import { loadModule } from '../src/serialization/index.js';
 import { storageFromBytes } from '../src/tensor/dtype.js';
 import { Tensor } from '../src/tensor/tensor.js';
 import { freeze } from '../passes/index.js';
-import { FIXTURES_DIR, readFixtureCase, readTensor, type EncodedTensor } from '../test/support/fixture-case.js';
+import {
+  FIXTURES_DIR,
+  readFixtureCase,
+  readTensor,
+  type EncodedTensor,
+} from '../test/support/fixture-case.js';
 
 /** One benchmark result. */
 export interface BenchRow {
@@ -108,10 +113,21 @@ interface TorchResult {
   readonly models: Record<string, TorchTimes>;
 }
 
-function runTorch(models: readonly Model[], generate: { path: string; input: string } | undefined, runs: number): TorchResult | string {
+function runTorch(
+  models: readonly Model[],
+  generate: { path: string; input: string } | undefined,
+  runs: number,
+): TorchResult | string {
   const spec = {
     generate,
-    models: models.map((m) => ({ name: m.name, path: m.path, input: m.inputFile, shape: m.shape, output: m.torchOutputFile, runs })),
+    models: models.map((m) => ({
+      name: m.name,
+      path: m.path,
+      input: m.inputFile,
+      shape: m.shape,
+      output: m.torchOutputFile,
+      runs,
+    })),
   };
   try {
     const text = execFileSync(PY, ['-c', TORCH_SCRIPT, JSON.stringify(spec)], {
@@ -161,7 +177,11 @@ function benchModel(model: Model, torch: TorchTimes | undefined, runs: number): 
   // The time only means something if the computation is the same: compare with torch's frozen output.
   const ours = frozen.forward(x) as Tensor;
   const theirs = readFloatFile(model.torchOutputFile, ours.shape);
-  rows.push({ name: `${label} frozen max |diff| vs torch`, value: maxAbsDiff(ours, theirs) * 1e6, unit: 'x 1e-6' });
+  rows.push({
+    name: `${label} frozen max |diff| vs torch`,
+    value: maxAbsDiff(ours, theirs) * 1e6,
+    unit: 'x 1e-6',
+  });
   return rows;
 }
 
@@ -193,11 +213,16 @@ export async function benchInference(options: { runs?: number; full?: boolean } 
       torchOutputFile: join(dir, 'resnet18_out.bin'),
     };
     const wantFull = options.full ?? true;
-    const torch = runTorch(wantFull ? [...models, full] : models, wantFull ? { path: full.path, input: full.inputFile } : undefined, runs);
+    const torch = runTorch(
+      wantFull ? [...models, full] : models,
+      wantFull ? { path: full.path, input: full.inputFile } : undefined,
+      runs,
+    );
     const rows: BenchRow[] = [];
     if (typeof torch === 'string') console.log(`  (${torch}; tsfreeze times only, fixture model only)`);
     else if (wantFull && torch.generated) models.push(full);
-    else if (wantFull) console.log(`  (full-size resnet18 not generated: ${torch.why ?? 'torchvision missing'})`);
+    else if (wantFull)
+      console.log(`  (full-size resnet18 not generated: ${torch.why ?? 'torchvision missing'})`);
     for (const model of models) {
       rows.push(...benchModel(model, typeof torch === 'string' ? undefined : torch.models[model.name], runs));
     }

@@ -72,13 +72,32 @@ describe('tsfreeze run', function () {
   it('flattens a (Tensor, int, str) result: two .npy files, the string printed only', async function () {
     const fx = fixture('non_tensor_inputs');
     const out = join(dir, 'out');
-    const r = await tsfreeze('run', fx.modulePath!, '--input', inputNpy(fx), '--input', '2', '--input', '0.5', '--input', 'true', '--input', '["a","b"]', '--output-dir', out);
+    const r = await tsfreeze(
+      'run',
+      fx.modulePath!,
+      '--input',
+      inputNpy(fx),
+      '--input',
+      '2',
+      '--input',
+      '0.5',
+      '--input',
+      'true',
+      '--input',
+      '["a","b"]',
+      '--output-dir',
+      out,
+    );
     expect(r.code, r.err).to.equal(0);
-    expect(r.out).to.match(/output0: Tensor float32 \[2, 4\][^\n]*\noutput1: int 4[^\n]*\noutput2: string b\n$/);
+    expect(r.out).to.match(
+      /output0: Tensor float32 \[2, 4\][^\n]*\noutput1: int 4[^\n]*\noutput2: string b\n$/,
+    );
     expect(outputFiles(out)).to.deep.equal(['output0.npy', 'output1.npy']);
     const expected = fx.calls[0].output!;
     if (expected.kind !== 'tuple') throw new Error('non_tensor_inputs records a tuple output');
-    expect(compareValue(loadNpy(join(out, 'output0.npy')), expected.items[0], fx.dir, TOLERANCE).mismatches).to.deep.equal([]);
+    expect(
+      compareValue(loadNpy(join(out, 'output0.npy')), expected.items[0], fx.dir, TOLERANCE).mismatches,
+    ).to.deep.equal([]);
     const n = loadNpy(join(out, 'output1.npy'));
     expect([n.dtype, n.shape, n.item()]).to.deep.equal(['int64', [], 4n]);
   });
@@ -99,7 +118,9 @@ describe('tsfreeze run', function () {
       'b = np.fromfile(sys.argv[2], dtype=np.float32).reshape(a.shape)',
       'print(a.dtype, list(a.shape), a.flags["C_CONTIGUOUS"], float(np.abs(a - b).max()))',
     ].join('\n');
-    const py = spawnSync(PY, ['-c', script, join(out, 'output0.npy'), join(fx.dir, expected.file!)], { encoding: 'utf8' });
+    const py = spawnSync(PY, ['-c', script, join(out, 'output0.npy'), join(fx.dir, expected.file!)], {
+      encoding: 'utf8',
+    });
     expect(py.status, py.stderr).to.equal(0);
     const [dtype, shape, contiguous, diff] = py.stdout.trim().split(/ (?![^[]*\])/);
     expect([dtype, shape, contiguous]).to.deep.equal(['float32', `[${expected.shape.join(', ')}]`, 'True']);
@@ -120,7 +141,11 @@ describe('tsfreeze run', function () {
       const fx = fixture('seed_simple_param');
       const out = join(dir, 'out');
       const missing = join(dir, 'nope.npy');
-      await failsCleanly(['run', fx.modulePath!, '--input', missing, '--output-dir', out], out, /cannot read .*nope\.npy/);
+      await failsCleanly(
+        ['run', fx.modulePath!, '--input', missing, '--output-dir', out],
+        out,
+        /cannot read .*nope\.npy/,
+      );
     });
 
     it('a corrupt .npy file (bad magic, truncated data)', async function () {
@@ -128,20 +153,36 @@ describe('tsfreeze run', function () {
       const out = join(dir, 'out');
       const garbage = join(dir, 'garbage.npy');
       writeFileSync(garbage, 'this is not numpy');
-      await failsCleanly(['run', fx.modulePath!, '--input', garbage, '--output-dir', out], out, /garbage\.npy.*not a \.npy file/);
+      await failsCleanly(
+        ['run', fx.modulePath!, '--input', garbage, '--output-dir', out],
+        out,
+        /garbage\.npy.*not a \.npy file/,
+      );
       const good = inputNpy(fx, 0, 'good.npy');
       const truncated = join(dir, 'truncated.npy');
       const bytes = readFileSync(good);
       writeFileSync(truncated, bytes.subarray(0, bytes.length - 4));
-      await failsCleanly(['run', fx.modulePath!, '--input', truncated, '--output-dir', out], out, /truncated\.npy.*needs \d+/);
+      await failsCleanly(
+        ['run', fx.modulePath!, '--input', truncated, '--output-dir', out],
+        out,
+        /truncated\.npy.*needs \d+/,
+      );
     });
 
     it('the wrong number of inputs', async function () {
       const fx = fixture('seed_simple_param');
       const out = join(dir, 'out');
-      await failsCleanly(['run', fx.modulePath!, '--output-dir', out], out, /forward\(\) is missing argument 'input'/);
+      await failsCleanly(
+        ['run', fx.modulePath!, '--output-dir', out],
+        out,
+        /forward\(\) is missing argument 'input'/,
+      );
       const x = inputNpy(fx);
-      await failsCleanly(['run', fx.modulePath!, '--input', x, '--input', x, '--output-dir', out], out, /forward\(\) takes 1 positional arguments but 2 were given/);
+      await failsCleanly(
+        ['run', fx.modulePath!, '--input', x, '--input', x, '--output-dir', out],
+        out,
+        /forward\(\) takes 1 positional arguments but 2 were given/,
+      );
     });
 
     it('an input of the wrong shape fails in the kernel and names the op', async function () {
@@ -149,12 +190,20 @@ describe('tsfreeze run', function () {
       const out = join(dir, 'out');
       const x = join(dir, 'flat.npy');
       saveNpy(x, (decodeValue(fx.dir, fx.calls[0].inputs[0]) as Tensor).reshape([-1]));
-      await failsCleanly(['run', fx.modulePath!, '--input', x, '--output-dir', out], out, /aten::conv2d: Expected 3D \(unbatched\) or 4D \(batched\) input/);
+      await failsCleanly(
+        ['run', fx.modulePath!, '--input', x, '--output-dir', out],
+        out,
+        /aten::conv2d: Expected 3D \(unbatched\) or 4D \(batched\) input/,
+      );
     });
 
     it('a model file that does not exist', async function () {
       const out = join(dir, 'out');
-      await failsCleanly(['run', join(dir, 'missing.pt'), '--output-dir', out], out, /missing\.pt: no such file/);
+      await failsCleanly(
+        ['run', join(dir, 'missing.pt'), '--output-dir', out],
+        out,
+        /missing\.pt: no such file/,
+      );
     });
   });
 });

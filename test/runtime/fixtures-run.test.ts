@@ -79,13 +79,16 @@ function runCalls(fixture: FixtureCase, source: Source): RunRow {
     try {
       result = module.call(call.method, ...inputs);
     } catch (e) {
-      if (!expected.raises) throw new Error(`${where} raised: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+      if (!expected.raises)
+        throw new Error(`${where} raised: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
       expectRecordedRaise(e, expected.raises, where);
       raised++;
       continue;
     }
     if (expected.raises) {
-      problems.push(`${where}: returned a value, PyTorch raised ${expected.raises.type}: ${coreMessage(expected.raises)}`);
+      problems.push(
+        `${where}: returned a value, PyTorch raised ${expected.raises.type}: ${coreMessage(expected.raises)}`,
+      );
       continue;
     }
     if (!expected.output) throw new Error(`${where}: case.json records neither an output nor an exception`);
@@ -115,14 +118,18 @@ function sourcesOf(fixture: FixtureCase): Source[] {
 function formatRows(rows: readonly RunRow[], totals: ReadonlyMap<string, number>): string {
   const lines = ['fixture runs vs PyTorch (worst |diff| and relative diff over all calls):'];
   for (const r of rows) {
-    const what = r.calls ? `${r.calls} call(s)  abs ${r.maxAbs.toExponential(2)}  rel ${r.maxRel.toExponential(2)}` : 'loaded; no calls recorded';
+    const what = r.calls
+      ? `${r.calls} call(s)  abs ${r.maxAbs.toExponential(2)}  rel ${r.maxRel.toExponential(2)}`
+      : 'loaded; no calls recorded';
     const raised = r.raised ? `, ${r.raised} raised as recorded` : '';
     lines.push(`  ${r.fixture.padEnd(28)} ${r.source.padEnd(17)} ${what}${raised}`);
   }
   for (const [label, total] of totals) {
     const matched = rows.filter((r) => r.source === label);
     const worst = matched.reduce((m, r) => (r.maxAbs > m.maxAbs ? r : m), { maxAbs: 0, fixture: '-' });
-    lines.push(`  ${label}: ${matched.length}/${total} matched, worst abs error ${worst.maxAbs.toExponential(2)} (${worst.fixture})`);
+    lines.push(
+      `  ${label}: ${matched.length}/${total} matched, worst abs error ${worst.maxAbs.toExponential(2)} (${worst.fixture})`,
+    );
   }
   return lines.join('\n');
 }

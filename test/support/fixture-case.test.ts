@@ -43,7 +43,9 @@ describe('fixture-case reader', function () {
       writeFileSync(join(dir, 'b.bin'), Uint8Array.of(1, 0, 1));
       const b = readTensor(dir, { kind: 'Tensor', file: 'b.bin', dtype: 'bool', shape: [3] });
       expect(b.toArray()).to.deep.equal([true, false, true]);
-      expect(() => readTensor(dir, { kind: 'Tensor', file: 'b.bin', dtype: 'float32', shape: [3] })).to.throw(/3 bytes, float32\[3\] needs 12/);
+      expect(() => readTensor(dir, { kind: 'Tensor', file: 'b.bin', dtype: 'float32', shape: [3] })).to.throw(
+        /3 bytes, float32\[3\] needs 12/,
+      );
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -66,7 +68,9 @@ describe('fixture-case reader', function () {
     const r = compareValue(t, out, simple.dir, TOL);
     expect(r.ok).to.equal(false);
     expect(r.maxAbsError).to.be.closeTo(1e-2, 1e-6);
-    expect(r.mismatches[0]).to.match(/^output: 1 of \d+ elements differ; first: element \[\d+, \d+\] is .* \(tolerance /);
+    expect(r.mismatches[0]).to.match(
+      /^output: 1 of \d+ elements differ; first: element \[\d+, \d+\] is .* \(tolerance /,
+    );
   });
 
   it('accepts differences inside atol + rtol and records them as the worst error', function () {
@@ -79,11 +83,15 @@ describe('fixture-case reader', function () {
 
   it('catches dtype, shape, kind, container length and scalar mismatches', function () {
     const t = readTensor(simple.dir, out);
-    const check = (actual: IValue, enc: EncodedValue): string => compareValue(actual, enc, simple.dir, TOL).mismatches.join('; ');
+    const check = (actual: IValue, enc: EncodedValue): string =>
+      compareValue(actual, enc, simple.dir, TOL).mismatches.join('; ');
     expect(check(t.to('float64'), out)).to.match(/dtype float64, expected float32/);
     expect(check(t.reshape([-1]), out)).to.match(/shape \[\d+\], expected/);
     expect(check(3, out)).to.match(/expected Tensor float32/);
-    const tuple: EncodedValue = { kind: 'tuple', items: [out, { kind: 'int', value: 4 }, { kind: 'str', value: 'b' }] };
+    const tuple: EncodedValue = {
+      kind: 'tuple',
+      items: [out, { kind: 'int', value: 4 }, { kind: 'str', value: 'b' }],
+    };
     expect(check(new Tuple([t, 4]), tuple)).to.match(/tuple of 2, expected 3 items/);
     expect(check(new Tuple([t, 5, 'b']), tuple)).to.match(/output\[1\]: number 5, expected int 4/);
     expect(check(new Tuple([t, 4, 'c']), tuple)).to.match(/output\[2\]: "c", expected str "b"/);
@@ -93,7 +101,10 @@ describe('fixture-case reader', function () {
     expect(check(null, { kind: 'None' })).to.equal('');
     expect(check(false, { kind: 'None' })).to.match(/boolean false, expected None/);
     const ints = Tensor.fromArray('int64', [1n, 2n], [2]);
-    const dict: EncodedValue = { kind: 'dict', items: [{ key: { kind: 'str', value: 'a' }, value: { kind: 'int', value: 1 } }] };
+    const dict: EncodedValue = {
+      kind: 'dict',
+      items: [{ key: { kind: 'str', value: 'a' }, value: { kind: 'int', value: 1 } }],
+    };
     expect(check(new Map([['a', 1]]), dict)).to.equal('');
     expect(check(new Map([['b', 1]]), dict)).to.match(/keys\(\)\[0\]: "b", expected str "a"/);
     expect(check(ints, out)).to.match(/dtype int64/);
@@ -102,9 +113,11 @@ describe('fixture-case reader', function () {
   it('takes the message proper from a TorchScript traceback', function () {
     const c = cases.find((k) => k.name === 'conv_binary_variants')!;
     const raise = c.calls[0].originalRaises!;
-    expect(coreMessage(raise)).to.equal('The size of tensor a (6) must match the size of tensor b (4) at non-singleton dimension 3');
-    expect(coreMessage({ type: 'AttributeError', message: "'X' object has no attribute 'forward'" })).to.equal(
-      "'X' object has no attribute 'forward'",
+    expect(coreMessage(raise)).to.equal(
+      'The size of tensor a (6) must match the size of tensor b (4) at non-singleton dimension 3',
     );
+    expect(
+      coreMessage({ type: 'AttributeError', message: "'X' object has no attribute 'forward'" }),
+    ).to.equal("'X' object has no attribute 'forward'");
   });
 });

@@ -33,11 +33,19 @@ export type EncodedValue =
       readonly items: readonly EncodedValue[];
       readonly namedtuple?: { readonly type: string; readonly fields: readonly string[] };
     }
-  | { readonly kind: 'dict'; readonly items: readonly { readonly key: EncodedValue; readonly value: EncodedValue }[] };
+  | {
+      readonly kind: 'dict';
+      readonly items: readonly { readonly key: EncodedValue; readonly value: EncodedValue }[];
+    };
 
 const encodedValue: z.ZodType<EncodedValue> = z.lazy(() =>
   z.union([
-    z.object({ kind: z.literal('Tensor'), file: z.string().nullable(), dtype: z.string(), shape: z.array(z.number().int()) }),
+    z.object({
+      kind: z.literal('Tensor'),
+      file: z.string().nullable(),
+      dtype: z.string(),
+      shape: z.array(z.number().int()),
+    }),
     z.object({ kind: z.enum(['int', 'float']), value: z.number() }),
     z.object({ kind: z.literal('bool'), value: z.boolean() }),
     z.object({ kind: z.literal('str'), value: z.string() }),
@@ -47,7 +55,10 @@ const encodedValue: z.ZodType<EncodedValue> = z.lazy(() =>
       items: z.array(encodedValue),
       namedtuple: z.object({ type: z.string(), fields: z.array(z.string()) }).optional(),
     }),
-    z.object({ kind: z.literal('dict'), items: z.array(z.object({ key: encodedValue, value: encodedValue })) }),
+    z.object({
+      kind: z.literal('dict'),
+      items: z.array(z.object({ key: encodedValue, value: encodedValue })),
+    }),
   ]),
 );
 
@@ -105,7 +116,10 @@ export interface FixtureCase {
   readonly frozenPath?: string;
   readonly calls: readonly FixtureCall[];
   /** The arguments PyTorch's freeze got (preserved_attrs, optimize_numerics), named as in tsfreeze's freeze(). */
-  readonly freezeSettings: { readonly preservedAttrs?: readonly string[]; readonly optimizeNumerics: boolean };
+  readonly freezeSettings: {
+    readonly preservedAttrs?: readonly string[];
+    readonly optimizeNumerics: boolean;
+  };
   /** The whole case.json, for facts this reader does not model. */
   readonly json: Readonly<Record<string, unknown>>;
 }
@@ -150,7 +164,10 @@ export function listFixtureCases(root: string = FIXTURES_DIR): FixtureCase[] {
 }
 
 /** The expected output or expected raise of a call for one variant. */
-export function expectedFor(call: FixtureCall, variant: FixtureVariant): { output?: EncodedValue; raises?: RecordedRaise } {
+export function expectedFor(
+  call: FixtureCall,
+  variant: FixtureVariant,
+): { output?: EncodedValue; raises?: RecordedRaise } {
   return variant === 'original'
     ? { output: call.output, raises: call.originalRaises }
     : { output: call.frozenOutput, raises: call.frozenRaises };
@@ -164,12 +181,15 @@ function asDType(name: string): DType {
 /** Reads a recorded tensor file of the case in `dir`, checking its size against dtype and shape. */
 export function readTensor(dir: string, enc: EncodedTensor): Tensor {
   const dtype = asDType(enc.dtype);
-  if (enc.file === null) throw new Error(`${dir}: a ${dtype}[${enc.shape.join(', ')}] tensor was not recorded to a file`);
+  if (enc.file === null)
+    throw new Error(`${dir}: a ${dtype}[${enc.shape.join(', ')}] tensor was not recorded to a file`);
   const bytes = readFileSync(join(dir, enc.file));
   const numel = shapeNumel(enc.shape);
   const want = numel * DTYPES[dtype].itemSize;
   if (bytes.byteLength !== want) {
-    throw new Error(`${enc.file}: ${bytes.byteLength} bytes, ${dtype}[${enc.shape.join(', ')}] needs ${want}`);
+    throw new Error(
+      `${enc.file}: ${bytes.byteLength} bytes, ${dtype}[${enc.shape.join(', ')}] needs ${want}`,
+    );
   }
   return Tensor.fromStorage(dtype, storageFromBytes(dtype, bytes), enc.shape);
 }
@@ -193,7 +213,8 @@ export function decodeValue(dir: string, enc: EncodedValue): IValue {
       return enc.items.map((v) => decodeValue(dir, v));
     case 'dict': {
       const map = new Map<DictKey, IValue>();
-      for (const { key, value } of enc.items) map.set(decodeValue(dir, key) as DictKey, decodeValue(dir, value));
+      for (const { key, value } of enc.items)
+        map.set(decodeValue(dir, key) as DictKey, decodeValue(dir, value));
       return map;
     }
   }
@@ -251,23 +272,35 @@ class Comparer {
       case 'Tensor':
         return this.tensor(actual, enc, path);
       case 'int':
-        if ((typeof actual !== 'number' && typeof actual !== 'bigint') || BigInt(actual) !== BigInt(enc.value)) {
+        if (
+          (typeof actual !== 'number' && typeof actual !== 'bigint') ||
+          BigInt(actual) !== BigInt(enc.value)
+        ) {
           this.fail(path, `${show(actual)}, expected int ${enc.value}`);
         }
         return;
       case 'float':
-        if (typeof actual !== 'number' || !this.number(actual, enc.value)) this.fail(path, `${show(actual)}, expected float ${enc.value}`);
+        if (typeof actual !== 'number' || !this.number(actual, enc.value))
+          this.fail(path, `${show(actual)}, expected float ${enc.value}`);
         return;
       case 'bool':
       case 'str':
-        if (actual !== enc.value) this.fail(path, `${show(actual)}, expected ${enc.kind} ${JSON.stringify(enc.value)}`);
+        if (actual !== enc.value)
+          this.fail(path, `${show(actual)}, expected ${enc.kind} ${JSON.stringify(enc.value)}`);
         return;
       case 'None':
         if (actual !== null) this.fail(path, `${show(actual)}, expected None`);
         return;
       case 'tuple':
       case 'list': {
-        const items = enc.kind === 'tuple' ? (actual instanceof Tuple ? actual.items : undefined) : Array.isArray(actual) ? actual : undefined;
+        const items =
+          enc.kind === 'tuple'
+            ? actual instanceof Tuple
+              ? actual.items
+              : undefined
+            : Array.isArray(actual)
+              ? actual
+              : undefined;
         if (!items) return this.fail(path, `${show(actual)}, expected a ${enc.kind} of ${enc.items.length}`);
         if (items.length !== enc.items.length) {
           return this.fail(path, `${enc.kind} of ${items.length}, expected ${enc.items.length} items`);
@@ -276,9 +309,11 @@ class Comparer {
         return;
       }
       case 'dict': {
-        if (!(actual instanceof Map)) return this.fail(path, `${show(actual)}, expected a dict of ${enc.items.length}`);
+        if (!(actual instanceof Map))
+          return this.fail(path, `${show(actual)}, expected a dict of ${enc.items.length}`);
         const keys = [...actual.keys()];
-        if (keys.length !== enc.items.length) return this.fail(path, `dict of ${keys.length}, expected ${enc.items.length} entries`);
+        if (keys.length !== enc.items.length)
+          return this.fail(path, `dict of ${keys.length}, expected ${enc.items.length} entries`);
         // Dicts keep insertion order in TorchScript as in Python, so entries are compared in order.
         enc.items.forEach(({ key, value }, i) => {
           this.value(keys[i], key, `${path}.keys()[${i}]`);
@@ -290,7 +325,8 @@ class Comparer {
   }
 
   tensor(actual: IValue, enc: EncodedTensor, path: string): void {
-    if (!(actual instanceof Tensor)) return this.fail(path, `${show(actual)}, expected Tensor ${enc.dtype}[${enc.shape.join(', ')}]`);
+    if (!(actual instanceof Tensor))
+      return this.fail(path, `${show(actual)}, expected Tensor ${enc.dtype}[${enc.shape.join(', ')}]`);
     this.tensors++;
     if (actual.dtype !== enc.dtype) return this.fail(path, `dtype ${actual.dtype}, expected ${enc.dtype}`);
     if (actual.shape.length !== enc.shape.length || actual.shape.some((s, i) => s !== enc.shape[i])) {
@@ -306,7 +342,9 @@ class Comparer {
       const same = floating ? this.number(Number(a), Number(e)) : a === e;
       if (same) continue;
       if (bad++ === 0) {
-        const tol = floating ? ` (tolerance ${(this.tol.atol + this.tol.rtol * Math.abs(Number(e))).toExponential(2)})` : '';
+        const tol = floating
+          ? ` (tolerance ${(this.tol.atol + this.tol.rtol * Math.abs(Number(e))).toExponential(2)})`
+          : '';
         first = `element [${unflatten(i, enc.shape).join(', ')}] is ${String(a)}, expected ${String(e)}${tol}`;
       }
     }
@@ -337,10 +375,22 @@ function show(v: IValue): string {
  * Compares a computed value with a recorded one: tensors by dtype, shape and elements (float within `tol`,
  * integer and bool exactly), containers item by item, scalars by kind. `path` names the value in messages.
  */
-export function compareValue(actual: IValue, expected: EncodedValue, dir: string, tol: Tolerance, path = 'output'): ValueComparison {
+export function compareValue(
+  actual: IValue,
+  expected: EncodedValue,
+  dir: string,
+  tol: Tolerance,
+  path = 'output',
+): ValueComparison {
   const c = new Comparer(dir, tol);
   c.value(actual, expected, path);
-  return { ok: c.mismatches.length === 0, maxAbsError: c.maxAbs, maxRelError: c.maxRel, tensors: c.tensors, mismatches: c.mismatches };
+  return {
+    ok: c.mismatches.length === 0,
+    maxAbsError: c.maxAbs,
+    maxRelError: c.maxRel,
+    tensors: c.tensors,
+    mismatches: c.mismatches,
+  };
 }
 
 /**
