@@ -29,15 +29,6 @@ interface Source {
   readonly load: () => ScriptModule;
 }
 
-/**
- * tsfreeze's own freeze() gaps, found by this test: the case is reported as pending with the reason while
- * it fails, and the test fails once it passes so the entry gets removed.
- */
-const KNOWN_FREEZE_GAPS: Readonly<Record<string, string>> = {
-  interface_submodule:
-    'freeze keeps prim::CallMethod on the interface-typed submodule (PyTorch inlines it) but drops the method from the cloned class',
-};
-
 interface RunRow {
   readonly fixture: string;
   readonly source: Source['label'];
@@ -151,19 +142,8 @@ describe('fixtures: module.pt, frozen.pt and freeze(module.pt) match PyTorch', f
   for (const fixture of fixtures) {
     for (const source of sourcesOf(fixture)) {
       totals.set(source.label, (totals.get(source.label) ?? 0) + 1);
-      const gap = source.label === 'freeze(module.pt)' ? KNOWN_FREEZE_GAPS[fixture.name] : undefined;
       it(`${fixture.name}: ${source.label} (${fixture.calls.length} call(s))`, function () {
-        if (!gap) {
-          rows.push(runCalls(fixture, source));
-          return;
-        }
-        try {
-          runCalls(fixture, source);
-        } catch {
-          console.log(`    known gap, ${fixture.name}: ${gap}`);
-          return this.skip();
-        }
-        expect.fail(`${fixture.name} now matches: remove it from KNOWN_FREEZE_GAPS`);
+        rows.push(runCalls(fixture, source));
       });
     }
   }
