@@ -36,7 +36,7 @@ import {
   type Value,
 } from '../src/index.js';
 import { AliasDb } from './alias-db.js';
-import { isMutableAttributeType, isObject, overlaps, subValueKeys, type IdentityKey } from './freeze/identity.js';
+import { isMutableAttributeType, isObject, keyOf, overlaps, subValueKeys, type IdentityKey } from './freeze/identity.js';
 import { isModuleType, modulePath } from './freeze/module-path.js';
 import { checkEvalMode, resolvePreserved, type PreservedSet } from './freeze/preserved.js';
 import { freezeReportOf, type FreezeReport } from './freeze/report.js';
@@ -104,7 +104,9 @@ export class FreezeAttributes implements ModulePass {
       const path = [...found.path, name].join('.');
       if (n.kind === 'prim::GetAttr') {
         if (isObject(value) || !isMutableAttributeType(found.type)) continue;
-        for (const k of subValueKeys(value)) if (!used.has(k)) used.set(k, value);
+        // One entry per alias identity (tensors sharing a storage are one value), as HashAliasedIValues.
+        const key = keyOf(value);
+        if (key && !used.has(key)) used.set(key, value);
         const writers = aliases.writersOf(n.output());
         if (writers.length === 0) continue;
         preserved.insertAttribute(found.owner, name);
@@ -125,16 +127,13 @@ function source(range: string | undefined): string {
 // PyTorch refuses attributes whose values overlap (a tensor and a list holding it): alias analysis
 // cannot follow sub-values.
 function checkNoOverlaps(used: Map<IdentityKey, IValue>): void {
-  const seen = new Map<IdentityKey, IValue>();
-  for (const value of new Set(used.values())) {
+  const seen = new Set<IdentityKey>();
+  for (const value of used.values()) {
     const keys = subValueKeys(value);
     for (const k of keys) {
-      const other = seen.get(k);
-      if (other !== undefined && other !== value) {
-        throw new FreezeError('OVERLAPPING_ATTRIBUTES', 'module contains attributes values that overlaps');
-      }
+      if (seen.has(k)) throw new FreezeError('OVERLAPPING_ATTRIBUTES', 'module contains attributes values that overlaps');
     }
-    for (const k of keys) seen.set(k, value);
+    for (const k of keys) seen.add(k);
   }
 }
 

@@ -6,7 +6,8 @@ import { Tensor, Tuple, isObjectValue, type IValue, type Storage, type Type } fr
 /** The key that identifies a value for aliasing purposes: a tensor's storage, or the object itself. */
 export type IdentityKey = Storage | object;
 
-function keyOf(v: IValue): IdentityKey | undefined {
+/** The alias identity of a value (a tensor's storage, or the object itself); undefined for scalars. */
+export function keyOf(v: IValue): IdentityKey | undefined {
   if (v instanceof Tensor) return v.storage;
   if (typeof v === 'object' && v !== null) return v;
   return undefined;

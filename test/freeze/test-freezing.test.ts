@@ -97,10 +97,6 @@ export const KNOWN_FAILING: Readonly<Record<string, string>> = {
   test_freeze_module_with_fork2: "the TorchScript frontend does not read fork's nested function (closures)",
   test_freeze_module_with_fork_calling_module_method:
     "the TorchScript frontend does not read fork's nested function (closures)",
-  test_freeze_module_with_aliased_tensor_attr2:
-    'no "module contains attributes values that overlaps" check: freezing succeeds',
-  test_freeze_module_with_aliased_tensor_attr4:
-    'no "module contains attributes values that overlaps" check: freezing succeeds',
   test_freeze_module_inlining:
     'attributes holding TorchScript class objects are not folded into object constants',
   test_freeze_module_with_non_static_module_container_index:
