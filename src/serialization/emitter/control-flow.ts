@@ -9,7 +9,7 @@ import { unifyTypes } from '../../ops/type-matching.js';
 import type { SourceRange, Ternary } from '../torchscript/ast.js';
 import { emitCondExpr, emitExpr } from './expressions.js';
 import { Frame, type CondValue, type Refinement, type RefinementSet } from './frames.js';
-import type { FunctionEmitter } from './function-emitter.js';
+import type { ExitSite, FunctionEmitter, LoopContext } from './function-emitter.js';
 
 /** Inside a branch: rebinds each refined variable to an unchecked cast of it (a store in the branch). */
 export function insertRefinements(em: FunctionEmitter, refinements: readonly Refinement[]): void {
@@ -145,15 +145,23 @@ export function emitLoop(em: FunctionEmitter, tripCount: Value, condFn: (() => V
   const counter = block.addInput(IntType);
   const outer = em.frame;
   let next: Value = initial;
+  let context: LoopContext | undefined;
   const frame = em.withFrame(block, 'loop', () => {
-    body(counter);
+    context = { frame: em.frame, condFn, sites: [] };
+    em.loops.push(context);
+    try {
+      body(counter);
+    } finally {
+      em.loops.pop();
+    }
     if (condFn) next = condFn();
   });
-  finishLoop(em, node, frame, outer, next);
+  finishLoop(em, node, frame, outer, next, context!.sites);
 }
 
-// Adds the loop-carried values and settles the provisional inputs the body's reads created.
-function finishLoop(em: FunctionEmitter, node: Node, frame: Frame, outer: Frame, next: Value): void {
+// Adds the loop-carried values and settles the provisional inputs the body's reads created; each break
+// and continue gets the carried variables' values at its own position.
+function finishLoop(em: FunctionEmitter, node: Node, frame: Frame, outer: Frame, next: Value, sites: readonly ExitSite[]): void {
   const block = node.blocks[0];
   block.registerOutput(next);
   const nameFn = (n: string): string | undefined => em.nameFor(n);
@@ -166,15 +174,25 @@ function finishLoop(em: FunctionEmitter, node: Node, frame: Frame, outer: Frame,
     const unified = unifyTypes(init.value.type, bodyBinding.value.type) ?? init.value.type;
     const input = block.addInput(unified, em.nameFor(v));
     const provisional = frame.provisional.get(v);
-    if (provisional) {
-      provisional.replaceAllUsesWith(input);
-      frame.provisional.delete(v);
-    }
+    if (provisional) provisional.replaceAllUsesWith(input);
     block.registerOutput(bodyBinding.value === provisional ? input : bodyBinding.value);
     node.addInput(init.value);
     results.push({ name: v, out: node.addOutput(unified, em.nameFor(v)), type: init.type });
   }
+  const finalInputs = new Map(carried.map((v, i) => [v, block.inputs[block.inputs.length - carried.length + i]]));
+  const renamed = new Map<Value, Value>();
+  for (const v of carried) {
+    const p = provisionalInputs.find((x) => x === frame.provisional.get(v));
+    if (p) renamed.set(p, finalInputs.get(v)!);
+  }
+  for (const site of sites) {
+    for (const v of carried) {
+      const seen = site.snapshot.find((vars) => vars.has(v))?.get(v)?.value;
+      site.node.addInput(seen ? (renamed.get(seen) ?? seen) : finalInputs.get(v)!);
+    }
+  }
   for (const [v, provisional] of frame.provisional) {
+    if (carried.includes(v)) continue;
     provisional.replaceAllUsesWith(outer.lookup(v, nameFn)!.value);
   }
   for (const provisional of provisionalInputs) block.eraseInput(block.inputs.indexOf(provisional));

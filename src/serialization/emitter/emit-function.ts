@@ -4,6 +4,8 @@
 import type { Graph } from '../../ir/graph.js';
 import { NoneType } from '../../ir/types.js';
 import { runCleanupPasses } from './cleanup/index.js';
+import { transformExits } from './cleanup/exit-transforms.js';
+import { canonicalizeModifiedLoops } from './cleanup/canonicalize-modified-loops.js';
 import { FunctionEmitter, type EmitRequest } from './function-emitter.js';
 import { emitStatements } from './statements.js';
 
@@ -25,21 +27,23 @@ export function emitFunctionBody(request: EmitRequest, options: EmitOptions = {}
   }
   def.params.forEach((p, i) => em.frame.store(p.name, graph.inputs[i], graph.inputs[i].type));
   emitStatements(em, def.body);
-  let result = em.returned;
+  const declared = request.signature.returns[0];
   if (!em.exitBlocks.has(graph.block)) {
-    const declared = request.signature.returns[0];
+    // Falling off the end returns None (PyTorch's handleMaybeNoReturn).
     if (declared && declared.kind !== 'None') {
       throw em.error(def.range, 'function was not annotated as having type None, but does not return along all paths');
     }
-    result = em.none();
+    em.insert('prim::ReturnStmt', [em.none()], []);
+    em.returnType ??= NoneType;
   }
-  // A function that always raises still needs an output of its declared type.
-  result ??= em.insert('prim::Uninitialized', [], [request.signature.returns[0] ?? NoneType]).output();
-  graph.registerOutput(result);
+  // A placeholder output until TransformExits routes the returned values to it.
+  graph.registerOutput(em.insert('prim::Uninitialized', [], [em.returnType ?? declared ?? NoneType]).output());
   for (const load of em.pendingLoads) {
     load.output().replaceAllUsesWith(load.input(0));
     load.destroy();
   }
+  transformExits(graph);
+  canonicalizeModifiedLoops(graph);
   if (options.cleanup ?? true) runCleanupPasses(graph, request.host.registry, () => request.host.nextWarnId());
   return graph;
 }

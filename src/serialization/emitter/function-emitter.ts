@@ -40,6 +40,23 @@ export interface EmitterHost {
   nextWarnId(): number;
 }
 
+/** A `break` or `continue` in a loop body: its marker node and the variables as they were there. */
+export interface ExitSite {
+  readonly node: Node;
+  /** Copies of the frames' bindings from the site's frame up to the loop body's, innermost first. */
+  readonly snapshot: readonly ReadonlyMap<string, Binding>[];
+}
+
+/** A loop being emitted. */
+export interface LoopContext {
+  readonly frame: Frame;
+  /** Re-emits the loop condition (while loops) for a `continue`. */
+  readonly condFn?: () => Value;
+  readonly sites: ExitSite[];
+  /** A loop over a tuple, emitted once per element: break and continue are not allowed in it. */
+  readonly unrolled?: boolean;
+}
+
 /** What to emit. */
 export interface EmitRequest {
   readonly host: EmitterHost;
@@ -109,8 +126,10 @@ export class FunctionEmitter {
   readonly text: string;
   readonly request: EmitRequest;
   frame: Frame;
-  /** Values of the `return` statement, once seen. */
-  returned: Value | undefined;
+  /** The type every `return` so far unifies to (the declared one when annotated). */
+  returnType: Type | undefined;
+  /** The loops being emitted, innermost last: where `break` and `continue` go. */
+  readonly loops: LoopContext[] = [];
   /** Type-annotated reads whose value has a narrower type: placeholder nodes removed when emission ends. */
   readonly pendingLoads: Node[] = [];
   /** Blocks that end in a raise or return: statements after that point are not emitted. */

@@ -1,16 +1,17 @@
 // Statements to IR (PyTorch's emitStatements and friends): assignments, augmented assignments, if, for,
 // while, return, raise, assert, del and expression statements.
 
-import { StringType, type Type } from '../../ir/types.js';
+import { AnyType, BoolType, StringType, type Type } from '../../ir/types.js';
 import type { Value } from '../../ir/value.js';
 import { ClassType } from '../../module/class-type.js';
-import { isSchemaSubtype } from '../../ops/type-matching.js';
+import { isSchemaSubtype, unifyTypes } from '../../ops/type-matching.js';
 import type { Assign, AugAssign, BinaryOperator, Expr, For, SourceRange, Stmt } from '../torchscript/ast.js';
 import { emitBuiltinCall } from './calls.js';
 import { emitIfElse, emitLoop } from './control-flow.js';
 import { tryConvertToType } from './conversions.js';
 import { emitCondExpr, emitExpr, emitSugaredExpr, emitToBool } from './expressions.js';
 import type { FunctionEmitter } from './function-emitter.js';
+import type { Binding, Frame } from './frames.js';
 import { INT64_MAX, itemAt, iterOf, lengthOf, shouldUnroll, staticLength } from './iterables.js';
 import { emitSubscriptAssign, subscriptAugTarget } from './subscripts.js';
 import { asTuple, asValue, attr, callMethod, setValueAttr } from './sugared-ops.js';
@@ -56,7 +57,7 @@ function emitStatement(em: FunctionEmitter, stmt: Stmt): void {
       return emitDelete(em, stmt.targets, stmt.range);
     case 'Break':
     case 'Continue':
-      throw em.unsupported(stmt.range, `'${stmt.kind.toLowerCase()}'`);
+      return emitLoopExit(em, stmt.kind === 'Break', stmt.range);
     case 'With':
       throw em.unsupported(stmt.range, "a 'with' statement");
     case 'FunctionDef':
@@ -212,9 +213,14 @@ function emitFor(em: FunctionEmitter, stmt: For): void {
   if (shouldUnroll(iterable)) {
     // Heterogeneous tuples: one copy of the body per element, in the current block.
     const n = staticLength(iterable) ?? 0;
-    for (let i = 0; i < n; i++) {
-      assign(itemAt(em, iterable, em.constant(i), stmt.range));
-      emitStatements(em, stmt.body);
+    em.loops.push({ frame: em.frame, sites: [], unrolled: true });
+    try {
+      for (let i = 0; i < n; i++) {
+        assign(itemAt(em, iterable, em.constant(i), stmt.range));
+        emitStatements(em, stmt.body);
+      }
+    } finally {
+      em.loops.pop();
     }
     return;
   }
@@ -225,8 +231,8 @@ function emitFor(em: FunctionEmitter, stmt: For): void {
   });
 }
 
+// A prim::ReturnStmt marker; TransformExits turns the function's returns into its output.
 function emitReturn(em: FunctionEmitter, expr: Expr | null, range: SourceRange): void {
-  if (em.frame.kind !== 'def') throw em.unsupported(range, 'a return inside an if or a loop');
   const declared = em.request.signature.returns[0];
   let value = expr ? emitExpr(em, expr, declared) : em.none();
   if (declared) {
@@ -234,9 +240,33 @@ function emitReturn(em: FunctionEmitter, expr: Expr | null, range: SourceRange):
     if (!isSchemaSubtype(value.type, declared)) {
       throw em.error(range, `return value was annotated as having type ${declared.str()} but is actually of type ${value.type.str()}`);
     }
+    em.returnType = declared;
+  } else {
+    const merged = em.returnType ? unifyTypes(em.returnType, value.type) : value.type;
+    if (!merged) throw em.error(range, `previous return statement returned a value of type ${em.returnType!.str()} but this return statement returns a value of type ${value.type.str()}`);
+    em.returnType = merged;
   }
-  em.returned = value;
+  if (em.returnType === AnyType && value.type !== AnyType) value = em.insert('prim::unchecked_cast', [value], [AnyType]).output();
+  em.insert('prim::ReturnStmt', [value], []);
   em.exitBlocks.add(em.frame.block);
+}
+
+// `break` / `continue`: a prim::LoopContinuation whose loop-carried inputs are added when the loop ends.
+// As in PyTorch, the statements after it are still emitted (TransformExits drops them).
+function emitLoopExit(em: FunctionEmitter, isBreak: boolean, range: SourceRange): void {
+  const loop = em.loops[em.loops.length - 1];
+  if (!loop) throw em.error(range, `SyntaxError: '${isBreak ? 'break' : 'continue'}' outside loop`);
+  if (loop.unrolled) {
+    throw em.error(range, 'because we emit iteration over modulelists or tuples as unrolled loops, we do not support break or continue inside the body of these loops');
+  }
+  const cond = isBreak ? em.constant(false, BoolType) : loop.condFn ? loop.condFn() : em.constant(true, BoolType);
+  const node = em.insert('prim::LoopContinuation', [cond], []);
+  const snapshot: Map<string, Binding>[] = [];
+  for (let f: Frame | null = em.frame; f; f = f.parent) {
+    snapshot.push(new Map(f.vars));
+    if (f === loop.frame) break;
+  }
+  loop.sites.push({ node, snapshot });
 }
 
 function emitRaise(em: FunctionEmitter, expr: Expr | null, range: SourceRange): void {
