@@ -7,6 +7,7 @@ JOBS.json is a list of jobs, all run in this one process (so a test file pays fo
   {"id": str, "model": "path/to/out.pt", "case_dir": "test/fixtures/<case>",
    "output_key": "frozen_output" | "output",      which outputs of case.json's calls to compare with
    "expected_parameters": int | null,             named_parameters() count the loaded model must have
+   "reference_model": "path.pt" (optional),       a PyTorch archive whose named_parameters() names must match
    "rtol": float, "atol": float}
 For every job the model is loaded with torch.jit.load, the case's calls are replayed in order on that
 one object (state carries over, as in the fixtures), and each result is compared with the recorded
@@ -100,6 +101,12 @@ def run_job(job):
         names = [n for n, _ in model.named_parameters()]
         if len(names) != expected_params:
             problems.append("expected %d parameters, the loaded model has %d: %s" % (expected_params, len(names), names))
+    reference = job.get("reference_model")
+    if reference:
+        want = [n for n, _ in torch.jit.load(reference).named_parameters()]
+        got = [n for n, _ in model.named_parameters()]
+        if got != want:
+            problems.append("parameters %s, %s has %s" % (got, reference, want))
     with open(os.path.join(case_dir, "case.json")) as f:
         case = json.load(f)
     calls = case.get("calls", [])

@@ -35,13 +35,17 @@ export interface ModuleCase {
   readonly settings: CaseSettings;
   /** `expected.frozen_named_parameters` (parameters PyTorch's frozen module keeps). */
   readonly frozenParameters: number;
+  /** `expected.original_named_parameters` (parameters of the scripted module). */
+  readonly originalParameters: number | null;
   /** True when PyTorch's frozen module could be called (some cases only raise). */
   readonly hasFrozenCode: boolean;
+  /** False for the cases where PyTorch's freeze itself refuses the module. */
+  readonly hasFrozenPt: boolean;
 }
 
 interface RawCase {
   settings: { preserved_attrs: string[] | null; optimize_numerics: boolean };
-  expected?: { frozen_named_parameters?: number };
+  expected?: { frozen_named_parameters?: number; original_named_parameters?: number };
 }
 
 /** Every fixture case with a module.pt, sorted by name. */
@@ -56,7 +60,9 @@ export function moduleCases(): ModuleCase[] {
       dir,
       settings: { preservedAttrs: raw.settings.preserved_attrs ?? [], optimizeNumerics: raw.settings.optimize_numerics },
       frozenParameters: raw.expected?.frozen_named_parameters ?? 0,
+      originalParameters: raw.expected?.original_named_parameters ?? null,
       hasFrozenCode: existsSync(join(dir, 'frozen_code.py')),
+      hasFrozenPt: existsSync(join(dir, 'frozen.pt')),
     });
   }
   return out;
@@ -78,6 +84,12 @@ export function loadShared(path: string): ScriptModule {
   }
   return module;
 }
+
+/** Cases whose tsfreeze-frozen module is known to be wrong before it is saved (reported to freeze). */
+export const KNOWN_FREEZE_ISSUES: Readonly<Record<string, string>> = {
+  interface_submodule:
+    "freeze keeps UsesIface.forward's call through the interface but drops ImplA.forward, so the module breaks its own interface type",
+};
 
 const frozen = new Map<string, ScriptModule>();
 
@@ -165,6 +177,8 @@ export interface CheckJob {
   readonly case_dir: string;
   readonly output_key: 'frozen_output' | 'output';
   readonly expected_parameters: number | null;
+  /** A PyTorch-written archive whose named_parameters() names the model must have, in order. */
+  readonly reference_model?: string;
   readonly rtol?: number;
   readonly atol?: number;
 }

@@ -13,7 +13,15 @@ import { buildModuleArchive, moduleArchiveEntries } from '../../src/serializatio
 import { readArchive } from '../../src/serialization/zip/index.js';
 import { Tensor } from '../../src/tensor/tensor.js';
 import { compareValue, decodeValue, listFixtureCases } from '../support/fixture-case.js';
-import { describe as describeValue, firstDifference, frozenCase, loadShared, moduleCases, structuralKey } from './save-helpers.js';
+import {
+  describe as describeValue,
+  firstDifference,
+  frozenCase,
+  KNOWN_FREEZE_ISSUES,
+  loadShared,
+  moduleCases,
+  structuralKey,
+} from './save-helpers.js';
 
 /** Everything a module is, as comparable text: each submodule's class table, values and method graphs. */
 function moduleSnapshot(root: ScriptModule): Map<string, string> {
@@ -77,12 +85,6 @@ describe('archive writer: load -> save -> load is the identity', () => {
 // A frozen module's graphs are rebuilt from the printed source when read back (as PyTorch's are: constant
 // lists become ListConstructs, constants are hoisted), so the check is: same classes and values, the
 // reloaded graphs are a fixpoint of save/load, and the reloaded module computes PyTorch's frozen outputs.
-/** Cases whose tsfreeze-frozen module is known to be wrong before it is saved (reported to freeze). */
-const KNOWN_FREEZE_ISSUES: Readonly<Record<string, string>> = {
-  interface_submodule:
-    "freeze keeps UsesIface.forward's call through the interface but drops ImplA.forward, so the module breaks its own interface type",
-};
-
 describe('archive writer: frozen modules round-trip', () => {
   const cases = new Map(listFixtureCases().map((c) => [c.name, c]));
   for (const c of moduleCases()) {
