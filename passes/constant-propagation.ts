@@ -148,7 +148,9 @@ class Propagator {
   private unsupported(n: Node): string | undefined {
     const facts = this.ops.factsForNode(n);
     if (!facts) return `${n.kind} is not in the operator table`;
-    if (!facts.pure) return `${n.kind} ${facts.impureReason ?? 'is not pure'}`;
+    // Reading an attribute of a constant (frozen) object is a pure read, as PyTorch folds it.
+    const objectRead = n.kind === 'prim::GetAttr' && n.input(0).node.kind === 'prim::Constant';
+    if (!facts.pure && !objectRead) return `${n.kind} ${facts.impureReason ?? 'is not pure'}`;
     if (facts.category === 'operator' && this.ops.schemaForNode(n)?.isVararg)
       return 'vararg schemas are not evaluated (as in PyTorch)';
     const values = [...n.inputs, ...n.outputs];

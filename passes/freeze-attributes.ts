@@ -182,7 +182,7 @@ function propagate(graph: Graph, base: ScriptModule, preserved: PreservedSet, re
     let constant = interned.get(found.owner)?.get(name);
     if (!constant) {
       const value = detachTensors(found.owner.getAttr(name));
-      if (value instanceof ScriptModule || isObject(value)) continue; // modules and objects stay GetAttrs
+      if (value instanceof ScriptModule) continue; // modules stay GetAttrs until their attributes are folded
       try {
         const at = lastConstant ? lastConstant.node.next! : (graph.block.firstNode ?? graph.returnNode);
         constant = graph.withInsertPoint(at, () => insertConstant(graph, value, constantTypeFor(value, found.type)));
@@ -232,9 +232,11 @@ function needsDetach(v: IValue): boolean {
   return false;
 }
 
-// Tensors get their complete type (as PyTorch prints frozen constants); others their declared type.
+// Tensors get their complete type (as PyTorch prints frozen constants); objects their class; others
+// their declared type.
 function constantTypeFor(value: IValue, declared: Type): Type {
   if (value === null) return NoneType;
   if (value instanceof Tensor) return tensorTypeOf(value);
+  if (isObject(value)) return (value as { type: Type }).type;
   return declared instanceof OptionalType ? declared.elem : declared;
 }

@@ -97,18 +97,14 @@ export const KNOWN_FAILING: Readonly<Record<string, string>> = {
   test_freeze_module_with_fork2: "the TorchScript frontend does not read fork's nested function (closures)",
   test_freeze_module_with_fork_calling_module_method:
     "the TorchScript frontend does not read fork's nested function (closures)",
-  test_freeze_module_inlining:
-    'attributes holding TorchScript class objects are not folded into object constants',
   test_freeze_module_with_non_static_module_container_index:
     'loading fails: ModuleDict/ModuleList indexed by a non-constant key is not read (PyTorch emits prim::ModuleContainerIndex and freezing rejects it)',
-  test_freeze_non_module_class_getattr:
-    'attributes holding TorchScript class objects are not folded into object constants',
   test_linear_transpose: 'no transpose-frozen-linear pass',
   test_linear_non_constant_weight: 'no transpose-frozen-linear pass',
 };
 
 const FORK = KNOWN_FAILING.test_freeze_module_with_fork;
-const CLASS_OBJECTS = KNOWN_FAILING.test_freeze_module_inlining;
+const CLASS_OBJECTS = 'attributes holding TorchScript class objects are not folded into object constants';
 
 /** Tests whose frozen node counts differ from PyTorch's (or cannot be had), with the reason. */
 export const KNOWN_COUNT_DIFFERENCES: Readonly<Record<string, string>> = {
@@ -116,9 +112,6 @@ export const KNOWN_COUNT_DIFFERENCES: Readonly<Record<string, string>> = {
   test_freeze_module_with_nested_fork: FORK,
   test_freeze_module_with_fork2: FORK,
   test_freeze_module_with_fork_calling_module_method: FORK,
-  test_freeze_module_inlining: CLASS_OBJECTS,
-  test_module_getattr_indirection: CLASS_OBJECTS,
-  test_freeze_non_module_class_getattr: CLASS_OBJECTS,
 };
 
 /** Extra assertions of tests whose PyTorch version checks more than the generic runner does. */
