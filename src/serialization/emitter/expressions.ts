@@ -8,6 +8,7 @@ import { isSchemaSubtype, unifyTypes } from '../../ops/type-matching.js';
 import type { BinaryOperator, Call, Compare, CompareOperator, Expr, SourceRange } from '../torchscript/ast.js';
 import { emitBuiltinCall, type NamedValue } from './calls.js';
 import { foldNode } from './cleanup/evaluate.js';
+import { emitDictComp, emitListComp } from './comprehensions.js';
 import { emitShortCircuit, emitTernary } from './control-flow.js';
 import { canBeNone, constantOf } from './conversions.js';
 import { RefinementSet, type CondValue } from './frames.js';
@@ -114,8 +115,9 @@ function emitSimpleExpr(em: FunctionEmitter, expr: Expr, hint?: Type): Value {
     case 'Ellipsis':
       throw em.error(expr.range, '`...` is only allowed inside a subscript');
     case 'ListComp':
+      return emitListComp(em, expr, hint);
     case 'DictComp':
-      throw em.unsupported(expr.range, 'a comprehension');
+      return emitDictComp(em, expr, hint);
     default:
       throw em.error(expr.range, `cannot emit expression of kind ${expr.kind}`);
   }

@@ -15,7 +15,7 @@ export interface Binding {
 }
 
 /** What kind of block a frame emits into. */
-export type FrameKind = 'def' | 'if' | 'loop' | 'closure';
+export type FrameKind = 'def' | 'if' | 'loop' | 'closure' | 'comprehension';
 
 /** One scope: the variables assigned while emitting `block`. */
 export class Frame {

@@ -204,11 +204,16 @@ function emitAugAssign(em: FunctionEmitter, stmt: AugAssign): void {
 }
 
 function emitFor(em: FunctionEmitter, stmt: For): void {
-  const iterable = iterOf(em, emitSugaredExpr(em, stmt.iter, 1), stmt.iter.range);
+  emitForLoop(em, stmt.target, stmt.iter, stmt.range, () => emitStatements(em, stmt.body));
+}
+
+/** `for target in iter: body()`: a prim::Loop, or the body once per element for a tuple. */
+export function emitForLoop(em: FunctionEmitter, target: Expr, iter: Expr, range: SourceRange, body: () => void): void {
+  const iterable = iterOf(em, emitSugaredExpr(em, iter, 1), iter.range);
   const assign = (item: Sugared): void => {
-    if (stmt.target.kind === 'Tuple' || stmt.target.kind === 'List') assignTargets(em, stmt.target.elements, item, stmt.range);
-    else if (stmt.target.kind === 'Name') assignName(em, stmt.target.id, item, stmt.target.range);
-    else throw em.error(stmt.target.range, 'loop targets must be names or tuples of names');
+    if (target.kind === 'Tuple' || target.kind === 'List') assignTargets(em, target.elements, item, range);
+    else if (target.kind === 'Name') assignName(em, target.id, item, target.range);
+    else throw em.error(target.range, 'loop targets must be names or tuples of names');
   };
   if (shouldUnroll(iterable)) {
     // Heterogeneous tuples: one copy of the body per element, in the current block.
@@ -216,18 +221,18 @@ function emitFor(em: FunctionEmitter, stmt: For): void {
     em.loops.push({ frame: em.frame, sites: [], unrolled: true });
     try {
       for (let i = 0; i < n; i++) {
-        assign(itemAt(em, iterable, em.constant(i), stmt.range));
-        emitStatements(em, stmt.body);
+        assign(itemAt(em, iterable, em.constant(i), range));
+        body();
       }
     } finally {
       em.loops.pop();
     }
     return;
   }
-  const trip = lengthOf(em, iterable, stmt.iter.range);
+  const trip = lengthOf(em, iterable, iter.range);
   emitLoop(em, trip, undefined, (counter) => {
-    assign(itemAt(em, iterable, counter, stmt.range));
-    emitStatements(em, stmt.body);
+    assign(itemAt(em, iterable, counter, range));
+    body();
   });
 }
 
