@@ -104,7 +104,6 @@ export const KNOWN_FAILING: Readonly<Record<string, string>> = {
 };
 
 const FORK = KNOWN_FAILING.test_freeze_module_with_fork;
-const CLASS_OBJECTS = 'attributes holding TorchScript class objects are not folded into object constants';
 
 /** Tests whose frozen node counts differ from PyTorch's (or cannot be had), with the reason. */
 export const KNOWN_COUNT_DIFFERENCES: Readonly<Record<string, string>> = {
