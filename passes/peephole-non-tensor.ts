@@ -6,7 +6,7 @@
  *   prim::unchecked_cast(%v) to a supertype => %v;  aten::Int / aten::ceil of an int => the int
  *   aten::eq(%v, %v) / aten::ne(%v, %v) of an immutable type (int, float, bool, None, lists of them) => True / False
  *   prim::If with True in the then-branch and False in the else-branch for an output => the condition
- *   int: x * 1, x // 1, x + 0, x - 0 => x;  (x + 1) + 2 => x + 3  (a constant first operand of + or * is swapped)
+ *   int: x * 1, x // 1, x + 0, x - 0 => x;  (x + 1) + 2 => x + 3  (+ and * commute)
  * Needs no alias analysis: none of these values can be written. Replaced nodes left unused are removed.
  * Mirrors torch/csrc/jit/passes/peephole_non_tensor.cpp, except that an int `aten::div` by 1 is kept
  * (its result is a float; PyTorch would put the int in its place) and an Any-typed value may be None.
@@ -149,39 +149,32 @@ export function nonTensorRule(n: Node): Rewrite | undefined {
 
 // x * 1, x // 1 => x; x + 0, x - 0 => x; (x ± c1) ± c2 => x ± (c1 ± c2). Ints only (PyTorch's checkArithNode).
 function intArithmetic(n: Node): Rewrite | undefined {
-  const constant = intOperand(n);
-  if (constant === undefined) return undefined;
-  if (n.kind === 'aten::mul' || n.kind === 'aten::floordiv')
-    return constant === 1 ? { to: n.input(0) } : undefined;
+  const op = intOperands(n);
+  if (!op) return undefined;
+  if (n.kind === 'aten::mul' || n.kind === 'aten::floordiv') return op.c === 1 ? { to: op.x } : undefined;
   if (n.kind !== 'aten::add' && n.kind !== 'aten::sub') return undefined;
-  if (constant === 0) return { to: n.input(0) };
-  const dep = n.input(0).node;
-  const delta = dep.kind === 'aten::add' || dep.kind === 'aten::sub' ? intOperand(dep) : undefined;
-  if (delta === undefined) return undefined;
-  const merged = dep.kind === n.kind ? constant + delta : constant - delta;
-  if (merged === 0) return { to: dep.input(0) };
+  if (op.c === 0) return { to: op.x };
+  const dep = op.x.node;
+  const inner = dep.kind === 'aten::add' || dep.kind === 'aten::sub' ? intOperands(dep) : undefined;
+  if (!inner) return undefined;
+  const merged = dep.kind === n.kind ? op.c + inner.c : op.c - inner.c;
+  if (merged === 0) return { to: inner.x };
+  // Transforms `(x ± c1) ± c2` into `x ± merged` (the operand order PyTorch's permutation leaves).
   const g = n.owningGraph;
-  n.replaceInput(0, dep.input(0));
-  n.replaceInput(
-    1,
-    g.withInsertPoint(n, () => g.insertNode(createConstant(g, merged, IntType)).output()),
-  );
+  const constant = g.withInsertPoint(n, () => g.insertNode(createConstant(g, merged, IntType)).output());
+  n.replaceInput(0, inner.x);
+  n.replaceInput(1, constant);
   return { inPlace: 'arithmetic-merged' };
 }
 
-// The constant int operand of a binary int op (a constant first operand of add/mul is swapped second).
-function intOperand(n: Node): number | undefined {
+// The variable and the constant operand of a binary int op (+ and * commute), if one is constant.
+function intOperands(n: Node): { x: Value; c: number } | undefined {
   const [a, b] = n.inputs;
   if (n.inputs.length !== 2 || a.type.kind !== 'int' || b.type.kind !== 'int') return undefined;
-  if (
-    (n.kind === 'aten::mul' || n.kind === 'aten::add') &&
-    toIValue(a) !== undefined &&
-    toIValue(b) === undefined
-  ) {
-    n.replaceInput(0, b);
-    n.replaceInput(1, a);
-  }
-  return numberOf(toIValue(n.input(1)));
+  const cb = numberOf(toIValue(b));
+  if (cb !== undefined) return { x: a, c: cb };
+  const ca = numberOf(toIValue(a));
+  return ca !== undefined && (n.kind === 'aten::mul' || n.kind === 'aten::add') ? { x: b, c: ca } : undefined;
 }
 
 /** A number from an int, float or bool constant value. */
