@@ -9,6 +9,7 @@ import { parsePipelineJson } from '../pipeline/index.js';
 import type { ScriptModule } from '../module/script-module.js';
 import { freezeReportOf } from '../../passes/freeze/report.js';
 import { freezeWithReport, type FreezeOptions } from '../../passes/freeze.js';
+import { writeFrozen } from '../serialization/save/index.js';
 import { loadModelFile, type CliIO } from './io.js';
 import { summarizeInlined, summarizeModule, type ModelSummary } from './model-summary.js';
 import { Progress } from './progress.js';
@@ -49,9 +50,9 @@ export function readPipelineFile(path: string): ReturnType<typeof parsePipelineJ
   }
 }
 
-/** Writes the frozen module; installed by the archive writer (kept as a hook so the CLI builds without it). */
+/** Writes the frozen module (the archive writer's writeFrozen by default; tests may swap it). */
 export type FrozenWriter = (module: ScriptModule, path: string) => void;
-let writer: FrozenWriter | undefined;
+let writer: FrozenWriter | undefined = writeFrozen;
 export function setFrozenWriter(w: FrozenWriter): void {
   writer = w;
 }

@@ -2,6 +2,7 @@
 
 import { Command, CommanderError } from 'commander';
 import { TsFreezeError } from '../errors.js';
+import { installCodePrinter } from '../serialization/printer/index.js';
 import { demoCommand } from './demo-command.js';
 import { freezeCommand } from './freeze-command.js';
 import { irCommand } from './ir-command.js';
@@ -15,6 +16,8 @@ export { processIO, type CliIO } from './io.js';
 
 /** Builds the program. Each subcommand registers itself from its own file. */
 export function buildProgram(io: CliIO): Command {
+  // `--code` and the run/demo commands print `module.code`: TorchScript source, as PyTorch does.
+  installCodePrinter();
   const program = new Command('tsfreeze')
     .description('Freeze TorchScript modules and run optimization pipelines over TorchScript IR')
     .version('0.1.0')

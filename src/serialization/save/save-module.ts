@@ -28,8 +28,27 @@ export interface SaveOptions {
   readonly folder?: string;
 }
 
-/** The records of an archive for `module`, in the order torch.jit.save writes them. */
+/** Any failure while serializing, as a SerializationError with a stable code and `where` in front. */
+function saveError(error: unknown, where: string): SerializationError {
+  // One error type for every way serializing can fail; a stray bug still exits cleanly with its reason.
+  const code = error instanceof TsFreezeError ? error.code : 'SAVE_FAILED';
+  const why = error instanceof Error ? error.message : String(error);
+  return new SerializationError(code, `${where}${why}`, { cause: error });
+}
+
+/**
+ * The records of an archive for `module`, in the order torch.jit.save writes them. Throws a
+ * SerializationError (UNSERIALIZABLE for a value or construct a .pt file cannot hold).
+ */
 export function moduleArchiveEntries(module: ScriptModule, options: SaveOptions = {}): ArchiveEntry[] {
+  try {
+    return archiveEntries(module, options);
+  } catch (error) {
+    throw error instanceof SerializationError ? error : saveError(error, '');
+  }
+}
+
+function archiveEntries(module: ScriptModule, options: SaveOptions): ArchiveEntry[] {
   const types = new TypeNames();
   const data = new PickleConverter(types);
   const root = data.convert(module, module.type, module.originalName);
@@ -66,12 +85,9 @@ export function buildModuleArchive(module: ScriptModule, options: SaveOptions = 
 export function saveModule(module: ScriptModule, path: string, options: SaveOptions = {}): void {
   let entries: ArchiveEntry[];
   try {
-    entries = moduleArchiveEntries(module, options);
+    entries = archiveEntries(module, options);
   } catch (error) {
-    // One error type for every way serializing can fail; a stray bug still exits cleanly with its reason.
-    const code = error instanceof TsFreezeError ? error.code : 'SAVE_FAILED';
-    const why = error instanceof Error ? error.message : String(error);
-    throw new SerializationError(code, `cannot save ${path}: ${why}`, { cause: error });
+    throw saveError(error, `cannot save ${path}: `);
   }
   writeArchiveAtomic(path, entries, { folder: options.folder });
 }
