@@ -71,6 +71,8 @@ export class FreezeAttributes implements ModulePass {
     const preserved = resolvePreserved(target, context.options.preserve);
     const report = freezeReportOf(target);
     for (const name of context.options.preserve) report.note(name, { kind: 'preserved', by: 'user' });
+    // No forward and nothing preserved (a bare nn.LSTM): PyTorch freezes nothing and keeps every method.
+    if (preserved.methods.size === 0) return { changed: false };
     // Methods nobody preserved are dropped now, as cleanup would, so later passes never work on them.
     for (const fn of [...target.type.methods]) if (!preserved.methods.has(fn)) target.type.removeMethod(fn.name);
     const methods = [...preserved.methods];

@@ -61,6 +61,11 @@ describe('freeze: every fixture against PyTorch 1.13', function () {
         expect(survivingAttributes(frozen).sort()).to.deep.equal([...expected].sort());
       });
 
+      it('keeps the methods PyTorch keeps', () => {
+        const expected = (fixture.json.expected as { frozen_methods: string[] }).frozen_methods;
+        expect(frozen.methodNames().sort()).to.deep.equal([...expected].sort());
+      });
+
       it("computes PyTorch's frozen outputs", () => {
         runCalls(fixture, frozen);
       });
