@@ -26,7 +26,8 @@ const isFloatType = (t: Type | undefined): boolean => t?.kind === 'float';
 function intOp(a: Num, b: Num, f: (x: bigint, y: bigint) => bigint, g: (x: number, y: number) => number): Num {
   if (typeof a === 'number' && typeof b === 'number') {
     const r = g(a, b);
-    if (Number.isSafeInteger(r)) return r;
+    // Ints have no negative zero: 0 * -1 must not give -0.
+    if (Number.isSafeInteger(r)) return r === 0 ? 0 : r;
   }
   return normalizeInt(BigInt.asIntN(64, f(BigInt(a), BigInt(b))));
 }
