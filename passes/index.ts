@@ -20,6 +20,7 @@ import { FreezeCleanup } from './freeze-cleanup.js';
 import { FreezeInterfaces } from './freeze-interfaces.js';
 import { InlineSubmodules } from './inline-submodules.js';
 import { RemoveDropout } from './remove-dropout.js';
+import { TransposeFrozenLinear } from './transpose-frozen-linear.js';
 
 export { ConstantPooling } from './constant-pooling.js';
 export { ConstantPropagation } from './constant-propagation.js';
@@ -43,6 +44,7 @@ export { freeze, freezeWithReport, explainFreeze, createFreezeContainer, builtin
 export { freezeReportOf, FreezeReport, describeFate, type AttributeExplanation, type AttributeFate } from './freeze/report.js';
 export { InlineSubmodules } from './inline-submodules.js';
 export { RemoveDropout } from './remove-dropout.js';
+export { TransposeFrozenLinear } from './transpose-frozen-linear.js';
 
 /** Every built-in pass class. */
 export const builtinPasses: readonly PassClass[] = [
@@ -54,6 +56,7 @@ export const builtinPasses: readonly PassClass[] = [
   FoldConvAddSub,
   FoldConvMulDiv,
   FoldLinearBn,
+  TransposeFrozenLinear,
   DeadCodeElimination, ConstantPooling, RemoveDropout, InlineSubmodules, ConstantPropagation, CommonSubexpressionElimination, Peephole, PeepholeNonTensor, EliminateNoOps, LowerSimpleTuples, UnrollConstantLoops];
 
 /** Binds the built-in passes: `createContainer({ modules: [builtinPassesModule] })` or `container.load(builtinPassesModule)`. */

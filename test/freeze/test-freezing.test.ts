@@ -8,7 +8,7 @@ import { expect } from 'chai';
 import { getPassManager, Tensor, type ScriptModule } from '../../src/index.js';
 import { createFreezeContainer, freeze } from '../../passes/index.js';
 import { fileCheck } from '../support/filecheck.js';
-import { readCase, type FreezingCase, type Variant } from './freezing-cases.js';
+import { decode, readCase, type FreezingCase, type Variant } from './freezing-cases.js';
 import {
   catchError,
   chainText,
@@ -17,6 +17,7 @@ import {
   loadVariant,
   nodeCounts,
   runVariant,
+  valueDiff,
 } from './freezing-runner.js';
 
 /** Ported tests, in the order of the PyTorch file. */
@@ -99,8 +100,6 @@ export const KNOWN_FAILING: Readonly<Record<string, string>> = {
     "the TorchScript frontend does not read fork's nested function (closures)",
   test_freeze_module_with_non_static_module_container_index:
     'loading fails: ModuleDict/ModuleList indexed by a non-constant key is not read (PyTorch emits prim::ModuleContainerIndex and freezing rejects it)',
-  test_linear_transpose: 'no transpose-frozen-linear pass',
-  test_linear_non_constant_weight: 'no transpose-frozen-linear pass',
 };
 
 const FORK = KNOWN_FAILING.test_freeze_module_with_fork;
@@ -159,15 +158,25 @@ const EXTRA: Record<string, (c: FreezingCase) => void> = {
   test_linear_non_constant_weight: (c) => runLinearPassCase(c),
 };
 
-// The test runs one more pass on the frozen graph and counts aten::linear after it.
+// The test runs one more pass on the frozen graph, counts aten::linear after it and calls the module
+// (PyTorch's check_linear_optimizations_2). The pass first runs on the unfrozen graph, where the weight
+// is not a constant yet and nothing changes.
 function runLinearPassCase(c: FreezingCase): void {
   const v = c.variants[0];
-  const { frozen } = runVariant(c.test, v);
+  const { original, frozen } = runVariant(c.test, v);
   const after = v.after_pass;
   if (!frozen || !after) throw new Error(`${c.test}: incomplete case`);
-  getPassManager(createFreezeContainer()).run(frozen, after.pass.replace(/_/g, '-'));
+  const pass = after.pass.replace(/_/g, '-');
+  getPassManager(createFreezeContainer()).run(original, pass);
+  expect(nodeCounts(original.getMethod(after.method).graph).get('aten::linear'), 'unfrozen').to.equal(1);
+  getPassManager(createFreezeContainer()).run(frozen, pass);
   const counts = nodeCounts(frozen.getMethod(after.method).graph);
   for (const [kind, n] of Object.entries(after.counts)) expect(counts.get(kind) ?? 0, kind).to.equal(n);
+  for (const s of v.steps) {
+    if (s.op !== 'call' || s.on !== 'frozen') continue;
+    const out = frozen.call(s.method, ...s.inputs.map(decode));
+    expect(valueDiff(out, decode(s.output), 1e-7, 1e-7), `${s.method}() after ${pass}`).to.equal(null);
+  }
 }
 
 function runCase(test: string): void {
