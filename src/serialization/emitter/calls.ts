@@ -5,10 +5,13 @@
 import { ComplexType, DeviceType, FloatType, IntType, ListType, NumberType, OptionalType, TupleType, type Type } from '../../ir/types.js';
 import type { Value } from '../../ir/value.js';
 import type { FunctionSchema } from '../../ops/schema.js';
-import { isMatch, matchSchema, type ArgSource, type Conversion, type SchemaMatch } from '../../ops/schema-matching.js';
+import { isMatch, matchSchema, type ArgSource, type Conversion, type MatchFailure, type SchemaMatch } from '../../ops/schema-matching.js';
+
+const NO_NAMES: readonly string[] = [];
 import { substituteTypeVariables } from '../../ops/type-matching.js';
 import type { SourceRange } from '../torchscript/ast.js';
 import type { FunctionEmitter } from './function-emitter.js';
+import { recordSchema } from './node-schemas.js';
 
 /** A call argument: positional when `name` is undefined. */
 export interface NamedValue {
@@ -50,7 +53,12 @@ export function candidateSchemas(em: FunctionEmitter, op: string): FunctionSchem
 }
 
 /** The result of matching a call against a list of schemas: which one and how, or why not. */
-export type CallMatch = { readonly schema: FunctionSchema; readonly match: SchemaMatch } | { readonly failures: string[] };
+export type CallMatch = { readonly schema: FunctionSchema; readonly match: SchemaMatch } | { readonly failures: readonly MatchFailure[] };
+
+/** The failures of a call, one line per overload (built only when the call fails). */
+export function describeFailures(failures: readonly MatchFailure[]): string {
+  return failures.map((f) => `${f.schema}\n    ${f.reason}`).join('\n  ');
+}
 
 /**
  * Matches positional `args` (with `self` first when bound) and `kwargs` against `schemas`, in PyTorch's
@@ -65,19 +73,19 @@ export function matchCall(
 ): CallMatch {
   const positional = self ? [{ value: self }, ...args] : args;
   const types = [...positional, ...kwargs].map((a) => a.value.type);
-  const failures: string[] = [];
+  const failures: MatchFailure[] = [];
   const rounds = schemas.length === 1 ? [true] : [false, true];
   for (const allowConversions of rounds) {
     failures.length = 0;
     for (const schema of schemas) {
       if (self && schema.arguments[0]?.name !== 'self') {
-        failures.push(`${schema}\n    it has no 'self' argument to bind the method to`);
+        failures.push({ schema, reason: "it has no 'self' argument to bind the method to" });
         continue;
       }
-      const names = kwargs.map((k) => kwargName(schema, k.name ?? ''));
+      const names = kwargs.length ? kwargs.map((k) => kwargName(schema, k.name ?? '')) : NO_NAMES;
       const m = matchSchema(schema, types, names, { allowConversions });
       if (isMatch(m)) return { schema, match: m };
-      failures.push(`${schema}\n    ${m.reason}`);
+      failures.push(m);
     }
   }
   return { failures };
@@ -182,6 +190,7 @@ export function emitBuiltinCall(
     const all = [...(self ? [self] : []), ...args.map((a) => a.value), ...kwargs.map((k) => k.value)];
     const inputs = materializeInputs(em, result.schema, result.match, all);
     const node = em.insert(op, inputs, result.match.returnTypes);
+    recordSchema(node, result.schema);
     return packOutputs(em, node.outputs);
   }
   const fallback = scalarTensorFallback(em, range, op, self ? [{ value: self }, ...args] : args, kwargs);
@@ -190,7 +199,7 @@ export function emitBuiltinCall(
   const named = kwargs.map((k) => `${k.name}=${k.value.type.str()}`);
   throw em.error(
     range,
-    `arguments for call are not valid: no overload of ${op} accepts (${[...shown, ...named].join(', ')}). The following variants are available:\n  ${result.failures.join('\n  ')}`,
+    `arguments for call are not valid: no overload of ${op} accepts (${[...shown, ...named].join(', ')}). The following variants are available:\n  ${describeFailures(result.failures)}`,
   );
 }
 

@@ -10,7 +10,7 @@ import type { Function } from '../../module/function.js';
 import { InterfaceDecl } from '../../module/interface-decl.js';
 import { DTYPES, type DType } from '../../tensor/dtype.js';
 import type { SourceRange } from '../torchscript/ast.js';
-import { emitBuiltinCall, matchCall, materializeInputs, tupleUnpack, type NamedValue } from './calls.js';
+import { describeFailures, emitBuiltinCall, matchCall, materializeInputs, tupleUnpack, type NamedValue } from './calls.js';
 import type { FunctionEmitter } from './function-emitter.js';
 import { schemaOfSignature } from './signature.js';
 import { describeSugared, simple, type Sugared } from './sugared.js';
@@ -231,7 +231,7 @@ export function callMethod(em: FunctionEmitter, self: Value, name: string, range
     throw em.error(range, `cannot call method '${name}' on ${type.str()}`);
   }
   const matched = matchCall([schema], args, kwargs, self);
-  if (!('schema' in matched)) throw em.error(range, `invalid call of method '${name}':\n  ${matched.failures.join('\n  ')}`);
+  if (!('schema' in matched)) throw em.error(range, `invalid call of method '${name}':\n  ${describeFailures(matched.failures)}`);
   const inputs = materializeInputs(em, schema, matched.match, [self, ...args.map((a) => a.value), ...kwargs.map((k) => k.value)]);
   const node = em.insert('prim::CallMethod', inputs, matched.match.returnTypes);
   node.setS('name', name);
@@ -243,7 +243,7 @@ export function callFunction(em: FunctionEmitter, fn: Function, range: SourceRan
   em.host.ensureSignature?.(fn);
   const schema = schemaOfSignature(fn.qualifiedName, fn.signature, false);
   const matched = matchCall([schema], args, kwargs);
-  if (!('schema' in matched)) throw em.error(range, `invalid call of function '${fn.qualifiedName}':\n  ${matched.failures.join('\n  ')}`);
+  if (!('schema' in matched)) throw em.error(range, `invalid call of function '${fn.qualifiedName}':\n  ${describeFailures(matched.failures)}`);
   const inputs = materializeInputs(em, schema, matched.match, [...args.map((a) => a.value), ...kwargs.map((k) => k.value)]);
   const callee = em.constant(new FunctionRef(fn.qualifiedName), FunctionType);
   const node = em.insert('prim::CallFunction', [callee, ...inputs], matched.match.returnTypes);
@@ -255,7 +255,7 @@ function callNamedTuple(em: FunctionEmitter, type: TupleType, range: SourceRange
   const signature = { arguments: type.elements.map((t, i) => ({ name: names[i] ?? `_${i}`, type: t })), returns: [type] };
   const schema = schemaOfSignature(type.qualifiedName ?? 'NamedTuple', signature, false);
   const matched = matchCall([schema], args, kwargs);
-  if (!('schema' in matched)) throw em.error(range, `invalid arguments for ${type.qualifiedName}:\n  ${matched.failures.join('\n  ')}`);
+  if (!('schema' in matched)) throw em.error(range, `invalid arguments for ${type.qualifiedName}:\n  ${describeFailures(matched.failures)}`);
   const inputs = materializeInputs(em, schema, matched.match, [...args.map((a) => a.value), ...kwargs.map((k) => k.value)]);
   return em.insert('prim::TupleConstruct', inputs, [type]).output();
 }

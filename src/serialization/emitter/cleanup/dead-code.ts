@@ -9,6 +9,7 @@ import type { Graph } from '../../../ir/graph.js';
 import type { Node } from '../../../ir/node.js';
 import type { Value } from '../../../ir/value.js';
 import type { OperatorRegistry } from '../../../ops/registry.js';
+import { factsOf, schemaOf } from '../node-schemas.js';
 
 const SIDE_EFFECTS = new Set([
   'prim::Print', 'prim::RaiseException', 'prim::SetAttr', 'aten::warn', 'aten::save', 'aten::manual_seed',
@@ -49,7 +50,7 @@ class DeadCodeEliminator {
     const node = v.node;
     if (FRESH.has(node.kind)) root = v;
     else if (node.kind !== 'prim::Param' && !PURE.has(node.kind)) {
-      const schema = this.registry.schemaForNode(node);
+      const schema = schemaOf(this.registry, node);
       if (schema && !schema.isVarret && !schema.returnsWildcard(v.offset)) {
         const aliased = schema.aliasOf(v.offset);
         if (aliased.length === 0) root = v;
@@ -62,7 +63,7 @@ class DeadCodeEliminator {
 
   // The roots a node writes, or 'wildcard' when one of them is unknown.
   private writtenRoots(node: Node): Value[] | 'wildcard' {
-    const facts = this.registry.factsForNode(node);
+    const facts = factsOf(this.registry, node);
     if (!facts) return 'wildcard';
     const out: Value[] = [];
     for (const i of facts.writtenArgs) {
@@ -95,7 +96,7 @@ class DeadCodeEliminator {
     if (SIDE_EFFECTS.has(node.kind)) effects = true;
     else if (PURE.has(node.kind)) effects = false;
     else {
-      const facts = this.registry.factsForNode(node);
+      const facts = factsOf(this.registry, node);
       effects = !facts || facts.externalSideEffects || (facts.writtenArgs.length > 0 && this.writtenRoots(node) === 'wildcard');
     }
     if (!effects) effects = node.blocks.some((b) => [...b.nodes()].some((n) => this.hasSideEffects(n)));
@@ -125,7 +126,7 @@ class DeadCodeEliminator {
   // A tracked write to memory something live reads (PyTorch's AliasDb::writesToAlias on the live set).
   private writesLive(node: Node): boolean {
     if (PURE.has(node.kind) || SIDE_EFFECTS.has(node.kind)) return false;
-    const facts = this.registry.factsForNode(node);
+    const facts = factsOf(this.registry, node);
     if (!facts || facts.writtenArgs.length === 0) return false;
     const roots = this.writtenRoots(node);
     return roots === 'wildcard' || roots.some((r) => this.liveRoots.has(r));
