@@ -41,15 +41,8 @@ import {
 import { AliasAnalysis, isMutableType, type AliasDb } from './alias-analysis.js';
 
 /** Kinds never evaluated: PyTorch's skip list. */
-const SKIP = new Set(
-  (
-    'prim::If prim::Loop prim::Closure prim::Constant prim::AutogradZero prim::Uninitialized prim::Guard ' +
-    'prim::profile prim::profile_ivalue prim::unchecked_unwrap_optional aten::dequantize'
-  ).split(' '),
-);
-
-/** Constant types whose values compare by value (the If-output check). */
-const SCALARS = new Set(['int', 'float', 'bool', 'str', 'None', 'Device']);
+const SKIP =
+  /^(prim::(If|Loop|Closure|Constant|AutogradZero|Uninitialized|Guard|profile|profile_ivalue)|prim::unchecked_unwrap_optional|aten::dequantize)$/;
 
 @pass({
   name: 'constant-propagation',
@@ -90,7 +83,6 @@ class Propagator {
     this.changed = true;
   }
 
-  // Inserts a prim::Constant holding `value` right before `n`.
   private constantBefore(n: Node, value: IValue, type: Type): Value {
     const g = n.owningGraph;
     const node = g.withInsertPoint(n, () => g.insertNode(createConstant(g, value, type)));
@@ -109,7 +101,9 @@ class Propagator {
       for (const b of n.blocks) this.block(b);
       this.removeExtraIfOutputs(n);
     } else if (n.kind === 'prim::Loop') {
-      if (loopWillNotRun(n)) {
+      const [trip, cond] = [toIValue(n.inputs[0]), toIValue(n.inputs[1])];
+      // A trip count <= 0 or a False start condition never runs (unknown ones count as 1 and True).
+      if (cond === false || ((typeof trip === 'number' || typeof trip === 'bigint') && trip <= 0)) {
         // Transforms a loop that never runs into its initial values.
         n.outputs.forEach((o, i) => o.replaceAllUsesWith(n.inputs[i + 2]));
         n.destroy();
@@ -117,14 +111,14 @@ class Propagator {
       }
       for (const b of n.blocks) this.block(b);
       this.removeExtraLoopOutputs(n);
-    } else if (constantInputs && !SKIP.has(n.kind) && n.blocks.length === 0 && n.hasUses()) {
+    } else if (constantInputs && !SKIP.test(n.kind) && n.blocks.length === 0 && n.hasUses()) {
       this.fold(n);
     } else {
       for (const b of n.blocks) this.block(b);
     }
   }
 
-  // Transforms a node with constant inputs into prim::Constant outputs.
+  // Transforms a node with constant inputs into prim::Constant outputs (the node goes when unused).
   private fold(n: Node): void {
     const why = this.unsupported(n);
     if (why) return this.context.remark(n, `not folded: ${why}`);
@@ -224,16 +218,11 @@ class Propagator {
   }
 }
 
-// A trip count <= 0 or a False start condition (unknown ones count as 1 and True, as in PyTorch).
-function loopWillNotRun(n: Node): boolean {
-  const [trip, cond] = [toIValue(n.inputs[0]), toIValue(n.inputs[1])];
-  return cond === false || ((typeof trip === 'number' || typeof trip === 'bigint') && trip <= 0);
-}
-
-// Two prim::Constant values of one scalar type holding the same value (PyTorch's EqualNode on constants).
+// Two prim::Constant values of one scalar type (int, float, bool, str, None, Device) holding the same value.
 function sameConstant(a: Value, b: Value): boolean {
   const constants = a.node.kind === 'prim::Constant' && b.node.kind === 'prim::Constant';
-  if (!constants || !a.type.equals(b.type) || !SCALARS.has(a.type.kind)) return false;
+  if (!constants || !a.type.equals(b.type) || !/^(int|float|bool|str|None|Device)$/.test(a.type.kind))
+    return false;
   const x = toIValue(a);
   return x instanceof Device ? x.toString() === String(toIValue(b)) : x === toIValue(b);
 }
@@ -255,8 +244,7 @@ function constantTypeOf(v: IValue, t: Type): Type | undefined {
 // PyTorch's insertableIValue: scalars, strings, devices, tensors not requiring grad, and containers of them.
 function insertable(v: IValue): boolean {
   if (v instanceof Tensor) return !v.requiresGrad;
-  if (v instanceof Tuple) return v.items.every(insertable);
-  if (Array.isArray(v)) return v.every(insertable);
+  if (v instanceof Tuple || Array.isArray(v)) return (v instanceof Tuple ? v.items : v).every(insertable);
   if (v instanceof Map) return [...v].every(([k, x]) => insertable(k) && insertable(x));
   return v === null || v instanceof Device || ['boolean', 'number', 'bigint', 'string'].includes(typeof v);
 }
