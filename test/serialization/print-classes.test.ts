@@ -3,6 +3,10 @@
 // literals, local names, trailing defaults and type names follow PyTorch's rules.
 
 import { expect } from 'chai';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import '../../src/index.js';
 import { Device, FunctionRef, Tuple } from '../../src/ir/ivalue.js';
 import { parseIR } from '../../src/ir/text/index.js';
@@ -17,7 +21,11 @@ import {
   TupleType,
 } from '../../src/ir/types.js';
 import type { Value } from '../../src/ir/value.js';
+import { createConstant } from '../../src/ir/constants.js';
+import { Graph } from '../../src/ir/graph.js';
+import { classBuilder, moduleBuilder } from '../../src/module/builder.js';
 import { ClassType } from '../../src/module/class-type.js';
+import type { ScriptModule } from '../../src/module/script-module.js';
 import { CompilationUnit } from '../../src/module/compilation-unit.js';
 import { OperatorRegistry } from '../../src/ops/registry.js';
 import { loadModule } from '../../src/serialization/index.js';
@@ -30,9 +38,10 @@ import {
 } from '../../src/serialization/printer/index.js';
 import { NameGenerator } from '../../src/serialization/printer/names.js';
 import { necessaryArgs } from '../../src/serialization/printer/necessary-args.js';
-import { moduleArchiveEntries } from '../../src/serialization/save/index.js';
+import { moduleArchiveEntries, saveModule } from '../../src/serialization/save/index.js';
 import { readArchive } from '../../src/serialization/zip/index.js';
 import { Tensor } from '../../src/tensor/tensor.js';
+import { pythonHasTorch } from './save-helpers.js';
 
 /*
  * torch.jit.save(torch.jit.script(Extra().eval()), 'extra.pt') with torch 1.13, where
@@ -139,6 +148,74 @@ describe('code printer: classes, named tuples and free functions of an archive',
       'class ModuleList(Module):\n  __parameters__ = []\n  __buffers__ = []\n' +
         '  __annotations__ = []\n  __annotations__["0"] = __torch__.Leaf\n  __annotations__["1"] = __torch__.Leaf\n',
     );
+  });
+});
+
+describe('archive writer: constants holding objects and non-ASCII strings', () => {
+  // A frozen graph may hold a script object as a constant; a Final str with non-ASCII text is a constant too.
+  function objectConstantModule(): ScriptModule {
+    const cu = new CompilationUnit();
+    const box = classBuilder('__torch__.Box', { cu })
+      .attribute('n', 5, IntType)
+      .method(
+        'get',
+        'graph(%self : __torch__.Box):\n  %n : int = prim::GetAttr[name="n"](%self)\n  return (%n)\n',
+      )
+      .build();
+    return moduleBuilder('__torch__.M', { cu })
+      .training(false)
+      .constant('greeting', 'héllo', StringType)
+      .method('forward', (cls) => {
+        const g = new Graph();
+        g.addInput(cls, 'self');
+        const x = g.addInput(TensorTensor, 'x.1');
+        const obj = g.insertNode(createConstant(g, box, box.type)).output();
+        const get = g.insert('prim::CallMethod', [obj], [IntType]).setS('name', 'get');
+        const one = g.insertNode(createConstant(g, 1, IntType)).output();
+        g.registerOutput(g.insert('aten::add', [x, get.output(), one], [TensorTensor]).output());
+        return g;
+      })
+      .build();
+  }
+
+  it("writes the object's class into code/ and both constants into constants.pkl", () => {
+    const entries = moduleArchiveEntries(objectConstantModule());
+    const code = text(entries.find((e) => e.name === 'code/__torch__.py')?.data ?? '');
+    expect(code).to.contain('greeting : Final[str] = CONSTANTS.c0');
+    expect(code).to.contain('return torch.add(x, (CONSTANTS.c1).get())');
+    expect(code).to.contain(
+      'class Box:\n  n : int\n  def get(self: __torch__.Box) -> int:\n    return self.n\n',
+    );
+    const constants = text(entries.find((e) => e.name === 'constants.pkl')?.data ?? new Uint8Array());
+    expect(constants).to.contain('__torch__\nBox').and.to.contain('héllo');
+  });
+
+  it('PyTorch loads it and runs the object constant', function () {
+    if (!pythonHasTorch()) {
+      console.log('      skipped: /usr/bin/python3 cannot import torch');
+      this.skip();
+    }
+    const dir = mkdtempSync(join(tmpdir(), 'tsfreeze-objconst-'));
+    try {
+      const path = join(dir, 'objconst.pt');
+      saveModule(objectConstantModule(), path);
+      const out = spawnSync(
+        '/usr/bin/python3',
+        [
+          '-c',
+          'import sys, torch\nm = torch.jit.load(sys.argv[1])\nprint(m(torch.zeros(2)).tolist(), m.greeting)',
+          path,
+        ],
+        {
+          encoding: 'utf8',
+          timeout: 120_000,
+        },
+      );
+      expect(out.stderr).to.equal('');
+      expect(out.stdout).to.equal('[5.0, 5.0] héllo\n');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -9,7 +9,6 @@ import { join } from 'node:path';
 import { main } from '../../src/cli/main.js';
 import { SerializationError } from '../../src/errors.js';
 import { FunctionRef } from '../../src/ir/ivalue.js';
-import { parseIR } from '../../src/ir/text/index.js';
 import { FunctionType, IntType, TensorTensor } from '../../src/ir/types.js';
 import { moduleBuilder } from '../../src/module/builder.js';
 import type { ScriptModule } from '../../src/module/script-module.js';

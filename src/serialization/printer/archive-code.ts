@@ -52,10 +52,14 @@ function qualifierOf(qualifiedName: string): string {
   return qualifiedName.slice(0, dot);
 }
 
-/** Collects definitions in discovery order and prints each into its file. */
-class ArchiveCodePrinter implements DependencySink {
+/**
+ * Collects definitions in discovery order and prints each into its file. The archive writer adds the
+ * classes of pickled objects (data first, then constants) and drains; result() gives the files.
+ */
+export class ArchiveCodePrinter implements DependencySink {
   readonly constants = new ConstantTable();
   private readonly pending: Definition[] = [];
+  private printed = 0;
   private readonly known = new Set<Definition>();
   private readonly tuplesByName = new Map<string, TupleType>();
   private readonly units = new Set<CompilationUnit>();
@@ -94,7 +98,7 @@ class ArchiveCodePrinter implements DependencySink {
 
   /** Prints every queued definition, including the ones printing them discovers. */
   drain(): void {
-    for (let i = 0; i < this.pending.length; i++) this.print(this.pending[i]);
+    while (this.printed < this.pending.length) this.print(this.pending[this.printed++]);
   }
 
   result(): ArchiveCode {

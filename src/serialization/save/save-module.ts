@@ -8,8 +8,8 @@ import type { OperatorRegistry } from '../../ops/registry.js';
 import { defaultOperatorRegistry } from '../../runtime/runtime.js';
 import { pickle } from '../pickle/pickler.js';
 import { storageRecords } from '../pickle/storage-records.js';
-import { PickleTuple } from '../pickle/values.js';
-import { printArchiveCode } from '../printer/archive-code.js';
+import { PickleTuple, type PickleValue } from '../pickle/values.js';
+import { ArchiveCodePrinter } from '../printer/archive-code.js';
 import { TypeNames } from '../printer/type-names.js';
 import { buildArchive, writeArchiveAtomic, type ArchiveEntry } from '../zip/write-archive.js';
 import { PickleConverter } from './to-pickle.js';
@@ -53,9 +53,24 @@ function archiveEntries(module: ScriptModule, options: SaveOptions): ArchiveEntr
   const data = new PickleConverter(types);
   const root = data.convert(module, module.type, module.originalName);
   const dataPickle = pickle(root);
-  const code = printArchiveCode(data.classes, options.registry ?? defaultOperatorRegistry(), types);
+  const printer = new ArchiveCodePrinter(options.registry ?? defaultOperatorRegistry(), types);
+  for (const cls of data.classes) printer.addDefinition(cls);
+  printer.drain();
+  // Constants may hold objects (a frozen script-class instance): their classes need code too, and
+  // printing that code may add constants, so convert and print until nothing new appears.
   const constants = new PickleConverter(types);
-  const constantValues = code.constants.entries.map((e, i) => constants.convert(e.value, e.type, `CONSTANTS.c${i}`));
+  const constantValues: PickleValue[] = [];
+  for (let printedClasses = 0; ; ) {
+    const entries = printer.constants.entries;
+    for (let i = constantValues.length; i < entries.length; i++) {
+      constantValues.push(constants.convert(entries[i].value, entries[i].type, `CONSTANTS.c${i}`));
+    }
+    if (printedClasses === constants.classes.length) break;
+    for (const cls of constants.classes.slice(printedClasses)) printer.addDefinition(cls);
+    printedClasses = constants.classes.length;
+    printer.drain();
+  }
+  const code = printer.result();
   const constantsPickle = pickle(new PickleTuple(constantValues));
   const entries: ArchiveEntry[] = [
     ...storageRecords(dataPickle.storages, 'data'),
