@@ -2,7 +2,8 @@
 // anything: truncated, not a zip, no data.pkl, forbidden pickle globals, code with syntax or type errors,
 // missing class code, unsupported versions, corrupt bytes, state that does not fit the class.
 
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { IRParseError, SerializationError, TsFreezeError } from '../../src/errors.js';
@@ -124,6 +125,21 @@ describe('load: bad archives give typed errors naming the entry', () => {
     const entry = archive.entry('data/1');
     bytes[entry.dataOffset + 3] ^= 0x40;
     expectLoadError(() => loadModule(bytes, { name: 'flip.pt' }), SerializationError, 'CORRUPT_ENTRY', 'flip.pt', 'data/1');
+  });
+
+  it('a flipped byte in a tensor record of a file: found by the background check, naming the record', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tsfreeze-load-'));
+    try {
+      const bytes = Uint8Array.from(seed);
+      bytes[readArchive(bytes).entry('data/2').dataOffset + 1] ^= 0x08;
+      const path = join(dir, 'flipped.pt');
+      writeFileSync(path, bytes);
+      expectLoadError(() => loadModule(path), SerializationError, 'CORRUPT_ENTRY', 'flipped.pt', 'data/2', 'CRC-32');
+      writeFileSync(path, seed);
+      expect(loadModule(path).namedParameters()).to.have.lengthOf(3);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('verifyChecksums: false reads tensor records unchecked, as torch.jit.load does; code is still checked', () => {

@@ -13,6 +13,7 @@ import { viewingStorageLoader } from './storage-views.js';
 import { readArchive, type ZipArchive } from '../zip/read-archive.js';
 import { loadError } from './load-errors.js';
 import { ObjectRestorer } from './restore-objects.js';
+import { readFileShared, startCrcCheck } from './parallel-crc.js';
 import { SourceImporter } from './source-importer.js';
 
 /** The archive format versions torch.jit.load 1.13 reads (caffe2/serialize/versions.h). */
@@ -75,9 +76,12 @@ export async function loadModuleAsync(source: string | Uint8Array, options: Load
 
 /** Loads an archive and returns the module with the archive, version, constants and compilation unit. */
 export function loadArchive(source: string | Uint8Array, options: LoadOptions = {}): LoadedArchive {
-  const archive = readArchive(source, { name: options.name });
+  const archive = readArchive(typeof source === 'string' ? readShared(source) : source, { name: options.name ?? (typeof source === 'string' ? source : undefined) });
   const version = readVersion(archive);
-  const verify = options.verifyChecksums ?? true;
+  // Tensor records are checked on a worker while the code compiles, when the bytes are shared memory.
+  const verifyAll = options.verifyChecksums ?? true;
+  const background = verifyAll ? startCrcCheck(archive, [...archive.list('data/'), ...archive.list('constants/')]) : undefined;
+  const verify = verifyAll && !background;
   const constants = readConstants(archive, verify);
   const cu = new CompilationUnit();
   const importer = new SourceImporter(archive, { registry: options.registry ?? defaultRegistry(), constants, cu });
@@ -96,7 +100,17 @@ export function loadArchive(source: string | Uint8Array, options: LoadOptions = 
   if (!(module instanceof ScriptModule)) {
     throw loadError('UNSUPPORTED_ARCHIVE', archive.source, `the root object ${root.className} is not a module`, 'data.pkl');
   }
+  background?.wait();
   return { module, archive, version, constants, cu };
+}
+
+// The file in shared memory (for the background checksum), or readArchive's typed error when unreadable.
+function readShared(path: string): Uint8Array | string {
+  try {
+    return readFileShared(path);
+  } catch {
+    return path;
+  }
 }
 
 function readVersion(archive: ZipArchive): number {
