@@ -26,7 +26,14 @@ import {
   type Tensor,
   type Value,
 } from '../src/index.js';
-import { constantTensor, isNone, matched, nonConstantReason, notMatched, type Match } from './frozen-folding.js';
+import {
+  constantTensor,
+  isNone,
+  matched,
+  nonConstantReason,
+  notMatched,
+  type Match,
+} from './frozen-folding.js';
 
 // aten::linear(Tensor input, Tensor weight, Tensor? bias=None)
 const LINEAR = { input: 0, weight: 1, bias: 2, arity: 3 } as const;

@@ -2,9 +2,12 @@
 // control flow and shape arithmetic use. Keyed by base name; the static types tell int from float.
 
 import { RuntimeError, UnsupportedError } from '../errors.js';
-import { Device, Tuple, intToString, isObjectValue, normalizeInt, type DictKey, type IValue } from '../ir/ivalue.js';
-import { ListType, OptionalType, TupleType, type Type } from '../ir/types.js';
+import { Device, Tuple, intToString, normalizeInt, type DictKey, type IValue } from '../ir/ivalue.js';
+import { OptionalType, type Type } from '../ir/types.js';
 import { Tensor } from '../tensor/tensor.js';
+import { pyStr } from './ivalue-str.js';
+
+export { pyStr };
 
 /** What a scalar op sees: runtime arguments and the static types around them. */
 export interface ScalarCall {
@@ -116,35 +119,6 @@ export function valuesEqual(a: IValue, b: IValue): boolean {
   return false;
 }
 
-/** Python's str() of a value, as TorchScript's aten::str and format print it. */
-export function pyStr(v: IValue, type?: Type): string {
-  if (v === null) return 'None';
-  if (typeof v === 'boolean') return v ? 'True' : 'False';
-  if (typeof v === 'bigint') return v.toString();
-  if (typeof v === 'number') {
-    if (type?.kind === 'float' || (!Number.isInteger(v) && Number.isFinite(v))) return pyFloatRepr(v);
-    if (!Number.isFinite(v)) return Number.isNaN(v) ? 'nan' : v > 0 ? 'inf' : '-inf';
-    return String(v);
-  }
-  if (typeof v === 'string') return v;
-  if (v instanceof Device) return v.toString();
-  if (v instanceof Tensor) return v.toString();
-  const elem = (i: number): Type | undefined =>
-    type instanceof ListType ? type.elem : type instanceof TupleType ? type.elements[i] : undefined;
-  if (Array.isArray(v)) return `[${v.map((x, i) => pyRepr(x, elem(i))).join(', ')}]`;
-  if (v instanceof Tuple) {
-    const inner = v.items.map((x, i) => pyRepr(x, elem(i))).join(', ');
-    return v.items.length === 1 ? `(${inner},)` : `(${inner})`;
-  }
-  if (v instanceof Map) return `{${[...v].map(([k, x]) => `${pyRepr(k as IValue)}: ${pyRepr(x)}`).join(', ')}}`;
-  if (isObjectValue(v)) return `<${v.type.str()} object>`;
-  return String(v);
-}
-
-function pyRepr(v: IValue, type?: Type): string {
-  return typeof v === 'string' ? `'${v.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'` : pyStr(v, type);
-}
-
 /** Python's repr of a float: shortest round-trip digits, always with a '.' or exponent. */
 export function pyFloatRepr(x: number): string {
   if (Number.isNaN(x)) return 'nan';
@@ -158,14 +132,15 @@ export function pyFloatRepr(x: number): string {
   return s;
 }
 
+// aten::format: each `{}` takes the next argument, printed as str() prints it; extra arguments are ignored.
 function pyFormat(call: ScalarCall): string {
   const [fmt, ...rest] = call.args;
   let i = 0;
   return String(fmt).replace(/\{\}/g, () => {
-    const v = rest[i];
+    if (i >= rest.length)
+      throw new RuntimeError('FORMAT_ARGS', `Too few arguments for format string: ${String(fmt)}`);
     const t = call.argTypes[1 + i];
-    i++;
-    return v === undefined ? '{}' : pyStr(v, t);
+    return pyStr(rest[i++], t);
   });
 }
 

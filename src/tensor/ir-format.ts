@@ -148,6 +148,17 @@ function printTensor(t: Tensor): string {
 }
 
 /**
+ * ATen's C++ `operator<<(ostream, Tensor)`, as TorchScript's `str()` of a tensor shows it:
+ * ` 1.2000\n 2.4000\n[ CPUFloatType{2} ]`; a 0-dim tensor prints its value with 6 significant digits
+ * (`5.5\n[ CPUFloatType{} ]`).
+ */
+export function formatTensorCpp(t: Tensor): string {
+  if (t.dim > 0) return printTensor(t);
+  const v = Number(t.contiguous().getFlat(0));
+  return `${formatGeneral(v, 6)}\n[ ${DTYPES[t.dtype].cpuTypeName}{} ]`;
+}
+
+/**
  * The text PyTorch's IR printer puts after `value=` for a tensor constant: `{1.5}` for one element,
  * ` 1.5410 -0.2934 [ CPUFloatType{2} ]` for up to 10, `<Tensor>` beyond.
  */

@@ -91,7 +91,6 @@ const TEST_FROZEN_OPTIMIZATIONS = [
  * docs/freeze-tests.md). They run as pending until the gap is closed.
  */
 export const KNOWN_FAILING: Readonly<Record<string, string>> = {
-  test_freeze_module: "str() of lists, tuples, dicts and tensors does not print as TorchScript's str() does",
   test_freeze_module_with_fork: "the TorchScript frontend does not read fork's nested function (closures)",
   test_freeze_module_with_nested_fork:
     "the TorchScript frontend does not read fork's nested function (closures)",
