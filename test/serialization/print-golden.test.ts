@@ -6,7 +6,9 @@
 
 import { expect } from 'chai';
 import '../../src/index.js';
+import { Graph } from '../../src/ir/graph.js';
 import { parseIR } from '../../src/ir/text/index.js';
+import { TensorTensor } from '../../src/ir/types.js';
 import { Function } from '../../src/module/function.js';
 import { printMethodCode } from '../../src/serialization/printer/index.js';
 
@@ -422,9 +424,41 @@ const CASES: Readonly<Record<string, GoldenCase>> = {
   return (_0, _1)
 `,
   },
+  relu_chain: {
+    ir: `graph(%x.1 : Tensor):
+  %1 : Tensor = aten::relu(%x.1)
+  %2 : Tensor = aten::relu(%1)
+  %3 : Tensor = aten::relu(%2)
+  %4 : Tensor = aten::relu(%3)
+  %5 : Tensor = aten::relu(%4)
+  %6 : Tensor = aten::relu(%5)
+  %7 : Tensor = aten::relu(%6)
+  %8 : Tensor = aten::relu(%7)
+  %9 : Tensor = aten::relu(%8)
+  %10 : Tensor = aten::relu(%9)
+  return (%10)
+`,
+    code: `def relu_chain(x: Tensor) -> Tensor:
+  _0 = torch.relu(torch.relu(torch.relu(torch.relu(x))))
+  _1 = torch.relu(torch.relu(torch.relu(_0)))
+  _2 = torch.relu(torch.relu(torch.relu(_1)))
+  return _2
+`,
+  },
 };
 
 describe('code printer: PyTorch 1.13 goldens on hand-written graphs', () => {
+  it('prints a chain of 30,000 single-use expressions without overflowing the stack', () => {
+    const graph = new Graph();
+    let x = graph.addInput(TensorTensor, 'x.1');
+    for (let i = 0; i < 30_000; i++) x = graph.insert('aten::relu', [x], [TensorTensor]).output();
+    graph.registerOutput(x);
+    const code = printMethodCode(new Function({ name: 'chain', graph, qualifiedName: 'chain' }));
+    // Every statement holds a few of them before it gets too long to inline (see relu_chain).
+    expect(code.split('\n')).to.have.length(10_002);
+    expect(code).to.contain('  _0 = torch.relu(torch.relu(torch.relu(torch.relu(x))))\n');
+  });
+
   for (const [name, { ir, code }] of Object.entries(CASES)) {
     it(`prints ${name} as PyTorch does`, () => {
       const fn = new Function({ name, graph: parseIR(ir), qualifiedName: name });

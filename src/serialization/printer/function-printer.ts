@@ -241,18 +241,23 @@ export class FunctionPrinter implements RhsHost {
     for (let i = toSplit.length - 1; i >= 0; i--) this.printOutputDefinition(toSplit[i].node, this.useOf(toSplit[i]));
   }
 
+  // Collects, right to left, the inlined arguments at or before `offset` of `user`; when `user` is
+  // itself inlined, continues with the arguments before it in its own user (a loop, not recursion:
+  // the chain of inlined users can be as long as the function).
   private scanLongInlines(user: Node, offset: number, toSplit: Value[]): void {
-    const scannedTo = this.splitScanned.get(user);
-    const stop = scannedTo === undefined ? 0 : scannedTo + 1;
-    for (let i = offset; i >= stop; i--) {
-      const prev = user.input(i);
-      if (prev.node.kind !== 'prim::Constant' && this.inline.has(prev.node)) toSplit.push(prev);
-    }
-    this.splitScanned.set(user, offset);
-    if (scannedTo === undefined && this.inline.has(user)) {
-      // The user is itself inlined: its own earlier siblings must be split too (its slot is still being printed).
+    for (;;) {
+      const scannedTo = this.splitScanned.get(user);
+      const stop = scannedTo === undefined ? 0 : scannedTo + 1;
+      for (let i = offset; i >= stop; i--) {
+        const prev = user.input(i);
+        if (prev.node.kind !== 'prim::Constant' && this.inline.has(prev.node)) toSplit.push(prev);
+      }
+      this.splitScanned.set(user, offset);
+      if (scannedTo !== undefined || !this.inline.has(user)) return;
+      // The user's own slot is still being printed, so only its earlier siblings are split.
       const use = user.output().uses()[0];
-      this.scanLongInlines(use.user, use.offset - 1, toSplit);
+      user = use.user;
+      offset = use.offset - 1;
     }
   }
 

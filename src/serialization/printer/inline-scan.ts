@@ -36,26 +36,48 @@ export class InlineScanner {
     for (const node of block.nodesReversed()) this.scanNode(node);
   }
 
-  // Returns the node the expression tree expects next (stepping backwards).
-  private scanNode(node: Node): Node {
-    if (this.inline.has(node)) return node;
-    for (const b of node.blocks) this.scanBlock(b);
-    let point = previousNonConstant(node);
-    for (let i = node.inputs.length - 1; i >= 0; i--) point = this.scanValue(point, node.inputs[i]);
-    return point;
-  }
-
-  private scanValue(point: Node, value: Value): Node {
-    const producer = value.node;
-    if (producer === point && canInline(value)) {
-      point = this.scanNode(point);
-      this.inline.add(producer);
-    } else if (producer.kind === 'prim::Constant') {
-      // Constants are always inlined: the importer de-duplicates them and hoists them to the top.
-      this.inline.add(producer);
+  /**
+   * Walks `start`'s inputs right to left while stepping backwards from the node before it; a producer
+   * met exactly there folds into the expression and its own inputs are walked next. Iterative (an
+   * explicit stack), so a long chain of single-use expressions cannot overflow the call stack.
+   * Returns the node the expression tree expects next.
+   */
+  private scanNode(start: Node): Node {
+    if (this.inline.has(start)) return start;
+    for (const b of start.blocks) this.scanBlock(b);
+    const stack: Frame[] = [{ node: start, next: start.inputs.length - 1, point: previousNonConstant(start) }];
+    for (;;) {
+      const frame = stack[stack.length - 1];
+      if (frame.next < 0) {
+        stack.pop();
+        const parent = stack[stack.length - 1];
+        if (!parent) return frame.point;
+        // The finished frame was an input of its parent: it is inlined, and the parent continues from it.
+        this.inline.add(frame.node);
+        parent.point = frame.point;
+        continue;
+      }
+      const value = frame.node.inputs[frame.next--];
+      const producer = value.node;
+      if (producer === frame.point && canInline(value)) {
+        if (this.inline.has(producer)) this.inline.add(producer);
+        // canInline refuses nodes with blocks, so there is nothing nested to scan first.
+        else stack.push({ node: producer, next: producer.inputs.length - 1, point: previousNonConstant(producer) });
+      } else if (producer.kind === 'prim::Constant') {
+        // Constants are always inlined: the importer de-duplicates them and hoists them to the top.
+        this.inline.add(producer);
+      }
     }
-    return point;
   }
+}
+
+/** One node whose inputs are being matched against the nodes before it. */
+interface Frame {
+  readonly node: Node;
+  /** Index of the next input to look at (right to left). */
+  next: number;
+  /** The node the expression tree expects to produce that input. */
+  point: Node;
 }
 
 // The block's node list is circular through its return node, so this stops there at the latest.
