@@ -40,7 +40,9 @@ export function timeLoad(path: string, runs = RUNS, verifyChecksums = true): { w
 }
 
 function pythonHas(modules: string): boolean {
-  return existsSync(PYTHON) && spawnSync(PYTHON, ['-c', `import ${modules}`], { timeout: 120_000 }).status === 0;
+  return (
+    existsSync(PYTHON) && spawnSync(PYTHON, ['-c', `import ${modules}`], { timeout: 120_000 }).status === 0
+  );
 }
 
 // torch.jit.load, timed the same way (one warm-up, then the median of `runs`), for each path.
@@ -57,7 +59,11 @@ for p in sys.argv[2:]:
     out[p] = sorted(ts)[len(ts) // 2]
 print(json.dumps(out))
 `;
-  const r = spawnSync(PYTHON, ['-c', program, String(runs), ...paths], { encoding: 'utf8', timeout: 1_200_000, maxBuffer: 1 << 24 });
+  const r = spawnSync(PYTHON, ['-c', program, String(runs), ...paths], {
+    encoding: 'utf8',
+    timeout: 1_200_000,
+    maxBuffer: 1 << 24,
+  });
   if (r.status !== 0) throw new Error(`torch.jit.load timing failed: ${r.stderr}`);
   return new Map(Object.entries(JSON.parse(r.stdout) as Record<string, number>));
 }
@@ -89,7 +95,9 @@ export async function benchLoad(): Promise<LoadBenchRow[]> {
   try {
     const resnet = makeResnet18(dir);
     if (resnet) archives.push({ name: 'resnet18 (torchvision, full size, 45 MB)', path: resnet });
-    const torchTimes = pythonHas('torch') ? torchLoadTimes(archives.map((a) => a.path)) : new Map<string, number>();
+    const torchTimes = pythonHas('torch')
+      ? torchLoadTimes(archives.map((a) => a.path))
+      : new Map<string, number>();
     const rows: LoadBenchRow[] = [];
     for (const a of archives) {
       const { warm, first } = timeLoad(a.path);
@@ -97,11 +105,17 @@ export async function benchLoad(): Promise<LoadBenchRow[]> {
       const theirs = torchTimes.get(a.path);
       // Large archives: also without the tensor-record checksums torch.jit.load does not compute either.
       const unchecked = a.path === resnet ? timeLoad(a.path, RUNS, false).warm : undefined;
-      if (unchecked !== undefined) rows.push({ name: `${a.name}: tsfreeze, verifyChecksums=false`, value: unchecked, unit: 'ms' });
+      if (unchecked !== undefined)
+        rows.push({ name: `${a.name}: tsfreeze, verifyChecksums=false`, value: unchecked, unit: 'ms' });
       if (theirs !== undefined) {
         rows.push({ name: `${a.name}: torch.jit.load`, value: theirs, unit: 'ms' });
         rows.push({ name: `${a.name}: ratio`, value: warm / theirs, unit: 'x torch.jit.load' });
-        if (unchecked !== undefined) rows.push({ name: `${a.name}: ratio, verifyChecksums=false`, value: unchecked / theirs, unit: 'x torch.jit.load' });
+        if (unchecked !== undefined)
+          rows.push({
+            name: `${a.name}: ratio, verifyChecksums=false`,
+            value: unchecked / theirs,
+            unit: 'x torch.jit.load',
+          });
       }
     }
     return rows;

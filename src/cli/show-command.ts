@@ -43,10 +43,18 @@ export function showCommand(io: CliIO): Command {
       const loaded = load(path);
       const module = loaded.module;
       if (flags.graph !== undefined) {
-        const name = typeof flags.graph === 'string' ? flags.graph : module.hasMethod('forward') ? 'forward' : module.methodNames()[0];
+        const name =
+          typeof flags.graph === 'string'
+            ? flags.graph
+            : module.hasMethod('forward')
+              ? 'forward'
+              : module.methodNames()[0];
         if (name === undefined || !module.hasMethod(name)) {
           const known = module.methodNames();
-          throw new TsFreezeError('NO_METHOD', `${path}: ${module.type.qualifiedName} has no method '${name ?? 'forward'}' (it has: ${known.join(', ') || 'none'})`);
+          throw new TsFreezeError(
+            'NO_METHOD',
+            `${path}: ${module.type.qualifiedName} has no method '${name ?? 'forward'}' (it has: ${known.join(', ') || 'none'})`,
+          );
         }
         io.out(printGraph(module.getMethod(name).graph));
         return;
@@ -55,7 +63,9 @@ export function showCommand(io: CliIO): Command {
         io.out(archiveCode(loaded));
         return;
       }
-      io.out(`${path}: TorchScript archive version ${loaded.version}, ${loaded.cu.types.length} classes, ${loaded.constants.length} tensor constants\n`);
+      io.out(
+        `${path}: TorchScript archive version ${loaded.version}, ${loaded.cu.types.length} classes, ${loaded.constants.length} tensor constants\n`,
+      );
       io.out(renderTotals(module));
       io.out(renderModuleTree(module));
     });

@@ -25,7 +25,8 @@ export function pyRepr(v: IValue, type?: Type, depth = 0): string {
     if (!Number.isFinite(v)) return v > 0 ? 'inf' : '-inf';
     return Number.isInteger(v) && Math.abs(v) < 1e16 ? `${v}.0` : String(v);
   }
-  if (typeof v === 'string') return `'${v.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\n/g, '\\n')}'`;
+  if (typeof v === 'string')
+    return `'${v.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\n/g, '\\n')}'`;
   if (v instanceof Tensor) return `Tensor ${tensorText(v)}`;
   if (v instanceof Device) return `device(type='${v.type}'${v.index === null ? '' : `, index=${v.index}`})`;
   if (depth > 3) return '...';
@@ -58,22 +59,28 @@ export function renderModuleTree(root: ScriptModule): string {
     lines.push(`${indent}${label}: ${type.qualifiedName}`);
     const inner = `${indent}  `;
     const slots = module.namedValues();
-    const kinds = (kind: string): Array<[string, IValue]> => slots.filter(([n]) => type.getAttribute(n).kind === kind);
+    const kinds = (kind: string): Array<[string, IValue]> =>
+      slots.filter(([n]) => type.getAttribute(n).kind === kind);
     const params = kinds('parameter');
     const buffers = kinds('buffer');
     const attrs = kinds('attribute');
     const width = Math.max(0, ...slots.map(([n]) => n.length));
     const row = (name: string, text: string): string => `${inner}  ${name.padEnd(width)}  ${text}`;
-    const tensorRow = (name: string, v: IValue): string => row(name, v instanceof Tensor ? tensorText(v) : pyRepr(v));
+    const tensorRow = (name: string, v: IValue): string =>
+      row(name, v instanceof Tensor ? tensorText(v) : pyRepr(v));
     if (params.length) lines.push(`${inner}parameters:`, ...params.map(([n, v]) => tensorRow(n, v)));
     if (buffers.length) lines.push(`${inner}buffers:`, ...buffers.map(([n, v]) => tensorRow(n, v)));
     if (attrs.length) {
       lines.push(`${inner}attributes:`);
-      for (const [n, v] of attrs) lines.push(row(n, `${type.getAttribute(n).type.annotationStr()} = ${pyRepr(v, type.getAttribute(n).type)}`));
+      for (const [n, v] of attrs)
+        lines.push(
+          row(n, `${type.getAttribute(n).type.annotationStr()} = ${pyRepr(v, type.getAttribute(n).type)}`),
+        );
     }
     if (type.constants.length) {
       lines.push(`${inner}constants:`);
-      for (const c of type.constants) lines.push(row(c.name, `Final[${c.type.annotationStr()}] = ${pyRepr(c.value, c.type)}`));
+      for (const c of type.constants)
+        lines.push(row(c.name, `Final[${c.type.annotationStr()}] = ${pyRepr(c.value, c.type)}`));
     }
     if (type.methods.length) lines.push(`${inner}methods: ${type.methodNames().join(', ')}`);
     for (const [n, v] of slots) {

@@ -113,7 +113,7 @@ describe('emit: classes, methods and attributes', () => {
     expect(fn?.graph.nodesOfKind('aten::mul')).to.have.lengthOf(1);
   });
 
-  it('keeps each method\'s source text', () => {
+  it("keeps each method's source text", () => {
     expect(m.getMethod('scale').sourceCode).to.include('return __torch__.helper(x, )');
   });
 });

@@ -30,23 +30,51 @@ describe('emit: compile errors point at the source', () => {
   });
 
   it('a variable assigned in one branch only, used after the if', () => {
-    expectError('def f(c: bool) -> int:\n  if c:\n    a = 1\n  else:\n    b = 2\n  return a\n', 'TS_COMPILE', 6, 'a is not defined in the false branch');
+    expectError(
+      'def f(c: bool) -> int:\n  if c:\n    a = 1\n  else:\n    b = 2\n  return a\n',
+      'TS_COMPILE',
+      6,
+      'a is not defined in the false branch',
+    );
   });
 
   it('a variable given two types in the branches, then used', () => {
-    expectError('def f(c: bool, t: Tensor) -> int:\n  if c:\n    a = 1\n  else:\n    a = "s"\n  return a\n', 'TS_COMPILE', 6, 'type mismatch', 'int', 'str');
+    expectError(
+      'def f(c: bool, t: Tensor) -> int:\n  if c:\n    a = 1\n  else:\n    a = "s"\n  return a\n',
+      'TS_COMPILE',
+      6,
+      'type mismatch',
+      'int',
+      'str',
+    );
   });
 
   it('reassigning a variable of an outer block with another type', () => {
-    expectError('def f(c: bool) -> int:\n  a = 1\n  if c:\n    a = "s"\n  return a\n', 'TS_COMPILE', 4, "variable 'a' previously has type int");
+    expectError(
+      'def f(c: bool) -> int:\n  a = 1\n  if c:\n    a = "s"\n  return a\n',
+      'TS_COMPILE',
+      4,
+      "variable 'a' previously has type int",
+    );
   });
 
   it('a return value that does not fit the annotation', () => {
-    expectError('def f(x: int) -> str:\n  return x\n', 'TS_COMPILE', 2, 'annotated as having type str', 'int');
+    expectError(
+      'def f(x: int) -> str:\n  return x\n',
+      'TS_COMPILE',
+      2,
+      'annotated as having type str',
+      'int',
+    );
   });
 
   it('a function annotated with a value type that can fall off the end', () => {
-    expectError('def f(c: bool) -> int:\n  if c:\n    return 1\n', 'TS_COMPILE', 1, 'does not return along all paths');
+    expectError(
+      'def f(c: bool) -> int:\n  if c:\n    return 1\n',
+      'TS_COMPILE',
+      1,
+      'does not return along all paths',
+    );
   });
 
   it('an operator given arguments no overload accepts', () => {
@@ -54,7 +82,12 @@ describe('emit: compile errors point at the source', () => {
   });
 
   it('an unknown operator', () => {
-    expectError('def f(x: Tensor) -> Tensor:\n  return torch.not_an_op(x)\n', 'TS_COMPILE', 2, 'unknown builtin op: aten::not_an_op');
+    expectError(
+      'def f(x: Tensor) -> Tensor:\n  return torch.not_an_op(x)\n',
+      'TS_COMPILE',
+      2,
+      'unknown builtin op: aten::not_an_op',
+    );
   });
 
   it('an unknown type', () => {
@@ -63,13 +96,33 @@ describe('emit: compile errors point at the source', () => {
 
   it('break outside a loop, and inside a loop over a tuple', () => {
     expectError('def f(x: int) -> int:\n  break\n  return x\n', 'TS_COMPILE', 2, "'break' outside loop");
-    expectError('def f(x: int, y: int) -> int:\n  for v in (x, y):\n    continue\n  return x\n', 'TS_COMPILE', 3, 'unrolled');
+    expectError(
+      'def f(x: int, y: int) -> int:\n  for v in (x, y):\n    continue\n  return x\n',
+      'TS_COMPILE',
+      3,
+      'unrolled',
+    );
   });
 
   it('constructs the frontend does not handle say so', () => {
-    expectError('def f(x: int) -> int:\n  with x:\n    pass\n  return x\n', 'TS_UNSUPPORTED', 2, "'with' statement");
-    expectError('def f(x: int) -> int:\n  def g(y: int) -> int:\n    return y\n  return x\n', 'TS_UNSUPPORTED', 2, 'closure');
-    expectError('def f(xs: List[int]) -> List[int]:\n  return [v for v in xs if v > 0]\n', 'TS_UNSUPPORTED', 2, 'comprehension');
+    expectError(
+      'def f(x: int) -> int:\n  with x:\n    pass\n  return x\n',
+      'TS_UNSUPPORTED',
+      2,
+      "'with' statement",
+    );
+    expectError(
+      'def f(x: int) -> int:\n  def g(y: int) -> int:\n    return y\n  return x\n',
+      'TS_UNSUPPORTED',
+      2,
+      'closure',
+    );
+    expectError(
+      'def f(xs: List[int]) -> List[int]:\n  return [v for v in xs if v > 0]\n',
+      'TS_UNSUPPORTED',
+      2,
+      'comprehension',
+    );
   });
 
   it('a syntax error is reported by the parser with TS_SYNTAX', () => {

@@ -27,7 +27,10 @@ describe('emit: hand-written functions match what PyTorch compiles', () => {
       const graph = compiled.function(name).graph;
       verify(graph);
       // PyTorch prints an empty list constant as `annotate(List[int], [])`, which the IR parser does not read.
-      const text = readFileSync(join(DIR, `${name}.txt`), 'utf8').replace(/annotate\(List\[\w+\], \[\]\)/g, '[]');
+      const text = readFileSync(join(DIR, `${name}.txt`), 'utf8').replace(
+        /annotate\(List\[\w+\], \[\]\)/g,
+        '[]',
+      );
       const theirs = parseIR(text, { file: `${name}.txt` });
       const diff = diffGraphs(graph, theirs);
       expect(diff, `${diff}\n--- ours:\n${graph.toString()}`).to.equal(undefined);

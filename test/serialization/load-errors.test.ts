@@ -21,12 +21,18 @@ function rebuilt(changes: Record<string, Uint8Array | string | null>, source = S
   const entries = names
     .filter((n) => changes[n] !== null)
     .map((n) => ({ name: n, data: n in changes ? (changes[n] as Uint8Array | string) : archive.read(n) }));
-  for (const [n, data] of Object.entries(changes)) if (data !== null && !names.includes(n)) entries.push({ name: n, data });
+  for (const [n, data] of Object.entries(changes))
+    if (data !== null && !names.includes(n)) entries.push({ name: n, data });
   return buildArchive(entries, { folder: 'archive' });
 }
 
 /** Runs `fn`, which must throw a TsFreezeError of `type` with `code` mentioning every word, within 1 s. */
-function expectLoadError(fn: () => unknown, type: abstract new (...args: never[]) => TsFreezeError, code: string, ...words: string[]): TsFreezeError {
+function expectLoadError(
+  fn: () => unknown,
+  type: abstract new (...args: never[]) => TsFreezeError,
+  code: string,
+  ...words: string[]
+): TsFreezeError {
   const start = performance.now();
   let caught: unknown;
   try {
@@ -44,61 +50,141 @@ function expectLoadError(fn: () => unknown, type: abstract new (...args: never[]
 
 // A protocol-2 pickle calling os.system('echo pwned'): GLOBAL 'os system', a tuple, REDUCE.
 const OS_SYSTEM = new Uint8Array([
-  0x80, 0x02, ...encoder.encode('cos\nsystem\n'), 0x58, 10, 0, 0, 0, ...encoder.encode('echo pwned'), 0x85, 0x52, 0x2e,
+  0x80,
+  0x02,
+  ...encoder.encode('cos\nsystem\n'),
+  0x58,
+  10,
+  0,
+  0,
+  0,
+  ...encoder.encode('echo pwned'),
+  0x85,
+  0x52,
+  0x2e,
 ]);
 
 // `__torch__.Missing` object with an empty state: GLOBAL, EMPTY_TUPLE, NEWOBJ, EMPTY_DICT, BUILD, STOP.
-const MISSING_CLASS = new Uint8Array([0x80, 0x02, ...encoder.encode('c__torch__\nMissing\n'), 0x29, 0x81, 0x7d, 0x62, 0x2e]);
+const MISSING_CLASS = new Uint8Array([
+  0x80,
+  0x02,
+  ...encoder.encode('c__torch__\nMissing\n'),
+  0x29,
+  0x81,
+  0x7d,
+  0x62,
+  0x2e,
+]);
 
 describe('load: bad archives give typed errors naming the entry', () => {
   const seed = readFileSync(SEED);
 
   it('loads the unmodified rebuilt archive (the harness itself is sound)', () => {
     const module = loadModule(rebuilt({}), { name: 'rebuilt.pt' });
-    expect(module.namedParameters().map(([n]) => n)).to.deep.equal(['weight', 'linear.weight', 'linear.bias']);
+    expect(module.namedParameters().map(([n]) => n)).to.deep.equal([
+      'weight',
+      'linear.weight',
+      'linear.bias',
+    ]);
   });
 
   it('a truncated file', () => {
-    expectLoadError(() => loadModule(seed.subarray(0, seed.length >> 1), { name: 'half.pt' }), SerializationError, 'TRUNCATED', 'half.pt', 'truncated');
+    expectLoadError(
+      () => loadModule(seed.subarray(0, seed.length >> 1), { name: 'half.pt' }),
+      SerializationError,
+      'TRUNCATED',
+      'half.pt',
+      'truncated',
+    );
   });
 
   it('a file cut just before its end-of-directory record', () => {
-    expectLoadError(() => loadModule(seed.subarray(0, seed.length - 10), { name: 'cut.pt' }), SerializationError, 'TRUNCATED', 'cut.pt', 'end-of-central-directory');
+    expectLoadError(
+      () => loadModule(seed.subarray(0, seed.length - 10), { name: 'cut.pt' }),
+      SerializationError,
+      'TRUNCATED',
+      'cut.pt',
+      'end-of-central-directory',
+    );
   });
 
   it('not a zip at all', () => {
-    expectLoadError(() => loadModule(encoder.encode('def forward(self): pass\n'), { name: 'text.pt' }), SerializationError, 'NOT_A_ZIP', 'text.pt');
+    expectLoadError(
+      () => loadModule(encoder.encode('def forward(self): pass\n'), { name: 'text.pt' }),
+      SerializationError,
+      'NOT_A_ZIP',
+      'text.pt',
+    );
   });
 
   it('a zip without data.pkl', () => {
-    expectLoadError(() => loadModule(rebuilt({ 'data.pkl': null }), { name: 'nodata.pt' }), SerializationError, 'MISSING_ENTRY', 'nodata.pt', 'data.pkl');
+    expectLoadError(
+      () => loadModule(rebuilt({ 'data.pkl': null }), { name: 'nodata.pt' }),
+      SerializationError,
+      'MISSING_ENTRY',
+      'nodata.pt',
+      'data.pkl',
+    );
   });
 
   it('a data.pkl naming os.system: refused before anything runs', () => {
-    const error = expectLoadError(() => loadModule(rebuilt({ 'data.pkl': OS_SYSTEM }), { name: 'evil.pt' }), SerializationError, 'FORBIDDEN_GLOBAL', 'evil.pt', 'data.pkl', 'os.system');
+    const error = expectLoadError(
+      () => loadModule(rebuilt({ 'data.pkl': OS_SYSTEM }), { name: 'evil.pt' }),
+      SerializationError,
+      'FORBIDDEN_GLOBAL',
+      'evil.pt',
+      'data.pkl',
+      'os.system',
+    );
     expect(error.message).to.not.include('pwned');
   });
 
   it('a constants.pkl naming os.system', () => {
-    expectLoadError(() => loadModule(rebuilt({ 'constants.pkl': OS_SYSTEM }), { name: 'evil.pt' }), SerializationError, 'FORBIDDEN_GLOBAL', 'constants.pkl', 'os.system');
+    expectLoadError(
+      () => loadModule(rebuilt({ 'constants.pkl': OS_SYSTEM }), { name: 'evil.pt' }),
+      SerializationError,
+      'FORBIDDEN_GLOBAL',
+      'constants.pkl',
+      'os.system',
+    );
   });
 
   it('a code file with a syntax error: file:line:col of the entry and a caret', () => {
-    const broken = 'class MyModule(Module):\n  __parameters__ = ["weight", ]\n  def forward(self, x: Tensor) -> Tensor:\n    return torch.add(x, \n';
-    const error = expectLoadError(() => loadModule(rebuilt({ 'code/__torch__.py': broken }), { name: 'syntax.pt' }), IRParseError, 'TS_SYNTAX', 'syntax.pt:code/__torch__.py:');
+    const broken =
+      'class MyModule(Module):\n  __parameters__ = ["weight", ]\n  def forward(self, x: Tensor) -> Tensor:\n    return torch.add(x, \n';
+    const error = expectLoadError(
+      () => loadModule(rebuilt({ 'code/__torch__.py': broken }), { name: 'syntax.pt' }),
+      IRParseError,
+      'TS_SYNTAX',
+      'syntax.pt:code/__torch__.py:',
+    );
     expect((error as IRParseError).location.file).to.equal('syntax.pt:code/__torch__.py');
     expect(error.message).to.include('^');
   });
 
   it('a method calling an operator that does not exist: TS_COMPILE at the call', () => {
     const text = readArchive(SEED).readText('code/__torch__.py').replace('torch.mm(', 'torch.no_such_op(');
-    const error = expectLoadError(() => loadModule(rebuilt({ 'code/__torch__.py': text }), { name: 'op.pt' }), IRParseError, 'TS_COMPILE', 'op.pt:code/__torch__.py', 'aten::no_such_op');
+    const error = expectLoadError(
+      () => loadModule(rebuilt({ 'code/__torch__.py': text }), { name: 'op.pt' }),
+      IRParseError,
+      'TS_COMPILE',
+      'op.pt:code/__torch__.py',
+      'aten::no_such_op',
+    );
     expect((error as IRParseError).location.line).to.be.greaterThan(1);
   });
 
   it('arguments no overload accepts: the variants are listed', () => {
-    const text = readArchive(SEED).readText('code/__torch__.py').replace('torch.mm(weight, input)', 'torch.mm(weight, "input")');
-    expectLoadError(() => loadModule(rebuilt({ 'code/__torch__.py': text }), { name: 'args.pt' }), IRParseError, 'TS_COMPILE', 'aten::mm', 'str');
+    const text = readArchive(SEED)
+      .readText('code/__torch__.py')
+      .replace('torch.mm(weight, input)', 'torch.mm(weight, "input")');
+    expectLoadError(
+      () => loadModule(rebuilt({ 'code/__torch__.py': text }), { name: 'args.pt' }),
+      IRParseError,
+      'TS_COMPILE',
+      'aten::mm',
+      'str',
+    );
   });
 
   it('a class whose code file is missing: the unknown type is named', () => {
@@ -112,11 +198,24 @@ describe('load: bad archives give typed errors naming the entry', () => {
   });
 
   it('a data.pkl object of a class the archive has no code for', () => {
-    expectLoadError(() => loadModule(rebuilt({ 'data.pkl': MISSING_CLASS }), { name: 'missing.pt' }), SerializationError, 'MISSING_CODE', 'missing.pt', '__torch__.Missing');
+    expectLoadError(
+      () => loadModule(rebuilt({ 'data.pkl': MISSING_CLASS }), { name: 'missing.pt' }),
+      SerializationError,
+      'MISSING_CODE',
+      'missing.pt',
+      '__torch__.Missing',
+    );
   });
 
   it('an archive format version torch.jit.load 1.13 does not read', () => {
-    expectLoadError(() => loadModule(rebuilt({ version: '99\n' }), { name: 'future.pt' }), SerializationError, 'UNSUPPORTED_VERSION', 'future.pt', "'version'", '99');
+    expectLoadError(
+      () => loadModule(rebuilt({ version: '99\n' }), { name: 'future.pt' }),
+      SerializationError,
+      'UNSUPPORTED_VERSION',
+      'future.pt',
+      "'version'",
+      '99',
+    );
   });
 
   it('a flipped byte in a tensor record: CRC mismatch naming the record', () => {
@@ -124,7 +223,13 @@ describe('load: bad archives give typed errors naming the entry', () => {
     const archive = readArchive(bytes, { name: 'flip.pt' });
     const entry = archive.entry('data/1');
     bytes[entry.dataOffset + 3] ^= 0x40;
-    expectLoadError(() => loadModule(bytes, { name: 'flip.pt' }), SerializationError, 'CORRUPT_ENTRY', 'flip.pt', 'data/1');
+    expectLoadError(
+      () => loadModule(bytes, { name: 'flip.pt' }),
+      SerializationError,
+      'CORRUPT_ENTRY',
+      'flip.pt',
+      'data/1',
+    );
   });
 
   it('a flipped byte in a tensor record of a file: found by the background check, naming the record', () => {
@@ -134,7 +239,14 @@ describe('load: bad archives give typed errors naming the entry', () => {
       bytes[readArchive(bytes).entry('data/2').dataOffset + 1] ^= 0x08;
       const path = join(dir, 'flipped.pt');
       writeFileSync(path, bytes);
-      expectLoadError(() => loadModule(path), SerializationError, 'CORRUPT_ENTRY', 'flipped.pt', 'data/2', 'CRC-32');
+      expectLoadError(
+        () => loadModule(path),
+        SerializationError,
+        'CORRUPT_ENTRY',
+        'flipped.pt',
+        'data/2',
+        'CRC-32',
+      );
       writeFileSync(path, seed);
       expect(loadModule(path).namedParameters()).to.have.lengthOf(3);
     } finally {
@@ -160,13 +272,30 @@ describe('load: bad archives give typed errors naming the entry', () => {
   });
 
   it('a pickled state missing an attribute the class declares', () => {
-    const text = readArchive(SEED).readText('code/__torch__.py').replace('  training : bool\n', '  training : bool\n  extra : int\n');
-    expectLoadError(() => loadModule(rebuilt({ 'code/__torch__.py': text }), { name: 'state.pt' }), SerializationError, 'BAD_OBJECT', 'state.pt', 'data.pkl', 'extra');
+    const text = readArchive(SEED)
+      .readText('code/__torch__.py')
+      .replace('  training : bool\n', '  training : bool\n  extra : int\n');
+    expectLoadError(
+      () => loadModule(rebuilt({ 'code/__torch__.py': text }), { name: 'state.pt' }),
+      SerializationError,
+      'BAD_OBJECT',
+      'state.pt',
+      'data.pkl',
+      'extra',
+    );
   });
 
   it('a pickled value that does not fit the declared attribute type', () => {
-    const text = readArchive(SEED).readText('code/__torch__.py').replace('  training : bool\n', '  training : str\n');
-    expectLoadError(() => loadModule(rebuilt({ 'code/__torch__.py': text }), { name: 'type.pt' }), SerializationError, 'BAD_OBJECT', "'training'", 'expected a str');
+    const text = readArchive(SEED)
+      .readText('code/__torch__.py')
+      .replace('  training : bool\n', '  training : str\n');
+    expectLoadError(
+      () => loadModule(rebuilt({ 'code/__torch__.py': text }), { name: 'type.pt' }),
+      SerializationError,
+      'BAD_OBJECT',
+      "'training'",
+      'expected a str',
+    );
   });
 
   it('the async loader reports a missing file the same way', async () => {

@@ -38,7 +38,10 @@ describe('load: every fixture archive, compared with torch.jit.load', () => {
 
       it('every method and free function verifies, with input types checked against the schemas', () => {
         const { cu } = loadFixture(archive.path);
-        const functions = [...cu.types.flatMap((t) => (t instanceof ClassType ? t.methods : [])), ...cu.freeFunctions];
+        const functions = [
+          ...cu.types.flatMap((t) => (t instanceof ClassType ? t.methods : [])),
+          ...cu.freeFunctions,
+        ];
         expect(functions.length).to.be.greaterThan(0);
         for (const fn of functions) {
           try {

@@ -37,7 +37,8 @@ export function referenceGraphs(archive: FixtureArchive): ReferenceGraph[] {
   const out: ReferenceGraph[] = [];
   const add = (method: string, file: string): void => {
     const path = join(dir, file);
-    if (existsSync(path)) out.push({ method, file, graph: () => parseIR(readFileSync(path, 'utf8'), { file }) });
+    if (existsSync(path))
+      out.push({ method, file, graph: () => parseIR(readFileSync(path, 'utf8'), { file }) });
   };
   if (archive.file === 'frozen.pt') {
     add('forward', 'frozen_loaded_graph.txt');

@@ -28,7 +28,8 @@ const IGNORED_ATTRIBUTES = new Set(['warn_id']);
 function constantRef(node: Node): string {
   const type = node.output().type;
   if (type.kind === 'Tensor') return 'const:Tensor';
-  if (type.kind === 'Function' && node.hasAttribute('name')) return `const:Function:${node.s('name').split('.').pop()}`;
+  if (type.kind === 'Function' && node.hasAttribute('name'))
+    return `const:Function:${node.s('name').split('.').pop()}`;
   const attrs = node
     .attributeNames()
     .map((n) => `${n}=${formatAttribute(node.attribute(n)!, 'pytorch', type)}`)
@@ -64,7 +65,13 @@ export function normalizeGraph(graph: Graph): NormBlock {
       const inputs = node.inputs.map(ref);
       const blocks = node.blocks.map((b, i) => visit(b, `${at}.block${i}`));
       node.outputs.forEach((o, i) => refs.set(o, `${at}:${i}`));
-      nodes.push({ kind: node.kind, attrs: attributesOf(node), inputs, outputs: node.outputs.length, blocks });
+      nodes.push({
+        kind: node.kind,
+        attrs: attributesOf(node),
+        inputs,
+        outputs: node.outputs.length,
+        blocks,
+      });
     }
     return { inputs: block.inputs.length, nodes, outputs: block.outputs.map(ref) };
   };
@@ -86,10 +93,20 @@ export function diffBlocks(ours: NormBlock, theirs: NormBlock, path = 'graph'): 
     const b = theirs.nodes[i];
     const where = `${path} node ${i}`;
     const context = (): string => {
-      const before = ours.nodes.slice(Math.max(0, i - 2), i).map((x) => `    ${describe(x)}`).join('\n');
+      const before = ours.nodes
+        .slice(Math.max(0, i - 2), i)
+        .map((x) => `    ${describe(x)}`)
+        .join('\n');
       return before ? `\n  after:\n${before}` : '';
     };
-    if (!a || !b || a.kind !== b.kind || a.attrs !== b.attrs || a.outputs !== b.outputs || a.blocks.length !== b.blocks.length) {
+    if (
+      !a ||
+      !b ||
+      a.kind !== b.kind ||
+      a.attrs !== b.attrs ||
+      a.outputs !== b.outputs ||
+      a.blocks.length !== b.blocks.length
+    ) {
       return `${where}:\n  ours:    ${describe(a)}\n  pytorch: ${describe(b)}${context()}`;
     }
     for (let k = 0; k < Math.max(a.inputs.length, b.inputs.length); k++) {

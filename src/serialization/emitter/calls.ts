@@ -2,10 +2,27 @@
 // table's matcher, then materialize every schema argument as an explicit node input, as PyTorch's IR has
 // them (defaults become constants, scalars broadcast into int[N] lists, implicit conversions inserted).
 
-import { ComplexType, DeviceType, FloatType, IntType, ListType, NumberType, OptionalType, TupleType, type Type } from '../../ir/types.js';
+import {
+  ComplexType,
+  DeviceType,
+  FloatType,
+  IntType,
+  ListType,
+  NumberType,
+  OptionalType,
+  TupleType,
+  type Type,
+} from '../../ir/types.js';
 import type { Value } from '../../ir/value.js';
 import type { FunctionSchema } from '../../ops/schema.js';
-import { isMatch, matchSchema, type ArgSource, type Conversion, type MatchFailure, type SchemaMatch } from '../../ops/schema-matching.js';
+import {
+  isMatch,
+  matchSchema,
+  type ArgSource,
+  type Conversion,
+  type MatchFailure,
+  type SchemaMatch,
+} from '../../ops/schema-matching.js';
 
 const NO_NAMES: readonly string[] = [];
 import { substituteTypeVariables } from '../../ops/type-matching.js';
@@ -53,7 +70,9 @@ export function candidateSchemas(em: FunctionEmitter, op: string): FunctionSchem
 }
 
 /** The result of matching a call against a list of schemas: which one and how, or why not. */
-export type CallMatch = { readonly schema: FunctionSchema; readonly match: SchemaMatch } | { readonly failures: readonly MatchFailure[] };
+export type CallMatch =
+  | { readonly schema: FunctionSchema; readonly match: SchemaMatch }
+  | { readonly failures: readonly MatchFailure[] };
 
 /** The failures of a call, one line per overload (built only when the call fails). */
 export function describeFailures(failures: readonly MatchFailure[]): string {
@@ -93,7 +112,12 @@ export function matchCall(
 
 // TorchScript accepts `input=` for an aten op's `self` (the functional spelling).
 function kwargName(schema: FunctionSchema, name: string): string {
-  if (name === 'input' && schema.namespace === 'aten' && schema.argumentIndex('input') < 0 && schema.argumentIndex('self') >= 0) {
+  if (
+    name === 'input' &&
+    schema.namespace === 'aten' &&
+    schema.argumentIndex('input') < 0 &&
+    schema.argumentIndex('self') >= 0
+  ) {
     return 'self';
   }
   return name;
@@ -118,7 +142,15 @@ export function materializeInputs(
       case 'varargs-list': {
         const list = unwrapOptional(concrete);
         const elem = list instanceof ListType ? list.elem : concrete;
-        inputs.push(em.insert('prim::ListConstruct', source.indices.map((k) => all[k]), [new ListType(elem)]).output());
+        inputs.push(
+          em
+            .insert(
+              'prim::ListConstruct',
+              source.indices.map((k) => all[k]),
+              [new ListType(elem)],
+            )
+            .output(),
+        );
         break;
       }
       case 'default':
@@ -140,7 +172,13 @@ function unwrapOptional(t: Type): Type {
 }
 
 /** Applies the conversion the matcher asked for (PyTorch's tryConvertToType). */
-export function convert(em: FunctionEmitter, value: Value, conversion: Conversion | undefined, concrete: Type, n: number | null): Value {
+export function convert(
+  em: FunctionEmitter,
+  value: Value,
+  conversion: Conversion | undefined,
+  concrete: Type,
+  n: number | null,
+): Value {
   if (!conversion) return value;
   switch (conversion) {
     case 'broadcast-list': {
@@ -168,7 +206,9 @@ export function tupleUnpack(em: FunctionEmitter, value: Value): Value[] {
 /** Several outputs are returned as one tuple (PyTorch's packOutputs); one output as itself. */
 export function packOutputs(em: FunctionEmitter, outputs: readonly Value[], type?: TupleType): Value {
   if (outputs.length === 1) return outputs[0];
-  return em.insert('prim::TupleConstruct', outputs, [type ?? new TupleType(outputs.map((o) => o.type))]).output();
+  return em
+    .insert('prim::TupleConstruct', outputs, [type ?? new TupleType(outputs.map((o) => o.type))])
+    .output();
 }
 
 /**
@@ -216,7 +256,13 @@ function scalarTensorFallback(
   const [a, b] = args.map((x) => x.value);
   const scalar = a.type.kind === 'int' || a.type.kind === 'float' || a.type.kind === 'complex';
   if (!scalar || b.type.kind !== 'Tensor') return undefined;
-  const call = (name: string, xs: Value[]): Value => emitBuiltinCall(em, range, name, xs.map((value) => ({ value })));
+  const call = (name: string, xs: Value[]): Value =>
+    emitBuiltinCall(
+      em,
+      range,
+      name,
+      xs.map((value) => ({ value })),
+    );
   switch (op) {
     case 'aten::mul':
     case 'aten::add':

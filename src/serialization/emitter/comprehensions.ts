@@ -24,7 +24,8 @@ function onlyClause(em: FunctionEmitter, expr: ListComp | DictComp): ListComp['c
 
 /** `[elt for target in iter]`: List[Tensor] until the first element's type is known (or the hint's type). */
 export function emitListComp(em: FunctionEmitter, expr: ListComp, hint?: Type): Value {
-  if (hint && !(hint instanceof ListType)) throw em.error(expr.range, `expected list type annotation for list comprehension, found ${hint.str()}`);
+  if (hint && !(hint instanceof ListType))
+    throw em.error(expr.range, `expected list type annotation for list comprehension, found ${hint.str()}`);
   const clause = onlyClause(em, expr);
   const list = em.insert('prim::ListConstruct', [], [hint ?? new ListType(TensorTensor)]).output();
   let typed = hint !== undefined;
@@ -43,9 +44,12 @@ export function emitListComp(em: FunctionEmitter, expr: ListComp, hint?: Type): 
 
 /** `{k: v for target in iter}`: Dict[str, Tensor] until the first entry's types are known. */
 export function emitDictComp(em: FunctionEmitter, expr: DictComp, hint?: Type): Value {
-  if (hint && !(hint instanceof DictType)) throw em.error(expr.range, `expected Dict type annotation for dict comprehension, found ${hint.str()}`);
+  if (hint && !(hint instanceof DictType))
+    throw em.error(expr.range, `expected Dict type annotation for dict comprehension, found ${hint.str()}`);
   const clause = onlyClause(em, expr);
-  const dict = em.insert('prim::DictConstruct', [], [hint ?? new DictType(StringType, TensorTensor)]).output();
+  const dict = em
+    .insert('prim::DictConstruct', [], [hint ?? new DictType(StringType, TensorTensor)])
+    .output();
   let typed = hint !== undefined;
   inComprehensionScope(em, () => {
     emitForLoop(em, clause.target, clause.iter, expr.range, () => {

@@ -25,7 +25,13 @@ export function insertRefinements(em: FunctionEmitter, refinements: readonly Ref
  * An if statement. A static condition emits only the taken branch, in the current block. Otherwise the
  * branches are emitted into a prim::If whose outputs follow convert_to_ssa's rule.
  */
-export function emitIfElse(em: FunctionEmitter, range: SourceRange, cond: CondValue, whenTrue: () => void, whenFalse: () => void): void {
+export function emitIfElse(
+  em: FunctionEmitter,
+  range: SourceRange,
+  cond: CondValue,
+  whenTrue: () => void,
+  whenFalse: () => void,
+): void {
   if (cond.staticIf !== undefined) {
     const refinements: RefinementSet = cond.staticIf ? cond.refinements : cond.refinements.not();
     insertRefinements(em, refinements.whenTrue);
@@ -88,7 +94,13 @@ function uninitializedIn(em: FunctionEmitter, block: import('../../ir/block.js')
 }
 
 /** A conditional expression `a if c else b` (or a short-circuit): a prim::If with one output. */
-export function emitIfExpr(em: FunctionEmitter, range: SourceRange, cond: CondValue, whenTrue: () => Value, whenFalse: () => Value): Value {
+export function emitIfExpr(
+  em: FunctionEmitter,
+  range: SourceRange,
+  cond: CondValue,
+  whenTrue: () => Value,
+  whenFalse: () => Value,
+): Value {
   const node = em.insert('prim::If', [cond.value], []);
   const emitBranch = (refinements: readonly Refinement[], fn: () => Value): Value => {
     const block = node.addBlock();
@@ -103,19 +115,31 @@ export function emitIfExpr(em: FunctionEmitter, range: SourceRange, cond: CondVa
   const t = emitBranch(cond.refinements.whenTrue, whenTrue);
   const f = emitBranch(cond.refinements.whenFalse, whenFalse);
   const unified = unifyTypes(t.type, f.type);
-  if (!unified) throw em.error(range, `if-expression's true branch has type ${t.type.str()} but false branch has type ${f.type.str()}`);
+  if (!unified)
+    throw em.error(
+      range,
+      `if-expression's true branch has type ${t.type.str()} but false branch has type ${f.type.str()}`,
+    );
   return node.addOutput(unified);
 }
 
 /** `a and b` / `a or b`: the second operand is evaluated only when needed. */
-export function emitShortCircuit(em: FunctionEmitter, range: SourceRange, lhs: CondValue, rhsFn: () => CondValue, isOr: boolean): CondValue {
+export function emitShortCircuit(
+  em: FunctionEmitter,
+  range: SourceRange,
+  lhs: CondValue,
+  rhsFn: () => CondValue,
+  isOr: boolean,
+): CondValue {
   let rhs: CondValue | undefined;
   const constant = (): Value => em.constant(isOr, BoolType);
   const second = (): Value => {
     rhs = rhsFn();
     return rhs.value;
   };
-  const value = isOr ? emitIfExpr(em, range, lhs, constant, second) : emitIfExpr(em, range, lhs, second, constant);
+  const value = isOr
+    ? emitIfExpr(em, range, lhs, constant, second)
+    : emitIfExpr(em, range, lhs, second, constant);
   const r = rhs!;
   const refinements = isOr ? lhs.refinements.or(r.refinements) : lhs.refinements.and(r.refinements);
   let staticIf: boolean | undefined;
@@ -131,14 +155,25 @@ export function emitShortCircuit(em: FunctionEmitter, range: SourceRange, lhs: C
 export function emitTernary(em: FunctionEmitter, expr: Ternary, hint?: Type): Value {
   const cond = emitCondExpr(em, expr.condition);
   if (cond.staticIf !== undefined) return emitExpr(em, cond.staticIf ? expr.whenTrue : expr.whenFalse, hint);
-  return emitIfExpr(em, expr.range, cond, () => emitExpr(em, expr.whenTrue, hint), () => emitExpr(em, expr.whenFalse, hint));
+  return emitIfExpr(
+    em,
+    expr.range,
+    cond,
+    () => emitExpr(em, expr.whenTrue, hint),
+    () => emitExpr(em, expr.whenFalse, hint),
+  );
 }
 
 /**
  * A prim::Loop. `condFn` (while loops) is emitted before the loop for the first test and again at the end
  * of the body; for loops run while true. `body` receives the iteration counter.
  */
-export function emitLoop(em: FunctionEmitter, tripCount: Value, condFn: (() => Value) | undefined, body: (counter: Value) => void): void {
+export function emitLoop(
+  em: FunctionEmitter,
+  tripCount: Value,
+  condFn: (() => Value) | undefined,
+  body: (counter: Value) => void,
+): void {
   const initial = condFn ? condFn() : em.constant(true, BoolType);
   const node = em.insert('prim::Loop', [tripCount, initial], []);
   const block = node.addBlock();
@@ -161,7 +196,14 @@ export function emitLoop(em: FunctionEmitter, tripCount: Value, condFn: (() => V
 
 // Adds the loop-carried values and settles the provisional inputs the body's reads created; each break
 // and continue gets the carried variables' values at its own position.
-function finishLoop(em: FunctionEmitter, node: Node, frame: Frame, outer: Frame, next: Value, sites: readonly ExitSite[]): void {
+function finishLoop(
+  em: FunctionEmitter,
+  node: Node,
+  frame: Frame,
+  outer: Frame,
+  next: Value,
+  sites: readonly ExitSite[],
+): void {
   const block = node.blocks[0];
   block.registerOutput(next);
   const nameFn = (n: string): string | undefined => em.nameFor(n);
@@ -179,7 +221,9 @@ function finishLoop(em: FunctionEmitter, node: Node, frame: Frame, outer: Frame,
     node.addInput(init.value);
     results.push({ name: v, out: node.addOutput(unified, em.nameFor(v)), type: init.type });
   }
-  const finalInputs = new Map(carried.map((v, i) => [v, block.inputs[block.inputs.length - carried.length + i]]));
+  const finalInputs = new Map(
+    carried.map((v, i) => [v, block.inputs[block.inputs.length - carried.length + i]]),
+  );
   const renamed = new Map<Value, Value>();
   for (const v of carried) {
     const p = provisionalInputs.find((x) => x === frame.provisional.get(v));

@@ -30,27 +30,76 @@ function unwrapOptional(t: Type): Type {
 }
 
 /** Converts `value` towards `concrete` where TorchScript does so implicitly; the caller checks the result type. */
-export function tryConvertToType(em: FunctionEmitter, concrete: Type, value: Value, allowConversions: boolean): Value {
-  if (concrete instanceof OptionalType && !(value.type instanceof OptionalType) && value.type.kind !== 'None') {
+export function tryConvertToType(
+  em: FunctionEmitter,
+  concrete: Type,
+  value: Value,
+  allowConversions: boolean,
+): Value {
+  if (
+    concrete instanceof OptionalType &&
+    !(value.type instanceof OptionalType) &&
+    value.type.kind !== 'None'
+  ) {
     return tryConvertToType(em, concrete.elem, value, allowConversions);
   }
   if (value.type instanceof TupleType) {
     const target = unwrapOptional(concrete);
     if (target instanceof ListType && convertibleToList(value.type, target)) {
       value = em.insert('prim::ListConstruct', tupleUnpack(em, value), [new ListType(target.elem)]).output();
-    } else if (concrete instanceof TupleType && !isSchemaSubtype(value.type, concrete) && concrete.elements.length === value.type.elements.length) {
-      const parts = tupleUnpack(em, value).map((v, i) => tryConvertToType(em, concrete.elements[i], v, allowConversions));
+    } else if (
+      concrete instanceof TupleType &&
+      !isSchemaSubtype(value.type, concrete) &&
+      concrete.elements.length === value.type.elements.length
+    ) {
+      const parts = tupleUnpack(em, value).map((v, i) =>
+        tryConvertToType(em, concrete.elements[i], v, allowConversions),
+      );
       value = em.insert('prim::TupleConstruct', parts, [new TupleType(parts.map((p) => p.type))]).output();
     }
   }
   if (allowConversions) {
     const to = concrete.kind;
     if (value.type.kind === 'Tensor') {
-      const op = to === 'float' ? 'aten::FloatImplicit' : to === 'complex' ? 'aten::ComplexImplicit' : to === 'int' ? 'aten::IntImplicit' : to === 'Number' ? 'aten::ScalarImplicit' : undefined;
-      if (op) value = em.insert(op, [value], [to === 'float' ? FloatType : to === 'complex' ? ComplexType : to === 'int' ? IntType : NumberType]).output();
+      const op =
+        to === 'float'
+          ? 'aten::FloatImplicit'
+          : to === 'complex'
+            ? 'aten::ComplexImplicit'
+            : to === 'int'
+              ? 'aten::IntImplicit'
+              : to === 'Number'
+                ? 'aten::ScalarImplicit'
+                : undefined;
+      if (op)
+        value = em
+          .insert(
+            op,
+            [value],
+            [
+              to === 'float'
+                ? FloatType
+                : to === 'complex'
+                  ? ComplexType
+                  : to === 'int'
+                    ? IntType
+                    : NumberType,
+            ],
+          )
+          .output();
     } else if (value.type.kind === 'Number') {
-      const op = to === 'float' ? 'aten::Float' : to === 'complex' ? 'aten::Complex' : to === 'int' ? 'aten::Int' : undefined;
-      if (op) value = em.insert(op, [value], [to === 'float' ? FloatType : to === 'complex' ? ComplexType : IntType]).output();
+      const op =
+        to === 'float'
+          ? 'aten::Float'
+          : to === 'complex'
+            ? 'aten::Complex'
+            : to === 'int'
+              ? 'aten::Int'
+              : undefined;
+      if (op)
+        value = em
+          .insert(op, [value], [to === 'float' ? FloatType : to === 'complex' ? ComplexType : IntType])
+          .output();
     }
     if (value.type.kind === 'str' && concrete.kind === 'Device') {
       return em.insert('aten::device', [value], [DeviceType]).output();

@@ -23,7 +23,10 @@ export function emitFunctionBody(request: EmitRequest, options: EmitOptions = {}
   const em = new FunctionEmitter(request);
   const { def, graph } = request;
   if (graph.inputs.length !== def.params.length) {
-    throw em.error(def.range, `${request.qualifiedName}: the graph has ${graph.inputs.length} inputs for ${def.params.length} parameters`);
+    throw em.error(
+      def.range,
+      `${request.qualifiedName}: the graph has ${graph.inputs.length} inputs for ${def.params.length} parameters`,
+    );
   }
   def.params.forEach((p, i) => em.frame.store(p.name, graph.inputs[i], graph.inputs[i].type));
   emitStatements(em, def.body);
@@ -31,19 +34,25 @@ export function emitFunctionBody(request: EmitRequest, options: EmitOptions = {}
   if (!em.exitBlocks.has(graph.block)) {
     // Falling off the end returns None (PyTorch's handleMaybeNoReturn).
     if (declared && declared.kind !== 'None') {
-      throw em.error(def.range, 'function was not annotated as having type None, but does not return along all paths');
+      throw em.error(
+        def.range,
+        'function was not annotated as having type None, but does not return along all paths',
+      );
     }
     em.insert('prim::ReturnStmt', [em.none()], []);
     em.returnType ??= NoneType;
   }
   // A placeholder output until TransformExits routes the returned values to it.
-  graph.registerOutput(em.insert('prim::Uninitialized', [], [em.returnType ?? declared ?? NoneType]).output());
+  graph.registerOutput(
+    em.insert('prim::Uninitialized', [], [em.returnType ?? declared ?? NoneType]).output(),
+  );
   for (const load of em.pendingLoads) {
     load.output().replaceAllUsesWith(load.input(0));
     load.destroy();
   }
   transformExits(graph);
   canonicalizeModifiedLoops(graph);
-  if (options.cleanup ?? true) runCleanupPasses(graph, request.host.registry, () => request.host.nextWarnId());
+  if (options.cleanup ?? true)
+    runCleanupPasses(graph, request.host.registry, () => request.host.nextWarnId());
   return graph;
 }

@@ -2,10 +2,28 @@
 // operators, comparisons and conditional expressions. Subscripts and special forms have their own files.
 
 import { normalizeInt } from '../../ir/ivalue.js';
-import { AnyType, BoolType, DictType, FloatType, IntType, ListType, StringType, TensorTensor, TupleType, type Type } from '../../ir/types.js';
+import {
+  AnyType,
+  BoolType,
+  DictType,
+  FloatType,
+  IntType,
+  ListType,
+  StringType,
+  TensorTensor,
+  TupleType,
+  type Type,
+} from '../../ir/types.js';
 import type { Value } from '../../ir/value.js';
 import { isSchemaSubtype, unifyTypes } from '../../ops/type-matching.js';
-import type { BinaryOperator, Call, Compare, CompareOperator, Expr, SourceRange } from '../torchscript/ast.js';
+import type {
+  BinaryOperator,
+  Call,
+  Compare,
+  CompareOperator,
+  Expr,
+  SourceRange,
+} from '../torchscript/ast.js';
 import { emitBuiltinCall, type NamedValue } from './calls.js';
 import { foldNode } from './cleanup/evaluate.js';
 import { emitDictComp, emitListComp } from './comprehensions.js';
@@ -15,7 +33,8 @@ import { RefinementSet, type CondValue } from './frames.js';
 import type { FunctionEmitter } from './function-emitter.js';
 import { emitIsInstance, emitSpecialForm } from './special-forms.js';
 import { emitSubscript } from './subscripts.js';
-import { asValue, attr, callSugared } from './sugared-ops.js';
+import { asValue, attr } from './sugared-ops.js';
+import { callSugared } from './sugared-calls.js';
 import { simple, type Sugared } from './sugared.js';
 
 const BINARY_OPS: Readonly<Record<BinaryOperator, { op: string; magic?: string }>> = {
@@ -47,7 +66,8 @@ const COMPARE_OPS: Readonly<Partial<Record<CompareOperator, { op: string; magic:
 /** An expression as a plain value; `hint` types empty containers and None (PyTorch's emitExpr). */
 export function emitExpr(em: FunctionEmitter, expr: Expr, hint?: Type): Value {
   let value = asValue(em, emitSugaredExpr(em, expr, 1, hint), expr.range);
-  if (hint === AnyType && value.type !== AnyType) value = em.insert('prim::unchecked_cast', [value], [AnyType]).output();
+  if (hint === AnyType && value.type !== AnyType)
+    value = em.insert('prim::unchecked_cast', [value], [AnyType]).output();
   return value;
 }
 
@@ -104,7 +124,13 @@ function emitSimpleExpr(em: FunctionEmitter, expr: Expr, hint?: Type): Value {
     case 'UnaryOp':
       if (expr.op === 'not') return emitCondExpr(em, expr).value;
       if (expr.op === '+') return emitExpr(em, expr.operand);
-      return emitUnary(em, expr.op === '-' ? 'aten::neg' : 'aten::bitwise_not', expr.op === '-' ? '__neg__' : '__invert__', expr.operand, expr.range);
+      return emitUnary(
+        em,
+        expr.op === '-' ? 'aten::neg' : 'aten::bitwise_not',
+        expr.op === '-' ? '__neg__' : '__invert__',
+        expr.operand,
+        expr.range,
+      );
     case 'BinaryOp':
       return emitBinary(em, expr.op, expr.left, expr.right, expr.range);
     case 'BoolOp':
@@ -123,11 +149,17 @@ function emitSimpleExpr(em: FunctionEmitter, expr: Expr, hint?: Type): Value {
   }
 }
 
-function emitListLiteral(em: FunctionEmitter, elements: readonly Expr[], range: SourceRange, hint?: Type): Value {
+function emitListLiteral(
+  em: FunctionEmitter,
+  elements: readonly Expr[],
+  range: SourceRange,
+  hint?: Type,
+): Value {
   const values = elements.map((e) => emitExpr(em, e));
   let elem: Type = TensorTensor;
   if (hint) {
-    if (!(hint instanceof ListType)) throw em.error(range, `expected a List type hint but instead got ${hint.str()}`);
+    if (!(hint instanceof ListType))
+      throw em.error(range, `expected a List type hint but instead got ${hint.str()}`);
     elem = hint.elem;
   } else if (values.length) {
     let unified: Type | undefined = values[0].type;
@@ -137,7 +169,10 @@ function emitListLiteral(em: FunctionEmitter, elements: readonly Expr[], range: 
   }
   for (const v of values) {
     if (!isSchemaSubtype(v.type, elem)) {
-      throw em.error(range, `lists must contain only a single type, expected: ${elem.str()} but found ${v.type.str()} instead`);
+      throw em.error(
+        range,
+        `lists must contain only a single type, expected: ${elem.str()} but found ${v.type.str()} instead`,
+      );
     }
   }
   return em.insert('prim::ListConstruct', values, [new ListType(elem)]).output();
@@ -170,7 +205,13 @@ function emitUnary(em: FunctionEmitter, op: string, magic: string, operand: Expr
 }
 
 /** `a op b` through the magic method of a class operand, else the operator. */
-export function emitBinary(em: FunctionEmitter, op: BinaryOperator, left: Expr, right: Expr, range: SourceRange): Value {
+export function emitBinary(
+  em: FunctionEmitter,
+  op: BinaryOperator,
+  left: Expr,
+  right: Expr,
+  range: SourceRange,
+): Value {
   const lhs = emitExpr(em, left);
   if (op === '%' && lhs.type.kind === 'str') {
     const rhs = emitExpr(em, right);
@@ -179,11 +220,22 @@ export function emitBinary(em: FunctionEmitter, op: BinaryOperator, left: Expr, 
   const rhs = emitExpr(em, right);
   const { op: kind, magic } = BINARY_OPS[op];
   if (!magic) return emitBuiltinCall(em, range, kind, [{ value: lhs }, { value: rhs }]);
-  return asValue(em, callSugared(em, { kind: 'builtin', op: kind, magic }, range, [{ value: lhs }, { value: rhs }], []), range);
+  return asValue(
+    em,
+    callSugared(em, { kind: 'builtin', op: kind, magic }, range, [{ value: lhs }, { value: rhs }], []),
+    range,
+  );
 }
 
 // One `left op right` link of a comparison, as a condition.
-function emitComparison(em: FunctionEmitter, left: Expr, lhs: Value | undefined, op: CompareOperator, right: Expr, range: SourceRange): CondValue {
+function emitComparison(
+  em: FunctionEmitter,
+  left: Expr,
+  lhs: Value | undefined,
+  op: CompareOperator,
+  right: Expr,
+  range: SourceRange,
+): CondValue {
   if (op === 'is' || op === 'is not') return emitIsCond(em, left, lhs, op, right, range);
   if (op === 'not in') {
     const inner = emitComparison(em, left, lhs, 'in', right, range);
@@ -196,23 +248,38 @@ function emitComparison(em: FunctionEmitter, left: Expr, lhs: Value | undefined,
   if (!spec) throw em.error(range, `unknown comparison ${op}`);
   // `x in xs` is xs.__contains__(x): the container comes first.
   const args = op === 'in' ? [{ value: b }, { value: a }] : [{ value: a }, { value: b }];
-  const value = asValue(em, callSugared(em, { kind: 'builtin', op: spec.op, magic: spec.magic }, range, args, []), range);
+  const value = asValue(
+    em,
+    callSugared(em, { kind: 'builtin', op: spec.op, magic: spec.magic }, range, args, []),
+    range,
+  );
   return { value, refinements: RefinementSet.EMPTY };
 }
 
 // `x is None` / `x is not None`: static when one side is known to be None and the other never is;
 // refines a variable compared against None inside the branches.
-function emitIsCond(em: FunctionEmitter, left: Expr, lhsValue: Value | undefined, op: 'is' | 'is not', right: Expr, range: SourceRange): CondValue {
+function emitIsCond(
+  em: FunctionEmitter,
+  left: Expr,
+  lhsValue: Value | undefined,
+  op: 'is' | 'is not',
+  right: Expr,
+  range: SourceRange,
+): CondValue {
   const lhs = lhsValue ?? emitExpr(em, left);
   const rhs = emitExpr(em, right);
   const a = canBeNone(lhs);
   const b = canBeNone(rhs);
   const isIs = op === 'is';
-  if (a === 'always' && b === 'always') return { value: em.constant(isIs, BoolType), refinements: RefinementSet.EMPTY, staticIf: isIs };
+  if (a === 'always' && b === 'always')
+    return { value: em.constant(isIs, BoolType), refinements: RefinementSet.EMPTY, staticIf: isIs };
   if ((a === 'always' && b === 'never') || (a === 'never' && b === 'always')) {
     return { value: em.constant(!isIs, BoolType), refinements: RefinementSet.EMPTY, staticIf: !isIs };
   }
-  const value = emitBuiltinCall(em, range, isIs ? 'aten::__is__' : 'aten::__isnot__', [{ value: lhs }, { value: rhs }]);
+  const value = emitBuiltinCall(em, range, isIs ? 'aten::__is__' : 'aten::__isnot__', [
+    { value: lhs },
+    { value: rhs },
+  ]);
   return { value, refinements: noneRefinements(left, lhs, right, rhs, isIs) };
 }
 
@@ -236,7 +303,11 @@ export function emitCondExpr(em: FunctionEmitter, expr: Expr): CondValue {
       if (expr.op === 'not') {
         const v = emitCondExpr(em, expr.operand);
         const value = emitBuiltinCall(em, expr.range, 'aten::__not__', [{ value: v.value }]);
-        return { value, refinements: v.refinements.not(), staticIf: v.staticIf === undefined ? undefined : !v.staticIf };
+        return {
+          value,
+          refinements: v.refinements.not(),
+          staticIf: v.staticIf === undefined ? undefined : !v.staticIf,
+        };
       }
       break;
     case 'Compare':
@@ -267,10 +338,16 @@ function emitCompareCond(em: FunctionEmitter, expr: Compare): CondValue {
   for (const link of rest) {
     const left = prev;
     const leftValue = prevValue;
-    cond = emitShortCircuit(em, expr.range, cond, () => {
-      const c = emitComparison(em, left, leftValue, link.op, link.right, expr.range);
-      return c;
-    }, false);
+    cond = emitShortCircuit(
+      em,
+      expr.range,
+      cond,
+      () => {
+        const c = emitComparison(em, left, leftValue, link.op, link.right, expr.range);
+        return c;
+      },
+      false,
+    );
     prev = link.right;
     prevValue = undefined;
   }
@@ -279,8 +356,18 @@ function emitCompareCond(em: FunctionEmitter, expr: Compare): CondValue {
 
 /** bool(v): the value itself when it is a bool. */
 export function emitToBool(em: FunctionEmitter, range: SourceRange, v: Value): Value {
-  const out = asValue(em, callSugared(em, { kind: 'cast', type: BoolType, op: 'aten::Bool', magic: '__bool__' }, range, [{ value: v }], []), range);
-  if (out.type.kind !== 'bool') throw em.error(range, `expected a bool expression for condition but found ${out.type.str()}`);
+  const out = asValue(
+    em,
+    callSugared(
+      em,
+      { kind: 'cast', type: BoolType, op: 'aten::Bool', magic: '__bool__' },
+      range,
+      [{ value: v }],
+      [],
+    ),
+    range,
+  );
+  if (out.type.kind !== 'bool')
+    throw em.error(range, `expected a bool expression for condition but found ${out.type.str()}`);
   return out;
 }
-

@@ -42,17 +42,12 @@ export class Frame {
 
   /** True if `name` was assigned in this frame or an enclosing one (convert_to_ssa's findInAnyFrame). */
   isDefined(name: string): boolean {
-    for (let f: Frame | null = this; f; f = f.parent) if (f.stored.has(name)) return true;
-    return false;
+    return this.stored.has(name) || (this.parent?.isDefined(name) ?? false);
   }
 
   /** A non-first-class binding visible from here. */
   findSugared(name: string): Sugared | undefined {
-    for (let f: Frame | null = this; f; f = f.parent) {
-      const s = f.sugared.get(name);
-      if (s) return s;
-    }
-    return undefined;
+    return this.sugared.get(name) ?? this.parent?.findSugared(name);
   }
 
   /**
@@ -75,11 +70,7 @@ export class Frame {
 
   /** Like lookup, but never creates loop inputs: what a variable holds right now, from outside any loop. */
   peek(name: string): Binding | undefined {
-    for (let f: Frame | null = this; f; f = f.parent) {
-      const b = f.vars.get(name);
-      if (b) return b;
-    }
-    return undefined;
+    return this.vars.get(name) ?? this.parent?.peek(name);
   }
 }
 

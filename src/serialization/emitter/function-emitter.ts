@@ -159,7 +159,12 @@ export class FunctionEmitter {
   }
 
   unsupported(range: SourceRange, what: string): Error {
-    return compileError(range, `${what} is not supported by tsfreeze's TorchScript frontend`, this.text, 'TS_UNSUPPORTED');
+    return compileError(
+      range,
+      `${what} is not supported by tsfreeze's TorchScript frontend`,
+      this.text,
+      'TS_UNSUPPORTED',
+    );
   }
 
   // ---- types --------------------------------------------------------------------------------

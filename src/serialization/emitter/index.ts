@@ -3,7 +3,13 @@
 
 export { emitFunctionBody, type EmitOptions } from './emit-function.js';
 export { FunctionEmitter, type EmitRequest, type EmitterHost } from './function-emitter.js';
-export { signatureFromDef, graphForSignature, schemaOfSignature, constantFromExpr, type DefSignature } from './signature.js';
+export {
+  signatureFromDef,
+  graphForSignature,
+  schemaOfSignature,
+  constantFromExpr,
+  type DefSignature,
+} from './signature.js';
 export { resolveTypeExpr, type NamedTypeResolver } from './type-exprs.js';
 export { compileError, type EmitErrorCode } from './emit-errors.js';
 export type { Sugared, SpecialForm } from './sugared.js';

@@ -54,7 +54,11 @@ export function lengthOf(em: FunctionEmitter, sv: Sugared, range: SourceRange): 
     case 'range':
       if (sv.staticLen !== undefined) return em.constant(sv.staticLen, IntType);
       if (sv.onlyEnd) return sv.end;
-      return emitBuiltinCall(em, range, 'aten::__range_length', [{ value: sv.start }, { value: sv.end }, { value: sv.step }]);
+      return emitBuiltinCall(em, range, 'aten::__range_length', [
+        { value: sv.start },
+        { value: sv.end },
+        { value: sv.step },
+      ]);
     case 'tuple':
       return em.constant(sv.items.length, IntType);
     case 'tree': {
@@ -78,7 +82,13 @@ export function itemAt(em: FunctionEmitter, sv: Sugared, index: Value, range: So
   switch (sv.kind) {
     case 'range':
       if (sv.onlyEnd) return simple(index);
-      return simple(emitBuiltinCall(em, range, 'aten::__derive_index', [{ value: index }, { value: sv.start }, { value: sv.step }]));
+      return simple(
+        emitBuiltinCall(em, range, 'aten::__derive_index', [
+          { value: index },
+          { value: sv.start },
+          { value: sv.step },
+        ]),
+      );
     case 'tree':
       return { kind: 'tuple', items: sv.children.map((c) => itemAt(em, c, index, range)) };
     case 'tuple': {
@@ -95,7 +105,13 @@ export function itemAt(em: FunctionEmitter, sv: Sugared, index: Value, range: So
         return simple(emitBuiltinCall(em, range, 'aten::__getitem__', [{ value: v }, { value: index }]));
       }
       if (t.kind === 'Tensor') {
-        return simple(emitBuiltinCall(em, range, 'aten::select', [{ value: v }, { value: em.constant(0, IntType) }, { value: index }]));
+        return simple(
+          emitBuiltinCall(em, range, 'aten::select', [
+            { value: v },
+            { value: em.constant(0, IntType) },
+            { value: index },
+          ]),
+        );
       }
       throw em.error(range, `'${t.str()}' object is not subscriptable`);
     }

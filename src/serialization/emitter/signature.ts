@@ -33,14 +33,20 @@ export interface DefSignature extends FunctionSignature {
  * The signature of `def`: `self` typed `selfType` for methods, unannotated parameters are Tensors (as in
  * TorchScript), defaults must be constants. Throws TS_COMPILE at the offending annotation or default.
  */
-export function signatureFromDef(def: FunctionDef, resolve: NamedTypeResolver, text: string, selfType?: NamedClassType): DefSignature {
+export function signatureFromDef(
+  def: FunctionDef,
+  resolve: NamedTypeResolver,
+  text: string,
+  selfType?: NamedClassType,
+): DefSignature {
   const args: FunctionArgument[] = def.params.map((p, i) => {
     if (i === 0 && selfType) return { name: p.name, type: selfType };
     const type = p.annotation ? resolveTypeExpr(p.annotation, resolve, text) : TensorTensor;
     if (p.default === null) return { name: p.name, type };
     return { name: p.name, type, defaultValue: constantFromExpr(p.default, type, text) };
   });
-  if (selfType && def.params.length === 0) throw compileError(def.range, 'methods must have a self argument', text);
+  if (selfType && def.params.length === 0)
+    throw compileError(def.range, 'methods must have a self argument', text);
   const returns = def.returns ? [resolveTypeExpr(def.returns, resolve, text)] : [];
   return { arguments: args, returns, returnsKnown: def.returns !== null };
 }
@@ -89,7 +95,8 @@ export function constantFromExpr(expr: Expr, type: Type, text: string): IValue {
 export function defaultConstantType(value: IValue, type: Type): Type | undefined {
   if (value === null) return NoneType;
   const t = type instanceof OptionalType ? type.elem : type;
-  if (typeof value === 'number') return t.kind === 'float' ? FloatType : Number.isInteger(value) ? IntType : FloatType;
+  if (typeof value === 'number')
+    return t.kind === 'float' ? FloatType : Number.isInteger(value) ? IntType : FloatType;
   if (typeof value === 'bigint') return IntType;
   if (typeof value === 'boolean') return BoolType;
   if (typeof value === 'string') return StringType;
@@ -100,7 +107,11 @@ export function defaultConstantType(value: IValue, type: Type): Type | undefined
 const schemaCache = new WeakMap<FunctionSignature, FunctionSchema>();
 
 /** An operator-style schema for a function signature, so calls to it match like operator calls (cached per signature). */
-export function schemaOfSignature(name: string, signature: FunctionSignature, isMethod: boolean): FunctionSchema {
+export function schemaOfSignature(
+  name: string,
+  signature: FunctionSignature,
+  isMethod: boolean,
+): FunctionSchema {
   const cached = schemaCache.get(signature);
   if (cached && cached.name === qualifyOpName(name)) return cached;
   const schema = buildSchema(name, signature, isMethod);

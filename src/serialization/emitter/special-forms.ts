@@ -1,7 +1,16 @@
 // Builtins whose arguments are not plain values (PyTorch's emitApplySpecialForm): annotate, unchecked_cast,
 // uninitialized, isinstance, hasattr, getattr, range, enumerate, zip, list, dict and tuple.
 
-import { BoolType, DictType, IntType, ListType, OptionalType, TensorTensor, TupleType, type Type } from '../../ir/types.js';
+import {
+  BoolType,
+  DictType,
+  IntType,
+  ListType,
+  OptionalType,
+  TensorTensor,
+  TupleType,
+  type Type,
+} from '../../ir/types.js';
 import type { Value } from '../../ir/value.js';
 import { ClassType } from '../../module/class-type.js';
 import { isSchemaSubtype } from '../../ops/type-matching.js';
@@ -17,7 +26,8 @@ import { asTuple, asValue, attr } from './sugared-ops.js';
 import { simple, type SpecialForm, type Sugared } from './sugared.js';
 
 function expectArgs(em: FunctionEmitter, call: Call, name: string, n: number): void {
-  if (call.args.length !== n) throw em.error(call.range, `${name} expected exactly ${n} arguments but found ${call.args.length}`);
+  if (call.args.length !== n)
+    throw em.error(call.range, `${name} expected exactly ${n} arguments but found ${call.args.length}`);
   if (call.keywords.length) throw em.error(call.range, `${name} takes no keyword arguments`);
 }
 
@@ -33,7 +43,10 @@ export function emitSpecialForm(em: FunctionEmitter, form: SpecialForm, call: Ca
       const type = typeArg(em, call.args[0]);
       let value = tryConvertToType(em, type, emitExpr(em, call.args[1], type), true);
       if (!isSchemaSubtype(value.type, type)) {
-        throw em.error(call.args[1].range, `expected an expression of type ${type.str()} but found ${value.type.str()}`);
+        throw em.error(
+          call.args[1].range,
+          `expected an expression of type ${type.str()} but found ${value.type.str()}`,
+        );
       }
       // annotate(Optional[T], None) keeps T: a None constant typed Optional[T].
       if (type instanceof OptionalType && value.type.kind === 'None') value = em.none(type);
@@ -58,7 +71,8 @@ export function emitSpecialForm(em: FunctionEmitter, form: SpecialForm, call: Ca
       expectArgs(em, call, 'getattr', 2);
       const obj = emitSugaredExpr(em, call.args[0], 1);
       const name = call.args[1];
-      if (name.kind !== 'String') throw em.error(call.range, "getattr's second argument must be a string literal");
+      if (name.kind !== 'String')
+        throw em.error(call.range, "getattr's second argument must be a string literal");
       return attr(em, obj, name.value, call.range);
     }
     case 'range': {
@@ -66,7 +80,8 @@ export function emitSpecialForm(em: FunctionEmitter, form: SpecialForm, call: Ca
       return rangeOf(em, call, inputs);
     }
     case 'enumerate': {
-      if (call.args.length < 1 || call.args.length > 2) throw em.error(call.range, `enumerate expected 1 or 2 arguments, got ${call.args.length}`);
+      if (call.args.length < 1 || call.args.length > 2)
+        throw em.error(call.range, `enumerate expected 1 or 2 arguments, got ${call.args.length}`);
       const start = call.args.length === 2 ? emitExpr(em, call.args[1]) : undefined;
       const end = em.constant(INT64_MAX, IntType);
       const iterable = iterOf(em, emitSugaredExpr(em, call.args[0], 1), call.range);
@@ -75,7 +90,10 @@ export function emitSpecialForm(em: FunctionEmitter, form: SpecialForm, call: Ca
     }
     case 'zip': {
       if (call.args.length === 0) throw em.error(call.range, 'zip expected at least 1 arguments, got 0');
-      return { kind: 'tree', children: call.args.map((a) => iterOf(em, emitSugaredExpr(em, a, 1), call.range)) };
+      return {
+        kind: 'tree',
+        children: call.args.map((a) => iterOf(em, emitSugaredExpr(em, a, 1), call.range)),
+      };
     }
     case 'list':
       return emitListForm(em, call, hint);
@@ -83,8 +101,12 @@ export function emitSpecialForm(em: FunctionEmitter, form: SpecialForm, call: Ca
       return emitDictForm(em, call, hint);
     case 'tuple': {
       expectArgs(em, call, 'tuple', 1);
-      const items = asTuple(em, emitSugaredExpr(em, call.args[0], 1), call.range).map((s) => asValue(em, s, call.range));
-      return simple(em.insert('prim::TupleConstruct', items, [new TupleType(items.map((i) => i.type))]).output());
+      const items = asTuple(em, emitSugaredExpr(em, call.args[0], 1), call.range).map((s) =>
+        asValue(em, s, call.range),
+      );
+      return simple(
+        em.insert('prim::TupleConstruct', items, [new TupleType(items.map((i) => i.type))]).output(),
+      );
     }
     case 'fork':
       throw em.unsupported(call.range, 'fork()');
@@ -94,10 +116,12 @@ export function emitSpecialForm(em: FunctionEmitter, form: SpecialForm, call: Ca
 /** range(end) / range(start, end[, step]): all ints (RangeValue). */
 function rangeOf(em: FunctionEmitter, call: Call, inputs: Value[], staticLen?: number): Sugared {
   inputs.forEach((v, i) => {
-    if (v.type.kind !== 'int') throw em.error(call.range, `all inputs of range must be ints, found ${v.type.str()} in argument ${i}`);
+    if (v.type.kind !== 'int')
+      throw em.error(call.range, `all inputs of range must be ints, found ${v.type.str()} in argument ${i}`);
   });
   if (inputs.length === 0) throw em.error(call.range, 'range expected at least 1 arguments, got 0');
-  if (inputs.length > 3) throw em.error(call.range, `range expected at most 3 arguments, got ${inputs.length}`);
+  if (inputs.length > 3)
+    throw em.error(call.range, `range expected at most 3 arguments, got ${inputs.length}`);
   if (inputs.length === 1) {
     const start = em.constant(0, IntType);
     const step = em.constant(1, IntType);
@@ -111,7 +135,8 @@ function rangeOf(em: FunctionEmitter, call: Call, inputs: Value[], staticLen?: n
 function emitListForm(em: FunctionEmitter, call: Call, hint?: Type): Sugared {
   if (call.args.length === 0) {
     const type = hint ?? new ListType(TensorTensor);
-    if (!(type instanceof ListType)) throw em.error(call.range, `expected a List type annotation for list(), found ${type.str()}`);
+    if (!(type instanceof ListType))
+      throw em.error(call.range, `expected a List type annotation for list(), found ${type.str()}`);
     return simple(em.insert('prim::ListConstruct', [], [type]).output());
   }
   expectArgs(em, call, 'list', 1);
@@ -143,9 +168,12 @@ export function emitIsInstance(em: FunctionEmitter, call: Call, form: 'isinstanc
   if (form === 'hasattr') {
     const obj = emitSugaredExpr(em, call.args[0], 1);
     const name = call.args[1];
-    if (name.kind !== 'String') throw em.error(call.range, "hasattr's second argument must be a string literal");
+    if (name.kind !== 'String')
+      throw em.error(call.range, "hasattr's second argument must be a string literal");
     const t = obj.kind === 'value' ? obj.value.type : undefined;
-    const has = t instanceof ClassType && (t.hasAttribute(name.value) || t.hasMethod(name.value) || t.hasConstant(name.value));
+    const has =
+      t instanceof ClassType &&
+      (t.hasAttribute(name.value) || t.hasMethod(name.value) || t.hasConstant(name.value));
     return { value: em.constant(has, BoolType), refinements: RefinementSet.EMPTY, staticIf: has };
   }
   const types: Type[] = [];
@@ -160,11 +188,15 @@ export function emitIsInstance(em: FunctionEmitter, call: Call, form: 'isinstanc
   if (types.length === 1 && isSchemaSubtype(types[0], val.type) && obj.kind === 'Name') {
     refinements = new RefinementSet([{ name: obj.id, type: types[0] }], []);
   }
-  if (types.some((t) => isSchemaSubtype(val.type, t))) return { value: em.constant(true, BoolType), refinements, staticIf: true };
+  if (types.some((t) => isSchemaSubtype(val.type, t)))
+    return { value: em.constant(true, BoolType), refinements, staticIf: true };
   const maybeOfKind = (kind: string): boolean =>
     val.type.kind === 'Any' || (val.type instanceof OptionalType && val.type.elem.kind === kind);
   const staticallyFalse = types.every(
-    (t) => !isSchemaSubtype(t, val.type) && !(t.kind === 'List' && maybeOfKind('List')) && !(t.kind === 'Tuple' && maybeOfKind('Tuple')),
+    (t) =>
+      !isSchemaSubtype(t, val.type) &&
+      !(t.kind === 'List' && maybeOfKind('List')) &&
+      !(t.kind === 'Tuple' && maybeOfKind('Tuple')),
   );
   if (staticallyFalse) return { value: em.constant(false, BoolType), refinements, staticIf: false };
   const node = em.insert('prim::isinstance', [val], [BoolType]);

@@ -1,41 +1,88 @@
-// What sugared values do when used: attribute access (`self.lin`, `x.dtype`, `torch.add`), calls (operators,
-// methods, free functions, named tuples, classes, casts) and conversion to plain values. Mirrors PyTorch's
-// SimpleValue / BuiltinFunction / MethodValue / FunctionValue in sugared_value.cpp.
+// What sugared values do when used, other than being called (sugared-calls.ts): attribute access
+// (`self.lin`, `x.dtype`, `torch.add`, `CONSTANTS.c0`), attribute assignment, and conversion to plain values
+// or tuples. Mirrors PyTorch's SimpleValue::attr / setAttr / asValue / asTuple in sugared_value.cpp.
 
-import { FunctionRef } from '../../ir/ivalue.js';
-import { BoolType, FunctionType, ListType, NamedClassType, TensorTensor, TupleType, type Type } from '../../ir/types.js';
+import { ListType, TensorTensor, TupleType, type Type } from '../../ir/types.js';
 import type { Value } from '../../ir/value.js';
 import { ClassType } from '../../module/class-type.js';
-import type { Function } from '../../module/function.js';
 import { InterfaceDecl } from '../../module/interface-decl.js';
+import { isSchemaSubtype } from '../../ops/type-matching.js';
 import { DTYPES, type DType } from '../../tensor/dtype.js';
 import type { SourceRange } from '../torchscript/ast.js';
-import { describeFailures, emitBuiltinCall, matchCall, materializeInputs, tupleUnpack, type NamedValue } from './calls.js';
+import { emitBuiltinCall, tupleUnpack } from './calls.js';
 import type { FunctionEmitter } from './function-emitter.js';
-import { schemaOfSignature } from './signature.js';
 import { describeSugared, simple, type Sugared } from './sugared.js';
-import { isSchemaSubtype } from '../../ops/type-matching.js';
 
 // Tensor properties implemented as operators (sugared_value.cpp's builtin_properties).
 const TENSOR_PROPERTIES: ReadonlyMap<string, string> = new Map([
-  ...['dtype', 'device', 'grad', 'data', 'shape', 'is_cuda', 'is_cpu', 'is_xla', 'is_xpu', 'is_sparse', 'is_sparse_csr',
-    'is_mkldnn', 'is_mps', 'is_quantized', 'is_vulkan', 'is_ipu', 'is_meta', 'is_leaf', 'is_nested', 'requires_grad',
-    'layout', 'T', 'H', 'is_ort', 'itemsize', 'nbytes', 'ndim', 'name'].map((p): [string, string] => [p, 'prim']),
+  ...[
+    'dtype',
+    'device',
+    'grad',
+    'data',
+    'shape',
+    'is_cuda',
+    'is_cpu',
+    'is_xla',
+    'is_xpu',
+    'is_sparse',
+    'is_sparse_csr',
+    'is_mkldnn',
+    'is_mps',
+    'is_quantized',
+    'is_vulkan',
+    'is_ipu',
+    'is_meta',
+    'is_leaf',
+    'is_nested',
+    'requires_grad',
+    'layout',
+    'T',
+    'H',
+    'is_ort',
+    'itemsize',
+    'nbytes',
+    'ndim',
+    'name',
+  ].map((p): [string, string] => [p, 'prim']),
   ...['mT', 'mH', 'real', 'imag', 'retains_grad'].map((p): [string, string] => [p, 'aten']),
 ]);
 
 // `x.float()`-style casts (builtin_cast_method_to_scalar_type).
 const CAST_METHODS: ReadonlyMap<string, DType> = new Map<string, DType>([
-  ['byte', 'uint8'], ['char', 'int8'], ['double', 'float64'], ['float', 'float32'], ['int', 'int32'],
-  ['long', 'int64'], ['short', 'int16'], ['half', 'float16'], ['bool', 'bool'],
+  ['byte', 'uint8'],
+  ['char', 'int8'],
+  ['double', 'float64'],
+  ['float', 'float32'],
+  ['int', 'int32'],
+  ['long', 'int64'],
+  ['short', 'int16'],
+  ['half', 'float16'],
+  ['bool', 'bool'],
 ]);
 
 // `torch.float32` and friends: ScalarType ints (the Python frontend's spelling; saved code writes the int).
 const DTYPE_NAMES: ReadonlyMap<string, DType> = new Map<string, DType>([
-  ['float32', 'float32'], ['float', 'float32'], ['float64', 'float64'], ['double', 'float64'], ['float16', 'float16'],
-  ['half', 'float16'], ['bfloat16', 'bfloat16'], ['int64', 'int64'], ['long', 'int64'], ['int32', 'int32'],
-  ['int', 'int32'], ['int16', 'int16'], ['short', 'int16'], ['int8', 'int8'], ['uint8', 'uint8'], ['bool', 'bool'],
-  ['complex64', 'complex64'], ['cfloat', 'complex64'], ['complex128', 'complex128'], ['cdouble', 'complex128'],
+  ['float32', 'float32'],
+  ['float', 'float32'],
+  ['float64', 'float64'],
+  ['double', 'float64'],
+  ['float16', 'float16'],
+  ['half', 'float16'],
+  ['bfloat16', 'bfloat16'],
+  ['int64', 'int64'],
+  ['long', 'int64'],
+  ['int32', 'int32'],
+  ['int', 'int32'],
+  ['int16', 'int16'],
+  ['short', 'int16'],
+  ['int8', 'int8'],
+  ['uint8', 'uint8'],
+  ['bool', 'bool'],
+  ['complex64', 'complex64'],
+  ['cfloat', 'complex64'],
+  ['complex128', 'complex128'],
+  ['cdouble', 'complex128'],
 ]);
 
 /** `sv.field`. */
@@ -74,7 +121,10 @@ function constantTensor(em: FunctionEmitter, field: string, range: SourceRange):
   const index = Number(match[1]);
   const table = em.host.constants;
   if (index >= table.length) {
-    throw em.error(range, `constant index ${index} is out of bounds (constant table has ${table.length} entries)`);
+    throw em.error(
+      range,
+      `constant index ${index} is out of bounds (constant table has ${table.length} entries)`,
+    );
   }
   // As PyTorch: the constant's type is the plain Tensor type, not specialized to its shape.
   return em.constant(table[index], TensorTensor);
@@ -85,7 +135,8 @@ export function valueAttr(em: FunctionEmitter, value: Value, field: string, rang
   const type = value.type;
   if (type.kind === 'Tensor') {
     const cast = CAST_METHODS.get(field);
-    if (cast) return { kind: 'builtin', op: 'aten::to', self: value, magic: `cast:${DTYPES[cast].scalarType}` };
+    if (cast)
+      return { kind: 'builtin', op: 'aten::to', self: value, magic: `cast:${DTYPES[cast].scalarType}` };
     const ns = TENSOR_PROPERTIES.get(field);
     if (ns) return simple(emitBuiltinCall(em, range, `${ns}::${field}`, [{ value }]));
   }
@@ -121,13 +172,27 @@ export function valueAttr(em: FunctionEmitter, value: Value, field: string, rang
 }
 
 /** `obj.field = value` on a class object (prim::SetAttr). */
-export function setValueAttr(em: FunctionEmitter, obj: Value, field: string, value: Value, range: SourceRange): void {
+export function setValueAttr(
+  em: FunctionEmitter,
+  obj: Value,
+  field: string,
+  value: Value,
+  range: SourceRange,
+): void {
   const type = obj.type;
-  if (!(type instanceof ClassType)) throw em.error(range, `tried to set an attribute '${field}' on a non-class ${type.str()}`);
+  if (!(type instanceof ClassType))
+    throw em.error(range, `tried to set an attribute '${field}' on a non-class ${type.str()}`);
   const a = type.findAttribute(field);
-  if (!a) throw em.error(range, `tried to set nonexistent attribute: ${field}. Did you forget to initialize it in __init__()?`);
+  if (!a)
+    throw em.error(
+      range,
+      `tried to set nonexistent attribute: ${field}. Did you forget to initialize it in __init__()?`,
+    );
   if (!isSchemaSubtype(value.type, a.type)) {
-    throw em.error(range, `wrong type for attribute assignment. Expected ${a.type.str()} but got ${value.type.str()}`);
+    throw em.error(
+      range,
+      `wrong type for attribute assignment. Expected ${a.type.str()} but got ${value.type.str()}`,
+    );
   }
   em.insert('prim::SetAttr', [obj, value], []).setS('name', field);
 }
@@ -152,128 +217,4 @@ export function asTuple(em: FunctionEmitter, sv: Sugared, range: SourceRange, n?
     return em.insert('prim::ListUnpack', [value], new Array<Type>(n).fill(elem)).outputs.map(simple);
   }
   throw em.error(range, `${value.type.str()} cannot be used as a tuple`);
-}
-
-/** Calls a sugared value (everything but the special forms, which need their argument expressions). */
-export function callSugared(em: FunctionEmitter, sv: Sugared, range: SourceRange, args: readonly NamedValue[], kwargs: readonly NamedValue[]): Sugared {
-  switch (sv.kind) {
-    case 'builtin':
-      return simple(callBuiltin(em, sv.op, range, args, kwargs, sv.self, sv.magic));
-    case 'cast':
-      return simple(callCast(em, sv.type, sv.op, sv.magic, range, args, kwargs));
-    case 'method':
-      return simple(callMethod(em, sv.self, sv.name, range, args, kwargs));
-    case 'function':
-      return simple(callFunction(em, sv.fn, range, args, kwargs));
-    case 'namedtuple':
-      return simple(callNamedTuple(em, sv.type, range, args, kwargs));
-    case 'class':
-      return simple(callClass(em, sv.type, range, args, kwargs));
-    case 'exception':
-      return exceptionMessage(em, sv.name, range, args);
-    case 'print':
-      em.insert('prim::Print', args.map((a) => a.value), []);
-      return simple(em.none());
-    default:
-      throw em.error(range, `${describeSugared(sv)} is not callable`);
-  }
-}
-
-function callBuiltin(
-  em: FunctionEmitter,
-  op: string,
-  range: SourceRange,
-  args: readonly NamedValue[],
-  kwargs: readonly NamedValue[],
-  self: Value | undefined,
-  magic: string | undefined,
-): Value {
-  if (magic?.startsWith('cast:') && self) {
-    // x.float() is aten::to(x, dtype, non_blocking=False, copy=False)
-    const dtype = em.constant(Number(magic.slice(5)));
-    return emitBuiltinCall(em, range, op, [{ value: dtype }, { value: em.constant(false) }, { value: em.constant(false) }, ...args], kwargs, self);
-  }
-  const first = args[0]?.value;
-  if (magic && !self && first && first.type instanceof ClassType && first.type.hasMethod(magic)) {
-    return callMethod(em, first, magic, range, args.slice(1), kwargs);
-  }
-  return emitBuiltinCall(em, range, op, args, kwargs, self);
-}
-
-// int(x), float(x), bool(x), str(x) (CastValue wrapped in a magic method).
-function callCast(em: FunctionEmitter, type: Type, op: string, magic: string, range: SourceRange, args: readonly NamedValue[], kwargs: readonly NamedValue[]): Value {
-  const first = args[0]?.value;
-  if (args.length === 1 && kwargs.length === 0 && first) {
-    if (first.type instanceof ClassType && first.type.hasMethod(magic)) return callMethod(em, first, magic, range, [], []);
-    if (first.type.equals(type)) return first;
-    const container = first.type.kind === 'List' || first.type.kind === 'str' || first.type.kind === 'Dict';
-    if (type === BoolType && container) {
-      const len = emitBuiltinCall(em, range, 'aten::len', [{ value: first }]);
-      return emitBuiltinCall(em, range, 'aten::gt', [{ value: len }, { value: em.constant(0) }]);
-    }
-  }
-  return emitBuiltinCall(em, range, op, args, kwargs);
-}
-
-/** prim::CallMethod of a class or interface method, arguments matched against its signature. */
-export function callMethod(em: FunctionEmitter, self: Value, name: string, range: SourceRange, args: readonly NamedValue[], kwargs: readonly NamedValue[]): Value {
-  const type = self.type;
-  let schema;
-  if (type instanceof ClassType) {
-    const fn = type.findMethod(name);
-    if (!fn) throw em.error(range, `'${type.str()}' object has no method '${name}'`);
-    em.host.ensureSignature?.(fn);
-    schema = schemaOfSignature(fn.qualifiedName, type.getMethod(name).signature, true);
-  } else if (type instanceof InterfaceDecl) {
-    const m = type.getMethod(name);
-    schema = schemaOfSignature(`${type.qualifiedName}.${name}`, { arguments: [{ name: 'self', type }, ...m.arguments], returns: m.returns }, true);
-  } else {
-    throw em.error(range, `cannot call method '${name}' on ${type.str()}`);
-  }
-  const matched = matchCall([schema], args, kwargs, self);
-  if (!('schema' in matched)) throw em.error(range, `invalid call of method '${name}':\n  ${describeFailures(matched.failures)}`);
-  const inputs = materializeInputs(em, schema, matched.match, [self, ...args.map((a) => a.value), ...kwargs.map((k) => k.value)]);
-  const node = em.insert('prim::CallMethod', inputs, matched.match.returnTypes);
-  node.setS('name', name);
-  return node.outputs.length === 1 ? node.output() : em.none();
-}
-
-/** prim::CallFunction of a free function: a Function constant, then the matched arguments. */
-export function callFunction(em: FunctionEmitter, fn: Function, range: SourceRange, args: readonly NamedValue[], kwargs: readonly NamedValue[]): Value {
-  em.host.ensureSignature?.(fn);
-  const schema = schemaOfSignature(fn.qualifiedName, fn.signature, false);
-  const matched = matchCall([schema], args, kwargs);
-  if (!('schema' in matched)) throw em.error(range, `invalid call of function '${fn.qualifiedName}':\n  ${describeFailures(matched.failures)}`);
-  const inputs = materializeInputs(em, schema, matched.match, [...args.map((a) => a.value), ...kwargs.map((k) => k.value)]);
-  const callee = em.constant(new FunctionRef(fn.qualifiedName), FunctionType);
-  const node = em.insert('prim::CallFunction', [callee, ...inputs], matched.match.returnTypes);
-  return node.outputs.length === 1 ? node.output() : em.none();
-}
-
-function callNamedTuple(em: FunctionEmitter, type: TupleType, range: SourceRange, args: readonly NamedValue[], kwargs: readonly NamedValue[]): Value {
-  const names = type.names ?? [];
-  const signature = { arguments: type.elements.map((t, i) => ({ name: names[i] ?? `_${i}`, type: t })), returns: [type] };
-  const schema = schemaOfSignature(type.qualifiedName ?? 'NamedTuple', signature, false);
-  const matched = matchCall([schema], args, kwargs);
-  if (!('schema' in matched)) throw em.error(range, `invalid arguments for ${type.qualifiedName}:\n  ${describeFailures(matched.failures)}`);
-  const inputs = materializeInputs(em, schema, matched.match, [...args.map((a) => a.value), ...kwargs.map((k) => k.value)]);
-  return em.insert('prim::TupleConstruct', inputs, [type]).output();
-}
-
-function callClass(em: FunctionEmitter, type: NamedClassType, range: SourceRange, args: readonly NamedValue[], kwargs: readonly NamedValue[]): Value {
-  if (!(type instanceof ClassType)) throw em.error(range, `cannot instantiate ${type.str()}`);
-  const obj = em.insert('prim::CreateObject', [], [type]).output();
-  callMethod(em, obj, '__init__', range, args, kwargs);
-  return obj;
-}
-
-// AssertionError("x") → the message "AssertionError: x" (ExceptionValue::call).
-function exceptionMessage(em: FunctionEmitter, name: string, range: SourceRange, args: readonly NamedValue[]): Sugared {
-  const short = name.startsWith('builtins.') ? name.slice('builtins.'.length) : name;
-  let message = em.constant(`${short}: `);
-  for (const a of args) {
-    const text = a.value.type.kind === 'str' ? a.value : emitBuiltinCall(em, range, 'aten::str', [{ value: a.value }]);
-    message = emitBuiltinCall(em, range, 'aten::add', [{ value: message }, { value: text }]);
-  }
-  return { kind: 'exception-message', message, name };
 }

@@ -67,7 +67,15 @@ function stripModule(name: string): string {
   return name;
 }
 
-const GENERIC: ReadonlySet<string> = new Set(['Optional', 'List', 'Dict', 'Tuple', 'Union', 'Future', 'Final']);
+const GENERIC: ReadonlySet<string> = new Set([
+  'Optional',
+  'List',
+  'Dict',
+  'Tuple',
+  'Union',
+  'Future',
+  'Final',
+]);
 
 /**
  * The IR type of an annotation. Names outside the builtin set go to `resolve` (qualified class, interface
@@ -84,13 +92,20 @@ export function resolveTypeExpr(expr: TypeExpr, resolve: NamedTypeResolver, text
     const named = resolve(expr.name);
     if (named) return named;
     const dot = expr.name.lastIndexOf('.');
-    const where = expr.name.startsWith('__torch__.') && dot > 0 ? ` (no code defines it: expected a class in code/${expr.name.slice(0, dot).split('.').join('/')}.py)` : '';
+    const where =
+      expr.name.startsWith('__torch__.') && dot > 0
+        ? ` (no code defines it: expected a class in code/${expr.name.slice(0, dot).split('.').join('/')}.py)`
+        : '';
     throw compileError(expr.range, `unknown type name '${expr.name}'${where}`, text);
   }
   const args = expr.args.map((a) => resolveTypeExpr(a, resolve, text));
   const arity = (n: number): void => {
     if (args.length !== n) {
-      throw compileError(expr.range, `${name}[...] takes ${n} type argument${n === 1 ? '' : 's'}, got ${args.length}`, text);
+      throw compileError(
+        expr.range,
+        `${name}[...] takes ${n} type argument${n === 1 ? '' : 's'}, got ${args.length}`,
+        text,
+      );
     }
   };
   switch (name) {
@@ -122,7 +137,8 @@ export function resolveTypeExpr(expr: TypeExpr, resolve: NamedTypeResolver, text
 function unionOf(members: readonly Type[]): Type {
   const flat: Type[] = [];
   for (const m of members) {
-    for (const x of m instanceof UnionType ? m.members : [m]) if (!flat.some((f) => f.equals(x))) flat.push(x);
+    for (const x of m instanceof UnionType ? m.members : [m])
+      if (!flat.some((f) => f.equals(x))) flat.push(x);
   }
   const nonNone = flat.filter((m) => m.kind !== 'None');
   if (flat.length === 1) return flat[0];

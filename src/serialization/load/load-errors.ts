@@ -12,7 +12,13 @@ export type LoadErrorCode =
   | 'UNSUPPORTED_ARCHIVE';
 
 /** `<archive>: entry '<entry>': <what>` (or without the entry). */
-export function loadError(code: LoadErrorCode, source: string, what: string, entry?: string, cause?: unknown): SerializationError {
+export function loadError(
+  code: LoadErrorCode,
+  source: string,
+  what: string,
+  entry?: string,
+  cause?: unknown,
+): SerializationError {
   const where = entry === undefined ? source : `${source}: entry '${entry}'`;
   return new SerializationError(code, `${where}: ${what}`, cause === undefined ? undefined : { cause });
 }

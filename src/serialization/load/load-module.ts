@@ -62,7 +62,10 @@ export function loadModule(source: string | Uint8Array, options: LoadOptions = {
 }
 
 /** Like {@link loadModule}, reading the file asynchronously. */
-export async function loadModuleAsync(source: string | Uint8Array, options: LoadOptions = {}): Promise<ScriptModule> {
+export async function loadModuleAsync(
+  source: string | Uint8Array,
+  options: LoadOptions = {},
+): Promise<ScriptModule> {
   if (typeof source !== 'string') return loadModule(source, options);
   let bytes: Uint8Array;
   try {
@@ -76,29 +79,54 @@ export async function loadModuleAsync(source: string | Uint8Array, options: Load
 
 /** Loads an archive and returns the module with the archive, version, constants and compilation unit. */
 export function loadArchive(source: string | Uint8Array, options: LoadOptions = {}): LoadedArchive {
-  const archive = readArchive(typeof source === 'string' ? readShared(source) : source, { name: options.name ?? (typeof source === 'string' ? source : undefined) });
+  const archive = readArchive(typeof source === 'string' ? readShared(source) : source, {
+    name: options.name ?? (typeof source === 'string' ? source : undefined),
+  });
   const version = readVersion(archive);
   // Tensor records are checked on a worker while the code compiles, when the bytes are shared memory.
   const verifyAll = options.verifyChecksums ?? true;
-  const background = verifyAll ? startCrcCheck(archive, [...archive.list('data/'), ...archive.list('constants/')]) : undefined;
+  const background = verifyAll
+    ? startCrcCheck(archive, [...archive.list('data/'), ...archive.list('constants/')])
+    : undefined;
   const verify = verifyAll && !background;
   const constants = readConstants(archive, verify);
   const cu = new CompilationUnit();
-  const importer = new SourceImporter(archive, { registry: options.registry ?? defaultRegistry(), constants, cu });
+  const importer = new SourceImporter(archive, {
+    registry: options.registry ?? defaultRegistry(),
+    constants,
+    cu,
+  });
   const root = loadPickle(archive.read('data.pkl'), {
     name: `${archive.source}:data.pkl`,
     loadStorage: viewingStorageLoader(archive, 'data', verify),
   });
   if (!(root instanceof PickledObject)) {
-    throw loadError('UNSUPPORTED_ARCHIVE', archive.source, `holds a ${describeValue(root)}, not a TorchScript module (a torch.save checkpoint is not a TorchScript archive)`, 'data.pkl');
+    throw loadError(
+      'UNSUPPORTED_ARCHIVE',
+      archive.source,
+      `holds a ${describeValue(root)}, not a TorchScript module (a torch.save checkpoint is not a TorchScript archive)`,
+      'data.pkl',
+    );
   }
   if (archive.list('code/').length === 0) {
-    throw loadError('MISSING_CODE', archive.source, `the archive has no code/ entries, so class ${root.className} cannot be compiled`);
+    throw loadError(
+      'MISSING_CODE',
+      archive.source,
+      `the archive has no code/ entries, so class ${root.className} cannot be compiled`,
+    );
   }
-  const restorer = new ObjectRestorer({ source: archive.source, findClass: (name) => importer.findNamedType(name) });
+  const restorer = new ObjectRestorer({
+    source: archive.source,
+    findClass: (name) => importer.findNamedType(name),
+  });
   const module = restorer.restoreObject(root, '');
   if (!(module instanceof ScriptModule)) {
-    throw loadError('UNSUPPORTED_ARCHIVE', archive.source, `the root object ${root.className} is not a module`, 'data.pkl');
+    throw loadError(
+      'UNSUPPORTED_ARCHIVE',
+      archive.source,
+      `the root object ${root.className} is not a module`,
+      'data.pkl',
+    );
   }
   background?.wait();
   return { module, archive, version, constants, cu };
@@ -115,11 +143,22 @@ function readShared(path: string): Uint8Array | string {
 
 function readVersion(archive: ZipArchive): number {
   if (!archive.has('version')) {
-    throw loadError('UNSUPPORTED_ARCHIVE', archive.source, 'no version record: not a TorchScript archive written by torch.jit.save', 'version');
+    throw loadError(
+      'UNSUPPORTED_ARCHIVE',
+      archive.source,
+      'no version record: not a TorchScript archive written by torch.jit.save',
+      'version',
+    );
   }
   const text = archive.readText('version').trim();
   const version = /^\d+$/.test(text) ? Number(text) : NaN;
-  if (!Number.isSafeInteger(version)) throw loadError('UNSUPPORTED_ARCHIVE', archive.source, `the version record '${text.slice(0, 20)}' is not a number`, 'version');
+  if (!Number.isSafeInteger(version))
+    throw loadError(
+      'UNSUPPORTED_ARCHIVE',
+      archive.source,
+      `the version record '${text.slice(0, 20)}' is not a number`,
+      'version',
+    );
   if (version < MIN_ARCHIVE_VERSION || version > MAX_ARCHIVE_VERSION) {
     throw loadError(
       'UNSUPPORTED_VERSION',
@@ -138,9 +177,21 @@ function readConstants(archive: ZipArchive, verify: boolean): Tensor[] {
     loadStorage: viewingStorageLoader(archive, 'constants', verify),
   });
   const items = value instanceof PickleTuple ? value.items : Array.isArray(value) ? value : undefined;
-  if (!items) throw loadError('BAD_CONSTANTS', archive.source, `expected a tuple of tensors, found a ${describeValue(value)}`, 'constants.pkl');
+  if (!items)
+    throw loadError(
+      'BAD_CONSTANTS',
+      archive.source,
+      `expected a tuple of tensors, found a ${describeValue(value)}`,
+      'constants.pkl',
+    );
   return items.map((item, i) => {
-    if (!(item instanceof Tensor)) throw loadError('BAD_CONSTANTS', archive.source, `constant ${i} is a ${describeValue(item)}, not a tensor`, 'constants.pkl');
+    if (!(item instanceof Tensor))
+      throw loadError(
+        'BAD_CONSTANTS',
+        archive.source,
+        `constant ${i} is a ${describeValue(item)}, not a tensor`,
+        'constants.pkl',
+      );
     return item;
   });
 }

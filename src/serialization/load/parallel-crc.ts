@@ -42,7 +42,7 @@ export function readFileShared(path: string): Uint8Array {
   try {
     const size = fstatSync(fd).size;
     const bytes = new Uint8Array(new SharedArrayBuffer(size));
-    for (let done = 0; done < size; ) {
+    for (let done = 0; done < size;) {
       const n = readSync(fd, bytes, done, size - done, done);
       if (n === 0) break;
       done += n;
@@ -85,7 +85,12 @@ export function startCrcCheck(archive: ZipArchive, names: readonly string[]): Pe
         const actual = state[1 + i] >>> 0;
         if (actual !== e.crc32) {
           const hex = (v: number): string => `0x${v.toString(16).padStart(8, '0')}`;
-          throw zipError('CORRUPT_ENTRY', archive.source, `CRC-32 mismatch (recorded ${hex(e.crc32)}, computed ${hex(actual)}): the file is corrupt`, relative(archive, e.path));
+          throw zipError(
+            'CORRUPT_ENTRY',
+            archive.source,
+            `CRC-32 mismatch (recorded ${hex(e.crc32)}, computed ${hex(actual)}): the file is corrupt`,
+            relative(archive, e.path),
+          );
         }
       });
     },
@@ -93,5 +98,7 @@ export function startCrcCheck(archive: ZipArchive, names: readonly string[]): Pe
 }
 
 function relative(archive: ZipArchive, path: string): string {
-  return archive.folder && path.startsWith(`${archive.folder}/`) ? path.slice(archive.folder.length + 1) : path;
+  return archive.folder && path.startsWith(`${archive.folder}/`)
+    ? path.slice(archive.folder.length + 1)
+    : path;
 }

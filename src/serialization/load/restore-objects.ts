@@ -3,14 +3,29 @@
 // object), lists/dicts/tuples/devices/floats become IValues of their declared types.
 
 import { Device, normalizeInt, Tuple, type DictKey, type IValue } from '../../ir/ivalue.js';
-import { NamedClassType, OptionalType, TupleType, UnionType, type DictType, type ListType, type Type } from '../../ir/types.js';
+import {
+  NamedClassType,
+  OptionalType,
+  TupleType,
+  UnionType,
+  type DictType,
+  type ListType,
+  type Type,
+} from '../../ir/types.js';
 import { ClassType } from '../../module/class-type.js';
 import type { ScriptObject } from '../../module/script-object.js';
 import { createObject } from '../../module/script-module.js';
 import { InterfaceDecl } from '../../module/interface-decl.js';
 import { TsFreezeError } from '../../errors.js';
 import { Tensor } from '../../tensor/tensor.js';
-import { describeValue, PickleDevice, PickledObject, PickleFloat, PickleTuple, type PickleValue } from '../pickle/values.js';
+import {
+  describeValue,
+  PickleDevice,
+  PickledObject,
+  PickleFloat,
+  PickleTuple,
+  type PickleValue,
+} from '../pickle/values.js';
 import { loadError } from './load-errors.js';
 
 /** How object restoring finds class types and reports errors. */
@@ -28,7 +43,12 @@ export class ObjectRestorer {
   constructor(private readonly ctx: RestoreContext) {}
 
   private fail(path: string, what: string): TsFreezeError {
-    return loadError('BAD_OBJECT', this.ctx.source, `${path ? `attribute '${path}': ` : ''}${what}`, 'data.pkl');
+    return loadError(
+      'BAD_OBJECT',
+      this.ctx.source,
+      `${path ? `attribute '${path}': ` : ''}${what}`,
+      'data.pkl',
+    );
   }
 
   /** The object a pickled `__torch__` instance stands for (created once per pickled instance). */
@@ -37,17 +57,34 @@ export class ObjectRestorer {
     if (known) return known;
     const type = this.ctx.findClass(pickled.className);
     if (!type) {
-      throw loadError('MISSING_CODE', this.ctx.source, `no code for class ${pickled.className} (its object is at '${path || '<root>'}')`, 'data.pkl');
+      throw loadError(
+        'MISSING_CODE',
+        this.ctx.source,
+        `no code for class ${pickled.className} (its object is at '${path || '<root>'}')`,
+        'data.pkl',
+      );
     }
-    if (!(type instanceof ClassType)) throw this.fail(path, `${pickled.className} is not a class (it is ${type.str()})`);
+    if (!(type instanceof ClassType))
+      throw this.fail(path, `${pickled.className} is not a class (it is ${type.str()})`);
     if (expected && !fitsDeclared(type, expected)) {
-      throw this.fail(path, `an object of ${type.qualifiedName} does not fit the declared type ${expected.str()}`);
+      throw this.fail(
+        path,
+        `an object of ${type.qualifiedName} does not fit the declared type ${expected.str()}`,
+      );
     }
-    if (type.hasMethod('__setstate__')) throw this.fail(path, `${type.qualifiedName} restores itself with __setstate__, which is not supported`);
+    if (type.hasMethod('__setstate__'))
+      throw this.fail(
+        path,
+        `${type.qualifiedName} restores itself with __setstate__, which is not supported`,
+      );
     const obj = createObject(type);
     this.objects.set(pickled, obj);
     const state = pickled.state;
-    if (!(state instanceof Map)) throw this.fail(path, `the state of ${type.qualifiedName} is a ${describeValue(state)}, expected a dict`);
+    if (!(state instanceof Map))
+      throw this.fail(
+        path,
+        `the state of ${type.qualifiedName} is a ${describeValue(state)}, expected a dict`,
+      );
     for (const a of type.attributes) {
       const sub = path ? `${path}.${a.name}` : a.name;
       if (!state.has(a.name)) throw this.fail(sub, `missing from the pickled state of ${type.qualifiedName}`);
@@ -71,7 +108,8 @@ export class ObjectRestorer {
         if (value !== null) throw this.fail(path, `expected None, found ${describeValue(value)}`);
         return null;
       case 'Tensor':
-        if (!(value instanceof Tensor)) throw this.fail(path, `expected a Tensor, found ${describeValue(value)}`);
+        if (!(value instanceof Tensor))
+          throw this.fail(path, `expected a Tensor, found ${describeValue(value)}`);
         return value;
       case 'int':
       case 'Layout':
@@ -90,7 +128,8 @@ export class ObjectRestorer {
         if (typeof value === 'number' || typeof value === 'bigint') return normalizeInt(value);
         throw this.fail(path, `expected a number, found ${describeValue(value)}`);
       case 'bool':
-        if (typeof value !== 'boolean') throw this.fail(path, `expected a bool, found ${describeValue(value)}`);
+        if (typeof value !== 'boolean')
+          throw this.fail(path, `expected a bool, found ${describeValue(value)}`);
         return value;
       case 'str':
         if (typeof value !== 'string') throw this.fail(path, `expected a str, found ${describeValue(value)}`);
@@ -118,12 +157,17 @@ export class ObjectRestorer {
       case 'Tuple': {
         const t = type as TupleType;
         const items = value instanceof PickleTuple ? value.items : Array.isArray(value) ? value : undefined;
-        if (!items || items.length !== t.elements.length) throw this.fail(path, `expected a tuple of ${t.elements.length}, found ${describeValue(value)}`);
-        return new Tuple(items.map((v, i) => this.restore(v, t.elements[i], `${path}[${i}]`)), t.names ? t : undefined);
+        if (!items || items.length !== t.elements.length)
+          throw this.fail(path, `expected a tuple of ${t.elements.length}, found ${describeValue(value)}`);
+        return new Tuple(
+          items.map((v, i) => this.restore(v, t.elements[i], `${path}[${i}]`)),
+          t.names ? t : undefined,
+        );
       }
       case 'Class':
       case 'Interface':
-        if (!(value instanceof PickledObject)) throw this.fail(path, `expected an object of ${type.str()}, found ${describeValue(value)}`);
+        if (!(value instanceof PickledObject))
+          throw this.fail(path, `expected an object of ${type.str()}, found ${describeValue(value)}`);
         return this.restoreObject(value, path, type);
       case 'Union':
         return this.restoreUnion(value, type as UnionType, path);
@@ -145,11 +189,13 @@ export class ObjectRestorer {
 
   /** An untyped (Any) value: converted by what it is. */
   restoreAny(value: PickleValue, path: string): IValue {
-    if (value === null || typeof value === 'boolean' || typeof value === 'string' || value instanceof Tensor) return value;
+    if (value === null || typeof value === 'boolean' || typeof value === 'string' || value instanceof Tensor)
+      return value;
     if (typeof value === 'number' || typeof value === 'bigint') return normalizeInt(value);
     if (value instanceof PickleFloat) return value.value;
     if (value instanceof PickleDevice) return new Device(value.type, value.index);
-    if (value instanceof PickleTuple) return new Tuple(value.items.map((v, i) => this.restoreAny(v, `${path}[${i}]`)));
+    if (value instanceof PickleTuple)
+      return new Tuple(value.items.map((v, i) => this.restoreAny(v, `${path}[${i}]`)));
     if (Array.isArray(value)) return value.map((v, i) => this.restoreAny(v, `${path}[${i}]`));
     if (value instanceof Map) {
       const out = new Map<DictKey, IValue>();

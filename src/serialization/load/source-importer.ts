@@ -10,7 +10,12 @@ import { Function } from '../../module/function.js';
 import { InterfaceDecl } from '../../module/interface-decl.js';
 import type { OperatorRegistry } from '../../ops/registry.js';
 import type { Tensor } from '../../tensor/tensor.js';
-import { constantFromExpr, graphForSignature, signatureFromDef, type DefSignature } from '../emitter/signature.js';
+import {
+  constantFromExpr,
+  graphForSignature,
+  signatureFromDef,
+  type DefSignature,
+} from '../emitter/signature.js';
 import { emitFunctionBody } from '../emitter/emit-function.js';
 import type { EmitterHost } from '../emitter/function-emitter.js';
 import { compileError } from '../emitter/emit-errors.js';
@@ -81,7 +86,8 @@ export class SourceImporter implements EmitterHost {
     if (!this.archive.has(entry)) return;
     const module = parseSource(this.archive.readText(entry), this.fileName(entry));
     for (const item of module.body) {
-      if (item.kind === 'ClassDef' || item.kind === 'FunctionDef') this.pending.set(`${qualifier}.${item.name}`, { def: item, module });
+      if (item.kind === 'ClassDef' || item.kind === 'FunctionDef')
+        this.pending.set(`${qualifier}.${item.name}`, { def: item, module });
     }
   }
 
@@ -146,12 +152,22 @@ export class SourceImporter implements EmitterHost {
     switch (summary.flavor) {
       case 'namedtuple': {
         const fields = summary.attributes;
-        this.namedTuples.set(name, new TupleType(fields.map((f) => typeOf(f.type)), fields.map((f) => f.name), name));
+        this.namedTuples.set(
+          name,
+          new TupleType(
+            fields.map((f) => typeOf(f.type)),
+            fields.map((f) => f.name),
+            name,
+          ),
+        );
         return;
       }
       case 'interface':
       case 'module-interface': {
-        const iface = new InterfaceDecl(name, { cu: this.cu, isModule: summary.flavor === 'module-interface' });
+        const iface = new InterfaceDecl(name, {
+          cu: this.cu,
+          isModule: summary.flavor === 'module-interface',
+        });
         for (const m of summary.methods) {
           const sig = signatureFromDef(m, (n) => this.findNamedType(n), module.text, iface);
           iface.addMethod(m.name, { arguments: sig.arguments.slice(1), returns: sig.returns });
@@ -168,7 +184,13 @@ export class SourceImporter implements EmitterHost {
       const t = typeOf(a.type);
       // A slot typed by a module interface holds a submodule, like one typed by a module class.
       const isSubmodule = t instanceof InterfaceDecl && t.isModule;
-      const kind = summary.parameters.includes(a.name) ? 'parameter' : summary.buffers.includes(a.name) ? 'buffer' : isSubmodule ? 'module' : 'attribute';
+      const kind = summary.parameters.includes(a.name)
+        ? 'parameter'
+        : summary.buffers.includes(a.name)
+          ? 'buffer'
+          : isSubmodule
+            ? 'module'
+            : 'attribute';
       type.addAttribute(a.name, t, kind);
     }
     for (const c of summary.constants) {
@@ -188,7 +210,12 @@ export class SourceImporter implements EmitterHost {
   }
 
   // Makes the Function (signature and input-only graph) so calls to it can be emitted before its body is.
-  private declare(def: FunctionDef, module: SourceModule, owner?: NamedClassType, qualifiedName?: string): Uncompiled {
+  private declare(
+    def: FunctionDef,
+    module: SourceModule,
+    owner?: NamedClassType,
+    qualifiedName?: string,
+  ): Uncompiled {
     const signature = signatureFromDef(def, (n) => this.findNamedType(n), module.text, owner);
     const fn = new Function({
       name: def.name,
@@ -205,7 +232,11 @@ export class SourceImporter implements EmitterHost {
 
   private compile(u: Uncompiled): void {
     if (this.compiling.has(u.fn)) {
-      throw compileError(u.def.range, `function '${u.fn.qualifiedName}' is called recursively: recursive calls are not supported`, u.module.text);
+      throw compileError(
+        u.def.range,
+        `function '${u.fn.qualifiedName}' is called recursively: recursive calls are not supported`,
+        u.module.text,
+      );
     }
     this.compiling.add(u.fn);
     try {

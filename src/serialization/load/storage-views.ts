@@ -40,7 +40,11 @@ function view(dtype: DType, buffer: ArrayBufferLike, offset: number, slots: numb
  * the in-memory archive, never the file). Errors and unaligned records go through archiveStorageLoader.
  * `verifyChecksums` false skips the CRC-32 of stored records, as PyTorch's reader does.
  */
-export function viewingStorageLoader(archive: ZipArchive, folder: string, verifyChecksums = true): StorageLoader {
+export function viewingStorageLoader(
+  archive: ZipArchive,
+  folder: string,
+  verifyChecksums = true,
+): StorageLoader {
   const copying = archiveStorageLoader(archive, folder);
   return (key, dtype, numel) => {
     const name = `${folder}/${key}`;
@@ -48,9 +52,12 @@ export function viewingStorageLoader(archive: ZipArchive, folder: string, verify
     const entry = archive.has(name) ? archive.entry(name) : undefined;
     if (!LITTLE_ENDIAN || !entry || entry.method !== 0) return copying(key, dtype, numel);
     // Without checksums (torch.jit.load's own setting) the record is taken as stored, unverified.
-    const bytes = verifyChecksums ? archive.read(name) : archive.bytes.subarray(entry.dataOffset, entry.dataOffset + entry.compressedSize);
+    const bytes = verifyChecksums
+      ? archive.read(name)
+      : archive.bytes.subarray(entry.dataOffset, entry.dataOffset + entry.compressedSize);
     const alignment = itemSize / lanes;
-    if (bytes.length < numel * itemSize || bytes.byteOffset % alignment !== 0) return copying(key, dtype, numel);
+    if (bytes.length < numel * itemSize || bytes.byteOffset % alignment !== 0)
+      return copying(key, dtype, numel);
     return new Storage(dtype, view(dtype, bytes.buffer, bytes.byteOffset, numel * lanes));
   };
 }

@@ -20,7 +20,8 @@ function isModifiedLoop(n: Node): boolean {
   const body = n.blocks[0];
   const trip = constantOf(n.input(0));
   const alwaysTrue = constantOf(n.input(1)) === true && constantOf(body.outputs[0]) === true;
-  const tripSpecified = trip === undefined || (trip !== INT64_MAX && trip !== Number(INT64_MAX)) || body.inputs[0].hasUses();
+  const tripSpecified =
+    trip === undefined || (trip !== INT64_MAX && trip !== Number(INT64_MAX)) || body.inputs[0].hasUses();
   return !alwaysTrue && tripSpecified;
 }
 
@@ -34,7 +35,8 @@ function canonicalize(graph: Graph, n: Node): void {
     let condition = graph.insert('aten::gt', [maxTrip, z], [BoolType]).output();
     n.replaceInput(0, insertConstant(graph, INT64_MAX));
     const input = n.input(1);
-    if (constantOf(input) !== true) condition = graph.insert('aten::__and__', [condition, input], [BoolType]).output();
+    if (constantOf(input) !== true)
+      condition = graph.insert('aten::__and__', [condition, input], [BoolType]).output();
     n.replaceInput(1, condition);
     return { zero: z, one: o };
   });

@@ -10,7 +10,16 @@ import type { Node } from '../../../ir/node.js';
 import type { OperatorRegistry } from '../../../ops/registry.js';
 import { foldedType, foldNode, isMutableType } from './evaluate.js';
 
-const SKIP = new Set(['prim::If', 'prim::Loop', 'prim::Closure', 'prim::Constant', 'prim::AutogradZero', 'prim::Uninitialized', 'prim::unchecked_unwrap_optional', 'aten::dequantize']);
+const SKIP = new Set([
+  'prim::If',
+  'prim::Loop',
+  'prim::Closure',
+  'prim::Constant',
+  'prim::AutogradZero',
+  'prim::Uninitialized',
+  'prim::unchecked_unwrap_optional',
+  'aten::dequantize',
+]);
 
 /** Runs the pass; returns true when the graph changed (the caller then runs dead code elimination). */
 export function constantPropagationImmutableTypes(graph: Graph, registry: OperatorRegistry): boolean {
@@ -100,7 +109,7 @@ function sameConstant(a: Node, b: Node): boolean {
 
 function removeExtraIfOutputs(graph: Graph, node: Node, state: State): void {
   const [t, f] = node.blocks;
-  for (let i = 0; i < t.outputs.length; ) {
+  for (let i = 0; i < t.outputs.length;) {
     const tv = t.outputs[i];
     const fv = f.outputs[i];
     let replacement;

@@ -12,15 +12,42 @@ import type { OperatorRegistry } from '../../../ops/registry.js';
 import { factsOf, schemaOf } from '../node-schemas.js';
 
 const SIDE_EFFECTS = new Set([
-  'prim::Print', 'prim::RaiseException', 'prim::SetAttr', 'aten::warn', 'aten::save', 'aten::manual_seed',
-  'prim::AddStatValue', 'prim::TimePoint', 'prim::CallFunction', 'prim::CallMethod', 'prim::rpc_async',
-  'prim::rpc_sync', 'prim::rpc_remote', 'aten::wait', 'prim::Enter', 'prim::Exit',
+  'prim::Print',
+  'prim::RaiseException',
+  'prim::SetAttr',
+  'aten::warn',
+  'aten::save',
+  'aten::manual_seed',
+  'prim::AddStatValue',
+  'prim::TimePoint',
+  'prim::CallFunction',
+  'prim::CallMethod',
+  'prim::rpc_async',
+  'prim::rpc_sync',
+  'prim::rpc_remote',
+  'aten::wait',
+  'prim::Enter',
+  'prim::Exit',
 ]);
 
 // Structural nodes the table has no schema for but that are pure.
-const PURE = new Set(['prim::Constant', 'prim::ListConstruct', 'prim::TupleConstruct', 'prim::DictConstruct',
-  'prim::TupleUnpack', 'prim::ListUnpack', 'prim::TupleIndex', 'prim::TupleSlice', 'prim::GetAttr',
-  'prim::unchecked_cast', 'prim::Uninitialized', 'prim::isinstance', 'prim::CreateObject', 'prim::If', 'prim::Loop']);
+const PURE = new Set([
+  'prim::Constant',
+  'prim::ListConstruct',
+  'prim::TupleConstruct',
+  'prim::DictConstruct',
+  'prim::TupleUnpack',
+  'prim::ListUnpack',
+  'prim::TupleIndex',
+  'prim::TupleSlice',
+  'prim::GetAttr',
+  'prim::unchecked_cast',
+  'prim::Uninitialized',
+  'prim::isinstance',
+  'prim::CreateObject',
+  'prim::If',
+  'prim::Loop',
+]);
 
 /** Removes nodes whose results are unused and that have no effect. */
 export function eliminateDeadCode(graph: Graph, registry: OperatorRegistry): void {
@@ -30,7 +57,13 @@ export function eliminateDeadCode(graph: Graph, registry: OperatorRegistry): voi
 /** Where a value's memory comes from: a value made in this graph, or anywhere ('wildcard'). */
 type Root = Value | 'wildcard';
 
-const FRESH = new Set(['prim::ListConstruct', 'prim::DictConstruct', 'prim::TupleConstruct', 'prim::Constant', 'prim::CreateObject']);
+const FRESH = new Set([
+  'prim::ListConstruct',
+  'prim::DictConstruct',
+  'prim::TupleConstruct',
+  'prim::Constant',
+  'prim::CreateObject',
+]);
 
 class DeadCodeEliminator {
   private readonly marked = new Set<Node>();
@@ -54,7 +87,8 @@ class DeadCodeEliminator {
       if (schema && !schema.isVarret && !schema.returnsWildcard(v.offset)) {
         const aliased = schema.aliasOf(v.offset);
         if (aliased.length === 0) root = v;
-        else if (aliased.length === 1 && aliased[0] < node.inputs.length) root = this.rootOf(node.inputs[aliased[0]]);
+        else if (aliased.length === 1 && aliased[0] < node.inputs.length)
+          root = this.rootOf(node.inputs[aliased[0]]);
       }
     }
     this.roots.set(v, root);
@@ -97,7 +131,10 @@ class DeadCodeEliminator {
     else if (PURE.has(node.kind)) effects = false;
     else {
       const facts = factsOf(this.registry, node);
-      effects = !facts || facts.externalSideEffects || (facts.writtenArgs.length > 0 && this.writtenRoots(node) === 'wildcard');
+      effects =
+        !facts ||
+        facts.externalSideEffects ||
+        (facts.writtenArgs.length > 0 && this.writtenRoots(node) === 'wildcard');
     }
     if (!effects) effects = node.blocks.some((b) => [...b.nodes()].some((n) => this.hasSideEffects(n)));
     this.memo.set(node, effects);
@@ -118,7 +155,8 @@ class DeadCodeEliminator {
       } else {
         for (const b of node.blocks) any = this.markBlock(b) || any;
       }
-      if (node.outputs.some((o) => this.live.has(o)) || this.writesLive(node)) any = this.markNode(node) || any;
+      if (node.outputs.some((o) => this.live.has(o)) || this.writesLive(node))
+        any = this.markNode(node) || any;
     }
     return any;
   }
@@ -155,7 +193,8 @@ class DeadCodeEliminator {
   private markNode(node: Node): boolean {
     if (this.marked.has(node)) return false;
     this.marked.add(node);
-    for (let n = node.owningBlock?.owningNode ?? null; n; n = n.owningBlock?.owningNode ?? null) this.markNode(n);
+    for (let n = node.owningBlock?.owningNode ?? null; n; n = n.owningBlock?.owningNode ?? null)
+      this.markNode(n);
     for (const input of node.inputs) this.addLive(input);
     return true;
   }

@@ -105,7 +105,10 @@ function floatArith(op: string, a: number, b: number): number | undefined {
 function compare(op: string, a: IValue, b: IValue): boolean | undefined {
   let c: number;
   if (typeof a === 'string' && typeof b === 'string') c = a < b ? -1 : a > b ? 1 : 0;
-  else if ((typeof a === 'number' || typeof a === 'bigint' || typeof a === 'boolean') && (typeof b === 'number' || typeof b === 'bigint' || typeof b === 'boolean')) {
+  else if (
+    (typeof a === 'number' || typeof a === 'bigint' || typeof a === 'boolean') &&
+    (typeof b === 'number' || typeof b === 'bigint' || typeof b === 'boolean')
+  ) {
     const x = asNum(a);
     const y = asNum(b);
     c = x < y ? -1 : x > y ? 1 : x === y ? 0 : NaN;
@@ -195,7 +198,8 @@ export function foldNode(node: Node): IValue[] | undefined {
       return isNumeric(a) ? [asNum(a) !== 0] : undefined;
     case 'Int':
       if (typeof a === 'boolean') return [a ? 1 : 0];
-      if (typeof a === 'number' && Number.isFinite(a) && !isInt(types[0])) return [normalizeInt(BigInt(Math.trunc(a)))];
+      if (typeof a === 'number' && Number.isFinite(a) && !isInt(types[0]))
+        return [normalizeInt(BigInt(Math.trunc(a)))];
       return undefined;
     case 'Float':
       return isNumeric(a) && isInt(types[0]) ? [asNum(a)] : undefined;
@@ -224,7 +228,9 @@ function foldPrim(op: string, node: Node, args: IValue[]): IValue[] | undefined 
     case 'TupleConstruct':
       return [new Tuple(args, node.output().type as TupleType)];
     case 'TupleUnpack':
-      return args[0] instanceof Tuple && args[0].items.length === node.outputs.length ? [...args[0].items] : undefined;
+      return args[0] instanceof Tuple && args[0].items.length === node.outputs.length
+        ? [...args[0].items]
+        : undefined;
     case 'TupleIndex': {
       const t = args[0];
       if (!(t instanceof Tuple)) return undefined;

@@ -68,7 +68,9 @@ class ExitTransformer {
     const [t, f] = node.blocks;
     whenTrue.forEach((v) => t.registerOutput(v));
     whenFalse.forEach((v) => f.registerOutput(v));
-    whenTrue.forEach((v, i) => node.addOutput(unifyTypes(v.type, whenFalse[i].type) ?? new UnionType([v.type, whenFalse[i].type])));
+    whenTrue.forEach((v, i) =>
+      node.addOutput(unifyTypes(v.type, whenFalse[i].type) ?? new UnionType([v.type, whenFalse[i].type])),
+    );
   }
 
   private transformLoop(node: Node): ExitPair {
@@ -111,8 +113,10 @@ class ExitTransformer {
     if (s === 'throws') return { hasExited: this.throwsVal, values: [] };
     if (s === 'wont') return this.wont();
     // The branch that does not exit never uses the exit values: uninitialized placeholders of the same types.
-    if (t === 'wont' || t === 'throws') thenPair = { hasExited: thenPair.hasExited, values: elsePair.values.map((v) => this.unit(v.type)) };
-    else if (e === 'wont' || e === 'throws') elsePair = { hasExited: elsePair.hasExited, values: thenPair.values.map((v) => this.unit(v.type)) };
+    if (t === 'wont' || t === 'throws')
+      thenPair = { hasExited: thenPair.hasExited, values: elsePair.values.map((v) => this.unit(v.type)) };
+    else if (e === 'wont' || e === 'throws')
+      elsePair = { hasExited: elsePair.hasExited, values: thenPair.values.map((v) => this.unit(v.type)) };
     let hasExited: Value;
     if (s === 'will') hasExited = this.trueVal;
     else {
@@ -131,7 +135,7 @@ class ExitTransformer {
     guard.insertBefore(from);
     const exitBlock = guard.addBlock();
     const guardBlock = guard.addBlock();
-    for (let n: Node | null = from; n && n !== block.returnNode; ) {
+    for (let n: Node | null = from; n && n !== block.returnNode;) {
       const next: Node | null = n.next;
       n.moveBefore(guardBlock.returnNode);
       n = next;
@@ -162,11 +166,14 @@ class ExitTransformer {
   private transformExits(block: Block): ExitPair {
     const previous = this.target;
     const owner = block.owningNode;
-    if ((owner?.kind === 'prim::Loop' && this.kind === 'prim::LoopContinuation') || (!owner && this.kind === 'prim::ReturnStmt')) {
+    if (
+      (owner?.kind === 'prim::Loop' && this.kind === 'prim::LoopContinuation') ||
+      (!owner && this.kind === 'prim::ReturnStmt')
+    ) {
       this.target = block;
     }
     let pair = this.wont();
-    for (let node: Node | null = block.firstNode; node; ) {
+    for (let node: Node | null = block.firstNode; node;) {
       const next: Node | null = node.next === block.returnNode ? null : node.next;
       switch (node.kind) {
         case 'prim::RaiseException':
@@ -235,7 +242,8 @@ function hasKind(block: Block, kind: string): boolean {
 
 /** Runs TransformExits: loop continuations first, then returns, then merges decided-flag ifs. */
 export function transformExits(graph: Graph): void {
-  if (hasKind(graph.block, 'prim::LoopContinuation')) new ExitTransformer(graph, 'prim::LoopContinuation').run();
+  if (hasKind(graph.block, 'prim::LoopContinuation'))
+    new ExitTransformer(graph, 'prim::LoopContinuation').run();
   new ExitTransformer(graph, 'prim::ReturnStmt').run();
   inlineConsecutiveIfs(graph, graph.block);
 }
@@ -271,7 +279,7 @@ function inlineConsecutive(graph: Graph, node: Node): boolean {
 }
 
 function inlineConsecutiveIfs(graph: Graph, block: Block): void {
-  for (let node: Node | null = block.firstNode; node; ) {
+  for (let node: Node | null = block.firstNode; node;) {
     for (const b of node.blocks) inlineConsecutiveIfs(graph, b);
     if (!inlineConsecutive(graph, node)) node = node.next === block.returnNode ? null : node.next;
   }
