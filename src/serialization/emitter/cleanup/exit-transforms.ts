@@ -240,11 +240,87 @@ function hasKind(block: Block, kind: string): boolean {
   return false;
 }
 
+// Whether a block always raises, as the transformer decides it: a raise, or an if raising in both branches.
+function alwaysThrows(block: Block): boolean {
+  for (const n of block.nodes()) {
+    if (n.kind === 'prim::RaiseException') return true;
+    if (n.kind === 'prim::If' && alwaysThrows(n.blocks[0]) && alwaysThrows(n.blocks[1])) return true;
+  }
+  return false;
+}
+
+// Deletes what follows a raise (or an if raising in both branches) in `block` and its inner blocks;
+// returns whether the block raises.
+function pruneAfterThrow(block: Block, unit: (type: Type) => Value): boolean {
+  for (let n: Node | null = block.firstNode; n; n = n.next === block.returnNode ? null : n.next) {
+    let throws = n.kind === 'prim::RaiseException';
+    if (n.kind === 'prim::If') {
+      const t = pruneAfterThrow(n.blocks[0], unit);
+      const e = pruneAfterThrow(n.blocks[1], unit);
+      throws = t && e;
+    } else {
+      for (const b of n.blocks) pruneAfterThrow(b, unit);
+    }
+    if (!throws) continue;
+    const doomed: Node[] = [];
+    for (let d: Node | null = n.next; d && d !== block.returnNode; d = d.next) doomed.push(d);
+    for (const d of doomed.reverse()) {
+      for (const o of d.outputs) if (o.hasUses()) o.replaceAllUsesWith(unit(o.type));
+      d.destroy();
+    }
+    return true;
+  }
+  return false;
+}
+
+// The usual function: one return, the last statement of its body, nothing that exits elsewhere. Its value
+// simply becomes the output (what the full transform gives, without building its flags).
+function transformSingleReturn(graph: Graph): boolean {
+  const block = graph.block;
+  const placeholder = block.lastNode;
+  const ret = placeholder?.prev;
+  if (!placeholder || !ret || ret.kind !== 'prim::ReturnStmt' || block.outputs[0] !== placeholder.output()) {
+    return false;
+  }
+  let returns = 0;
+  const scan = (b: Block): boolean => {
+    for (const n of b.nodes()) {
+      if (n.kind === 'prim::LoopContinuation') return false;
+      if (n.kind === 'prim::ReturnStmt' && ++returns > 1) return false;
+      for (const inner of n.blocks) if (!scan(inner)) return false;
+    }
+    return true;
+  };
+  if (!scan(block) || alwaysThrows(block)) return false;
+  // Inside branches, what follows a raise still goes, its uses taking uninitialized values.
+  const units = new Map<string, Value>();
+  const unit = (type: Type): Value => {
+    let v = units.get(type.str());
+    if (!v)
+      units.set(
+        type.str(),
+        (v = block.prependNode(graph.create('prim::Uninitialized', [], [type])).output()),
+      );
+    return v;
+  };
+  // The transformer makes its bool placeholder first; doing the same keeps the placeholders' order.
+  unit(BoolType);
+  for (const n of [...block.nodes()]) for (const b of n.blocks) pruneAfterThrow(b, unit);
+  const value = ret.input(0);
+  replaceOutputs(block, [value]);
+  placeholder.destroy();
+  ret.destroy();
+  return true;
+}
+
 /** Runs TransformExits: loop continuations first, then returns, then merges decided-flag ifs. */
 export function transformExits(graph: Graph): void {
-  if (hasKind(graph.block, 'prim::LoopContinuation'))
-    new ExitTransformer(graph, 'prim::LoopContinuation').run();
-  new ExitTransformer(graph, 'prim::ReturnStmt').run();
+  if (!transformSingleReturn(graph)) {
+    if (hasKind(graph.block, 'prim::LoopContinuation')) {
+      new ExitTransformer(graph, 'prim::LoopContinuation').run();
+    }
+    new ExitTransformer(graph, 'prim::ReturnStmt').run();
+  }
   inlineConsecutiveIfs(graph, graph.block);
 }
 
