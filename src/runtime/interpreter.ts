@@ -86,6 +86,12 @@ export class Interpreter {
         env.set(node.output(), asObject(obj, node).getAttr(node.s('name')));
         return;
       }
+      // A ModuleList/ModuleDict indexed at run time: the submodule named by the index ("0", "1", ...) or key.
+      case 'prim::ModuleContainerIndex': {
+        const [container, key] = inputs();
+        env.set(node.output(), asObject(container, node).getAttr(String(key)));
+        return;
+      }
       case 'prim::SetAttr': {
         const [obj, value] = inputs();
         asObject(obj, node).setAttr(node.s('name'), value);

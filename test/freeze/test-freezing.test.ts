@@ -5,7 +5,7 @@
 // lists all tests of the upstream classes with their status here.
 
 import { expect } from 'chai';
-import { getPassManager, Tensor, type ScriptModule } from '../../src/index.js';
+import { getPassManager, Tensor, Tuple, type ScriptModule } from '../../src/index.js';
 import { createFreezeContainer, freeze } from '../../passes/index.js';
 import { fileCheck } from '../support/filecheck.js';
 import { decode, readCase, type FreezingCase, type Variant } from './freezing-cases.js';
@@ -97,8 +97,6 @@ export const KNOWN_FAILING: Readonly<Record<string, string>> = {
   test_freeze_module_with_fork2: "the TorchScript frontend does not read fork's nested function (closures)",
   test_freeze_module_with_fork_calling_module_method:
     "the TorchScript frontend does not read fork's nested function (closures)",
-  test_freeze_module_with_non_static_module_container_index:
-    'loading fails: ModuleDict/ModuleList indexed by a non-constant key is not read (PyTorch emits prim::ModuleContainerIndex and freezing rejects it)',
 };
 
 const FORK = KNOWN_FAILING.test_freeze_module_with_fork;
@@ -152,6 +150,26 @@ const EXTRA: Record<string, (c: FreezingCase) => void> = {
     );
     fileCheck(frozen.getMethod(after.method).graph.toString(), chainText(after.chain));
     runVariant(c.test, byDefault);
+  },
+  test_freeze_module_with_non_static_module_container_index(c) {
+    const x = (): Tensor => Tensor.fromArray('float32', [1, 2, 4, 3], [2, 2]);
+    // torch 1.13.1 on the unfrozen modules: ImplementsInterface returns torch.max(x, 0).
+    const want = new Tuple([
+      Tensor.fromArray('float32', [4, 3], [2]),
+      Tensor.fromArray('int64', [1n, 1n], [2]),
+    ]);
+    for (const v of c.variants) {
+      const { original } = runVariant(c.test, v);
+      // PyTorch's loader turns the annotated `d[key]` / `l[idx]` into prim::ModuleContainerIndex.
+      fileCheck(
+        original.getMethod('forward').graph.toString(),
+        'CHECK: : InterfaceType<ModuleInterface> = prim::ModuleContainerIndex(',
+      );
+      const err = catchError(() => freeze(original, freezeOptions(v)));
+      expect((err as Error).cause, String(err)).to.have.property('code', 'MODULE_CONTAINER_INDEX');
+      const out = original.call('forward', x(), v.name === 'dict' ? 'module' : 0);
+      expect(valueDiff(out, want, 0, 0)).to.equal(null);
+    }
   },
   test_linear_transpose: (c) => runLinearPassCase(c),
   test_linear_non_constant_weight: (c) => runLinearPassCase(c),
