@@ -83,7 +83,9 @@ describe('code printer: the seed examples of torch.jit.freeze', () => {
     const dir = join(FIXTURES, 'seed_preserved_attrs');
     const scripted = seedPreservedAttrs();
     expect(scripted.code).to.equal(read(join(dir, 'code.py')));
-    expect(freeze(scripted, { preservedAttrs: ['version'] }).code).to.equal(read(join(dir, 'frozen_code.py')));
+    expect(freeze(scripted, { preservedAttrs: ['version'] }).code).to.equal(
+      read(join(dir, 'frozen_code.py')),
+    );
   });
 });
 
@@ -106,7 +108,9 @@ describe('code printer: modules loaded and frozen by tsfreeze (exact-match count
       total++;
       if (loadShared(join(c.dir, 'module.pt')).code !== read(codePath)) differ.push(c.name);
     }
-    console.log(`      loaded module.code: ${total - differ.length}/${total} exact; differ: ${differ.join(', ') || 'none'}`);
+    console.log(
+      `      loaded module.code: ${total - differ.length}/${total} exact; differ: ${differ.join(', ') || 'none'}`,
+    );
     expect(total - differ.length).to.be.at.least(MIN_LOADED_CODE_MATCHES);
   });
 
@@ -126,7 +130,9 @@ describe('code printer: modules loaded and frozen by tsfreeze (exact-match count
       }
       if (code !== read(codePath)) differ.push(c.name);
     }
-    console.log(`      frozen.code: ${total - differ.length}/${total} exact; differ: ${differ.join(', ') || 'none'}`);
+    console.log(
+      `      frozen.code: ${total - differ.length}/${total} exact; differ: ${differ.join(', ') || 'none'}`,
+    );
     expect(total - differ.length).to.be.at.least(MIN_FROZEN_CODE_MATCHES);
   });
 });

@@ -78,10 +78,7 @@ describe('archive writer: failures leave no output', () => {
   });
 
   it('a Python call left in a graph: UNSERIALIZABLE (the code cannot be read back), nothing written', () => {
-    const module = moduleBuilder('M')
-      .training(false)
-      .method('forward', IDENTITY)
-      .build();
+    const module = moduleBuilder('M').training(false).method('forward', IDENTITY).build();
     const graph = module.getMethod('forward').graph;
     const op = graph.create('prim::PythonOp', [graph.inputs[1]], [TensorTensor]);
     graph.block.prependNode(op);
@@ -119,7 +116,9 @@ describe('archive writer: failures leave no output', () => {
     expect(Buffer.from(readFileSync(path)).equals(Buffer.from(bytes))).to.equal(true);
     const input = Tensor.fromArray('float32', [1, 2, 3, 4, 5, 6], [3, 2]);
     const reloaded = loadModule(path);
-    expect((reloaded.forward(input) as Tensor).toArray()).to.deep.equal((module.forward(input) as Tensor).toArray());
+    expect((reloaded.forward(input) as Tensor).toArray()).to.deep.equal(
+      (module.forward(input) as Tensor).toArray(),
+    );
     expect(readdirSync(dir)).to.deep.equal(['seed.pt']);
   });
 });

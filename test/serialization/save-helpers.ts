@@ -58,7 +58,10 @@ export function moduleCases(): ModuleCase[] {
     out.push({
       name,
       dir,
-      settings: { preservedAttrs: raw.settings.preserved_attrs ?? [], optimizeNumerics: raw.settings.optimize_numerics },
+      settings: {
+        preservedAttrs: raw.settings.preserved_attrs ?? [],
+        optimizeNumerics: raw.settings.optimize_numerics,
+      },
       frozenParameters: raw.expected?.frozen_named_parameters ?? 0,
       originalParameters: raw.expected?.original_named_parameters ?? null,
       hasFrozenCode: existsSync(join(dir, 'frozen_code.py')),
@@ -84,12 +87,6 @@ export function loadShared(path: string): ScriptModule {
   }
   return module;
 }
-
-/** Cases whose tsfreeze-frozen module is known to be wrong before it is saved (reported to freeze). */
-export const KNOWN_FREEZE_ISSUES: Readonly<Record<string, string>> = {
-  interface_submodule:
-    "freeze keeps UsesIface.forward's call through the interface but drops ImplA.forward, so the module breaks its own interface type",
-};
 
 const frozen = new Map<string, ScriptModule>();
 
@@ -123,10 +120,17 @@ export function structuralKey(graph: Graph): string {
     const pad = ' '.repeat(depth * 2);
     lines.push(`${pad}block(${b.inputs.map(def).join(', ')})`);
     for (const node of b.nodes()) {
-      const attrs = node.kind === 'prim::Constant'
-        ? describe(constantValue(node))
-        : node.attributeNames().sort().map((n) => `${n}=${JSON.stringify(node.attribute(n), replacer)}`).join(',');
-      lines.push(`${pad}${node.outputs.map(def).join(', ')} = ${node.kind}[${attrs}](${node.inputs.map(use).join(', ')})`);
+      const attrs =
+        node.kind === 'prim::Constant'
+          ? describe(constantValue(node))
+          : node
+              .attributeNames()
+              .sort()
+              .map((n) => `${n}=${JSON.stringify(node.attribute(n), replacer)}`)
+              .join(',');
+      lines.push(
+        `${pad}${node.outputs.map(def).join(', ')} = ${node.kind}[${attrs}](${node.inputs.map(use).join(', ')})`,
+      );
       for (const inner of node.blocks) block(inner, depth + 1);
     }
     lines.push(`${pad}-> (${b.outputs.map(use).join(', ')})`);
@@ -138,7 +142,12 @@ export function structuralKey(graph: Graph): string {
 function replacer(_key: string, value: unknown): unknown {
   if (typeof value === 'bigint') return `${value}n`;
   if (value instanceof Tensor) return describe(value);
-  if (value !== null && typeof value === 'object' && 'str' in value && typeof (value as { str: unknown }).str === 'function') {
+  if (
+    value !== null &&
+    typeof value === 'object' &&
+    'str' in value &&
+    typeof (value as { str: unknown }).str === 'function'
+  ) {
     return (value as { str(): string }).str();
   }
   return value;
@@ -147,7 +156,10 @@ function replacer(_key: string, value: unknown): unknown {
 /** A value as comparable text: tensors by dtype, shape and a digest of every element. */
 export function describe(value: unknown): string {
   if (value instanceof Tensor) {
-    const digest = createHash('sha1').update(value.toArray().map(String).join(',')).digest('hex').slice(0, 16);
+    const digest = createHash('sha1')
+      .update(value.toArray().map(String).join(','))
+      .digest('hex')
+      .slice(0, 16);
     return `Tensor<${value.dtype}>[${value.shape.join(',')}]#${digest}`;
   }
   return JSON.stringify(value, replacer) ?? String(value);
@@ -158,7 +170,8 @@ export function firstDifference(actual: string, expected: string): string {
   const a = actual.split('\n');
   const b = expected.split('\n');
   for (let i = 0; i < Math.max(a.length, b.length); i++) {
-    if (a[i] !== b[i]) return `line ${i + 1}:\n  got:      ${a[i] ?? '<end>'}\n  expected: ${b[i] ?? '<end>'}`;
+    if (a[i] !== b[i])
+      return `line ${i + 1}:\n  got:      ${a[i] ?? '<end>'}\n  expected: ${b[i] ?? '<end>'}`;
   }
   return 'no difference';
 }
@@ -166,7 +179,8 @@ export function firstDifference(actual: string, expected: string): string {
 let torchChecked: boolean | undefined;
 /** True when /usr/bin/python3 can import torch (checked once). */
 export function pythonHasTorch(): boolean {
-  torchChecked ??= spawnSync(PYTHON, ['-c', 'import torch'], { encoding: 'utf8', timeout: 120_000 }).status === 0;
+  torchChecked ??=
+    spawnSync(PYTHON, ['-c', 'import torch'], { encoding: 'utf8', timeout: 120_000 }).status === 0;
   return torchChecked;
 }
 
@@ -194,7 +208,11 @@ export interface CheckResult {
 /** Runs every job in one python process; throws with python's stderr when the script itself fails. */
 export function runChecks(jobs: readonly CheckJob[], jobFile: string): Map<string, CheckResult> {
   writeFileSync(jobFile, JSON.stringify(jobs));
-  const run = spawnSync(PYTHON, [CHECK_SCRIPT, jobFile], { encoding: 'utf8', timeout: 600_000, maxBuffer: 64 << 20 });
+  const run = spawnSync(PYTHON, [CHECK_SCRIPT, jobFile], {
+    encoding: 'utf8',
+    timeout: 600_000,
+    maxBuffer: 64 << 20,
+  });
   if (run.status !== 0) throw new Error(`check-saved-models.py failed (${run.status}):\n${run.stderr}`);
   const parsed = JSON.parse(run.stdout) as { results: CheckResult[] };
   return new Map(parsed.results.map((r) => [r.id, r]));

@@ -10,7 +10,6 @@ import { join } from 'node:path';
 import { saveModule } from '../../src/serialization/save/index.js';
 import {
   frozenCase,
-  KNOWN_FREEZE_ISSUES,
   loadShared,
   moduleCases,
   pythonHasTorch,
@@ -71,12 +70,6 @@ describe('archive writer: PyTorch loads what tsfreeze writes', function () {
     }
     const saved = notSaved.get(id);
     const result = results?.get(id);
-    const known = KNOWN_FREEZE_ISSUES[id.split(':')[0]];
-    if (known !== undefined && id.endsWith(':frozen') && (saved !== undefined || !result?.ok)) {
-      console.log(`      skipped ${id}: ${known}`);
-      context.skip();
-      return;
-    }
     expect(saved, `not saved: ${saved}`).to.equal(undefined);
     expect(result, `no result for ${id}`).to.not.equal(undefined);
     expect(result?.problems ?? [], id).to.deep.equal([]);

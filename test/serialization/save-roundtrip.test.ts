@@ -17,7 +17,6 @@ import {
   describe as describeValue,
   firstDifference,
   frozenCase,
-  KNOWN_FREEZE_ISSUES,
   loadShared,
   moduleCases,
   structuralKey,
@@ -30,16 +29,25 @@ function moduleSnapshot(root: ScriptModule): Map<string, string> {
     const type = module.type;
     const at = path || '<root>';
     out.set(`${at} attributes`, type.attributes.map((a) => `${a.name}:${a.kind}:${a.type.str()}`).join('; '));
-    out.set(`${at} constants`, type.constants.map((c) => `${c.name}:${c.type.str()}=${describeValue(c.value)}`).join('; '));
+    out.set(
+      `${at} constants`,
+      type.constants.map((c) => `${c.name}:${c.type.str()}=${describeValue(c.value)}`).join('; '),
+    );
     out.set(`${at} methods`, type.methodNames().join(', '));
     for (const [name, value] of module.namedValues()) {
       const grad = value instanceof Tensor ? ` requires_grad=${value.requiresGrad}` : '';
-      out.set(`${at}.${name}`, value !== null && typeof value === 'object' && 'type' in value && value.type instanceof ClassType
-        ? `object ${value.type.qualifiedName.replace(/___torch_mangle_\d+\./, '')}`
-        : `${describeValue(value)}${grad}`);
+      out.set(
+        `${at}.${name}`,
+        value !== null && typeof value === 'object' && 'type' in value && value.type instanceof ClassType
+          ? `object ${value.type.qualifiedName.replace(/___torch_mangle_\d+\./, '')}`
+          : `${describeValue(value)}${grad}`,
+      );
     }
     for (const fn of type.methods) {
-      out.set(`${at}.${fn.name}()`, `${fn.signature.arguments.map((a) => `${a.name}:${a.type.str()}=${describeValue(a.defaultValue)}`).join(', ')}\n${structuralKey(fn.graph)}`);
+      out.set(
+        `${at}.${fn.name}()`,
+        `${fn.signature.arguments.map((a) => `${a.name}:${a.type.str()}=${describeValue(a.defaultValue)}`).join(', ')}\n${structuralKey(fn.graph)}`,
+      );
     }
   }
   return out;
@@ -63,7 +71,8 @@ function records(bytes: Uint8Array): Map<string, Uint8Array> {
 
 function expectSameRecords(a: Map<string, Uint8Array>, b: Map<string, Uint8Array>): void {
   expect([...a.keys()]).to.deep.equal([...b.keys()]);
-  for (const [name, bytes] of b) expect(Buffer.from(a.get(name) ?? []).equals(Buffer.from(bytes)), name).to.equal(true);
+  for (const [name, bytes] of b)
+    expect(Buffer.from(a.get(name) ?? []).equals(Buffer.from(bytes)), name).to.equal(true);
 }
 
 describe('archive writer: load -> save -> load is the identity', () => {
@@ -97,16 +106,7 @@ describe('archive writer: frozen modules round-trip', () => {
         this.skip();
         return;
       }
-      let reloaded: ScriptModule;
-      try {
-        reloaded = loadModule(buildModuleArchive(frozen), { name: `${c.name} frozen by tsfreeze` });
-      } catch (error) {
-        const known = KNOWN_FREEZE_ISSUES[c.name];
-        if (known === undefined) throw error;
-        console.log(`      skipped ${c.name}: ${known}`);
-        this.skip();
-        return;
-      }
+      const reloaded = loadModule(buildModuleArchive(frozen), { name: `${c.name} frozen by tsfreeze` });
       const before = moduleSnapshot(frozen);
       const after = moduleSnapshot(reloaded);
       expect([...after.keys()]).to.deep.equal([...before.keys()]);
@@ -119,8 +119,13 @@ describe('archive writer: frozen modules round-trip', () => {
       for (const call of fixture?.calls ?? []) {
         if (!call.frozenOutput || !reloaded.hasMethod(call.method)) continue;
         const inputs = call.inputs.map((v) => decodeValue(c.dir, v));
-        const result = compareValue(reloaded.call(call.method, ...inputs), call.frozenOutput, c.dir, { rtol: 1e-4, atol: 1e-4 });
-        expect(result.ok, `call ${call.index} (${call.method}): ${result.mismatches.join('; ')}`).to.equal(true);
+        const result = compareValue(reloaded.call(call.method, ...inputs), call.frozenOutput, c.dir, {
+          rtol: 1e-4,
+          atol: 1e-4,
+        });
+        expect(result.ok, `call ${call.index} (${call.method}): ${result.mismatches.join('; ')}`).to.equal(
+          true,
+        );
       }
     });
   }
@@ -140,7 +145,11 @@ describe('archive writer: records compared with PyTorch’s own archives', () =>
         total++;
         const theirs = readArchive(path);
         const ours = new Map(moduleArchiveEntries(loadShared(path)).map((e) => [e.name, e.data]));
-        const wanted = theirs.names().filter((n) => n.startsWith('code/') ? !n.endsWith('.debug_pkl') : n === 'constants.pkl' || n === 'version');
+        const wanted = theirs
+          .names()
+          .filter((n) =>
+            n.startsWith('code/') ? !n.endsWith('.debug_pkl') : n === 'constants.pkl' || n === 'version',
+          );
         const bad = wanted.filter((n) => {
           const mine = ours.get(n);
           const bytes = typeof mine === 'string' ? Buffer.from(mine, 'utf8') : Buffer.from(mine ?? []);

@@ -48,7 +48,8 @@ export function qualifierPath(qualifier: string): string {
 
 function qualifierOf(qualifiedName: string): string {
   const dot = qualifiedName.lastIndexOf('.');
-  if (dot <= 0) throw unserializable(`'${qualifiedName}' has no namespace: archive types live under __torch__`);
+  if (dot <= 0)
+    throw unserializable(`'${qualifiedName}' has no namespace: archive types live under __torch__`);
   return qualifiedName.slice(0, dot);
 }
 
@@ -110,9 +111,10 @@ export class ArchiveCodePrinter implements DependencySink {
   }
 
   private print(def: Definition): void {
-    const name = def instanceof ClassType || def instanceof InterfaceDecl || def instanceof TupleType
-      ? this.types.nameOf(def)
-      : def.qualifiedName;
+    const name =
+      def instanceof ClassType || def instanceof InterfaceDecl || def instanceof TupleType
+        ? this.types.nameOf(def)
+        : def.qualifiedName;
     const file = this.fileFor(qualifierOf(name));
     if (def instanceof ClassType) file.printClass(def);
     else if (def instanceof InterfaceDecl) file.printInterface(def);
@@ -143,7 +145,9 @@ export class ArchiveCodePrinter implements DependencySink {
       const found = cu.getType(type.qualifiedName);
       if (found instanceof ClassType || found instanceof InterfaceDecl) return found;
     }
-    throw unserializable(`the definition of ${type.qualifiedName} is not available, so its code cannot be written`);
+    throw unserializable(
+      `the definition of ${type.qualifiedName} is not available, so its code cannot be written`,
+    );
   }
 
   private resolveFunction(ref: FunctionRef): Function {
@@ -153,7 +157,9 @@ export class ArchiveCodePrinter implements DependencySink {
       if (fn) return fn;
     }
     // IR text names a function by its base name (`prim::Constant[name="relu"]`).
-    const matches = [...this.units].flatMap((cu) => cu.freeFunctions.filter((f) => baseName(f.qualifiedName) === wanted));
+    const matches = [...this.units].flatMap((cu) =>
+      cu.freeFunctions.filter((f) => baseName(f.qualifiedName) === wanted),
+    );
     if (matches.length === 1) return matches[0];
     throw unserializable(`free function '${wanted}' is not defined in any compilation unit in reach`);
   }

@@ -31,7 +31,10 @@ export interface PrintContext {
 }
 
 /** A sink that ignores everything (for `module.code`). */
-export const NO_DEPENDENCIES: DependencySink = { addType: () => undefined, addFunction: (ref) => ref.qualifiedName };
+export const NO_DEPENDENCIES: DependencySink = {
+  addType: () => undefined,
+  addFunction: (ref) => ref.qualifiedName,
+};
 
 /** Operators whose semantics changed across file-format versions: files using them declare at least this version. */
 const MIN_VERSION_BY_KIND: Readonly<Record<string, number>> = {

@@ -57,11 +57,13 @@ export class FunctionPrinter implements RhsHost {
       const name = cx.names.generate(arg.name);
       if (i === 0) header += printSelfType ? `${name}: ${cx.types.annotation(arg.type)}` : name;
       else header += `,\n    ${name}: ${cx.types.annotation(arg.type)}`;
-      if (arg.defaultValue !== undefined) header += `=${formatConstant(arg.defaultValue, arg.type, cx.constants)}`;
+      if (arg.defaultValue !== undefined)
+        header += `=${formatConstant(arg.defaultValue, arg.type, cx.constants)}`;
       if (inputs[i]) this.idents.set(inputs[i], name);
     });
     const returns = sig.returns;
-    const returnType: Type = returns.length === 1 ? returns[0] : returns.length === 0 ? NoneType : new TupleType(returns);
+    const returnType: Type =
+      returns.length === 1 ? returns[0] : returns.length === 0 ? NoneType : new TupleType(returns);
     cx.deps.addType(returnType);
     this.out.push(`${header}) -> ${cx.types.annotation(returnType)}:\n`);
     this.printBody(fn.graph.block);
@@ -186,7 +188,9 @@ export class FunctionPrinter implements RhsHost {
       case 'prim::ListUnpack':
         this.assignNames(node.outputs);
         // The trailing comma forces an unpack when the source is read back (`a, = t`).
-        this.emit(`${node.outputs.length > 0 ? `${this.valueList(node.outputs)}, = ` : ''}${this.useOf(node.input())}`);
+        this.emit(
+          `${node.outputs.length > 0 ? `${this.valueList(node.outputs)}, = ` : ''}${this.useOf(node.input())}`,
+        );
         return;
       case 'prim::SetAttr':
         this.emit(`${this.useOf(node.input(0))}.${node.s('name')} = ${this.useOf(node.input(1))}`);
@@ -238,7 +242,8 @@ export class FunctionPrinter implements RhsHost {
     const toSplit: Value[] = [];
     const use = value.uses()[0];
     this.scanLongInlines(use.user, use.offset, toSplit);
-    for (let i = toSplit.length - 1; i >= 0; i--) this.printOutputDefinition(toSplit[i].node, this.useOf(toSplit[i]));
+    for (let i = toSplit.length - 1; i >= 0; i--)
+      this.printOutputDefinition(toSplit[i].node, this.useOf(toSplit[i]));
   }
 
   // Collects, right to left, the inlined arguments at or before `offset` of `user`; when `user` is
@@ -289,7 +294,11 @@ export class FunctionPrinter implements RhsHost {
       BigInt(trip) !== INT64_MAX ||
       body.inputs[0].hasUses();
     if (alwaysTrue) return tripSpecified ? 'for' : 'while';
-    if (tripSpecified) throw unprintable(node, 'the loop mixes a trip count and a condition (an optimization combined a for and a while loop)');
+    if (tripSpecified)
+      throw unprintable(
+        node,
+        'the loop mixes a trip count and a condition (an optimization combined a for and a while loop)',
+      );
     return 'while';
   }
 

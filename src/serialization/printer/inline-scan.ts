@@ -45,7 +45,9 @@ export class InlineScanner {
   private scanNode(start: Node): Node {
     if (this.inline.has(start)) return start;
     for (const b of start.blocks) this.scanBlock(b);
-    const stack: Frame[] = [{ node: start, next: start.inputs.length - 1, point: previousNonConstant(start) }];
+    const stack: Frame[] = [
+      { node: start, next: start.inputs.length - 1, point: previousNonConstant(start) },
+    ];
     for (;;) {
       const frame = stack[stack.length - 1];
       if (frame.next < 0) {
@@ -62,7 +64,12 @@ export class InlineScanner {
       if (producer === frame.point && canInline(value)) {
         if (this.inline.has(producer)) this.inline.add(producer);
         // canInline refuses nodes with blocks, so there is nothing nested to scan first.
-        else stack.push({ node: producer, next: producer.inputs.length - 1, point: previousNonConstant(producer) });
+        else
+          stack.push({
+            node: producer,
+            next: producer.inputs.length - 1,
+            point: previousNonConstant(producer),
+          });
       } else if (producer.kind === 'prim::Constant') {
         // Constants are always inlined: the importer de-duplicates them and hoists them to the top.
         this.inline.add(producer);

@@ -41,7 +41,9 @@ export function typeOfValue(value: IValue): Type {
   if (Array.isArray(value)) return new ListType(value.length ? typeOfValue(value[0]) : AnyType);
   if (value instanceof Map) {
     const first = value.entries().next();
-    return first.done ? new DictType(StringType, AnyType) : new DictType(typeOfValue(first.value[0]), typeOfValue(first.value[1]));
+    return first.done
+      ? new DictType(StringType, AnyType)
+      : new DictType(typeOfValue(first.value[0]), typeOfValue(first.value[1]));
   }
   if (isObjectValue(value)) return value.type;
   return AnyType;
@@ -50,7 +52,12 @@ export function typeOfValue(value: IValue): Type {
 // The declared type when it says something, else what the value shows.
 function refine(declared: Type | undefined, value: IValue): Type {
   if (!declared) return typeOfValue(value);
-  if (declared.kind === 'Optional' || declared.kind === 'Union' || declared.kind === 'Any' || declared.kind === 'Number') {
+  if (
+    declared.kind === 'Optional' ||
+    declared.kind === 'Union' ||
+    declared.kind === 'Any' ||
+    declared.kind === 'Number'
+  ) {
     return value === null ? NoneType : typeOfValue(value);
   }
   return declared;
@@ -77,7 +84,8 @@ export function formatConstant(value: IValue, type: Type | undefined, table: Con
   if (value === null) return 'None';
   if (typeof value === 'boolean') return value ? 'True' : 'False';
   if (typeof value === 'bigint') return t.kind === 'float' ? formatDouble(Number(value)) : value.toString();
-  if (typeof value === 'number') return t.kind === 'float' || !Number.isInteger(value) ? formatDouble(value) : intToString(value);
+  if (typeof value === 'number')
+    return t.kind === 'float' || !Number.isInteger(value) ? formatDouble(value) : intToString(value);
   if (typeof value === 'string') return quoteString(value);
   if (value instanceof Device) return `torch.device(${quoteString(value.toString())})`;
   if (value instanceof Tuple) {

@@ -53,7 +53,8 @@ export function printRHS(h: RhsHost, node: Node): string {
     case 'prim::Constant': {
       if (out().kind === 'Function') {
         const ref = constantValue(node);
-        if (!(ref instanceof FunctionRef)) throw new UnsupportedError('a Function constant without a name', 'UNSERIALIZABLE');
+        if (!(ref instanceof FunctionRef))
+          throw new UnsupportedError('a Function constant without a name', 'UNSERIALIZABLE');
         return cx.deps.addFunction(ref);
       }
       if (mustBeNone(node)) return 'None';
@@ -104,7 +105,8 @@ export function printRHS(h: RhsHost, node: Node): string {
       }
       const body = `{${entries.join(', ')}}`;
       const ambiguous =
-        t instanceof DictType && (!elementTypeCanBeInferredFromMembers(t.key) || !elementTypeCanBeInferredFromMembers(t.value));
+        t instanceof DictType &&
+        (!elementTypeCanBeInferredFromMembers(t.key) || !elementTypeCanBeInferredFromMembers(t.value));
       return node.inputs.length === 0 || ambiguous ? `annotate(${type(t)}, ${body})` : body;
     }
     case 'prim::CreateObject':
@@ -115,14 +117,20 @@ export function printRHS(h: RhsHost, node: Node): string {
       return isValidIdentifier(field) ? `${obj}.${field}` : `getattr(${obj}, ${quoteString(field)})`;
     }
     case 'prim::CallFunction':
-      return `${h.useOf(node.input(0))}(${node.inputs.slice(1).map((v) => `${h.useOf(v)}, `).join('')})`;
+      return `${h.useOf(node.input(0))}(${node.inputs
+        .slice(1)
+        .map((v) => `${h.useOf(v)}, `)
+        .join('')})`;
     case 'prim::CallMethod': {
       const self = node.input(0);
       if (!(self.type instanceof NamedClassType)) {
         throw new UnsupportedError(`method call on a value of type ${self.type.str()}`, 'UNSERIALIZABLE');
       }
       cx.deps.addType(self.type);
-      const args = node.inputs.slice(1).map((v) => `${h.useOf(v)}, `).join('');
+      const args = node.inputs
+        .slice(1)
+        .map((v) => `${h.useOf(v)}, `)
+        .join('');
       return `(${h.useOf(self)}).${node.s('name')}(${args})`;
     }
     case 'aten::_unwrap_optional': {
@@ -166,6 +174,7 @@ function printCall(h: RhsHost, node: Node): string {
     const v = h.useOf(node.input(i));
     parts.push(arg && arg.kwargOnly ? `${arg.name}=${v}` : v);
   }
-  for (let i = args.length - outs; i < args.length; i++) parts.push(`${args[i].name}=${h.useOf(node.input(i))}`);
+  for (let i = args.length - outs; i < args.length; i++)
+    parts.push(`${args[i].name}=${h.useOf(node.input(i))}`);
   return `${opName(node.kind)}(${parts.join(', ')})`;
 }

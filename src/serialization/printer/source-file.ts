@@ -40,7 +40,10 @@ export class SourceFile {
     const attributes = cls.attributes;
     if (cls.isModule) {
       const names = (kind: 'parameter' | 'buffer'): string =>
-        attributes.filter((a) => a.kind === kind).map((a) => `"${a.name}", `).join('');
+        attributes
+          .filter((a) => a.kind === kind)
+          .map((a) => `"${a.name}", `)
+          .join('');
       line(`__parameters__ = [${names('parameter')}]`);
       line(`__buffers__ = [${names('buffer')}]`);
     }
@@ -57,7 +60,9 @@ export class SourceFile {
       }
     });
     for (const c of cls.constants) {
-      line(`${c.name} : Final[${cx.types.annotation(c.type)}] = ${formatConstant(c.value, c.type, cx.constants)}`);
+      line(
+        `${c.name} : Final[${cx.types.annotation(c.type)}] = ${formatConstant(c.value, c.type, cx.constants)}`,
+      );
     }
     for (const method of cls.methods) this.printFunction(method, true, 1);
   }
@@ -73,7 +78,11 @@ export class SourceFile {
         return `, ${a.name}: ${cx.types.annotation(a.type)}`;
       });
       const ret = m.returns[0];
-      if (ret === undefined) throw new UnsupportedError(`interface method ${decl.qualifiedName}.${m.name} has no return type`, 'UNSERIALIZABLE');
+      if (ret === undefined)
+        throw new UnsupportedError(
+          `interface method ${decl.qualifiedName}.${m.name} has no return type`,
+          'UNSERIALIZABLE',
+        );
       cx.deps.addType(ret);
       this.out.push(`  def ${m.name}(self${args.join('')}) -> ${cx.types.annotation(ret)}:\n    pass\n`);
     }

@@ -60,7 +60,7 @@ function archiveEntries(module: ScriptModule, options: SaveOptions): ArchiveEntr
   // printing that code may add constants, so convert and print until nothing new appears.
   const constants = new PickleConverter(types);
   const constantValues: PickleValue[] = [];
-  for (let printedClasses = 0; ; ) {
+  for (let printedClasses = 0; ;) {
     const entries = printer.constants.entries;
     for (let i = constantValues.length; i < entries.length; i++) {
       constantValues.push(constants.convert(entries[i].value, entries[i].type, `CONSTANTS.c${i}`));

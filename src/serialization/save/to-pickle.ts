@@ -34,10 +34,23 @@ export class PickleConverter {
 
   /** `value`, declared as `type`, as a pickle value; `where` names it in errors (`model.sub.weight`). */
   convert(value: IValue, type: Type | undefined, where: string): PickleValue {
-    const t = type === undefined || type.kind === 'Any' || type.kind === 'Optional' || type.kind === 'Union' || type.kind === 'Number'
-      ? value === null ? undefined : typeOfValue(value)
-      : type;
-    if (value === null || typeof value === 'boolean' || typeof value === 'string' || typeof value === 'bigint') return value;
+    const t =
+      type === undefined ||
+      type.kind === 'Any' ||
+      type.kind === 'Optional' ||
+      type.kind === 'Union' ||
+      type.kind === 'Number'
+        ? value === null
+          ? undefined
+          : typeOfValue(value)
+        : type;
+    if (
+      value === null ||
+      typeof value === 'boolean' ||
+      typeof value === 'string' ||
+      typeof value === 'bigint'
+    )
+      return value;
     if (typeof value === 'number') {
       return t?.kind === 'float' || !Number.isInteger(value) ? new PickleFloat(value) : value;
     }
@@ -56,12 +69,17 @@ export class PickleConverter {
       const dictType = t instanceof DictType ? t : (typeOfValue(value) as DictType);
       const out = new Map<PickleValue, PickleValue>();
       for (const [k, v] of value) {
-        out.set(this.convert(k, dictType.key, `${where} key`), this.convert(v, dictType.value, `${where}[${String(k)}]`));
+        out.set(
+          this.convert(k, dictType.key, `${where} key`),
+          this.convert(v, dictType.value, `${where}[${String(k)}]`),
+        );
       }
       return setTypeTag(out, this.types.annotation(dictType));
     }
     if (value instanceof FunctionRef) {
-      throw unserializable(`${where} holds the function ${value.qualifiedName}; functions cannot be stored as values`);
+      throw unserializable(
+        `${where} holds the function ${value.qualifiedName}; functions cannot be stored as values`,
+      );
     }
     if (isObjectValue(value)) return this.convertObject(value, where);
     throw unserializable(`${where} holds a value of an unknown kind`);
@@ -72,7 +90,9 @@ export class PickleConverter {
     if (known) return known;
     const type = object.type;
     if (!(type instanceof ClassType)) {
-      throw unserializable(`${where} is an object of ${type.qualifiedName}, whose class definition is not available`);
+      throw unserializable(
+        `${where} is an object of ${type.qualifiedName}, whose class definition is not available`,
+      );
     }
     const pickled = new PickledObject(this.types.nameOf(type));
     this.objects.set(object, pickled);
