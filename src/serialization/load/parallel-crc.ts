@@ -21,6 +21,9 @@ parentPort.on('message', ({ bytes, jobs, state }) => {
 
 let worker: Worker | null | undefined;
 
+/** Tensor data below this size is checked on the main thread. */
+export const BACKGROUND_MIN_BYTES = 4 << 20;
+
 function crcWorker(): Worker | null {
   if (worker !== undefined) return worker;
   try {
@@ -64,9 +67,11 @@ export interface PendingCrcCheck {
  */
 export function startCrcCheck(archive: ZipArchive, names: readonly string[]): PendingCrcCheck | undefined {
   if (!(archive.bytes.buffer instanceof SharedArrayBuffer) || names.length === 0) return undefined;
+  const entries = names.map((n) => archive.entry(n)).filter((e) => e.method === 0);
+  // Below a few megabytes the round trip to the worker costs more than checking here.
+  if (entries.reduce((n, e) => n + e.compressedSize, 0) < BACKGROUND_MIN_BYTES) return undefined;
   const w = crcWorker();
   if (!w) return undefined;
-  const entries = names.map((n) => archive.entry(n)).filter((e) => e.method === 0);
   const jobs = new Float64Array(entries.length * 2);
   entries.forEach((e, i) => {
     jobs[2 * i] = e.dataOffset;
