@@ -254,6 +254,30 @@ describe('load: bad archives give typed errors naming the entry', () => {
     }
   });
 
+  it('a flipped byte in a large archive: found by the worker-thread check, naming the record', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tsfreeze-load-'));
+    try {
+      // An extra 6 MB record puts the archive over the size checked in the background.
+      const big = new Uint8Array(6 << 20).map((_, i) => (i * 31) & 0xff);
+      const bytes = rebuilt({ 'data/99': big });
+      const path = join(dir, 'big.pt');
+      writeFileSync(path, bytes);
+      expect(loadModule(path).namedParameters()).to.have.lengthOf(3);
+      bytes[readArchive(bytes).entry('data/99').dataOffset + 12345] ^= 0x01;
+      writeFileSync(path, bytes);
+      expectLoadError(
+        () => loadModule(path),
+        SerializationError,
+        'CORRUPT_ENTRY',
+        'big.pt',
+        'data/99',
+        'CRC-32',
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('verifyChecksums: false reads tensor records unchecked, as torch.jit.load does; code is still checked', () => {
     const bytes = Uint8Array.from(seed);
     const archive = readArchive(bytes, { name: 'flip.pt' });
