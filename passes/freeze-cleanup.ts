@@ -56,15 +56,19 @@ export class FreezeCleanup implements ModulePass {
     }
     if (preserved.methods.size === 0) keep.set(target.type, 'all'); // no forward: nothing was frozen
     let changed = false;
+    const paths = modulePaths(target);
     for (const [type, slots] of keep) {
       if (slots === 'all') continue;
-      for (const attr of [...type.attributes]) {
-        if (slots.has(attr.name)) continue;
+      const removed = type.attributes.filter((a) => !slots.has(a.name)).map((a) => a.name);
+      for (const name of removed) {
         for (const m of instances.get(type) ?? []) {
-          report.note(pathOf(target, m, attr.name), { kind: 'removed', reason: 'no preserved method uses it after freezing' });
+          const at = paths.get(m);
+          report.note(at ? `${at}.${name}` : name, { kind: 'removed', reason: 'no preserved method uses it after freezing' });
         }
-        type.removeAttribute(attr.name);
-        context.count('attributes-removed');
+      }
+      if (removed.length) {
+        type.removeAttributes(removed);
+        context.count('attributes-removed', removed.length);
         changed = true;
       }
       for (const fn of [...type.methods]) {
@@ -131,11 +135,11 @@ function markKept(
   }
 }
 
-// The first dotted path from the root to `module`, plus the attribute name (for the report).
-function pathOf(root: ScriptModule, module: ScriptModule, name: string): string {
-  if (module === root) return name;
-  for (const [path, m] of root.namedModules()) if (m === module) return `${path}.${name}`;
-  return name;
+// The first dotted path from the root to each module instance ('' for the root), for the report.
+function modulePaths(root: ScriptModule): Map<ScriptModule, string> {
+  const paths = new Map<ScriptModule, string>();
+  for (const [path, m] of root.namedModules()) if (!paths.has(m)) paths.set(m, path);
+  return paths;
 }
 
 export type { FreezeReport };

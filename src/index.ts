@@ -11,5 +11,8 @@ export * from './runtime/index.js';
 export * from './serialization/index.js';
 
 import { installRuntime } from './runtime/index.js';
-// Modules run through the interpreter: install it once, at the one entry point everything imports.
+import { installCodePrinter } from './serialization/index.js';
+// Modules run through the interpreter and print their code as PyTorch does: install both once, at the
+// one entry point everything imports.
 installRuntime();
+installCodePrinter();

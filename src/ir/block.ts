@@ -7,6 +7,10 @@ import type { Type } from './types.js';
 import type { Value } from './value.js';
 
 const GAP = 1024;
+/** Below this distance between neighbours, positions are re-spaced before precision runs out. */
+const MIN_GAP = 1e-3;
+/** A re-spaced window needs at least this much room per node (GAP is the room per node at creation). */
+const RESPACE_MIN = 1;
 
 /** A basic block (PyTorch's torch::jit::Block). The top block belongs to the graph; others to a node. */
 export class Block {
@@ -145,8 +149,8 @@ export class Block {
     const lo = prev === this.returnNode ? -Infinity : prev.position;
     const hi = before === this.returnNode ? Infinity : before.position;
     node.position = this.positionBetween(lo, hi);
-    // Midpoints run out of precision after ~50 inserts at one spot: then renumber the block.
-    if (!(node.position > lo && node.position < hi)) this.renumber();
+    // Midpoints run out of precision after ~40 inserts at one spot: then re-space a window around it.
+    if (!(node.position > lo && node.position - lo >= MIN_GAP && hi - node.position >= MIN_GAP)) this.respace(node);
     this.graph.setVertexParent(node, this);
   }
 
@@ -165,6 +169,49 @@ export class Block {
     if (lo === -Infinity) return hi - GAP;
     if (hi === Infinity) return lo + GAP;
     return lo + (hi - lo) / 2;
+  }
+
+  /**
+   * Spreads positions evenly over a window around `node`, doubling the window until the room between
+   * its outer neighbours is at least RESPACE_MIN per node (the block's ends are unbounded). Each re-spacing
+   * leaves gaps proportional to the window, so repeated inserts at one spot cost O(log n) amortized
+   * instead of a whole-block renumbering every few dozen inserts.
+   */
+  private respace(node: Node): void {
+    const end = this.returnNode;
+    let first = node;
+    let last = node;
+    let count = 1;
+    for (let want = 8; ; want *= 2) {
+      while (count < want && (first.prev !== end || last.next !== end)) {
+        if (first.prev !== end) {
+          first = first.prev!;
+          count++;
+        }
+        if (last.next !== end && count < want) {
+          last = last.next!;
+          count++;
+        }
+      }
+      const lo = first.prev === end ? -Infinity : first.prev!.position;
+      const hi = last.next === end ? Infinity : last.next!.position;
+      const atEnds = lo === -Infinity || hi === Infinity;
+      if (atEnds || (hi - lo) / (count + 1) >= RESPACE_MIN) {
+        const start = lo === -Infinity ? (hi === Infinity ? 0 : hi - GAP * (count + 1)) : lo;
+        const step = atEnds ? GAP : (hi - lo) / (count + 1);
+        let pos = start + (lo === -Infinity && hi === Infinity ? 0 : step);
+        for (let n = first; ; n = n.next!) {
+          n.position = pos;
+          pos += step;
+          if (n === last) break;
+        }
+        return;
+      }
+      if (first.prev === end && last.next === end) {
+        this.renumber();
+        return;
+      }
+    }
   }
 
   private renumber(): void {

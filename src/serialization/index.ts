@@ -6,3 +6,5 @@ export * from './zip/index.js';
 export * as pickle from './pickle/index.js';
 export * as torchscript from './torchscript/index.js';
 export * as emitter from './emitter/index.js';
+export { saveModule, writeFrozen, buildModuleArchive, type SaveOptions } from './save/index.js';
+export { printMethodCode, installCodePrinter } from './printer/index.js';

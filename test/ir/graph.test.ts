@@ -94,6 +94,16 @@ describe('ir/graph', () => {
     verify(g);
   });
 
+  it('keeps order through 20k inserts after one moving spot (local re-spacing)', () => {
+    const g = new Graph();
+    for (let i = 0; i < 2000; i++) g.insert('aten::a', [], []);
+    let last = g.block.firstNode!;
+    for (let i = 0; i < 20_000; i++) last = g.create('aten::b').insertAfter(last);
+    const order = [...g.nodes()];
+    expect(order).to.have.length(22_000);
+    for (let i = 1; i < order.length; i++) expect(order[i - 1].position).to.be.lessThan(order[i].position);
+  });
+
   it('iteration stays valid while erasing the current node', () => {
     const { g } = smallGraph();
     for (let i = 0; i < 5; i++) insertConstant(g, i);
