@@ -224,7 +224,12 @@ export function emitBuiltinCall(
   self?: Value,
 ): Value {
   const schemas = candidateSchemas(em, op);
-  if (schemas.length === 0) throw em.error(range, `unknown builtin op: ${op}`);
+  const positional = self ? [{ value: self }, ...args] : args;
+  if (schemas.length === 0) {
+    const builtin = builtinFunction(em, range, op, positional, kwargs);
+    if (builtin) return builtin;
+    throw em.error(range, `unknown builtin op: ${op}`);
+  }
   const result = matchCall(schemas, args, kwargs, self);
   if ('schema' in result) {
     const all = [...(self ? [self] : []), ...args.map((a) => a.value), ...kwargs.map((k) => k.value)];
@@ -233,7 +238,7 @@ export function emitBuiltinCall(
     recordSchema(node, result.schema);
     return packOutputs(em, node.outputs);
   }
-  const fallback = scalarTensorFallback(em, range, op, self ? [{ value: self }, ...args] : args, kwargs);
+  const fallback = builtinFunction(em, range, op, positional, kwargs);
   if (fallback) return fallback;
   const shown = [...(self ? [self] : []), ...args.map((a) => a.value)].map((v) => v.type.str());
   const named = kwargs.map((k) => `${k.name}=${k.value.type.str()}`);
@@ -243,8 +248,42 @@ export function emitBuiltinCall(
   );
 }
 
-// PyTorch's builtin TorchScript functions for `scalar op tensor` (builtin_functions.cpp), inlined: they are
-// tried after every operator overload fails.
+// PyTorch's builtin functions written in TorchScript (builtin_functions.cpp), inlined: tried after every
+// operator overload fails (or when the name has none): `scalar op tensor`, tensor properties that are
+// not operators, and `substring in string`.
+function builtinFunction(
+  em: FunctionEmitter,
+  range: SourceRange,
+  op: string,
+  args: readonly NamedValue[],
+  kwargs: readonly NamedValue[],
+): Value | undefined {
+  const call = (name: string, xs: Value[]): Value =>
+    emitBuiltinCall(
+      em,
+      range,
+      name,
+      xs.map((value) => ({ value })),
+    );
+  const [a, b] = args.map((x) => x.value);
+  if (kwargs.length === 0 && args.length === 1 && a.type.kind === 'Tensor') {
+    if (op === 'prim::shape') return call('aten::size', [a]);
+    if (op === 'prim::ndim') return call('aten::dim', [a]);
+    if (op === 'prim::T') return call('aten::numpy_T', [a]);
+  }
+  if (
+    op === 'aten::__contains__' &&
+    kwargs.length === 0 &&
+    args.length === 2 &&
+    a.type.kind === 'str' &&
+    b.type.kind === 'str'
+  ) {
+    const found = call('aten::find', [a, b, em.constant(0), call('aten::len', [a])]);
+    return call('aten::ne', [found, em.constant(-1)]);
+  }
+  return scalarTensorFallback(em, range, op, args, kwargs);
+}
+
 function scalarTensorFallback(
   em: FunctionEmitter,
   range: SourceRange,

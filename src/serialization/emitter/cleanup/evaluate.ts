@@ -214,6 +214,22 @@ export function foldNode(node: Node): IValue[] | undefined {
       return undefined;
     case 'device':
       return typeof a === 'string' && /^[a-z]+(:\d+)?$/.test(a) ? [Device.parse(a)] : undefined;
+    case 'abs':
+      if (args.length !== 1 || !isNumeric(a)) return undefined;
+      return isInt(types[0]) ? [wrap(asBig(a) < 0n ? -asBig(a) : asBig(a))] : [Math.abs(asNum(a))];
+    case '__range_length':
+      return rangeLength(args);
+    case '__derive_index':
+      return args.every(isNumeric) ? [wrap(asBig(args[1]) + asBig(args[0]) * asBig(args[2]))] : undefined;
+    case 'find':
+      return typeof a === 'string' && typeof b === 'string' && isNumeric(args[2]) && isNumeric(args[3])
+        ? [stringFind(a, b, asNum(args[2]), asNum(args[3]))]
+        : undefined;
+    case '__getitem__': {
+      if (typeof a !== 'string' || !isNumeric(b)) return undefined;
+      const i = asNum(b) < 0 ? a.length + asNum(b) : asNum(b);
+      return i >= 0 && i < a.length ? [a[i]] : undefined;
+    }
     default:
       return undefined;
   }
@@ -223,8 +239,42 @@ function isNumeric(v: IValue): v is Num | boolean {
   return typeof v === 'number' || typeof v === 'bigint' || typeof v === 'boolean';
 }
 
+// len(range(start, end, step)).
+function rangeLength(args: IValue[]): IValue[] | undefined {
+  if (args.length !== 3 || !args.every(isNumeric)) return undefined;
+  const [lo, hi, step] = args.map(asBig);
+  if (step === 0n) return undefined;
+  if (step > 0n) return [lo < hi ? wrap((hi - lo - 1n) / step + 1n) : 0];
+  return [lo > hi ? wrap((lo - hi - 1n) / -step + 1n) : 0];
+}
+
+// aten::find: the substring's index within [start, end) (negative bounds count from the end), or -1.
+function stringFind(text: string, sub: string, start: number, end: number): number {
+  const size = text.length;
+  const s = start < 0 ? Math.max(0, size + start) : start;
+  const e = end < 0 ? Math.max(0, size + end + 1) : end;
+  const window = e > s ? text.slice(s, e) : '';
+  const at = window.length >= sub.length ? window.indexOf(sub) : -1;
+  return at < 0 ? -1 : at + s;
+}
+
 function foldPrim(op: string, node: Node, args: IValue[]): IValue[] | undefined {
   switch (op) {
+    case 'abs':
+    case 'min':
+    case 'max': {
+      if (!args.every(isNumeric) || args.length === 0 || args.length > 2) return undefined;
+      const ints = node.inputs.every((v) => isInt(v.type));
+      if (op === 'abs')
+        return args.length === 1
+          ? ints
+            ? [wrap(asBig(args[0]) < 0n ? -asBig(args[0]) : asBig(args[0]))]
+            : [Math.abs(asNum(args[0]))]
+          : undefined;
+      if (args.length !== 2) return undefined;
+      const pick = asNum(args[0]) < asNum(args[1]) === (op === 'min') ? args[0] : args[1];
+      return [ints ? normalizeInt(asBig(pick)) : asNum(pick)];
+    }
     case 'TupleConstruct':
       return [new Tuple(args, node.output().type as TupleType)];
     case 'TupleUnpack':
