@@ -44,17 +44,20 @@ function nodeCount(m: ScriptModule): number {
 // torch.jit.freeze on the same chain, built from TorchScript source in one Python process.
 function torchFreezeTimes(layerCounts: readonly number[]): Map<number, number> | undefined {
   const script = `
-import sys, time, torch
+import importlib.util, os, sys, tempfile, time, torch
 torch.set_num_threads(1)
 out = {}
+tmp = tempfile.mkdtemp()
 for layers in [int(a) for a in sys.argv[1:]]:
+    # torch.jit.script reads the class's source, so the generated module lives in a real file.
     body = "\\n".join(f"        x = x * self.w{i} + self.b{i}" for i in range(layers))
-    src = f"class Chain(torch.nn.Module):\\n    def __init__(self):\\n        super().__init__()\\n" + "\\n".join(
-        f"        self.w{i} = torch.nn.Parameter(torch.ones(1))\\n        self.b{i} = torch.nn.Parameter(torch.zeros(1))" for i in range(layers)
-    ) + f"\\n    def forward(self, x):\\n{body}\\n        return x\\n"
-    ns = {"torch": torch}
-    exec(src, ns)
-    m = torch.jit.script(ns["Chain"]().eval())
+    inits = "\\n".join(f"        self.w{i} = torch.nn.Parameter(torch.ones(1))\\n        self.b{i} = torch.nn.Parameter(torch.zeros(1))" for i in range(layers))
+    path = os.path.join(tmp, f"chain{layers}.py")
+    with open(path, "w") as f:
+        f.write(f"import torch\\nclass Chain(torch.nn.Module):\\n    def __init__(self):\\n        super().__init__()\\n{inits}\\n    def forward(self, x):\\n{body}\\n        return x\\n")
+    spec = importlib.util.spec_from_file_location(f"chain{layers}", path)
+    mod = importlib.util.module_from_spec(spec); spec.loader.exec_module(mod)
+    m = torch.jit.script(mod.Chain().eval())
     t = time.perf_counter(); torch.jit.freeze(m); out[layers] = (time.perf_counter() - t) * 1000
 print(" ".join(f"{k}:{v}" for k, v in out.items()))
 `;
