@@ -55,6 +55,25 @@ export function emitIfElse(
     em.exitBlocks.add(em.frame.block);
     return;
   }
+  addBranchOutputs(em, range, node, tf, ff, false);
+}
+
+/**
+ * Adds the if's outputs for variables its branches assigned (convert_to_ssa): assigned in both branches,
+ * or in one and defined before the if; sorted by name. `expression` ifs (a ternary, `and`/`or`) only
+ * assign through refinements, and leave the type the emitter sees unchanged.
+ */
+function addBranchOutputs(
+  em: FunctionEmitter,
+  range: SourceRange,
+  node: Node,
+  tf: Frame,
+  ff: Frame,
+  expression: boolean,
+): void {
+  const [trueBlock, falseBlock] = node.blocks;
+  const trueExits = em.exitBlocks.has(trueBlock);
+  const falseExits = em.exitBlocks.has(falseBlock);
   const outer = em.frame;
   const names = new Set<string>();
   for (const v of tf.stored) {
@@ -81,7 +100,9 @@ export function emitIfElse(
     trueBlock.registerOutput(tv);
     falseBlock.registerOutput(fv);
     const out = node.addOutput(unified, em.nameFor(v));
-    const envType = (t && f ? unifyTypes(t.type, f.type) : (t ?? f)?.type) ?? unified;
+    const before = outer.peek(v)?.type;
+    const envType =
+      expression && before ? before : ((t && f ? unifyTypes(t.type, f.type) : (t ?? f)?.type) ?? unified);
     outer.store(v, out, envType);
     em.typeErrors.delete(v);
   }
@@ -102,25 +123,27 @@ export function emitIfExpr(
   whenFalse: () => Value,
 ): Value {
   const node = em.insert('prim::If', [cond.value], []);
-  const emitBranch = (refinements: readonly Refinement[], fn: () => Value): Value => {
+  const emitBranch = (refinements: readonly Refinement[], fn: () => Value): { out: Value; frame: Frame } => {
     const block = node.addBlock();
     let out: Value | undefined;
-    em.withFrame(block, 'if', () => {
+    const frame = em.withFrame(block, 'if', () => {
       insertRefinements(em, refinements);
       out = fn();
       block.registerOutput(out);
     });
-    return out!;
+    return { out: out!, frame };
   };
   const t = emitBranch(cond.refinements.whenTrue, whenTrue);
   const f = emitBranch(cond.refinements.whenFalse, whenFalse);
-  const unified = unifyTypes(t.type, f.type);
+  const unified = unifyTypes(t.out.type, f.out.type);
   if (!unified)
     throw em.error(
       range,
-      `if-expression's true branch has type ${t.type.str()} but false branch has type ${f.type.str()}`,
+      `if-expression's true branch has type ${t.out.type.str()} but false branch has type ${f.out.type.str()}`,
     );
-  return node.addOutput(unified);
+  const value = node.addOutput(unified);
+  addBranchOutputs(em, range, node, t.frame, f.frame, true);
+  return value;
 }
 
 /** `a and b` / `a or b`: the second operand is evaluated only when needed. */

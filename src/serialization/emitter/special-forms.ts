@@ -1,5 +1,5 @@
 // Builtins whose arguments are not plain values (PyTorch's emitApplySpecialForm): annotate, unchecked_cast,
-// uninitialized, isinstance, hasattr, getattr, range, enumerate, zip, list, dict and tuple.
+// uninitialized, isinstance, hasattr, getattr, range, enumerate, zip, list, dict, tuple and fork.
 
 import {
   BoolType,
@@ -17,6 +17,7 @@ import { isSchemaSubtype } from '../../ops/type-matching.js';
 import type { Call, Expr } from '../torchscript/ast.js';
 import { exprToType } from '../torchscript/parse-type.js';
 import { emitBuiltinCall } from './calls.js';
+import { emitFork } from './closures.js';
 import { tryConvertToType } from './conversions.js';
 import { emitExpr, emitSugaredExpr } from './expressions.js';
 import { RefinementSet, type CondValue } from './frames.js';
@@ -109,7 +110,7 @@ export function emitSpecialForm(em: FunctionEmitter, form: SpecialForm, call: Ca
       );
     }
     case 'fork':
-      throw em.unsupported(call.range, 'fork()');
+      return emitFork(em, call);
   }
 }
 

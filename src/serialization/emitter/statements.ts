@@ -11,6 +11,7 @@ import { emitIfElse, emitLoop } from './control-flow.js';
 import { tryConvertToType } from './conversions.js';
 import { emitCondExpr, emitExpr, emitSugaredExpr, emitToBool } from './expressions.js';
 import { assignName, assignTargets, emitAssign, emitAugAssign } from './assignments.js';
+import { bindClosure } from './closures.js';
 import type { FunctionEmitter } from './function-emitter.js';
 import type { Binding, Frame } from './frames.js';
 import { INT64_MAX, itemAt, iterOf, lengthOf, shouldUnroll, staticLength } from './iterables.js';
@@ -67,7 +68,7 @@ function emitStatement(em: FunctionEmitter, stmt: Stmt): void {
     case 'With':
       throw em.unsupported(stmt.range, "a 'with' statement");
     case 'FunctionDef':
-      throw em.unsupported(stmt.range, 'a nested function (closure)');
+      return bindClosure(em, stmt);
   }
 }
 

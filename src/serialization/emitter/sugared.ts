@@ -5,6 +5,7 @@
 import type { Value } from '../../ir/value.js';
 import type { NamedClassType, TupleType, Type } from '../../ir/types.js';
 import type { Function } from '../../module/function.js';
+import type { FunctionDef } from '../torchscript/ast-statements.js';
 
 /** Builtins that evaluate their arguments in a special way (PyTorch's SpecialFormValue). */
 export type SpecialForm =
@@ -66,7 +67,9 @@ export type Sugared =
   | { readonly kind: 'tree'; readonly children: readonly Sugared[] }
   /** The elements of a tuple being iterated: loops over it are unrolled. */
   | { readonly kind: 'tuple'; readonly items: readonly Sugared[] }
-  | { readonly kind: 'print' };
+  | { readonly kind: 'print' }
+  /** A nested function (`def f(): ...` inside a function): only fork() takes it. */
+  | { readonly kind: 'closure'; readonly def: FunctionDef };
 
 /** Wraps an IR value. */
 export function simple(value: Value): Sugared {
@@ -111,5 +114,7 @@ export function describeSugared(s: Sugared): string {
       return 'tuple';
     case 'print':
       return 'print';
+    case 'closure':
+      return `nested function ${s.def.name}`;
   }
 }
