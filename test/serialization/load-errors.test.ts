@@ -9,6 +9,7 @@ import { expect } from 'chai';
 import { IRParseError, SerializationError, TsFreezeError } from '../../src/errors.js';
 import { loadModule, loadModuleAsync } from '../../src/serialization/index.js';
 import { buildArchive, readArchive } from '../../src/serialization/zip/index.js';
+import { pickle, type PickleValue } from '../../src/serialization/pickle/index.js';
 import { FIXTURES } from './zip-test-helpers.js';
 
 const SEED = join(FIXTURES, 'seed_simple_param', 'module.pt');
@@ -204,6 +205,31 @@ describe('load: bad archives give typed errors naming the entry', () => {
       'MISSING_CODE',
       'missing.pt',
       '__torch__.Missing',
+    );
+  });
+
+  it('a torch.save checkpoint (a pickled dict, no code) is named for what it is', () => {
+    const state = pickle(new Map<PickleValue, PickleValue>([['weight', 1]])).bytes;
+    const bytes = buildArchive([
+      { name: 'data.pkl', data: state },
+      { name: 'version', data: '3\n' },
+    ]);
+    expectLoadError(
+      () => loadModule(bytes, { name: 'state_dict.pt' }),
+      SerializationError,
+      'UNSUPPORTED_ARCHIVE',
+      'state_dict.pt',
+      'torch.save checkpoint',
+    );
+  });
+
+  it('an archive without a version record', () => {
+    expectLoadError(
+      () => loadModule(rebuilt({ version: null }), { name: 'old.pt' }),
+      SerializationError,
+      'UNSUPPORTED_ARCHIVE',
+      'old.pt',
+      'version',
     );
   });
 
