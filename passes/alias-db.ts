@@ -248,6 +248,15 @@ export class AliasDb {
       case 'prim::Loop':
         this.analyzeLoop(node);
         return;
+      case 'prim::fork':
+        // Captured inputs escape as into any call; the Future holds what the forked block returns.
+        this.conservative(node);
+        this.fresh(node.output());
+        this.contain(node.output(), node.blocks[0]?.outputs ?? []);
+        return;
+      case 'aten::wait':
+        this.point(node.output(), this.elementsOf(node.input()));
+        return;
       case 'prim::RaiseException':
       case 'prim::Print':
         return;

@@ -92,6 +92,14 @@ export class Interpreter {
         env.set(node.output(), asObject(container, node).getAttr(String(key)));
         return;
       }
+      // fork runs its block now; the Future it returns is represented by the value itself, which
+      // aten::wait returns (TorchScript allows a forked task to run synchronously).
+      case 'prim::fork':
+        set(this.runBlock(node.blocks[0], env));
+        return;
+      case 'aten::wait':
+        env.set(node.output(), read(env, node.input()));
+        return;
       case 'prim::SetAttr': {
         const [obj, value] = inputs();
         asObject(obj, node).setAttr(node.s('name'), value);
