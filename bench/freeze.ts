@@ -79,16 +79,24 @@ export async function benchFreeze(layerCounts: readonly [number, number] = [2_50
   freeze(syntheticModule(200)); // warm up the JIT
   const perNode: number[] = [];
   let large: ScriptModule | undefined;
-  for (const layers of layerCounts) {
+  for (const [k, layers] of layerCounts.entries()) {
     const m = syntheticModule(layers);
     const nodes = nodeCount(m);
-    const start = performance.now();
-    const frozen = freeze(m);
-    const ms = performance.now() - start;
-    perNode.push((ms * 1000) / nodes);
-    rows.push({ name: `freeze ${nodes} nodes`, value: ms, unit: 'ms' });
-    rows.push({ name: `freeze ${nodes} nodes per node`, value: (ms * 1000) / nodes, unit: 'us/node' });
-    large = frozen;
+    // CPU time, best of several runs: the machine may be shared, and wall time then measures the neighbours.
+    let best = Infinity;
+    let bestWall = Infinity;
+    for (let run = 0; run < (k === 0 ? 5 : 2); run++) {
+      const cpu = process.cpuUsage();
+      const start = performance.now();
+      large = freeze(m);
+      bestWall = Math.min(bestWall, performance.now() - start);
+      const used = process.cpuUsage(cpu);
+      best = Math.min(best, (used.user + used.system) / 1000);
+    }
+    perNode.push((best * 1000) / nodes);
+    rows.push({ name: `freeze ${nodes} nodes (CPU, best)`, value: best, unit: 'ms' });
+    rows.push({ name: `freeze ${nodes} nodes (wall, best)`, value: bestWall, unit: 'ms' });
+    rows.push({ name: `freeze ${nodes} nodes per node (CPU)`, value: (best * 1000) / nodes, unit: 'us/node' });
   }
   rows.push({ name: 'freeze per-node time, large / small', value: perNode[1] / perNode[0], unit: 'x (target <= 1.5)' });
   if (large) {
