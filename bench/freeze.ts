@@ -20,7 +20,10 @@ export interface FreezeBenchRow {
  */
 export function syntheticModule(layers: number): ScriptModule {
   const b = moduleBuilder('__torch__.Chain', { cu: new CompilationUnit() }).training(false);
-  const lines = ['graph(%self : __torch__.Chain, %x.1 : Tensor):', '  %one : int = prim::Constant[value=1]()'];
+  const lines = [
+    'graph(%self : __torch__.Chain, %x.1 : Tensor):',
+    '  %one : int = prim::Constant[value=1]()',
+  ];
   let x = '%x.1';
   for (let i = 0; i < layers; i++) {
     b.parameter(`w${i}`, Tensor.fromArray('float32', [1 + (i % 7) / 100], [1]));
@@ -67,14 +70,22 @@ print(" ".join(f"{k}:{v}" for k, v in out.items()))
       stdio: ['ignore', 'pipe', 'ignore'],
       timeout: 600_000,
     });
-    return new Map(text.trim().split(' ').map((kv) => kv.split(':').map(Number) as [number, number]));
+    return new Map(
+      text
+        .trim()
+        .split(' ')
+        .map((kv) => kv.split(':').map(Number) as [number, number]),
+    );
   } catch {
     return undefined;
   }
 }
 
 /** Freeze time per node at two sizes, their ratio, and a run of the frozen large graph. */
-export async function benchFreeze(layerCounts: readonly [number, number] = [2_500, 25_000], withTorch = true): Promise<FreezeBenchRow[]> {
+export async function benchFreeze(
+  layerCounts: readonly [number, number] = [2_500, 25_000],
+  withTorch = true,
+): Promise<FreezeBenchRow[]> {
   const rows: FreezeBenchRow[] = [];
   freeze(syntheticModule(200)); // warm up the JIT
   const perNode: number[] = [];
@@ -96,22 +107,39 @@ export async function benchFreeze(layerCounts: readonly [number, number] = [2_50
     perNode.push((best * 1000) / nodes);
     rows.push({ name: `freeze ${nodes} nodes (CPU, best)`, value: best, unit: 'ms' });
     rows.push({ name: `freeze ${nodes} nodes (wall, best)`, value: bestWall, unit: 'ms' });
-    rows.push({ name: `freeze ${nodes} nodes per node (CPU)`, value: (best * 1000) / nodes, unit: 'us/node' });
+    rows.push({
+      name: `freeze ${nodes} nodes per node (CPU)`,
+      value: (best * 1000) / nodes,
+      unit: 'us/node',
+    });
   }
-  rows.push({ name: 'freeze per-node time, large / small', value: perNode[1] / perNode[0], unit: 'x (target <= 1.5)' });
+  rows.push({
+    name: 'freeze per-node time, large / small',
+    value: perNode[1] / perNode[0],
+    unit: 'x (target <= 1.5)',
+  });
   if (large) {
     const start = performance.now();
     large.forward(Tensor.fromArray('float32', [1, 2, 3], [3]));
-    rows.push({ name: `run frozen ${nodeCount(large)}-node graph`, value: performance.now() - start, unit: 'ms' });
+    rows.push({
+      name: `run frozen ${nodeCount(large)}-node graph`,
+      value: performance.now() - start,
+      unit: 'ms',
+    });
   }
   const torch = withTorch ? torchFreezeTimes(layerCounts) : undefined;
   if (torch) {
     for (const layers of layerCounts) {
       const t = torch.get(layers);
-      if (t !== undefined) rows.push({ name: `torch.jit.freeze chain of ${layers} layers`, value: t, unit: 'ms' });
+      if (t !== undefined)
+        rows.push({ name: `torch.jit.freeze chain of ${layers} layers`, value: t, unit: 'ms' });
     }
     const [a, b] = layerCounts.map((l) => torch.get(l) ?? NaN);
-    rows.push({ name: 'torch.jit.freeze time, large / small', value: b / a, unit: `x (size ratio ${layerCounts[1] / layerCounts[0]})` });
+    rows.push({
+      name: 'torch.jit.freeze time, large / small',
+      value: b / a,
+      unit: `x (size ratio ${layerCounts[1] / layerCounts[0]})`,
+    });
   }
   return rows;
 }

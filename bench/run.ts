@@ -9,7 +9,8 @@ import { benchKernels } from './kernels.js';
 const only = process.argv.slice(2);
 const wanted = (name: string): boolean => only.length === 0 || only.includes(name);
 const heading = (t: string): void => console.log(`\n== ${t} ==`);
-const row = (r: { name: string; value: number; unit: string }): void => console.log(`  ${r.name.padEnd(48)} ${r.value.toFixed(2).padStart(12)} ${r.unit}`);
+const row = (r: { name: string; value: number; unit: string }): void =>
+  console.log(`  ${r.name.padEnd(48)} ${r.value.toFixed(2).padStart(12)} ${r.unit}`);
 
 if (wanted('ir')) {
   heading('IR: build / print / parse / verify (us per node; the 1M row must stay within 2x of 10k)');
@@ -18,7 +19,8 @@ if (wanted('ir')) {
   for (const phase of ['build', 'print', 'parse', 'verify'] as const) {
     const small = rows.find((r) => r.phase === phase && r.size === 10_000);
     const big = rows.find((r) => r.phase === phase && r.size === 1_000_000);
-    if (small && big) console.log(`  ${phase}: per-node time 1M / 10k = ${(big.usPerNode / small.usPerNode).toFixed(2)}x`);
+    if (small && big)
+      console.log(`  ${phase}: per-node time 1M / 10k = ${(big.usPerNode / small.usPerNode).toFixed(2)}x`);
   }
 }
 if (wanted('kernels')) {
@@ -26,7 +28,9 @@ if (wanted('kernels')) {
   for (const r of await benchKernels()) row(r);
 }
 if (wanted('inference')) {
-  heading('resnet18 single-image inference, before and after freeze, beside PyTorch on one thread (median ms)');
+  heading(
+    'resnet18 single-image inference, before and after freeze, beside PyTorch on one thread (median ms)',
+  );
   for (const r of await benchInference()) row(r);
 }
 if (wanted('freeze')) {
@@ -36,7 +40,9 @@ if (wanted('freeze')) {
 if (wanted('load')) {
   try {
     const loadBench = './load.js'; // written by the loader's owner; optional until it lands
-    const { benchLoad } = (await import(loadBench)) as { benchLoad: () => Promise<{ name: string; value: number; unit: string }[]> };
+    const { benchLoad } = (await import(loadBench)) as {
+      benchLoad: () => Promise<{ name: string; value: number; unit: string }[]>;
+    };
     heading('Loading .pt files (tsfreeze vs torch.jit.load)');
     for (const r of await benchLoad()) row(r);
   } catch (error) {

@@ -7,7 +7,14 @@
  */
 
 import { inject } from 'inversify';
-import { analysis, defaultOperatorRegistry, OPERATOR_REGISTRY, OperatorRegistry, type Analysis, type Graph } from '../src/index.js';
+import {
+  analysis,
+  defaultOperatorRegistry,
+  OPERATOR_REGISTRY,
+  OperatorRegistry,
+  type Analysis,
+  type Graph,
+} from '../src/index.js';
 import { AliasDb } from './alias-db.js';
 
 @analysis({ name: 'alias-analysis', summary: 'May-alias and write facts of a graph' })
@@ -23,7 +30,10 @@ export class AliasAnalysis implements Analysis<Graph, AliasDb> {
  * The graph, then its alias facts (PyTorch's `dump_alias_db`). With `frozen`, each prim::GetAttr is its
  * own location, as freezing sees it: the answer to "why was this attribute not inlined?".
  */
-export function dumpAliasDb(graph: Graph, options: { ops?: OperatorRegistry; frozen?: boolean } = {}): string {
+export function dumpAliasDb(
+  graph: Graph,
+  options: { ops?: OperatorRegistry; frozen?: boolean } = {},
+): string {
   const ops = options.ops ?? defaultOperatorRegistry();
   return `${graph.toString()}\n${new AliasDb(graph, ops, options.frozen ?? false).dump()}`;
 }

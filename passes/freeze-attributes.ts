@@ -36,19 +36,35 @@ import {
   type Value,
 } from '../src/index.js';
 import { AliasDb } from './alias-db.js';
-import { isMutableAttributeType, isObject, keyOf, overlaps, subValueKeys, type IdentityKey } from './freeze/identity.js';
+import {
+  isMutableAttributeType,
+  isObject,
+  keyOf,
+  overlaps,
+  subValueKeys,
+  type IdentityKey,
+} from './freeze/identity.js';
 import { isModuleType, modulePath } from './freeze/module-path.js';
 import { checkEvalMode, resolvePreserved, type PreservedSet } from './freeze/preserved.js';
 import { freezeReportOf, type FreezeReport } from './freeze/report.js';
 
 const OPTIONS = {
-  preserve: { type: 'string[]', default: [], description: 'attributes and methods to keep (dotted paths allowed)' },
+  preserve: {
+    type: 'string[]',
+    default: [],
+    description: 'attributes and methods to keep (dotted paths allowed)',
+  },
 } as const;
 
 /** Where a GetAttr leads: the owning module instance and its dotted path, or why it cannot be folded. */
 type AttrLookup =
   | { readonly ok: true; readonly owner: ScriptModule; readonly path: readonly string[]; readonly type: Type }
-  | { readonly ok: false; readonly reason: string; readonly owner?: ScriptModule; readonly path?: readonly string[] };
+  | {
+      readonly ok: false;
+      readonly reason: string;
+      readonly owner?: ScriptModule;
+      readonly path?: readonly string[];
+    };
 
 @pass({
   name: 'freeze-attributes',
@@ -66,7 +82,8 @@ export class FreezeAttributes implements ModulePass {
   constructor(@inject(OPERATOR_REGISTRY) private readonly ops: OperatorRegistry) {}
 
   run(target: ModuleTarget, context: PassContext<{ preserve: readonly string[] }>): PassResult {
-    if (!(target instanceof ScriptModule)) throw new FreezeError('NOT_A_MODULE', 'freeze-attributes runs on a ScriptModule');
+    if (!(target instanceof ScriptModule))
+      throw new FreezeError('NOT_A_MODULE', 'freeze-attributes runs on a ScriptModule');
     checkEvalMode(target);
     const preserved = resolvePreserved(target, context.options.preserve);
     const report = freezeReportOf(target);
@@ -74,7 +91,8 @@ export class FreezeAttributes implements ModulePass {
     // No forward and nothing preserved (a bare nn.LSTM): PyTorch freezes nothing and keeps every method.
     if (preserved.methods.size === 0) return { changed: false };
     // Methods nobody preserved are dropped now, as cleanup would, so later passes never work on them.
-    for (const fn of [...target.type.methods]) if (!preserved.methods.has(fn)) target.type.removeMethod(fn.name);
+    for (const fn of [...target.type.methods])
+      if (!preserved.methods.has(fn)) target.type.removeMethod(fn.name);
     const methods = [...preserved.methods];
     const used = new Map<IdentityKey, IValue>();
     for (const [fn, owner] of methods) {
@@ -82,7 +100,8 @@ export class FreezeAttributes implements ModulePass {
     }
     checkNoOverlaps(used);
     let changed = false;
-    for (const [fn, owner] of methods) changed = propagate(fn.graph, owner, preserved, report, context) || changed;
+    for (const [fn, owner] of methods)
+      changed = propagate(fn.graph, owner, preserved, report, context) || changed;
     return { changed };
   }
 
@@ -112,7 +131,11 @@ export class FreezeAttributes implements ModulePass {
         const writers = aliases.writersOf(n.output());
         if (writers.length === 0) continue;
         preserved.insertAttribute(found.owner, name);
-        report.note(path, { kind: 'mutated', method, node: describeNode(writers[0]) + source(writers[0].sourceRange) });
+        report.note(path, {
+          kind: 'mutated',
+          method,
+          node: describeNode(writers[0]) + source(writers[0].sourceRange),
+        });
       } else {
         preserved.insertAttribute(found.owner, name);
         report.note(path, { kind: 'mutated', method, node: describeNode(n) + source(n.sourceRange) });
@@ -133,14 +156,21 @@ function checkNoOverlaps(used: Map<IdentityKey, IValue>): void {
   for (const value of used.values()) {
     const keys = subValueKeys(value);
     for (const k of keys) {
-      if (seen.has(k)) throw new FreezeError('OVERLAPPING_ATTRIBUTES', 'module contains attributes values that overlaps');
+      if (seen.has(k))
+        throw new FreezeError('OVERLAPPING_ATTRIBUTES', 'module contains attributes values that overlaps');
     }
     for (const k of keys) seen.add(k);
   }
 }
 
 /** PyTorch's findConstantAttr: can this GetAttr/SetAttr's attribute be treated as a constant? */
-export function findConstantAttr(input: Value, name: string, graph: Graph, base: ScriptModule, preserved: PreservedSet): AttrLookup {
+export function findConstantAttr(
+  input: Value,
+  name: string,
+  graph: Graph,
+  base: ScriptModule,
+  preserved: PreservedSet,
+): AttrLookup {
   if (!isModuleType(input)) return { ok: false, reason: 'not an attribute of a module' };
   const path = modulePath(input, graph);
   if (!path) return { ok: false, reason: 'the module is not reached by a GetAttr chain from self' };
@@ -155,7 +185,9 @@ export function findConstantAttr(input: Value, name: string, graph: Graph, base:
   if (!attr) return { ok: false, reason: `no attribute ${name}` };
   const value = owner.getAttr(name);
   if (!isMutableAttributeType(attr.type)) {
-    return preserved.isScalarPreserved(owner, name) ? { ok: false, reason: 'preserved', owner, path } : { ok: true, owner, path, type: attr.type };
+    return preserved.isScalarPreserved(owner, name)
+      ? { ok: false, reason: 'preserved', owner, path }
+      : { ok: true, owner, path, type: attr.type };
   }
   if (preserved.values.has(value)) return { ok: false, reason: 'preserved', owner, path };
   if (!isObject(value)) {
@@ -167,7 +199,13 @@ export function findConstantAttr(input: Value, name: string, graph: Graph, base:
 }
 
 // Replaces foldable GetAttrs with interned constants at the top of the graph.
-function propagate(graph: Graph, base: ScriptModule, preserved: PreservedSet, report: FreezeReport, context: PassContext): boolean {
+function propagate(
+  graph: Graph,
+  base: ScriptModule,
+  preserved: PreservedSet,
+  report: FreezeReport,
+  context: PassContext,
+): boolean {
   const interned = new Map<ScriptObject, Map<string, Value>>();
   // Constants go to the top of the graph, in the order they are made (after the previous one).
   let lastConstant: Value | undefined;
@@ -177,7 +215,8 @@ function propagate(graph: Graph, base: ScriptModule, preserved: PreservedSet, re
     const name = n.s('name');
     const found = findConstantAttr(n.input(0), name, graph, base, preserved);
     if (!found.ok) {
-      if (found.owner && found.path) notePreservedReason(report, [...found.path, name].join('.'), found.reason);
+      if (found.owner && found.path)
+        notePreservedReason(report, [...found.path, name].join('.'), found.reason);
       continue;
     }
     const path = [...found.path, name].join('.');
@@ -187,10 +226,15 @@ function propagate(graph: Graph, base: ScriptModule, preserved: PreservedSet, re
       if (value instanceof ScriptModule) continue; // modules stay GetAttrs until their attributes are folded
       try {
         const at = lastConstant ? lastConstant.node.next! : (graph.block.firstNode ?? graph.returnNode);
-        constant = graph.withInsertPoint(at, () => insertConstant(graph, value, constantTypeFor(value, found.type)));
+        constant = graph.withInsertPoint(at, () =>
+          insertConstant(graph, value, constantTypeFor(value, found.type)),
+        );
         lastConstant = constant;
       } catch (error) {
-        report.note(path, { kind: 'not-materializable', reason: error instanceof Error ? error.message : String(error) });
+        report.note(path, {
+          kind: 'not-materializable',
+          reason: error instanceof Error ? error.message : String(error),
+        });
         continue;
       }
       constant.setDebugName(`self.${path}`);
@@ -210,7 +254,8 @@ function propagate(graph: Graph, base: ScriptModule, preserved: PreservedSet, re
 }
 
 function notePreservedReason(report: FreezeReport, path: string, reason: string): void {
-  if (reason === 'aliased') report.note(path, { kind: 'aliased', with: 'an attribute that is mutated or preserved' });
+  if (reason === 'aliased')
+    report.note(path, { kind: 'aliased', with: 'an attribute that is mutated or preserved' });
   else if (reason.startsWith('submodule')) report.note(path, { kind: 'submodule-kept', reason });
 }
 
@@ -223,7 +268,8 @@ function detachTensors(v: IValue): IValue {
     return d;
   }
   if (Array.isArray(v)) return v.some(needsDetach) ? v.map(detachTensors) : v;
-  if (v instanceof Tuple) return v.items.some(needsDetach) ? new Tuple(v.items.map(detachTensors), v.type) : v;
+  if (v instanceof Tuple)
+    return v.items.some(needsDetach) ? new Tuple(v.items.map(detachTensors), v.type) : v;
   return v;
 }
 

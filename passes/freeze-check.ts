@@ -54,7 +54,11 @@ export function checkNoModuleContainerIndex(root: ScriptModule, preserved: Prese
   summary: 'Refuse modules in training mode and unknown preserved names, before freezing changes anything',
   target: 'module',
   options: {
-    preserve: { type: 'string[]', default: [], description: 'attributes and methods to keep (dotted paths allowed)' },
+    preserve: {
+      type: 'string[]',
+      default: [],
+      description: 'attributes and methods to keep (dotted paths allowed)',
+    },
   },
   required: true,
 })
@@ -69,7 +73,8 @@ export class FreezeCheck implements ModulePass {
     checkEvalMode(target);
     const preserved = resolvePreserved(target, context.options.preserve);
     for (const out of target.findMethod('forward')?.graph.outputs ?? []) {
-      if (out.type.equals(target.type)) throw new FreezeError('RETURNS_SELF', 'attempted to freeze a module that return itself');
+      if (out.type.equals(target.type))
+        throw new FreezeError('RETURNS_SELF', 'attempted to freeze a module that return itself');
     }
     checkNoModuleContainerIndex(target, preserved);
     return { changed: false };

@@ -35,7 +35,11 @@ type KeepTable = Map<ClassType, Set<string> | 'all'>;
   summary: 'Remove the attributes, methods and submodules a frozen module no longer uses',
   target: 'module',
   options: {
-    preserve: { type: 'string[]', default: [], description: 'attributes and methods to keep (dotted paths allowed)' },
+    preserve: {
+      type: 'string[]',
+      default: [],
+      description: 'attributes and methods to keep (dotted paths allowed)',
+    },
   },
   statistics: [
     { name: 'attributes-removed', description: 'attribute slots removed from class types' },
@@ -45,7 +49,8 @@ type KeepTable = Map<ClassType, Set<string> | 'all'>;
 })
 export class FreezeCleanup implements ModulePass {
   run(target: ModuleTarget, context: PassContext<{ preserve: readonly string[] }>): PassResult {
-    if (!(target instanceof ScriptModule)) throw new FreezeError('NOT_A_MODULE', 'freeze-cleanup runs on a ScriptModule');
+    if (!(target instanceof ScriptModule))
+      throw new FreezeError('NOT_A_MODULE', 'freeze-cleanup runs on a ScriptModule');
     const preserved = resolvePreserved(target, context.options.preserve);
     const report = freezeReportOf(target);
     const keep: KeepTable = new Map();
@@ -63,7 +68,10 @@ export class FreezeCleanup implements ModulePass {
       for (const name of removed) {
         for (const m of instances.get(type) ?? []) {
           const at = paths.get(m);
-          report.note(at ? `${at}.${name}` : name, { kind: 'removed', reason: 'no preserved method uses it after freezing' });
+          report.note(at ? `${at}.${name}` : name, {
+            kind: 'removed',
+            reason: 'no preserved method uses it after freezing',
+          });
         }
       }
       if (removed.length) {
@@ -100,7 +108,8 @@ function recordReferencedAttrs(graph: Graph, root: ScriptModule, preserved: Pres
       if (attr instanceof ScriptModule) modules.add(attr);
     }
   }
-  for (const [owner, names] of preserved.userPaths) for (const name of names) preserved.insertAttribute(owner, name);
+  for (const [owner, names] of preserved.userPaths)
+    for (const name of names) preserved.insertAttribute(owner, name);
 }
 
 // Which slots each type keeps; a module returned by the graph or preserved whole keeps everything.
@@ -128,7 +137,9 @@ function markKept(
   for (const attr of type.attributes) {
     if (!module.hasAttr(attr.name)) continue;
     const value = module.getAttr(attr.name);
-    const kept = isMutableAttributeType(attr.type) ? preserved.values.has(value) : preserved.isScalarPreserved(module, attr.name);
+    const kept = isMutableAttributeType(attr.type)
+      ? preserved.values.has(value)
+      : preserved.isScalarPreserved(module, attr.name);
     if (!kept) continue;
     slots.add(attr.name);
     if (value instanceof ScriptModule) markKept(value, graph, preserved, keep, instances);

@@ -47,7 +47,10 @@ export function builtinContainerModules(): ContainerModule[] {
 
 /** A container with every built-in pass, the alias analysis and the `freeze` pipeline registered. */
 export function createFreezeContainer(settings: ContainerSettings = {}): Container {
-  return createContainer({ ...settings, modules: [...builtinContainerModules(), ...(settings.modules ?? [])] });
+  return createContainer({
+    ...settings,
+    modules: [...builtinContainerModules(), ...(settings.modules ?? [])],
+  });
 }
 
 /** What a freeze returns besides the module: the pass manager's report. */

@@ -40,8 +40,23 @@ export { FreezeCheck } from './freeze-check.js';
 export { FreezeCleanup } from './freeze-cleanup.js';
 export { FreezeInterfaces } from './freeze-interfaces.js';
 export { AliasAnalysis, AliasDb, dumpAliasDb } from './alias-analysis.js';
-export { freeze, freezeWithReport, explainFreeze, createFreezeContainer, builtinContainerModules, FREEZE_PIPELINE_JSON, type FreezeOptions, type FreezeResult } from './freeze.js';
-export { freezeReportOf, FreezeReport, describeFate, type AttributeExplanation, type AttributeFate } from './freeze/report.js';
+export {
+  freeze,
+  freezeWithReport,
+  explainFreeze,
+  createFreezeContainer,
+  builtinContainerModules,
+  FREEZE_PIPELINE_JSON,
+  type FreezeOptions,
+  type FreezeResult,
+} from './freeze.js';
+export {
+  freezeReportOf,
+  FreezeReport,
+  describeFate,
+  type AttributeExplanation,
+  type AttributeFate,
+} from './freeze/report.js';
 export { InlineSubmodules } from './inline-submodules.js';
 export { RemoveDropout } from './remove-dropout.js';
 export { TransposeFrozenLinear } from './transpose-frozen-linear.js';
@@ -57,7 +72,18 @@ export const builtinPasses: readonly PassClass[] = [
   FoldConvMulDiv,
   FoldLinearBn,
   TransposeFrozenLinear,
-  DeadCodeElimination, ConstantPooling, RemoveDropout, InlineSubmodules, ConstantPropagation, CommonSubexpressionElimination, Peephole, PeepholeNonTensor, EliminateNoOps, LowerSimpleTuples, UnrollConstantLoops];
+  DeadCodeElimination,
+  ConstantPooling,
+  RemoveDropout,
+  InlineSubmodules,
+  ConstantPropagation,
+  CommonSubexpressionElimination,
+  Peephole,
+  PeepholeNonTensor,
+  EliminateNoOps,
+  LowerSimpleTuples,
+  UnrollConstantLoops,
+];
 
 /** Binds the built-in passes: `createContainer({ modules: [builtinPassesModule] })` or `container.load(builtinPassesModule)`. */
 export const builtinPassesModule = passesModule(builtinPasses);

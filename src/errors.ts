@@ -78,7 +78,9 @@ export class PassFailure extends TsFreezeError {
     const why = cause instanceof Error ? cause.message : String(cause);
     const before = passesBefore.length ? passesBefore.join(',') : '(none)';
     const repro = reproducerPath ? `\nreproducer: ${reproducerPath}` : '';
-    super('PASS_FAILED', `pass '${passName}' failed: ${why}\npasses run before it: ${before}${repro}`, { cause });
+    super('PASS_FAILED', `pass '${passName}' failed: ${why}\npasses run before it: ${before}${repro}`, {
+      cause,
+    });
   }
 }
 

@@ -29,12 +29,19 @@ export function demoCommand(io: CliIO): Command {
       const t1 = performance.now();
       const frozen = freeze(module);
       const t2 = performance.now();
-      io.out(formatSummary(flags.model, summarizeInlined(module), summarizeModule(frozen), { loadMs: t1 - t0, freezeMs: t2 - t1 }));
+      io.out(
+        formatSummary(flags.model, summarizeInlined(module), summarizeModule(frozen), {
+          loadMs: t1 - t0,
+          freezeMs: t2 - t1,
+        }),
+      );
       const input = randn([1, 3, 64, 64], { seed: 0 });
       const before = module.forward(input) as Tensor;
       const after = frozen.forward(input) as Tensor;
       const diff = maxAbsDiff(before, after);
-      io.out(`  outputs on a seeded 1x3x64x64 input: max |original - frozen| = ${diff.toExponential(2)} ${diff < 1e-3 ? pc.green('ok') : pc.red('MISMATCH')}\n`);
+      io.out(
+        `  outputs on a seeded 1x3x64x64 input: max |original - frozen| = ${diff.toExponential(2)} ${diff < 1e-3 ? pc.green('ok') : pc.red('MISMATCH')}\n`,
+      );
       if (diff >= 1e-3) process.exitCode = 1;
     });
 }

@@ -31,7 +31,10 @@ interface FreezeFlags {
 
 const splitList = (value: string, previous: string[] = []): string[] => [
   ...previous,
-  ...value.split(',').map((s) => s.trim()).filter(Boolean),
+  ...value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean),
 ];
 
 /** Reads a pipeline JSON file given with --pipeline; errors name the file. */
@@ -40,7 +43,10 @@ export function readPipelineFile(path: string): ReturnType<typeof parsePipelineJ
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    throw new PipelineError('PIPELINE_FILE', `cannot read pipeline file ${path}: ${(error as Error).message}`);
+    throw new PipelineError(
+      'PIPELINE_FILE',
+      `cannot read pipeline file ${path}: ${(error as Error).message}`,
+    );
   }
   try {
     return parsePipelineJson(text);
@@ -61,7 +67,11 @@ export function freezeCommand(io: CliIO): Command {
   return new Command('freeze')
     .description('freeze a TorchScript model (.pt) as torch.jit.freeze does')
     .argument('<model>', 'a .pt file written by torch.jit.save')
-    .option('--preserve <names>', 'attributes/methods to keep, comma-separated (dotted paths allowed)', splitList)
+    .option(
+      '--preserve <names>',
+      'attributes/methods to keep, comma-separated (dotted paths allowed)',
+      splitList,
+    )
     .option('--no-optimize-numerics', 'skip conv-batchnorm and conv add/mul folding')
     .option('--pipeline <file>', 'run this pipeline JSON instead of the built-in freeze pipeline')
     .option('--explain', 'say for every attribute whether it was folded or kept, and why')
@@ -109,12 +119,18 @@ function runFreeze(model: string, flags: FreezeFlags, io: CliIO): void {
   if (flags.code) io.out(frozen.code.endsWith('\n') ? frozen.code : `${frozen.code}\n`);
   if (flags.explain) io.out(`${freezeReportOf(frozen).format()}\n`);
   const timing = { loadMs: tLoad - t0, freezeMs: tFreeze - tLoad };
-  if (flags.json) io.out(`${JSON.stringify({ model, before, after, ...timing, output: flags.output ?? null }, null, 2)}\n`);
+  if (flags.json)
+    io.out(`${JSON.stringify({ model, before, after, ...timing, output: flags.output ?? null }, null, 2)}\n`);
   else if (!flags.graph && !flags.code && !flags.explain) io.out(formatSummary(model, before, after, timing));
 }
 
 /** The before/after table the demo and `tsfreeze freeze` print. */
-export function formatSummary(model: string, before: ModelSummary, after: ModelSummary, t: { loadMs: number; freezeMs: number }): string {
+export function formatSummary(
+  model: string,
+  before: ModelSummary,
+  after: ModelSummary,
+  t: { loadMs: number; freezeMs: number },
+): string {
   const row = (label: string, a: number | string, b: number | string): string =>
     `  ${label.padEnd(22)}${String(a).padStart(10)}  ->${String(b).padStart(10)}\n`;
   return (

@@ -25,7 +25,9 @@ export function irCommand(io: CliIO): Command {
       verify(graph);
       let nodes = 0;
       for (const _ of graph.allNodes()) nodes++;
-      io.out(`${file}: ok (${nodes} nodes, ${graph.inputs.length} inputs, ${graph.outputs.length} outputs)\n`);
+      io.out(
+        `${file}: ok (${nodes} nodes, ${graph.inputs.length} inputs, ${graph.outputs.length} outputs)\n`,
+      );
     });
   return ir;
 }

@@ -49,6 +49,12 @@ export function summarizeModule(module: ScriptModule): ModelSummary {
  */
 export function summarizeInlined(module: ScriptModule): ModelSummary {
   const copy = module.clone();
-  getPassManager(createFreezeContainer()).run(copy, 'inline-submodules', { instrumentation: { reproducer: false } });
-  return { ...summarizeModule(copy), parameters: module.namedParameters().length, attributes: module.namedAttributes().length };
+  getPassManager(createFreezeContainer()).run(copy, 'inline-submodules', {
+    instrumentation: { reproducer: false },
+  });
+  return {
+    ...summarizeModule(copy),
+    parameters: module.namedParameters().length,
+    attributes: module.namedAttributes().length,
+  };
 }

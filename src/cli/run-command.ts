@@ -20,7 +20,10 @@ interface RunFlags {
 }
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
-const splitList = (value: string, previous: string[] = []): string[] => [...previous, ...value.split(',').filter(Boolean)];
+const splitList = (value: string, previous: string[] = []): string[] => [
+  ...previous,
+  ...value.split(',').filter(Boolean),
+];
 
 /** An input: a .npy file is a tensor; anything else is read as a JSON literal (3, 2.5, true, ["a"]). */
 export function parseInput(arg: string): IValue {
@@ -40,11 +43,22 @@ function toIValue(v: unknown, arg: string): IValue {
 }
 
 /** Tensors of a (possibly nested) result in order; scalars become 0-dim tensors, strings are skipped. */
-export function flattenOutputs(v: IValue, out: { tensor?: Tensor; text: string }[] = []): { tensor?: Tensor; text: string }[] {
+export function flattenOutputs(
+  v: IValue,
+  out: { tensor?: Tensor; text: string }[] = [],
+): { tensor?: Tensor; text: string }[] {
   if (v instanceof Tensor) out.push({ tensor: v, text: `Tensor ${v.dtype} [${v.shape.join(', ')}]` });
   else if (v instanceof Tuple) for (const x of v.items) flattenOutputs(x, out);
   else if (Array.isArray(v)) for (const x of v) flattenOutputs(x, out);
-  else if (typeof v === 'number') out.push({ tensor: Tensor.fromArray(Number.isInteger(v) ? 'int64' : 'float64', [Number.isInteger(v) ? BigInt(v) : v], []), text: `${Number.isInteger(v) ? 'int' : 'float'} ${v}` });
+  else if (typeof v === 'number')
+    out.push({
+      tensor: Tensor.fromArray(
+        Number.isInteger(v) ? 'int64' : 'float64',
+        [Number.isInteger(v) ? BigInt(v) : v],
+        [],
+      ),
+      text: `${Number.isInteger(v) ? 'int' : 'float'} ${v}`,
+    });
   else if (typeof v === 'boolean') out.push({ tensor: Tensor.fromArray('bool', [v], []), text: `bool ${v}` });
   else out.push({ text: `${typeof v} ${String(v)}` });
   return out;
@@ -54,7 +68,12 @@ export function runCommand(io: CliIO): Command {
   return new Command('run')
     .description('run a method of a TorchScript model on .npy inputs and write .npy outputs')
     .argument('<model>', 'a .pt file written by torch.jit.save')
-    .option('--input <file|literal>', 'an input: a .npy file or a JSON literal (repeat in order)', collect, [])
+    .option(
+      '--input <file|literal>',
+      'an input: a .npy file or a JSON literal (repeat in order)',
+      collect,
+      [],
+    )
     .option('--method <name>', 'the method to run', 'forward')
     .option('--output-dir <dir>', 'write output0.npy, output1.npy, ... here')
     .option('--freeze', 'freeze the model first')
@@ -62,7 +81,11 @@ export function runCommand(io: CliIO): Command {
     .option('--no-optimize-numerics', 'with --freeze: skip the numerics-changing folds')
     .action((model: string, flags: RunFlags) => {
       let module = loadModelFile(model);
-      if (flags.freeze) module = freeze(module, { preservedAttrs: flags.preserve ?? [], optimizeNumerics: flags.optimizeNumerics });
+      if (flags.freeze)
+        module = freeze(module, {
+          preservedAttrs: flags.preserve ?? [],
+          optimizeNumerics: flags.optimizeNumerics,
+        });
       const inputs = flags.input.map(parseInput);
       const result = module.call(flags.method, ...inputs);
       const outputs = flattenOutputs(result);

@@ -7,12 +7,16 @@ import type { Graph as Dataflow } from '@dagrejs/graphlib';
  * Kahn's topological sort of a graphlib graph's vertices (optionally a subset). Throws if a cycle
  * exists, naming a vertex on it. O(V + E), no recursion.
  */
-export function topologicalOrder<N, E>(g: Dataflow<unknown, N, E>, vertices: readonly string[] = g.nodes()): string[] {
+export function topologicalOrder<N, E>(
+  g: Dataflow<unknown, N, E>,
+  vertices: readonly string[] = g.nodes(),
+): string[] {
   const inSet = new Set(vertices);
   const indegree = new Map<string, number>();
   for (const v of vertices) indegree.set(v, 0);
   for (const v of vertices) {
-    for (const w of g.successors(v) ?? []) if (inSet.has(w)) indegree.set(w, (indegree.get(w) ?? 0) + countEdges(g, v, w));
+    for (const w of g.successors(v) ?? [])
+      if (inSet.has(w)) indegree.set(w, (indegree.get(w) ?? 0) + countEdges(g, v, w));
   }
   const ready: string[] = [];
   for (const [v, d] of indegree) if (d === 0) ready.push(v);

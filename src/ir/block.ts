@@ -150,7 +150,8 @@ export class Block {
     const hi = before === this.returnNode ? Infinity : before.position;
     node.position = this.positionBetween(lo, hi);
     // Midpoints run out of precision after ~40 inserts at one spot: then re-space a window around it.
-    if (!(node.position > lo && node.position - lo >= MIN_GAP && hi - node.position >= MIN_GAP)) this.respace(node);
+    if (!(node.position > lo && node.position - lo >= MIN_GAP && hi - node.position >= MIN_GAP))
+      this.respace(node);
     this.graph.setVertexParent(node, this);
   }
 

@@ -28,22 +28,37 @@ export function cloneGraph(graph: Graph, options: CloneOptions = {}): Graph {
  * Creates a copy of `node` (and its nested blocks) in `target`, not placed. Inputs are looked up in
  * `valueMap` (missing ones map to themselves, which must then belong to `target`); outputs are added to it.
  */
-export function cloneNode(target: Graph, node: Node, valueMap: Map<Value, Value>, options: CloneOptions = {}): Node {
+export function cloneNode(
+  target: Graph,
+  node: Node,
+  valueMap: Map<Value, Value>,
+  options: CloneOptions = {},
+): Node {
   const mapType = options.mapType ?? ((t: Type) => t);
   const lookup = (v: Value): Value => {
     const m = valueMap.get(v) ?? v;
-    assert(m.graph === target, `cloneNode: input %${v.debugName} of ${node.kind} has no mapping into the target graph`);
+    assert(
+      m.graph === target,
+      `cloneNode: input %${v.debugName} of ${node.kind} has no mapping into the target graph`,
+    );
     return m;
   };
   const copy = target.create(node.kind, node.inputs.map(lookup));
   copy.copyAttributes(node);
   copy.sourceRange = node.sourceRange;
   for (const o of node.outputs) {
-    valueMap.set(o, copy.addOutput(mapType(o.type), options.keepNames || o.hasDebugName ? o.debugName : undefined));
+    valueMap.set(
+      o,
+      copy.addOutput(mapType(o.type), options.keepNames || o.hasDebugName ? o.debugName : undefined),
+    );
   }
   for (const b of node.blocks) {
     const nb = copy.addBlock();
-    for (const v of b.inputs) valueMap.set(v, nb.addInput(mapType(v.type), options.keepNames || v.hasDebugName ? v.debugName : undefined));
+    for (const v of b.inputs)
+      valueMap.set(
+        v,
+        nb.addInput(mapType(v.type), options.keepNames || v.hasDebugName ? v.debugName : undefined),
+      );
     cloneBlockBody(b, nb, valueMap, options);
   }
   return copy;
@@ -64,11 +79,20 @@ function cloneBlockBody(from: Block, to: Block, valueMap: Map<Value, Value>, opt
  * Inlines `callee` at `target`'s insert point with `inputs` bound to its inputs; returns the values
  * that stand for its outputs. Names from the callee are kept where free, made unique where not.
  */
-export function insertGraph(target: Graph, callee: Graph, inputs: readonly Value[], options: CloneOptions = {}): Value[] {
-  assert(inputs.length === callee.inputs.length, `insertGraph: ${inputs.length} inputs for a graph taking ${callee.inputs.length}`);
+export function insertGraph(
+  target: Graph,
+  callee: Graph,
+  inputs: readonly Value[],
+  options: CloneOptions = {},
+): Value[] {
+  assert(
+    inputs.length === callee.inputs.length,
+    `insertGraph: ${inputs.length} inputs for a graph taking ${callee.inputs.length}`,
+  );
   const map = new Map<Value, Value>();
   callee.inputs.forEach((v, i) => map.set(v, inputs[i]));
-  for (const n of callee.nodes()) target.insertNode(cloneNode(target, n, map, { ...options, keepNames: false }));
+  for (const n of callee.nodes())
+    target.insertNode(cloneNode(target, n, map, { ...options, keepNames: false }));
   return callee.outputs.map((o) => {
     const m = map.get(o) ?? o;
     assert(m.graph === target, `insertGraph: output %${o.debugName} has no mapping`);

@@ -36,7 +36,9 @@ export function constantType(value: IValue, hint?: Type): Type {
     if (value.length === 0) throw new UnsupportedError('the type of an empty list constant needs a hint');
     return new ListType(constantType(value[0]));
   }
-  throw new UnsupportedError(`cannot make a constant of ${isObjectValue(value) ? value.type.str() : 'a dict'} without a type`);
+  throw new UnsupportedError(
+    `cannot make a constant of ${isObjectValue(value) ? value.type.str() : 'a dict'} without a type`,
+  );
 }
 
 /** The complete tensor type PyTorch prints for a tensor constant: `Float(3, strides=[1], requires_grad=0, device=cpu)`. */

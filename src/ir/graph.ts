@@ -37,7 +37,11 @@ export type InsertPoint = Node;
 /** A TorchScript IR graph (PyTorch's torch::jit::Graph). */
 export class Graph {
   /** The use store: a compound multigraph. Read it freely; mutate only through the IR API. */
-  readonly dataflow = new Dataflow<unknown, Node | Block, UseLabel>({ multigraph: true, compound: true, directed: true });
+  readonly dataflow = new Dataflow<unknown, Node | Block, UseLabel>({
+    multigraph: true,
+    compound: true,
+    directed: true,
+  });
   readonly block: Block;
   private nextNodeId = 0;
   private nextBlockId = 0;
@@ -197,7 +201,8 @@ export class Graph {
   renameValue(value: Value, name: string): void {
     const current = this.names.get(name);
     if (current === value) return;
-    if (value.debugName !== '' && this.names.get(value.debugName) === value) this.names.delete(value.debugName);
+    if (value.debugName !== '' && this.names.get(value.debugName) === value)
+      this.names.delete(value.debugName);
     if (current) {
       // PyTorch moves the previous holder to a fresh `base.N` so the new owner gets the exact name.
       this.names.delete(name);
@@ -245,7 +250,9 @@ export class Graph {
   removeUse(value: Value, user: Node, offset: number): void {
     const name = String(offset);
     if (!this.dataflow.hasEdge(value.node.vertex, user.vertex, name)) {
-      throw new InternalError(`use of %${value.debugName} at ${user.kind} input ${offset} is missing from the use store`);
+      throw new InternalError(
+        `use of %${value.debugName} at ${user.kind} input ${offset} is missing from the use store`,
+      );
     }
     this.dataflow.removeEdge(value.node.vertex, user.vertex, name);
   }

@@ -297,7 +297,9 @@ export class Node {
           .uses()
           .map((u) => u.user.kind)
           .join(', ');
-        throw new InternalError(`cannot destroy ${this.kind}: output %${out.debugName} is still used by ${users}`);
+        throw new InternalError(
+          `cannot destroy ${this.kind}: output %${out.debugName} is still used by ${users}`,
+        );
       }
     }
     for (let i = this.blockList.length - 1; i >= 0; i--) this.eraseBlock(i);

@@ -58,7 +58,20 @@ export abstract class Type {
 /** A type with no parameters, shown by a fixed name. */
 export class SimpleType extends Type {
   constructor(
-    readonly kind: Exclude<TypeKind, 'Tensor' | 'Optional' | 'List' | 'Dict' | 'Tuple' | 'Union' | 'Future' | 'Class' | 'Interface' | 'Enum' | 'Var'>,
+    readonly kind: Exclude<
+      TypeKind,
+      | 'Tensor'
+      | 'Optional'
+      | 'List'
+      | 'Dict'
+      | 'Tuple'
+      | 'Union'
+      | 'Future'
+      | 'Class'
+      | 'Interface'
+      | 'Enum'
+      | 'Var'
+    >,
     private readonly irName: string,
     private readonly annotation: string = irName,
   ) {
@@ -109,7 +122,13 @@ export class TensorType extends Type {
   /** True for plain `Tensor` with nothing refined. */
   get isUnrefined(): boolean {
     const i = this.info;
-    return i.dtype === undefined && i.sizes === undefined && i.strides === undefined && i.device === undefined && i.requiresGrad === undefined;
+    return (
+      i.dtype === undefined &&
+      i.sizes === undefined &&
+      i.strides === undefined &&
+      i.device === undefined &&
+      i.requiresGrad === undefined
+    );
   }
   /** The unrefined `Tensor` type (what matching and code printing use). */
   unrefined(): TensorType {
@@ -125,7 +144,11 @@ export class TensorType extends Type {
     if (i.sizes) {
       const sizes = i.sizes.map((s) => (s === null ? '*' : String(s))).join(', ');
       const strides = i.strides;
-      const fullStrides = strides && i.sizes.length > 0 && strides.length === i.sizes.length && strides.every((s) => s !== null);
+      const fullStrides =
+        strides &&
+        i.sizes.length > 0 &&
+        strides.length === i.sizes.length &&
+        strides.every((s) => s !== null);
       parts.push(fullStrides ? `${sizes}, strides=[${strides.join(', ')}]` : sizes);
     }
     if (i.requiresGrad !== undefined) parts.push(`requires_grad=${i.requiresGrad ? 1 : 0}`);
@@ -287,7 +310,12 @@ export class NamedClassType extends Type {
     return this.qualifiedName;
   }
   override equals(other: Type): boolean {
-    return this === other || (other instanceof NamedClassType && other.kind === this.kind && other.qualifiedName === this.qualifiedName);
+    return (
+      this === other ||
+      (other instanceof NamedClassType &&
+        other.kind === this.kind &&
+        other.qualifiedName === this.qualifiedName)
+    );
   }
 }
 
@@ -312,7 +340,10 @@ export function isSubtypeOf(sub: Type, sup: Type): boolean {
     case 'Number':
       return sub.kind === 'int' || sub.kind === 'float' || sub.kind === 'complex' || sub.kind === 'Number';
     case 'Optional':
-      return sub.kind === 'None' || isSubtypeOf(sub instanceof OptionalType ? sub.elem : sub, (sup as OptionalType).elem);
+      return (
+        sub.kind === 'None' ||
+        isSubtypeOf(sub instanceof OptionalType ? sub.elem : sub, (sup as OptionalType).elem)
+      );
     case 'Union':
       return (sup as UnionType).members.some((m) => isSubtypeOf(sub, m));
     case 'List':

@@ -43,8 +43,10 @@ export function collectProblems(graph: Graph, options: VerifyOptions = {}, limit
   const inScope = (v: Value): boolean => scopes.some((s) => s.has(v));
 
   const checkValue = (v: Value, producer: Node): string | undefined => {
-    if (v.node !== producer || producer.outputs[v.offset] !== v) return `value %${v.debugName} does not point back at its producer slot`;
-    if (graph.valueByName(v.debugName) !== v) return `value name %${v.debugName} is not registered to this value (names must be unique)`;
+    if (v.node !== producer || producer.outputs[v.offset] !== v)
+      return `value %${v.debugName} does not point back at its producer slot`;
+    if (graph.valueByName(v.debugName) !== v)
+      return `value name %${v.debugName} is not registered to this value (names must be unique)`;
     if (seenValues.has(v)) return `value %${v.debugName} is defined twice`;
     seenValues.add(v);
     return undefined;
@@ -53,14 +55,23 @@ export function collectProblems(graph: Graph, options: VerifyOptions = {}, limit
   const checkInputs = (node: Node): boolean => {
     const edges = graph.useEdgesInto(node);
     if (edges.length !== node.inputs.length) {
-      return report(node, `use store has ${edges.length} uses into ${node.kind} but the node has ${node.inputs.length} inputs`);
+      return report(
+        node,
+        `use store has ${edges.length} uses into ${node.kind} but the node has ${node.inputs.length} inputs`,
+      );
     }
     for (const e of edges) {
-      if (node.inputs[e.offset] !== e.value) return report(node, `use store slot ${e.offset} disagrees with input list`);
+      if (node.inputs[e.offset] !== e.value)
+        return report(node, `use store slot ${e.offset} disagrees with input list`);
     }
     for (const [i, v] of node.inputs.entries()) {
-      if (v.node.destroyed) return report(node, `input ${i} (%${v.debugName}) is produced by a destroyed node`);
-      if (!inScope(v)) return report(node, `input ${i} (%${v.debugName}) is used before it is defined or outside its block (definitions must dominate uses)`);
+      if (v.node.destroyed)
+        return report(node, `input ${i} (%${v.debugName}) is produced by a destroyed node`);
+      if (!inScope(v))
+        return report(
+          node,
+          `input ${i} (%${v.debugName}) is used before it is defined or outside its block (definitions must dominate uses)`,
+        );
     }
     return false;
   };
@@ -112,9 +123,18 @@ export function collectProblems(graph: Graph, options: VerifyOptions = {}, limit
       continue;
     }
     frame.cursor = node.next!;
-    if (node.owner !== block) { report(node, 'node is linked into a block it does not name as its owner'); break; }
-    if (node.prev!.next !== node || node.next!.prev !== node) { report(node, 'broken node list links'); break; }
-    if (!(node.position > frame.lastPosition)) { report(node, 'node order positions are not increasing'); break; }
+    if (node.owner !== block) {
+      report(node, 'node is linked into a block it does not name as its owner');
+      break;
+    }
+    if (node.prev!.next !== node || node.next!.prev !== node) {
+      report(node, 'broken node list links');
+      break;
+    }
+    if (!(node.position > frame.lastPosition)) {
+      report(node, 'node order positions are not increasing');
+      break;
+    }
     frame.lastPosition = node.position;
     seenNodes.add(node);
     if (checkInputs(node)) break;
@@ -150,7 +170,11 @@ export function collectProblems(graph: Graph, options: VerifyOptions = {}, limit
       if (!vertex.startsWith('n')) continue;
       const n = label as Node;
       if (n.kind === 'prim::Param' || n.kind === 'prim::Return') continue;
-      if (!seenNodes.has(n) && report(n, `${n.kind} was created but never inserted into a block (dangling node)`)) break;
+      if (
+        !seenNodes.has(n) &&
+        report(n, `${n.kind} was created but never inserted into a block (dangling node)`)
+      )
+        break;
     }
   }
   return problems;
@@ -172,9 +196,12 @@ function checkStructure(node: Node): string | undefined {
     if (node.blocks.length !== 1) return `prim::Loop needs 1 block, has ${node.blocks.length}`;
     const carried = node.inputs.length - 2;
     const body = node.blocks[0];
-    if (node.outputs.length !== carried) return `prim::Loop carries ${carried} values but has ${node.outputs.length} outputs`;
-    if (body.inputs.length !== carried + 1) return `prim::Loop body takes ${body.inputs.length} inputs, expected ${carried + 1} (counter + carried)`;
-    if (body.outputs.length !== carried + 1) return `prim::Loop body returns ${body.outputs.length} values, expected ${carried + 1} (condition + carried)`;
+    if (node.outputs.length !== carried)
+      return `prim::Loop carries ${carried} values but has ${node.outputs.length} outputs`;
+    if (body.inputs.length !== carried + 1)
+      return `prim::Loop body takes ${body.inputs.length} inputs, expected ${carried + 1} (counter + carried)`;
+    if (body.outputs.length !== carried + 1)
+      return `prim::Loop body returns ${body.outputs.length} values, expected ${carried + 1} (condition + carried)`;
   } else if (node.kind === 'prim::Constant') {
     if (node.inputs.length !== 0) return 'prim::Constant takes no inputs';
     if (node.outputs.length !== 1) return 'prim::Constant has exactly one output';

@@ -19,7 +19,9 @@ function mentionsTensor(t: Type): boolean {
 }
 
 function schemaHasTensors(schema: FunctionSchema): boolean {
-  return schema.arguments.some((a) => mentionsTensor(a.type)) || schema.returns.some((r) => mentionsTensor(r.type));
+  return (
+    schema.arguments.some((a) => mentionsTensor(a.type)) || schema.returns.some((r) => mentionsTensor(r.type))
+  );
 }
 
 // Converts an interpreter value to a kernel argument, guided by the static type of the node input.
@@ -27,7 +29,8 @@ function toKernelArg(v: IValue, type: Type): KernelArg {
   const t = type instanceof OptionalType ? type.elem : type;
   if (typeof v === 'number' && t.kind === 'float') return new FloatScalar(v);
   if (v instanceof Device) return v.toString();
-  if (v instanceof Tuple) return v.items.map((x, i) => toKernelArg(x, t.containedTypes()[i] ?? t)) as KernelArg;
+  if (v instanceof Tuple)
+    return v.items.map((x, i) => toKernelArg(x, t.containedTypes()[i] ?? t)) as KernelArg;
   if (Array.isArray(v)) {
     const elem = t.containedTypes()[0] ?? t;
     return v.map((x) => toKernelArg(x, elem));
@@ -49,7 +52,9 @@ export function makeOpCompiler(registry: OperatorRegistry): (node: Node) => OpFn
     const types = node.inputs.map((v) => v.type);
     if (!entry) {
       const scalar = SCALAR_OPS[node.kind];
-      if (scalar) return (inputs) => scalar({ args: inputs, argTypes: types, resultType: node.outputs[0]?.type, overload: '' });
+      if (scalar)
+        return (inputs) =>
+          scalar({ args: inputs, argTypes: types, resultType: node.outputs[0]?.type, overload: '' });
       throw new UnsupportedError(
         `no operator ${node.kind} accepts (${types.map((t) => t.str()).join(', ')})`,
         'NO_KERNEL',
@@ -60,7 +65,8 @@ export function makeOpCompiler(registry: OperatorRegistry): (node: Node) => OpFn
     if (!kernel || (scalar && !schemaHasTensors(entry.schema))) {
       if (scalar && !schemaHasTensors(entry.schema)) {
         const overload = entry.schema.overloadName;
-        return (inputs) => scalar({ args: inputs, argTypes: types, resultType: node.outputs[0]?.type, overload });
+        return (inputs) =>
+          scalar({ args: inputs, argTypes: types, resultType: node.outputs[0]?.type, overload });
       }
       throw new UnsupportedError(`no kernel for ${entry.key}: ${entry.schema.toString()}`, 'NO_KERNEL');
     }

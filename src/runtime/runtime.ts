@@ -52,7 +52,11 @@ export class ModuleHost implements InterpreterHost {
 }
 
 /** Runs a bare graph with the default operator table. */
-export function runGraph(graph: Graph, inputs: readonly IValue[], host: InterpreterHost = new ModuleHost()): IValue[] {
+export function runGraph(
+  graph: Graph,
+  inputs: readonly IValue[],
+  host: InterpreterHost = new ModuleHost(),
+): IValue[] {
   return new Interpreter(host).run(graph, inputs);
 }
 

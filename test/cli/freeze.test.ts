@@ -15,7 +15,8 @@ async function cli(...argv: string[]): Promise<{ code: number; out: string; err:
 }
 
 const fixture = (name: string): string => join(FIXTURES_DIR, name, 'module.pt');
-const count = (text: string, kind: string): number => text.split('\n').filter((l) => l.includes(`= ${kind}(`)).length;
+const count = (text: string, kind: string): number =>
+  text.split('\n').filter((l) => l.includes(`= ${kind}(`)).length;
 
 describe('cli: tsfreeze freeze', function () {
   this.timeout(120_000);
@@ -36,7 +37,10 @@ describe('cli: tsfreeze freeze', function () {
     expect(text.code).to.equal(0);
     expect(text.out).to.match(/batch_norms folded: 3/);
     const json = await cli('freeze', fixture('conv_bn_relu'), '--json');
-    const summary = JSON.parse(json.out) as { before: { batchNorms: number }; after: { batchNorms: number; parameters: number } };
+    const summary = JSON.parse(json.out) as {
+      before: { batchNorms: number };
+      after: { batchNorms: number; parameters: number };
+    };
     expect(summary.before.batchNorms).to.equal(3);
     expect(summary.after).to.include({ batchNorms: 0, parameters: 0 });
   });
@@ -57,7 +61,9 @@ describe('cli: tsfreeze freeze', function () {
   it('a module saved in training mode: exit 1 with PyTorch message', async () => {
     const r = await cli('freeze', fixture('error_training_mode'));
     expect(r.code).to.equal(1);
-    expect(r.err).to.match(/Freezing is currently only implemented for modules in eval mode\. Please call \.eval\(\)/);
+    expect(r.err).to.match(
+      /Freezing is currently only implemented for modules in eval mode\. Please call \.eval\(\)/,
+    );
     expect(r.err).not.to.match(/\n\s+at /); // no stack trace
   });
 
@@ -94,7 +100,16 @@ describe('cli: tsfreeze freeze', function () {
   it('a variant of freeze.json runs as given: without freeze-attributes nothing is folded', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'tsfreeze-cli-'));
     const variant = join(dir, 'inline-only.json');
-    writeFileSync(variant, JSON.stringify({ options: { preservedAttrs: { type: 'string[]', default: [], description: 'x' }, optimizeNumerics: { type: 'boolean', default: true, description: 'x' } }, passes: ['inline-submodules'] }));
+    writeFileSync(
+      variant,
+      JSON.stringify({
+        options: {
+          preservedAttrs: { type: 'string[]', default: [], description: 'x' },
+          optimizeNumerics: { type: 'boolean', default: true, description: 'x' },
+        },
+        passes: ['inline-submodules'],
+      }),
+    );
     const r = await cli('freeze', fixture('seed_simple_param'), '--pipeline', variant, '--json');
     expect(r.code).to.equal(0);
     expect((JSON.parse(r.out) as { after: { parameters: number } }).after.parameters).to.equal(3);

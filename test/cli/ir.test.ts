@@ -16,7 +16,11 @@ async function cli(...argv: string[]): Promise<{ code: number; out: string; err:
 }
 
 describe('cli: tsfreeze ir', () => {
-  for (const file of ['control_flow/graph.txt', 'nested_submodules/inlined_graph.txt', 'conv_bn_relu/frozen_graph.txt']) {
+  for (const file of [
+    'control_flow/graph.txt',
+    'nested_submodules/inlined_graph.txt',
+    'conv_bn_relu/frozen_graph.txt',
+  ]) {
     it(`ir print reprints ${file} byte for byte`, async () => {
       const path = join(FIXTURES_DIR, file);
       const r = await cli('ir', 'print', path);

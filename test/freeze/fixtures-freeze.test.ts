@@ -5,14 +5,22 @@
 import { expect } from 'chai';
 import { loadModule, type IValue, type ScriptModule } from '../../src/index.js';
 import { freeze } from '../../passes/index.js';
-import { compareValue, decodeValue, expectedFor, listFixtureCases, type FixtureCase } from '../support/fixture-case.js';
+import {
+  compareValue,
+  decodeValue,
+  expectedFor,
+  listFixtureCases,
+  type FixtureCase,
+} from '../support/fixture-case.js';
 
-const COUNTED = /^(prim::GetAttr|prim::SetAttr|prim::CallMethod|aten::batch_norm|aten::_convolution|aten::conv\w*|aten::linear|aten::(feature_|alpha_)?dropout_?)$/;
+const COUNTED =
+  /^(prim::GetAttr|prim::SetAttr|prim::CallMethod|aten::batch_norm|aten::_convolution|aten::conv\w*|aten::linear|aten::(feature_|alpha_)?dropout_?)$/;
 
 function countKinds(module: ScriptModule): Map<string, number> {
   const counts = new Map<string, number>();
   if (!module.hasMethod('forward')) return counts; // bare_lstm_no_forward: PyTorch counts nothing either
-  for (const n of module.graph.allNodes()) if (COUNTED.test(n.kind)) counts.set(n.kind, (counts.get(n.kind) ?? 0) + 1);
+  for (const n of module.graph.allNodes())
+    if (COUNTED.test(n.kind)) counts.set(n.kind, (counts.get(n.kind) ?? 0) + 1);
   return counts;
 }
 
@@ -23,7 +31,8 @@ function survivingAttributes(module: ScriptModule, prefix = ''): string[] {
     const path = `${prefix}${attr.name}`;
     out.push(path);
     const value = module.getAttr(attr.name);
-    if (value && typeof value === 'object' && 'namedChildren' in value) out.push(...survivingAttributes(value as ScriptModule, `${path}.`));
+    if (value && typeof value === 'object' && 'namedChildren' in value)
+      out.push(...survivingAttributes(value as ScriptModule, `${path}.`));
   }
   return out;
 }
@@ -34,7 +43,8 @@ const worst: string[] = [];
 describe('freeze: every fixture against PyTorch 1.13', function () {
   this.timeout(120_000);
   after(() => {
-    if (process.env.TSFREEZE_REPORT) console.log(`    worst frozen-output error per fixture:\n      ${worst.join('\n      ')}`);
+    if (process.env.TSFREEZE_REPORT)
+      console.log(`    worst frozen-output error per fixture:\n      ${worst.join('\n      ')}`);
   });
 
   for (const fixture of cases) {
@@ -48,7 +58,8 @@ describe('freeze: every fixture against PyTorch 1.13', function () {
       });
 
       it('has PyTorch frozen counts of GetAttr/SetAttr/CallMethod/batch_norm/conv/linear/dropout', () => {
-        const expected = (fixture.json.expected as { frozen_node_counts: Record<string, number> }).frozen_node_counts;
+        const expected = (fixture.json.expected as { frozen_node_counts: Record<string, number> })
+          .frozen_node_counts;
         const ours = countKinds(frozen);
         for (const [kind, n] of Object.entries(expected)) {
           if (COUNTED.test(kind)) expect(ours.get(kind) ?? 0, `${kind} in ${fixture.name}`).to.equal(n);

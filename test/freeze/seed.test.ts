@@ -17,7 +17,11 @@ describe('freeze: the seed examples', () => {
     const after = frozen.forward(input) as Tensor;
     expect(after.toArray()).to.deep.equal(before.toArray());
     // The original still has its parameters and still runs.
-    expect(scripted.namedParameters().map(([n]) => n)).to.deep.equal(['weight', 'linear.weight', 'linear.bias']);
+    expect(scripted.namedParameters().map(([n]) => n)).to.deep.equal([
+      'weight',
+      'linear.weight',
+      'linear.bias',
+    ]);
   });
 
   it('example 2: preserved `version` stays settable; mutated `modified_tensor` is kept: 12, then 13', () => {
@@ -48,7 +52,8 @@ describe('freeze: the seed examples', () => {
 
   it('explains every attribute: folded, preserved, mutated or removed', () => {
     const { attributes, text } = explainFreeze(seedPreservedAttrs(), { preservedAttrs: ['version'] });
-    const fate = (path: string): string[] => attributes.find((a) => a.path === path)?.fates.map((f) => f.kind) ?? [];
+    const fate = (path: string): string[] =>
+      attributes.find((a) => a.path === path)?.fates.map((f) => f.kind) ?? [];
     expect(fate('version')).to.include('preserved');
     expect(fate('modified_tensor')).to.include('mutated');
     expect(text).to.match(/modified_tensor: kept: mutated in forward by aten::add_/);

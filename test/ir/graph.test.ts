@@ -39,7 +39,12 @@ describe('ir/graph', () => {
     const neg = g.withInsertPoint(g.returnNode, () => g.insert('aten::neg', [add.output()], [TensorTensor]));
     add.output().replaceAllUsesAfterNodeWith(neg, neg.output());
     expect(g.outputs[0]).to.equal(neg.output());
-    expect(add.output().uses().map((u) => u.user)).to.deep.equal([neg]);
+    expect(
+      add
+        .output()
+        .uses()
+        .map((u) => u.user),
+    ).to.deep.equal([neg]);
     relu.output().replaceAllUsesWith(g.inputs[0]);
     expect(relu.hasUses()).to.equal(false);
     relu.destroy();
@@ -57,7 +62,13 @@ describe('ir/graph', () => {
     expect(add.inputs[0]).to.equal(x);
     expect(x.uses().find((u) => u.user === add)?.offset).to.equal(0);
     add.insertInput(0, x);
-    expect(x.uses().filter((u) => u.user === add).map((u) => u.offset).sort()).to.deep.equal([0, 1]);
+    expect(
+      x
+        .uses()
+        .filter((u) => u.user === add)
+        .map((u) => u.offset)
+        .sort(),
+    ).to.deep.equal([0, 1]);
     expect(collectProblems(g).filter((p) => !p.includes('dangling'))).to.deep.equal([]);
   });
 
@@ -196,9 +207,9 @@ describe('ir/verify', () => {
 
   it('reports a custom schema check failure with the node', () => {
     const { g } = smallGraph();
-    expect(() => verify(g, { checkNode: (n) => (n.kind === 'aten::relu' ? 'bad input type' : undefined) })).to.throw(
-      /bad input type[\s\S]*aten::relu/,
-    );
+    expect(() =>
+      verify(g, { checkNode: (n) => (n.kind === 'aten::relu' ? 'bad input type' : undefined) }),
+    ).to.throw(/bad input type[\s\S]*aten::relu/);
   });
 });
 

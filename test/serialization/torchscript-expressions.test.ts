@@ -1,7 +1,13 @@
 // Expressions and types of TorchScript source: literals, precedence, calls, subscripts, containers,
 // comprehensions, the type forms of annotations, and exprToType for annotate/unchecked_cast/isinstance.
 import { expect } from 'chai';
-import { exprToType, dottedName, printType, parseSource, type ClassDef } from '../../src/serialization/torchscript/index.js';
+import {
+  exprToType,
+  dottedName,
+  printType,
+  parseSource,
+  type ClassDef,
+} from '../../src/serialization/torchscript/index.js';
 import { parseExpr, sexpr } from './torchscript-test-helpers.js';
 
 const show = (text: string): string => sexpr(parseExpr(text));
@@ -17,7 +23,9 @@ describe('torchscript source: expressions', function () {
   });
 
   it('reads floats torch writes and keeps their spelling', function () {
-    expect(show('[1e-05, 100., .5, 0.10000000000000001, 1E5, 1.0000000000000001e+300]')).to.equal('[f0.00001 f100 f0.5 f0.1 f100000 f1e+300]');
+    expect(show('[1e-05, 100., .5, 0.10000000000000001, 1E5, 1.0000000000000001e+300]')).to.equal(
+      '[f0.00001 f100 f0.5 f0.1 f100000 f1e+300]',
+    );
     const f = parseExpr('100.');
     expect(f.kind === 'Float' && f.raw).to.equal('100.');
     // inf/nan are names torch resolves (there is no literal for them).
@@ -25,7 +33,9 @@ describe('torchscript source: expressions', function () {
   });
 
   it('reads strings: both quotes, escapes, implicit concatenation', function () {
-    expect(show(`["key\\'s", 'a"b', "x" 'y' "z", "\\n\\t\\\\"]`)).to.equal(`["key's" "a\\"b" "xyz" "\\n\\t\\\\"]`);
+    expect(show(`["key\\'s", 'a"b', "x" 'y' "z", "\\n\\t\\\\"]`)).to.equal(
+      `["key's" "a\\"b" "xyz" "\\n\\t\\\\"]`,
+    );
     expect(show('"AssertionError: "')).to.equal('"AssertionError: "');
   });
 
@@ -34,10 +44,16 @@ describe('torchscript source: expressions', function () {
   });
 
   it('reads attributes, calls with keywords, torch.* / ops.prim.* / ops.aten.* and CONSTANTS', function () {
-    expect(show('torch.zeros([1, b, 6], dtype=_2, layout=None, device=_3)')).to.equal('(call (. torch zeros) [1 b 6] dtype=_2 layout=None device=_3)');
-    expect(show('ops.prim.RaiseException(_45, "builtins.RuntimeError")')).to.equal('(call (. (. ops prim) RaiseException) _45 "builtins.RuntimeError")');
+    expect(show('torch.zeros([1, b, 6], dtype=_2, layout=None, device=_3)')).to.equal(
+      '(call (. torch zeros) [1 b 6] dtype=_2 layout=None device=_3)',
+    );
+    expect(show('ops.prim.RaiseException(_45, "builtins.RuntimeError")')).to.equal(
+      '(call (. (. ops prim) RaiseException) _45 "builtins.RuntimeError")',
+    );
     expect(show('ops.aten.add(a, b)')).to.equal('(call (. (. ops aten) add) a b)');
-    expect(show('torch.linear(x, CONSTANTS.c1, CONSTANTS.c2)')).to.equal('(call (. torch linear) x (. CONSTANTS c1) (. CONSTANTS c2))');
+    expect(show('torch.linear(x, CONSTANTS.c1, CONSTANTS.c2)')).to.equal(
+      '(call (. torch linear) x (. CONSTANTS c1) (. CONSTANTS c2))',
+    );
   });
 
   it('marks parenthesized method receivers and trailing commas of torch calls', function () {
@@ -46,7 +62,9 @@ describe('torchscript source: expressions', function () {
     expect(call.kind === 'Call' && call.trailingComma).to.equal(true);
     expect(call.kind === 'Call' && call.func.kind === 'Attribute' && call.func.value.parens).to.equal(true);
     expect(call.kind === 'Call' && dottedName(call.func)).to.equal(null);
-    expect(dottedName(parseExpr('__torch__.torch.nn.functional.relu'))).to.equal('__torch__.torch.nn.functional.relu');
+    expect(dottedName(parseExpr('__torch__.torch.nn.functional.relu'))).to.equal(
+      '__torch__.torch.nn.functional.relu',
+    );
   });
 
   it('reads subscripts and slices', function () {
@@ -100,7 +118,9 @@ describe('torchscript source: expressions', function () {
 
   it('reads list and dict comprehensions', function () {
     expect(show('[a * 2 for a in xs]')).to.equal('(listcomp (* a 2) (for a xs))');
-    expect(show('[k for k, v in d.items() if v]')).to.equal('(listcomp k (for (tuple k v) (call (. d items)) v))');
+    expect(show('[k for k, v in d.items() if v]')).to.equal(
+      '(listcomp k (for (tuple k v) (call (. d items)) v))',
+    );
     expect(show('{k: v for k, v in zip(a, b)}')).to.equal('(dictcomp k:v (for (tuple k v) (call zip a b)))');
   });
 
@@ -125,7 +145,8 @@ describe('torchscript source: expressions', function () {
   it('refuses to turn a non-type expression into a type, at its position', function () {
     const text = 'def f():\n  annotate(1 + 2, x)\n';
     const body = parseSource(text, 'e.py').body[0];
-    const call = body?.kind === 'FunctionDef' && body.body[0]?.kind === 'ExprStmt' ? body.body[0].value : undefined;
+    const call =
+      body?.kind === 'FunctionDef' && body.body[0]?.kind === 'ExprStmt' ? body.body[0].value : undefined;
     if (call?.kind !== 'Call' || call.args[0] === undefined) throw new Error('call expected');
     const arg = call.args[0];
     expect(() => exprToType(arg, text)).to.throw(/e\.py:2:12: expected a type/);
@@ -143,22 +164,42 @@ describe('torchscript source: types', function () {
 
   it('parses every annotation form torch writes', function () {
     const forms = [
-      'Tensor', 'Optional[Tensor]', 'List[int]', 'Dict[str, Tensor]', 'Tuple[Tensor, Tensor]', 'Tuple[()]',
-      '__torch__.torch.nn.modules.conv.___torch_mangle_3.Conv2d', 'Final[int]', 'NoneType', 'Any', 'number',
-      'Optional[List[Tuple[int, Optional[Tensor]]]]', 'Union[int, float]', 'Future[Tensor]', 'Device', 'None',
+      'Tensor',
+      'Optional[Tensor]',
+      'List[int]',
+      'Dict[str, Tensor]',
+      'Tuple[Tensor, Tensor]',
+      'Tuple[()]',
+      '__torch__.torch.nn.modules.conv.___torch_mangle_3.Conv2d',
+      'Final[int]',
+      'NoneType',
+      'Any',
+      'number',
+      'Optional[List[Tuple[int, Optional[Tensor]]]]',
+      'Union[int, float]',
+      'Future[Tensor]',
+      'Device',
+      'None',
     ];
     expect(typesOf(forms)).to.deep.equal(forms);
   });
 
   it('records the type structure', function () {
-    const cls = parseSource('class A(Module):\n  x : Dict[str, Optional[Tensor]]\n', 't.py').body[0] as ClassDef;
+    const cls = parseSource('class A(Module):\n  x : Dict[str, Optional[Tensor]]\n', 't.py')
+      .body[0] as ClassDef;
     const decl = cls.body[0];
     if (decl?.kind !== 'AttributeDecl') throw new Error('declaration expected');
     expect(decl.annotation.kind).to.equal('TypeApply');
     const [key, value] = decl.annotation.kind === 'TypeApply' ? decl.annotation.args : [];
     expect(key).to.deep.include({ kind: 'TypeName', name: 'str' });
     expect(value?.kind === 'TypeApply' && value.name).to.equal('Optional');
-    expect(decl.annotation.range).to.deep.equal({ file: 't.py', line: 2, column: 7, endLine: 2, endColumn: 34 });
+    expect(decl.annotation.range).to.deep.equal({
+      file: 't.py',
+      line: 2,
+      column: 7,
+      endLine: 2,
+      endColumn: 34,
+    });
   });
 
   it('reads `-> None` as TypeNone and `-> NoneType` as a name', function () {

@@ -3,8 +3,16 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
 import {
-  formatFloat, printExpr, printModuleSource, quoteString, tokenize,
-  type BinaryOperator, type CompareOperator, type Expr, type SourceModule, type SourceRange,
+  formatFloat,
+  printExpr,
+  printModuleSource,
+  quoteString,
+  tokenize,
+  type BinaryOperator,
+  type CompareOperator,
+  type Expr,
+  type SourceModule,
+  type SourceRange,
 } from '../../src/serialization/torchscript/index.js';
 import { parseExpr, sexpr } from './torchscript-test-helpers.js';
 
@@ -13,7 +21,13 @@ const SCALE = Math.max(1, Number(process.env['TSFREEZE_FUZZ_SCALE'] ?? '1') || 1
 
 const R: SourceRange = { file: 'built', line: 1, column: 1, endLine: 1, endColumn: 1 };
 const name = (id: string): Expr => ({ kind: 'Name', id, range: R });
-const bin = (op: BinaryOperator, left: Expr, right: Expr): Expr => ({ kind: 'BinaryOp', op, left, right, range: R });
+const bin = (op: BinaryOperator, left: Expr, right: Expr): Expr => ({
+  kind: 'BinaryOp',
+  op,
+  left,
+  right,
+  range: R,
+});
 
 describe('torchscript source: printer', function () {
   it('adds the parentheses a built tree needs, and only those', function () {
@@ -24,8 +38,12 @@ describe('torchscript source: printer', function () {
     expect(printExpr(bin('**', name('a'), bin('**', name('b'), name('c'))))).to.equal('a ** b ** c');
     const neg: Expr = { kind: 'UnaryOp', op: '-', operand: name('a'), range: R };
     expect(printExpr(bin('**', neg, name('b')))).to.equal('(-a) ** b');
-    expect(printExpr({ kind: 'Attribute', value: bin('+', name('a'), name('b')), attr: 'c', range: R })).to.equal('(a + b).c');
-    expect(printExpr({ kind: 'Attribute', value: { kind: 'Int', value: 1n, range: R }, attr: 'c', range: R })).to.equal('(1).c');
+    expect(
+      printExpr({ kind: 'Attribute', value: bin('+', name('a'), name('b')), attr: 'c', range: R }),
+    ).to.equal('(a + b).c');
+    expect(
+      printExpr({ kind: 'Attribute', value: { kind: 'Int', value: 1n, range: R }, attr: 'c', range: R }),
+    ).to.equal('(1).c');
     const pair: Expr = { kind: 'Tuple', elements: [name('a'), name('b')], range: R };
     expect(printExpr(pair)).to.equal('a, b');
     expect(printExpr({ kind: 'List', elements: [pair], range: R })).to.equal('[(a, b)]');
@@ -34,12 +52,37 @@ describe('torchscript source: printer', function () {
   });
 
   it('formats floats so they lex back as floats with the same value', function () {
-    expect([100, 1e-5, 0.1, 1.5e300, 5e-324, 1e21, 0, 1e16, 1e15, 0.0001, 123.456].map(formatFloat)).to.deep.equal([
-      '100.', '1e-05', '0.1', '1.5e+300', '5e-324', '1e+21', '0.', '1e+16', '1000000000000000.', '0.0001', '123.456',
+    expect(
+      [100, 1e-5, 0.1, 1.5e300, 5e-324, 1e21, 0, 1e16, 1e15, 0.0001, 123.456].map(formatFloat),
+    ).to.deep.equal([
+      '100.',
+      '1e-05',
+      '0.1',
+      '1.5e+300',
+      '5e-324',
+      '1e+21',
+      '0.',
+      '1e+16',
+      '1000000000000000.',
+      '0.0001',
+      '123.456',
     ]);
     expect(formatFloat(-2.5)).to.equal('-2.5');
     expect([Infinity, -Infinity, NaN].map(formatFloat)).to.deep.equal(['inf', '-inf', 'nan']);
-    for (const value of [100, 1e-5, 0.1, 1.5e300, 5e-324, 1e21, 0, 123456789.123, 2 ** 70, 1e16, 0.00012345, 9007199254740993]) {
+    for (const value of [
+      100,
+      1e-5,
+      0.1,
+      1.5e300,
+      5e-324,
+      1e21,
+      0,
+      123456789.123,
+      2 ** 70,
+      1e16,
+      0.00012345,
+      9007199254740993,
+    ]) {
       const token = tokenize(formatFloat(value), 't.py')[0];
       expect(token?.kind).to.equal('float');
       expect(Number(token?.text)).to.equal(value);
@@ -55,34 +98,80 @@ describe('torchscript source: printer', function () {
 
   it('prints a built module in torch layout', function () {
     const module: SourceModule = {
-      kind: 'Module', file: 'built.py', text: '', range: R,
-      body: [{
-        kind: 'FunctionDef', name: 'f', decorators: [], range: R,
-        params: [
-          { name: 'x', annotation: { kind: 'TypeName', name: 'Tensor', range: R }, default: null, range: R },
-          { name: 'n', annotation: { kind: 'TypeName', name: 'int', range: R }, default: { kind: 'Int', value: -3n, range: R }, range: R },
-        ],
-        returns: { kind: 'TypeApply', name: 'Tuple', args: [], range: R },
-        body: [
-          { kind: 'If', test: name('n'), body: [{ kind: 'Return', value: { kind: 'Tuple', elements: [], range: R }, range: R }], orelse: [], range: R },
-          { kind: 'Assign', target: name('y'), value: { kind: 'String', value: "it's", range: R }, annotation: null, range: R },
-          { kind: 'While', test: name('y'), body: [], range: R },
-          { kind: 'Return', value: { kind: 'Tuple', elements: [], range: R }, range: R },
-        ],
-      }],
+      kind: 'Module',
+      file: 'built.py',
+      text: '',
+      range: R,
+      body: [
+        {
+          kind: 'FunctionDef',
+          name: 'f',
+          decorators: [],
+          range: R,
+          params: [
+            {
+              name: 'x',
+              annotation: { kind: 'TypeName', name: 'Tensor', range: R },
+              default: null,
+              range: R,
+            },
+            {
+              name: 'n',
+              annotation: { kind: 'TypeName', name: 'int', range: R },
+              default: { kind: 'Int', value: -3n, range: R },
+              range: R,
+            },
+          ],
+          returns: { kind: 'TypeApply', name: 'Tuple', args: [], range: R },
+          body: [
+            {
+              kind: 'If',
+              test: name('n'),
+              body: [{ kind: 'Return', value: { kind: 'Tuple', elements: [], range: R }, range: R }],
+              orelse: [],
+              range: R,
+            },
+            {
+              kind: 'Assign',
+              target: name('y'),
+              value: { kind: 'String', value: "it's", range: R },
+              annotation: null,
+              range: R,
+            },
+            { kind: 'While', test: name('y'), body: [], range: R },
+            { kind: 'Return', value: { kind: 'Tuple', elements: [], range: R }, range: R },
+          ],
+        },
+      ],
     };
-    expect(printModuleSource(module)).to.equal([
-      'def f(x: Tensor,', '    n: int=-3) -> Tuple[()]:', '  if n:', '    return ()', '  y = "it\\\'s"', '  while y:', '    pass', '  return ()', '',
-    ].join('\n'));
+    expect(printModuleSource(module)).to.equal(
+      [
+        'def f(x: Tensor,',
+        '    n: int=-3) -> Tuple[()]:',
+        '  if n:',
+        '    return ()',
+        '  y = "it\\\'s"',
+        '  while y:',
+        '    pass',
+        '  return ()',
+        '',
+      ].join('\n'),
+    );
   });
 
   it('prints any generated expression so that it parses back to the same tree', function () {
     const leaf: fc.Arbitrary<Expr> = fc.oneof(
       fc.constantFrom('a', 'b', 'self', 'torch', 'inf', 'x_1').map(name),
       fc.bigInt({ min: 0n, max: 2n ** 70n }).map((value): Expr => ({ kind: 'Int', value, range: R })),
-      fc.double({ min: 0, noNaN: true, noDefaultInfinity: true }).map((value): Expr => ({ kind: 'Float', value, range: R })),
+      fc
+        .double({ min: 0, noNaN: true, noDefaultInfinity: true })
+        .map((value): Expr => ({ kind: 'Float', value, range: R })),
       fc.string({ unit: 'binary', maxLength: 6 }).map((value): Expr => ({ kind: 'String', value, range: R })),
-      fc.constantFrom<Expr>({ kind: 'None', range: R }, { kind: 'Bool', value: true, range: R }, { kind: 'Ellipsis', range: R }),
+      fc.constantFrom<Expr>(
+        { kind: 'None', range: R },
+        { kind: 'Bool', value: true, range: R },
+        { kind: 'Ellipsis', range: R },
+      ),
     );
     const binaryOps: BinaryOperator[] = ['+', '-', '*', '/', '//', '%', '**', '@', '&', '|', '^', '<<', '>>'];
     const compareOps: CompareOperator[] = ['<', '<=', '>', '>=', '==', '!=', 'is', 'is not', 'in', 'not in'];
@@ -93,24 +182,58 @@ describe('torchscript source: printer', function () {
         expr: fc.oneof(
           { depthSize: 'small', withCrossShrink: true },
           leaf,
-          fc.tuple(fc.constantFrom('-', '+', '~', 'not' as const), sub).map(([op, operand]): Expr => ({ kind: 'UnaryOp', op, operand, range: R })),
+          fc
+            .tuple(fc.constantFrom('-', '+', '~', 'not' as const), sub)
+            .map(([op, operand]): Expr => ({ kind: 'UnaryOp', op, operand, range: R })),
           fc.tuple(fc.constantFrom(...binaryOps), sub, sub).map(([op, left, right]) => bin(op, left, right)),
-          fc.tuple(fc.constantFrom('and', 'or' as const), sub, sub).map(([op, left, right]): Expr => ({ kind: 'BoolOp', op, left, right, range: R })),
-          fc.tuple(sub, fc.array(fc.tuple(fc.constantFrom(...compareOps), sub), { minLength: 1, maxLength: 3 }))
-            .map(([left, links]): Expr => ({ kind: 'Compare', left, comparisons: links.map(([op, right]) => ({ op, right })), range: R })),
-          fc.tuple(sub, sub, sub).map(([condition, whenTrue, whenFalse]): Expr => ({ kind: 'Ternary', condition, whenTrue, whenFalse, range: R })),
+          fc
+            .tuple(fc.constantFrom('and', 'or' as const), sub, sub)
+            .map(([op, left, right]): Expr => ({ kind: 'BoolOp', op, left, right, range: R })),
+          fc
+            .tuple(
+              sub,
+              fc.array(fc.tuple(fc.constantFrom(...compareOps), sub), { minLength: 1, maxLength: 3 }),
+            )
+            .map(([left, links]): Expr => ({
+              kind: 'Compare',
+              left,
+              comparisons: links.map(([op, right]) => ({ op, right })),
+              range: R,
+            })),
+          fc
+            .tuple(sub, sub, sub)
+            .map(([condition, whenTrue, whenFalse]): Expr => ({
+              kind: 'Ternary',
+              condition,
+              whenTrue,
+              whenFalse,
+              range: R,
+            })),
           fc.tuple(sub, list, fc.option(sub)).map(([func, args, kw]): Expr => ({
-            kind: 'Call', func, args, keywords: kw === null ? [] : [{ name: 'dim', value: kw, range: R }], range: R,
+            kind: 'Call',
+            func,
+            args,
+            keywords: kw === null ? [] : [{ name: 'dim', value: kw, range: R }],
+            range: R,
           })),
-          fc.tuple(sub, fc.constantFrom('forward', 'c0')).map(([value, attr]): Expr => ({ kind: 'Attribute', value, attr, range: R })),
+          fc
+            .tuple(sub, fc.constantFrom('forward', 'c0'))
+            .map(([value, attr]): Expr => ({ kind: 'Attribute', value, attr, range: R })),
           fc.tuple(sub, sub, fc.option(sub)).map(([value, index, upper]): Expr => ({
-            kind: 'Subscript', value, range: R,
-            indices: upper === null ? [index] : [index, { kind: 'Slice', lower: null, upper, step: index, range: R }],
+            kind: 'Subscript',
+            value,
+            range: R,
+            indices:
+              upper === null
+                ? [index]
+                : [index, { kind: 'Slice', lower: null, upper, step: index, range: R }],
           })),
           list.map((elements): Expr => ({ kind: 'List', elements, range: R })),
           list.map((elements): Expr => ({ kind: 'Tuple', elements, range: R })),
           fc.array(fc.tuple(sub, sub), { maxLength: 2 }).map((pairs): Expr => ({
-            kind: 'Dict', entries: pairs.map(([key, value]) => ({ key, value, range: R })), range: R,
+            kind: 'Dict',
+            entries: pairs.map(([key, value]) => ({ key, value, range: R })),
+            range: R,
           })),
         ),
       };

@@ -6,7 +6,13 @@ import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 import { unzipSync } from 'fflate';
 import { IRParseError } from '../../src/errors.js';
-import { parseSource, type ComprehensionClause, type Expr, type Slice, type Stmt } from '../../src/serialization/torchscript/index.js';
+import {
+  parseSource,
+  type ComprehensionClause,
+  type Expr,
+  type Slice,
+  type Stmt,
+} from '../../src/serialization/torchscript/index.js';
 
 /** test/fixtures, found from the compiled file (dist/test/serialization/*.js). */
 export const FIXTURES = fileURLToPath(new URL('../../../test/fixtures/', import.meta.url));
@@ -37,7 +43,8 @@ export function fixtureCodeFiles(): CodeFile[] {
     }
     if (!existsSync(join(dir, 'case.json'))) continue;
     for (const file of readdirSync(dir).sort()) {
-      if (/code\.py$/.test(file)) files.push({ name: `${caseName}/${file}`, text: readFileSync(join(dir, file), 'utf8') });
+      if (/code\.py$/.test(file))
+        files.push({ name: `${caseName}/${file}`, text: readFileSync(join(dir, file), 'utf8') });
     }
   }
   cached = files;
@@ -58,7 +65,12 @@ export function parsePlain(text: string): unknown {
 }
 
 /** Asserts that parsing `text` fails with TS_SYNTAX at `line:col` and a message containing `words`. */
-export function expectSyntaxError(text: string, line: number, column: number, ...words: string[]): IRParseError {
+export function expectSyntaxError(
+  text: string,
+  line: number,
+  column: number,
+  ...words: string[]
+): IRParseError {
   let caught: unknown;
   try {
     parseSource(text, 'bad.py');
@@ -94,7 +106,10 @@ export function sexpr(e: Expr | Slice): string {
     case 'Attribute':
       return `(. ${sexpr(e.value)} ${e.attr})`;
     case 'Call':
-      return `(call ${[e.func, ...e.args].map(sexpr).concat(e.keywords.map((k) => `${k.name}=${sexpr(k.value)}`)).join(' ')})`;
+      return `(call ${[e.func, ...e.args]
+        .map(sexpr)
+        .concat(e.keywords.map((k) => `${k.name}=${sexpr(k.value)}`))
+        .join(' ')})`;
     case 'Subscript':
       return `([] ${[e.value, ...e.indices].map(sexpr).join(' ')})`;
     case 'Slice':
@@ -122,12 +137,19 @@ export function sexpr(e: Expr | Slice): string {
 }
 
 function clauses(list: readonly ComprehensionClause[]): string {
-  return list.map((c) => ` (for ${sexpr(c.target)} ${sexpr(c.iter)}${c.conditions.map((x) => ' ' + sexpr(x)).join('')})`).join('');
+  return list
+    .map(
+      (c) => ` (for ${sexpr(c.target)} ${sexpr(c.iter)}${c.conditions.map((x) => ' ' + sexpr(x)).join('')})`,
+    )
+    .join('');
 }
 
 /** Parses `text` as the body of a function and returns its statements. */
 export function parseBody(text: string): readonly Stmt[] {
-  const indented = text.split('\n').map((line) => `  ${line}`).join('\n');
+  const indented = text
+    .split('\n')
+    .map((line) => `  ${line}`)
+    .join('\n');
   const module = parseSource(`def f():\n${indented}\n`, 'test.py');
   const def = module.body[0];
   if (def?.kind !== 'FunctionDef') throw new Error('expected a function');
@@ -137,6 +159,7 @@ export function parseBody(text: string): readonly Stmt[] {
 /** Parses one expression (as an expression statement in a function body). */
 export function parseExpr(text: string): Expr {
   const statement = parseBody(text)[0];
-  if (statement?.kind !== 'ExprStmt') throw new Error(`expected an expression statement, got ${statement?.kind}`);
+  if (statement?.kind !== 'ExprStmt')
+    throw new Error(`expected an expression statement, got ${statement?.kind}`);
   return statement.value;
 }

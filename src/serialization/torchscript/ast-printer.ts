@@ -31,10 +31,14 @@ export function printType(type: TypeExpr): string {
 function printModuleItem(item: ModuleItem, lines: string[]): void {
   switch (item.kind) {
     case 'Import':
-      lines.push(`import ${item.names.map((n) => n.name + (n.asName === null ? '' : ` as ${n.asName}`)).join(', ')}`);
+      lines.push(
+        `import ${item.names.map((n) => n.name + (n.asName === null ? '' : ` as ${n.asName}`)).join(', ')}`,
+      );
       return;
     case 'ImportFrom':
-      lines.push(`from ${item.module} import ${item.names.map((n) => n.name + (n.asName === null ? '' : ` as ${n.asName}`)).join(', ')}`);
+      lines.push(
+        `from ${item.module} import ${item.names.map((n) => n.name + (n.asName === null ? '' : ` as ${n.asName}`)).join(', ')}`,
+      );
       return;
     case 'ClassDef':
       printClass(item, '', lines);
@@ -49,7 +53,9 @@ function printClass(def: ClassDef, indent: string, lines: string[]): void {
   const bases = def.bases.length === 0 ? '' : `(${def.bases.map(printType).join(', ')})`;
   lines.push(`${indent}class ${def.name}${bases}:`);
   // torch writes interface methods on one line and every other def with one parameter per line.
-  const oneLineDefs = def.bases.some((base) => base.kind === 'TypeName' && /(^|\.)(ModuleInterface|Interface)$/.test(base.name));
+  const oneLineDefs = def.bases.some(
+    (base) => base.kind === 'TypeName' && /(^|\.)(ModuleInterface|Interface)$/.test(base.name),
+  );
   const inner = indent + '  ';
   if (def.body.length === 0) lines.push(`${inner}pass`);
   for (const item of def.body) printClassItem(item, inner, oneLineDefs, lines);
@@ -84,7 +90,8 @@ function printStmt(s: Stmt, indent: string, lines: string[]): void {
   const inner = indent + '  ';
   switch (s.kind) {
     case 'Assign': {
-      const annotation = s.annotation === null ? '' : `${s.tightAnnotation ? '' : ' '}: ${printType(s.annotation)}`;
+      const annotation =
+        s.annotation === null ? '' : `${s.tightAnnotation ? '' : ' '}: ${printType(s.annotation)}`;
       lines.push(`${indent}${printExpr(s.target)}${annotation} = ${printExpr(s.value)}`);
       return;
     }
@@ -108,7 +115,9 @@ function printStmt(s: Stmt, indent: string, lines: string[]): void {
       printStatements(s.body, inner, lines);
       return;
     case 'With': {
-      const items = s.items.map((i) => printExpr(i.context, 1) + (i.target === null ? '' : ` as ${printExpr(i.target, 6)}`));
+      const items = s.items.map(
+        (i) => printExpr(i.context, 1) + (i.target === null ? '' : ` as ${printExpr(i.target, 6)}`),
+      );
       lines.push(`${indent}with ${items.join(', ')}:`);
       printStatements(s.body, inner, lines);
       return;
@@ -120,7 +129,9 @@ function printStmt(s: Stmt, indent: string, lines: string[]): void {
       lines.push(`${indent}raise${s.exception === null ? '' : ' ' + printExpr(s.exception, 1)}`);
       return;
     case 'Assert':
-      lines.push(`${indent}assert ${printExpr(s.test, 1)}${s.message === null ? '' : ', ' + printExpr(s.message, 1)}`);
+      lines.push(
+        `${indent}assert ${printExpr(s.test, 1)}${s.message === null ? '' : ', ' + printExpr(s.message, 1)}`,
+      );
       return;
     case 'Delete':
       lines.push(`${indent}del ${s.targets.map((t) => printExpr(t, 6)).join(', ')}`);
@@ -164,7 +175,19 @@ function precedence(e: Expr): number {
 }
 
 const BINARY_PRECEDENCE = {
-  '|': 6, '^': 7, '&': 8, '<<': 9, '>>': 9, '+': 10, '-': 10, '*': 11, '/': 11, '//': 11, '%': 11, '@': 11, '**': 13,
+  '|': 6,
+  '^': 7,
+  '&': 8,
+  '<<': 9,
+  '>>': 9,
+  '+': 10,
+  '-': 10,
+  '*': 11,
+  '/': 11,
+  '//': 11,
+  '%': 11,
+  '@': 11,
+  '**': 13,
 } as const;
 
 /**
@@ -174,7 +197,8 @@ const BINARY_PRECEDENCE = {
 export function printExpr(e: Expr, minPrecedence = 0): string {
   const text = printBare(e);
   // The empty tuple is only spelled `()`.
-  const wrap = e.parens === true || precedence(e) < minPrecedence || (e.kind === 'Tuple' && e.elements.length === 0);
+  const wrap =
+    e.parens === true || precedence(e) < minPrecedence || (e.kind === 'Tuple' && e.elements.length === 0);
   return wrap ? `(${text})` : text;
 }
 
@@ -199,7 +223,10 @@ function printBare(e: Expr): string {
       return `${e.value.kind === 'Int' && !e.value.parens ? `(${receiver})` : receiver}.${e.attr}`;
     }
     case 'Call': {
-      const args = [...e.args.map((a) => printExpr(a, 1)), ...e.keywords.map((k) => `${k.name}=${printExpr(k.value, 1)}`)];
+      const args = [
+        ...e.args.map((a) => printExpr(a, 1)),
+        ...e.keywords.map((k) => `${k.name}=${printExpr(k.value, 1)}`),
+      ];
       return `${printExpr(e.func, 14)}(${args.join(', ')}${e.trailingComma ? ', ' : ''})`;
     }
     case 'Subscript':
@@ -231,7 +258,9 @@ function printBare(e: Expr): string {
       return `${printExpr(e.left, p)} ${e.op} ${printExpr(e.right, p + 1)}`;
     }
     case 'Compare':
-      return [printExpr(e.left, 6), ...e.comparisons.map((c) => `${c.op} ${printExpr(c.right, 6)}`)].join(' ');
+      return [printExpr(e.left, 6), ...e.comparisons.map((c) => `${c.op} ${printExpr(c.right, 6)}`)].join(
+        ' ',
+      );
     case 'Ternary':
       return `${printExpr(e.whenTrue, 2)} if ${printExpr(e.condition, 2)} else ${printExpr(e.whenFalse, 1)}`;
   }
@@ -245,7 +274,10 @@ function printIndex(index: Expr | Slice): string {
 
 function printClauses(clauses: readonly { target: Expr; iter: Expr; conditions: readonly Expr[] }[]): string {
   return clauses
-    .map((c) => ` for ${printExpr(c.target)} in ${printExpr(c.iter, 2)}${c.conditions.map((x) => ` if ${printExpr(x, 2)}`).join('')}`)
+    .map(
+      (c) =>
+        ` for ${printExpr(c.target)} in ${printExpr(c.iter, 2)}${c.conditions.map((x) => ` if ${printExpr(x, 2)}`).join('')}`,
+    )
     .join('');
 }
 
@@ -282,5 +314,14 @@ export function quoteString(value: string): string {
 }
 
 const STRING_ESCAPES: Readonly<Record<string, string>> = {
-  '\\': '\\\\', '"': '\\"', "'": "\\'", '\n': '\\n', '\t': '\\t', '\r': '\\r', '\f': '\\f', '\v': '\\v', '\x07': '\\a', '\b': '\\b',
+  '\\': '\\\\',
+  '"': '\\"',
+  "'": "\\'",
+  '\n': '\\n',
+  '\t': '\\t',
+  '\r': '\\r',
+  '\f': '\\f',
+  '\v': '\\v',
+  '\x07': '\\a',
+  '\b': '\\b',
 };

@@ -65,9 +65,14 @@ export function summarizeClass(def: ClassDef, text?: string): ClassSummary {
       const target = item.target;
       if (target.kind === 'Name' && /^__(parameters|buffers|constants)__$/.test(target.id)) {
         lists.set(target.id, stringList(item.value, target.id, text));
-      } else if (target.kind === 'Subscript' && target.value.kind === 'Name' && target.value.id === '__annotations__') {
+      } else if (
+        target.kind === 'Subscript' &&
+        target.value.kind === 'Name' &&
+        target.value.id === '__annotations__'
+      ) {
         const key = target.indices.length === 1 ? target.indices[0] : undefined;
-        if (key?.kind !== 'String') throw layoutError(target.range, '__annotations__ must be indexed by one attribute name', text);
+        if (key?.kind !== 'String')
+          throw layoutError(target.range, '__annotations__ must be indexed by one attribute name', text);
         declare(key.value, item.range);
         attributes.push({ name: key.value, type: exprToType(item.value, text), range: item.range });
       } else if (target.kind === 'Name' && target.id === '__annotations__') {
@@ -107,13 +112,20 @@ export function classFlavor(def: ClassDef): ClassFlavor {
 }
 
 function stringList(value: Expr, what: string, text: string | undefined): string[] {
-  if (value.kind !== 'List') throw layoutError(value.range, `${what} must be a list of attribute names`, text);
+  if (value.kind !== 'List')
+    throw layoutError(value.range, `${what} must be a list of attribute names`, text);
   return value.elements.map((element) => {
-    if (element.kind !== 'String') throw layoutError(element.range, `${what} must be a list of attribute names`, text);
+    if (element.kind !== 'String')
+      throw layoutError(element.range, `${what} must be a list of attribute names`, text);
     return element.value;
   });
 }
 
 function layoutError(range: SourceRange, reason: string, text: string | undefined): IRParseError {
-  return new IRParseError({ file: range.file, line: range.line, column: range.column }, reason, text, 'TS_CLASS_LAYOUT');
+  return new IRParseError(
+    { file: range.file, line: range.line, column: range.column },
+    reason,
+    text,
+    'TS_CLASS_LAYOUT',
+  );
 }

@@ -97,12 +97,24 @@ export class TokenCursor {
     let i = this.pos - 1;
     while (i > 0 && isLayout(this.tokens[i] as Token)) i--;
     const end = this.tokens[Math.max(0, i)] as Token;
-    return { file: this.file, line: start.line, column: start.column, endLine: end.endLine, endColumn: end.endColumn };
+    return {
+      file: this.file,
+      line: start.line,
+      column: start.column,
+      endLine: end.endLine,
+      endColumn: end.endColumn,
+    };
   }
 
   /** The range of one token. */
   protected rangeOf(token: Token): SourceRange {
-    return { file: this.file, line: token.line, column: token.column, endLine: token.endLine, endColumn: token.endColumn };
+    return {
+      file: this.file,
+      line: token.line,
+      column: token.column,
+      endLine: token.endLine,
+      endColumn: token.endColumn,
+    };
   }
 
   /** Runs `body` one nesting level deeper; fails at `token` when the budget is exhausted. */
@@ -131,5 +143,7 @@ export class TokenCursor {
 }
 
 function isLayout(token: Token): boolean {
-  return token.kind === 'newline' || token.kind === 'indent' || token.kind === 'dedent' || token.kind === 'eof';
+  return (
+    token.kind === 'newline' || token.kind === 'indent' || token.kind === 'dedent' || token.kind === 'eof'
+  );
 }

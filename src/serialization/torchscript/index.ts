@@ -4,7 +4,14 @@ export { parseSource } from './parser.js';
 export { tokenize, TS_SYNTAX, MAX_BRACKET_DEPTH } from './lexer.js';
 export { MAX_NESTING, MAX_OPERATOR_CHAIN } from './cursor.js';
 export { exprToType, dottedName } from './parse-type.js';
-export { printModuleSource, printStatements, printExpr, printType, formatFloat, quoteString } from './ast-printer.js';
+export {
+  printModuleSource,
+  printStatements,
+  printExpr,
+  printType,
+  formatFloat,
+  quoteString,
+} from './ast-printer.js';
 export type { Token, TokenKind } from './tokens.js';
 export type * from './ast.js';
 export { summarizeClass, classFlavor } from './class-summary.js';

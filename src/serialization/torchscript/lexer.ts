@@ -10,11 +10,19 @@ export const TS_SYNTAX = 'TS_SYNTAX';
 export const MAX_BRACKET_DEPTH = 100;
 
 /** Makes the IRParseError every syntax error of this frontend throws (code `TS_SYNTAX`, caret under line:col). */
-export function syntaxError(file: string, text: string, line: number, column: number, reason: string): IRParseError {
+export function syntaxError(
+  file: string,
+  text: string,
+  line: number,
+  column: number,
+  reason: string,
+): IRParseError {
   return new IRParseError({ file, line, column }, reason, text, TS_SYNTAX);
 }
 
-const OPS_BY_LENGTH: readonly { readonly length: number; readonly set: ReadonlySet<string> }[] = [3, 2, 1].map((n) => ({
+const OPS_BY_LENGTH: readonly { readonly length: number; readonly set: ReadonlySet<string> }[] = [
+  3, 2, 1,
+].map((n) => ({
   length: n,
   set: new Set(OPERATORS.filter((op) => op.length === n)),
 }));
@@ -27,7 +35,16 @@ const BIN = /0[bB](?:_?[01])+/y;
 const DECIMAL = /(?:(?:\d(?:_?\d)*)?\.\d(?:_?\d)*|\d(?:_?\d)*\.?)(?:[eE][+-]?\d(?:_?\d)*)?/y;
 const IDENT_CHAR = /[\p{ID_Continue}]/u;
 const SIMPLE_ESCAPES: Readonly<Record<string, string>> = {
-  '\\': '\\', "'": "'", '"': '"', a: '\x07', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v',
+  '\\': '\\',
+  "'": "'",
+  '"': '"',
+  a: '\x07',
+  b: '\b',
+  f: '\f',
+  n: '\n',
+  r: '\r',
+  t: '\t',
+  v: '\v',
 };
 
 interface OpenBracket {
@@ -73,13 +90,24 @@ class Lexer {
         this.skipComment();
       } else if (ch === '\n' || ch === '\r') {
         if (this.brackets.length === 0) {
-          this.push('newline', this.pos, this.line, this.column(this.pos), this.pos + this.newlineLength(this.pos));
+          this.push(
+            'newline',
+            this.pos,
+            this.line,
+            this.column(this.pos),
+            this.pos + this.newlineLength(this.pos),
+          );
           atLineStart = true;
         }
         this.consumeNewline();
       } else if (ch === '\\') {
         const n = this.newlineLength(this.pos + 1);
-        if (n === 0) throw this.fail(this.line, this.column(this.pos), 'unexpected character after line continuation character');
+        if (n === 0)
+          throw this.fail(
+            this.line,
+            this.column(this.pos),
+            'unexpected character after line continuation character',
+          );
         this.pos++;
         this.consumeNewline();
       } else {
@@ -135,8 +163,10 @@ class Lexer {
       const word = ident;
       const next = this.text[start + word.length];
       if ((next === '"' || next === "'") && /^(?:[rRuUbBfF]|[bBfF][rR]|[rR][bBfF])$/.test(word)) {
-        if (/[bB]/.test(word)) throw this.fail(line, column, 'bytes literals are not supported in TorchScript source');
-        if (/[fF]/.test(word)) throw this.fail(line, column, 'f-strings are not supported in TorchScript source');
+        if (/[bB]/.test(word))
+          throw this.fail(line, column, 'bytes literals are not supported in TorchScript source');
+        if (/[fF]/.test(word))
+          throw this.fail(line, column, 'f-strings are not supported in TorchScript source');
         this.pos = start + word.length;
         this.lexString(start, line, column, /[rR]/.test(word));
         return;
@@ -162,7 +192,10 @@ class Lexer {
       this.push('op', start, line, column, this.pos);
       return;
     }
-    const shown = ch.charCodeAt(0) < 0x20 || ch.charCodeAt(0) === 0x7f ? `U+${ch.charCodeAt(0).toString(16).padStart(4, '0')}` : `'${ch}'`;
+    const shown =
+      ch.charCodeAt(0) < 0x20 || ch.charCodeAt(0) === 0x7f
+        ? `U+${ch.charCodeAt(0).toString(16).padStart(4, '0')}`
+        : `'${ch}'`;
     throw this.fail(line, column, `unexpected character ${shown}`);
   }
 
@@ -200,7 +233,11 @@ class Lexer {
     const open = this.brackets.pop();
     if (open === undefined) throw this.fail(line, column, `unmatched '${op}'`);
     if (open.char !== opener) {
-      throw this.fail(line, column, `closing '${op}' does not match opening '${open.char}' at line ${open.line}, column ${open.column}`);
+      throw this.fail(
+        line,
+        column,
+        `closing '${op}' does not match opening '${open.char}' at line ${open.line}, column ${open.column}`,
+      );
     }
   }
 
@@ -227,7 +264,8 @@ class Lexer {
     }
     const next = this.text[end];
     if (next !== undefined && IDENT_CHAR.test(next)) {
-      if (next === 'j' || next === 'J') throw this.fail(line, column, 'complex literals are not supported in TorchScript source');
+      if (next === 'j' || next === 'J')
+        throw this.fail(line, column, 'complex literals are not supported in TorchScript source');
       throw this.fail(line, column, `invalid number literal '${this.text.slice(start, end + 1)}'`);
     }
     this.pos = end;
@@ -242,7 +280,11 @@ class Lexer {
     let value = '';
     for (;;) {
       if (this.pos >= this.text.length) {
-        throw this.fail(line, column, triple ? 'unterminated triple-quoted string literal' : 'unterminated string literal');
+        throw this.fail(
+          line,
+          column,
+          triple ? 'unterminated triple-quoted string literal' : 'unterminated string literal',
+        );
       }
       const c = this.text[this.pos];
       if (c === quote && (!triple || this.text.startsWith(quote.repeat(3), this.pos))) {
@@ -296,14 +338,20 @@ class Lexer {
     if (hexLength > 0) {
       const hex = this.text.slice(at + 2, at + 2 + hexLength);
       if (hex.length !== hexLength || !/^[0-9a-fA-F]+$/.test(hex)) {
-        throw this.fail(this.line, this.column(at), `truncated \\${next} escape: expected ${hexLength} hex digits`);
+        throw this.fail(
+          this.line,
+          this.column(at),
+          `truncated \\${next} escape: expected ${hexLength} hex digits`,
+        );
       }
       const code = parseInt(hex, 16);
-      if (code > 0x10ffff) throw this.fail(this.line, this.column(at), `illegal Unicode character \\${next}${hex}`);
+      if (code > 0x10ffff)
+        throw this.fail(this.line, this.column(at), `illegal Unicode character \\${next}${hex}`);
       this.pos = at + 2 + hexLength;
       return String.fromCodePoint(code);
     }
-    if (next === 'N') throw this.fail(this.line, this.column(at), '\\N{...} escapes are not supported in TorchScript source');
+    if (next === 'N')
+      throw this.fail(this.line, this.column(at), '\\N{...} escapes are not supported in TorchScript source');
     // Like Python: an unknown escape keeps its backslash.
     this.pos += 2;
     return '\\' + next;
@@ -326,7 +374,8 @@ class Lexer {
   }
 
   private skipComment(): void {
-    while (this.pos < this.text.length && this.text[this.pos] !== '\n' && this.text[this.pos] !== '\r') this.pos++;
+    while (this.pos < this.text.length && this.text[this.pos] !== '\n' && this.text[this.pos] !== '\r')
+      this.pos++;
   }
 
   private newlineLength(p: number): number {
@@ -347,7 +396,14 @@ class Lexer {
   }
 
   /** Appends a token that started at `start` (line/column given) and ends at `end` on the current line. */
-  private push(kind: TokenKind, start: number, line: number, column: number, end: number, value?: string): void {
+  private push(
+    kind: TokenKind,
+    start: number,
+    line: number,
+    column: number,
+    end: number,
+    value?: string,
+  ): void {
     const token: Token = {
       kind,
       text: this.text.slice(start, end),

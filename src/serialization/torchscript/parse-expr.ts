@@ -1,7 +1,14 @@
 // Expression layer of the TorchScript source parser: Python precedence climbing from ternaries down to
 // atoms, calls, subscripts/slices, literals and comprehensions.
 import type {
-  BinaryOperator, ComprehensionClause, CompareOperator, Comparison, DictEntry, Expr, Keyword, Slice,
+  BinaryOperator,
+  ComprehensionClause,
+  CompareOperator,
+  Comparison,
+  DictEntry,
+  Expr,
+  Keyword,
+  Slice,
 } from './ast.js';
 import { MAX_OPERATOR_CHAIN } from './cursor.js';
 import { describeExpr } from './describe.js';
@@ -10,7 +17,12 @@ import type { Token } from './tokens.js';
 
 /** Binary operator levels, loosest first; each level is left-associative. */
 const BINARY_LEVELS: readonly (readonly BinaryOperator[])[] = [
-  ['|'], ['^'], ['&'], ['<<', '>>'], ['+', '-'], ['*', '/', '//', '%', '@'],
+  ['|'],
+  ['^'],
+  ['&'],
+  ['<<', '>>'],
+  ['+', '-'],
+  ['*', '/', '//', '%', '@'],
 ];
 
 const COMPARE_OPS: ReadonlySet<string> = new Set(['<', '<=', '>', '>=', '==', '!=']);
@@ -20,7 +32,10 @@ export class ExprParser extends TypeParser {
   /** A single expression (Python `test`): ternaries and below, no bare tuples. */
   protected parseExpression(): Expr {
     const start = this.peek();
-    if (start.kind === 'keyword' && (start.text === 'lambda' || start.text === 'yield' || start.text === 'await')) {
+    if (
+      start.kind === 'keyword' &&
+      (start.text === 'lambda' || start.text === 'yield' || start.text === 'await')
+    ) {
       throw this.failAt(start, `'${start.text}' is not supported in TorchScript source`);
     }
     const body = this.parseOr();
@@ -55,7 +70,12 @@ export class ExprParser extends TypeParser {
       }
       elements.push(item());
     }
-    return { kind: 'Tuple', elements, ...(trailingComma ? { trailingComma } : {}), range: this.rangeFrom(start) };
+    return {
+      kind: 'Tuple',
+      elements,
+      ...(trailingComma ? { trailingComma } : {}),
+      range: this.rangeFrom(start),
+    };
   }
 
   /** Whether the current token can begin an expression (decides if a comma was trailing). */
@@ -150,7 +170,13 @@ export class ExprParser extends TypeParser {
       this.checkChain(n);
       this.next();
       const right = this.parseBinary(level + 1);
-      left = { kind: 'BinaryOp', op: token.text as BinaryOperator, left, right, range: this.rangeFrom(start) };
+      left = {
+        kind: 'BinaryOp',
+        op: token.text as BinaryOperator,
+        left,
+        right,
+        range: this.rangeFrom(start),
+      };
     }
   }
 
@@ -198,11 +224,13 @@ export class ExprParser extends TypeParser {
     let trailingComma = false;
     while (!this.atOp(')')) {
       const argStart = this.peek();
-      if (this.atOp('*') || this.atOp('**')) throw this.failAt(argStart, 'argument unpacking (*args, **kwargs) is not supported');
+      if (this.atOp('*') || this.atOp('**'))
+        throw this.failAt(argStart, 'argument unpacking (*args, **kwargs) is not supported');
       if (this.at('name') && this.atOp('=', 1)) {
         const name = this.next().text;
         this.next();
-        if (keywords.some((k) => k.name === name)) throw this.failAt(argStart, `keyword argument '${name}' repeated`);
+        if (keywords.some((k) => k.name === name))
+          throw this.failAt(argStart, `keyword argument '${name}' repeated`);
         keywords.push({ name, value: this.parseExpression(), range: this.rangeFrom(argStart) });
       } else {
         const value = this.parseExpression();
@@ -213,7 +241,14 @@ export class ExprParser extends TypeParser {
       trailingComma = this.atOp(')');
     }
     this.expectOp(')', 'to close the call arguments');
-    return { kind: 'Call', func, args, keywords, ...(trailingComma ? { trailingComma } : {}), range: this.rangeFrom(start) };
+    return {
+      kind: 'Call',
+      func,
+      args,
+      keywords,
+      ...(trailingComma ? { trailingComma } : {}),
+      range: this.rangeFrom(start),
+    };
   }
 
   private parseSubscript(value: Expr, start: Token): Expr {
@@ -227,7 +262,13 @@ export class ExprParser extends TypeParser {
       indices.push(this.parseIndex());
     } while (this.eatOp(','));
     this.expectOp(']', 'to close the subscript');
-    return { kind: 'Subscript', value, indices, ...(trailingComma ? { trailingComma } : {}), range: this.rangeFrom(start) };
+    return {
+      kind: 'Subscript',
+      value,
+      indices,
+      ...(trailingComma ? { trailingComma } : {}),
+      range: this.rangeFrom(start),
+    };
   }
 
   /** One subscript entry: an expression or a slice `lower:upper:step` with any part omitted. */
@@ -283,7 +324,10 @@ export class ExprParser extends TypeParser {
       default:
         break;
     }
-    if (token.kind === 'keyword' && (token.text === 'lambda' || token.text === 'yield' || token.text === 'await')) {
+    if (
+      token.kind === 'keyword' &&
+      (token.text === 'lambda' || token.text === 'yield' || token.text === 'await')
+    ) {
       throw this.failAt(token, `'${token.text}' is not supported in TorchScript source`);
     }
     throw this.unexpected('expected an expression');
@@ -307,11 +351,18 @@ export class ExprParser extends TypeParser {
     if (open.text === '(') {
       if (this.eatOp(')')) return { kind: 'Tuple', elements: [], parens: true, range: this.rangeFrom(open) };
       const first = this.parseExpression();
-      if (this.atKeyword('for')) throw this.failAt(this.peek(), 'generator expressions are not supported in TorchScript source');
+      if (this.atKeyword('for'))
+        throw this.failAt(this.peek(), 'generator expressions are not supported in TorchScript source');
       if (this.eatOp(')')) return { ...first, parens: true };
       this.expectOp(',', "or ')' after the expression in parentheses");
       const { elements, trailingComma } = this.parseRestOfList(first, ')');
-      return { kind: 'Tuple', elements, ...(trailingComma ? { trailingComma } : {}), parens: true, range: this.rangeFrom(open) };
+      return {
+        kind: 'Tuple',
+        elements,
+        ...(trailingComma ? { trailingComma } : {}),
+        parens: true,
+        range: this.rangeFrom(open),
+      };
     }
     if (open.text === '[') {
       if (this.eatOp(']')) return { kind: 'List', elements: [], range: this.rangeFrom(open) };
@@ -324,7 +375,12 @@ export class ExprParser extends TypeParser {
       if (this.eatOp(']')) return { kind: 'List', elements: [first], range: this.rangeFrom(open) };
       this.expectOp(',', "or ']' in list");
       const { elements, trailingComma } = this.parseRestOfList(first, ']');
-      return { kind: 'List', elements, ...(trailingComma ? { trailingComma } : {}), range: this.rangeFrom(open) };
+      return {
+        kind: 'List',
+        elements,
+        ...(trailingComma ? { trailingComma } : {}),
+        range: this.rangeFrom(open),
+      };
     }
     return this.parseDict(open);
   }
@@ -349,7 +405,8 @@ export class ExprParser extends TypeParser {
     while (!this.atOp('}')) {
       const entryStart = this.peek();
       const key = this.parseExpression();
-      if (!this.atOp(':')) throw this.unexpected("expected ':' after a dict key (set literals are not supported)");
+      if (!this.atOp(':'))
+        throw this.unexpected("expected ':' after a dict key (set literals are not supported)");
       this.next();
       const value = this.parseExpression();
       if (entries.length === 0 && this.atKeyword('for')) {
@@ -363,7 +420,12 @@ export class ExprParser extends TypeParser {
       trailingComma = true;
     }
     this.expectOp('}', 'to close the dict');
-    return { kind: 'Dict', entries, ...(trailingComma ? { trailingComma } : {}), range: this.rangeFrom(open) };
+    return {
+      kind: 'Dict',
+      entries,
+      ...(trailingComma ? { trailingComma } : {}),
+      range: this.rangeFrom(open),
+    };
   }
 
   /** `for target in iter [if cond]...` clauses of a comprehension. */
@@ -400,6 +462,10 @@ export class ExprParser extends TypeParser {
 
   /** Fails when an operator chain gets long enough to endanger recursive walkers of the tree. */
   private checkChain(n: number): void {
-    if (n >= MAX_OPERATOR_CHAIN) throw this.failAt(this.peek(), `expression too long (more than ${MAX_OPERATOR_CHAIN} chained operations)`);
+    if (n >= MAX_OPERATOR_CHAIN)
+      throw this.failAt(
+        this.peek(),
+        `expression too long (more than ${MAX_OPERATOR_CHAIN} chained operations)`,
+      );
   }
 }

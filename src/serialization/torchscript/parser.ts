@@ -2,8 +2,21 @@
 // statements. Entry point: parseSource(text, fileName).
 import { IRParseError } from '../../errors.js';
 import type {
-  AttributeDecl, BinaryOperator, ClassDef, ClassItem, Expr, FunctionDef, Import, ImportAlias, ImportFrom, ModuleItem, Param,
-  SourceModule, Stmt, TypeExpr, WithItem,
+  AttributeDecl,
+  BinaryOperator,
+  ClassDef,
+  ClassItem,
+  Expr,
+  FunctionDef,
+  Import,
+  ImportAlias,
+  ImportFrom,
+  ModuleItem,
+  Param,
+  SourceModule,
+  Stmt,
+  TypeExpr,
+  WithItem,
 } from './ast.js';
 import { syntaxError, tokenize } from './lexer.js';
 import { describeStatement } from './describe.js';
@@ -31,7 +44,15 @@ type Context = 'module' | 'class' | 'function';
 type AnyStatement = Stmt | ClassDef | AttributeDecl | Import | ImportFrom;
 
 const UNSUPPORTED_KEYWORDS: ReadonlySet<string> = new Set([
-  'try', 'except', 'finally', 'global', 'nonlocal', 'async', 'await', 'yield', 'lambda',
+  'try',
+  'except',
+  'finally',
+  'global',
+  'nonlocal',
+  'async',
+  'await',
+  'yield',
+  'lambda',
 ]);
 
 class Parser extends ExprParser {
@@ -106,7 +127,8 @@ class Parser extends ExprParser {
         case 'raise': {
           this.next();
           const exception = this.startsExpression() ? this.parseExpression() : null;
-          if (this.atKeyword('from')) throw this.failAt(this.peek(), "'raise ... from' is not supported in TorchScript source");
+          if (this.atKeyword('from'))
+            throw this.failAt(this.peek(), "'raise ... from' is not supported in TorchScript source");
           return { kind: 'Raise', exception, range: this.rangeFrom(start) };
         }
         case 'assert': {
@@ -142,7 +164,13 @@ class Parser extends ExprParser {
       this.checkTarget(first);
       this.next();
       const value = this.parseExpressionList();
-      return { kind: 'AugAssign', target: first, op: op as BinaryOperator, value, range: this.rangeFrom(start) };
+      return {
+        kind: 'AugAssign',
+        target: first,
+        op: op as BinaryOperator,
+        value,
+        range: this.rangeFrom(start),
+      };
     }
     return { kind: 'ExprStmt', value: first, range: this.rangeFrom(start) };
   }
@@ -156,17 +184,30 @@ class Parser extends ExprParser {
     const value = this.eatOp('=') ? this.parseExpressionList() : null;
     if (context === 'class') {
       if (target.kind !== 'Name' || target.parens) {
-        throw this.failAt(target.range, 'an attribute declaration in a class body must name a plain attribute');
+        throw this.failAt(
+          target.range,
+          'an attribute declaration in a class body must name a plain attribute',
+        );
       }
       return { kind: 'AttributeDecl', name: target.id, annotation, value, range: this.rangeFrom(start) };
     }
     if (target.kind !== 'Name' && target.kind !== 'Attribute' && target.kind !== 'Subscript') {
-      throw this.failAt(target.range, `cannot annotate ${target.kind === 'Tuple' ? 'a tuple of targets' : 'this expression'}`);
+      throw this.failAt(
+        target.range,
+        `cannot annotate ${target.kind === 'Tuple' ? 'a tuple of targets' : 'this expression'}`,
+      );
     }
     if (value === null) {
       throw this.failAt(start, 'an annotated declaration without a value is only allowed in a class body');
     }
-    return { kind: 'Assign', target, value, annotation, ...(tight ? { tightAnnotation: true } : {}), range: this.rangeFrom(start) };
+    return {
+      kind: 'Assign',
+      target,
+      value,
+      annotation,
+      ...(tight ? { tightAnnotation: true } : {}),
+      range: this.rangeFrom(start),
+    };
   }
 
   private parseDelete(): AnyStatement {
@@ -191,7 +232,8 @@ class Parser extends ExprParser {
 
   private parseImportFrom(): ImportFrom {
     const start = this.next();
-    if (this.atOp('.') || this.atOp('...')) throw this.failAt(this.peek(), 'relative imports are not supported in TorchScript source');
+    if (this.atOp('.') || this.atOp('...'))
+      throw this.failAt(this.peek(), 'relative imports are not supported in TorchScript source');
     const module = this.parseDottedName("after 'from'");
     this.expectKeyword('import', `after 'from ${module}'`);
     const names: ImportAlias[] = [];
@@ -231,14 +273,21 @@ class Parser extends ExprParser {
     while (!this.atOp(')')) {
       const paramStart = this.peek();
       if (this.atOp('*') || this.atOp('**') || this.atOp('/')) {
-        throw this.failAt(paramStart, 'variadic, keyword-only and positional-only parameters are not supported');
+        throw this.failAt(
+          paramStart,
+          'variadic, keyword-only and positional-only parameters are not supported',
+        );
       }
       const paramName = this.expectName('for a parameter').text;
       const annotation = this.eatOp(':') ? this.parseType() : null;
       const defaultValue = this.eatOp('=') ? this.parseExpression() : null;
-      if (params.some((p) => p.name === paramName)) throw this.failAt(paramStart, `duplicate parameter '${paramName}'`);
+      if (params.some((p) => p.name === paramName))
+        throw this.failAt(paramStart, `duplicate parameter '${paramName}'`);
       if (defaultValue === null && params.some((p) => p.default !== null)) {
-        throw this.failAt(paramStart, `parameter '${paramName}' without a default follows a parameter with a default`);
+        throw this.failAt(
+          paramStart,
+          `parameter '${paramName}' without a default follows a parameter with a default`,
+        );
       }
       params.push({ name: paramName, annotation, default: defaultValue, range: this.rangeFrom(paramStart) });
       if (!this.eatOp(',')) break;
@@ -255,7 +304,8 @@ class Parser extends ExprParser {
     const bases: TypeExpr[] = [];
     if (this.eatOp('(')) {
       while (!this.atOp(')')) {
-        if (this.at('name') && this.atOp('=', 1)) throw this.failAt(this.peek(), 'class keywords (metaclass=...) are not supported');
+        if (this.at('name') && this.atOp('=', 1))
+          throw this.failAt(this.peek(), 'class keywords (metaclass=...) are not supported');
         bases.push(this.parseType());
         if (!this.eatOp(',')) break;
       }
@@ -287,7 +337,8 @@ class Parser extends ExprParser {
     this.expectKeyword('in', "after the 'for' target");
     const iter = this.parseExpressionList();
     const body = this.parseBlock(start, "'for' statement", 'function', (s) => this.asStmt(s));
-    if (this.atKeyword('else')) throw this.failAt(this.peek(), "'for ... else' is not supported in TorchScript source");
+    if (this.atKeyword('else'))
+      throw this.failAt(this.peek(), "'for ... else' is not supported in TorchScript source");
     return { kind: 'For', target, iter, body, range: this.rangeFrom(start) };
   }
 
@@ -295,7 +346,8 @@ class Parser extends ExprParser {
     const start = this.next();
     const test = this.parseExpression();
     const body = this.parseBlock(start, "'while' statement", 'function', (s) => this.asStmt(s));
-    if (this.atKeyword('else')) throw this.failAt(this.peek(), "'while ... else' is not supported in TorchScript source");
+    if (this.atKeyword('else'))
+      throw this.failAt(this.peek(), "'while ... else' is not supported in TorchScript source");
     return { kind: 'While', test, body, range: this.rangeFrom(start) };
   }
 
@@ -336,19 +388,31 @@ class Parser extends ExprParser {
   }
 
   private asModuleItem(s: AnyStatement): ModuleItem {
-    if (s.kind === 'Import' || s.kind === 'ImportFrom' || s.kind === 'ClassDef' || s.kind === 'FunctionDef' || s.kind === 'Assign') {
+    if (
+      s.kind === 'Import' ||
+      s.kind === 'ImportFrom' ||
+      s.kind === 'ClassDef' ||
+      s.kind === 'FunctionDef' ||
+      s.kind === 'Assign'
+    ) {
       return s;
     }
     throw this.misplaced(s, 'at module level');
   }
 
   private asClassItem(s: AnyStatement): ClassItem {
-    if (s.kind === 'AttributeDecl' || s.kind === 'Assign' || s.kind === 'FunctionDef' || s.kind === 'Pass') return s;
+    if (s.kind === 'AttributeDecl' || s.kind === 'Assign' || s.kind === 'FunctionDef' || s.kind === 'Pass')
+      return s;
     throw this.misplaced(s, 'in a class body');
   }
 
   private asStmt(s: AnyStatement): Stmt {
-    if (s.kind === 'Import' || s.kind === 'ImportFrom' || s.kind === 'ClassDef' || s.kind === 'AttributeDecl') {
+    if (
+      s.kind === 'Import' ||
+      s.kind === 'ImportFrom' ||
+      s.kind === 'ClassDef' ||
+      s.kind === 'AttributeDecl'
+    ) {
       throw this.misplaced(s, 'inside a function');
     }
     return s;

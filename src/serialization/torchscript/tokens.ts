@@ -7,16 +7,7 @@
  * close a block; `eof` is always the last token.
  */
 export type TokenKind =
-  | 'name'
-  | 'keyword'
-  | 'int'
-  | 'float'
-  | 'string'
-  | 'op'
-  | 'newline'
-  | 'indent'
-  | 'dedent'
-  | 'eof';
+  'name' | 'keyword' | 'int' | 'float' | 'string' | 'op' | 'newline' | 'indent' | 'dedent' | 'eof';
 
 /** One token. Positions are 1-based; `endColumn` is the column just past the last character. */
 export interface Token {
@@ -33,24 +24,109 @@ export interface Token {
 
 /** Python's reserved words; any of them where a name is expected is a syntax error. */
 export const KEYWORDS: ReadonlySet<string> = new Set([
-  'False', 'None', 'True', 'and', 'as', 'assert', 'async', 'await', 'break', 'class', 'continue',
-  'def', 'del', 'elif', 'else', 'except', 'finally', 'for', 'from', 'global', 'if', 'import', 'in',
-  'is', 'lambda', 'nonlocal', 'not', 'or', 'pass', 'raise', 'return', 'try', 'while', 'with', 'yield',
+  'False',
+  'None',
+  'True',
+  'and',
+  'as',
+  'assert',
+  'async',
+  'await',
+  'break',
+  'class',
+  'continue',
+  'def',
+  'del',
+  'elif',
+  'else',
+  'except',
+  'finally',
+  'for',
+  'from',
+  'global',
+  'if',
+  'import',
+  'in',
+  'is',
+  'lambda',
+  'nonlocal',
+  'not',
+  'or',
+  'pass',
+  'raise',
+  'return',
+  'try',
+  'while',
+  'with',
+  'yield',
 ]);
 
 /** Operators and punctuation, longest first so the lexer can take the first that matches. */
 export const OPERATORS: readonly string[] = [
-  '**=', '//=', '>>=', '<<=', '...',
-  '->', '**', '//', '<<', '>>', '<=', '>=', '==', '!=', '+=', '-=', '*=', '/=', '%=', '&=', '|=',
-  '^=', '@=', ':=',
-  '+', '-', '*', '/', '%', '@', '&', '|', '^', '~', '<', '>', '(', ')', '[', ']', '{', '}', ',',
-  ':', '.', ';', '=',
+  '**=',
+  '//=',
+  '>>=',
+  '<<=',
+  '...',
+  '->',
+  '**',
+  '//',
+  '<<',
+  '>>',
+  '<=',
+  '>=',
+  '==',
+  '!=',
+  '+=',
+  '-=',
+  '*=',
+  '/=',
+  '%=',
+  '&=',
+  '|=',
+  '^=',
+  '@=',
+  ':=',
+  '+',
+  '-',
+  '*',
+  '/',
+  '%',
+  '@',
+  '&',
+  '|',
+  '^',
+  '~',
+  '<',
+  '>',
+  '(',
+  ')',
+  '[',
+  ']',
+  '{',
+  '}',
+  ',',
+  ':',
+  '.',
+  ';',
+  '=',
 ];
 
 /** Augmented assignment operators mapped to the binary operator they apply. */
 export const AUGMENTED_ASSIGN: ReadonlyMap<string, string> = new Map([
-  ['+=', '+'], ['-=', '-'], ['*=', '*'], ['/=', '/'], ['//=', '//'], ['%=', '%'], ['**=', '**'],
-  ['@=', '@'], ['&=', '&'], ['|=', '|'], ['^=', '^'], ['<<=', '<<'], ['>>=', '>>'],
+  ['+=', '+'],
+  ['-=', '-'],
+  ['*=', '*'],
+  ['/=', '/'],
+  ['//=', '//'],
+  ['%=', '%'],
+  ['**=', '**'],
+  ['@=', '@'],
+  ['&=', '&'],
+  ['|=', '|'],
+  ['^=', '^'],
+  ['<<=', '<<'],
+  ['>>=', '>>'],
 ]);
 
 /** A short human description of a token for error messages (`'('`, `name 'x'`, `end of line`). */
