@@ -6,7 +6,6 @@
  * Mirrors torch/csrc/jit/ir/alias_analysis.cpp; see alias-db.ts for the model.
  */
 
-import { inject } from 'inversify';
 import {
   analysis,
   defaultOperatorRegistry,
@@ -14,6 +13,7 @@ import {
   OperatorRegistry,
   type Analysis,
   type Graph,
+  inject,
 } from '../src/index.js';
 import { AliasDb } from './alias-db.js';
 

@@ -147,7 +147,8 @@ export class AliasDb {
       for (const [c, inner] of this.contains) lines.push(`  ${c} holds ${fmt(inner)}`);
     }
     lines.push('writers:');
-    const describe = (n: Node): string => `${n.kind}${n.outputs.length ? ` -> %${n.outputs.map((o) => o.debugName).join(', %')}` : ''}${n.sourceRange ? ` # ${n.sourceRange}` : ''}`;
+    const describe = (n: Node): string =>
+      `${n.kind}${n.outputs.length ? ` -> %${n.outputs.map((o) => o.debugName).join(', %')}` : ''}${n.sourceRange ? ` # ${n.sourceRange}` : ''}`;
     for (const [loc, ws] of this.writers) lines.push(`  ${loc} <- ${ws.map(describe).join('; ')}`);
     if (this.wildcardWriters.length) lines.push(`  * <- ${this.wildcardWriters.map(describe).join('; ')}`);
     lines.push(`wildcard set: ${fmt(this.escaped)}`);
@@ -218,8 +219,13 @@ export class AliasDb {
       case 'prim::TupleConstruct':
       case 'prim::DictConstruct':
         for (const o of node.outputs) if (isMutableType(o.type)) this.fresh(o);
-        if (node.kind === 'prim::DictConstruct') this.contain(node.output(), node.inputs.filter((_, i) => i % 2 === 1));
-        else if (node.kind !== 'prim::Constant' && node.kind !== 'prim::Uninitialized') this.contain(node.output(), node.inputs);
+        if (node.kind === 'prim::DictConstruct')
+          this.contain(
+            node.output(),
+            node.inputs.filter((_, i) => i % 2 === 1),
+          );
+        else if (node.kind !== 'prim::Constant' && node.kind !== 'prim::Uninitialized')
+          this.contain(node.output(), node.inputs);
         return;
       case 'prim::GetAttr':
         // Frozen: the attribute's value is a location of its own. Otherwise it is whatever the object holds.
@@ -318,7 +324,8 @@ export class AliasDb {
       if (arg.alias.isWildcardAfter && !arg.alias.isWildcardBefore) this.escape(v);
     });
     // Varargs beyond the declared arguments are treated as escaping.
-    for (let i = schema.arguments.length; i < node.inputs.length; i++) if (isMutableType(node.inputs[i].type)) this.escape(node.inputs[i]);
+    for (let i = schema.arguments.length; i < node.inputs.length; i++)
+      if (isMutableType(node.inputs[i].type)) this.escape(node.inputs[i]);
     // An element entering a container we write (`append(self(a!), el(c -> *))`) is now held by it.
     if (node.kind === 'aten::append' || node.kind === 'aten::insert' || node.kind === 'aten::_set_item') {
       this.contain(node.input(0), node.inputs.slice(1));

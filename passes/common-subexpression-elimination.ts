@@ -12,7 +12,6 @@
  * Mirrors torch/csrc/jit/passes/common_subexpression_elimination.cpp and ir/node_hashing.cpp.
  */
 
-import { inject } from 'inversify';
 import {
   OPERATOR_REGISTRY,
   OperatorRegistry,
@@ -27,6 +26,7 @@ import {
   type Node,
   type PassContext,
   type PassResult,
+  inject,
 } from '../src/index.js';
 import { AliasAnalysis, isMutableType, type AliasDb } from './alias-analysis.js';
 

@@ -10,7 +10,6 @@
  * constant_pooling.cpp, except the order: survivors keep first-seen order, so a second run changes nothing.
  */
 
-import { inject } from 'inversify';
 import {
   Device,
   FunctionRef,
@@ -27,6 +26,7 @@ import {
   type PassResult,
   type Type,
   type Value,
+  inject,
 } from '../src/index.js';
 
 @pass({

@@ -12,7 +12,6 @@
  * Mirrors torch/csrc/jit/passes/constant_propagation.cpp (ConstantPropagation with an AliasDb).
  */
 
-import { inject } from 'inversify';
 import {
   cloneNode,
   constantType,
@@ -37,6 +36,7 @@ import {
   type PassResult,
   type Type,
   type Value,
+  inject,
 } from '../src/index.js';
 import { AliasAnalysis, isMutableType, type AliasDb } from './alias-analysis.js';
 

@@ -10,7 +10,6 @@
  * so whole dead chains die in one run. Without alias analysis every write is kept.
  */
 
-import { inject } from 'inversify';
 import {
   OPERATOR_REGISTRY,
   OperatorRegistry,
@@ -22,6 +21,7 @@ import {
   type PassContext,
   type PassResult,
   type Value,
+  inject,
 } from '../src/index.js';
 
 @pass({

@@ -16,7 +16,6 @@
  * Mirrors FoldFrozenConvAddOrSub in torch/csrc/jit/passes/frozen_conv_folding.cpp.
  */
 
-import { inject } from 'inversify';
 import {
   OPERATOR_REGISTRY,
   OperatorRegistry,
@@ -27,6 +26,7 @@ import {
   type PassContext,
   type PassResult,
   type Tensor,
+  inject,
 } from '../src/index.js';
 import {
   constantNumber,

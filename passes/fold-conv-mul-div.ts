@@ -15,7 +15,6 @@
  * Mirrors FoldFrozenConvMulOrDiv in torch/csrc/jit/passes/frozen_conv_folding.cpp.
  */
 
-import { inject } from 'inversify';
 import {
   OPERATOR_REGISTRY,
   OperatorRegistry,
@@ -26,6 +25,7 @@ import {
   type PassContext,
   type PassResult,
   type Tensor,
+  inject,
 } from '../src/index.js';
 import {
   isConvolutionKind,

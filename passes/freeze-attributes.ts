@@ -11,7 +11,6 @@
  * detached. Unused attributes, methods and submodules are removed later by freeze-cleanup.
  */
 
-import { inject } from 'inversify';
 import {
   FreezeError,
   NoneType,
@@ -34,6 +33,7 @@ import {
   type ScriptObject,
   type Type,
   type Value,
+  inject,
 } from '../src/index.js';
 import { AliasDb } from './alias-db.js';
 import {

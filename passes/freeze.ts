@@ -13,8 +13,9 @@ import {
   type InstrumentationOptions,
   type PipelineSource,
   type RunReport,
+  type Container,
+  type ContainerModule,
 } from '../src/index.js';
-import type { Container, ContainerModule } from 'inversify';
 import { AliasAnalysis } from './alias-analysis.js';
 import { checkEvalMode, resolvePreserved } from './freeze/preserved.js';
 import { freezeReportOf, type AttributeExplanation } from './freeze/report.js';

@@ -12,7 +12,6 @@
  * (its result is a float; PyTorch would put the int in its place) and an Any-typed value may be None.
  */
 
-import { inject } from 'inversify';
 import {
   createConstant,
   IntType,
@@ -32,6 +31,7 @@ import {
   type PassResult,
   type Type,
   type Value,
+  inject,
 } from '../src/index.js';
 
 /** A rewrite of a node's (single) output (an existing value or a new constant), or one already made in place. */

@@ -14,7 +14,6 @@
  * dict idioms and concat combining are not included.
  */
 
-import { inject } from 'inversify';
 import {
   Device,
   DTYPES,
@@ -32,6 +31,7 @@ import {
   type PassResult,
   type Type,
   type Value,
+  inject,
 } from '../src/index.js';
 import { AliasAnalysis, isMutableType, type AliasDb } from './alias-analysis.js';
 import {

@@ -29,3 +29,6 @@ export { VerifyEachInstrument } from './instruments/verify-each.js';
 export { StatisticsInstrument, formatStatistics } from './instruments/statistics.js';
 export { OptBisectInstrument } from './instruments/opt-bisect.js';
 export { ReproducerInstrument } from './instruments/reproducer.js';
+// Pass authors inject their dependencies with inversify's decorators; they get them from here, so a
+// pass (built-in or plugin) imports nothing but tsfreeze.
+export { inject, multiInject, optional, type Container, type ContainerModule } from 'inversify';
