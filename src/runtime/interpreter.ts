@@ -5,7 +5,15 @@ import { RuntimeError, UnsupportedError } from '../errors.js';
 import type { Block } from '../ir/block.js';
 import { constantValue } from '../ir/constants.js';
 import type { Graph } from '../ir/graph.js';
-import { Device, FunctionRef, Tuple, isObjectValue, type DictKey, type IValue, type ObjectValue } from '../ir/ivalue.js';
+import {
+  Device,
+  FunctionRef,
+  Tuple,
+  isObjectValue,
+  type DictKey,
+  type IValue,
+  type ObjectValue,
+} from '../ir/ivalue.js';
 import type { Node } from '../ir/node.js';
 import { isSubtypeOf, TupleType, type Type } from '../ir/types.js';
 import type { Value } from '../ir/value.js';
@@ -48,7 +56,10 @@ export class Interpreter {
   /** Runs `graph` on `inputs` (the first input is `self` for methods); returns its outputs. */
   run(graph: Graph, inputs: readonly IValue[]): IValue[] {
     if (inputs.length !== graph.inputs.length) {
-      throw new RuntimeError('BAD_ARITY', `graph expects ${graph.inputs.length} inputs, got ${inputs.length}`);
+      throw new RuntimeError(
+        'BAD_ARITY',
+        `graph expects ${graph.inputs.length} inputs, got ${inputs.length}`,
+      );
     }
     if (++this.depth > 200) {
       this.depth = 0;
@@ -112,7 +123,8 @@ export class Interpreter {
       }
       case 'prim::CallFunction': {
         const [fn, ...args] = inputs();
-        if (!(fn instanceof FunctionRef)) throw new RuntimeError('BAD_CALL', 'prim::CallFunction on a non-function');
+        if (!(fn instanceof FunctionRef))
+          throw new RuntimeError('BAD_CALL', 'prim::CallFunction on a non-function');
         set(this.run(this.host.functionGraph(fn), args));
         return;
       }
@@ -234,22 +246,26 @@ export class Interpreter {
 
 function read(env: Env, v: Value): IValue {
   const x = env.get(v);
-  if (x === undefined) throw new RuntimeError('UNDEFINED_VALUE', `value %${v.debugName} is used before it has a value`);
+  if (x === undefined)
+    throw new RuntimeError('UNDEFINED_VALUE', `value %${v.debugName} is used before it has a value`);
   return x;
 }
 
 function asObject(v: IValue, node: Node): ObjectValue {
-  if (!isObjectValue(v)) throw new RuntimeError('NOT_AN_OBJECT', `${node.kind} on a value that is not an object`);
+  if (!isObjectValue(v))
+    throw new RuntimeError('NOT_AN_OBJECT', `${node.kind} on a value that is not an object`);
   return v;
 }
 
 function asTuple(v: IValue, node: Node): Tuple {
-  if (!(v instanceof Tuple)) throw new RuntimeError('NOT_A_TUPLE', `${node.kind} on a value that is not a tuple`);
+  if (!(v instanceof Tuple))
+    throw new RuntimeError('NOT_A_TUPLE', `${node.kind} on a value that is not a tuple`);
   return v;
 }
 
 function asTensor(v: IValue, node: Node): Tensor {
-  if (!(v instanceof Tensor)) throw new RuntimeError('NOT_A_TENSOR', `${node.kind} on a value that is not a tensor`);
+  if (!(v instanceof Tensor))
+    throw new RuntimeError('NOT_A_TENSOR', `${node.kind} on a value that is not a tensor`);
   return v;
 }
 
@@ -268,7 +284,8 @@ function isInstance(v: IValue, staticType: Type, node: Node): boolean {
     if (v instanceof Tensor) return t.kind === 'Tensor';
     if (typeof v === 'boolean') return t.kind === 'bool';
     if (typeof v === 'string') return t.kind === 'str';
-    if (typeof v === 'number' || typeof v === 'bigint') return t.kind === 'int' || t.kind === 'float' ? isSubtypeOf(staticType, t) || t.kind === 'int' : false;
+    if (typeof v === 'number' || typeof v === 'bigint')
+      return t.kind === 'int' || t.kind === 'float' ? isSubtypeOf(staticType, t) || t.kind === 'int' : false;
     if (Array.isArray(v)) return t.kind === 'List';
     if (v instanceof Map) return t.kind === 'Dict';
     if (v instanceof Tuple) return t.kind === 'Tuple';

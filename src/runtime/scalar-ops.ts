@@ -21,12 +21,18 @@ export type ScalarOp = (call: ScalarCall) => IValue;
 
 type Num = number | bigint;
 
-const isNum = (v: IValue): v is Num => typeof v === 'number' || typeof v === 'bigint' || typeof v === 'boolean';
+const isNum = (v: IValue): v is Num =>
+  typeof v === 'number' || typeof v === 'bigint' || typeof v === 'boolean';
 const num = (v: IValue): Num => (typeof v === 'boolean' ? (v ? 1 : 0) : (v as Num));
 const isFloatType = (t: Type | undefined): boolean => t?.kind === 'float';
 
 // Integer arithmetic: exact through bigint when either side is a bigint or the result leaves the safe range.
-function intOp(a: Num, b: Num, f: (x: bigint, y: bigint) => bigint, g: (x: number, y: number) => number): Num {
+function intOp(
+  a: Num,
+  b: Num,
+  f: (x: bigint, y: bigint) => bigint,
+  g: (x: number, y: number) => number,
+): Num {
   if (typeof a === 'number' && typeof b === 'number') {
     const r = g(a, b);
     // Ints have no negative zero: 0 * -1 must not give -0.
@@ -36,25 +42,31 @@ function intOp(a: Num, b: Num, f: (x: bigint, y: bigint) => bigint, g: (x: numbe
 }
 
 function floorDivInt(a: bigint, b: bigint): bigint {
-  if (b === 0n) throw new RuntimeError('ZERO_DIVISION', 'ZeroDivisionError: integer division or modulo by zero');
+  if (b === 0n)
+    throw new RuntimeError('ZERO_DIVISION', 'ZeroDivisionError: integer division or modulo by zero');
   const q = a / b;
-  return (a % b !== 0n) && ((a < 0n) !== (b < 0n)) ? q - 1n : q;
+  return a % b !== 0n && a < 0n !== b < 0n ? q - 1n : q;
 }
 
 function pyModInt(a: bigint, b: bigint): bigint {
-  if (b === 0n) throw new RuntimeError('ZERO_DIVISION', 'ZeroDivisionError: integer division or modulo by zero');
+  if (b === 0n)
+    throw new RuntimeError('ZERO_DIVISION', 'ZeroDivisionError: integer division or modulo by zero');
   const r = a % b;
-  return r !== 0n && (r < 0n) !== (b < 0n) ? r + b : r;
+  return r !== 0n && r < 0n !== b < 0n ? r + b : r;
 }
 
 function pyModFloat(a: number, b: number): number {
   const r = a % b;
-  return r !== 0 && (r < 0) !== (b < 0) ? r + b : r;
+  return r !== 0 && r < 0 !== b < 0 ? r + b : r;
 }
 
 /** True when the call computes in floats: any float-typed argument (or a float runtime value under Scalar). */
 function floatMode(call: ScalarCall): boolean {
-  return call.argTypes.some((t, i) => isFloatType(t) || (t.kind === 'Number' && typeof call.args[i] === 'number' && !Number.isInteger(call.args[i])));
+  return call.argTypes.some(
+    (t, i) =>
+      isFloatType(t) ||
+      (t.kind === 'Number' && typeof call.args[i] === 'number' && !Number.isInteger(call.args[i])),
+  );
 }
 
 function arith(
@@ -107,7 +119,8 @@ export function valuesEqual(a: IValue, b: IValue): boolean {
   if (a === null || b === null) return false;
   if (isNum(a) && isNum(b)) return compareValues(a, b) === 0;
   if (a instanceof Device && b instanceof Device) return a.toString() === b.toString();
-  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => valuesEqual(x, b[i]));
+  if (Array.isArray(a) && Array.isArray(b))
+    return a.length === b.length && a.every((x, i) => valuesEqual(x, b[i]));
   if (a instanceof Tuple && b instanceof Tuple) {
     return a.items.length === b.items.length && a.items.every((x, i) => valuesEqual(x, b.items[i]));
   }
@@ -150,7 +163,8 @@ function toInt(v: IValue): Num {
   if (typeof v === 'number') return Math.trunc(v);
   if (typeof v === 'string') {
     const t = v.trim();
-    if (!/^[+-]?\d+$/.test(t)) throw new RuntimeError('VALUE_ERROR', `invalid literal for int() with base 10: '${v}'`);
+    if (!/^[+-]?\d+$/.test(t))
+      throw new RuntimeError('VALUE_ERROR', `invalid literal for int() with base 10: '${v}'`);
     return normalizeInt(BigInt(t));
   }
   if (v instanceof Tensor) {
@@ -203,27 +217,60 @@ function sliceBounds(len: number, start: IValue, end: IValue, step: IValue): num
 
 /** The scalar/container operators by base name (`aten::add` handles add.int, add.float, add.str, add.t ...). */
 export const SCALAR_OPS: Readonly<Record<string, ScalarOp>> = {
-  'aten::add': (c) => arith(c, (x, y) => x + y, (x, y) => x + y, (x, y) => x + y),
-  'aten::sub': (c) => arith(c, (x, y) => x - y, (x, y) => x - y, (x, y) => x - y),
+  'aten::add': (c) =>
+    arith(
+      c,
+      (x, y) => x + y,
+      (x, y) => x + y,
+      (x, y) => x + y,
+    ),
+  'aten::sub': (c) =>
+    arith(
+      c,
+      (x, y) => x - y,
+      (x, y) => x - y,
+      (x, y) => x - y,
+    ),
   'aten::mul': (c) => {
     const [a, b] = c.args;
     if (Array.isArray(a) && isNum(b)) return Array.from({ length: Math.max(0, Number(b)) }, () => a).flat();
     if (typeof a === 'string' && isNum(b)) return a.repeat(Math.max(0, Number(b)));
-    return arith(c, (x, y) => x * y, (x, y) => x * y, (x, y) => x * y);
+    return arith(
+      c,
+      (x, y) => x * y,
+      (x, y) => x * y,
+      (x, y) => x * y,
+    );
   },
   'aten::div': (c) => Number(num(c.args[0])) / Number(num(c.args[1])),
-  'aten::floordiv': (c) => arith(c, floorDivInt, (x, y) => {
-    if (y === 0) throw new RuntimeError('ZERO_DIVISION', 'ZeroDivisionError: integer division or modulo by zero');
-    return Math.floor(x / y);
-  }, (x, y) => Math.floor(x / y)),
+  'aten::floordiv': (c) =>
+    arith(
+      c,
+      floorDivInt,
+      (x, y) => {
+        if (y === 0)
+          throw new RuntimeError('ZERO_DIVISION', 'ZeroDivisionError: integer division or modulo by zero');
+        return Math.floor(x / y);
+      },
+      (x, y) => Math.floor(x / y),
+    ),
   'aten::remainder': (c) => arith(c, pyModInt, (x, y) => Number(pyModInt(BigInt(x), BigInt(y))), pyModFloat),
-  'aten::__round_to_zero_floordiv': (c) => arith(c, (x, y) => x / y, (x, y) => Math.trunc(x / y), (x, y) => Math.trunc(x / y)),
+  'aten::__round_to_zero_floordiv': (c) =>
+    arith(
+      c,
+      (x, y) => x / y,
+      (x, y) => Math.trunc(x / y),
+      (x, y) => Math.trunc(x / y),
+    ),
   'aten::pow': (c) => {
     const [a, b] = c.args.map((v) => Number(num(v)));
     return a ** b;
   },
   'aten::neg': (c) => (typeof c.args[0] === 'bigint' ? normalizeInt(-c.args[0]) : -Number(num(c.args[0]))),
-  'aten::abs': (c) => (typeof c.args[0] === 'bigint' ? normalizeInt(c.args[0] < 0n ? -c.args[0] : c.args[0]) : Math.abs(Number(num(c.args[0])))),
+  'aten::abs': (c) =>
+    typeof c.args[0] === 'bigint'
+      ? normalizeInt(c.args[0] < 0n ? -c.args[0] : c.args[0])
+      : Math.abs(Number(num(c.args[0]))),
   'aten::eq': (c) => valuesEqual(c.args[0], c.args[1]),
   'aten::ne': (c) => !valuesEqual(c.args[0], c.args[1]),
   'aten::lt': (c) => compare(c, (x) => x < 0),
@@ -233,8 +280,24 @@ export const SCALAR_OPS: Readonly<Record<string, ScalarOp>> = {
   'aten::__is__': (c) => c.args[0] === c.args[1] || (c.args[0] === null && c.args[1] === null),
   'aten::__isnot__': (c) => !(c.args[0] === c.args[1] || (c.args[0] === null && c.args[1] === null)),
   'aten::__not__': (c) => !truthy(c.args[0]),
-  'aten::__and__': (c) => (typeof c.args[0] === 'boolean' ? Boolean(c.args[0]) && Boolean(c.args[1]) : intOp(num(c.args[0]), num(c.args[1]), (x, y) => x & y, (x, y) => Number(BigInt(x) & BigInt(y)))),
-  'aten::__or__': (c) => (typeof c.args[0] === 'boolean' ? Boolean(c.args[0]) || Boolean(c.args[1]) : intOp(num(c.args[0]), num(c.args[1]), (x, y) => x | y, (x, y) => Number(BigInt(x) | BigInt(y)))),
+  'aten::__and__': (c) =>
+    typeof c.args[0] === 'boolean'
+      ? Boolean(c.args[0]) && Boolean(c.args[1])
+      : intOp(
+          num(c.args[0]),
+          num(c.args[1]),
+          (x, y) => x & y,
+          (x, y) => Number(BigInt(x) & BigInt(y)),
+        ),
+  'aten::__or__': (c) =>
+    typeof c.args[0] === 'boolean'
+      ? Boolean(c.args[0]) || Boolean(c.args[1])
+      : intOp(
+          num(c.args[0]),
+          num(c.args[1]),
+          (x, y) => x | y,
+          (x, y) => Number(BigInt(x) | BigInt(y)),
+        ),
   'aten::Int': (c) => toInt(c.args[0]),
   'aten::Float': (c) => toFloat(c.args[0]),
   'aten::Bool': (c) => truthy(c.args[0]),
@@ -299,11 +362,15 @@ export const SCALAR_OPS: Readonly<Record<string, ScalarOp>> = {
     (c.args[0] as IValue[]).length = 0;
     return null;
   },
-  'aten::copy': (c) => (Array.isArray(c.args[0]) ? [...c.args[0]] : new Map(c.args[0] as Map<DictKey, IValue>)),
+  'aten::copy': (c) =>
+    Array.isArray(c.args[0]) ? [...c.args[0]] : new Map(c.args[0] as Map<DictKey, IValue>),
   'aten::list': (c) => (typeof c.args[0] === 'string' ? [...c.args[0]] : [...(c.args[0] as IValue[])]),
   'aten::slice': (c) => {
     const [v, start, end, step] = c.args;
-    if (typeof v === 'string') return sliceBounds(v.length, start, end, step).map((i) => v[i]).join('');
+    if (typeof v === 'string')
+      return sliceBounds(v.length, start, end, step)
+        .map((i) => v[i])
+        .join('');
     const list = v as IValue[];
     return sliceBounds(list.length, start, end, step).map((i) => list[i]);
   },

@@ -200,15 +200,13 @@ describe('torchscript source: printer', function () {
               comparisons: links.map(([op, right]) => ({ op, right })),
               range: R,
             })),
-          fc
-            .tuple(sub, sub, sub)
-            .map(([condition, whenTrue, whenFalse]): Expr => ({
-              kind: 'Ternary',
-              condition,
-              whenTrue,
-              whenFalse,
-              range: R,
-            })),
+          fc.tuple(sub, sub, sub).map(([condition, whenTrue, whenFalse]): Expr => ({
+            kind: 'Ternary',
+            condition,
+            whenTrue,
+            whenFalse,
+            range: R,
+          })),
           fc.tuple(sub, list, fc.option(sub)).map(([func, args, kw]): Expr => ({
             kind: 'Call',
             func,
