@@ -1,6 +1,9 @@
 // The built-in passes, registered like any plugin: an explicit list and a ContainerModule (no import side effects).
 
 import { passesModule, type PassClass } from '../src/index.js';
+
+// The package entry: everything in src/index.ts, plus the built-in passes and freeze() below.
+export * from '../src/index.js';
 import { ConstantPooling } from './constant-pooling.js';
 import { ConstantPropagation } from './constant-propagation.js';
 import { CommonSubexpressionElimination } from './common-subexpression-elimination.js';
