@@ -1,12 +1,30 @@
 // `npm run bench`: every benchmark, printed as tables with ratios against baselines measured in the
 // same run. Not a test: nothing here asserts a time.
 
+import { execFileSync } from 'node:child_process';
 import { benchFreeze } from './freeze.js';
 import { benchIR, formatIRBench } from './ir.js';
 import { benchInference } from './inference.js';
 import { benchKernels } from './kernels.js';
 
 const only = process.argv.slice(2);
+
+// scripts/bench_torch_kernels.py prints one JSON row per line; nothing when torch is missing.
+function torchKernelRows(): { name: string; value: number; unit: string }[] {
+  try {
+    const out = execFileSync('/usr/bin/python3', ['scripts/bench_torch_kernels.py'], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+      timeout: 300_000,
+    });
+    return out
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as { name: string; value: number; unit: string });
+  } catch {
+    return [];
+  }
+}
 const wanted = (name: string): boolean => only.length === 0 || only.includes(name);
 const heading = (t: string): void => console.log(`\n== ${t} ==`);
 const row = (r: { name: string; value: number; unit: string }): void =>
@@ -24,8 +42,23 @@ if (wanted('ir')) {
   }
 }
 if (wanted('kernels')) {
-  heading('Kernels (single thread)');
-  for (const r of await benchKernels()) row(r);
+  heading('Kernels (single thread), PyTorch on the same shapes beside them');
+  const ours = await benchKernels();
+  const torch = torchKernelRows();
+  for (const r of ours) {
+    row(r);
+    const t = torch.find((x) => x.name === `torch ${r.name}`);
+    if (t) {
+      row(t);
+      row({
+        name: `${r.name}: tsfreeze / torch`,
+        value: r.unit === 'ms' ? t.value / r.value : r.value / t.value,
+        unit: 'x (higher is better for tsfreeze)',
+      });
+    }
+  }
+  if (!torch.length)
+    console.log('  (PyTorch not available: /usr/bin/python3 with torch is needed for the comparison)');
 }
 if (wanted('inference')) {
   heading(
