@@ -294,8 +294,13 @@ export class Graph {
 
   /** @internal */
   setVertexParent(node: Node, block: Block): void {
+    // The graph's root stands for the top block: its nodes keep no compound parent, which spares two
+    // dictionary updates per node in graphlib (most nodes live there). Nested blocks are compound parents.
+    if (block.owningNode === null) {
+      if (this.dataflow.parent(node.vertex) !== undefined) this.dataflow.setParent(node.vertex);
+      return;
+    }
     this.dataflow.setParent(node.vertex, block.vertex);
-    if (node.blocks.length) for (const b of node.blocks) this.dataflow.setParent(b.vertex, node.vertex);
   }
 
   /** @internal */
