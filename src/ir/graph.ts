@@ -316,7 +316,7 @@ export class Graph {
   /** Number of live nodes, including every block's param and return nodes. */
   get vertexNodeCount(): number {
     let n = 0;
-    for (const v of this.dataflow.nodes()) if (v.startsWith('n')) n++;
+    for (const v of this.dataflow.nodes()) if (!v.startsWith('b')) n++;
     return n;
   }
 

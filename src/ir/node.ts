@@ -34,14 +34,14 @@ export class Node {
   constructor(
     readonly graph: Graph,
     readonly kind: string,
-    /** Unique id within the graph; also the graphlib vertex key (`n<id>`). */
+    /** Unique id within the graph; also the graphlib vertex key (its decimal string: integer-like keys let V8 keep graphlib's per-vertex tables as fast arrays). */
     readonly id: number,
   ) {}
 
   /** The graphlib vertex of this node. */
   get vertex(): string {
     // Built once: graphlib keys its dictionaries by this string, and a reused string keeps its hash.
-    return (this.vertexKey ??= `n${this.id}`);
+    return (this.vertexKey ??= String(this.id));
   }
   private vertexKey: string | undefined;
 

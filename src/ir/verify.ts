@@ -167,7 +167,7 @@ export function collectProblems(graph: Graph, options: VerifyOptions = {}, limit
   if (problems.length < limit) {
     for (const vertex of graph.dataflow.nodes()) {
       const label = graph.dataflow.node(vertex);
-      if (!vertex.startsWith('n')) continue;
+      if (vertex.startsWith('b')) continue;
       const n = label as Node;
       if (n.kind === 'prim::Param' || n.kind === 'prim::Return') continue;
       if (
