@@ -30,7 +30,6 @@ import {
 } from '../src/index.js';
 import {
   constantNumber,
-  isConvolutionKind,
   matchConvOperand,
   matched,
   notMatched,
@@ -42,6 +41,7 @@ import {
   tensorOf,
   type ConvOperand,
   type Match,
+  foldBinaryOpsAfterConv,
 } from './frozen-folding.js';
 
 /** The overloads PyTorch folds (its OperatorSet): both take (self, other, alpha). */
@@ -85,25 +85,13 @@ export class FoldConvAddSub implements GraphPass {
   constructor(@inject(OPERATOR_REGISTRY) private readonly ops: OperatorRegistry) {}
 
   run(graph: Graph, context: PassContext): PassResult {
-    let folded = 0;
-    for (const node of graph.allNodes()) {
-      if (node.kind !== 'aten::add' && node.kind !== 'aten::sub') continue;
-      const fromConv = isConvolutionKind(node.inputs[0]?.node.kind ?? '');
-      if (!fromConv) {
-        if (node.inputs.slice(1).some((v) => isConvolutionKind(v.node.kind)))
-          context.remark(node, 'not folded: the conv output is not the first operand');
-        continue;
-      }
-      const match = matchConvAddSub(node, this.ops.schemaForNode(node)?.key);
-      if (!match.ok) {
-        context.remark(node, `not folded: ${match.reason}`);
-        continue;
-      }
-      rewrite(match.value);
-      folded++;
-    }
-    if (folded) context.count('folded', folded);
-    return { changed: folded > 0 };
+    return foldBinaryOpsAfterConv(
+      graph,
+      context,
+      ['aten::add', 'aten::sub'],
+      (n) => matchConvAddSub(n, this.ops.schemaForNode(n)?.key),
+      rewrite,
+    );
   }
 }
 

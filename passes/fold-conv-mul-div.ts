@@ -28,7 +28,6 @@ import {
   inject,
 } from '../src/index.js';
 import {
-  isConvolutionKind,
   matchConvOperand,
   matched,
   notMatched,
@@ -38,6 +37,7 @@ import {
   replaceInputWithConstant,
   type ConvOperand,
   type Match,
+  foldBinaryOpsAfterConv,
 } from './frozen-folding.js';
 
 /** The overloads PyTorch folds (its OperatorSet): both take (self, other). */
@@ -82,25 +82,13 @@ export class FoldConvMulDiv implements GraphPass {
   constructor(@inject(OPERATOR_REGISTRY) private readonly ops: OperatorRegistry) {}
 
   run(graph: Graph, context: PassContext): PassResult {
-    let folded = 0;
-    for (const node of graph.allNodes()) {
-      if (node.kind !== 'aten::mul' && node.kind !== 'aten::div') continue;
-      const fromConv = isConvolutionKind(node.inputs[0]?.node.kind ?? '');
-      if (!fromConv) {
-        if (node.inputs.slice(1).some((v) => isConvolutionKind(v.node.kind)))
-          context.remark(node, 'not folded: the conv output is not the first operand');
-        continue;
-      }
-      const match = matchConvMulDiv(node, this.ops.schemaForNode(node)?.key);
-      if (!match.ok) {
-        context.remark(node, `not folded: ${match.reason}`);
-        continue;
-      }
-      rewrite(match.value);
-      folded++;
-    }
-    if (folded) context.count('folded', folded);
-    return { changed: folded > 0 };
+    return foldBinaryOpsAfterConv(
+      graph,
+      context,
+      ['aten::mul', 'aten::div'],
+      (n) => matchConvMulDiv(n, this.ops.schemaForNode(n)?.key),
+      rewrite,
+    );
   }
 }
 

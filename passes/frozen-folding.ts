@@ -12,7 +12,10 @@ import {
   promoteTypes,
   toIValue,
   type DType,
+  type Graph,
   type Node,
+  type PassContext,
+  type PassResult,
   type Value,
 } from '../src/index.js';
 
@@ -261,4 +264,35 @@ export function operandPerChannel(
     values: values.length === 1 ? new Float64Array(channels).fill(values[0]) : values,
     dtype: operand.tensor.dtype,
   };
+}
+
+/**
+ * The loop both conv→binary-op folds share: for every node of `kinds` whose first operand is a
+ * convolution, match it and rewrite it; remark on why a candidate does not fold. Counts `folded`.
+ */
+export function foldBinaryOpsAfterConv<T>(
+  graph: Graph,
+  context: PassContext,
+  kinds: readonly string[],
+  match: (node: Node) => Match<T>,
+  rewrite: (m: T) => void,
+): PassResult {
+  let folded = 0;
+  for (const node of graph.allNodes()) {
+    if (!kinds.includes(node.kind)) continue;
+    if (!isConvolutionKind(node.inputs[0]?.node.kind ?? '')) {
+      if (node.inputs.slice(1).some((v) => isConvolutionKind(v.node.kind)))
+        context.remark(node, 'not folded: the conv output is not the first operand');
+      continue;
+    }
+    const m = match(node);
+    if (!m.ok) {
+      context.remark(node, `not folded: ${m.reason}`);
+      continue;
+    }
+    rewrite(m.value);
+    folded++;
+  }
+  if (folded) context.count('folded', folded);
+  return { changed: folded > 0 };
 }

@@ -1,5 +1,6 @@
 // Prints a TorchScript source AST back to text in the layout torch.jit.save uses (2-space blocks,
 // `def f(a: T,\n    b: U) -> R:`, `x : T` declarations), so parse(print(ast)) equals ast.
+import { quoteString } from '../../ops/literals.js';
 import type { Expr, Slice, SourceModule, TypeExpr } from './ast.js';
 import type { ClassDef, ClassItem, FunctionDef, ModuleItem, Param, Stmt } from './ast-statements.js';
 
@@ -300,28 +301,5 @@ export function formatFloat(value: number): string {
   return `${sign}${digits.slice(0, exponent + 1).padEnd(exponent + 1, '0')}.${digits.slice(exponent + 1)}`;
 }
 
-/** A double-quoted string literal with torch's escapes (`\'` and `\"` both escaped). */
-export function quoteString(value: string): string {
-  let out = '"';
-  for (const ch of value) {
-    const code = ch.codePointAt(0) ?? 0;
-    const named = STRING_ESCAPES[ch];
-    if (named !== undefined) out += named;
-    else if (code < 0x20 || code === 0x7f) out += `\\x${code.toString(16).padStart(2, '0')}`;
-    else out += ch;
-  }
-  return out + '"';
-}
-
-const STRING_ESCAPES: Readonly<Record<string, string>> = {
-  '\\': '\\\\',
-  '"': '\\"',
-  "'": "\\'",
-  '\n': '\\n',
-  '\t': '\\t',
-  '\r': '\\r',
-  '\f': '\\f',
-  '\v': '\\v',
-  '\x07': '\\a',
-  '\b': '\\b',
-};
+// String literals are written as PyTorch writes them everywhere: the operator table's quoting.
+export { quoteString };
