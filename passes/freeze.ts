@@ -13,6 +13,8 @@ import {
   type InstrumentationOptions,
   type PipelineSource,
   type RunReport,
+  type RunOptions,
+  isScriptModule,
   type Container,
   type ContainerModule,
 } from '../src/index.js';
@@ -60,9 +62,16 @@ export interface FreezeResult {
   readonly report: RunReport;
 }
 
-/** Freezes `module` and returns the frozen copy with the pipeline's report (timing, statistics, remarks). */
-export function freezeWithReport(module: ScriptModule, options: FreezeOptions = {}): FreezeResult {
-  if (!(module instanceof ScriptModule)) {
+/** What a freeze runs: the clone to freeze, the pipeline and the run options (for callers driving the pass manager). */
+export interface FreezeRun {
+  readonly target: ScriptModule;
+  readonly pipeline: PipelineSource;
+  readonly runOptions: RunOptions;
+}
+
+/** Checks `module` can be frozen as asked and returns the clone, pipeline and run options `freeze` runs. */
+export function prepareFreeze(module: ScriptModule, options: FreezeOptions = {}): FreezeRun {
+  if (!isScriptModule(module)) {
     throw new FreezeError(
       'NOT_A_SCRIPT_MODULE',
       "Freezing expects a ScriptModule as input. Please use torch.jit.script or torch.jit.trace to script your 'nn.Module'.",
@@ -71,19 +80,28 @@ export function freezeWithReport(module: ScriptModule, options: FreezeOptions = 
   // The user-facing checks run first, so their FreezeError reaches the caller as is (not as a PassFailure).
   checkEvalMode(module);
   resolvePreserved(module, options.preservedAttrs ?? []);
-  const clone = module.clone();
-  const container = options.container ?? createFreezeContainer();
-  // The declaration itself, not the name 'freeze': run options only reach the pipeline whose option
-  // declarations are at the top level (a named pipeline inside a text pipeline gets its defaults).
-  const report = getPassManager(container).run(clone, options.pipeline ?? FREEZE_DEFINITION, {
-    options: {
-      preservedAttrs: [...(options.preservedAttrs ?? [])],
-      optimizeNumerics: options.optimizeNumerics ?? true,
+  return {
+    target: module.clone(),
+    // The declaration itself, not the name 'freeze': run options only reach the pipeline whose option
+    // declarations are at the top level (a named pipeline inside a text pipeline gets its defaults).
+    pipeline: options.pipeline ?? FREEZE_DEFINITION,
+    runOptions: {
+      options: {
+        preservedAttrs: [...(options.preservedAttrs ?? [])],
+        optimizeNumerics: options.optimizeNumerics ?? true,
+      },
+      // Reproducers snapshot the input: off unless asked for (never a side effect of embedding).
+      instrumentation: { reproducer: false, ...options.instrumentation },
     },
-    // Reproducers print the whole IR before every pass: worth it when asked for, too slow by default.
-    instrumentation: { reproducer: false, ...options.instrumentation },
-  });
-  return { module: clone, report };
+  };
+}
+
+/** Freezes `module` and returns the frozen copy with the pipeline's report (timing, statistics, remarks). */
+export function freezeWithReport(module: ScriptModule, options: FreezeOptions = {}): FreezeResult {
+  const run = prepareFreeze(module, options);
+  const container = options.container ?? createFreezeContainer();
+  const report = getPassManager(container).run(run.target, run.pipeline, run.runOptions);
+  return { module: run.target, report };
 }
 
 /** torch.jit.freeze: a frozen copy of an eval-mode module; parameters and attributes become constants. */

@@ -46,6 +46,8 @@ export { AliasAnalysis, AliasDb, dumpAliasDb } from './alias-analysis.js';
 export {
   freeze,
   freezeWithReport,
+  prepareFreeze,
+  type FreezeRun,
   explainFreeze,
   createFreezeContainer,
   builtinContainerModules,

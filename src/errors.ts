@@ -1,5 +1,9 @@
 // Typed errors: one root class with a stable `code`, and a subclass per area. Tests assert on `code`.
 
+// Marks our errors by a registry symbol, not by class identity: an error thrown by a plugin that bundles
+// its own copy of tsfreeze is still recognised (instanceof would see two different classes).
+const BRAND = Symbol.for('tsfreeze.error');
+
 /** Root of every error tsfreeze throws on purpose. `code` is stable; the message is for people. */
 export class TsFreezeError extends Error {
   constructor(
@@ -10,6 +14,22 @@ export class TsFreezeError extends Error {
     super(message, options);
     this.name = new.target.name;
   }
+}
+Object.defineProperty(TsFreezeError.prototype, BRAND, { value: true });
+
+/** True for a TsFreezeError from any copy of the package (checks the brand, not the class). */
+export function isTsFreezeError(error: unknown): error is TsFreezeError {
+  return (
+    typeof error === 'object' &&
+    error !== null &&
+    (error as Record<symbol, unknown>)[BRAND] === true &&
+    typeof (error as { code?: unknown }).code === 'string'
+  );
+}
+
+/** True for an error with this stable code, from any copy of the package. */
+export function hasErrorCode(error: unknown, code: string): error is TsFreezeError {
+  return isTsFreezeError(error) && error.code === code;
 }
 
 /** A location in a text input, 1-based. */

@@ -1,60 +1,37 @@
 // `tsfreeze freeze MODEL.pt`: load, freeze with the freeze pipeline (or a user's variant), print a
 // summary, the graph, the code or the per-attribute explanation; optionally write the frozen model.
 
-import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import pc from 'picocolors';
 import { PipelineError } from '../errors.js';
-import { parsePipelineJson } from '../pipeline/index.js';
 import type { ScriptModule } from '../module/script-module.js';
 import { freezeReportOf } from '../../passes/freeze/report.js';
-import { freezeWithReport, type FreezeOptions } from '../../passes/freeze.js';
+import { builtinContainerModules, prepareFreeze } from '../../passes/freeze.js';
 import { writeFrozen } from '../serialization/save/index.js';
+import { collectList } from './flags/values.js';
 import { loadModelFile, type CliIO } from './io.js';
 import { summarizeInlined, summarizeModule, type ModelSummary } from './model-summary.js';
+import {
+  addPassManagerFlags,
+  runWithFlags,
+  setUpPassManager,
+  type FlagValues,
+} from './pass-manager-flags.js';
 import { Progress } from './progress.js';
 
-interface FreezeFlags {
+export { readPipelineFile } from './flags/pipeline-flags.js';
+
+interface FreezeFlags extends FlagValues {
   preserve?: string[];
   optimizeNumerics: boolean;
-  pipeline?: string;
   explain?: boolean;
   graph?: boolean;
   code?: boolean;
-  timePasses?: boolean;
-  printAfterAll?: boolean;
-  verifyEach?: boolean;
-  reproducer?: boolean;
   json?: boolean;
   output?: string;
 }
 
-const splitList = (value: string, previous: string[] = []): string[] => [
-  ...previous,
-  ...value
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean),
-];
-
-/** Reads a pipeline JSON file given with --pipeline; errors name the file. */
-export function readPipelineFile(path: string): ReturnType<typeof parsePipelineJson> {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    throw new PipelineError(
-      'PIPELINE_FILE',
-      `cannot read pipeline file ${path}: ${(error as Error).message}`,
-    );
-  }
-  try {
-    return parsePipelineJson(text);
-  } catch (error) {
-    if (error instanceof PipelineError) throw new PipelineError(error.code, `${path}: ${error.message}`);
-    throw error;
-  }
-}
+const FREEZE = { name: 'freeze', verifyEachByDefault: false } as const;
 
 /** Writes the frozen module (the archive writer's writeFrozen by default; tests may swap it). */
 export type FrozenWriter = (module: ScriptModule, path: string) => void;
@@ -64,56 +41,50 @@ export function setFrozenWriter(w: FrozenWriter): void {
 }
 
 export function freezeCommand(io: CliIO): Command {
-  return new Command('freeze')
+  const command = new Command('freeze')
     .description('freeze a TorchScript model (.pt) as torch.jit.freeze does')
     .argument('<model>', 'a .pt file written by torch.jit.save')
     .option(
       '--preserve <names>',
       'attributes/methods to keep, comma-separated (dotted paths allowed)',
-      splitList,
+      collectList,
     )
     .option('--no-optimize-numerics', 'skip conv-batchnorm and conv add/mul folding')
-    .option('--pipeline <file>', 'run this pipeline JSON instead of the built-in freeze pipeline')
     .option('--explain', 'say for every attribute whether it was folded or kept, and why')
     .option('--graph', 'print the frozen forward graph (IR text)')
     .option('--code', 'print the frozen code')
-    .option('--time-passes', 'print a timing tree of the passes')
-    .option('--print-after-all', 'print the IR after every pass')
-    .option('--verify-each', 'run the IR verifier after every pass')
-    .option('--reproducer', 'when a pass fails, write the IR before it and the pipeline to a file')
     .option('--json', 'print the summary as JSON')
-    .addOption(new Option('-o, --output <file>', 'write the frozen model to this .pt file'))
-    .action((model: string, flags: FreezeFlags) => runFreeze(model, flags, io));
+    .addOption(new Option('-o, --output <file>', 'write the frozen model to this .pt file'));
+  return addPassManagerFlags(command, FREEZE).action((model: string, flags: FreezeFlags) =>
+    runFreeze(model, flags, io),
+  );
 }
 
-function runFreeze(model: string, flags: FreezeFlags, io: CliIO): void {
+async function runFreeze(model: string, flags: FreezeFlags, io: CliIO): Promise<void> {
   const progress = new Progress(io, !flags.json && !flags.graph && !flags.code);
-  const pipeline = flags.pipeline ? readPipelineFile(flags.pipeline) : undefined;
+  const run = await setUpPassManager(flags, io, FREEZE, builtinContainerModules());
   const t0 = performance.now();
   progress.stage(`loading ${model}`);
   const module = loadModelFile(model);
   const tLoad = performance.now();
   const before = summarizeInlined(module);
   progress.stage('freezing');
-  const options: FreezeOptions = {
+  const prepared = prepareFreeze(module, {
     preservedAttrs: flags.preserve ?? [],
     optimizeNumerics: flags.optimizeNumerics,
-    pipeline,
-    instrumentation: {
-      timePasses: flags.timePasses,
-      printAfter: flags.printAfterAll,
-      verifyEach: flags.verifyEach,
-      reproducer: flags.reproducer ?? false,
-    },
-  };
-  const { module: frozen } = freezeWithReport(module, options);
+    ...(run.pipeline ? { pipeline: run.pipeline } : {}),
+  });
+  const report = await runWithFlags(run, prepared.target, prepared.pipeline, prepared.runOptions);
+  progress.done();
+  if (!report) return;
+  const frozen = prepared.target;
   const tFreeze = performance.now();
   if (flags.output) {
     if (!writer) throw new PipelineError('NO_WRITER', 'writing .pt files is not available in this build');
     progress.stage(`writing ${flags.output}`);
     writer(frozen, flags.output);
+    progress.done();
   }
-  progress.done();
   const after = summarizeModule(frozen);
   if (flags.graph) io.out(frozen.graph.toString());
   if (flags.code) io.out(frozen.code.endsWith('\n') ? frozen.code : `${frozen.code}\n`);

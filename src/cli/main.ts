@@ -1,13 +1,12 @@
 // The `tsfreeze` command: subcommands mounted on one commander program; errors become exit code 1.
 
-import { Command, CommanderError } from 'commander';
-import { TsFreezeError } from '../errors.js';
+import { Command } from 'commander';
 import { installCodePrinter } from '../serialization/printer/index.js';
 import { demoCommand } from './demo-command.js';
 import { freezeCommand } from './freeze-command.js';
 import { irCommand } from './ir-command.js';
-import { optCommand } from '../pipeline/cli-opt.js';
-import { builtinContainerModules } from '../../passes/freeze.js';
+import { optCommand } from './opt-command.js';
+import { reportError } from './report-error.js';
 import { runCommand } from './run-command.js';
 import { showCommand } from './show-command.js';
 import { processIO, type CliIO } from './io.js';
@@ -24,12 +23,9 @@ export function buildProgram(io: CliIO): Command {
     .exitOverride()
     .configureOutput({ writeOut: io.out, writeErr: io.err })
     .showHelpAfterError();
-  program.addCommand(irCommand(io));
-  program.addCommand(optCommand(io, { modules: builtinContainerModules() }));
-  program.addCommand(freezeCommand(io));
-  program.addCommand(runCommand(io));
-  program.addCommand(demoCommand(io));
-  program.addCommand(showCommand(io));
+  // addCommand does not pass settings down: give each subcommand the program's output and exit handling.
+  for (const command of [irCommand, optCommand, freezeCommand, runCommand, demoCommand, showCommand])
+    program.addCommand(command(io).copyInheritedSettings(program));
   return program;
 }
 
@@ -44,17 +40,4 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
   }
 }
 
-/** Prints an error the way a user should see it and picks the exit code. */
-export function reportError(error: unknown, io: CliIO): number {
-  if (error instanceof CommanderError) {
-    // commander already printed its message; help/version exit 0.
-    return error.exitCode === 0 ? 0 : 1;
-  }
-  if (error instanceof TsFreezeError) {
-    io.err(`error: ${error.message}\n`);
-    return 1;
-  }
-  const message = error instanceof Error ? `${error.message}\n${error.stack ?? ''}` : String(error);
-  io.err(`internal error (please report): ${message}\n`);
-  return 2;
-}
+export { reportError } from './report-error.js';

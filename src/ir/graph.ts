@@ -365,3 +365,11 @@ function ancestry(node: Node): Node[] {
   }
   return path.reverse();
 }
+
+const GRAPH = Symbol.for('tsfreeze.Graph');
+Object.defineProperty(Graph.prototype, GRAPH, { value: true });
+
+/** True for a Graph from any copy of the package (a brand, not instanceof: plugins may bundle their own). */
+export function isGraph(value: unknown): value is Graph {
+  return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[GRAPH] === true;
+}

@@ -21,7 +21,7 @@ export {
   type InterfaceMethod,
 } from './interface-decl.js';
 export { ScriptObject } from './script-object.js';
-export { ScriptModule, createObject } from './script-module.js';
+export { ScriptModule, createObject, isScriptModule } from './script-module.js';
 export { cloneModule, type ModuleCloneOptions } from './module-clone.js';
 export {
   setInterpreter,

@@ -13,6 +13,15 @@ import { cloneModule, type ModuleCloneOptions } from './module-clone.js';
 import { baseName, unmangleName } from './qualified-name.js';
 import { ScriptObject } from './script-object.js';
 
+const SCRIPT_MODULE = Symbol.for('tsfreeze.ScriptModule');
+
+/** True for a ScriptModule from any copy of the package (a brand, not instanceof: plugins may bundle their own). */
+export function isScriptModule(value: unknown): value is ScriptModule {
+  return (
+    typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[SCRIPT_MODULE] === true
+  );
+}
+
 /** A scripted nn.Module: an object of a module ClassType. */
 export class ScriptModule extends ScriptObject {
   constructor(type: ClassType) {
@@ -243,6 +252,8 @@ function childNamed(module: ScriptModule, atom: string, path: string): ScriptMod
 }
 
 /** A new, empty object of `type`: a ScriptModule for module types, else a ScriptObject. */
+Object.defineProperty(ScriptModule.prototype, SCRIPT_MODULE, { value: true });
+
 export function createObject(type: ClassType): ScriptObject {
   return type.isModule ? new ScriptModule(type) : new ScriptObject(type);
 }

@@ -17,6 +17,7 @@ import type {
 import { checkName, requireAnalysisDeclaration, requirePassDeclaration } from './decorators.js';
 import { checkOptionDeclarations } from './options.js';
 import type { InstrumentationOptions, RunReport } from './instruments/instrument.js';
+import { DisablePassInstrument } from './instruments/disable-pass.js';
 import { OptBisectInstrument } from './instruments/opt-bisect.js';
 import { PrintIRInstrument } from './instruments/print-ir.js';
 import { ReproducerInstrument } from './instruments/reproducer.js';
@@ -64,11 +65,12 @@ export interface ContainerSettings {
   readonly modules?: readonly ContainerModule[];
 }
 
-/** The built-in instruments, in hook order: timing outermost, then printing, verification, bisect, reproducer, statistics. */
+/** The built-in instruments, in hook order: timing outermost, then printing, verification, disable-pass, bisect, reproducer, statistics. */
 export const instrumentsModule = new ContainerModule(({ bind }) => {
   bind(INSTRUMENT).to(TimingInstrument);
   bind(INSTRUMENT).to(PrintIRInstrument);
   bind(INSTRUMENT).to(VerifyEachInstrument);
+  bind(INSTRUMENT).to(DisablePassInstrument);
   bind(INSTRUMENT).to(OptBisectInstrument);
   bind(INSTRUMENT).to(ReproducerInstrument);
   bind(INSTRUMENT).to(StatisticsInstrument);

@@ -234,3 +234,13 @@ export interface OutputSink {
 
 /** The IR verifier (token GRAPH_VERIFIER): throws VerifyError on a broken invariant. */
 export type GraphVerifier = (graph: Graph) => void;
+
+/** A plugin loaded into a container (`--plugin`): what was asked for, the file it resolved to, its passes. */
+export interface PluginRecord {
+  /** As given: a path or a package name. */
+  readonly spec: string;
+  /** The absolute file imported. */
+  readonly file: string;
+  /** Names of the passes it registered. */
+  readonly passes: readonly string[];
+}

@@ -15,6 +15,7 @@ export {
 } from './pass-manager.js';
 export { AnalysisManager } from './analysis-manager.js';
 export * from './pipeline.js';
+export { expandedPipelineText } from './plan-text.js';
 export { parsePipelineText, printPipelineText, printValue } from './pipeline-text.js';
 export * from './pipeline-json.js';
 export { optionTypes, defaultValue, resolveOptions } from './options.js';
@@ -28,6 +29,7 @@ export { PrintIRInstrument, dumpHeader } from './instruments/print-ir.js';
 export { VerifyEachInstrument } from './instruments/verify-each.js';
 export { StatisticsInstrument, formatStatistics } from './instruments/statistics.js';
 export { OptBisectInstrument } from './instruments/opt-bisect.js';
+export { DisablePassInstrument } from './instruments/disable-pass.js';
 export { ReproducerInstrument } from './instruments/reproducer.js';
 // Pass authors inject their dependencies with inversify's decorators; they get them from here, so a
 // pass (built-in or plugin) imports nothing but tsfreeze.

@@ -3,7 +3,14 @@
 // PassFailure (with a reproducer) when a pass throws.
 
 import { inject, injectable, multiInject, optional } from 'inversify';
-import { InternalError, PassFailure, PipelineError, TsFreezeError } from '../errors.js';
+import {
+  hasErrorCode,
+  InternalError,
+  isTsFreezeError,
+  PassFailure,
+  PipelineError,
+  type TsFreezeError,
+} from '../errors.js';
 import type { Graph, Node } from '../ir/index.js';
 import { AnalysisManager, type AnalysisScope } from './analysis-manager.js';
 import type {
@@ -257,7 +264,7 @@ export class PassManager {
       );
       for (const i of state.instruments) i.afterPass?.(invocation, result);
     } catch (error) {
-      if (error instanceof PassFailure) throw error;
+      if (hasErrorCode(error, 'PASS_FAILED')) throw error;
       const failure = { error, passesBefore: [...state.passesRun] };
       let reproducer: string | undefined;
       for (const i of state.instruments) reproducer = i.passFailed?.(invocation, failure) ?? reproducer;
@@ -351,5 +358,5 @@ function normalizeSource(source: PipelineSource): {
 
 /** True for errors a user fixes in the pipeline or its input (shown without a stack trace). */
 export function isUserError(error: unknown): error is TsFreezeError {
-  return error instanceof TsFreezeError && !(error instanceof InternalError);
+  return isTsFreezeError(error) && error.code !== 'INTERNAL';
 }

@@ -1,7 +1,7 @@
 // What a pipeline runs on: a Graph, or a module whose method graphs graph passes visit one by one.
 
 import { PipelineError } from '../errors.js';
-import { Graph } from '../ir/index.js';
+import { isGraph, type Graph } from '../ir/index.js';
 import type { MethodLike, ModuleTarget } from './contracts.js';
 
 /** A pipeline's input. */
@@ -9,12 +9,12 @@ export type PassTarget = Graph | ModuleTarget;
 
 /** True when the target is a single graph. */
 export function isGraphTarget(target: unknown): target is Graph {
-  return target instanceof Graph;
+  return isGraph(target);
 }
 
 /** True when the target looks like a module (has `methods`). */
 export function isModuleTarget(target: unknown): target is ModuleTarget {
-  return typeof target === 'object' && target !== null && !(target instanceof Graph) && 'methods' in target;
+  return typeof target === 'object' && target !== null && !isGraph(target) && 'methods' in target;
 }
 
 /** The methods of a module with their graphs, in declaration order. */

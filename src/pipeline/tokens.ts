@@ -27,3 +27,5 @@ export const PASS_REGISTRY = Symbol.for('tsfreeze.PassRegistry');
 export const PASS_MANAGER = Symbol.for('tsfreeze.PassManager');
 /** The clock instruments time passes with (`() => milliseconds`); performance.now by default. */
 export const CLOCK = Symbol.for('tsfreeze.Clock');
+/** Multi-bound constants (`PluginRecord`): the plugins loaded into the container, for messages and reproducers. */
+export const PLUGIN = Symbol.for('tsfreeze.Plugin');

@@ -20,8 +20,14 @@ export interface InstrumentationOptions {
   readonly printBefore?: boolean | readonly string[];
   /** Print the IR after every pass (`--print-after-all`) or after the named passes (`--print-after NAME`). */
   readonly printAfter?: boolean | readonly string[];
-  /** Print the IR at the start and after each pass that changed it (`--print-changed`). */
-  readonly printChanged?: boolean;
+  /** Print the IR at the start and after each pass that changed it (`--print-changed`), or as a unified diff ('diff'). */
+  readonly printChanged?: boolean | 'diff';
+  /** Print the IR a failing pass left behind (`--print-after-failure`). */
+  readonly printAfterFailure?: boolean;
+  /** Print only these methods of a module (`--filter-print-methods`); all when absent. */
+  readonly printMethods?: readonly string[];
+  /** Skip every invocation of these passes (`--disable-pass`). */
+  readonly disabledPasses?: readonly string[];
   /** Run the IR verifier on the input and after every pass (`--verify-each`; on in tests). */
   readonly verifyEach?: boolean;
   /** Print the statistics the passes counted (`--stats`). */
@@ -114,9 +120,14 @@ export interface PassInstrument {
 }
 
 /** The IR of a target as text: the graph, or each method graph under a `// method NAME` line. */
-export function irText(target: Graph | ModuleTarget, options: PrintOptions = {}): string {
+export function irText(
+  target: Graph | ModuleTarget,
+  options: PrintOptions = {},
+  methods?: readonly string[],
+): string {
   if (isGraphTarget(target)) return ensureNewline(printGraph(target, options));
   return methodGraphsOf(target)
+    .filter((m) => !methods || methods.includes(m.name))
     .map((m) => `// method ${m.name}\n${ensureNewline(printGraph(m.graph, options))}`)
     .join('');
 }

@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import { runOptCommand } from '../../src/pipeline/cli-opt.js';
+import { runOptCommand } from '../../src/cli/opt-command.js';
 import { fileCheck } from '../support/filecheck.js';
 import { REPO_ROOT } from '../support/ir-case-runner.js';
 
