@@ -11,6 +11,7 @@ import { Tensor } from '../tensor/tensor.js';
 import type { OpFn } from './interpreter.js';
 import { KERNELS } from './kernels/index.js';
 import type { Kernel, KernelArg, KernelResult } from './kernels/types.js';
+import { KEYED_SCALAR_OPS } from './kernels/scalar-table.js';
 import { SCALAR_OPS } from './scalar-ops.js';
 
 /** True when a type can hold a tensor (so the op is not a pure scalar/list op). */
@@ -59,6 +60,12 @@ export function makeOpCompiler(registry: OperatorRegistry): (node: Node) => OpFn
         `no operator ${node.kind} accepts (${types.map((t) => t.str()).join(', ')})`,
         'NO_KERNEL',
       );
+    }
+    const keyed = KEYED_SCALAR_OPS[entry.key];
+    if (keyed) {
+      const overload = entry.schema.overloadName;
+      return (inputs) =>
+        keyed({ args: inputs, argTypes: types, resultType: node.outputs[0]?.type, overload });
     }
     const kernel: Kernel | undefined = KERNELS[entry.key] ?? (entry.kernel as Kernel | undefined);
     const scalar = SCALAR_OPS[node.kind];

@@ -4,6 +4,7 @@
 import { RuntimeError, TsFreezeError } from '../../errors.js';
 import { elementwiseKernels } from './table-elementwise.js';
 import { nnKernels } from './table-nn.js';
+import { speechKernels } from './table-speech.js';
 import { tensorKernels } from './table-tensor.js';
 import type { Kernel, KernelTable } from './types.js';
 
@@ -26,9 +27,11 @@ function named(name: string, kernel: Kernel): Kernel {
 
 function build(): Readonly<KernelTable> {
   const table: KernelTable = {};
-  for (const part of [elementwiseKernels(), nnKernels(), tensorKernels()]) {
-    for (const [name, kernel] of Object.entries(part)) table[name] = named(name, kernel);
-  }
+  const base: KernelTable = {};
+  for (const part of [elementwiseKernels(), nnKernels(), tensorKernels()]) Object.assign(base, part);
+  // Speech/text kernels last: some wrap a base kernel to accept complex tensors.
+  Object.assign(base, speechKernels(base));
+  for (const [name, kernel] of Object.entries(base)) table[name] = named(name, kernel);
   return Object.freeze(table);
 }
 

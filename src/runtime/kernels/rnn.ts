@@ -11,17 +11,20 @@ import { dropout } from './dropout.js';
 import { gemm } from './gemm.js';
 import { stack } from './shape.js';
 
-type Mode = 'lstm' | 'gru' | 'rnn_tanh' | 'rnn_relu';
+/** Which recurrence. */
+export type Mode = 'lstm' | 'gru' | 'rnn_tanh' | 'rnn_relu';
 
 const GATES: Record<Mode, number> = { lstm: 4, gru: 3, rnn_tanh: 1, rnn_relu: 1 };
 
-function f64(t: Tensor): Float64Array {
+/** A tensor's elements as a fresh contiguous float64 array. */
+export function f64(t: Tensor): Float64Array {
   return contiguous(toDType(t, 'float64', true)).storage.data as Float64Array;
 }
 
 const sigmoid = (x: number): number => 1 / (1 + Math.exp(-x));
 
-interface Weights {
+/** One direction's weights, as float64 arrays. */
+export interface Weights {
   wih: Float64Array;
   whh: Float64Array;
   bih: Float64Array | null;
@@ -32,9 +35,10 @@ interface Weights {
 
 /**
  * Runs one direction of one layer over x [T, B, I] (float64, time-major) from h0 [B, Hout] (and c0 [B, H]),
- * returning the outputs [T, B, Hout] and the final states.
+ * returning the outputs [T, B, Hout] and the final states. With `batchSizes` (packed sequences, sorted
+ * longest first) only the first batchSizes[t] rows step at time t; the others keep their state.
  */
-function runDirection(
+export function runDirection(
   mode: Mode,
   x: Float64Array,
   T: number,
@@ -45,6 +49,7 @@ function runDirection(
   h0: Float64Array,
   c0: Float64Array | null,
   reverse: boolean,
+  batchSizes: readonly number[] | null = null,
 ): { out: Float64Array; h: Float64Array; c: Float64Array | null } {
   const G = GATES[mode] * H;
   const I = w.inSize;
@@ -77,7 +82,8 @@ function runDirection(
       1,
       0,
     );
-    for (let b = 0; b < B; b++) {
+    const active = batchSizes === null ? B : batchSizes[t];
+    for (let b = 0; b < active; b++) {
       const xo = (t * B + b) * G;
       const ho = b * G;
       const gate = (k: number, j: number, withHidden = true): number =>
@@ -119,13 +125,108 @@ function runDirection(
         1,
         0,
       );
+      if (active < B) next.set(h.subarray(active * Hout), active * Hout);
       h = next;
     } else {
-      h = Float64Array.from(hRaw);
+      const next = Float64Array.from(hRaw);
+      if (active < B) next.set(h.subarray(active * Hout), active * Hout);
+      h = next;
     }
     out.set(h, t * B * Hout);
   }
   return { out, h, c };
+}
+
+/** What the stacked layers produce: outputs [T, B, D*Hout] and per layer-direction final states. */
+export interface LayerStack {
+  readonly out: Float64Array;
+  readonly hN: Float64Array[];
+  readonly cN: Float64Array[];
+  readonly H: number;
+  readonly Hout: number;
+  readonly D: number;
+}
+
+/** Shared by the padded and packed overloads: every layer and direction over time-major x [T, B, I]. */
+export function runLayers(
+  mode: Mode,
+  x: Float64Array,
+  T: number,
+  B: number,
+  inputSize: number,
+  h0: Tensor,
+  c0: Tensor | null,
+  params: readonly Tensor[],
+  hasBiases: boolean,
+  numLayers: number,
+  dropoutP: number,
+  train: boolean,
+  bidirectional: boolean,
+  batchSizes: readonly number[] | null = null,
+): LayerStack {
+  const D = bidirectional ? 2 : 1;
+  const perDir = params.length / (numLayers * D);
+  const base = hasBiases ? 4 : 2;
+  if (!Number.isInteger(perDir) || (perDir !== base && perDir !== base + 1)) {
+    throw new RuntimeError(
+      'INVALID_ARGUMENT',
+      `${mode}: got ${params.length} parameters for ${numLayers} layer(s) x ${D} direction(s)`,
+    );
+  }
+  const hasProj = perDir === base + 1;
+  const H = params[0].shape[0] / GATES[mode];
+  const Hout = hasProj ? params[base].shape[0] : H;
+  let layerInput = x;
+  let inSize = inputSize;
+  const hN: Float64Array[] = [];
+  const cN: Float64Array[] = [];
+  for (let layer = 0; layer < numLayers; layer++) {
+    const outs: Float64Array[] = [];
+    for (let dir = 0; dir < D; dir++) {
+      const k = (layer * D + dir) * perDir;
+      const w: Weights = {
+        wih: f64(params[k]),
+        whh: f64(params[k + 1]),
+        bih: hasBiases ? f64(params[k + 2]) : null,
+        bhh: hasBiases ? f64(params[k + 3]) : null,
+        whr: hasProj ? f64(params[k + base]) : null,
+        inSize,
+      };
+      const idx = layer * D + dir;
+      const r = runDirection(
+        mode,
+        layerInput,
+        T,
+        B,
+        w,
+        H,
+        Hout,
+        f64(select(h0, 0, idx)),
+        c0 ? f64(select(c0, 0, idx)) : null,
+        dir === 1,
+        batchSizes,
+      );
+      outs.push(r.out);
+      hN.push(r.h);
+      if (r.c) cN.push(r.c);
+    }
+    let merged: Float64Array;
+    if (D === 1) merged = outs[0];
+    else {
+      merged = new Float64Array(T * B * 2 * Hout);
+      for (let i = 0; i < T * B; i++) {
+        merged.set(outs[0].subarray(i * Hout, (i + 1) * Hout), i * 2 * Hout);
+        merged.set(outs[1].subarray(i * Hout, (i + 1) * Hout), i * 2 * Hout + Hout);
+      }
+    }
+    if (train && dropoutP > 0 && layer < numLayers - 1) {
+      const dropped = dropout(Tensor.fromStorage('float64', merged, [T, B, D * Hout]), dropoutP, true);
+      merged = contiguous(dropped).storage.data as Float64Array;
+    }
+    layerInput = merged;
+    inSize = D * Hout;
+  }
+  return { out: layerInput, hN, cN, H, Hout, D };
 }
 
 /** The input overload of aten::lstm / gru / rnn_tanh / rnn_relu: [output, h_n(, c_n)]. */
@@ -153,80 +254,36 @@ export function rnn(
   let x = batched ? input : unsqueeze(input, 1);
   if (batched && batchFirst) x = transpose(x, 0, 1);
   const states = hx.map((s) => (batched ? s : unsqueeze(s, 1)));
-  const D = bidirectional ? 2 : 1;
-  const perDir = params.length / (numLayers * D);
-  const base = hasBiases ? 4 : 2;
-  if (!Number.isInteger(perDir) || (perDir !== base && perDir !== base + 1)) {
-    throw new RuntimeError(
-      'INVALID_ARGUMENT',
-      `${mode}: got ${params.length} parameters for ${numLayers} layer(s) x ${D} direction(s)`,
-    );
-  }
-  const hasProj = perDir === base + 1;
   const [T, B] = x.shape;
-  const H = params[0].shape[0] / GATES[mode];
-  const Hout = hasProj ? params[base].shape[0] : H;
-  const h0 = states[0];
-  const c0 = mode === 'lstm' ? states[1] : null;
-  let layerInput = f64(x);
-  let inSize = x.shape[2];
-  const hN: Float64Array[] = [];
-  const cN: Float64Array[] = [];
-  for (let layer = 0; layer < numLayers; layer++) {
-    const outs: Float64Array[] = [];
-    for (let dir = 0; dir < D; dir++) {
-      const k = (layer * D + dir) * perDir;
-      const w: Weights = {
-        wih: f64(params[k]),
-        whh: f64(params[k + 1]),
-        bih: hasBiases ? f64(params[k + 2]) : null,
-        bhh: hasBiases ? f64(params[k + 3]) : null,
-        whr: hasProj ? f64(params[k + base]) : null,
-        inSize,
-      };
-      const idx = layer * D + dir;
-      const r = runDirection(
-        mode,
-        layerInput,
-        T,
-        B,
-        w,
-        H,
-        Hout,
-        f64(select(h0, 0, idx)),
-        c0 ? f64(select(c0, 0, idx)) : null,
-        dir === 1,
-      );
-      outs.push(r.out);
-      hN.push(r.h);
-      if (r.c) cN.push(r.c);
-    }
-    let merged: Float64Array;
-    if (D === 1) merged = outs[0];
-    else {
-      merged = new Float64Array(T * B * 2 * Hout);
-      for (let i = 0; i < T * B; i++) {
-        merged.set(outs[0].subarray(i * Hout, (i + 1) * Hout), i * 2 * Hout);
-        merged.set(outs[1].subarray(i * Hout, (i + 1) * Hout), i * 2 * Hout + Hout);
-      }
-    }
-    if (train && dropoutP > 0 && layer < numLayers - 1) {
-      const dropped = dropout(Tensor.fromStorage('float64', merged, [T, B, D * Hout]), dropoutP, true);
-      merged = contiguous(dropped).storage.data as Float64Array;
-    }
-    layerInput = merged;
-    inSize = D * Hout;
-  }
-  let output = Tensor.fromStorage('float64', layerInput, [T, B, D * Hout]);
+  const r = runLayers(
+    mode,
+    f64(x),
+    T,
+    B,
+    x.shape[2],
+    states[0],
+    mode === 'lstm' ? states[1] : null,
+    params,
+    hasBiases,
+    numLayers,
+    dropoutP,
+    train,
+    bidirectional,
+  );
+  let output = Tensor.fromStorage('float64', r.out, [T, B, r.D * r.Hout]);
   if (batched && batchFirst) output = transpose(output, 0, 1);
-  const finalH = stack(hN.map((h) => Tensor.fromStorage('float64', h, [B, Hout])));
-  const results = [contiguous(output), finalH];
-  if (mode === 'lstm') results.push(stack(cN.map((c) => Tensor.fromStorage('float64', c, [B, H]))));
-  return results.map((t, i) => {
-    const r = toDType(contiguous(t), dtype);
-    void i;
-    return batched ? r : squeeze(r, 1);
+  const results = [contiguous(output), ...finalStates(mode, r, B)];
+  return results.map((t) => {
+    const c = toDType(contiguous(t), dtype);
+    return batched ? c : squeeze(c, 1);
   });
+}
+
+/** h_n (and c_n for LSTM) stacked over layers and directions: [L*D, B, Hout] / [L*D, B, H]. */
+export function finalStates(mode: Mode, r: LayerStack, B: number): Tensor[] {
+  const finalH = stack(r.hN.map((h) => Tensor.fromStorage('float64', h, [B, r.Hout])));
+  if (mode !== 'lstm') return [finalH];
+  return [finalH, stack(r.cN.map((c) => Tensor.fromStorage('float64', c, [B, r.H])))];
 }
 
 /** One step of a recurrent cell: [h'] (gru/rnn) or [h', c'] (lstm). hx is [h] or [h, c]. */

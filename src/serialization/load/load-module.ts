@@ -141,8 +141,14 @@ function readShared(path: string): Uint8Array | string {
   }
 }
 
+// torch.jit.save writes the record as `version`, or as `.data/version` once the archive needs format 6 or newer.
 function readVersion(archive: ZipArchive): number {
-  if (!archive.has('version')) {
+  const record = archive.has('version')
+    ? 'version'
+    : archive.has('.data/version')
+      ? '.data/version'
+      : undefined;
+  if (record === undefined) {
     throw loadError(
       'UNSUPPORTED_ARCHIVE',
       archive.source,
@@ -150,21 +156,21 @@ function readVersion(archive: ZipArchive): number {
       'version',
     );
   }
-  const text = archive.readText('version').trim();
+  const text = archive.readText(record).trim();
   const version = /^\d+$/.test(text) ? Number(text) : NaN;
   if (!Number.isSafeInteger(version))
     throw loadError(
       'UNSUPPORTED_ARCHIVE',
       archive.source,
       `the version record '${text.slice(0, 20)}' is not a number`,
-      'version',
+      record,
     );
   if (version < MIN_ARCHIVE_VERSION || version > MAX_ARCHIVE_VERSION) {
     throw loadError(
       'UNSUPPORTED_VERSION',
       archive.source,
       `archive format version ${version} is not supported (torch.jit.load 1.13 reads versions ${MIN_ARCHIVE_VERSION} to ${MAX_ARCHIVE_VERSION})`,
-      'version',
+      record,
     );
   }
   return version;

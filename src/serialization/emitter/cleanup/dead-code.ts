@@ -119,7 +119,9 @@ class DeadCodeEliminator {
 
   run(block: Block): void {
     this.markNode(block.returnNode);
-    this.markBlock(block);
+    // To a fixpoint: a list that becomes live late (put into a container that an If returns) makes the
+    // appends to it, seen earlier in the reverse walk, live on the next round.
+    while (this.markBlock(block));
     this.sweep(block);
   }
 
