@@ -7,7 +7,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL, fileURLToPath } from 'node:url';
 import { resolve as resolveImport } from 'import-meta-resolve';
 import type { Container } from 'inversify';
-import { PipelineError } from '../errors.js';
+import { isTsFreezeError, PipelineError } from '../errors.js';
 import {
   getPassDeclaration,
   PASS_DECLARATION,
@@ -101,12 +101,13 @@ export async function loadPlugin(
   try {
     registerExports(container, mod, spec);
   } catch (error) {
-    if (error instanceof PipelineError && error.message.includes(spec)) throw error;
-    throw new PipelineError(
-      'BAD_PLUGIN',
-      `plugin ${spec} failed to register: ${error instanceof Error ? error.message : String(error)}`,
-      { cause: error },
-    );
+    const message = error instanceof Error ? error.message : String(error);
+    if (isTsFreezeError(error)) {
+      // Keep the documented code (DUPLICATE_PASS, ...): say which plugin was being loaded.
+      if (message.includes(spec)) throw error;
+      throw new PipelineError(error.code, `while loading plugin ${spec}: ${message}`, { cause: error });
+    }
+    throw new PipelineError('BAD_PLUGIN', `plugin ${spec} failed to register: ${message}`, { cause: error });
   }
   const passes = declaredNames(container).filter((n) => !before.has(n));
   const record: PluginRecord = { spec, file, passes };

@@ -4,7 +4,6 @@
 import { PipelineError } from '../errors.js';
 import type { Graph } from '../ir/index.js';
 import type {
-  Analysis,
   AnalysisClass,
   AnalysisContext,
   AnalysisDeclaration,
@@ -13,12 +12,14 @@ import type {
   ModuleTarget,
 } from './contracts.js';
 import { requireAnalysisDeclaration } from './decorators.js';
+import type { RegisteredAnalysis } from './registry.js';
 import { unknownAnalysisError } from './errors.js';
 import { isGraphTarget, methodGraphsOf, type PassTarget } from './targets.js';
 
 interface Entry {
   readonly decl: AnalysisDeclaration;
-  readonly instance: Analysis<never, unknown>;
+  /** Built on first use (a broken analysis fails only the pipelines that use it). */
+  readonly registered: RegisteredAnalysis;
 }
 
 /** Where an analysis request comes from: the current target and, for method graphs, their module. */
@@ -38,11 +39,11 @@ export class AnalysisManager {
   readonly computations = new Map<string, number>();
 
   constructor(
-    analyses: readonly object[],
+    analyses: readonly RegisteredAnalysis[],
     private readonly logger: Logger,
   ) {
-    for (const instance of analyses) {
-      const decl = requireAnalysisDeclaration(instance.constructor);
+    for (const registered of analyses) {
+      const decl = registered.declaration;
       const existing = this.byName.get(decl.name);
       if (existing && existing.decl.analysisClass !== decl.analysisClass) {
         throw new PipelineError(
@@ -50,7 +51,7 @@ export class AnalysisManager {
           `analysis name '${decl.name}' is declared by both ${existing.decl.analysisClass.name} and ${decl.analysisClass.name}`,
         );
       }
-      const entry: Entry = { decl, instance: instance as Analysis<never, unknown> };
+      const entry: Entry = { decl, registered };
       this.byName.set(decl.name, entry);
       this.byClass.set(decl.analysisClass, entry);
       if (decl.token) this.byToken.set(decl.token, entry);
@@ -91,7 +92,7 @@ export class AnalysisManager {
     explicit?: Graph | ModuleTarget,
     requester = 'a pass',
   ): unknown {
-    const { decl, instance } = this.entry(ref, requester);
+    const { decl, registered } = this.entry(ref, requester);
     const target = explicit ?? this.targetFor(decl, scope, requester);
     let results = this.cache.get(target);
     if (results?.has(decl.name)) return results.get(decl.name);
@@ -113,7 +114,7 @@ export class AnalysisManager {
         getAnalysis: (r: AnalysisRef, t?: Graph | ModuleTarget) =>
           this.get(r, inner, t, `analysis '${decl.name}'`),
       } as AnalysisContext;
-      result = instance.compute(target as never, context);
+      result = registered.instance.compute(target as never, context);
     } finally {
       this.inProgress.pop();
     }

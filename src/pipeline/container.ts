@@ -14,6 +14,7 @@ import type {
   PassClass,
   PassDeclaration,
 } from './contracts.js';
+import { bindAnalysis, bindPass } from './bindings.js';
 import { checkName, requireAnalysisDeclaration, requirePassDeclaration } from './decorators.js';
 import { checkOptionDeclarations } from './options.js';
 import type { InstrumentationOptions, RunReport } from './instruments/instrument.js';
@@ -32,16 +33,15 @@ import type { PipelineDefinition } from './pipeline.js';
 import { duplicatePass, PassRegistry } from './registry.js';
 import type { PassTarget } from './targets.js';
 import {
-  ANALYSIS,
   ANALYSIS_DECLARATION,
   CLOCK,
+  CONTAINER,
   GRAPH_VERIFIER,
   INSTRUMENT,
   INSTRUMENTATION_DEFAULTS,
   LOGGER,
   NAMED_PIPELINE,
   OUTPUT,
-  PASS,
   PASS_DECLARATION,
   PASS_MANAGER,
   PASS_REGISTRY,
@@ -79,6 +79,7 @@ export const instrumentsModule = new ContainerModule(({ bind }) => {
 /** A container holding the pass manager, registry, instruments, logger and output; add passes to it. */
 export function createContainer(settings: ContainerSettings = {}): Container {
   const container = new Container();
+  container.bind(CONTAINER).toConstantValue(container);
   const output = settings.output ?? stderrSink;
   container.bind(OUTPUT).toConstantValue(output);
   container.bind(LOGGER).toConstantValue(settings.logger ?? new SinkLogger(output));
@@ -93,25 +94,19 @@ export function createContainer(settings: ContainerSettings = {}): Container {
   return container;
 }
 
-/** A ContainerModule binding pass classes (multi-bound to PASS) and the analyses they name. */
+/** A ContainerModule binding pass classes (each built on first use; also multi-bound to PASS). */
 export function passesModule(passClasses: readonly PassClass[]): ContainerModule {
   const decls = passClasses.map(requirePassDeclaration);
   return new ContainerModule(({ bind }) => {
-    for (const d of decls) {
-      bind(PASS).to(d.passClass as unknown as new () => object);
-      bind(PASS_DECLARATION).toConstantValue(d);
-    }
+    for (const d of decls) bindPass(bind, d);
   });
 }
 
-/** A ContainerModule binding analysis classes (multi-bound to ANALYSIS). */
+/** A ContainerModule binding analysis classes (each built on first use; also multi-bound to ANALYSIS). */
 export function analysesModule(analysisClasses: readonly AnalysisClass[]): ContainerModule {
   const decls = analysisClasses.map(requireAnalysisDeclaration);
   return new ContainerModule(({ bind }) => {
-    for (const d of decls) {
-      bind(ANALYSIS).to(d.analysisClass as unknown as new () => object);
-      bind(ANALYSIS_DECLARATION).toConstantValue(d);
-    }
+    for (const d of decls) bindAnalysis(bind, d);
   });
 }
 

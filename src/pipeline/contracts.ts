@@ -123,14 +123,18 @@ export interface PassDeclaration {
   readonly passClass: PassClass;
 }
 
-/** A pass that runs on one graph. */
-export interface GraphPass<O extends object = PassOptions> {
-  run(graph: Graph, context: PassContext<O>): PassResult;
+/** A pass that runs on one graph. `O`: its options (`OptionsOf<typeof OPTIONS>`); `S`: its statistic names. */
+export interface GraphPass<O extends object = PassOptions, S extends string = string> {
+  run(graph: Graph, context: PassContext<O, S>): PassResult;
 }
 
 /** A pass that runs on a whole module. */
-export interface ModulePass<M extends ModuleTarget = ModuleTarget, O extends object = PassOptions> {
-  run(module: M, context: PassContext<O>): PassResult;
+export interface ModulePass<
+  M extends ModuleTarget = ModuleTarget,
+  O extends object = PassOptions,
+  S extends string = string,
+> {
+  run(module: M, context: PassContext<O, S>): PassResult;
 }
 
 /** Any pass instance. */
@@ -151,8 +155,8 @@ export interface Remark {
   readonly message: string;
 }
 
-/** What a pass receives besides its target. */
-export interface PassContext<O extends object = PassOptions> {
+/** What a pass receives besides its target. `S` narrows `count` to the declared statistic names. */
+export interface PassContext<O extends object = PassOptions, S extends string = string> {
   readonly pass: PassDeclaration;
   /** This invocation's options: validated, defaults filled, pipeline references resolved. */
   readonly options: O;
@@ -164,7 +168,7 @@ export interface PassContext<O extends object = PassOptions> {
   readonly methodName: string | undefined;
   readonly logger: Logger;
   /** Adds `n` (default 1) to a declared statistic; an undeclared name is a bug in the pass. */
-  count(statistic: string, n?: number): void;
+  count(statistic: S, n?: number): void;
   /** Records why something was not done (`not folded: conv output has other users`). */
   remark(node: Node | undefined, message: string): void;
   /**

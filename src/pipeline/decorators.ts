@@ -10,7 +10,9 @@ import type {
   PassClass,
   PassDeclaration,
   PassDeclarationInput,
-  StatisticDeclaration,
+  OptionDeclarations,
+  OptionsOf,
+  PassOptions,
 } from './contracts.js';
 import { checkOptionDeclarations } from './options.js';
 
@@ -45,34 +47,73 @@ function makeInjectable(target: object): void {
   }
 }
 
-/**
- * Declares a pass: name, summary, target, options, analyses required/preserved, statistics, IR properties.
- * Implies `@injectable()`; do not add it yourself.
- */
-export function pass(declaration: PassDeclarationInput): <C extends PassClass>(target: C) => C {
+/** @internal Checks a declaration and attaches it to `target` (what `@pass` and `definePass` share). */
+export function declarePass(target: PassClass, declaration: PassDeclarationInput): PassDeclaration {
   checkName('pass', declaration.name);
   checkOptionDeclarations(`pass '${declaration.name}'`, declaration.options ?? {});
-  const statistics: StatisticDeclaration[] = (declaration.statistics ?? []).map((s) =>
-    typeof s === 'string' ? { name: s } : s,
-  );
-  return <C extends PassClass>(target: C): C => {
-    const full: PassDeclaration = {
-      name: declaration.name,
-      summary: declaration.summary,
-      target: declaration.target ?? 'graph',
-      options: declaration.options ?? {},
-      requires: declaration.requires ?? [],
-      preserves: declaration.preserves ?? [],
-      statistics,
-      requiresProperties: declaration.requiresProperties ?? [],
-      establishesProperties: declaration.establishesProperties ?? [],
-      required: declaration.required ?? false,
-      passClass: target,
-    };
-    Object.defineProperty(target, PASS_META, { value: full, enumerable: false });
+  const full: PassDeclaration = {
+    name: declaration.name,
+    summary: declaration.summary,
+    target: declaration.target ?? 'graph',
+    options: declaration.options ?? {},
+    requires: declaration.requires ?? [],
+    preserves: declaration.preserves ?? [],
+    statistics: (declaration.statistics ?? []).map((s) => (typeof s === 'string' ? { name: s } : s)),
+    requiresProperties: declaration.requiresProperties ?? [],
+    establishesProperties: declaration.establishesProperties ?? [],
+    required: declaration.required ?? false,
+    passClass: target,
+  };
+  Object.defineProperty(target, PASS_META, { value: full, enumerable: false });
+  return full;
+}
+
+// The options type a pass class's run() reads from its context, or `unknown` for untyped classes.
+type ContextOptions<C> = C extends abstract new (...args: never[]) => {
+  run(target: never, context: infer X): unknown;
+}
+  ? [X] extends [{ readonly options: infer O }]
+    ? O
+    : PassOptions
+  : PassOptions;
+
+type DeclaredOptions<D> = D extends { readonly options: infer O extends OptionDeclarations }
+  ? OptionsOf<O>
+  : {};
+
+// True when the class's typed options are exactly the declared ones (untyped `PassOptions` always fits).
+type OptionsFit<C, D> = string extends keyof ContextOptions<C>
+  ? true
+  : [ContextOptions<C>] extends [DeclaredOptions<D>]
+    ? [DeclaredOptions<D>] extends [ContextOptions<C>]
+      ? true
+      : false
+    : false;
+
+/** What `@pass` accepts: the class, or an explanation when its options type differs from the declaration. */
+export type CheckedPassClass<C, D> =
+  OptionsFit<C, D> extends true
+    ? C
+    : { readonly 'run(context) options differ from the @pass({ options }) declaration': DeclaredOptions<D> };
+
+/** The class decorator `@pass(declaration)` returns. */
+export interface PassDecorator<D> {
+  <C extends PassClass>(target: C & CheckedPassClass<C, D>): C;
+}
+
+/**
+ * Declares a pass: name, summary, target, options, analyses required/preserved, statistics, IR properties.
+ * Implies `@injectable()`; do not add it yourself. A class typed `GraphPass<OptionsOf<typeof X>>` must
+ * declare `options: X`: another options object fails to compile.
+ */
+export function pass<const D extends PassDeclarationInput>(declaration: D): PassDecorator<D> {
+  checkName('pass', declaration.name);
+  checkOptionDeclarations(`pass '${declaration.name}'`, declaration.options ?? {});
+  return ((target: PassClass) => {
+    declarePass(target, declaration);
     makeInjectable(target);
     return target;
-  };
+  }) as unknown as PassDecorator<D>;
 }
 
 /** Declares an analysis: a named, cached computation over a graph (default) or module. Implies `@injectable()`. */

@@ -34,3 +34,14 @@ export { ReproducerInstrument } from './instruments/reproducer.js';
 // Pass authors inject their dependencies with inversify's decorators; they get them from here, so a
 // pass (built-in or plugin) imports nothing but tsfreeze.
 export { inject, multiInject, optional, type Container, type ContainerModule } from 'inversify';
+export { definePass, createPassManager } from './define-pass.js';
+export type {
+  PassDefinition,
+  DefinedPass,
+  ServiceTokens,
+  ServicesOf,
+  TargetOf,
+  PassManagerSetup,
+} from './define-pass.js';
+export { serviceToken, type ServiceToken, type PassBinding, type AnalysisBinding } from './bindings.js';
+export type { PassDecorator, CheckedPassClass } from './decorators.js';

@@ -29,3 +29,9 @@ export const PASS_MANAGER = Symbol.for('tsfreeze.PassManager');
 export const CLOCK = Symbol.for('tsfreeze.Clock');
 /** Multi-bound constants (`PluginRecord`): the plugins loaded into the container, for messages and reproducers. */
 export const PLUGIN = Symbol.for('tsfreeze.Plugin');
+/** Multi-bound constants (`PassBinding`): each registered pass's declaration and the service id it is built from. */
+export const PASS_BINDING = Symbol.for('tsfreeze.PassBinding');
+/** Multi-bound constants (`AnalysisBinding`): each registered analysis's declaration and service id. */
+export const ANALYSIS_BINDING = Symbol.for('tsfreeze.AnalysisBinding');
+/** The container itself, so the registry can build passes one at a time (a broken one cannot break the rest). */
+export const CONTAINER = Symbol.for('tsfreeze.Container');
