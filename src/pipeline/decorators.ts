@@ -79,7 +79,7 @@ type ContextOptions<C> = C extends abstract new (...args: never[]) => {
 
 type DeclaredOptions<D> = D extends { readonly options: infer O extends OptionDeclarations }
   ? OptionsOf<O>
-  : {};
+  : Record<never, never>;
 
 // True when the class's typed options are exactly the declared ones (untyped `PassOptions` always fits).
 type OptionsFit<C, D> = string extends keyof ContextOptions<C>
