@@ -6,6 +6,7 @@ import { benchFreeze } from './freeze.js';
 import { benchIR, formatIRBench } from './ir.js';
 import { benchInference } from './inference.js';
 import { benchKernels } from './kernels.js';
+import { benchVsTorch } from './vs-torch.js';
 
 const only = process.argv.slice(2);
 
@@ -25,7 +26,8 @@ function torchKernelRows(): { name: string; value: number; unit: string }[] {
     return [];
   }
 }
-const wanted = (name: string): boolean => only.length === 0 || only.includes(name);
+// vs-torch runs only when asked for: it takes many minutes (fresh processes, several runs per model).
+const wanted = (name: string): boolean => (only.length === 0 ? name !== 'vs-torch' : only.includes(name));
 const heading = (t: string): void => console.log(`\n== ${t} ==`);
 const row = (r: { name: string; value: number; unit: string }): void =>
   console.log(`  ${r.name.padEnd(48)} ${r.value.toFixed(2).padStart(12)} ${r.unit}`);
@@ -81,4 +83,10 @@ if (wanted('load')) {
   } catch (error) {
     console.log(`(load benchmark unavailable: ${(error as Error).message})`);
   }
+}
+if (wanted('vs-torch')) {
+  heading(
+    'tsfreeze vs PyTorch 1.13 on the same .pt files (fresh processes, alternating; ratios tsfreeze / torch)',
+  );
+  benchVsTorch();
 }

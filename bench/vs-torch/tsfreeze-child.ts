@@ -1,0 +1,47 @@
+// One tsfreeze side of `npm run bench -- vs-torch`, in a fresh process: load MODEL.pt, freeze it, then
+// time the frozen forward on one input. Prints one JSON line. Run by bench/vs-torch.ts, never by tests.
+//   node dist/bench/vs-torch/tsfreeze-child.js MODEL.pt SHAPE(e.g. 1x3x224x224) INFER_BUDGET_MS
+
+import { Tensor, freeze, loadModule } from '../../passes/index.js';
+import { benchInput, medianLatency, type ChildResult } from './protocol.js';
+
+const [path, shapeText, budgetText] = process.argv.slice(2);
+const shape = shapeText.split('x').map(Number);
+
+const cpuMs = (): number => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
+
+let cpu = cpuMs();
+let wall = performance.now();
+const module = loadModule(path);
+const load = { wallMs: performance.now() - wall, cpuMs: cpuMs() - cpu };
+
+cpu = cpuMs();
+wall = performance.now();
+const frozen = freeze(module);
+const freezeTime = { wallMs: performance.now() - wall, cpuMs: cpuMs() - cpu };
+
+// The freeze job ends here: whole-process CPU and peak RSS are read before inference allocates.
+const processCpuMs = cpuMs();
+const peakRssMb = process.resourceUsage().maxRSS / 1024;
+
+let inferMs: number | null = null;
+let inferError: string | undefined;
+try {
+  const x = Tensor.fromStorage('float32', benchInput(shape), shape);
+  inferMs = medianLatency(() => frozen.forward(x), Number(budgetText));
+} catch (error) {
+  inferError = (error as Error).message.split('\n')[0];
+}
+
+const result: ChildResult = {
+  load,
+  freeze: freezeTime,
+  processCpuMs,
+  peakRssMb,
+  inferMs,
+  ...(inferError === undefined ? {} : { inferError }),
+};
+console.log(JSON.stringify(result));
