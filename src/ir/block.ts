@@ -16,6 +16,10 @@ const RESPACE_MIN = 1;
 export class Block {
   readonly paramNode: Node;
   readonly returnNode: Node;
+  /** @internal the use store's bookkeeping: written to graphlib; destroyed. */
+  stored = false;
+  /** @internal */
+  released = false;
 
   constructor(
     readonly graph: Graph,

@@ -1,22 +1,17 @@
 // Graph: owns the top block, the unique value names, and the graphlib multigraph that stores every use.
-// graphlib vertices are nodes (`n<id>`) and blocks (`b<id>`, compound parents); an edge producer -> user
-// named by the input slot is one use. Node.inputs is the ordered view of the same edges; both change
-// together only through Node's mutation methods, and verify() checks they agree.
+// graphlib vertices are nodes (their decimal id) and blocks (`b<id>`, compound parents); an edge
+// producer -> user, named by a per-graph use id and labelled by its Use record, is one use. The same
+// record sits in the value's use list and the user's input slot; all change together only through
+// Node's mutation methods (Graph.addUse/removeUse), and verify() checks they agree. graphlib is written
+// in batches, brought up to date whenever it is read (use-store.ts).
 
-import { Graph as Dataflow } from '@dagrejs/graphlib';
-import { assert, InternalError } from '../errors.js';
+import type { Graph as Dataflow } from '@dagrejs/graphlib';
+import { assert } from '../errors.js';
 import { Block } from './block.js';
 import { Node } from './node.js';
 import type { Type } from './types.js';
-import type { Use } from './value.js';
-import { Value } from './value.js';
-
-/** What an edge carries: the value used and where. */
-interface UseLabel {
-  readonly value: Value;
-  readonly user: Node;
-  readonly offset: number;
-}
+import { UseStore } from './use-store.js';
+import { UseRecord, type Value } from './value.js';
 
 /** Renders a node or graph as text; installed by the IR text module (keeps ir/ free of import cycles). */
 export interface GraphPrinter {
@@ -36,23 +31,29 @@ export type InsertPoint = Node;
 
 /** A TorchScript IR graph (PyTorch's torch::jit::Graph). */
 export class Graph {
-  /** The use store: a compound multigraph. Read it freely; mutate only through the IR API. */
-  readonly dataflow = new Dataflow<unknown, Node | Block, UseLabel>({
-    multigraph: true,
-    compound: true,
-    directed: true,
-  });
+  private readonly useStore = new UseStore();
   readonly block: Block;
   private nextNodeId = 0;
   private nextBlockId = 0;
   private nextUnique = 0;
+  private nextUseId = 0;
   private readonly names = new Map<string, Value>();
+  /** Per base name B: every `B.j` with 1 <= j < hint is taken (lowered when such a name is freed). */
+  private readonly variantHints = new Map<string, number>();
   private insertPointNode: Node;
 
   constructor() {
     this.block = new Block(this, null, this.nextBlockId++);
-    this.dataflow.setNode(this.block.vertex, this.block);
+    this.useStore.createBlock(this.block);
     this.insertPointNode = this.block.returnNode;
+  }
+
+  /**
+   * The use store: a compound multigraph whose vertices are nodes and blocks and whose edges are uses.
+   * Read it freely (it is brought up to date on every read); mutate only through the IR API.
+   */
+  get dataflow(): Dataflow<unknown, Node | Block, UseRecord> {
+    return this.useStore.flushed;
   }
 
   // ---- structure ----------------------------------------------------------------------------
@@ -133,16 +134,15 @@ export class Graph {
   /** @internal a node with no inputs or outputs, registered as a vertex. */
   createBareNode(kind: string): Node {
     const node = new Node(this, kind, this.nextNodeId++);
-    this.dataflow.setNode(node.vertex, node);
+    this.useStore.createNode(node);
     return node;
   }
 
   /** @internal */
   createBlock(owner: Node): Block {
     const block = new Block(this, owner, this.nextBlockId++);
-    this.dataflow.setNode(block.vertex, block);
-    // The owner may already be placed (blocks added after insertion): nest the block under it now.
-    this.dataflow.setParent(block.vertex, owner.vertex);
+    // Nested under its owner's vertex when the store is written.
+    this.useStore.createBlock(block);
     return block;
   }
 
@@ -201,8 +201,7 @@ export class Graph {
   renameValue(value: Value, name: string): void {
     const current = this.names.get(name);
     if (current === value) return;
-    if (value.debugName !== '' && this.names.get(value.debugName) === value)
-      this.names.delete(value.debugName);
+    if (value.debugName !== '' && this.names.get(value.debugName) === value) this.freeName(value.debugName);
     if (current) {
       // PyTorch moves the previous holder to a fresh `base.N` so the new owner gets the exact name.
       this.names.delete(name);
@@ -210,18 +209,33 @@ export class Graph {
       current.assignName(moved);
       this.names.set(moved, current);
     }
-    if (/^\d+$/.test(name)) this.nextUnique = Math.max(this.nextUnique, Number(name) + 1);
     value.assignName(name);
+    if (!value.hasDebugName) this.nextUnique = Math.max(this.nextUnique, Number(name) + 1);
     this.names.set(name, value);
   }
 
-  /** A name `base.N` not yet taken (base without its own `.N` suffix). */
+  /** A name `base.N` not yet taken (base without its own `.N` suffix): the smallest such N from the start. */
   freshVariant(name: string): string {
     const match = /^(.*)\.(\d+)$/.exec(name);
     const base = match && !/^\d+$/.test(match[1]) ? match[1] : name;
-    let n = match ? Number(match[2]) + 1 : 1;
+    const start = match ? Number(match[2]) + 1 : 1;
+    // Names below the hint are known taken: repeated collisions on one base probe once, not from 1.
+    const hint = this.variantHints.get(base) ?? 1;
+    let n = start <= hint ? hint : start;
     while (this.names.has(`${base}.${n}`)) n++;
+    if (start <= hint) this.variantHints.set(base, n);
     return `${base}.${n}`;
+  }
+
+  // Frees `name`; a freed `B.j` may be the smallest free variant of B again.
+  private freeName(name: string): void {
+    this.names.delete(name);
+    if (this.variantHints.size === 0) return;
+    const dot = name.lastIndexOf('.');
+    if (dot < 0) return;
+    const hint = this.variantHints.get(name.slice(0, dot));
+    const j = Number(name.slice(dot + 1));
+    if (hint !== undefined && j < hint) this.variantHints.set(name.slice(0, dot), j);
   }
 
   /** The value with this debug name, if any. */
@@ -231,7 +245,7 @@ export class Graph {
 
   /** @internal */
   releaseValue(value: Value): void {
-    if (this.names.get(value.debugName) === value) this.names.delete(value.debugName);
+    if (this.names.get(value.debugName) === value) this.freeName(value.debugName);
   }
 
   /** Number of named (live) values. */
@@ -241,76 +255,39 @@ export class Graph {
 
   // ---- uses (graphlib) ----------------------------------------------------------------------
 
-  /** @internal */
-  addUse(value: Value, user: Node, offset: number): void {
-    this.dataflow.setEdge(value.node.vertex, user.vertex, { value, user, offset }, String(offset));
+  /** @internal records a use: links it into the value's use list and adds its graphlib edge. */
+  addUse(value: Value, user: Node, offset: number): UseRecord {
+    const use = new UseRecord(value, user, offset, (this.nextUseId++).toString(36));
+    value.linkUse(use);
+    this.useStore.addUse(use);
+    return use;
   }
 
-  /** @internal */
-  removeUse(value: Value, user: Node, offset: number): void {
-    const name = String(offset);
-    if (!this.dataflow.hasEdge(value.node.vertex, user.vertex, name)) {
-      throw new InternalError(
-        `use of %${value.debugName} at ${user.kind} input ${offset} is missing from the use store`,
-      );
-    }
-    this.dataflow.removeEdge(value.node.vertex, user.vertex, name);
+  /** @internal removes a use from its value's use list and the use store. */
+  removeUse(use: UseRecord): void {
+    use.value.unlinkUse(use);
+    this.useStore.removeUse(use);
   }
 
-  /** @internal renumbers the use edges of `user`'s inputs from `from` on by `delta` (after an insert/remove). */
-  shiftUseSlots(user: Node, from: number, delta: number): void {
-    const inputs = user.inputs;
-    if (from >= inputs.length) return;
-    const order = delta > 0 ? [...inputs.keys()].slice(from).reverse() : [...inputs.keys()].slice(from);
-    for (const i of order) {
-      const v = inputs[i];
-      this.removeUse(v, user, i);
-      this.addUse(v, user, i + delta);
-    }
-  }
-
-  /** @internal */
-  usesOf(value: Value): Use[] {
-    const edges = this.dataflow.outEdges(value.node.vertex) ?? [];
-    const uses: Use[] = [];
-    for (const e of edges) {
-      const label = this.dataflow.edge(e);
-      if (label.value === value) uses.push({ user: label.user, offset: label.offset });
-    }
-    return uses;
-  }
-
-  /** @internal */
-  hasUses(value: Value): boolean {
-    const edges = this.dataflow.outEdges(value.node.vertex) ?? [];
-    for (const e of edges) if (this.dataflow.edge(e).value === value) return true;
-    return false;
-  }
-
-  /** Number of use edges into `node`, as the use store has them (verify compares with node.inputs). */
-  useEdgesInto(node: Node): UseLabel[] {
+  /** The use records on edges into `node`, as the use store has them (verify compares with node.inputs). */
+  useEdgesInto(node: Node): UseRecord[] {
     return (this.dataflow.inEdges(node.vertex) ?? []).map((e) => this.dataflow.edge(e));
   }
 
-  /** @internal */
+  /** @internal `node` was placed in `block` (its compound parent in the store). */
   setVertexParent(node: Node, block: Block): void {
-    // The graph's root stands for the top block: its nodes keep no compound parent, which spares two
-    // dictionary updates per node in graphlib (most nodes live there). Nested blocks are compound parents.
-    if (block.owningNode === null) {
-      if (this.dataflow.parent(node.vertex) !== undefined) this.dataflow.setParent(node.vertex);
-      return;
-    }
-    this.dataflow.setParent(node.vertex, block.vertex);
+    this.useStore.place(node, block);
   }
 
   /** @internal */
   releaseNode(node: Node): void {
-    this.dataflow.removeNode(node.vertex);
+    this.useStore.removeNode(node);
   }
 
   /** @internal */
   releaseBlock(block: Block): void {
-    this.dataflow.removeNode(block.vertex);
+    block.released = true;
+    this.useStore.removeBlock(block);
   }
 
   /** Number of live nodes, including every block's param and return nodes. */

@@ -7,7 +7,7 @@ import type { Block } from './block.js';
 import type { Graph } from './graph.js';
 import type { IValue } from './ivalue.js';
 import type { Type } from './types.js';
-import { Value } from './value.js';
+import { Value, type UseRecord } from './value.js';
 
 type AttributeValueOf<K extends AttributeKind> = { [A in Attribute as A['kind']]: A['value'] }[K];
 
@@ -23,8 +23,16 @@ export class Node {
   owner: Block | null = null;
   /** @internal set once destroyed; every later use of the node is a bug. */
   destroyed = false;
+  /** @internal the use store's bookkeeping: written to graphlib, last block placed in, placement pending. */
+  stored = false;
+  /** @internal */
+  vertexBlock: Block | null = null;
+  /** @internal */
+  placeDirty = false;
 
   private readonly inputList: Value[] = [];
+  /** The use record of each input slot (same order as inputList). */
+  private readonly inputUses: UseRecord[] = [];
   private readonly outputList: Value[] = [];
   private readonly blockList: Block[] = [];
   private readonly attrs = new Map<string, Attribute>();
@@ -79,7 +87,15 @@ export class Node {
 
   /** True if any output is used. */
   hasUses(): boolean {
-    return this.outputList.some((o) => o.hasUses());
+    for (const o of this.outputList) if (o.hasUses()) return true;
+    return false;
+  }
+
+  /** @internal the use record of input slot `index` (the graphlib edge label). */
+  inputUse(index: number): UseRecord {
+    const u = this.inputUses[index];
+    if (!u) throw new InternalError(`${this.kind} has no input ${index}`);
+    return u;
   }
 
   // ---- inputs -------------------------------------------------------------------------------
@@ -91,9 +107,16 @@ export class Node {
   insertInput(index: number, value: Value): Value {
     this.checkAlive();
     assert(value.graph === this.graph, `${this.kind}: input %${value.debugName} belongs to another graph`);
-    this.graph.shiftUseSlots(this, index, +1);
-    this.inputList.splice(index, 0, value);
-    this.graph.addUse(value, this, index);
+    const use = this.graph.addUse(value, this, index);
+    if (index === this.inputList.length) {
+      this.inputList.push(value);
+      this.inputUses.push(use);
+    } else {
+      this.inputList.splice(index, 0, value);
+      this.inputUses.splice(index, 0, use);
+      // Later slots move up; their records follow (edges are named by use id, so none is re-keyed).
+      for (let i = index + 1; i < this.inputUses.length; i++) this.inputUses[i].offset = i;
+    }
     return value;
   }
 
@@ -103,9 +126,9 @@ export class Node {
     const old = this.input(index);
     if (old === value) return old;
     assert(value.graph === this.graph, `${this.kind}: input %${value.debugName} belongs to another graph`);
-    this.graph.removeUse(old, this, index);
+    this.graph.removeUse(this.inputUses[index]);
     this.inputList[index] = value;
-    this.graph.addUse(value, this, index);
+    this.inputUses[index] = this.graph.addUse(value, this, index);
     return old;
   }
 
@@ -118,10 +141,16 @@ export class Node {
 
   removeInput(index: number): void {
     this.checkAlive();
-    const old = this.input(index);
-    this.graph.removeUse(old, this, index);
-    this.graph.shiftUseSlots(this, index + 1, -1);
+    this.input(index);
+    this.graph.removeUse(this.inputUses[index]);
+    if (index === this.inputList.length - 1) {
+      this.inputList.pop();
+      this.inputUses.pop();
+      return;
+    }
     this.inputList.splice(index, 1);
+    this.inputUses.splice(index, 1);
+    for (let i = index; i < this.inputUses.length; i++) this.inputUses[i].offset = i;
   }
 
   removeAllInputs(): void {

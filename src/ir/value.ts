@@ -1,6 +1,7 @@
-// Value: an SSA value, produced by exactly one node's output slot; its uses live in the graph's graphlib store.
+// Value: an SSA value, produced by exactly one node's output slot. Each value keeps the list of its uses;
+// every use is also a graphlib edge (producer -> user) whose label is that same Use record.
 
-import { assert } from '../errors.js';
+import { assert, InternalError } from '../errors.js';
 import type { Graph } from './graph.js';
 import type { Node } from './node.js';
 import type { Type } from './types.js';
@@ -11,10 +12,50 @@ export interface Use {
   readonly offset: number;
 }
 
+/**
+ * @internal The record of one use, shared by the value's use list, the user's input slot and the graphlib
+ * edge it labels (named `edgeName`). The offset follows the slot when earlier inputs are inserted or
+ * removed, so no edge is ever re-keyed. Records are created and unlinked only by Graph.addUse/removeUse.
+ */
+export class UseRecord implements Use {
+  /** Neighbours in the value's use list (in the order the uses were made). */
+  prevUse: UseRecord | null = null;
+  nextUse: UseRecord | null = null;
+  /** False once removed: a removed record keeps its last user and offset, and is never relinked. */
+  live = true;
+  /** Written to graphlib (the store is written in batches: see use-store.ts). */
+  stored = false;
+
+  constructor(
+    readonly value: Value,
+    readonly user: Node,
+    public offset: number,
+    /** The graphlib edge name: a per-graph use id, so slot changes never rename the edge. */
+    readonly edgeName: string,
+  ) {}
+}
+
+// Names the counter assigns are all digits; names from source are not.
+function isDigits(name: string): boolean {
+  if (name.length === 0) return false;
+  for (let i = 0; i < name.length; i++) {
+    const c = name.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
+}
+
 /** An SSA value (PyTorch's torch::jit::Value). Names are unique per graph. */
 export class Value {
   /** Set by the graph when names are assigned; unique within the graph. */
   private name = '';
+  private fromSource = true;
+  /** @internal the use list (first and last record) and its length; changed only by Graph.addUse/removeUse. */
+  firstUse: UseRecord | null = null;
+  /** @internal */
+  lastUse: UseRecord | null = null;
+  /** @internal */
+  useCount = 0;
 
   constructor(
     readonly graph: Graph,
@@ -32,7 +73,7 @@ export class Value {
 
   /** True when the name came from source rather than the unique counter. */
   get hasDebugName(): boolean {
-    return !/^\d+$/.test(this.name);
+    return this.fromSource;
   }
 
   /**
@@ -47,6 +88,7 @@ export class Value {
   /** @internal Used by Graph only, which keeps its name table in sync. */
   assignName(name: string): void {
     this.name = name;
+    this.fromSource = !isDigits(name);
   }
 
   setType(type: Type): this {
@@ -54,19 +96,52 @@ export class Value {
     return this;
   }
 
-  /** Every use, in the order the uses were made. */
+  /** Every use, in the order the uses were made (a copy: safe to change uses while walking it). */
   uses(): Use[] {
-    return this.graph.usesOf(this);
+    const out: Use[] = new Array<Use>(this.useCount);
+    let i = 0;
+    for (let u = this.firstUse; u; u = u.nextUse) out[i++] = u;
+    return out;
   }
 
   hasUses(): boolean {
-    return this.graph.hasUses(this);
+    return this.firstUse !== null;
+  }
+
+  /** Number of uses. */
+  get numUses(): number {
+    return this.useCount;
+  }
+
+  /** @internal appends `use` to the use list. */
+  linkUse(use: UseRecord): void {
+    use.prevUse = this.lastUse;
+    if (this.lastUse) this.lastUse.nextUse = use;
+    else this.firstUse = use;
+    this.lastUse = use;
+    this.useCount++;
+  }
+
+  /** @internal takes `use` out of the use list. */
+  unlinkUse(use: UseRecord): void {
+    if (!use.live || use.value !== this) {
+      throw new InternalError(
+        `use of %${this.name} at ${use.user.kind} input ${use.offset} is missing from its use list`,
+      );
+    }
+    if (use.prevUse) use.prevUse.nextUse = use.nextUse;
+    else this.firstUse = use.nextUse;
+    if (use.nextUse) use.nextUse.prevUse = use.prevUse;
+    else this.lastUse = use.prevUse;
+    use.prevUse = use.nextUse = null;
+    use.live = false;
+    this.useCount--;
   }
 
   /** Points every use of this value at `other`. */
   replaceAllUsesWith(other: Value): void {
     assert(other !== this, 'replaceAllUsesWith: a value cannot replace itself');
-    for (const use of this.uses()) use.user.replaceInput(use.offset, other);
+    for (let u = this.firstUse; u; u = this.firstUse) u.user.replaceInput(u.offset, other);
   }
 
   /** Points the uses that come after `node` (in program order, including nested blocks) at `other`. */
@@ -78,7 +153,7 @@ export class Value {
 
   /** Points the first use at `other`. */
   replaceFirstUseWith(other: Value): void {
-    const first = this.uses()[0];
+    const first = this.firstUse;
     assert(first, `replaceFirstUseWith: %${this.name} has no uses`);
     first.user.replaceInput(first.offset, other);
   }

@@ -5,7 +5,7 @@ import { VerifyError } from '../errors.js';
 import type { Block } from './block.js';
 import type { Graph } from './graph.js';
 import type { Node } from './node.js';
-import type { Value } from './value.js';
+import type { UseRecord, Value } from './value.js';
 
 /** Extra per-node checks, e.g. input types against the operator schema (supplied by the ops layer). */
 export type NodeChecker = (node: Node) => string | undefined;
@@ -45,6 +45,8 @@ export function collectProblems(graph: Graph, options: VerifyOptions = {}, limit
   const checkValue = (v: Value, producer: Node): string | undefined => {
     if (v.node !== producer || producer.outputs[v.offset] !== v)
       return `value %${v.debugName} does not point back at its producer slot`;
+    const listed = checkUseList(v);
+    if (listed) return listed;
     if (graph.valueByName(v.debugName) !== v)
       return `value name %${v.debugName} is not registered to this value (names must be unique)`;
     if (seenValues.has(v)) return `value %${v.debugName} is defined twice`;
@@ -53,6 +55,7 @@ export function collectProblems(graph: Graph, options: VerifyOptions = {}, limit
   };
 
   const checkInputs = (node: Node): boolean => {
+    // The three views of a use agree: the graphlib edge label, the input slot's record, the value's list.
     const edges = graph.useEdgesInto(node);
     if (edges.length !== node.inputs.length) {
       return report(
@@ -61,8 +64,13 @@ export function collectProblems(graph: Graph, options: VerifyOptions = {}, limit
       );
     }
     for (const e of edges) {
-      if (node.inputs[e.offset] !== e.value)
+      if (node.inputs[e.offset] !== e.value || node.inputUse(e.offset) !== e || e.user !== node)
         return report(node, `use store slot ${e.offset} disagrees with input list`);
+    }
+    for (const [i, v] of node.inputs.entries()) {
+      const use = node.inputUse(i);
+      if (!use.live || !useListHolds(v, use))
+        return report(node, `input ${i} (%${v.debugName}) is missing from the value's use list`);
     }
     for (const [i, v] of node.inputs.entries()) {
       if (v.node.destroyed)
@@ -178,6 +186,28 @@ export function collectProblems(graph: Graph, options: VerifyOptions = {}, limit
     }
   }
   return problems;
+}
+
+// Walks the value's use list both ways: every record points back at a slot of its user holding the value.
+function checkUseList(v: Value): string | undefined {
+  let count = 0;
+  let prev: UseRecord | null = null;
+  for (let u = v.firstUse; u; u = u.nextUse) {
+    if (u.prevUse !== prev || u.value !== v || !u.live)
+      return `use list of %${v.debugName} is broken at ${u.user.kind}`;
+    if (u.user.destroyed || u.user.inputs[u.offset] !== v || u.user.inputUse(u.offset) !== u)
+      return `use list of %${v.debugName} names ${u.user.kind} input ${u.offset}, which is not that use`;
+    prev = u;
+    count++;
+  }
+  if (prev !== v.lastUse || count !== v.numUses)
+    return `use list of %${v.debugName} has a wrong tail or count`;
+  return undefined;
+}
+
+// Holds when `use` is linked into the use list of `v` (its neighbour, or the head, points at it).
+function useListHolds(v: Value, use: UseRecord): boolean {
+  return use.value === v && (use.prevUse !== null ? use.prevUse.nextUse === use : v.firstUse === use);
 }
 
 // Control-flow node shapes, as PyTorch's Graph::lint checks them.
