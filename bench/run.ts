@@ -63,9 +63,7 @@ if (wanted('kernels')) {
     console.log('  (PyTorch not available: /usr/bin/python3 with torch is needed for the comparison)');
 }
 if (wanted('inference')) {
-  heading(
-    'resnet18 single-image inference, before and after freeze, beside PyTorch on one thread (median ms)',
-  );
+  heading('Single-image inference, frozen and as scripted, alternating with PyTorch on one thread (medians)');
   for (const r of await benchInference()) row(r);
 }
 if (wanted('freeze')) {

@@ -1,10 +1,13 @@
-// The graph interpreter: runs any Graph over IValues. Control flow, containers, objects and method calls
-// are handled here; every aten:: node goes through the operator dispatcher to a kernel.
+// The graph interpreter: runs any Graph over IValues. Graphs are compiled to plans (plan.ts: slots,
+// opcodes, last uses) and cached; a run walks the plan's steps over one frame array. Control flow,
+// containers, objects and method calls are handled here; operator nodes go through the host's compiled
+// kernels. The memory plan: each slot holding a tensor whose buffer was allocated during the run counts
+// as a reference to that buffer, and when the last one dies the buffer goes back to the pool
+// (tensor/buffer-pool.ts) for the next allocation of the same size.
 
 import { RuntimeError, UnsupportedError } from '../errors.js';
-import type { Block } from '../ir/block.js';
-import { constantValue } from '../ir/constants.js';
 import type { Graph } from '../ir/graph.js';
+import { constantValue } from '../ir/constants.js';
 import {
   Device,
   FunctionRef,
@@ -16,12 +19,28 @@ import {
 } from '../ir/ivalue.js';
 import type { Node } from '../ir/node.js';
 import { isSubtypeOf, TupleType, type Type } from '../ir/types.js';
-import type { Value } from '../ir/value.js';
+import {
+  closeArena,
+  escapeBuffer,
+  holdBuffer,
+  openArena,
+  releaseBuffer,
+  type Arena,
+} from '../tensor/buffer-pool.js';
 import { DTYPES } from '../tensor/dtype.js';
 import { Tensor } from '../tensor/tensor.js';
+import { runConvChain } from './fusion.js';
+import {
+  buildPlan,
+  OP,
+  planIsCurrent,
+  type BlockPlan,
+  type GraphPlan,
+  type OpFn,
+  type Step,
+} from './plan.js';
 
-/** Executes one non-prim node: inputs in, outputs out (an array when the node has several outputs). */
-export type OpFn = (inputs: IValue[]) => IValue | IValue[];
+export type { OpFn } from './plan.js';
 
 /** Where the interpreter gets what it does not know itself. */
 export interface InterpreterHost {
@@ -43,15 +62,26 @@ export class ScriptException extends RuntimeError {
   }
 }
 
-type Env = Map<Value, IValue>;
+/** Plans by graph, shared by all interpreters (a plan records which operator compiler it used). */
+const plans = new WeakMap<Graph, GraphPlan>();
 
-/** Runs graphs. One instance may run many graphs; compiled operator functions are cached per node. */
+/** One running graph: its value slots and the buffers they hold (for the memory plan). */
+interface Frame {
+  readonly plan: GraphPlan;
+  readonly regs: IValue[];
+  readonly held: ({ readonly buffer: ArrayBufferLike } | undefined)[];
+}
+
+/** Runs graphs. One instance may run many graphs. */
 export class Interpreter {
-  private readonly compiled = new WeakMap<Node, OpFn>();
   /** Depth of nested method calls, to report runaway recursion instead of overflowing the JS stack. */
   private depth = 0;
+  private arena: Arena | null = null;
+  private readonly compile: (node: Node) => OpFn;
 
-  constructor(private readonly host: InterpreterHost) {}
+  constructor(private readonly host: InterpreterHost) {
+    this.compile = (node) => host.compileOp(node);
+  }
 
   /** Runs `graph` on `inputs` (the first input is `self` for methods); returns its outputs. */
   run(graph: Graph, inputs: readonly IValue[]): IValue[] {
@@ -61,16 +91,18 @@ export class Interpreter {
         `graph expects ${graph.inputs.length} inputs, got ${inputs.length}`,
       );
     }
-    if (++this.depth > 200) {
-      this.depth = 0;
-      throw new RuntimeError('RECURSION', 'method calls nest more than 200 deep');
-    }
+    const outer = this.depth === 0;
+    if (outer) this.arena = openArena();
     try {
-      const env: Env = new Map();
-      graph.inputs.forEach((v, i) => env.set(v, inputs[i]));
-      return this.runBlock(graph.block, env);
+      const outs = this.runGraph(graph, inputs);
+      // What leaves the interpreter is the caller's: never recycle it.
+      if (outer) for (const v of outs) escapeDeep(v);
+      return outs;
     } finally {
-      this.depth--;
+      if (outer) {
+        closeArena(this.arena!);
+        this.arena = null;
+      }
     }
   }
 
@@ -80,175 +112,292 @@ export class Interpreter {
     return outs.length === 1 ? outs[0] : new Tuple(outs);
   }
 
-  private runBlock(block: Block, env: Env): IValue[] {
-    for (const node of block.nodes()) this.execute(node, env);
-    return block.outputs.map((v) => read(env, v));
+  private planOf(graph: Graph): GraphPlan {
+    let plan = plans.get(graph);
+    if (plan === undefined || plan.compiler !== this.host.compileOp || !planIsCurrent(plan)) {
+      plan = buildPlan(graph, this.host.compileOp);
+      plans.set(graph, plan);
+    }
+    return plan;
   }
 
-  private execute(node: Node, env: Env): void {
-    const inputs = (): IValue[] => node.inputs.map((v) => read(env, v));
-    const set = (values: readonly IValue[]): void => node.outputs.forEach((o, i) => env.set(o, values[i]));
-    switch (node.kind) {
-      case 'prim::Constant':
-        env.set(node.output(), constantValue(node));
+  // Runs one graph in a new frame; its outputs come back each holding one reference for the caller.
+  private runGraph(graph: Graph, inputs: readonly IValue[]): IValue[] {
+    if (++this.depth > 200) {
+      this.depth = 0;
+      throw new RuntimeError('RECURSION', 'method calls nest more than 200 deep');
+    }
+    try {
+      const plan = this.planOf(graph);
+      const frame: Frame = {
+        plan,
+        regs: new Array<IValue>(plan.slotCount),
+        held: new Array<undefined>(plan.slotCount),
+      };
+      const top = plan.block;
+      for (let i = 0; i < inputs.length; i++) this.put(frame, top.inputs[i], inputs[i]);
+      this.releaseAll(frame, top.startRelease);
+      return this.runBlock(frame, top);
+    } finally {
+      this.depth--;
+    }
+  }
+
+  // Runs a block's steps; returns its outputs, each pinned (one extra reference) for whoever takes them.
+  private runBlock(frame: Frame, block: BlockPlan): IValue[] {
+    const steps = block.steps;
+    for (let i = 0; i < steps.length; i++) {
+      const step = steps[i];
+      this.execute(step, frame);
+      if (step.escapes) this.escapeStep(step, frame);
+      const release = step.release;
+      for (let k = 0; k < release.length; k++) this.release(frame, release[k]);
+    }
+    const outs = new Array<IValue>(block.outputs.length);
+    for (let i = 0; i < outs.length; i++) {
+      outs[i] = read(frame, block.outputs[i]);
+      this.pin(outs[i]);
+    }
+    this.releaseAll(frame, block.endRelease);
+    return outs;
+  }
+
+  // ---- the memory plan's bookkeeping ----------------------------------------------------------
+
+  private put(frame: Frame, slot: number, v: IValue): void {
+    if (frame.held[slot] !== undefined) this.release(frame, slot);
+    frame.regs[slot] = v;
+    if (v instanceof Tensor && holdBuffer(this.arena!, v.storage.data)) frame.held[slot] = v.storage.data;
+  }
+
+  // Stores a value that already carries a reference for this slot (a pinned block or call output).
+  private adopt(frame: Frame, slot: number, v: IValue): void {
+    if (frame.held[slot] !== undefined) this.release(frame, slot);
+    frame.regs[slot] = v;
+    if (v instanceof Tensor && this.arena!.owned.has(v.storage.data.buffer))
+      frame.held[slot] = v.storage.data;
+  }
+
+  private pin(v: IValue): void {
+    if (v instanceof Tensor) holdBuffer(this.arena!, v.storage.data);
+  }
+
+  private unpin(v: IValue): void {
+    if (v instanceof Tensor) releaseBuffer(this.arena!, v.storage.data);
+  }
+
+  private release(frame: Frame, slot: number): void {
+    const data = frame.held[slot];
+    frame.regs[slot] = undefined as unknown as IValue;
+    if (data === undefined) return;
+    frame.held[slot] = undefined;
+    releaseBuffer(this.arena!, data);
+  }
+
+  private releaseAll(frame: Frame, slots: readonly number[]): void {
+    for (let i = 0; i < slots.length; i++) this.release(frame, slots[i]);
+  }
+
+  // A step that may store its tensors where no slot counts them: none of them is recycled.
+  private escapeStep(step: Step, frame: Frame): void {
+    for (const s of step.ins) escapeDeep(frame.regs[s]);
+    for (const s of step.outs) escapeDeep(frame.regs[s]);
+  }
+
+  // ---- steps ------------------------------------------------------------------------------------
+
+  private setOutputs(step: Step, frame: Frame, values: readonly IValue[]): void {
+    for (let i = 0; i < step.outs.length; i++) this.put(frame, step.outs[i], values[i]);
+  }
+
+  private adoptOutputs(step: Step, frame: Frame, values: readonly IValue[]): void {
+    for (let i = 0; i < step.outs.length; i++) this.adopt(frame, step.outs[i], values[i]);
+  }
+
+  private args(step: Step, frame: Frame): IValue[] {
+    const ins = step.ins;
+    const out = new Array<IValue>(ins.length);
+    for (let i = 0; i < ins.length; i++) out[i] = read(frame, ins[i]);
+    return out;
+  }
+
+  private execute(step: Step, frame: Frame): void {
+    const node = step.node;
+    switch (step.op) {
+      case OP.constant:
+        this.put(frame, step.outs[0], step.constant !== undefined ? step.constant : constantValue(node));
         return;
-      case 'prim::GetAttr': {
-        const obj = read(env, node.input());
-        env.set(node.output(), asObject(obj, node).getAttr(node.s('name')));
+      case OP.getAttr:
+        this.put(frame, step.outs[0], asObject(read(frame, step.ins[0]), node).getAttr(node.s('name')));
         return;
-      }
       // A ModuleList/ModuleDict indexed at run time: the submodule named by the index ("0", "1", ...) or key.
-      case 'prim::ModuleContainerIndex': {
-        const [container, key] = inputs();
-        env.set(node.output(), asObject(container, node).getAttr(String(key)));
+      case OP.containerIndex: {
+        const container = asObject(read(frame, step.ins[0]), node);
+        this.put(frame, step.outs[0], container.getAttr(String(read(frame, step.ins[1]))));
         return;
       }
       // fork runs its block now; the Future it returns is represented by the value itself, which
       // aten::wait returns (TorchScript allows a forked task to run synchronously).
-      case 'prim::fork':
-        set(this.runBlock(node.blocks[0], env));
+      case OP.fork:
+        this.adoptOutputs(step, frame, this.runBlock(frame, step.blocks[0]));
         return;
-      case 'aten::wait':
-        env.set(node.output(), read(env, node.input()));
+      case OP.passThrough:
+        this.put(frame, step.outs[0], read(frame, step.ins[0]));
         return;
-      case 'prim::SetAttr': {
-        const [obj, value] = inputs();
-        asObject(obj, node).setAttr(node.s('name'), value);
+      case OP.setAttr:
+        asObject(read(frame, step.ins[0]), node).setAttr(node.s('name'), read(frame, step.ins[1]));
+        return;
+      case OP.callMethod: {
+        const args = this.args(step, frame);
+        const graph = this.host.methodGraph(asObject(args[0], node), node.s('name'));
+        this.adoptOutputs(step, frame, this.runGraph(graph, args));
         return;
       }
-      case 'prim::CallMethod': {
-        const [obj, ...args] = inputs();
-        set(this.run(this.host.methodGraph(asObject(obj, node), node.s('name')), [obj, ...args]));
-        return;
-      }
-      case 'prim::CallFunction': {
-        const [fn, ...args] = inputs();
+      case OP.callFunction: {
+        const [fn, ...args] = this.args(step, frame);
         if (!(fn instanceof FunctionRef))
           throw new RuntimeError('BAD_CALL', 'prim::CallFunction on a non-function');
-        set(this.run(this.host.functionGraph(fn), args));
+        this.adoptOutputs(step, frame, this.runGraph(this.host.functionGraph(fn), args));
         return;
       }
-      case 'prim::If': {
-        const cond = read(env, node.input());
-        set(this.runBlock(node.blocks[cond ? 0 : 1], env));
+      case OP.if: {
+        const cond = read(frame, step.ins[0]);
+        this.adoptOutputs(step, frame, this.runBlock(frame, step.blocks[cond ? 0 : 1]));
         return;
       }
-      case 'prim::Loop':
-        set(this.runLoop(node, env));
+      case OP.loop:
+        this.runLoop(step, frame);
         return;
-      case 'prim::TupleConstruct': {
+      case OP.tupleConstruct: {
         const t = node.output().type;
-        env.set(node.output(), new Tuple(inputs(), t instanceof TupleType && t.names ? t : undefined));
+        this.put(
+          frame,
+          step.outs[0],
+          new Tuple(this.args(step, frame), t instanceof TupleType && t.names ? t : undefined),
+        );
         return;
       }
-      case 'prim::TupleUnpack':
-        set(asTuple(read(env, node.input()), node).items);
+      case OP.tupleUnpack:
+        this.setOutputs(step, frame, asTuple(read(frame, step.ins[0]), node).items);
         return;
-      case 'prim::TupleIndex': {
-        const [t, i] = inputs();
-        const items = asTuple(t, node).items;
-        env.set(node.output(), items[normalizeIndex(Number(i), items.length)]);
-        return;
-      }
-      case 'prim::TupleSlice': {
-        const items = asTuple(read(env, node.input()), node).items;
-        env.set(node.output(), new Tuple(items.slice(Number(node.i('beg')), Number(node.i('end')))));
+      case OP.tupleIndex: {
+        const items = asTuple(read(frame, step.ins[0]), node).items;
+        this.put(frame, step.outs[0], items[normalizeIndex(Number(read(frame, step.ins[1])), items.length)]);
         return;
       }
-      case 'prim::ListConstruct':
-        env.set(node.output(), inputs());
+      case OP.tupleSlice: {
+        const items = asTuple(read(frame, step.ins[0]), node).items;
+        this.put(frame, step.outs[0], new Tuple(items.slice(Number(node.i('beg')), Number(node.i('end')))));
         return;
-      case 'prim::ListUnpack': {
-        const list = read(env, node.input());
-        if (!Array.isArray(list) || list.length !== node.outputs.length) {
-          throw new RuntimeError('UNPACK', `expected ${node.outputs.length} values to unpack`);
+      }
+      case OP.listConstruct:
+        this.put(frame, step.outs[0], this.args(step, frame));
+        return;
+      case OP.listUnpack: {
+        const list = read(frame, step.ins[0]);
+        if (!Array.isArray(list) || list.length !== step.outs.length) {
+          throw new RuntimeError('UNPACK', `expected ${step.outs.length} values to unpack`);
         }
-        set(list);
+        this.setOutputs(step, frame, list);
         return;
       }
-      case 'prim::DictConstruct': {
-        const args = inputs();
+      case OP.dictConstruct: {
+        const args = this.args(step, frame);
         const dict = new Map<DictKey, IValue>();
         for (let i = 0; i < args.length; i += 2) dict.set(args[i] as DictKey, args[i + 1]);
-        env.set(node.output(), dict);
+        this.put(frame, step.outs[0], dict);
         return;
       }
-      case 'prim::RaiseException': {
-        const [message, cls] = inputs();
+      case OP.raise: {
+        const [message, cls] = this.args(step, frame);
         throw new ScriptException(typeof cls === 'string' ? cls : 'builtins.RuntimeError', String(message));
       }
-      case 'prim::Uninitialized':
-        env.set(node.output(), null);
+      case OP.none:
+        this.put(frame, step.outs[0], null);
         return;
-      case 'prim::unchecked_cast':
-        env.set(node.output(), read(env, node.input()));
+      case OP.isInstance:
+        this.put(frame, step.outs[0], isInstance(read(frame, step.ins[0]), node.input().type, node));
         return;
-      case 'prim::isinstance':
-        env.set(node.output(), isInstance(read(env, node.input()), node.input().type, node));
-        return;
-      case 'prim::device': {
-        const t = read(env, node.input());
-        env.set(node.output(), Device.parse(t instanceof Tensor ? t.device : 'cpu'));
+      case OP.device: {
+        const t = read(frame, step.ins[0]);
+        this.put(frame, step.outs[0], Device.parse(t instanceof Tensor ? t.device : 'cpu'));
         return;
       }
-      case 'prim::dtype':
-        env.set(node.output(), DTYPES[asTensor(read(env, node.input()), node).dtype].scalarType);
+      case OP.dtype:
+        this.put(frame, step.outs[0], DTYPES[asTensor(read(frame, step.ins[0]), node).dtype].scalarType);
         return;
-      case 'prim::requires_grad':
-        env.set(node.output(), asTensor(read(env, node.input()), node).requiresGrad);
+      case OP.requiresGrad:
+        this.put(frame, step.outs[0], asTensor(read(frame, step.ins[0]), node).requiresGrad);
         return;
-      case 'prim::is_cuda':
-      case 'prim::is_nested':
-      case 'prim::is_sparse':
-      case 'prim::is_quantized':
-      case 'prim::is_mkldnn':
-      case 'prim::is_meta':
-        env.set(node.output(), false);
+      case OP.alwaysFalse:
+        this.put(frame, step.outs[0], false);
         return;
-      case 'prim::data':
       // A new tensor object on the same storage: `x.detach() is x` is False in TorchScript.
-      case 'aten::detach':
-        env.set(node.output(), asTensor(read(env, node.input()), node).detach());
+      case OP.detach:
+        this.put(frame, step.outs[0], asTensor(read(frame, step.ins[0]), node).detach());
         return;
-      case 'prim::Print':
+      case OP.print:
         return;
+      case OP.conv: {
+        const y = runConvChain(step.conv!, frame.regs, this.compile);
+        for (let i = 0; i < step.outs.length; i++) this.put(frame, step.outs[i], y);
+        return;
+      }
       default: {
-        let fn = this.compiled.get(node);
-        if (!fn) {
-          fn = this.host.compileOp(node);
-          this.compiled.set(node, fn);
-        }
-        const result = fn(inputs());
+        const fn = (step.fn ??= this.host.compileOp(node));
+        const result = fn(this.args(step, frame));
         // A schema with several returns gives a node with several outputs; one output takes the value as is.
-        if (node.outputs.length === 1) env.set(node.output(), result as IValue);
-        else if (node.outputs.length > 1) set(result as IValue[]);
+        if (step.outs.length === 1) this.put(frame, step.outs[0], result as IValue);
+        else if (step.outs.length > 1) this.setOutputs(step, frame, result as IValue[]);
       }
     }
   }
 
   // prim::Loop(max_trip_count, initial_condition, carried...) with body (i, carried...) -> (cond, carried...).
-  private runLoop(node: Node, env: Env): IValue[] {
-    const [maxTrip, initialCond, ...initial] = node.inputs.map((v) => read(env, v));
-    const body = node.blocks[0];
-    let carried = initial;
-    let cond = Boolean(initialCond);
+  private runLoop(step: Step, frame: Frame): void {
+    const maxTrip = read(frame, step.ins[0]);
+    let cond = Boolean(read(frame, step.ins[1]));
+    let carried: IValue[] = [];
+    for (let k = 2; k < step.ins.length; k++) carried.push(read(frame, step.ins[k]));
+    let pinned = false; // the initial values are the outer slots'; later ones carry a pin each
+    const body = step.blocks[0];
     const limit = typeof maxTrip === 'bigint' ? Number.MAX_SAFE_INTEGER : Number(maxTrip);
     for (let i = 0; cond && i < limit; i++) {
-      env.set(body.inputs[0], i);
-      body.inputs.slice(1).forEach((v, k) => env.set(v, carried[k]));
-      const [next, ...rest] = this.runBlock(body, env);
+      this.put(frame, body.inputs[0], i);
+      for (let k = 0; k < carried.length; k++) this.put(frame, body.inputs[k + 1], carried[k]);
+      if (pinned) for (const v of carried) this.unpin(v);
+      this.releaseAll(frame, body.startRelease);
+      const [next, ...rest] = this.runBlock(frame, body);
+      this.unpin(next);
       cond = Boolean(next);
       carried = rest;
+      pinned = true;
     }
-    return carried;
+    if (!pinned) for (const v of carried) this.pin(v);
+    this.adoptOutputs(step, frame, carried);
   }
 }
 
-function read(env: Env, v: Value): IValue {
-  const x = env.get(v);
-  if (x === undefined)
-    throw new RuntimeError('UNDEFINED_VALUE', `value %${v.debugName} is used before it has a value`);
+function read(frame: Frame, slot: number): IValue {
+  const x = frame.regs[slot];
+  if (x === undefined) {
+    const name = frame.plan.values[slot].debugName;
+    throw new RuntimeError('UNDEFINED_VALUE', `value %${name} is used before it has a value`);
+  }
   return x;
+}
+
+// Marks every tensor reachable from `v` (through lists, tuples, dicts) as never to be recycled.
+function escapeDeep(v: IValue, depth = 0): void {
+  if (v instanceof Tensor) escapeBuffer(v.storage.data);
+  else if (depth > 64) return;
+  else if (Array.isArray(v)) for (const x of v as IValue[]) escapeDeep(x, depth + 1);
+  else if (v instanceof Tuple) for (const x of v.items) escapeDeep(x, depth + 1);
+  else if (v instanceof Map)
+    for (const [k, x] of v) {
+      escapeDeep(k, depth + 1);
+      escapeDeep(x, depth + 1);
+    }
 }
 
 function asObject(v: IValue, node: Node): ObjectValue {

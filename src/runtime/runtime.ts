@@ -9,7 +9,8 @@ import type { Function } from '../module/function.js';
 import { setInterpreter } from '../module/hooks.js';
 import { OperatorRegistry } from '../ops/index.js';
 import { makeOpCompiler } from './dispatch.js';
-import { Interpreter, type InterpreterHost } from './interpreter.js';
+import { Interpreter, type InterpreterHost, type OpFn } from './interpreter.js';
+import type { Node } from '../ir/node.js';
 
 let sharedRegistry: OperatorRegistry | undefined;
 
@@ -19,13 +20,23 @@ export function defaultOperatorRegistry(): OperatorRegistry {
   return sharedRegistry;
 }
 
+// One operator compiler per registry, so interpreter plans (cached per graph, keyed by their compiler)
+// survive from one module.forward() to the next.
+const compilers = new WeakMap<OperatorRegistry, (node: Node) => OpFn>();
+
+function compilerFor(registry: OperatorRegistry): (node: Node) => OpFn {
+  let c = compilers.get(registry);
+  if (c === undefined) compilers.set(registry, (c = makeOpCompiler(registry)));
+  return c;
+}
+
 /** A host that finds methods through class types and free functions through their compilation units. */
 export class ModuleHost implements InterpreterHost {
   readonly compileOp;
   private readonly units = new Set<CompilationUnit>();
 
   constructor(registry: OperatorRegistry = defaultOperatorRegistry()) {
-    this.compileOp = makeOpCompiler(registry);
+    this.compileOp = compilerFor(registry);
   }
 
   /** Makes the free functions of `cu` callable. */

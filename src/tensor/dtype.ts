@@ -1,5 +1,7 @@
 // Tensor element types: PyTorch's scalar types, their storage arrays and their names in every format we meet.
 
+import { pooledArray } from './buffer-pool.js';
+
 /** A tensor element type, named as torch.dtype is (torch.float32 -> 'float32'). */
 export type DType =
   | 'float32'
@@ -104,13 +106,16 @@ export function dtypeFromStorageName(name: string): DType | undefined {
   return byStorageName.get(name);
 }
 
-/** Allocates zeroed storage for `numel` elements of `dtype`. */
-export function allocateStorage(dtype: DType, numel: number): StorageArray {
+/**
+ * Allocates storage for `numel` elements of `dtype`: zeroed, unless `zero` is false and the memory
+ * comes from the interpreter's buffer pool (then the caller must write every element).
+ */
+export function allocateStorage(dtype: DType, numel: number, zero = true): StorageArray {
   switch (dtype) {
     case 'float32':
-      return new Float32Array(numel);
+      return pooledArray(false, numel, zero);
     case 'float64':
-      return new Float64Array(numel);
+      return pooledArray(true, numel, zero);
     case 'int64':
       return new BigInt64Array(numel);
     case 'int32':
@@ -126,9 +131,9 @@ export function allocateStorage(dtype: DType, numel: number): StorageArray {
     case 'bfloat16':
       return new Uint16Array(numel);
     case 'complex64':
-      return new Float32Array(numel * 2);
+      return pooledArray(false, numel * 2, zero);
     case 'complex128':
-      return new Float64Array(numel * 2);
+      return pooledArray(true, numel * 2, zero);
   }
 }
 

@@ -58,6 +58,14 @@ export class Tensor {
     return new Tensor(new Storage(dtype, allocateStorage(dtype, shapeNumel(shape))), [...shape]);
   }
 
+  /**
+   * A new contiguous tensor whose elements are unspecified (torch.empty): for kernels that write every
+   * element, so a recycled buffer need not be zeroed first.
+   */
+  static empty(dtype: DType, shape: readonly number[]): Tensor {
+    return new Tensor(new Storage(dtype, allocateStorage(dtype, shapeNumel(shape), false)), [...shape]);
+  }
+
   /** A contiguous tensor over existing storage data. */
   static fromStorage(dtype: DType, data: StorageArray, shape: readonly number[]): Tensor {
     return new Tensor(new Storage(dtype, data), [...shape]);

@@ -8,7 +8,12 @@ import { contiguous, copyInto, toDType } from '../../tensor/convert.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { squeeze, unsqueeze } from '../../tensor/views.js';
 import type { NumArray } from './ew-core.js';
+import { finishRow, type FloatArray } from './conv-epilogue.js';
+import { depthwiseConv2d, type DepthwiseGeometry } from './conv-depthwise.js';
+import { convGemm, packWeights, packedSize, type ImageColumns } from './conv-gemm.js';
+import { weightsInHeap } from './conv-weights.js';
 import { gemm } from './gemm.js';
+import { wasmGemm } from './gemm-wasm.js';
 
 /** Geometry of one convolution, in 3-d form (1-d and 2-d convs get leading unit dims). */
 export interface ConvGeometry {
@@ -117,7 +122,48 @@ function im2col(x: NumArray, xOff: number, C: number, g: ConvGeometry, col: NumA
   }
 }
 
-/** Forward convolution over 1-3 spatial dims; input batched [N, C, ...] or unbatched [C, ...]. */
+/** An activation a conv can apply to its output as it writes it (see ConvEpilogue). */
+export type Activation =
+  'none' | 'relu' | 'relu6' | 'hardtanh' | 'hardswish' | 'hardsigmoid' | 'silu' | 'sigmoid';
+
+/**
+ * What a conv applies to each output element y = conv + bias as it writes it: act(y + alpha * residual),
+ * with `lo`/`hi` the bounds of hardtanh. The residual has exactly the output's shape and dtype.
+ */
+export interface ConvEpilogue {
+  residual: Tensor | null;
+  alpha: number;
+  act: Activation;
+  lo: number;
+  hi: number;
+}
+
+/** The output shape of a batched 2-d convolution (for checking a residual before running it). */
+export function conv2dOutputShape(
+  input: Tensor,
+  weight: Tensor,
+  stride: readonly number[],
+  padding: readonly number[] | string,
+  dilation: readonly number[],
+): number[] {
+  if (input.dim !== 4 || weight.dim !== 4) return [];
+  const ks = weight.shape.slice(2);
+  const st = stride.length === 1 ? [stride[0], stride[0]] : [...stride];
+  const dl = dilation.length === 1 ? [dilation[0], dilation[0]] : [...dilation];
+  const pad = resolvePadding(padding, ks, dl, st);
+  const out = [input.shape[0], weight.shape[0]];
+  for (let i = 0; i < 2; i++)
+    out.push(
+      Math.floor((input.shape[2 + i] + pad.before[i] + pad.after[i] - dl[i] * (ks[i] - 1) - 1) / st[i]) + 1,
+    );
+  return out;
+}
+
+/**
+ * Forward convolution over 1-3 spatial dims; input batched [N, C, ...] or unbatched [C, ...]. An
+ * `epilogue` (from interpreter fusion) is applied to the output; `constantWeight` says the weight never
+ * changes, so its packed form may be cached.
+ */
 export function convolution(
   input: Tensor,
   weight: Tensor,
@@ -126,6 +172,8 @@ export function convolution(
   padding: readonly number[] | string,
   dilation: readonly number[],
   groups: number,
+  epilogue?: ConvEpilogue,
+  constantWeight = false,
 ): Tensor {
   const nd = weight.dim - 2;
   const name = `conv${nd}d`;
@@ -134,8 +182,20 @@ export function convolution(
       'INVALID_ARGUMENT',
       `convolution: weight must have 3 to 5 dims, got ${weight.dim}`,
     );
-  if (input.dim === nd + 1)
-    return squeeze(convolution(unsqueeze(input, 0), weight, bias, stride, padding, dilation, groups), 0);
+  if (input.dim === nd + 1) {
+    const batched = convolution(
+      unsqueeze(input, 0),
+      weight,
+      bias,
+      stride,
+      padding,
+      dilation,
+      groups,
+      epilogue,
+      constantWeight,
+    );
+    return squeeze(batched, 0);
+  }
   if (input.dim !== nd + 2) {
     throw new RuntimeError(
       'SHAPE_MISMATCH',
@@ -173,6 +233,12 @@ export function convolution(
   }
   const x = contiguous(toDType(input, compute));
   const w = contiguous(toDType(weight, compute));
+  const b = bias === null ? null : contiguous(toDType(bias, compute));
+  if (b !== null && b.numel !== O)
+    throw new RuntimeError(
+      'SHAPE_MISMATCH',
+      `Given weight of size [${weight.shape.join(', ')}], expected bias to be 1-dimensional with ${O} elements, but got bias of size [${b.shape.join(', ')}] instead`,
+    );
   const geom: ConvGeometry = {
     inSize: to3(inSp, 1),
     kernel: to3(ks, 1),
@@ -181,26 +247,173 @@ export function convolution(
     dilation: to3(dl, 1),
     outSize: to3(outSp, 1),
   };
+  const depthwise = groups === C && O === C && nd <= 2;
+  if (depthwise || (compute === 'float32' && nd <= 2 && wasmGemm() !== null)) {
+    // Every output element is written by these kernels, so the output need not be zeroed.
+    const out = Tensor.empty(compute, [N, O, ...outSp]);
+    const args = { x, w, b, out, geom, groups, epilogue };
+    if (depthwise) runDepthwise(args);
+    else runGemm(args, constantWeight && w === weight);
+    return out;
+  }
+  const out = genericConv(x, w, b, geom, N, O, groups);
+  if (epilogue !== undefined) {
+    const od = out.storage.data as FloatArray;
+    const L = od.length / (N * O);
+    for (let r = 0; r < N * O; r++) finishRow(od, r * L, od, r * L, L, 0, epilogue, r * L);
+  }
+  if (compute === input.dtype) return out;
+  const res = Tensor.zeros(input.dtype, out.shape);
+  return copyInto(res, out);
+}
+
+/** The tensors and geometry of one conv call, for the kernels below. */
+interface ConvArgs {
+  readonly x: Tensor;
+  readonly w: Tensor;
+  readonly b: Tensor | null;
+  readonly out: Tensor;
+  readonly geom: ConvGeometry;
+  readonly groups: number;
+  readonly epilogue: ConvEpilogue | undefined;
+}
+
+function runDepthwise(a: ConvArgs): void {
+  const { geom } = a;
+  const [N, C] = a.x.shape;
+  const g: DepthwiseGeometry = {
+    C,
+    H: geom.inSize[1],
+    W: geom.inSize[2],
+    KH: geom.kernel[1],
+    KW: geom.kernel[2],
+    sh: geom.stride[1],
+    sw: geom.stride[2],
+    ph: geom.padBefore[1],
+    pw: geom.padBefore[2],
+    dh: geom.dilation[1],
+    dw: geom.dilation[2],
+    OH: geom.outSize[1],
+    OW: geom.outSize[2],
+  };
+  const inImage = C * g.H * g.W;
+  const outImage = C * g.OH * g.OW;
+  for (let n = 0; n < N; n++) {
+    depthwiseConv2d(
+      g,
+      a.x.storage.data as FloatArray,
+      a.x.offset + n * inImage,
+      a.w.storage.data as FloatArray,
+      a.w.offset,
+      a.out.storage.data as FloatArray,
+      n * outImage,
+      a.b === null ? null : (a.b.storage.data as FloatArray),
+      a.b === null ? 0 : a.b.offset,
+      a.epilogue,
+      n * outImage,
+    );
+  }
+}
+
+function runGemm(a: ConvArgs, constant: boolean): void {
+  const { geom, groups } = a;
+  const [N, C] = a.x.shape;
+  const O = a.out.shape[1];
+  const Cg = C / groups;
+  const Og = O / groups;
+  const K = a.w.numel / O;
+  const wd = a.w.storage.data as Float32Array;
+  const heap = wasmGemm()!.heap;
+  const lease = weightsInHeap(
+    heap,
+    a.w,
+    `gemm/${groups}`,
+    groups * packedSize(Og, K),
+    (mem, base) => {
+      for (let g = 0; g < groups; g++)
+        packWeights(wd, a.w.offset + g * Og * K, Og, K, mem, base + g * packedSize(Og, K));
+    },
+    constant,
+  );
+  const H = geom.inSize[1];
+  const W = geom.inSize[2];
+  const OH = geom.outSize[1];
+  const OW = geom.outSize[2];
+  const L = OH * OW;
+  const pointwise =
+    geom.kernel[1] === 1 &&
+    geom.kernel[2] === 1 &&
+    geom.stride[1] === 1 &&
+    geom.stride[2] === 1 &&
+    geom.padBefore[1] === 0 &&
+    geom.padBefore[2] === 0 &&
+    OH === H &&
+    OW === W;
+  const bias = a.b === null ? null : (a.b.storage.data as Float32Array);
+  for (let n = 0; n < N; n++) {
+    for (let g = 0; g < groups; g++) {
+      const cols: ImageColumns = {
+        x: a.x.storage.data as Float32Array,
+        offset: a.x.offset + (n * C + g * Cg) * H * W,
+        H,
+        W,
+        KH: geom.kernel[1],
+        KW: geom.kernel[2],
+        sh: geom.stride[1],
+        sw: geom.stride[2],
+        ph: geom.padBefore[1],
+        pw: geom.padBefore[2],
+        dh: geom.dilation[1],
+        dw: geom.dilation[2],
+        OH,
+        OW,
+        pointwise,
+      };
+      const outOff = (n * O + g * Og) * L;
+      convGemm(
+        Og,
+        K,
+        lease.offset + g * packedSize(Og, K) * 4,
+        cols,
+        a.out.storage.data as Float32Array,
+        outOff,
+        bias,
+        (a.b?.offset ?? 0) + g * Og,
+        a.epilogue,
+        outOff,
+      );
+    }
+  }
+  lease.done();
+}
+
+// Any dtype and dimensionality: im2col into a scratch buffer, then the blocked GEMM per image and group.
+function genericConv(
+  x: Tensor,
+  w: Tensor,
+  b: Tensor | null,
+  geom: ConvGeometry,
+  N: number,
+  O: number,
+  groups: number,
+): Tensor {
+  const compute = x.dtype;
+  const C = x.shape[1];
+  const outSp = x.dim === 5 ? geom.outSize : x.dim === 4 ? geom.outSize.slice(1) : geom.outSize.slice(2);
   const out = Tensor.zeros(compute, [N, O, ...outSp]);
   const Cg = C / groups;
   const Og = O / groups;
-  const K = Cg * ks.reduce((a, b) => a * b, 1);
-  const L = outSp.reduce((a, b) => a * b, 1);
-  const inPlane = inSp.reduce((a, b) => a * b, 1);
+  const K = w.numel / O;
+  const L = geom.outSize[0] * geom.outSize[1] * geom.outSize[2];
+  const inPlane = geom.inSize[0] * geom.inSize[1] * geom.inSize[2];
   const pointwise =
-    ks.every((k) => k === 1) &&
-    st.every((s) => s === 1) &&
-    pad.before.every((p) => p === 0) &&
-    pad.after.every((p) => p === 0);
+    geom.kernel.every((k) => k === 1) &&
+    geom.stride.every((s) => s === 1) &&
+    geom.padBefore.every((p) => p === 0) &&
+    L === inPlane;
   const od = out.storage.data as Float32Array | Float64Array;
   const xd = x.storage.data as NumArray;
   const wd = w.storage.data as NumArray;
-  const b = bias === null ? null : contiguous(toDType(bias, compute));
-  if (b !== null && b.numel !== O)
-    throw new RuntimeError(
-      'SHAPE_MISMATCH',
-      `Given weight of size [${weight.shape.join(', ')}], expected bias to be 1-dimensional with ${O} elements, but got bias of size [${b.shape.join(', ')}] instead`,
-    );
   const biasData = b === null ? null : (b.storage.data as NumArray);
   const biasOff = b === null ? 0 : b.offset;
   const col = pointwise ? null : columnBuffer(compute, K * L);
@@ -222,7 +435,5 @@ export function convolution(
       gemm(Og, L, K, A, B, { data: od, offset: outOff, rowStride: L }, 1, biasData === null ? 0 : 1);
     }
   }
-  if (compute === input.dtype) return out;
-  const res = Tensor.zeros(input.dtype, out.shape);
-  return copyInto(res, out);
+  return out;
 }

@@ -94,23 +94,33 @@ function gemmWasm(
   const aFloats = W_MC * W_KC;
   const bFloats = W_KC * ncMax;
   const cFloats = mPad * ncMax;
-  const mem = w.floats((aFloats + bFloats + cFloats) * 4);
-  const aBase = 0;
-  const bBase = aFloats;
-  const cBase = aFloats + bFloats;
+  const base = w.heap.scratch((aFloats + bFloats + cFloats) * 4) / 4;
+  const mem = w.heap.floats();
+  const aBase = base;
+  const bBase = base + aFloats;
+  const cBase = base + aFloats + bFloats;
   const Cd = C.data;
   for (let jc = 0; jc < N; jc += ncMax) {
     const nc = Math.min(ncMax, N - jc);
     const nPanels = Math.ceil(nc / WASM_NR);
     const ldc = nPanels * WASM_NR;
-    mem.fill(0, cBase, cBase + mPad * ldc);
     for (let pc = 0; pc < K; pc += W_KC) {
       const kc = Math.min(W_KC, K - pc);
       packB8(B, pc, kc, jc, nc, mem, bBase);
       for (let ic = 0; ic < M; ic += W_MC) {
         const mc = Math.min(W_MC, M - ic);
         packA4(A, ic, mc, pc, kc, mem, aBase, alpha);
-        w.block(kc, Math.ceil(mc / WASM_MR), nPanels, aBase * 4, bBase * 4, (cBase + ic * ldc) * 4, ldc * 4);
+        const first = pc === 0 ? 0 : 1;
+        w.block(
+          kc,
+          Math.ceil(mc / WASM_MR),
+          nPanels,
+          aBase * 4,
+          bBase * 4,
+          (cBase + ic * ldc) * 4,
+          ldc * 4,
+          first,
+        );
       }
     }
     for (let i = 0; i < M; i++) {

@@ -8,19 +8,23 @@ import { speechKernels } from './table-speech.js';
 import { tensorKernels } from './table-tensor.js';
 import type { Kernel, KernelTable } from './types.js';
 
-// Errors leave a kernel prefixed with its schema name, so a failure inside a graph names the op.
+/** An error thrown by kernel `name`, prefixed with the op's schema name so a failure in a graph names it. */
+export function kernelError(name: string, e: unknown): unknown {
+  if (e instanceof TsFreezeError) {
+    // Keep the error's class and code; only prefix the op (once, kernels may call each other).
+    if (!e.message.startsWith('aten::')) e.message = `${name}: ${e.message}`;
+    return e;
+  }
+  if (e instanceof Error) return new RuntimeError('KERNEL_FAILED', `${name}: ${e.message}`, { cause: e });
+  return e;
+}
+
 function named(name: string, kernel: Kernel): Kernel {
   return (args) => {
     try {
       return kernel(args);
     } catch (e) {
-      if (e instanceof TsFreezeError) {
-        // Keep the error's class and code; only prefix the op (once, kernels may call each other).
-        if (!e.message.startsWith('aten::')) e.message = `${name}: ${e.message}`;
-        throw e;
-      }
-      if (e instanceof Error) throw new RuntimeError('KERNEL_FAILED', `${name}: ${e.message}`, { cause: e });
-      throw e;
+      throw kernelError(name, e);
     }
   };
 }

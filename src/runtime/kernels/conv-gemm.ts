@@ -1,0 +1,175 @@
+// float32 convolution as a GEMM on the WebAssembly SIMD macro-kernel, without an im2col buffer:
+// out[O, L] = W[O, K] @ cols[K, L] where the column panels (8 output pixels, k-major) are gathered from
+// the image straight into WASM memory, block by block. Weights are packed once into the kernel's 4-row
+// panel layout (cached for constant weights, see packWeights), and the accumulated C block leaves WASM
+// memory through the conv epilogue (bias, fused residual and activation) into the output tensor.
+
+import { finishRow } from './conv-epilogue.js';
+import type { ConvEpilogue } from './conv.js';
+import { WASM_MR, WASM_NR, wasmGemm } from './gemm-wasm.js';
+
+const KC = 256;
+const NC = 1024;
+
+/** Floats a [M, K] weight matrix takes packed for the macro-kernel (rows rounded up to whole panels). */
+export function packedSize(M: number, K: number): number {
+  return Math.ceil(M / WASM_MR) * WASM_MR * K;
+}
+
+/**
+ * Packs a row-major [M, K] weight matrix (at `offset` of `w`) into `mem` at float `base`: per K-block of
+ * KC, panels of 4 rows, k-major; the rows padding the last panel are zero.
+ */
+export function packWeights(
+  w: ArrayLike<number>,
+  offset: number,
+  M: number,
+  K: number,
+  mem: Float32Array,
+  base: number,
+): void {
+  const mPad = Math.ceil(M / WASM_MR) * WASM_MR;
+  let dst = base;
+  for (let pc = 0; pc < K; pc += KC) {
+    const kc = Math.min(KC, K - pc);
+    for (let i0 = 0; i0 < mPad; i0 += WASM_MR) {
+      for (let i = 0; i < WASM_MR; i++) {
+        let d = dst + i;
+        if (i0 + i >= M) {
+          for (let k = 0; k < kc; k++, d += WASM_MR) mem[d] = 0;
+          continue;
+        }
+        let src = offset + (i0 + i) * K + pc;
+        for (let k = 0; k < kc; k++, d += WASM_MR) mem[d] = w[src++];
+      }
+      dst += kc * WASM_MR;
+    }
+  }
+}
+
+/** Where the columns come from: a 2-d image (channels [C, H, W] at `offset`) seen through conv taps. */
+export interface ImageColumns {
+  readonly x: Float32Array;
+  readonly offset: number;
+  readonly H: number;
+  readonly W: number;
+  readonly KH: number;
+  readonly KW: number;
+  readonly sh: number;
+  readonly sw: number;
+  readonly ph: number;
+  readonly pw: number;
+  readonly dh: number;
+  readonly dw: number;
+  readonly OH: number;
+  readonly OW: number;
+  /** 1x1, stride 1, no padding: row k of the columns is channel plane k itself. */
+  readonly pointwise: boolean;
+}
+
+// Gathers columns [jc, jc+nc) of rows [pc, pc+kc) into panels of 8 at `base` (floats) of `mem`.
+function packColumns(
+  src: ImageColumns,
+  pc: number,
+  kc: number,
+  jc: number,
+  nc: number,
+  mem: Float32Array,
+  base: number,
+): void {
+  const { x, H, W, KH, KW, sh, sw, ph, pw, dh, dw, OW } = src;
+  const kc8 = kc * WASM_NR;
+  const end = jc + nc;
+  const plane = H * W;
+  for (let k = pc; k < pc + kc; k++) {
+    const kOff = base + (k - pc) * WASM_NR;
+    if (src.pointwise) {
+      // Contiguous rows: whole panels of 8 straight copies, a zero-padded tail.
+      const row = src.offset + k * plane;
+      let j = jc;
+      let d = kOff;
+      for (; j + WASM_NR <= end; j += WASM_NR, d += kc8) {
+        const s = row + j;
+        mem[d] = x[s];
+        mem[d + 1] = x[s + 1];
+        mem[d + 2] = x[s + 2];
+        mem[d + 3] = x[s + 3];
+        mem[d + 4] = x[s + 4];
+        mem[d + 5] = x[s + 5];
+        mem[d + 6] = x[s + 6];
+        mem[d + 7] = x[s + 7];
+      }
+      for (let t = 0; t < WASM_NR; t++) if (j < end) mem[d + t] = t < end - j ? x[row + j + t] : 0;
+      continue;
+    }
+    const kw = k % KW;
+    const kh = ((k - kw) / KW) % KH;
+    const c = (k - kw - kh * KW) / (KW * KH);
+    const iw0 = kw * dw - pw;
+    const ih0 = kh * dh - ph;
+    // Output columns whose input column lands inside [0, W).
+    const owLo = Math.min(OW, Math.max(0, Math.ceil(-iw0 / sw)));
+    const owHi = Math.max(owLo, Math.min(OW, Math.floor((W - 1 - iw0) / sw) + 1));
+    const cOff = src.offset + c * plane;
+    let oh = Math.floor(jc / OW);
+    let ow = jc - oh * OW;
+    let jj = 0; // column index within the block
+    for (let j = jc; j < end; oh++, ow = 0) {
+      const run = Math.min(OW - ow, end - j);
+      const ih = oh * sh + ih0;
+      const inside = ih >= 0 && ih < H;
+      const rowBase = cOff + ih * W + iw0;
+      for (let t = 0; t < run; t++, jj++) {
+        const o = ow + t;
+        mem[kOff + (jj >> 3) * kc8 + (jj & 7)] = inside && o >= owLo && o < owHi ? x[rowBase + o * sw] : 0;
+      }
+      j += run;
+    }
+    // Zero the lanes past the last column of the last panel.
+    for (; (jj & 7) !== 0; jj++) mem[kOff + (jj >> 3) * kc8 + (jj & 7)] = 0;
+  }
+}
+
+/**
+ * out[outOffset + o * L + j] = epilogue(sum_k W[o, k] * cols[k, j] + bias[o]) for o < M, j < L, where
+ * L = OH * OW. `biasAt(o)` gives the bias of row o; `rowBase` is the first output channel (residual rows).
+ */
+export function convGemm(
+  M: number,
+  K: number,
+  aOffset: number,
+  cols: ImageColumns,
+  out: Float32Array,
+  outOffset: number,
+  bias: ArrayLike<number> | null,
+  biasOffset: number,
+  ep: ConvEpilogue | undefined,
+  residualOffset: number,
+): void {
+  const w = wasmGemm()!;
+  const mPad = Math.ceil(M / WASM_MR) * WASM_MR;
+  const L = cols.OH * cols.OW;
+  const bFloats = KC * NC;
+  const cFloats = mPad * NC;
+  const base = w.heap.scratch((bFloats + cFloats) * 4) / 4;
+  const mem = w.heap.floats();
+  const aBase = aOffset / 4;
+  const bBase = base;
+  const cBase = base + bFloats;
+  for (let jc = 0; jc < L; jc += NC) {
+    const nc = Math.min(NC, L - jc);
+    const nPanels = Math.ceil(nc / WASM_NR);
+    const ldc = nPanels * WASM_NR;
+    let aBlock = aBase;
+    for (let pc = 0; pc < K; pc += KC) {
+      const kc = Math.min(KC, K - pc);
+      packColumns(cols, pc, kc, jc, nc, mem, bBase);
+      w.block(kc, mPad / WASM_MR, nPanels, aBlock * 4, bBase * 4, cBase * 4, ldc * 4, pc === 0 ? 0 : 1);
+      aBlock += mPad * kc;
+    }
+    for (let o = 0; o < M; o++) {
+      const b = bias === null ? 0 : bias[biasOffset + o];
+      finishRow(out, outOffset + o * L + jc, mem, cBase + o * ldc, nc, b, ep, residualOffset + o * L + jc);
+    }
+  }
+}
