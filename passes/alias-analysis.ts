@@ -1,12 +1,13 @@
 /**
  * alias-analysis: the AliasDb of a graph as a cached analysis, and `dumpAliasDb(graph)` for people.
- * The cached analysis is PyTorch's ordinary AliasDb (attributes read from `self` may alias anything the
- * module holds), which CSE, constant propagation and DCE need. freeze-attributes builds its own in
- * frozen mode (each prim::GetAttr a location of its own), as PyTorch's recordMutableAttrs does.
- * Mirrors torch/csrc/jit/ir/alias_analysis.cpp; see alias-db.ts for the model.
+ * The cached analysis is PyTorch's ordinary AliasDb (attributes read from `self` are wildcards), which
+ * CSE, constant propagation, peephole and DCE ask. freeze-attributes builds its own in frozen mode (each
+ * prim::GetAttr of a module attribute a location of its own), as PyTorch's recordMutableAttrs does.
+ * The AliasDb itself is public API (src/analysis): torch/csrc/jit/ir/alias_analysis.cpp.
  */
 
 import {
+  AliasDb,
   analysis,
   defaultOperatorRegistry,
   OPERATOR_REGISTRY,
@@ -15,14 +16,13 @@ import {
   type Graph,
   inject,
 } from '../src/index.js';
-import { AliasDb } from './alias-db.js';
 
 @analysis({ name: 'alias-analysis', summary: 'May-alias and write facts of a graph' })
 export class AliasAnalysis implements Analysis<Graph, AliasDb> {
   constructor(@inject(OPERATOR_REGISTRY) private readonly ops: OperatorRegistry) {}
 
   compute(graph: Graph): AliasDb {
-    return new AliasDb(graph, this.ops, false);
+    return new AliasDb(graph, this.ops);
   }
 }
 
@@ -35,7 +35,7 @@ export function dumpAliasDb(
   options: { ops?: OperatorRegistry; frozen?: boolean } = {},
 ): string {
   const ops = options.ops ?? defaultOperatorRegistry();
-  return `${graph.toString()}\n${new AliasDb(graph, ops, options.frozen ?? false).dump()}`;
+  return `${graph.toString()}\n${new AliasDb(graph, ops, { frozen: options.frozen ?? false }).dump()}`;
 }
 
-export { AliasDb, MemoryLocation, isMutableType } from './alias-db.js';
+export { AliasDb, isMutableType } from '../src/index.js';

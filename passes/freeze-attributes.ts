@@ -35,7 +35,7 @@ import {
   type Value,
   inject,
 } from '../src/index.js';
-import { AliasDb } from './alias-db.js';
+import { AliasDb } from './alias-analysis.js';
 import {
   isMutableAttributeType,
   isObject,
@@ -115,7 +115,7 @@ export class FreezeAttributes implements ModulePass {
     used: Map<IdentityKey, IValue>,
     context: PassContext,
   ): void {
-    const aliases = new AliasDb(graph, this.ops, true);
+    const aliases = new AliasDb(graph, this.ops, { frozen: true });
     for (const n of graph.allNodes()) {
       if (n.kind !== 'prim::GetAttr' && n.kind !== 'prim::SetAttr') continue;
       const name = n.s('name');

@@ -16,16 +16,23 @@
  * the attribute's object gives the concrete class, and the GetAttr is retyped to it (PyTorch's freezing
  * does this with freezeInterfaces on; option `interfaces`). Skipped when the graph sets that attribute.
  * Other interface calls, unknown methods/functions and recursion stay, with a remark.
- * Mirrors torch/csrc/jit/passes/inliner.cpp (Inline), ir.cpp's inlineCallTo and freeze_module.cpp's
- * inlineInterfaceCalls, except that PyTorch
- * inlines each callee's optimized graph (already peephole-optimized, constant-propagated and pooled);
- * here those are separate passes, so an inlined graph can hold more prim::Constant nodes than PyTorch's.
+ * What is inlined is each callee's optimized graph, as PyTorch's GraphFunction::optimized_graph makes it
+ * (preoptimizeGraph): the callee with its own calls inlined, then its None checks and int identities
+ * simplified, constants folded on immutable types (a `dropout(x, p, True, False)` call keeps only the
+ * not-in-place branch), dead code removed and constants pooled. The graph being inlined into is not
+ * optimized itself.
+ * Mirrors torch/csrc/jit/passes/inliner.cpp (Inline), ir.cpp's inlineCallTo, graph_executor.cpp's
+ * preoptimizeGraph and freeze_module.cpp's inlineInterfaceCalls.
  */
 
 import {
   ClassType,
   cloneGraph,
   CompilationUnit,
+  emitter,
+  inject,
+  OPERATOR_REGISTRY,
+  OperatorRegistry,
   FunctionRef,
   insertGraph,
   isObjectValue,
@@ -43,6 +50,7 @@ import {
   type PassResult,
   type Value,
 } from '../src/index.js';
+import { applyRewrite, nonTensorRule, sweep } from './peephole-non-tensor.js';
 
 /** A call that can be inlined, or why not. */
 type CallMatch =
@@ -102,8 +110,10 @@ type Options = OptionsOf<typeof OPTIONS>;
   establishesProperties: ['inlined'],
 })
 export class InlineSubmodules implements GraphPass<Options> {
+  constructor(@inject(OPERATOR_REGISTRY) private readonly ops: OperatorRegistry) {}
+
   run(graph: Graph, context: PassContext<Options>): PassResult {
-    const inliner = new Inliner(context);
+    const inliner = new Inliner(context, this.ops);
     const self = graph.inputs[0]?.type;
     if (self instanceof ClassType) inliner.units.add(self.cu);
     const module = context.module as unknown as IValue;
@@ -127,7 +137,10 @@ class Inliner {
   /** Callees that reach themselves: never inlined (TorchScript has no recursion; guard anyway). */
   private readonly recursive = new Set<Function>();
 
-  constructor(private readonly context: PassContext<Options>) {}
+  constructor(
+    private readonly context: PassContext<Options>,
+    private readonly ops: OperatorRegistry,
+  ) {}
 
   /** Inlines every call in `graph` (nested blocks too); returns how many call sites were replaced. */
   inlineCalls(graph: Graph): { methods: number; functions: number; interfaces: number } {
@@ -207,12 +220,23 @@ class Inliner {
       const body = cloneGraph(callee.graph);
       this.inlineCalls(body);
       if (this.recursive.has(callee)) return undefined;
+      preoptimize(body, this.ops);
       this.bodies.set(callee, body);
       return body;
     } finally {
       this.inProgress.delete(callee);
     }
   }
+}
+
+// PyTorch's preoptimizeGraph after Inline: PeepholeOptimize without shape facts (here its non-tensor
+// rules), ConstantPropagationImmutableTypes (+ dead code elimination when it changed something), pooling.
+function preoptimize(body: Graph, ops: OperatorRegistry): void {
+  const quiet = { count: (): void => undefined };
+  if (sweep(body.block, nonTensorRule, (n, r) => applyRewrite(n, r, ops, quiet)))
+    emitter.eliminateDeadCode(body, ops);
+  if (emitter.constantPropagationImmutableTypes(body, ops)) emitter.eliminateDeadCode(body, ops);
+  emitter.constantPooling(body);
 }
 
 // The object a chain of prim::GetAttr from `self` reaches in `module`, if it is one.

@@ -88,7 +88,12 @@ export function sweep(
 }
 
 /** Makes a rewrite: replaces the output's uses, counts it, and removes the node once unused and effect-free. */
-export function applyRewrite(n: Node, rewrite: Rewrite, ops: OperatorRegistry, context: PassContext): void {
+export function applyRewrite(
+  n: Node,
+  rewrite: Rewrite,
+  ops: OperatorRegistry,
+  context: Pick<PassContext, 'count'>,
+): void {
   if ('inPlace' in rewrite) return context.count(rewrite.inPlace);
   const g = n.owningGraph;
   if ('to' in rewrite) {

@@ -128,7 +128,7 @@ class AliasSensitive {
   private escapes(v: Value): boolean {
     const db = this.alias();
     return (
-      [...db.memoryLocations(v)].includes(db.wildcard) ||
+      db.mayAliasWildcard(v) ||
       this.graph.outputs.some((o) => o === v || (isMutableType(o.type) && db.mayAlias(v, o)))
     );
   }

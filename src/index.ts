@@ -6,6 +6,7 @@ export * from './tensor/index.js';
 export * from './ir/index.js';
 export * from './pipeline/index.js';
 export * from './ops/index.js';
+export * from './analysis/index.js';
 export * from './module/index.js';
 export * from './runtime/index.js';
 export * from './serialization/index.js';

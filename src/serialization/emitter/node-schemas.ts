@@ -5,6 +5,7 @@ import type { Node } from '../../ir/node.js';
 import type { OpFacts } from '../../ops/facts.js';
 import type { OperatorRegistry } from '../../ops/registry.js';
 import type { FunctionSchema } from '../../ops/schema.js';
+import type { OperatorInfo } from '../../analysis/alias-analyzer.js';
 
 const schemas = new WeakMap<Node, FunctionSchema>();
 
@@ -22,4 +23,10 @@ export function schemaOf(registry: OperatorRegistry, node: Node): FunctionSchema
 export function factsOf(registry: OperatorRegistry, node: Node): OpFacts | undefined {
   const schema = schemas.get(node);
   return schema ? registry.facts(schema) : registry.factsForNode(node);
+}
+
+/** The operator of `node` for alias analysis: its recorded (or found) schema and that schema's facts. */
+export function operatorOf(registry: OperatorRegistry, node: Node): OperatorInfo | undefined {
+  const schema = schemaOf(registry, node);
+  return schema ? { schema, facts: registry.facts(schema) } : undefined;
 }

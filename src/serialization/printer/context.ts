@@ -35,15 +35,3 @@ export const NO_DEPENDENCIES: DependencySink = {
   addType: () => undefined,
   addFunction: (ref) => ref.qualifiedName,
 };
-
-/** Operators whose semantics changed across file-format versions: files using them declare at least this version. */
-const MIN_VERSION_BY_KIND: Readonly<Record<string, number>> = {
-  'aten::div': 4,
-  'aten::div_': 4,
-  'aten::full': 5,
-};
-
-/** The least file-format version a node of `kind` needs (0 when any does). */
-export function minVersionFor(kind: string): number {
-  return MIN_VERSION_BY_KIND[kind] ?? 0;
-}

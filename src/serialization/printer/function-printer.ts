@@ -10,7 +10,8 @@ import { TupleType, NoneType, type Type } from '../../ir/types.js';
 import type { Value } from '../../ir/value.js';
 import { toIValue } from '../../ir/constants.js';
 import type { Function } from '../../module/function.js';
-import { minVersionFor, type PrintContext } from './context.js';
+import type { PrintContext } from './context.js';
+import { minVersionForNode } from './operator-versions.js';
 import { InlineScanner } from './inline-scan.js';
 import { formatConstant } from './literals.js';
 import { printRHS, type RhsHost } from './rhs.js';
@@ -171,7 +172,7 @@ export class FunctionPrinter implements RhsHost {
 
   private printNode(node: Node, printConst: boolean): void {
     this.scanTypeDependencies(node);
-    this.cx.minVersion = Math.max(this.cx.minVersion, minVersionFor(node.kind));
+    this.cx.minVersion = Math.max(this.cx.minVersion, minVersionForNode(node, this.cx.registry));
     if (!printConst && node.kind === 'prim::Constant') return;
     switch (node.kind) {
       case 'prim::Return':

@@ -1,6 +1,7 @@
 // Writes a module as a .pt archive that torch.jit.load reads: data.pkl (the object tree, tensors as
 // persistent storages `data/N`, each storage once), the code/ files of every class it needs, constants.pkl
-// (the CONSTANTS.cN tensors, stored as `constants/N`) and `version`; written to a temp file and renamed.
+// (the CONSTANTS.cN tensors, stored as `constants/N`) and the format version (`version`, or `.data/version`
+// from 6 on); written to a temp file and renamed.
 
 import { SerializationError, TsFreezeError } from '../../errors.js';
 import type { ScriptModule } from '../../module/script-module.js';
@@ -10,12 +11,12 @@ import { pickle } from '../pickle/pickler.js';
 import { storageRecords } from '../pickle/storage-records.js';
 import { PickleTuple, type PickleValue } from '../pickle/values.js';
 import { ArchiveCodePrinter } from '../printer/archive-code.js';
+import { DATA_VERSION_RECORD_FROM, PRODUCED_FILE_FORMAT_VERSION } from '../printer/operator-versions.js';
 import { TypeNames } from '../printer/type-names.js';
 import { buildArchive, writeArchiveAtomic, type ArchiveEntry } from '../zip/write-archive.js';
 import { PickleConverter } from './to-pickle.js';
 
-/** The file-format version torch.jit.save 1.13 writes unless an operator needs a later one. */
-export const PRODUCED_FILE_FORMAT_VERSION = 3;
+export { PRODUCED_FILE_FORMAT_VERSION } from '../printer/operator-versions.js';
 
 /** PyTorch deflates code files only above this size. */
 const MIN_SIZE_TO_COMPRESS = 200;
@@ -82,7 +83,10 @@ function archiveEntries(module: ScriptModule, options: SaveOptions): ArchiveEntr
   }
   entries.push(...storageRecords(constantsPickle.storages, 'constants'));
   entries.push({ name: 'constants.pkl', data: constantsPickle.bytes });
-  entries.push({ name: 'version', data: `${Math.max(PRODUCED_FILE_FORMAT_VERSION, code.minVersion)}\n` });
+  // The version the printed operators need; from 6 on torch writes (and reads) it as `.data/version`.
+  const version = Math.max(PRODUCED_FILE_FORMAT_VERSION, code.minVersion);
+  const record = version >= DATA_VERSION_RECORD_FROM ? '.data/version' : 'version';
+  entries.push({ name: record, data: `${version}\n` });
   return entries;
 }
 

@@ -1,15 +1,17 @@
 // Dead code elimination as torch.jit.load's cleanup runs it: an inverse mark-and-sweep from the graph's
-// return and every node with side effects, with loop-carried values kept live to a fixpoint, then dead
-// if-outputs and loop-carried slots removed (torch/csrc/jit/passes/dead_code_elimination.cpp). A write to
-// a container or tensor made in this graph (`l.append(x)`) is kept only while that value is live; a write
-// to anything else (inputs, attributes, list elements) counts as a side effect.
+// return and every node with side effects, with loop bodies marked to a fixpoint, then dead if-outputs and
+// loop-carried slots removed (torch/csrc/jit/passes/dead_code_elimination.cpp, with an AliasDb). A write is
+// kept when it may reach escaped memory (a list's element, an input, an attribute: writesToWildcard) or
+// memory something live reads (writesToAlias); a write to a local nobody reads goes (`l.append(x)` on a
+// list never read).
 
 import type { Block } from '../../../ir/block.js';
 import type { Graph } from '../../../ir/graph.js';
 import type { Node } from '../../../ir/node.js';
 import type { Value } from '../../../ir/value.js';
 import type { OperatorRegistry } from '../../../ops/registry.js';
-import { factsOf, schemaOf } from '../node-schemas.js';
+import { AliasDb } from '../../../analysis/alias-db.js';
+import { factsOf, operatorOf } from '../node-schemas.js';
 
 const SIDE_EFFECTS = new Set([
   'prim::Print',
@@ -51,70 +53,41 @@ const PURE = new Set([
 
 /** Removes nodes whose results are unused and that have no effect. */
 export function eliminateDeadCode(graph: Graph, registry: OperatorRegistry): void {
-  new DeadCodeEliminator(registry).run(graph.block);
+  new DeadCodeEliminator(graph, registry).run(graph.block);
 }
-
-/** Where a value's memory comes from: a value made in this graph, or anywhere ('wildcard'). */
-type Root = Value | 'wildcard';
-
-const FRESH = new Set([
-  'prim::ListConstruct',
-  'prim::DictConstruct',
-  'prim::TupleConstruct',
-  'prim::Constant',
-  'prim::CreateObject',
-]);
 
 class DeadCodeEliminator {
   private readonly marked = new Set<Node>();
   private readonly live = new Set<Value>();
-  private readonly liveRoots = new Set<Value>();
+  /** Memory locations of the live values, once an AliasDb exists. */
+  private readonly liveLocations = new Set<number>();
   private readonly memo = new Map<Node, boolean>();
-  private readonly roots = new Map<Value, Root>();
+  private db: AliasDb | null | undefined;
 
-  constructor(private readonly registry: OperatorRegistry) {}
+  constructor(
+    private readonly graph: Graph,
+    private readonly registry: OperatorRegistry,
+  ) {}
 
-  // Follows outputs that alias an input (`append` returns its list, `view` its tensor) back to where the
-  // memory was made; block parameters, attributes and list elements may be anything.
-  private rootOf(v: Value): Root {
-    const known = this.roots.get(v);
-    if (known) return known;
-    let root: Root = 'wildcard';
-    const node = v.node;
-    if (FRESH.has(node.kind)) root = v;
-    else if (node.kind !== 'prim::Param' && !PURE.has(node.kind)) {
-      const schema = schemaOf(this.registry, node);
-      if (schema && !schema.isVarret && !schema.returnsWildcard(v.offset)) {
-        const aliased = schema.aliasOf(v.offset);
-        if (aliased.length === 0) root = v;
-        else if (aliased.length === 1 && aliased[0] < node.inputs.length)
-          root = this.rootOf(node.inputs[aliased[0]]);
-      }
+  // Built when first needed, and only for graphs that write something in place.
+  private aliasDb(): AliasDb | null {
+    if (this.db === undefined) {
+      let writes = false;
+      for (const n of this.graph.allNodes()) if (factsOf(this.registry, n)?.writtenArgs.length) writes = true;
+      this.db = writes
+        ? new AliasDb(this.graph, this.registry, { entryOf: (n) => operatorOf(this.registry, n) })
+        : null;
+      if (this.db)
+        for (const v of this.live) for (const l of this.db.memoryLocations(v)) this.liveLocations.add(l);
     }
-    this.roots.set(v, root);
-    return root;
-  }
-
-  // The roots a node writes, or 'wildcard' when one of them is unknown.
-  private writtenRoots(node: Node): Value[] | 'wildcard' {
-    const facts = factsOf(this.registry, node);
-    if (!facts) return 'wildcard';
-    const out: Value[] = [];
-    for (const i of facts.writtenArgs) {
-      const input = node.inputs[i];
-      if (!input) return 'wildcard';
-      const root = this.rootOf(input);
-      if (root === 'wildcard') return 'wildcard';
-      out.push(root);
-    }
-    return out;
+    return this.db;
   }
 
   private addLive(v: Value): void {
     if (this.live.has(v)) return;
     this.live.add(v);
-    const root = this.rootOf(v);
-    if (root !== 'wildcard') this.liveRoots.add(root);
+    const db = this.db;
+    if (db) for (const l of db.memoryLocations(v)) this.liveLocations.add(l);
   }
 
   run(block: Block): void {
@@ -136,7 +109,7 @@ class DeadCodeEliminator {
       effects =
         !facts ||
         facts.externalSideEffects ||
-        (facts.writtenArgs.length > 0 && this.writtenRoots(node) === 'wildcard');
+        (facts.writtenArgs.length > 0 && (this.aliasDb()?.writesToWildcard(node) ?? true));
     }
     if (!effects) effects = node.blocks.some((b) => [...b.nodes()].some((n) => this.hasSideEffects(n)));
     this.memo.set(node, effects);
@@ -163,13 +136,15 @@ class DeadCodeEliminator {
     return any;
   }
 
-  // A tracked write to memory something live reads (PyTorch's AliasDb::writesToAlias on the live set).
+  // A write to memory something live reads (PyTorch's AliasDb::writesToAlias on the live set).
   private writesLive(node: Node): boolean {
     if (PURE.has(node.kind) || SIDE_EFFECTS.has(node.kind)) return false;
     const facts = factsOf(this.registry, node);
     if (!facts || facts.writtenArgs.length === 0) return false;
-    const roots = this.writtenRoots(node);
-    return roots === 'wildcard' || roots.some((r) => this.liveRoots.has(r));
+    const db = this.aliasDb();
+    if (!db) return true;
+    for (const l of db.getWrites(node)) if (this.liveLocations.has(l)) return true;
+    return false;
   }
 
   // A block's return only keeps alive what its owner's live outputs need.

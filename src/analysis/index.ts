@@ -1,0 +1,5 @@
+// Analyses of IR graphs that passes share: alias analysis (AliasDb).
+
+export { AliasDb, type AliasDbOptions } from './alias-db.js';
+export { type EntryLookup, type OperatorInfo } from './alias-analyzer.js';
+export { isMutableType } from './alias-types.js';
