@@ -13,6 +13,7 @@ import { EliminateNoOps } from './eliminate-no-ops.js';
 import { LowerSimpleTuples } from './lower-simple-tuples.js';
 import { UnrollConstantLoops } from './unroll-constant-loops.js';
 import { DeadCodeElimination } from './dead-code-elimination.js';
+import { EliminateDeadForkInputs } from './eliminate-dead-fork-inputs.js';
 import { FoldConvAddSub } from './fold-conv-add-sub.js';
 import { FoldConvBn } from './fold-conv-bn.js';
 import { FoldConvMulDiv } from './fold-conv-mul-div.js';
@@ -34,6 +35,7 @@ export { EliminateNoOps } from './eliminate-no-ops.js';
 export { LowerSimpleTuples } from './lower-simple-tuples.js';
 export { UnrollConstantLoops } from './unroll-constant-loops.js';
 export { DeadCodeElimination } from './dead-code-elimination.js';
+export { EliminateDeadForkInputs, deadForkInputs } from './eliminate-dead-fork-inputs.js';
 export { FoldConvAddSub } from './fold-conv-add-sub.js';
 export { FoldConvBn } from './fold-conv-bn.js';
 export { FoldConvMulDiv } from './fold-conv-mul-div.js';
@@ -78,6 +80,7 @@ export const builtinPasses: readonly PassClass[] = [
   FoldLinearBn,
   TransposeFrozenLinear,
   DeadCodeElimination,
+  EliminateDeadForkInputs,
   ConstantPooling,
   RemoveDropout,
   InlineSubmodules,

@@ -92,16 +92,8 @@ const TEST_FROZEN_OPTIMIZATIONS = [
  */
 export const KNOWN_FAILING: Readonly<Record<string, string>> = {};
 
-// tsfreeze keeps a fork's body as a block of the graph (PyTorch: a lifted Subgraph), with the captured
-// values as the fork's inputs; freezing folds what the block reads but leaves those inputs.
-const FORK_INPUTS =
-  "the fork keeps the submodule it captured as an input after freezing folded its use inside the fork's block (PyTorch's lifted subgraph drops or keeps that module input, so prim::GetAttr counts differ)";
-
 /** Tests whose frozen node counts differ from PyTorch's (or cannot be had), with the reason. */
-export const KNOWN_COUNT_DIFFERENCES: Readonly<Record<string, string>> = {
-  test_freeze_module_with_fork: FORK_INPUTS,
-  test_freeze_module_with_nested_fork: FORK_INPUTS,
-};
+export const KNOWN_COUNT_DIFFERENCES: Readonly<Record<string, string>> = {};
 
 /** Extra assertions of tests whose PyTorch version checks more than the generic runner does. */
 const EXTRA: Record<string, (c: FreezingCase) => void> = {

@@ -220,6 +220,7 @@ export class FunctionPrinter implements RhsHost {
         return;
       }
       case 'prim::fork':
+        return this.printFork(node);
       case 'prim::Closure':
       case 'prim::rpc_async':
         throw unprintable(node, 'closures and forked subgraphs are not supported');
@@ -265,6 +266,20 @@ export class FunctionPrinter implements RhsHost {
       user = use.user;
       offset = use.offset - 1;
     }
+  }
+
+  // As python_print.cpp prints a forked subgraph: a nested `def __forked_functionN():` whose body reads
+  // the captured values by their names in the enclosing function, then `fut = fork(__forked_functionN)`.
+  // Our fork block already reads those values directly, so its body prints as it stands.
+  private printFork(node: Node): void {
+    const block = node.blocks[0];
+    const name = this.cx.names.generate('__forked_function');
+    this.emit(`def ${name}():`);
+    this.level++;
+    this.printBlock(block, true);
+    this.printNode(block.returnNode, false);
+    this.level--;
+    this.printOutputDefinition(node, `fork(${name})`);
   }
 
   private printIf(node: Node): void {
