@@ -14,6 +14,7 @@ import {
   type PipelineSource,
   type RunReport,
   type RunOptions,
+  type ExtensionInput,
   isScriptModule,
   type Container,
   type ContainerModule,
@@ -36,6 +37,11 @@ export interface FreezeOptions {
   readonly instrumentation?: InstrumentationOptions;
   /** A container to use (with plugins loaded); a fresh built-in one by default. */
   readonly container?: Container;
+  /**
+   * Passes to insert at freeze's extension points (`after-inlining`, `before-numerics`, `end`), e.g.
+   * `[{ point: 'end', passes: 'my-pass' }]`; the passes must be registered in `container`.
+   */
+  readonly extensions?: readonly Omit<ExtensionInput, 'pipeline'>[];
 }
 
 /** The freeze pipeline as declared in pipelines/freeze.json. */
@@ -92,6 +98,7 @@ export function prepareFreeze(module: ScriptModule, options: FreezeOptions = {})
       },
       // Reproducers snapshot the input: off unless asked for (never a side effect of embedding).
       instrumentation: { reproducer: false, ...options.instrumentation },
+      extensions: (options.extensions ?? []).map((x) => ({ ...x, pipeline: 'freeze' })),
     },
   };
 }

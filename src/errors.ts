@@ -97,7 +97,9 @@ export class PassFailure extends TsFreezeError {
   ) {
     const why = cause instanceof Error ? cause.message : String(cause);
     const before = passesBefore.length ? passesBefore.join(',') : '(none)';
-    const repro = reproducerPath ? `\nreproducer: ${reproducerPath}` : '';
+    const repro = reproducerPath
+      ? `\nreproducer: ${reproducerPath}\nreplay it: tsfreeze opt --run-reproducer ${reproducerPath}`
+      : '';
     super('PASS_FAILED', `pass '${passName}' failed: ${why}\npasses run before it: ${before}${repro}`, {
       cause,
     });

@@ -13,7 +13,9 @@ export * from './serialization/index.js';
 
 import { installRuntime } from './runtime/index.js';
 import { installCodePrinter } from './serialization/index.js';
-// Modules run through the interpreter and print their code as PyTorch does: install both once, at the
-// one entry point everything imports.
+import { installEntryHooks } from './entry-hooks.js';
+// Modules run through the interpreter, print their code as PyTorch does and can be saved in reproducers:
+// install these once, at the one entry point everything imports.
 installRuntime();
 installCodePrinter();
+installEntryHooks();

@@ -2,6 +2,7 @@
 
 import { Command } from 'commander';
 import { installCodePrinter } from '../serialization/printer/index.js';
+import { installEntryHooks } from '../entry-hooks.js';
 import { demoCommand } from './demo-command.js';
 import { freezeCommand } from './freeze-command.js';
 import { irCommand } from './ir-command.js';
@@ -17,6 +18,7 @@ export { processIO, type CliIO } from './io.js';
 export function buildProgram(io: CliIO): Command {
   // `--code` and the run/demo commands print `module.code`: TorchScript source, as PyTorch does.
   installCodePrinter();
+  installEntryHooks();
   const program = new Command('tsfreeze')
     .description('Freeze TorchScript modules and run optimization pipelines over TorchScript IR')
     .version('0.1.0')

@@ -7,7 +7,7 @@ import { Command } from 'commander';
 import type { ContainerModule } from 'inversify';
 import { builtinContainerModules } from '../../passes/freeze.js';
 import { PipelineError, TsFreezeError } from '../errors.js';
-import { parseIR, printGraph, type Graph } from '../ir/index.js';
+import { isGraph, parseIR, printGraph, type Graph } from '../ir/index.js';
 import type { ScriptModule } from '../module/script-module.js';
 import { irText, type PipelineSource } from '../pipeline/index.js';
 import { saveModule } from '../serialization/index.js';
@@ -19,6 +19,7 @@ import {
   setUpPassManager,
   type FlagValues,
 } from './pass-manager-flags.js';
+import { prepareReplay } from './replay.js';
 import { reportError } from './report-error.js';
 
 /** Where the command writes: stdout for the IR and listings, stderr for instruments and errors. */
@@ -37,6 +38,7 @@ export function optCommand(io: OptIO, setup: OptSetup = {}): Command {
     .description('run a pass pipeline on a TorchScript IR file or a .pt module and print or write the result')
     .argument('[file]', 'IR text file (as print(graph) shows it) or a .pt file written by torch.jit.save')
     .option('--list-passes', 'list the passes and pipelines with their options, then exit')
+    .option('--run-reproducer <file>', 'replay a reproducer file written by a failed run (--reproducer)')
     .option(
       '-o, --output <file>',
       'write the result here instead of stdout (a .pt name writes a .pt archive)',
@@ -81,13 +83,21 @@ async function runOpt(
     io.out(listPasses(run.registry()));
     return;
   }
-  if (!file) throw new PipelineError('USAGE', 'opt needs an IR or .pt file (or --list-passes)');
-  const isModule = file.endsWith('.pt');
-  const text = isModule ? '' : readText(file);
-  const target: Graph | ScriptModule = isModule
-    ? loadModelFile(file)
-    : parseIR(blankComments(text), { file });
-  const pipeline: PipelineSource = run.pipeline ?? runLine(text, file);
+  const replay = typeof values.runReproducer === 'string' ? values.runReproducer : undefined;
+  if (replay && file) throw new PipelineError('USAGE', 'give either a file or --run-reproducer, not both');
+  let target: Graph | ScriptModule;
+  let pipeline: PipelineSource;
+  if (replay) {
+    target = await prepareReplay(replay, run);
+    pipeline = run.pipeline!;
+  } else {
+    if (!file)
+      throw new PipelineError('USAGE', 'opt needs an IR or .pt file (or --list-passes, --run-reproducer)');
+    const text = file.endsWith('.pt') ? '' : readText(file);
+    target = file.endsWith('.pt') ? loadModelFile(file) : parseIR(blankComments(text), { file });
+    pipeline = run.pipeline ?? runLine(text, file);
+  }
+  const isModule = !isGraph(target);
   const output = typeof values.output === 'string' ? values.output : undefined;
   if (output?.endsWith('.pt') && !isModule)
     throw new PipelineError(

@@ -123,8 +123,10 @@ export async function runWithFlags(
     options: { ...extra.options, ...run.pipelineOptions },
     instrumentation: { ...extra.instrumentation, ...run.instrumentation },
   };
-  const plan = pm.plan(pipeline, options);
-  for (const hook of run.onPlan) if (hook(plan) === 'stop') return undefined;
+  if (run.onPlan.length) {
+    const plan = pm.plan(pipeline, options);
+    for (const hook of run.onPlan) if (hook(plan) === 'stop') return undefined;
+  }
   let report: RunReport;
   try {
     report = pm.run(target, pipeline, options);

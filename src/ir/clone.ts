@@ -43,7 +43,7 @@ export function cloneNode(
     );
     return m;
   };
-  const copy = target.create(node.kind, node.inputs.map(lookup));
+  const copy = target.create(node.kind, node.inputs.map(lookup), []);
   copy.copyAttributes(node);
   copy.sourceRange = node.sourceRange;
   for (const o of node.outputs) {

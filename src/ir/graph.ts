@@ -26,6 +26,16 @@ export function installGraphPrinter(p: GraphPrinter): void {
   printer = p;
 }
 
+/** Output types of an operator applied to these inputs, from the operator table (undefined: unknown). */
+export type OutputInference = (kind: string, inputs: readonly Value[]) => readonly Type[] | undefined;
+
+let outputInference: OutputInference | undefined;
+
+/** @internal Installs how `create` infers outputs (the package entry does, from the operator table). */
+export function installOutputInference(infer: OutputInference): void {
+  outputInference = infer;
+}
+
 /** Where `insertNode` puts nodes: before `node`. */
 export type InsertPoint = Node;
 
@@ -123,11 +133,15 @@ export class Graph {
 
   // ---- creation and insertion ---------------------------------------------------------------
 
-  /** Creates a node with `numOutputs` outputs of the given types (not placed: insert it). */
-  create(kind: string, inputs: readonly Value[] = [], outputTypes: readonly Type[] = []): Node {
+  /**
+   * Creates a node (not placed: insert it) with outputs of the given types. Without `outputTypes`, the
+   * outputs and their types come from the operator's schema for these inputs (`create('aten::neg', [x])`
+   * has one Tensor output); an op the table does not know gets none. Pass `[]` for no outputs.
+   */
+  create(kind: string, inputs: readonly Value[] = [], outputTypes?: readonly Type[]): Node {
     const node = this.createBareNode(kind);
     for (const v of inputs) node.addInput(v);
-    for (const t of outputTypes) node.addOutput(t);
+    for (const t of outputTypes ?? outputInference?.(kind, inputs) ?? []) node.addOutput(t);
     return node;
   }
 
@@ -174,7 +188,7 @@ export class Graph {
   }
 
   /** Creates and places a node at the insert point. */
-  insert(kind: string, inputs: readonly Value[] = [], outputTypes: readonly Type[] = []): Node {
+  insert(kind: string, inputs: readonly Value[] = [], outputTypes?: readonly Type[]): Node {
     return this.insertNode(this.create(kind, inputs, outputTypes));
   }
 

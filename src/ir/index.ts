@@ -6,7 +6,14 @@ export * from './attributes.js';
 export { Value, type Use } from './value.js';
 export { Node } from './node.js';
 export { Block } from './block.js';
-export { Graph, isGraph, installGraphPrinter, type GraphPrinter } from './graph.js';
+export {
+  Graph,
+  isGraph,
+  installGraphPrinter,
+  installOutputInference,
+  type GraphPrinter,
+  type OutputInference,
+} from './graph.js';
 export * from './constants.js';
 export * from './verify.js';
 export * from './clone.js';

@@ -29,13 +29,14 @@ import { SinkLogger, stderrSink } from './logger.js';
 import { PassManager, type PipelineSource, type RunOptions } from './pass-manager.js';
 import { parsePipelineDefinition } from './pipeline-json.js';
 import { parsePipelineText } from './pipeline-text.js';
-import type { PipelineDefinition } from './pipeline.js';
+import type { Pipeline, PipelineDefinition, PipelineExtension } from './pipeline.js';
 import { duplicatePass, PassRegistry } from './registry.js';
 import type { PassTarget } from './targets.js';
 import {
   ANALYSIS_DECLARATION,
   CLOCK,
   CONTAINER,
+  EXTENSION,
   GRAPH_VERIFIER,
   INSTRUMENT,
   INSTRUMENTATION_DEFAULTS,
@@ -204,6 +205,40 @@ function toDefinition(d: PipelineDefinitionInput | string | object): PipelineDef
     return { name: def.name, summary: def.summary ?? '', options: def.options ?? {}, pipeline };
   }
   return parsePipelineDefinition(d);
+}
+
+/** Passes to insert at an extension point: text (`'my-pass{x=1}'`) or a Pipeline. */
+export interface ExtensionInput {
+  /** The named pipeline (`freeze`); omitted: every pipeline declaring the point. */
+  readonly pipeline?: string;
+  readonly point: string;
+  readonly passes: string | Pipeline;
+}
+
+/** A ContainerModule inserting passes at extension points. */
+export function extensionsModule(extensions: readonly ExtensionInput[]): ContainerModule {
+  const parsed: PipelineExtension[] = extensions.map((x) => {
+    if (!/^[A-Za-z_][A-Za-z0-9_-]*$/.test(x.point))
+      throw new PipelineError('BAD_DECLARATION', `extension point name '${x.point}' is not a name`);
+    const pipeline = typeof x.passes === 'string' ? parsePipelineText(x.passes) : x.passes;
+    return {
+      ...(x.pipeline === undefined ? {} : { pipeline: x.pipeline }),
+      point: x.point,
+      elements: pipeline.elements,
+    };
+  });
+  return new ContainerModule(({ bind }) => {
+    for (const x of parsed) bind(EXTENSION).toConstantValue(x);
+  });
+}
+
+/**
+ * Inserts passes at a pipeline's extension point, without copying the pipeline:
+ * `registerExtension(container, { pipeline: 'freeze', point: 'before-numerics', passes: 'my-pass' })`.
+ * A point the pipeline does not declare is UNKNOWN_EXTENSION_POINT when that pipeline is planned.
+ */
+export function registerExtension(container: Container, extension: ExtensionInput): void {
+  container.load(extensionsModule([extension]));
 }
 
 /** The container's pass manager (a fresh one, seeing everything registered so far). */

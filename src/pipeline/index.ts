@@ -45,3 +45,11 @@ export type {
 } from './define-pass.js';
 export { serviceToken, type ServiceToken, type PassBinding, type AnalysisBinding } from './bindings.js';
 export type { PassDecorator, CheckedPassClass } from './decorators.js';
+export {
+  parseReproducer,
+  ReproducerSchema,
+  REPRODUCER_VERSION,
+  installModuleSaver,
+  type Reproducer,
+  type ModuleSaver,
+} from './reproducer-format.js';

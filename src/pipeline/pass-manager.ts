@@ -33,6 +33,7 @@ import type {
 import { type ParsedPipelineJson } from './pipeline-json.js';
 import {
   buildPlan,
+  checkExtensionPoints,
   checkProperties,
   missingProperty,
   planPasses,
@@ -40,9 +41,11 @@ import {
   type PassStep,
   type PlanStep,
 } from './plan.js';
-import type { Pipeline, PipelineDefinition } from './pipeline.js';
+import { extensionPoints, type Pipeline, type PipelineDefinition } from './pipeline.js';
 import { parsePipelineText, printPipelineText } from './pipeline-text.js';
+import { expandedPipelineText } from './plan-text.js';
 import type { PassRegistry } from './registry.js';
+import type { ExtensionInput } from './container.js';
 import { checkTarget, isGraphTarget, methodGraphsOf, type PassTarget } from './targets.js';
 import { INSTRUMENT, INSTRUMENTATION_DEFAULTS, LOGGER, OUTPUT, PASS_REGISTRY } from './tokens.js';
 
@@ -57,6 +60,8 @@ export interface RunOptions {
   readonly instrumentation?: InstrumentationOptions;
   /** IR properties the input already has. */
   readonly properties?: readonly string[];
+  /** Passes to insert at extension points for this run only (besides those registered in the container). */
+  readonly extensions?: readonly ExtensionInput[];
 }
 
 /** A planned pipeline: the executable steps and the canonical text of the source. */
@@ -64,6 +69,9 @@ export interface Plan {
   readonly steps: readonly PlanStep[];
   readonly text: string;
 }
+
+// Errors building a pass or analysis, raised while planning.
+const BUILD_ERRORS = ['MISSING_BINDING', 'AMBIGUOUS_BINDING', 'PASS_CONSTRUCTION', 'BAD_PLUGIN'];
 
 /** The statistics bucket of the manager itself. */
 export const MANAGER_STATISTICS = 'pass-manager';
@@ -93,9 +101,11 @@ export class PassManager {
 
   /** Parses (if text) and plans a pipeline without running it: every name, option and property checked. */
   plan(source: PipelineSource, options: RunOptions = {}): Plan {
-    const { pipeline, declarations, owner } = normalizeSource(source);
-    const scope = topScope(declarations, options.options ?? {}, owner);
-    const steps = buildPlan(this.registry, pipeline.elements, scope);
+    const { pipeline, declarations, owner, name } = normalizeSource(source);
+    const scope = topScope(declarations, options.options ?? {}, owner, name);
+    const registry = withExtensions(this.registry, options.extensions ?? []);
+    if (name !== undefined) checkExtensionPoints(registry, name, extensionPoints(pipeline.elements));
+    const steps = buildPlan(registry, pipeline.elements, scope);
     checkProperties(steps, options.properties ?? [], this.registry);
     // Every analysis a pass requires or preserves must be registered (a typo here would fail mid-run).
     const analyses = new AnalysisManager(this.registry.analyses, this.logger);
@@ -110,9 +120,33 @@ export class PassManager {
   /** Runs a pipeline on a graph or module, in place. Throws PipelineError before any change, PassFailure on a failing pass. */
   run(target: PassTarget, source: PipelineSource, options: RunOptions = {}): RunReport {
     checkTarget(target);
-    const plan = this.plan(source, options);
     const instrumentation: InstrumentationOptions = { ...this.defaults, ...options.instrumentation };
     const instruments = this.instruments.filter((i) => i.isEnabled(instrumentation));
+    const runInfo = (text: string, expanded: string): RunInfo => ({
+      target,
+      pipelineText: text,
+      expandedPipeline: expanded,
+      pipelineOptions: options.options ?? {},
+      plugins: this.registry.plugins,
+      options: instrumentation,
+      output: this.output,
+    });
+    let plan: Plan;
+    try {
+      plan = this.plan(source, options);
+    } catch (error) {
+      // A pass that cannot be built (a plugin's missing binding) fails here: reproducible too, when asked.
+      if (!BUILD_ERRORS.includes((error as { code?: string }).code ?? '')) throw error;
+      const text = printPipelineText(normalizeSource(source).pipeline);
+      let path: string | undefined;
+      for (const i of instruments) path = i.runFailed?.(runInfo(text, text), error) ?? path;
+      if (!path || !isTsFreezeError(error)) throw error;
+      throw new PipelineError(
+        error.code,
+        `${error.message}\nreproducer: ${path}\nreplay it: tsfreeze opt --run-reproducer ${path}`,
+        { cause: error },
+      );
+    }
     const report: RunReport = {
       changed: false,
       executed: [],
@@ -130,7 +164,7 @@ export class PassManager {
       passesRun: [],
       invocations: 0,
     };
-    const info: RunInfo = { target, pipelineText: plan.text, options: instrumentation, output: this.output };
+    const info = runInfo(plan.text, expandedPipelineText(plan.steps));
     for (const i of instruments) i.beforePipeline?.(info);
     report.changed = this.runSteps(plan.steps, target, state);
     for (const [name, n] of state.analyses.computations) report.analysisComputations[name] = n;
@@ -336,6 +370,19 @@ function stepNames(step: PlanStep): string[] {
   return step.body.flatMap(stepNames);
 }
 
+// The registry seen through this run's extra extensions (a view: the container is not changed).
+function withExtensions(registry: PassRegistry, extra: readonly ExtensionInput[]): PassRegistry {
+  if (!extra.length) return registry;
+  const added = extra.map((x) => ({
+    ...(x.pipeline === undefined ? {} : { pipeline: x.pipeline }),
+    point: x.point,
+    elements: (typeof x.passes === 'string' ? parsePipelineText(x.passes) : x.passes).elements,
+  }));
+  return Object.assign(Object.create(registry) as PassRegistry, {
+    extensions: [...registry.extensions, ...added],
+  });
+}
+
 /** `aten::add -> %y` (kind and output names), for remarks. */
 export function describeNode(node: Node): string {
   const outs = node.outputs.map((o) => `%${o.debugName}`).join(', ');
@@ -346,6 +393,7 @@ function normalizeSource(source: PipelineSource): {
   pipeline: Pipeline;
   declarations: PipelineDefinition['options'] | undefined;
   owner: string;
+  name?: string;
 } {
   if (typeof source === 'string')
     return { pipeline: parsePipelineText(source), declarations: undefined, owner: 'the pipeline' };
@@ -353,7 +401,7 @@ function normalizeSource(source: PipelineSource): {
   if (!('pipeline' in source))
     throw new PipelineError('BAD_PIPELINE', 'expected pipeline text, a Pipeline or a pipeline definition');
   const owner = source.name ? `pipeline '${source.name}'` : 'the pipeline';
-  return { pipeline: source.pipeline, declarations: source.options, owner };
+  return { pipeline: source.pipeline, declarations: source.options, owner, name: source.name };
 }
 
 /** True for errors a user fixes in the pipeline or its input (shown without a stack trace). */

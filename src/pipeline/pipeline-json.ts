@@ -20,7 +20,8 @@ type JsonElement =
   | string
   | { pass: string; options?: Record<string, JsonValue> }
   | { fixpoint: { max?: number }; passes: JsonElement[] }
-  | { when: { option: string; equals?: JsonLiteral }; passes: JsonElement[] };
+  | { when: { option: string; equals?: JsonLiteral }; passes: JsonElement[] }
+  | { extensionPoint: string };
 
 const Literal: z.ZodType<JsonLiteral> = z.lazy(() =>
   z.union([z.string(), z.number(), z.boolean(), z.array(Literal)]),
@@ -54,6 +55,9 @@ const Element: z.ZodType<JsonElement> = z.lazy(() =>
         passes: z.array(Element),
       })
       .describe('run the passes only when the pipeline option is truthy (or equals `equals`)'),
+    z
+      .strictObject({ extensionPoint: z.string().regex(/^[A-Za-z_][A-Za-z0-9_-]*$/) })
+      .describe('a named point where plugins insert passes (@name in text)'),
   ]),
 );
 const OptionDecl = z.strictObject({
@@ -138,6 +142,7 @@ function fromJson(e: JsonElement): PipelineElement {
       name: e.pass,
       options: Object.fromEntries(Object.entries(e.options ?? {}).map(([k, v]) => [k, valueFromJson(v)])),
     };
+  if ('extensionPoint' in e) return { kind: 'extension', name: e.extensionPoint };
   if ('fixpoint' in e) {
     const body = e.passes.map(fromJson);
     return e.fixpoint.max === undefined
@@ -187,6 +192,8 @@ function toJson(e: PipelineElement): JsonElement {
             : { option: e.option, equals: e.equals as JsonLiteral },
         passes: e.body.map(toJson),
       };
+    case 'extension':
+      return { extensionPoint: e.name };
   }
 }
 

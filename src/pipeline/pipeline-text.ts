@@ -51,6 +51,13 @@ class TextParser {
     const start = this.pos;
     const c = this.peek();
     if (c === undefined) throw this.error('expected a pass name, found the end of the pipeline');
+    if (c === '@') {
+      this.pos++;
+      const point = this.key("an extension point name after '@'");
+      const element: PipelineElement = { kind: 'extension', name: point };
+      setOrigin(element, this.text, start);
+      return element;
+    }
     if (!NAME_START.test(c)) throw this.error(`expected a pass name, found '${c}'`);
     while (!this.atEnd() && NAME_CHAR.test(this.text[this.pos])) this.pos++;
     const name = this.text.slice(start, this.pos);
@@ -285,6 +292,8 @@ function printElement(e: PipelineElement): string {
       return `fixpoint${e.max === undefined ? '' : `{max=${e.max}}`}(${printElements(e.body)})`;
     case 'when':
       return `when{option=${e.option}${e.equals === undefined ? '' : `,equals=${printValue(e.equals)}`}}(${printElements(e.body)})`;
+    case 'extension':
+      return `@${e.name}`;
   }
 }
 

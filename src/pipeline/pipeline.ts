@@ -32,8 +32,17 @@ export interface WhenElement {
   readonly body: readonly PipelineElement[];
 }
 
+/**
+ * A named extension point (`@after-inlining` in text, `{ "extensionPoint": "after-inlining" }` in JSON):
+ * where plugins insert passes into a pipeline without copying it (`registerExtension`).
+ */
+export interface ExtensionPointElement {
+  readonly kind: 'extension';
+  readonly name: string;
+}
+
 /** One step of a pipeline. */
-export type PipelineElement = PassElement | FixpointElement | WhenElement;
+export type PipelineElement = PassElement | FixpointElement | WhenElement | ExtensionPointElement;
 
 /** An ordered list of steps. Its canonical text is `printPipelineText(p)`. */
 export interface Pipeline {
@@ -89,6 +98,8 @@ function normalize(elements: readonly PipelineElement[]): unknown[] {
         return ['fixpoint', e.max ?? null, normalize(e.body)];
       case 'when':
         return ['when', e.option, e.equals === undefined ? null : e.equals, normalize(e.body)];
+      case 'extension':
+        return ['extension', e.name];
     }
   });
 }
@@ -97,6 +108,26 @@ function normalize(elements: readonly PipelineElement[]): unknown[] {
 export function* passElements(elements: readonly PipelineElement[]): IterableIterator<PassElement> {
   for (const e of elements) {
     if (e.kind === 'pass') yield e;
-    else yield* passElements(e.body);
+    else if (e.kind !== 'extension') yield* passElements(e.body);
   }
+}
+
+/** The names of the extension points a pipeline declares, in order (nested groups included). */
+export function extensionPoints(elements: readonly PipelineElement[]): string[] {
+  const out: string[] = [];
+  for (const e of elements) {
+    if (e.kind === 'extension') out.push(e.name);
+    else if (e.kind !== 'pass') out.push(...extensionPoints(e.body));
+  }
+  return out;
+}
+
+/** Passes inserted at an extension point (LLVM's registerPipelineStartEPCallback idea, as data). */
+export interface PipelineExtension {
+  /** The named pipeline whose point this is (`freeze`); any pipeline declaring the point when omitted. */
+  readonly pipeline?: string;
+  /** The point's name, as declared (`after-inlining` for `@after-inlining`). */
+  readonly point: string;
+  /** What runs there. */
+  readonly elements: readonly PipelineElement[];
 }

@@ -16,6 +16,7 @@ import { badOptionError, unknownPassError } from './errors.js';
 import { isTruthy, optionValuesEqual, resolveOptions } from './options.js';
 import {
   DEFAULT_FIXPOINT_MAX,
+  extensionPoints,
   isOptionRef,
   type OptionExpr,
   type PassElement,
@@ -29,6 +30,8 @@ export interface OptionScope {
   /** Whose options these are, for messages: `the pipeline` or `pipeline 'freeze'`. */
   readonly owner: string;
   readonly values: PassOptions;
+  /** The named pipeline being planned, if any: its extension points take that pipeline's extensions. */
+  readonly pipeline?: string;
 }
 
 /** A pass with resolved options. */
@@ -93,8 +96,35 @@ export function buildPlan(
         const label = printPipelineText({ elements: [{ ...e, body: [] }] }).replace(/\(\)$/, '');
         return { kind: 'when', active, body: buildPlan(registry, e.body, scope, stack), label };
       }
+      case 'extension': {
+        const inserted = registry.extensionsAt(scope.pipeline, e.name);
+        return {
+          kind: 'pipeline',
+          name: `@${e.name}`,
+          body: inserted.flatMap((x) => buildPlan(registry, x.elements, scope, stack)),
+        };
+      }
     }
   });
+}
+
+/** Checks every extension registered for `pipeline` names a point it declares. */
+export function checkExtensionPoints(
+  registry: PassRegistry,
+  pipeline: string,
+  declared: readonly string[],
+): void {
+  for (const x of registry.extensionsFor(pipeline)) {
+    if (!declared.includes(x.point)) {
+      const known = declared.length
+        ? `its points: ${declared.map((p) => `@${p}`).join(', ')}`
+        : 'it declares none';
+      throw new PipelineError(
+        'UNKNOWN_EXTENSION_POINT',
+        `an extension inserts passes at @${x.point} of pipeline '${pipeline}', which has no such point${didYouMean(x.point, declared)} (${known})`,
+      );
+    }
+  }
 }
 
 function planPass(
@@ -123,7 +153,8 @@ function planPass(
     );
   }
   const values = resolveOptions(`pipeline '${def.name}'`, def.options, given, e);
-  const inner: OptionScope = { owner: `pipeline '${def.name}'`, values };
+  const inner: OptionScope = { owner: `pipeline '${def.name}'`, values, pipeline: def.name };
+  checkExtensionPoints(registry, def.name, extensionPoints(def.pipeline.elements));
   return {
     kind: 'pipeline',
     name: def.name,
@@ -163,10 +194,12 @@ export function topScope(
   declarations: OptionDeclarations | undefined,
   given: Readonly<Record<string, OptionLiteral>>,
   owner = 'the pipeline',
+  pipeline?: string,
 ): OptionScope {
+  const named = pipeline === undefined ? {} : { pipeline };
   if (declarations && Object.keys(declarations).length)
-    return { owner, values: resolveOptions(owner, declarations, given) };
-  return { owner, values: given as PassOptions };
+    return { owner, values: resolveOptions(owner, declarations, given), ...named };
+  return { owner, values: given as PassOptions, ...named };
 }
 
 /**

@@ -7,8 +7,8 @@ import type { Container } from 'inversify';
 import { PipelineError } from '../errors.js';
 import { buildBound, type AnalysisBinding, type PassBinding } from './bindings.js';
 import type { Analysis, AnalysisDeclaration, Pass, PassDeclaration, PluginRecord } from './contracts.js';
-import type { PipelineDefinition } from './pipeline.js';
-import { ANALYSIS_BINDING, CONTAINER, NAMED_PIPELINE, PASS_BINDING, PLUGIN } from './tokens.js';
+import type { PipelineDefinition, PipelineExtension } from './pipeline.js';
+import { ANALYSIS_BINDING, CONTAINER, EXTENSION, NAMED_PIPELINE, PASS_BINDING, PLUGIN } from './tokens.js';
 
 /** A registered pass: its declaration and the instance the container builds (on first access). */
 export interface RegisteredPass {
@@ -31,6 +31,8 @@ export class PassRegistry {
   readonly analyses: readonly RegisteredAnalysis[];
   /** The plugins loaded into the container (`--plugin`). */
   readonly plugins: readonly PluginRecord[];
+  /** Passes inserted at extension points, in registration order. */
+  readonly extensions: readonly PipelineExtension[];
 
   constructor(
     @inject(CONTAINER) container: Container,
@@ -38,8 +40,10 @@ export class PassRegistry {
     @multiInject(NAMED_PIPELINE) @optional() pipelines: readonly PipelineDefinition[] | undefined,
     @multiInject(ANALYSIS_BINDING) @optional() analyses: readonly AnalysisBinding[] | undefined,
     @multiInject(PLUGIN) @optional() plugins: readonly PluginRecord[] | undefined,
+    @multiInject(EXTENSION) @optional() extensions: readonly PipelineExtension[] | undefined,
   ) {
     this.plugins = plugins ?? [];
+    this.extensions = extensions ?? [];
     for (const binding of passes ?? []) {
       const declaration = binding.declaration;
       const existing = this.passMap.get(declaration.name);
@@ -68,6 +72,18 @@ export class PassRegistry {
       list.push(lazyAnalysis(container, binding));
     }
     this.analyses = list;
+  }
+
+  /** What runs at extension point `point` of pipeline `pipeline` (undefined: an unnamed pipeline), in order. */
+  extensionsAt(pipeline: string | undefined, point: string): PipelineExtension[] {
+    return this.extensions.filter(
+      (x) => x.point === point && (x.pipeline === undefined || x.pipeline === pipeline),
+    );
+  }
+
+  /** The extensions registered for the named pipeline. */
+  extensionsFor(pipeline: string): PipelineExtension[] {
+    return this.extensions.filter((x) => x.pipeline === pipeline);
   }
 
   /** The plugin that registered the pass with this name, if any. */

@@ -35,3 +35,5 @@ export const PASS_BINDING = Symbol.for('tsfreeze.PassBinding');
 export const ANALYSIS_BINDING = Symbol.for('tsfreeze.AnalysisBinding');
 /** The container itself, so the registry can build passes one at a time (a broken one cannot break the rest). */
 export const CONTAINER = Symbol.for('tsfreeze.Container');
+/** Multi-bound constants (`PipelineExtension`): passes plugins insert at a pipeline's extension points. */
+export const EXTENSION = Symbol.for('tsfreeze.Extension');

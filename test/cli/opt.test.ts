@@ -236,7 +236,7 @@ describe('tsfreeze opt', () => {
     expect(bad.err).to.include('expects an integer');
   });
 
-  it('a failing pass exits 1 and writes a reproducer that `opt FILE` re-runs from its RUN line', async () => {
+  it('a failing pass exits 1 and writes a reproducer that `opt --run-reproducer` replays with its plugin', async () => {
     const r = await opt(
       g,
       '--plugin',
@@ -251,9 +251,9 @@ describe('tsfreeze opt', () => {
     expect(r.err).to.include('passes run before it: dead-code-elimination');
     const path = /reproducer: (.*)/.exec(r.err)![1];
     const text = readFileSync(path, 'utf8');
-    expect(text).to.include('// RUN: explode');
-    expect(text).to.not.include('aten::mul'); // the IR before the failing pass: after dead-code-elimination
-    const again = await opt(path, '--plugin', MISC_PLUGIN, '--no-reproducer');
+    expect(text).to.include('"pipeline": "dead-code-elimination,explode"');
+    expect(text).to.include('aten::mul'); // the input as the pipeline received it
+    const again = await opt('--run-reproducer', path);
     expect(again.code).to.equal(1);
     expect(again.err).to.include("pass 'explode' failed: kaboom");
     expect(again.err).to.not.include('reproducer:');

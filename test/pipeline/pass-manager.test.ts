@@ -15,6 +15,7 @@ import {
   runPipeline,
   TsFreezeError,
   type RunReport,
+  parseReproducer,
 } from '../../src/index.js';
 import { ModuleLevel, RecordMethods, RecordOptions, smallGraph, testContainer } from './helpers.js';
 
@@ -336,14 +337,17 @@ describe('PassManager: failures', () => {
     const path = failure!.reproducerPath!;
     expect(path.startsWith(dir)).to.equal(true);
     expect(failure!.message).to.include(`reproducer: ${path}`);
-    const text = readFileSync(path, 'utf8');
-    expect(text).to.include('// RUN: test-fail\n');
-    expect(text).to.include(
-      '// whole pipeline: test-read,test-preserve,test-options{level=4},test-fail,test-read',
-    );
-    // The IR as the failing pass received it (after test-preserve added a relu).
-    expect(text).to.include('graph(%x : Tensor):');
-    expect(text.match(/aten::relu/g)).to.have.length(2);
+    const repro = parseReproducer(readFileSync(path, 'utf8'), path);
+    expect(repro.failure).to.deep.equal({
+      pass: 'test-fail',
+      target: 'graph',
+      message: 'boom: the pass exploded',
+    });
+    expect(repro.pipeline).to.equal('test-read,test-preserve,test-options{level=4},test-fail,test-read');
+    // The input as the pipeline received it (test-preserve had not added its relu yet).
+    expect(repro.input.kind).to.equal('graph');
+    expect(repro.input.kind === 'graph' && repro.input.ir).to.equal(smallGraph().toString());
+    expect(repro.rerun).to.equal(`tsfreeze opt --run-reproducer ${path}`);
   });
 
   it('a reproducer keeps tensor constants exactly, so parsing it gives the same values', () => {
@@ -358,22 +362,23 @@ describe('PassManager: failures', () => {
     } catch (e) {
       failure = e as PassFailure;
     }
-    const text = readFileSync(failure!.reproducerPath!, 'utf8');
-    expect(text).to.include('tensor<');
-    const again = parseIR(
-      text
-        .split('\n')
-        .filter((l) => !l.startsWith('//'))
-        .join('\n'),
-    );
-    expect(again.nodesOfKind('prim::Constant')[0].t('value').toArray()).to.deep.equal(original);
+    const repro = parseReproducer(readFileSync(failure!.reproducerPath!, 'utf8'), 'repro');
+    const ir = repro.input.kind === 'graph' ? repro.input.ir : '';
+    expect(ir).to.include('tensor<');
+    expect(parseIR(ir).nodesOfKind('prim::Constant')[0].t('value').toArray()).to.deep.equal(original);
   });
 
-  it('writes reproducers to the temp dir by default, and none when disabled', () => {
+  it('writes no reproducer unless asked (no side effect when embedding); `true` writes one in the temp dir', () => {
     const { container } = testContainer({ instrumentation: {} });
     let failure: PassFailure | undefined;
     try {
       runPipeline(container, smallGraph(), 'test-fail');
+    } catch (e) {
+      failure = e as PassFailure;
+    }
+    expect(failure!.reproducerPath).to.equal(undefined);
+    try {
+      runPipeline(container, smallGraph(), 'test-fail', { instrumentation: { reproducer: true } });
     } catch (e) {
       failure = e as PassFailure;
     }

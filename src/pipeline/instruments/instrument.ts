@@ -4,7 +4,9 @@
 import { printGraph, type Graph, type PrintOptions } from '../../ir/index.js';
 import type {
   ModuleTarget,
+  OptionLiteral,
   OutputSink,
+  PluginRecord,
   PassDeclaration,
   PassOptions,
   PassResult,
@@ -26,6 +28,8 @@ export interface InstrumentationOptions {
   readonly printAfterFailure?: boolean;
   /** Print only these methods of a module (`--filter-print-methods`); all when absent. */
   readonly printMethods?: readonly string[];
+  /** Recompute the analyses a changed pass says it preserved and report stale ones (`--verify-analysis-invalidation`). */
+  readonly verifyAnalysisInvalidation?: boolean;
   /** Skip every invocation of these passes (`--disable-pass`). */
   readonly disabledPasses?: readonly string[];
   /** Run the IR verifier on the input and after every pass (`--verify-each`; on in tests). */
@@ -68,6 +72,12 @@ export interface RunInfo {
   readonly target: PassTarget;
   /** The whole pipeline as canonical text. */
   readonly pipelineText: string;
+  /** The pipeline as it runs: named pipelines inlined, `when` decided, options resolved (runnable text). */
+  readonly expandedPipeline: string;
+  /** The pipeline-level option values of the run. */
+  readonly pipelineOptions: Readonly<Record<string, OptionLiteral>>;
+  /** The plugins loaded into the container. */
+  readonly plugins: readonly PluginRecord[];
   readonly options: InstrumentationOptions;
   readonly output: OutputSink;
 }
@@ -117,6 +127,8 @@ export interface PassInstrument {
   passSkipped?(invocation: PassInvocation): void;
   /** Called when the pass (or an afterPass hook) threw; may return the path of a reproducer it wrote. */
   passFailed?(invocation: PassInvocation, failure: FailureInfo): string | undefined;
+  /** Called when the run failed before any pass (a pass that cannot be built); may return a reproducer path. */
+  runFailed?(run: RunInfo, error: unknown): string | undefined;
 }
 
 /** The IR of a target as text: the graph, or each method graph under a `// method NAME` line. */

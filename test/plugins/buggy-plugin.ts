@@ -1,0 +1,43 @@
+// A plugin with three bugs a pass author really makes, written with definePass (no decorators):
+// a node created but never inserted (its output is a dangling use), a crash in run(), and a service
+// injected that the plugin forgets to bind. Loaded with `--plugin dist/test/plugins/buggy-plugin.js`.
+
+import { definePass, serviceToken, type Graph } from '../../src/index.js';
+
+/** Replaces the graph's first output by relu(output) but forgets graph.insertNode: a use of a value no block defines. */
+export const danglingUse = definePass({
+  name: 'dangling-use',
+  summary: 'Wrap the first output in a relu that is never inserted (a dangling use)',
+  run(graph: Graph) {
+    const out = graph.outputs[0];
+    const relu = graph.create('aten::relu', [out]);
+    graph.returnNode.replaceInput(0, relu.output());
+    return { changed: true };
+  },
+});
+
+interface Table {
+  readonly kinds: readonly string[];
+}
+
+/** Crashes on a typo'd property, as a real bug would. */
+export const crash = definePass({
+  name: 'crash',
+  summary: 'Read a property of undefined',
+  run(graph: Graph) {
+    const table = (graph as unknown as { table?: Table }).table;
+    return { changed: table!.kinds.length > 0 };
+  },
+});
+
+/** Injects a service the plugin never binds. */
+export const needsTable = definePass({
+  name: 'needs-table',
+  summary: 'Inject a table nobody binds',
+  inject: { table: serviceToken<Table>('buggy-plugin.Table') },
+  run(_graph: Graph, _context, services) {
+    return { changed: services.table.kinds.length < 0 };
+  },
+});
+
+export const passes = [danglingUse, crash, needsTable];
