@@ -1,7 +1,7 @@
 // `tsfreeze freeze MODEL.pt`: load, freeze with the freeze pipeline (or a user's variant), print a
 // summary, the graph, the code or the per-attribute explanation; optionally write the frozen model.
 
-import { Command, Option } from 'commander';
+import { Command, CommanderError, Option } from 'commander';
 import pc from 'picocolors';
 import { PipelineError } from '../errors.js';
 import type { ScriptModule } from '../module/script-module.js';
@@ -18,6 +18,8 @@ import {
   type FlagValues,
 } from './pass-manager-flags.js';
 import { Progress } from './progress.js';
+import { freezeMany, parseJobs } from './freeze-many.js';
+import { main } from './main.js';
 
 export { readPipelineFile } from './flags/pipeline-flags.js';
 
@@ -43,7 +45,7 @@ export function setFrozenWriter(w: FrozenWriter): void {
 export function freezeCommand(io: CliIO): Command {
   const command = new Command('freeze')
     .description('freeze a TorchScript model (.pt) as torch.jit.freeze does')
-    .argument('<model>', 'a .pt file written by torch.jit.save')
+    .argument('<models...>', 'one or more .pt files written by torch.jit.save')
     .option(
       '--preserve <names>',
       'attributes/methods to keep, comma-separated (dotted paths allowed)',
@@ -54,9 +56,32 @@ export function freezeCommand(io: CliIO): Command {
     .option('--graph', 'print the frozen forward graph (IR text)')
     .option('--code', 'print the frozen code')
     .option('--json', 'print the summary as JSON')
-    .addOption(new Option('-o, --output <file>', 'write the frozen model to this .pt file'));
-  return addPassManagerFlags(command, FREEZE).action((model: string, flags: FreezeFlags) =>
-    runFreeze(model, flags, io),
+    .addOption(
+      new Option(
+        '-o, --output <path>',
+        'write the frozen model to this .pt file (several models: into this directory)',
+      ),
+    )
+    .addOption(
+      new Option('--jobs <n>', 'freeze several models n at a time in worker threads (auto: one per CPU)')
+        .argParser(parseJobs)
+        .default(1),
+    );
+  return addPassManagerFlags(command, FREEZE).action(
+    async (models: string[], flags: FreezeFlags, cmd: Command) => {
+      if (models.length === 1) return runFreeze(models[0], flags, io);
+      const code = await freezeMany(
+        {
+          models,
+          outDir: flags.output,
+          jobs: typeof flags.jobs === 'number' ? flags.jobs : 1,
+          rawArgs: (cmd.parent as unknown as { rawArgs?: string[] } | null)?.rawArgs ?? [],
+          runInline: (argv, inner) => main(argv, inner),
+        },
+        io,
+      );
+      if (code !== 0) throw new CommanderError(code, 'tsfreeze.freeze', 'some models failed');
+    },
   );
 }
 
