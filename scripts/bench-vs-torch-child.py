@@ -8,6 +8,7 @@ Prints one JSON line with the same fields as the Node child.
 import json
 import resource
 import sys
+import threading
 import time
 
 import torch
@@ -54,4 +55,9 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    # torch.jit.load parses the saved code recursively; the 100k-node chain's one long expression
+    # overflows the main thread's 8 MiB stack, so run in a thread with a big one.
+    threading.stack_size(1 << 30)
+    worker = threading.Thread(target=main)
+    worker.start()
+    worker.join()
