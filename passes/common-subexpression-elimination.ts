@@ -181,10 +181,19 @@ function tensorHash(t: Tensor): string {
   let h = 0x811c9dc5;
   const n = t.numel;
   const step = Math.max(1, Math.floor(n / HASH_SAMPLES));
-  for (let i = 0; i < n; i += step) h = Math.imul((h ^ (t.getNumber(i) * 65521)) | 0, 0x01000193);
+  const direct = floatElements(t);
+  if (direct) for (let i = 0; i < n; i += step) h = Math.imul((h ^ (direct[i] * 65521)) | 0, 0x01000193);
+  else for (let i = 0; i < n; i += step) h = Math.imul((h ^ (t.getNumber(i) * 65521)) | 0, 0x01000193);
   const key = `${t.dtype}[${t.shape.join(',')}]@${t.device}#${(h >>> 0).toString(16)}`;
   tensorHashes.set(t, key);
   return key;
+}
+
+// The elements of a contiguous float32/float64 tensor, in row-major order, read straight from storage
+// (the same numbers getNumber/getFlat give, without computing a storage index per element).
+function floatElements(t: Tensor): Float32Array | Float64Array | undefined {
+  if ((t.dtype !== 'float32' && t.dtype !== 'float64') || !t.isContiguous) return undefined;
+  return (t.storage.data as Float32Array | Float64Array).subarray(t.offset, t.offset + t.numel);
 }
 
 // The tensor attributes of two equally keyed nodes hold equal elements (PyTorch's tensorEqual).
@@ -195,7 +204,32 @@ function sameTensorAttributes(a: Node, b: Node): boolean {
     if (x?.kind !== 't' || y?.kind !== 't') return true;
     const [s, t] = [x.value, y.value];
     if (s === t) return true;
+    const [p, q] = [floatElements(s), floatElements(t)];
+    if (p && q && p.length === q.length && p.constructor === q.constructor) {
+      // Equal bytes are equal numbers unless one is NaN (never equal to itself); different bytes may
+      // still be equal numbers (0 and -0), which the element loop decides.
+      if (sameBytes(p, q)) return !holdsNaN(t, q);
+      for (let i = 0; i < p.length; i++) if (p[i] !== q[i]) return false;
+      return true;
+    }
     for (let i = 0; i < s.numel; i++) if (s.getFlat(i) !== t.getFlat(i)) return false;
     return true;
   });
+}
+
+// Whether the earlier node's tensor holds a NaN, cached: the earlier node is the one kept, so a constant
+// repeated many times is scanned once.
+const nanScans = new WeakMap<Tensor, boolean>();
+function holdsNaN(t: Tensor, elements: Float32Array | Float64Array): boolean {
+  let found = nanScans.get(t);
+  if (found === undefined) nanScans.set(t, (found = elements.includes(NaN)));
+  return found;
+}
+
+// Byte-wise equality of two typed arrays (a memcmp: TransformerEncoder's 12 deep-copied layers hold
+// identical weights, whose comparison an element loop spent most of a second on).
+function sameBytes(p: Float32Array | Float64Array, q: Float32Array | Float64Array): boolean {
+  const a = new Uint8Array(p.buffer, p.byteOffset, p.byteLength);
+  const b = new Uint8Array(q.buffer, q.byteOffset, q.byteLength);
+  return Buffer.compare(a, b) === 0;
 }

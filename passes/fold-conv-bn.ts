@@ -134,7 +134,7 @@ export function foldedConvBnParameters(m: ConvBn): { weight: Tensor; bias: Tenso
     newBias[c] = r(r(r(r(bias[c] - mean[c]) * invStd[c]) * gamma[c]) + beta[c]);
   }
   return {
-    weight: scaleRows(m.weight, scale, compute, (x, s) => x * s),
+    weight: scaleRows(m.weight, scale, compute, 'mul'),
     bias: tensorOf((m.bias ?? m.mean).dtype, newBias, [channels]),
   };
 }

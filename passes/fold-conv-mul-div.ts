@@ -60,12 +60,7 @@ export function matchConvMulDiv(op: Node, schemaKey: string | undefined): Match<
 function scaled(t: Tensor, m: ConvMulDiv): Tensor {
   const channels = m.weight.shape[0];
   const other = operandPerChannel(m.operand, channels, t.dtype);
-  return scaleRows(
-    t,
-    other.values,
-    promoteAll(t.dtype, other.dtype),
-    m.divide ? (x, c) => x / c : (x, c) => x * c,
-  );
+  return scaleRows(t, other.values, promoteAll(t.dtype, other.dtype), m.divide ? 'div' : 'mul');
 }
 
 /** The folded weight and bias (null when the conv has none). */

@@ -145,7 +145,7 @@ export function foldedLinearBnParameters(m: LinearBn): { weight: Tensor; bias: T
     newBias[o] = r(r(r(bias[o] - mean[o]) * scale[o]) + beta[o]);
   }
   return {
-    weight: scaleRows(m.weight, scale, compute, (x, s) => x * s),
+    weight: scaleRows(m.weight, scale, compute, 'mul'),
     bias: tensorOf((m.bias ?? m.mean).dtype, newBias, [outputs]),
   };
 }

@@ -29,6 +29,8 @@ export class Node {
   vertexBlock: Block | null = null;
   /** @internal */
   placeDirty = false;
+  /** @internal a slot the operator registry caches this node's overload in (checked against its types). */
+  opCache: unknown = undefined;
 
   private readonly inputList: Value[] = [];
   /** The use record of each input slot (same order as inputList). */

@@ -35,6 +35,8 @@ export interface RegistryOptions {
 export class OperatorRegistry {
   private readonly byKind = new Map<string, OperatorEntry[]>();
   private readonly nodeCache = new Map<string, OperatorEntry | null>();
+  /** Bumped when an overload is added: node-level caches from before are stale. */
+  private generation = 0;
   private readonly builtins: boolean;
 
   constructor(options: RegistryOptions = {}) {
@@ -68,6 +70,7 @@ export class OperatorRegistry {
     entry.update(options);
     overloads.push(entry);
     this.nodeCache.clear();
+    this.generation++;
     return entry;
   }
 
@@ -163,9 +166,21 @@ export class OperatorRegistry {
    * the node's outputs. Cached per kind and types. Undefined when the kind is unknown or nothing fits.
    */
   entryForNode(node: Node): OperatorEntry | undefined {
+    // Passes ask several times per node: the answer is kept on the node, valid while the node's kind and
+    // input/output types are the very same objects (a changed input, output or type misses the cache).
+    const slot = node.opCache;
+    if (slot instanceof NodeEntryCache && slot.matches(this, node)) return slot.entry ?? undefined;
     const key = `${node.kind}(${node.inputs.map((v) => schemaTypeStr(v.type)).join(', ')}) -> (${node.outputs.map((v) => schemaTypeStr(v.type)).join(', ')})`;
-    const cached = this.nodeCache.get(key);
-    if (cached !== undefined) return cached ?? undefined;
+    let entry = this.nodeCache.get(key);
+    if (entry === undefined) {
+      entry = this.chooseEntry(node);
+      this.nodeCache.set(key, entry);
+    }
+    node.opCache = new NodeEntryCache(this, this.generation, node, entry);
+    return entry ?? undefined;
+  }
+
+  private chooseEntry(node: Node): OperatorEntry | null {
     const inputTypes = node.inputs.map((v) => v.type);
     const outputTypes = node.outputs.map((v) => v.type);
     const candidates: { entry: OperatorEntry; match: SchemaMatch }[] = [];
@@ -178,8 +193,12 @@ export class OperatorRegistry {
       (c.match.returnTypes.length === outputTypes.length &&
         outputTypes.every((t, i) => isSchemaSubtype(t, c.match.returnTypes[i])));
     const chosen = candidates.length > 1 ? (candidates.find(fits) ?? candidates[0]) : candidates[0];
-    this.nodeCache.set(key, chosen?.entry ?? null);
-    return chosen?.entry;
+    return chosen?.entry ?? null;
+  }
+
+  /** @internal the generation a node-level cache must carry to be current. */
+  isCurrent(generation: number): boolean {
+    return generation === this.generation;
   }
 
   /** The schema an IR node uses (see entryForNode). */
@@ -286,5 +305,33 @@ export class OperatorRegistry {
       this.byKind.set(kind, list);
     }
     return list;
+  }
+}
+
+// The overload entryForNode chose for a node, with what it was chosen from: the registry and its
+// generation, the node's kind, and the identity of every input and output type.
+class NodeEntryCache {
+  private readonly kind: string;
+  private readonly types: Type[];
+
+  constructor(
+    private readonly registry: OperatorRegistry,
+    private readonly generation: number,
+    node: Node,
+    readonly entry: OperatorEntry | null,
+  ) {
+    this.kind = node.kind;
+    this.types = [...node.inputs.map((v) => v.type), ...node.outputs.map((v) => v.type)];
+  }
+
+  matches(registry: OperatorRegistry, node: Node): boolean {
+    if (registry !== this.registry || !registry.isCurrent(this.generation) || node.kind !== this.kind)
+      return false;
+    const { inputs, outputs } = node;
+    const types = this.types;
+    if (types.length !== inputs.length + outputs.length) return false;
+    for (let i = 0; i < inputs.length; i++) if (inputs[i].type !== types[i]) return false;
+    for (let i = 0; i < outputs.length; i++) if (outputs[i].type !== types[inputs.length + i]) return false;
+    return true;
   }
 }

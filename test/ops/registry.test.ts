@@ -362,5 +362,23 @@ describe('ops/registry', () => {
   return (%p)`);
       expect(registry.schemaForNode(firstNode(h, 'aten::pow'))?.key).to.equal('aten::pow.int_to_int');
     });
+
+    it('the overload kept on a node follows its input changes, type changes and newly added overloads', () => {
+      const g = parseIR(`graph(%a : int, %b : int, %f : float):
+  %p : int = aten::add(%a, %b)
+  return (%p)`);
+      const add = firstNode(g, 'aten::add');
+      expect(registry.schemaForNode(add)?.key).to.equal('aten::add.int');
+      add.replaceInput(1, g.inputs[2]);
+      add.output().setType(FloatType);
+      expect(registry.schemaForNode(add)?.key).to.equal('aten::add.int_float');
+      g.inputs[0].setType(FloatType);
+      expect(registry.schemaForNode(add)?.key).to.equal('aten::add.float');
+      const own = new OperatorRegistry();
+      const mystery = g.create('my::thing', [g.inputs[0]], [FloatType]);
+      expect(own.schemaForNode(mystery)).to.equal(undefined);
+      own.register('my::thing(float x) -> float');
+      expect(own.schemaForNode(mystery)?.key).to.equal('my::thing');
+    });
   });
 });

@@ -3,7 +3,7 @@
 
 import 'reflect-metadata';
 import { expect } from 'chai';
-import { parseIR, runPipeline } from '../../src/index.js';
+import { Tensor, parseIR, runPipeline } from '../../src/index.js';
 import { describeIRFile } from '../support/ir-case-runner.js';
 import { checkPipelineKeepsOutputs, seeded, testAnalysesModule, testContainer } from './numeric.js';
 
@@ -51,6 +51,31 @@ describe('common-subexpression-elimination', () => {
     expect(report.statistics['common-subexpression-elimination']['nodes-eliminated']).to.equal(1);
     expect(g.toString()).to.include('%z : Tensor = aten::mul(%y, %a)');
     expect(g.toString()).to.include('%w : Tensor = aten::mul(%z, %c)');
+  });
+
+  it('compares tensor constants by value: NaN never equal, 0 equals -0, strided views element by element', () => {
+    const merged = (a: Tensor, b: Tensor): boolean => {
+      const g = parseIR(`graph(%x : Tensor):
+  %a : Tensor = prim::Constant[value= 0 [ CPUFloatType{1} ]]()
+  %b : Tensor = prim::Constant[value= 0 [ CPUFloatType{1} ]]()
+  %y : Tensor = aten::mul(%x, %a)
+  %z : Tensor = aten::mul(%y, %b)
+  return (%z)
+`);
+      const [ca, cb] = g.nodesOfKind('prim::Constant');
+      ca.setT('value', a);
+      cb.setT('value', b);
+      runPipeline(testContainer(), g, 'common-subexpression-elimination');
+      return g.nodesOfKind('prim::Constant').length === 1;
+    };
+    const f32 = (xs: number[]): Tensor => Tensor.fromArray('float32', xs, [xs.length]);
+    expect(merged(f32([1, 2, 3]), f32([1, 2, 3]))).to.equal(true);
+    expect(merged(f32([1, NaN, 3]), f32([1, NaN, 3]))).to.equal(false);
+    expect(merged(f32([0, -0, 3]), f32([-0, 0, 3]))).to.equal(true);
+    expect(merged(f32([1, 2, 3]), f32([1, 2, 4]))).to.equal(false);
+    const square = Tensor.fromArray('float64', [1, 2, 3, 4], [2, 2]);
+    expect(merged(square.t(), Tensor.fromArray('float64', [1, 3, 2, 4], [2, 2]))).to.equal(true);
+    expect(merged(square.t(), square)).to.equal(false);
   });
 
   it('remarks on equal graph outputs it keeps apart, and a second run changes nothing', () => {
