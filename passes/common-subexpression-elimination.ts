@@ -7,8 +7,10 @@
  * attributes (tensor attributes by dtype, shape, device and contents). Nested blocks see the expressions
  * of the blocks around them (computed before the block's node); sibling blocks do not see each other's.
  * Never merged: nodes with side effects or randomness, ops the table does not know, nodes whose inputs
- * or outputs alias memory that is written (AliasDb), and two nodes whose outputs both may alias a graph
- * output (that would make two outputs one). Nodes with blocks are never merged themselves.
+ * or outputs alias memory that is written (AliasDb: two `zeros` of which one is written in place stay
+ * two), two nodes of one block whose outputs both may be or hold a graph output (that would make two
+ * outputs one), and a node with its equal in an enclosing block when both escape the graph (inputs,
+ * outputs, wildcards: AliasDb.safeToChangeAliasingRelationship). Nodes with blocks are never merged.
  * Mirrors torch/csrc/jit/passes/common_subexpression_elimination.cpp and ir/node_hashing.cpp.
  */
 
@@ -60,7 +62,7 @@ export function mergeable(n: Node, ops: OperatorRegistry): { ok: true } | { ok: 
 /** One run: tables of expressions per block scope, the AliasDb made when first needed. */
 class Eliminator {
   eliminated = 0;
-  private db: AliasDb | undefined;
+  private aliasDbCache: AliasDb | undefined;
   private readonly keys = new KeyMaker();
 
   constructor(
@@ -81,7 +83,21 @@ class Eliminator {
       }
       if (!mergeable(n, this.ops).ok || this.hasWriters(n)) continue;
       const key = this.keys.of(n);
-      const earlier = scopes.map((t) => t.get(key)).find((e) => e !== undefined);
+      const inParent = outer
+        .map((t) => t.get(key))
+        .find((e) => e !== undefined && sameTensorAttributes(n, e));
+      if (inParent) {
+        if (!this.db().safeToChangeAliasingRelationship(n.outputs, inParent.outputs)) {
+          this.context.remark(
+            n,
+            'not merged: it and its equal node in an enclosing block both escape the graph',
+          );
+          continue;
+        }
+        this.replace(n, inParent);
+        continue;
+      }
+      const earlier = table.get(key);
       if (!earlier) {
         table.set(key, n);
         continue;
@@ -91,31 +107,31 @@ class Eliminator {
         this.context.remark(n, 'not merged: it and its equal node may both be graph outputs');
         continue;
       }
-      // Transforms the later equal node into uses of the earlier one.
-      n.outputs.forEach((o, i) => o.replaceAllUsesWith(earlier.outputs[i]));
-      n.destroy();
-      this.eliminated++;
+      this.replace(n, earlier);
     }
+  }
+
+  // Transforms the later equal node into uses of the earlier one.
+  private replace(n: Node, earlier: Node): void {
+    n.outputs.forEach((o, i) => o.replaceAllUsesWith(earlier.outputs[i]));
+    n.destroy();
+    this.eliminated++;
+  }
+
+  private db(): AliasDb {
+    return (this.aliasDbCache ??= this.aliasDb());
   }
 
   // PyTorch's AliasDb::hasWriters(node): some input or output may point to written memory.
   private hasWriters(n: Node): boolean {
     const values = [...n.inputs, ...n.outputs].filter((v) => isMutableType(v.type));
-    if (!values.length) return false;
-    const db = (this.db ??= this.aliasDb());
-    return values.some((v) => db.hasWriters(v));
+    return values.length > 0 && values.some((v) => this.db().hasWriters(v));
   }
 
-  // Merging would make two values that may be graph outputs the same value.
+  // Merging would make two values that may be (or hold) graph outputs the same value.
   private bothReachOutputs(a: Node, b: Node): boolean {
-    const outs = this.graph.outputs.filter((v) => isMutableType(v.type));
-    const reaches = (n: Node): boolean => {
-      const mutable = n.outputs.filter((o) => isMutableType(o.type));
-      if (!mutable.length || !outs.length) return false;
-      const db = (this.db ??= this.aliasDb());
-      return mutable.some((o) => outs.some((g) => g === o || db.mayAlias(o, g)));
-    };
-    return reaches(a) && reaches(b);
+    const outs = this.graph.outputs;
+    return this.db().mayContainAlias(a.outputs, outs) && this.db().mayContainAlias(b.outputs, outs);
   }
 }
 
