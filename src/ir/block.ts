@@ -1,6 +1,6 @@
 // Block: an ordered list of nodes between a prim::Param node (block inputs) and a prim::Return node (outputs).
 
-import { assert } from '../errors.js';
+import { assert, InternalError } from '../errors.js';
 import type { Graph } from './graph.js';
 import type { Node } from './node.js';
 import type { Type } from './types.js';
@@ -123,10 +123,15 @@ export class Block {
     }
   }
 
-  // When the node after the current one was removed while the caller held the current one,
-  // continue after the current node if it is still here, otherwise stop.
-  private recover(current: Node, _removed: Node): Node {
-    return current.owner === this && current.next ? current.next : this.returnNode;
+  // When the node after the current one was removed while the caller held the current one, continue
+  // after the current node if it is still here. If both are gone there is no way to know where the
+  // walk was: fail loudly rather than silently skip the rest of the block.
+  private recover(current: Node, removed: Node): Node {
+    if (current.owner === this && current.next) return current.next;
+    throw new InternalError(
+      `Block.nodes(): ${current.kind} and the node after it (${removed.kind}) were both removed while iterating; ` +
+        'iterate over a copy ([...block.nodes()]) when a step removes nodes other than the current one',
+    );
   }
 
   /** Appends a (not yet placed) node at the end. */

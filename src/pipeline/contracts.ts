@@ -74,6 +74,11 @@ export type PassTargetKind = 'graph' | 'module';
 /** What `run` reports. Report `changed` honestly: fixpoints, invalidation and print-changed rely on it. */
 export interface PassResult {
   readonly changed: boolean;
+  /**
+   * Analyses still valid although the IR changed, decided at run time (overrides the declaration's
+   * `preserves` for this invocation): `'all'`, or a list of analysis classes/names.
+   */
+  readonly preserved?: readonly AnalysisRef[] | 'all';
 }
 
 /** A statistic a pass counts, with an optional description for the `--stats` report. */

@@ -32,8 +32,8 @@ export { OptBisectInstrument } from './instruments/opt-bisect.js';
 export { DisablePassInstrument } from './instruments/disable-pass.js';
 export { ReproducerInstrument } from './instruments/reproducer.js';
 // Pass authors inject their dependencies with inversify's decorators; they get them from here, so a
-// pass (built-in or plugin) imports nothing but tsfreeze.
-export { inject, multiInject, optional, type Container, type ContainerModule } from 'inversify';
+// pass (built-in or plugin) imports nothing but tsfreeze (and never a second, clashing inversify).
+export { inject, injectable, multiInject, optional, type Container, type ContainerModule } from 'inversify';
 export { definePass, createPassManager } from './define-pass.js';
 export type {
   PassDefinition,

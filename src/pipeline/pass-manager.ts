@@ -270,6 +270,9 @@ export class PassManager {
       changed = this.invoke(step, invocation, state) || changed;
     }
     state.passesRun.push(decl.name);
+    // Every declared statistic of a pass that ran reads as a number (0 when nothing was counted).
+    const table = (state.report.statistics[decl.name] ??= {});
+    for (const st of decl.statistics) table[st.name] ??= 0;
     for (const p of decl.establishesProperties) state.properties.add(p);
     return changed;
   }
@@ -310,7 +313,8 @@ export class PassManager {
       changed: result.changed,
       skipped: false,
     });
-    if (result.changed) state.analyses.invalidate(invocation.target, decl.preserves, invocation.module);
+    if (result.changed)
+      state.analyses.invalidate(invocation.target, result.preserved ?? decl.preserves, invocation.module);
     return result.changed;
   }
 

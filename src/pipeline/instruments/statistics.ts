@@ -24,7 +24,7 @@ export function formatStatistics(report: RunReport): string {
   const rows: [string, string, number][] = [];
   for (const pass of Object.keys(report.statistics).sort()) {
     const table = report.statistics[pass];
-    for (const stat of Object.keys(table).sort()) rows.push([pass, stat, table[stat]]);
+    for (const stat of Object.keys(table).sort()) if (table[stat] !== 0) rows.push([pass, stat, table[stat]]);
   }
   const width = Math.max(1, ...rows.map(([, , n]) => String(n).length));
   const lines = [RULE, '                          ... Statistics Collected ...', RULE];
