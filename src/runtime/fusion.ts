@@ -52,17 +52,24 @@ export interface SlottedConvChain {
   readonly nodeIns: readonly (readonly number[])[];
   /** Index in `nodes` of the residual add, or -1. */
   readonly addAt: number;
+  /** The conv result is the add's second operand (the residual its first; fused only when alpha is 1). */
+  readonly swapped: boolean;
   /** Index of the activation node, or -1. */
   readonly actAt: number;
   /** Operator functions of the nodes for the unfused fallback, compiled on first need. */
   readonly fallback: (OpFn | undefined)[];
 }
 
-// The only user of `v` is input 0 of `next`.
-function onlyFeeds(v: Value, next: Node | undefined): next is Node {
-  if (next === undefined || next.inputs[0] !== v) return false;
+// The only user of `v` is input `slot` of `next`.
+function onlyFeeds(v: Value, next: Node | undefined, slot = 0): next is Node {
+  if (next === undefined || next.inputs[slot] !== v) return false;
   const uses = v.uses();
-  return uses.length === 1 && uses[0].user === next && uses[0].offset === 0;
+  return uses.length === 1 && uses[0].user === next && uses[0].offset === slot;
+}
+
+// `v` is a conv's own new tensor (no other tensor shares its storage) and `user` is its only reader.
+function freshAndOnlyFeeds(v: Value, user: Node): boolean {
+  return v.node.kind === 'aten::conv2d' && onlyFeeds(v, user, 0);
 }
 
 // A constant weight is immutable and safe to cache in packed form when every use is a conv's weight.
@@ -79,15 +86,23 @@ export function findConvChain(conv: Node, nodes: readonly Node[], i: number): Co
   const chain: Node[] = [conv];
   let addAt = -1;
   let actAt = -1;
+  let swapped = false;
   let next: Node | undefined = nodes[i + 1];
-  const tensorOther = (n: Node): boolean => n.inputs.length === 3 && n.inputs[1].type.kind === 'Tensor';
-  if (
-    onlyFeeds(conv.output(), next) &&
-    ADDS.has(next.kind) &&
-    tensorOther(next) &&
-    next.inputs[1] !== conv.output()
-  ) {
+  const c = conv.output();
+  const isAdd = (n: Node): boolean =>
+    ADDS.has(n.kind) &&
+    n.inputs.length === 3 &&
+    n.inputs[0].type.kind === 'Tensor' &&
+    n.inputs[1].type.kind === 'Tensor';
+  if (onlyFeeds(c, next) && isAdd(next) && next.inputs[1] !== c) {
     addAt = chain.length;
+    chain.push(next);
+    next = nodes[i + chain.length];
+  } else if (onlyFeeds(c, next, 1) && isAdd(next) && freshAndOnlyFeeds(next.inputs[0], next)) {
+    // out += conv(...): the sum lands in the conv's buffer instead of `out`'s, which is unobservable when
+    // `out` is a fresh conv result that nothing else reads (no alias can see the in-place write).
+    addAt = chain.length;
+    swapped = true;
     chain.push(next);
     next = nodes[i + chain.length];
   }
@@ -108,6 +123,7 @@ export function findConvChain(conv: Node, nodes: readonly Node[], i: number): Co
       act,
       nodeIns: chain.map((n) => n.inputs.map(slot)),
       addAt,
+      swapped,
       actAt,
       fallback: chain.map(() => undefined),
     }),
@@ -132,11 +148,12 @@ export function runConvChain(
   const padding = regs[ci[4]];
   if (fits && chain.addAt >= 0) {
     const ai = chain.nodeIns[chain.addAt];
-    const r = regs[ai[1]];
+    const r = regs[ai[chain.swapped ? 0 : 1]];
     const alpha = regs[ai[2]];
     fits =
       r instanceof Tensor &&
       (typeof alpha === 'number' || typeof alpha === 'bigint') &&
+      (!chain.swapped || num(alpha) === 1) &&
       r.dtype === (x as Tensor).dtype &&
       r.isContiguous &&
       sameShape(
@@ -184,7 +201,7 @@ function runUnfused(chain: SlottedConvChain, regs: readonly IValue[], compile: (
   for (let k = 0; k < chain.nodes.length; k++) {
     const fn = (chain.fallback[k] ??= compile(chain.nodes[k]));
     const args = chain.nodeIns[k].map((s) => regs[s]);
-    if (k > 0) args[0] = value;
+    if (k > 0) args[k === chain.addAt && chain.swapped ? 1 : 0] = value;
     value = fn(args) as IValue;
   }
   return value;

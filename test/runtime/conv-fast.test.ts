@@ -84,6 +84,27 @@ describe('fast convolution paths', () => {
     }
   });
 
+  it('Winograd F(2,3) 3x3 stride-1 convs match the direct definition (odd sizes, padding 0-2, groups, C > 256)', () => {
+    for (const [n, c, o, h, w, pad, groups] of [
+      [1, 16, 16, 8, 8, 1, 1],
+      [2, 20, 24, 7, 9, 1, 1],
+      [1, 32, 17, 5, 13, 0, 1],
+      [1, 16, 32, 6, 6, 2, 1],
+      [1, 64, 64, 11, 11, 1, 2],
+      [1, 300, 20, 7, 7, 1, 1],
+    ]) {
+      const x = randn([n, c, h, w], { seed: c + h });
+      const wt = randn([o, c / groups, 3, 3], { seed: o });
+      const b = randn([o], { seed: 9 });
+      const got = convolution(x, wt, b, [1, 1], [pad, pad], [1, 1], groups);
+      const want = naiveConv2d(x, wt, b, [1, 1], [pad, pad], [1, 1], groups);
+      expect([...got.shape]).to.deep.equal([...want.shape]);
+      expect(maxAbsDiff(got, want), `${c}->${o} ${h}x${w} pad ${pad} groups ${groups}`).to.be.lessThan(
+        2e-6 * Math.sqrt(c / groups) * 9 * 4,
+      );
+    }
+  });
+
   it('the fused epilogue gives act(conv + bias + alpha * residual) for every activation', () => {
     const acts: ConvEpilogue['act'][] = [
       'none',
@@ -95,11 +116,16 @@ describe('fast convolution paths', () => {
       'silu',
       'sigmoid',
     ];
-    for (const groups of [1, 4]) {
-      const x = randn([2, 4, 6, 5], { seed: 1 });
-      const w = randn([4, 4 / groups, 3, 3], { seed: 2 });
-      const b = randn([4], { seed: 3 });
-      const residual = randn([2, 4, 6, 5], { seed: 4 });
+    // groups 1 with 16 channels runs Winograd, groups 16 the depthwise kernel, 5 channels the GEMM.
+    for (const [channels, groups] of [
+      [16, 1],
+      [16, 16],
+      [5, 1],
+    ]) {
+      const x = randn([2, channels, 6, 5], { seed: 1 });
+      const w = randn([channels, channels / groups, 3, 3], { seed: 2 });
+      const b = randn([channels], { seed: 3 });
+      const residual = randn([2, channels, 6, 5], { seed: 4 });
       for (const act of acts) {
         const ep: ConvEpilogue = { residual, alpha: 0.5, act, lo: -0.25, hi: 0.75 };
         const got = convolution(x, w, b, [1, 1], [1, 1], [1, 1], groups, ep);

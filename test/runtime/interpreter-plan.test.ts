@@ -15,11 +15,18 @@ import {
   type Graph,
   type IValue,
 } from '../../src/index.js';
+import { buildPlan } from '../../src/runtime/plan.js';
 import { clearBufferPool, pooledBytes } from '../../src/tensor/buffer-pool.js';
 import { maxAbsDiff } from '../../src/tensor/allclose.js';
 import { randn } from '../../src/tensor/random.js';
 
 const k = (name: string, ...args: IValue[]): Tensor => KERNELS[name](args as never) as Tensor;
+
+// The node kinds of each fused conv step of the graph's plan.
+const fusedGroups = (g: Graph): string[][] =>
+  buildPlan(g, null)
+    .block.steps.filter((s) => s.conv)
+    .map((s) => s.conv!.nodes.map((n) => n.kind));
 
 // conv2d(x, w, b) followed by `tail` (IR lines reading %c, ending in %y), with the conv's arguments.
 function convGraph(tail: string, extraInputs = ''): Graph {
@@ -45,6 +52,7 @@ describe('interpreter plans', () => {
   return (%y)`,
       ', %r : Tensor',
     );
+    expect(fusedGroups(g)).to.deep.equal([['aten::conv2d', 'aten::add_', 'aten::relu_']]);
     const [y] = runGraph(g, [x, w, b, r]) as Tensor[];
     const want = k('aten::relu', k('aten::add.Tensor', conv(), r, 1));
     expect(maxAbsDiff(y, want)).to.be.lessThan(1e-6);
@@ -74,6 +82,32 @@ describe('interpreter plans', () => {
     }
   });
 
+  it('fuses `out += conv(x)` into the second conv when `out` is a conv result nothing else reads', () => {
+    const w2 = randn([4, 3, 3, 3], { seed: 6 });
+    const tail = (extra: string): string => `  %d : Tensor = aten::conv2d(%x, %w2, %b, %s, %s, %s, %one)
+  %a : Tensor = aten::add_(%c, %d, %one)
+  %y : Tensor = aten::relu_(%a)
+${extra}`;
+    const conv2 = (): Tensor => k('aten::conv2d', x, w2, b, [1, 1], [1, 1], [1, 1], 1);
+    const want = (): Tensor => k('aten::relu', k('aten::add.Tensor', conv(), conv2(), 1));
+    const fused = convGraph(tail('  return (%y)'), ', %w2 : Tensor');
+    expect(fusedGroups(fused)).to.deep.equal([
+      ['aten::conv2d'],
+      ['aten::conv2d', 'aten::add_', 'aten::relu_'],
+    ]);
+    const [y] = runGraph(fused, [x, w, b, w2]) as Tensor[];
+    expect(maxAbsDiff(y, want())).to.be.lessThan(1e-6);
+    // When `out` is read again the in-place update must be visible there: not fused, same values.
+    const g = convGraph(
+      tail('  %t : (Tensor, Tensor) = prim::TupleConstruct(%y, %c)\n  return (%t)'),
+      ', %w2 : Tensor',
+    );
+    expect(fusedGroups(g)).to.deep.equal([['aten::conv2d'], ['aten::conv2d']]);
+    const [t] = runGraph(g, [x, w, b, w2]) as { items: Tensor[] }[];
+    expect(maxAbsDiff(t.items[0], want())).to.be.lessThan(1e-6);
+    expect(maxAbsDiff(t.items[1], want())).to.be.lessThan(1e-6);
+  });
+
   it('falls back to the single kernels when the residual broadcasts', () => {
     const small = randn([1, 4, 1, 8], { seed: 5 });
     const g = convGraph(
@@ -89,6 +123,7 @@ describe('interpreter plans', () => {
     const g = convGraph(`  %y : Tensor = aten::relu(%c)
   %t : (Tensor, Tensor) = prim::TupleConstruct(%c, %y)
   return (%t)`);
+    expect(fusedGroups(g)).to.deep.equal([['aten::conv2d']]);
     const [t] = runGraph(g, [x, w, b]) as { items: Tensor[] }[];
     expect(maxAbsDiff(t.items[0], conv())).to.be.lessThan(1e-6);
     expect(maxAbsDiff(t.items[1], k('aten::relu', conv()))).to.be.lessThan(1e-6);

@@ -11,6 +11,7 @@ import {
   dropout,
   layerNorm,
   maxPool,
+  maxPoolValues,
   poolOutputSize,
   rnn,
   sum,
@@ -96,6 +97,21 @@ describe('pooling', () => {
     const x = f32([-5, NaN, -7, -8], [1, 1, 2, 2]);
     const [v] = maxPool(x, 2, [2, 2], [1, 1], [1, 1], [1, 1], false);
     expect(nums(v)).to.deep.equal([-5, NaN, NaN, -5, NaN, NaN, -7, -7, -8]);
+    expect(nums(maxPoolValues(x, 2, [2, 2], [1, 1], [1, 1], [1, 1], false))).to.deep.equal(nums(v));
+  });
+
+  it('aten::max_pool2d (values only) gives the values of max_pool2d_with_indices', () => {
+    const x = randn([2, 3, 9, 8], { seed: 7 });
+    (x.storage.data as Float32Array)[40] = NaN;
+    for (const [k, s, p, d, ceil] of [
+      [3, 2, 1, 1, false],
+      [2, 2, 0, 1, true],
+      [3, 1, 1, 2, false],
+    ] as [number, number, number, number, boolean][]) {
+      const [v] = maxPool(x, 2, [k, k], [s, s], [p, p], [d, d], ceil);
+      const kernel = KERNELS['aten::max_pool2d']([x, [k, k], [s, s], [p, p], [d, d], ceil]) as Tensor;
+      expect(nums(kernel)).to.deep.equal(nums(v));
+    }
   });
 
   it('avg_pool2d count_include_pad and ceil-mode window clipping', () => {

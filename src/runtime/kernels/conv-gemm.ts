@@ -4,8 +4,9 @@
 // panel layout (cached for constant weights, see packWeights), and the accumulated C block leaves WASM
 // memory through the conv epilogue (bias, fused residual and activation) into the output tensor.
 
-import { finishRow } from './conv-epilogue.js';
+import { finishRows } from './conv-epilogue.js';
 import type { ConvEpilogue } from './conv.js';
+import { columnPackers, padImage } from './conv-pack-wasm.js';
 import { WASM_MR, WASM_NR, wasmGemm } from './gemm-wasm.js';
 
 const KC = 256;
@@ -130,46 +131,156 @@ function packColumns(
   }
 }
 
+/** Where a conv's result goes: M output channels of L pixels each, and the epilogue to apply. */
+export interface ConvTarget {
+  readonly out: Float32Array;
+  readonly offset: number;
+  readonly bias: ArrayLike<number> | null;
+  readonly biasOffset: number;
+  readonly epilogue: ConvEpilogue | undefined;
+  readonly residualOffset: number;
+}
+
 /**
- * out[outOffset + o * L + j] = epilogue(sum_k W[o, k] * cols[k, j] + bias[o]) for o < M, j < L, where
- * L = OH * OW. `biasAt(o)` gives the bias of row o; `rowBase` is the first output channel (residual rows).
+ * out[offset + o * L + j] = epilogue(sum_k W[o, k] * cols[k, j] + bias[o]) for o < M, j < L = OH * OW,
+ * with W packed at byte `aOffset` of the heap (packWeights). Strides 1 and 2 (and 1x1 convs) gather
+ * their columns in WASM from a padded copy of the image; other strides gather in JS.
  */
 export function convGemm(
   M: number,
   K: number,
   aOffset: number,
   cols: ImageColumns,
-  out: Float32Array,
-  outOffset: number,
-  bias: ArrayLike<number> | null,
-  biasOffset: number,
-  ep: ConvEpilogue | undefined,
-  residualOffset: number,
+  target: ConvTarget,
+): void {
+  const packers = columnPackers();
+  if (packers !== null && (cols.pointwise || cols.sw === 1 || cols.sw === 2))
+    convGemmPadded(M, K, aOffset, cols, target);
+  else convGemmGathered(M, K, aOffset, cols, target);
+}
+
+// Columns gathered in JS (any stride), output pixels in order.
+function convGemmGathered(
+  M: number,
+  K: number,
+  aOffset: number,
+  cols: ImageColumns,
+  target: ConvTarget,
 ): void {
   const w = wasmGemm()!;
   const mPad = Math.ceil(M / WASM_MR) * WASM_MR;
   const L = cols.OH * cols.OW;
-  const bFloats = KC * NC;
-  const cFloats = mPad * NC;
-  const base = w.heap.scratch((bFloats + cFloats) * 4) / 4;
+  const base = w.heap.scratch((KC * NC + mPad * NC) * 4) / 4;
   const mem = w.heap.floats();
-  const aBase = aOffset / 4;
   const bBase = base;
-  const cBase = base + bFloats;
+  const cBase = base + KC * NC;
   for (let jc = 0; jc < L; jc += NC) {
     const nc = Math.min(NC, L - jc);
     const nPanels = Math.ceil(nc / WASM_NR);
     const ldc = nPanels * WASM_NR;
-    let aBlock = aBase;
+    let aBlock = aOffset / 4;
     for (let pc = 0; pc < K; pc += KC) {
       const kc = Math.min(KC, K - pc);
       packColumns(cols, pc, kc, jc, nc, mem, bBase);
       w.block(kc, mPad / WASM_MR, nPanels, aBlock * 4, bBase * 4, cBase * 4, ldc * 4, pc === 0 ? 0 : 1);
       aBlock += mPad * kc;
     }
-    for (let o = 0; o < M; o++) {
-      const b = bias === null ? 0 : bias[biasOffset + o];
-      finishRow(out, outOffset + o * L + jc, mem, cBase + o * ldc, nc, b, ep, residualOffset + o * L + jc);
+    drain(mem, cBase, ldc, jc, nc, M, L, L, L, target);
+  }
+}
+
+// Columns packed in WASM from a zero-padded copy of the image in the heap; output rows are padded to
+// whole panels (rowPixels = OW rounded up to 8), the padding columns are computed and dropped.
+function convGemmPadded(M: number, K: number, aOffset: number, cols: ImageColumns, target: ConvTarget): void {
+  const w = wasmGemm()!;
+  const heap = w.heap;
+  const { pack1, pack2 } = columnPackers()!;
+  // A 1x1 stride-1 conv is a GEMM over the flat image: one row of H * W pixels.
+  const flat = cols.pointwise;
+  const H = flat ? 1 : cols.H;
+  const W = flat ? cols.H * cols.W : cols.W;
+  const OH = flat ? 1 : cols.OH;
+  const OW = flat ? cols.OH * cols.OW : cols.OW;
+  const { KH, KW, dh, dw } = cols;
+  const sh = flat ? 1 : cols.sh;
+  const sw = flat ? 1 : cols.sw;
+  const ph = flat ? 0 : cols.ph;
+  const pw = flat ? 0 : cols.pw;
+  const C = K / (KH * KW);
+  const rowPixels = Math.ceil(OW / WASM_NR) * WASM_NR;
+  const Hp = (OH - 1) * sh + (KH - 1) * dh + 1;
+  const Wp = rowPixels * sw + (KW - 1) * dw + WASM_NR;
+  const plane = Hp * Wp;
+  const mPad = Math.ceil(M / WASM_MR) * WASM_MR;
+  const xFloats = C * plane + 2 * WASM_NR;
+  const stage = C * H * W;
+  const base = heap.scratch((xFloats + K + KC * NC + mPad * NC + stage) * 4) / 4;
+  const mem = heap.floats();
+  const ints = heap.ints();
+  const kBase = base + xFloats;
+  const bBase = kBase + K;
+  const cBase = bBase + KC * NC;
+  padImage(heap, cols.x, cols.offset, C, H, W, base, Hp, Wp, ph, pw, cBase + mPad * NC);
+  for (let k = 0; k < K; k++) {
+    const kw = k % KW;
+    const kh = ((k - kw) / KW) % KH;
+    const c = (k - kw - kh * KW) / (KW * KH);
+    ints[kBase + k] = (c * plane + kh * dh * Wp + kw * dw) * 4;
+  }
+  const pack = sw === 1 ? pack1 : pack2;
+  const Lp = OH * rowPixels;
+  // Blocks of whole output rows when a row fits in one (so the drain moves rows, not pieces).
+  const block = rowPixels <= NC ? Math.floor(NC / rowPixels) * rowPixels : NC;
+  for (let jc = 0; jc < Lp; jc += block) {
+    const nc = Math.min(block, Lp - jc);
+    const nPanels = nc / WASM_NR;
+    let aBlock = aOffset / 4;
+    for (let pc = 0; pc < K; pc += KC) {
+      const kc = Math.min(KC, K - pc);
+      pack(base * 4, (kBase + pc) * 4, kc, nPanels, jc, rowPixels, sh * Wp * 4, sw * 4, bBase * 4);
+      w.block(kc, mPad / WASM_MR, nPanels, aBlock * 4, bBase * 4, cBase * 4, nc * 4, pc === 0 ? 0 : 1);
+      aBlock += mPad * kc;
     }
+    drain(mem, cBase, nc, jc, nc, M, OW, rowPixels, OH * OW, target);
+  }
+}
+
+// Moves block columns [jc, jc + nc) of the C block (rows of ldc floats) to the output: column j is pixel
+// j % rowPixels of output row j / rowPixels, kept when that is below OW. A block either holds whole
+// output rows or lies within one.
+function drain(
+  mem: Float32Array,
+  cBase: number,
+  ldc: number,
+  jc: number,
+  nc: number,
+  M: number,
+  OW: number,
+  rowPixels: number,
+  L: number,
+  t: ConvTarget,
+): void {
+  const oh = Math.floor(jc / rowPixels);
+  const wholeRows = jc % rowPixels === 0 && nc % rowPixels === 0;
+  const rows = wholeRows ? nc / rowPixels : 1;
+  const ow = wholeRows ? 0 : jc - oh * rowPixels;
+  const n = wholeRows ? OW : Math.min(nc, OW - ow);
+  if (n <= 0) return;
+  for (let o = 0; o < M; o++) {
+    const b = t.bias === null ? 0 : t.bias[t.biasOffset + o];
+    const at = o * L + oh * OW + ow;
+    finishRows(
+      t.out,
+      t.offset + at,
+      OW,
+      mem,
+      cBase + o * ldc,
+      rowPixels,
+      rows,
+      n,
+      b,
+      t.epilogue,
+      t.residualOffset + at,
+    );
   }
 }

@@ -12,6 +12,7 @@ import { finishRow, type FloatArray } from './conv-epilogue.js';
 import { depthwiseConv2d, type DepthwiseGeometry } from './conv-depthwise.js';
 import { convGemm, packWeights, packedSize, type ImageColumns } from './conv-gemm.js';
 import { weightsInHeap } from './conv-weights.js';
+import { winogradConv, winogradWorthIt, type WinogradGeometry } from './conv-winograd.js';
 import { gemm } from './gemm.js';
 import { wasmGemm } from './gemm-wasm.js';
 
@@ -321,6 +322,37 @@ function runGemm(a: ConvArgs, constant: boolean): void {
   const O = a.out.shape[1];
   const Cg = C / groups;
   const Og = O / groups;
+  const bias = a.b === null ? null : (a.b.storage.data as Float32Array);
+  const H = geom.inSize[1];
+  const W = geom.inSize[2];
+  const OH = geom.outSize[1];
+  const OW = geom.outSize[2];
+  const L = OH * OW;
+  const taps3x3 = geom.kernel[1] === 3 && geom.kernel[2] === 3;
+  const unit = geom.stride.every((s) => s === 1) && geom.dilation.every((d) => d === 1);
+  if (taps3x3 && unit && winogradWorthIt(Cg, Og)) {
+    const g0: WinogradGeometry = { C: Cg, O: Og, H, W, ph: geom.padBefore[1], pw: geom.padBefore[2], OH, OW };
+    for (let n = 0; n < N; n++) {
+      for (let g = 0; g < groups; g++) {
+        const outOff = (n * O + g * Og) * L;
+        winogradConv(
+          g0,
+          a.x.storage.data as Float32Array,
+          a.x.offset + (n * C + g * Cg) * H * W,
+          a.w,
+          a.w.offset + g * Og * Cg * 9,
+          constant,
+          a.out.storage.data as Float32Array,
+          outOff,
+          bias,
+          (a.b?.offset ?? 0) + g * Og,
+          a.epilogue,
+          outOff,
+        );
+      }
+    }
+    return;
+  }
   const K = a.w.numel / O;
   const wd = a.w.storage.data as Float32Array;
   const heap = wasmGemm()!.heap;
@@ -335,11 +367,6 @@ function runGemm(a: ConvArgs, constant: boolean): void {
     },
     constant,
   );
-  const H = geom.inSize[1];
-  const W = geom.inSize[2];
-  const OH = geom.outSize[1];
-  const OW = geom.outSize[2];
-  const L = OH * OW;
   const pointwise =
     geom.kernel[1] === 1 &&
     geom.kernel[2] === 1 &&
@@ -349,7 +376,6 @@ function runGemm(a: ConvArgs, constant: boolean): void {
     geom.padBefore[2] === 0 &&
     OH === H &&
     OW === W;
-  const bias = a.b === null ? null : (a.b.storage.data as Float32Array);
   for (let n = 0; n < N; n++) {
     for (let g = 0; g < groups; g++) {
       const cols: ImageColumns = {
@@ -370,18 +396,14 @@ function runGemm(a: ConvArgs, constant: boolean): void {
         pointwise,
       };
       const outOff = (n * O + g * Og) * L;
-      convGemm(
-        Og,
-        K,
-        lease.offset + g * packedSize(Og, K) * 4,
-        cols,
-        a.out.storage.data as Float32Array,
-        outOff,
+      convGemm(Og, K, lease.offset + g * packedSize(Og, K) * 4, cols, {
+        out: a.out.storage.data as Float32Array,
+        offset: outOff,
         bias,
-        (a.b?.offset ?? 0) + g * Og,
-        a.epilogue,
-        outOff,
-      );
+        biasOffset: (a.b?.offset ?? 0) + g * Og,
+        epilogue: a.epilogue,
+        residualOffset: outOff,
+      });
     }
   }
   lease.done();

@@ -70,6 +70,32 @@ export function maxPool(
   dilation: readonly number[],
   ceilMode: boolean,
 ): [Tensor, Tensor] {
+  return maxPoolImpl(input, nd, kernelSize, stride, padding, dilation, ceilMode, true) as [Tensor, Tensor];
+}
+
+/** max_pool{1,2,3}d without the indices (aten::max_pool2d): the same values, no int64 index per output. */
+export function maxPoolValues(
+  input: Tensor,
+  nd: number,
+  kernelSize: readonly number[],
+  stride: readonly number[],
+  padding: readonly number[],
+  dilation: readonly number[],
+  ceilMode: boolean,
+): Tensor {
+  return maxPoolImpl(input, nd, kernelSize, stride, padding, dilation, ceilMode, false)[0];
+}
+
+function maxPoolImpl(
+  input: Tensor,
+  nd: number,
+  kernelSize: readonly number[],
+  stride: readonly number[],
+  padding: readonly number[],
+  dilation: readonly number[],
+  ceilMode: boolean,
+  withIndices: boolean,
+): [Tensor, Tensor | null] {
   const p = prepare(input, nd, 'max_pool');
   const k = per(kernelSize, nd);
   const s = per(stride, nd, k);
@@ -97,15 +123,32 @@ export function maxPool(
   const [PD, PH, PW] = to3(pd, 0);
   const [DD, DH, DW] = to3(dl, 1);
   const [OD, OH, OW] = to3(outSp, 1);
-  const values = Tensor.zeros(p.x.dtype, [...p.x.shape.slice(0, 2), ...outSp]);
-  const indices = Tensor.zeros('int64', values.shape);
+  const values = Tensor.empty(p.x.dtype, [...p.x.shape.slice(0, 2), ...outSp]);
   const src = p.x.storage.data as NumArray;
   const vd = values.storage.data as NumArray;
-  const id = indices.storage.data as BigInt64Array;
   // The taps of each output position that land inside the input, per dim, computed once.
   const rd = tapRange(OD, D, KD, SD, PD, DD);
   const rh = tapRange(OH, H, KH, SH, PH, DH);
   const rw = tapRange(OW, W, KW, SW, PW, DW);
+  if (!withIndices) {
+    maxValues(
+      src,
+      p.x.offset,
+      p.planes,
+      [D, H, W],
+      [OD, OH, OW],
+      [SD, SH, SW],
+      [PD, PH, PW],
+      [DD, DH, DW],
+      rd,
+      rh,
+      rw,
+      vd,
+    );
+    return [finish(p, values, input.dtype), null];
+  }
+  const indices = Tensor.zeros('int64', values.shape);
+  const id = indices.storage.data as BigInt64Array;
   let o = 0;
   for (let plane = 0; plane < p.planes; plane++) {
     const base = p.x.offset + plane * D * H * W;
@@ -136,6 +179,53 @@ export function maxPool(
     }
   }
   return [finish(p, values, input.dtype), p.batched ? indices : squeeze(indices, 0)];
+}
+
+// The values-only loop, separable: per output row, the max over the window's input rows (a larger
+// value or a NaN takes over, as in the indexed loop) into a row buffer, then over each window's columns.
+function maxValues(
+  src: NumArray,
+  offset: number,
+  planes: number,
+  [D, H, W]: readonly number[],
+  [OD, OH, OW]: readonly number[],
+  [SD, SH, SW]: readonly number[],
+  [PD, PH, PW]: readonly number[],
+  [DD, DH, DW]: readonly number[],
+  rd: { lo: Int32Array; hi: Int32Array },
+  rh: { lo: Int32Array; hi: Int32Array },
+  rw: { lo: Int32Array; hi: Int32Array },
+  vd: NumArray,
+): void {
+  const row = new Float64Array(W);
+  let o = 0;
+  for (let plane = 0; plane < planes; plane++) {
+    const base = offset + plane * D * H * W;
+    for (let od = 0; od < OD; od++) {
+      for (let oh = 0; oh < OH; oh++) {
+        row.fill(-Infinity);
+        for (let kd = rd.lo[od]; kd < rd.hi[od]; kd++) {
+          const z = od * SD - PD + kd * DD;
+          for (let kh = rh.lo[oh]; kh < rh.hi[oh]; kh++) {
+            const r = base + (z * H + oh * SH - PH + kh * DH) * W;
+            for (let iw = 0; iw < W; iw++) {
+              const v = src[r + iw];
+              if (v > row[iw] || v !== v) row[iw] = v;
+            }
+          }
+        }
+        for (let ow = 0; ow < OW; ow++, o++) {
+          let best = -Infinity;
+          const at = ow * SW - PW;
+          for (let kw = rw.lo[ow]; kw < rw.hi[ow]; kw++) {
+            const v = row[at + kw * DW];
+            if (v > best || v !== v) best = v;
+          }
+          vd[o] = best;
+        }
+      }
+    }
+  }
 }
 
 // For each output index along one dim, the kernel taps [lo, hi) whose input index is in [0, size).

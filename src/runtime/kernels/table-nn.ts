@@ -62,7 +62,8 @@ function poolKernels(t: KernelTable): void {
     const l = (a: readonly KernelArg[], i: number): number[] => intListArg(a, i, nd);
     const max = (a: readonly KernelArg[]): [Tensor, Tensor] =>
       pool.maxPool(T(a, 0), nd, l(a, 1), intListArg(a, 2), l(a, 3), l(a, 4), boolArg(a, 5));
-    t[`aten::max_pool${nd}d`] = (a) => max(a)[0];
+    t[`aten::max_pool${nd}d`] = (a) =>
+      pool.maxPoolValues(T(a, 0), nd, l(a, 1), intListArg(a, 2), l(a, 3), l(a, 4), boolArg(a, 5));
     t[`aten::max_pool${nd}d_with_indices`] = (a) => max(a);
     t[`aten::avg_pool${nd}d`] = (a) =>
       pool.avgPool(
