@@ -1,6 +1,6 @@
 // Copying IR: a whole graph, one node (with its blocks) into another graph, or a graph inlined at the insert point.
 
-import { assert } from '../errors.js';
+import { assert, InternalError } from '../errors.js';
 import type { Block } from './block.js';
 import { Graph } from './graph.js';
 import type { Node } from './node.js';
@@ -34,16 +34,15 @@ export function cloneNode(
   valueMap: Map<Value, Value>,
   options: CloneOptions = {},
 ): Node {
-  const mapType = options.mapType ?? ((t: Type) => t);
-  const lookup = (v: Value): Value => {
-    const m = valueMap.get(v) ?? v;
-    assert(
-      m.graph === target,
-      `cloneNode: input %${v.debugName} of ${node.kind} has no mapping into the target graph`,
-    );
-    return m;
-  };
-  const copy = target.create(node.kind, node.inputs.map(lookup), []);
+  const mapType = options.mapType ?? identity;
+  const inputs = node.inputs;
+  const mapped: Value[] = new Array<Value>(inputs.length);
+  for (let i = 0; i < inputs.length; i++) {
+    const m = valueMap.get(inputs[i]) ?? inputs[i];
+    if (m.graph !== target) unmapped(inputs[i], node);
+    mapped[i] = m;
+  }
+  const copy = target.create(node.kind, mapped, NO_TYPES);
   copy.copyAttributes(node);
   copy.sourceRange = node.sourceRange;
   for (const o of node.outputs) {
@@ -62,6 +61,16 @@ export function cloneNode(
     cloneBlockBody(b, nb, valueMap, options);
   }
   return copy;
+}
+
+const identity = (t: Type): Type => t;
+// No outputs from the schema: the copy gets the source's outputs (with their names) below.
+const NO_TYPES: readonly Type[] = Object.freeze([]);
+
+function unmapped(v: Value, node: Node): never {
+  throw new InternalError(
+    `cloneNode: input %${v.debugName} of ${node.kind} has no mapping into the target graph`,
+  );
 }
 
 // Copies the nodes and outputs of `from` into the empty block `to` (whose inputs are already mapped).
@@ -91,8 +100,8 @@ export function insertGraph(
   );
   const map = new Map<Value, Value>();
   callee.inputs.forEach((v, i) => map.set(v, inputs[i]));
-  for (const n of callee.nodes())
-    target.insertNode(cloneNode(target, n, map, { ...options, keepNames: false }));
+  const nodeOptions = { ...options, keepNames: false };
+  for (const n of callee.nodes()) target.insertNode(cloneNode(target, n, map, nodeOptions));
   return callee.outputs.map((o) => {
     const m = map.get(o) ?? o;
     assert(m.graph === target, `insertGraph: output %${o.debugName} has no mapping`);

@@ -36,6 +36,8 @@ export function installOutputInference(infer: OutputInference): void {
   outputInference = infer;
 }
 
+const NONE: readonly never[] = Object.freeze([]);
+
 /** Where `insertNode` puts nodes: before `node`. */
 export type InsertPoint = Node;
 
@@ -138,10 +140,10 @@ export class Graph {
    * outputs and their types come from the operator's schema for these inputs (`create('aten::neg', [x])`
    * has one Tensor output); an op the table does not know gets none. Pass `[]` for no outputs.
    */
-  create(kind: string, inputs: readonly Value[] = [], outputTypes?: readonly Type[]): Node {
+  create(kind: string, inputs: readonly Value[] = NONE, outputTypes?: readonly Type[]): Node {
     const node = this.createBareNode(kind);
-    for (const v of inputs) node.addInput(v);
-    for (const t of outputTypes ?? outputInference?.(kind, inputs) ?? []) node.addOutput(t);
+    node.initInputs(inputs);
+    for (const t of outputTypes ?? outputInference?.(kind, inputs) ?? NONE) node.addOutput(t);
     return node;
   }
 
@@ -188,7 +190,7 @@ export class Graph {
   }
 
   /** Creates and places a node at the insert point. */
-  insert(kind: string, inputs: readonly Value[] = [], outputTypes?: readonly Type[]): Node {
+  insert(kind: string, inputs: readonly Value[] = NONE, outputTypes?: readonly Type[]): Node {
     return this.insertNode(this.create(kind, inputs, outputTypes));
   }
 
@@ -271,7 +273,7 @@ export class Graph {
 
   /** @internal records a use: links it into the value's use list and adds its graphlib edge. */
   addUse(value: Value, user: Node, offset: number): UseRecord {
-    const use = new UseRecord(value, user, offset, (this.nextUseId++).toString(36));
+    const use = new UseRecord(value, user, offset, this.nextUseId++);
     value.linkUse(use);
     this.useStore.addUse(use);
     return use;

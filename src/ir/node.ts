@@ -11,6 +11,15 @@ import { Value, type UseRecord } from './value.js';
 
 type AttributeValueOf<K extends AttributeKind> = { [A in Attribute as A['kind']]: A['value'] }[K];
 
+// Shared by every node with no inputs, outputs or blocks: replaced by a list of its own on the first
+// addition (V8 gives `[]` room for 16 items on its first push; a node has 1-3).
+const NO_BLOCKS: Block[] = [];
+const NO_VALUES: Value[] = [];
+const NO_USES: UseRecord[] = [];
+Object.freeze(NO_BLOCKS);
+Object.freeze(NO_VALUES);
+Object.freeze(NO_USES);
+
 /** An IR node (PyTorch's torch::jit::Node). Create nodes through Graph.create / Graph.insertNode. */
 export class Node {
   /** @internal intrusive list links, owned by Block. */
@@ -32,12 +41,13 @@ export class Node {
   /** @internal a slot the operator registry caches this node's overload in (checked against its types). */
   opCache: unknown = undefined;
 
-  private readonly inputList: Value[] = [];
+  private inputList: Value[] = NO_VALUES;
   /** The use record of each input slot (same order as inputList). */
-  private readonly inputUses: UseRecord[] = [];
-  private readonly outputList: Value[] = [];
-  private readonly blockList: Block[] = [];
-  private readonly attrs = new Map<string, Attribute>();
+  private inputUses: UseRecord[] = NO_USES;
+  private outputList: Value[] = NO_VALUES;
+  // Most nodes own no blocks and many no attributes: both are made on first use.
+  private blockList: Block[] = NO_BLOCKS;
+  private attrs: Map<string, Attribute> | null = null;
   /** Where the node came from: `file.py:12:4` as PyTorch prints it after `#`. */
   sourceRange: string | undefined;
 
@@ -108,9 +118,12 @@ export class Node {
 
   insertInput(index: number, value: Value): Value {
     this.checkAlive();
-    assert(value.graph === this.graph, `${this.kind}: input %${value.debugName} belongs to another graph`);
+    if (value.graph !== this.graph) this.foreignInput(value);
     const use = this.graph.addUse(value, this, index);
-    if (index === this.inputList.length) {
+    if (this.inputList === NO_VALUES) {
+      this.inputList = [value];
+      this.inputUses = [use];
+    } else if (index === this.inputList.length) {
       this.inputList.push(value);
       this.inputUses.push(use);
     } else {
@@ -122,12 +135,27 @@ export class Node {
     return value;
   }
 
+  /** @internal gives a node without inputs all of them at once (lists of exactly their size). */
+  initInputs(values: readonly Value[]): void {
+    this.checkAlive();
+    if (values.length === 0) return;
+    if (this.inputList !== NO_VALUES) throw new InternalError(`${this.kind} already has inputs`);
+    const list = values.slice();
+    const uses = new Array<UseRecord>(list.length);
+    for (let i = 0; i < list.length; i++) {
+      if (list[i].graph !== this.graph) this.foreignInput(list[i]);
+      uses[i] = this.graph.addUse(list[i], this, i);
+    }
+    this.inputList = list;
+    this.inputUses = uses;
+  }
+
   /** Replaces input `index` with `value`; returns the old input. */
   replaceInput(index: number, value: Value): Value {
     this.checkAlive();
     const old = this.input(index);
     if (old === value) return old;
-    assert(value.graph === this.graph, `${this.kind}: input %${value.debugName} belongs to another graph`);
+    if (value.graph !== this.graph) this.foreignInput(value);
     this.graph.removeUse(this.inputUses[index]);
     this.inputList[index] = value;
     this.inputUses[index] = this.graph.addUse(value, this, index);
@@ -168,7 +196,8 @@ export class Node {
   insertOutput(index: number, type: Type, name?: string): Value {
     this.checkAlive();
     const value = new Value(this.graph, this, index, type);
-    this.outputList.splice(index, 0, value);
+    if (this.outputList === NO_VALUES) this.outputList = [value];
+    else this.outputList.splice(index, 0, value);
     for (let i = index + 1; i < this.outputList.length; i++) this.outputList[i].offset = i;
     this.graph.registerValue(value, name);
     // Uses are keyed by value, not by offset, so later outputs' uses need no rewiring.
@@ -191,6 +220,7 @@ export class Node {
   addBlock(): Block {
     this.checkAlive();
     const block = this.graph.createBlock(this);
+    if (this.blockList === NO_BLOCKS) this.blockList = [];
     this.blockList.push(block);
     return block;
   }
@@ -205,28 +235,28 @@ export class Node {
   // ---- attributes ---------------------------------------------------------------------------
 
   hasAttribute(name: string): boolean {
-    return this.attrs.has(name);
+    return this.attrs !== null && this.attrs.has(name);
   }
 
   attributeNames(): string[] {
-    return [...this.attrs.keys()];
+    return this.attrs === null ? [] : [...this.attrs.keys()];
   }
 
   attribute(name: string): Attribute | undefined {
-    return this.attrs.get(name);
+    return this.attrs === null ? undefined : this.attrs.get(name);
   }
 
   setAttribute(name: string, attribute: Attribute): this {
-    this.attrs.set(name, attribute);
+    (this.attrs ??= new Map()).set(name, attribute);
     return this;
   }
 
   removeAttribute(name: string): void {
-    this.attrs.delete(name);
+    this.attrs?.delete(name);
   }
 
   private attr<K extends AttributeKind>(name: string, kind: K): AttributeValueOf<K> {
-    const a = this.attrs.get(name);
+    const a = this.attrs?.get(name);
     if (!a || a.kind !== kind) {
       throw new InternalError(`${this.kind} has no ${kind} attribute '${name}'`);
     }
@@ -272,7 +302,9 @@ export class Node {
 
   /** Copies every attribute of `other` onto this node. */
   copyAttributes(other: Node): this {
-    for (const [k, v] of other.attrs) this.attrs.set(k, v);
+    if (other.attrs === null) return this;
+    const attrs = (this.attrs ??= new Map());
+    for (const [k, v] of other.attrs) attrs.set(k, v);
     return this;
   }
 
@@ -339,6 +371,11 @@ export class Node {
     for (const out of this.outputList) this.graph.releaseValue(out);
     this.graph.releaseNode(this);
     this.destroyed = true;
+  }
+
+  // (A function, so the message is only built when it is thrown: inputs are added very often.)
+  private foreignInput(value: Value): never {
+    throw new InternalError(`${this.kind}: input %${value.debugName} belongs to another graph`);
   }
 
   private checkAlive(): void {

@@ -68,6 +68,8 @@ export class UseStore {
   place(node: Node, block: Block): void {
     node.vertexBlock = block;
     if (node.placeDirty) return;
+    // A node not yet written starts at graphlib's root, which stands for the top block: nothing to do.
+    if (!node.stored && block.owningNode === null) return;
     node.placeDirty = true;
     this.append(Op.Place, node);
   }

@@ -30,9 +30,14 @@ export class UseRecord implements Use {
     readonly value: Value,
     readonly user: Node,
     public offset: number,
-    /** The graphlib edge name: a per-graph use id, so slot changes never rename the edge. */
-    readonly edgeName: string,
+    /** A per-graph use id: the graphlib edge is named by it, so slot changes never rename the edge. */
+    readonly id: number,
   ) {}
+
+  /** The graphlib edge name (made when the store is written, not per use). */
+  get edgeName(): string {
+    return this.id.toString(36);
+  }
 }
 
 // Names the counter assigns are all digits; names from source are not.
