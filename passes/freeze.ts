@@ -7,10 +7,11 @@ import {
   analysesModule,
   createContainer,
   getPassManager,
-  parsePipelineJson,
+  parsePipelineDefinition,
   pipelinesModule,
   type ContainerSettings,
   type InstrumentationOptions,
+  type PipelineDefinition,
   type PipelineSource,
   type RunReport,
   type RunOptions,
@@ -47,11 +48,17 @@ export interface FreezeOptions {
 /** The freeze pipeline as declared in pipelines/freeze.json. */
 export const FREEZE_PIPELINE_JSON: unknown = freezePipeline;
 
-const FREEZE_DEFINITION = parsePipelineJson(freezePipeline);
+let freezeDefinition: PipelineDefinition | undefined;
+
+// The freeze pipeline, validated once, on first use: not at import (the zod schema's first run costs
+// tens of milliseconds) and not again for every container.
+function freezeDefinitionOnce(): PipelineDefinition {
+  return (freezeDefinition ??= parsePipelineDefinition(freezePipeline));
+}
 
 /** The container modules of everything built in: passes, the alias analysis, the `freeze` pipeline. */
 export function builtinContainerModules(): ContainerModule[] {
-  return [builtinPassesModule, analysesModule([AliasAnalysis]), pipelinesModule([freezePipeline])];
+  return [builtinPassesModule, analysesModule([AliasAnalysis]), pipelinesModule([freezeDefinitionOnce()])];
 }
 
 /** A container with every built-in pass, the alias analysis and the `freeze` pipeline registered. */
@@ -90,7 +97,7 @@ export function prepareFreeze(module: ScriptModule, options: FreezeOptions = {})
     target: module.clone(),
     // The declaration itself, not the name 'freeze': run options only reach the pipeline whose option
     // declarations are at the top level (a named pipeline inside a text pipeline gets its defaults).
-    pipeline: options.pipeline ?? FREEZE_DEFINITION,
+    pipeline: options.pipeline ?? freezeDefinitionOnce(),
     runOptions: {
       options: {
         preservedAttrs: [...(options.preservedAttrs ?? [])],
