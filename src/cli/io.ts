@@ -4,16 +4,7 @@ import { TsFreezeError } from '../errors.js';
 import type { ScriptModule } from '../module/script-module.js';
 import { loadModule } from '../serialization/index.js';
 
-/** What a subcommand needs to print; tests pass buffers instead of the process streams. */
-export interface CliIO {
-  out(text: string): void;
-  err(text: string): void;
-}
-
-export const processIO: CliIO = {
-  out: (text) => process.stdout.write(text),
-  err: (text) => process.stderr.write(text),
-};
+export { processIO, type CliIO } from './process-io.js';
 
 /** Loads a .pt file; any failure is a TsFreezeError that names the file. */
 export function loadModelFile(path: string): ScriptModule {

@@ -1,40 +1,45 @@
 // The `tsfreeze` command: subcommands mounted on one commander program; errors become exit code 1.
+// Only the subcommand being run is loaded (src/cli/commands.ts): `tsfreeze --help` loads commander alone.
 
-import { Command } from 'commander';
-import { installCodePrinter } from '../serialization/printer/index.js';
-import { installEntryHooks } from '../entry-hooks.js';
-import { demoCommand } from './demo-command.js';
-import { freezeCommand } from './freeze-command.js';
-import { irCommand } from './ir-command.js';
-import { optCommand } from './opt-command.js';
+import { Command, Help } from 'commander';
+import { COMMANDS, loadCommandRuntime } from './commands.js';
+import { processIO, type CliIO } from './process-io.js';
 import { reportError } from './report-error.js';
-import { runCommand } from './run-command.js';
-import { showCommand } from './show-command.js';
-import { processIO, type CliIO } from './io.js';
 
-export { processIO, type CliIO } from './io.js';
+export { processIO, type CliIO } from './process-io.js';
 
-/** Builds the program. Each subcommand registers itself from its own file. */
-export function buildProgram(io: CliIO): Command {
-  // `--code` and the run/demo commands print `module.code`: TorchScript source, as PyTorch does.
-  installCodePrinter();
-  installEntryHooks();
+/**
+ * Builds the program for `argv`: the subcommand it names (also `help <name>`) is loaded and mounted;
+ * the others are listed by name and description and loaded when run.
+ */
+export async function buildProgram(io: CliIO, argv: readonly string[] = []): Promise<Command> {
   const program = new Command('tsfreeze')
     .description('Freeze TorchScript modules and run optimization pipelines over TorchScript IR')
     .version('0.1.0')
     .exitOverride()
     .configureOutput({ writeOut: io.out, writeErr: io.err })
+    // Unloaded subcommands are listed as the real ones would list themselves.
+    .configureHelp({
+      subcommandTerm: (cmd) =>
+        COMMANDS.find((c) => c.name === cmd.name())?.term ?? new Help().subcommandTerm(cmd),
+    })
     .showHelpAfterError();
-  // addCommand does not pass settings down: give each subcommand the program's output and exit handling.
-  for (const command of [irCommand, optCommand, freezeCommand, runCommand, demoCommand, showCommand])
-    program.addCommand(command(io).copyInheritedSettings(program));
+  const words = argv.filter((a) => !a.startsWith('-'));
+  const wanted = words[0] === 'help' ? words[1] : words[0];
+  const entry = COMMANDS.find((c) => c.name === wanted);
+  if (entry) await loadCommandRuntime();
+  for (const c of COMMANDS) {
+    // addCommand does not pass settings down: give each subcommand the program's output and exit handling.
+    const command = c === entry ? (await c.load())(io) : new Command(c.name).description(c.description);
+    program.addCommand(command.copyInheritedSettings(program));
+  }
   return program;
 }
 
 /** Runs the CLI; returns the exit code. Known errors print their message only (no stack trace). */
 export async function main(argv: readonly string[], io: CliIO = processIO): Promise<number> {
-  const program = buildProgram(io);
   try {
+    const program = await buildProgram(io, argv);
     await program.parseAsync([...argv], { from: 'user' });
     return 0;
   } catch (error) {

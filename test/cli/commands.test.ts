@@ -1,0 +1,60 @@
+// The subcommand table `tsfreeze --help` lists without loading the commands: it agrees with the real
+// commands, and the help path's static imports stay within commander and a few small CLI modules.
+
+import { readFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { expect } from 'chai';
+import { Help } from 'commander';
+import { COMMANDS } from '../../src/cli/commands.js';
+import { main } from '../../src/cli/main.js';
+
+const DIST_SRC = resolve(dirname(fileURLToPath(import.meta.url)), '../../src');
+
+// Every project file reachable from `file` through static imports (dynamic import() is not followed).
+function staticImports(file: string, seen = new Set<string>()): Set<string> {
+  if (seen.has(file)) return seen;
+  seen.add(file);
+  const text = readFileSync(file, 'utf8');
+  for (const m of text.matchAll(/^(?:import|export)\s[^;]*?from\s+'(\.[^']+)'|^import\s+'(\.[^']+)'/gm)) {
+    staticImports(resolve(dirname(file), m[1] ?? m[2]), seen);
+  }
+  return seen;
+}
+
+async function cli(...argv: string[]): Promise<{ code: number; out: string }> {
+  let out = '';
+  const code = await main(argv, { out: (t) => void (out += t), err: (t) => void (out += t) });
+  return { code, out };
+}
+
+describe('cli: the subcommand table', function () {
+  this.timeout(60_000);
+
+  it('lists each command exactly as the loaded command describes itself', async () => {
+    for (const entry of COMMANDS) {
+      const command = (await entry.load())({ out: () => undefined, err: () => undefined });
+      expect(command.name()).to.equal(entry.name);
+      expect(new Help().subcommandTerm(command)).to.equal(entry.term);
+      expect(command.description()).to.equal(entry.description);
+    }
+  });
+
+  it('--help statically imports only commander and the small CLI modules', () => {
+    const files = [...staticImports(join(DIST_SRC, 'cli', 'main.js'))].map((f) => relative(DIST_SRC, f));
+    expect(files.sort()).to.deep.equal(
+      ['cli/commands.js', 'cli/main.js', 'cli/process-io.js', 'cli/report-error.js', 'errors.js'].sort(),
+    );
+  });
+
+  it('runs a command that is loaded on demand, and shows its help through `help <command>`', async () => {
+    const listed = await cli('--help');
+    for (const entry of COMMANDS) expect(listed.out).to.contain(entry.name);
+    const help = await cli('help', 'show');
+    expect(help.code).to.equal(0);
+    expect(help.out).to.contain('Usage: tsfreeze show [options] <model>');
+    const unknown = await cli('frobnicate');
+    expect(unknown.code).to.equal(1);
+    expect(unknown.out).to.contain("unknown command 'frobnicate'");
+  });
+});
