@@ -34,6 +34,14 @@ export type TypeKind =
   | 'Enum'
   | 'Var';
 
+// Types are immutable, so the text of a composite type is made once: equals, overload matching and
+// printing read it constantly. (A side table, not a field: types stay plain values for deep equality.)
+const texts = new WeakMap<Type, string>();
+function remember(type: Type, text: string): string {
+  texts.set(type, text);
+  return text;
+}
+
 /** Base of all types. Types are immutable values; compare with `equals`. */
 export abstract class Type {
   abstract readonly kind: TypeKind;
@@ -135,6 +143,9 @@ export class TensorType extends Type {
     return TensorTensor;
   }
   str(): string {
+    return texts.get(this) ?? remember(this, this.render());
+  }
+  private render(): string {
     const i = this.info;
     if (this.isUnrefined) return 'Tensor';
     // As PyTorch's operator<<(TensorType): a dtype with unknown rank prints `FloatTensor`; strides only
@@ -177,7 +188,7 @@ export class OptionalType extends Type {
     super();
   }
   str(): string {
-    return `${this.elem.str()}?`;
+    return texts.get(this) ?? remember(this, `${this.elem.str()}?`);
   }
   override annotationStr(): string {
     return `Optional[${this.elem.annotationStr()}]`;
@@ -194,7 +205,7 @@ export class ListType extends Type {
     super();
   }
   str(): string {
-    return `${this.elem.str()}[]`;
+    return texts.get(this) ?? remember(this, `${this.elem.str()}[]`);
   }
   override annotationStr(): string {
     return `List[${this.elem.annotationStr()}]`;
@@ -214,7 +225,7 @@ export class DictType extends Type {
     super();
   }
   str(): string {
-    return `Dict(${this.key.str()}, ${this.value.str()})`;
+    return texts.get(this) ?? remember(this, `Dict(${this.key.str()}, ${this.value.str()})`);
   }
   override annotationStr(): string {
     return `Dict[${this.key.annotationStr()}, ${this.value.annotationStr()}]`;
@@ -237,6 +248,9 @@ export class TupleType extends Type {
     super();
   }
   str(): string {
+    return texts.get(this) ?? remember(this, this.render());
+  }
+  private render(): string {
     if (this.names) {
       return `NamedTuple(${this.elements.map((e, i) => `${this.names![i]} : ${e.str()}`).join(', ')})`;
     }
@@ -259,7 +273,7 @@ export class UnionType extends Type {
     super();
   }
   str(): string {
-    return `Union(${this.members.map((m) => m.str()).join(', ')})`;
+    return texts.get(this) ?? remember(this, `Union(${this.members.map((m) => m.str()).join(', ')})`);
   }
   override annotationStr(): string {
     return `Union[${this.members.map((m) => m.annotationStr()).join(', ')}]`;
@@ -276,7 +290,7 @@ export class FutureType extends Type {
     super();
   }
   str(): string {
-    return `Future[${this.elem.str()}]`;
+    return texts.get(this) ?? remember(this, `Future[${this.elem.str()}]`);
   }
   override annotationStr(): string {
     return `Future[${this.elem.annotationStr()}]`;

@@ -1,6 +1,7 @@
 // ConstantPooling: one prim::Constant per distinct value, hoisted to the start of the graph in the order
 // PyTorch leaves them (each newly seen constant moves to the front) (passes/constant_pooling.cpp).
 
+import type { Attribute } from '../../../ir/attributes.js';
 import type { Block } from '../../../ir/block.js';
 import { formatAttribute } from '../../../ir/text/value-text.js';
 import type { Graph } from '../../../ir/graph.js';
@@ -15,6 +16,16 @@ export function constantPooling(graph: Graph): void {
 const tensorIds = new WeakMap<object, number>();
 let nextTensorId = 0;
 
+// Each attribute's lossless text, made once per attribute object: copied nodes share their attribute
+// objects (attributes are never changed in place, only replaced), and formatting numbers is slow.
+const attributeTexts = new WeakMap<Attribute, string>();
+
+function attributeText(attr: Attribute): string {
+  let text = attributeTexts.get(attr);
+  if (text === undefined) attributeTexts.set(attr, (text = formatAttribute(attr, 'lossless')));
+  return text;
+}
+
 // Constants are equal when their output type and attributes print the same.
 function keyOf(node: Node): string {
   const parts = [node.output().type.str()];
@@ -25,7 +36,7 @@ function keyOf(node: Node): string {
       if (id === undefined) tensorIds.set(attr.value, (id = nextTensorId++));
       parts.push(`${name}=tensor#${id}`);
     } else {
-      parts.push(`${name}=${attr.kind}:${formatAttribute(attr, 'lossless')}`);
+      parts.push(`${name}=${attr.kind}:${attributeText(attr)}`);
     }
   }
   return parts.join('|');
