@@ -88,6 +88,32 @@ describe('matrix products', () => {
     }
   });
 
+  it('thin products (a linear layer on 1-3 rows) match the naive product, SIMD matrix-vector path or not', () => {
+    for (const [M, K, N] of [
+      [1, 512, 1000],
+      [2, 960, 7],
+      [3, 12, 5],
+      [1, 13, 6],
+    ]) {
+      const x = randn([M, K], { seed: K });
+      const w = randn([N, K], { seed: N });
+      const b = randn([N], { seed: 3 });
+      const want = naiveMm(x, w.t());
+      const got = linear(x, w, b);
+      for (let i = 0; i < M; i++)
+        for (let j = 0; j < N; j++)
+          expect(Number(got.get(i, j)), `${M}x${K}x${N} [${i}, ${j}]`).to.be.closeTo(
+            Number(want.get(i, j)) + Number(b.get(j)),
+            1e-4 * Math.sqrt(K),
+          );
+    }
+    // W with padded rows (row stride > K): copied row by row.
+    const wide = randn([6, 20], { seed: 9 }).slice(1, 0, 16);
+    expect(
+      maxAbsDiff(linear(randn([1, 16], { seed: 8 }), wide), naiveMm(randn([1, 16], { seed: 8 }), wide.t())),
+    ).to.be.lessThan(1e-4);
+  });
+
   it('reads transposed and strided operands without copying them first', () => {
     const a = randn([9, 12], { seed: 1 }).t().slice(1, 0, null, 2); // [12, 5] with strides [1, 24]
     const b = randn([6, 5], { seed: 2 }).t();

@@ -3,7 +3,11 @@
 // row accumulator, over the output columns whose input column is inside the image (computed once per
 // tap, so the inner loop has no bounds checks). The row then leaves through the conv epilogue.
 
-import { finishRow, type FloatArray } from './conv-epilogue.js';
+import { finishRow, finishRows, type FloatArray } from './conv-epilogue.js';
+import { padImage } from './conv-pack-wasm.js';
+import { epilogueToOutput } from './epilogue-wasm.js';
+import { wasmHeap } from './wasm-heap.js';
+import { windowKernels } from './window-wasm.js';
 import type { ConvEpilogue } from './conv.js';
 
 /** Shape of one depthwise conv on one image. */
@@ -39,6 +43,9 @@ export function depthwiseConv2d(
   ep: ConvEpilogue | undefined,
   resOff: number,
 ): void {
+  if (x instanceof Float32Array && out instanceof Float32Array && (g.sw === 1 || g.sw === 2)) {
+    if (depthwiseWasm(g, x, xOff, w, wOff, out, outOff, bias, biasOff, ep, resOff)) return;
+  }
   const { C, H, W, KH, KW, sh, sw, ph, pw, dh, dw, OH, OW } = g;
   if (rowScratch.length < OW) rowScratch = new Float64Array(OW);
   const acc = rowScratch;
@@ -73,4 +80,74 @@ export function depthwiseConv2d(
       finishRow(out, outOff + o, acc, 0, OW, b, ep, resOff + o);
     }
   }
+}
+
+// The float32 path on the WASM window kernel: the image padded into the heap, weights and bias copied
+// beside it, four outputs per vector, then the epilogue (in WASM when the activation has a WASM form).
+function depthwiseWasm(
+  g: DepthwiseGeometry,
+  x: Float32Array,
+  xOff: number,
+  w: ArrayLike<number>,
+  wOff: number,
+  out: Float32Array,
+  outOff: number,
+  bias: ArrayLike<number> | null,
+  biasOff: number,
+  ep: ConvEpilogue | undefined,
+  resOff: number,
+): boolean {
+  const kernels = windowKernels();
+  const heap = wasmHeap();
+  if (kernels === null || heap === null) return false;
+  const { C, H, W, KH, KW, sh, sw, ph, pw, dh, dw, OH, OW } = g;
+  const G = Math.ceil(OW / 4);
+  const Hp = Math.max((OH - 1) * sh + (KH - 1) * dh + 1, ph + 1);
+  const Wp = 4 * G * sw + (KW - 1) * dw + 8;
+  const taps = KH * KW;
+  const xFloats = C * Hp * Wp;
+  const wBase = xFloats;
+  const bBase = wBase + C * taps;
+  const oBase = bBase + Math.ceil(C / 4) * 4;
+  const oFloats = C * OH * 4 * G;
+  const stage = oBase + oFloats;
+  const base = heap.scratch((stage + C * H * W) * 4) / 4;
+  padImage(heap, x, xOff, C, H, W, base, Hp, Wp, ph, pw, base + stage);
+  const mem = heap.floats();
+  for (let i = 0; i < C * taps; i++) mem[base + wBase + i] = w[wOff + i];
+  for (let c = 0; c < C; c++) mem[base + bBase + c] = bias === null ? 0 : bias[biasOff + c];
+  kernels.dw[sw - 1](
+    base * 4,
+    (base + wBase) * 4,
+    (base + bBase) * 4,
+    (base + oBase) * 4,
+    C,
+    OH,
+    G,
+    KH,
+    KW,
+    Hp * Wp * 4,
+    sh * Wp * 4,
+    dh * Wp * 4,
+    dw * 4,
+  );
+  const block = { at: base + oBase, planeStride: OH * 4 * G, rowStride: 4 * G, planes: C, rows: OH, n: OW };
+  const region = { out, offset: outOff, planeStride: OH * OW, residualOffset: resOff };
+  if (epilogueToOutput(block, region, null, 0, ep, base + stage)) return true;
+  const m = heap.floats();
+  for (let c = 0; c < C; c++)
+    finishRows(
+      out,
+      outOff + c * OH * OW,
+      OW,
+      m,
+      base + oBase + c * OH * 4 * G,
+      4 * G,
+      OH,
+      OW,
+      0,
+      ep,
+      resOff + c * OH * OW,
+    );
+  return true;
 }

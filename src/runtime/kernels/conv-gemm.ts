@@ -5,6 +5,7 @@
 // memory through the conv epilogue (bias, fused residual and activation) into the output tensor.
 
 import { finishRows } from './conv-epilogue.js';
+import { epilogueToOutput } from './epilogue-wasm.js';
 import type { ConvEpilogue } from './conv.js';
 import { columnPackers, padImage } from './conv-pack-wasm.js';
 import { WASM_MR, WASM_NR, wasmGemm } from './gemm-wasm.js';
@@ -266,6 +267,22 @@ function drain(
   const ow = wholeRows ? 0 : jc - oh * rowPixels;
   const n = wholeRows ? OW : Math.min(nc, OW - ow);
   if (n <= 0) return;
+  const at0 = oh * OW + ow;
+  const block = {
+    at: cBase + (wholeRows ? 0 : 0),
+    planeStride: ldc,
+    rowStride: rowPixels,
+    planes: M,
+    rows,
+    n,
+  };
+  const region = {
+    out: t.out,
+    offset: t.offset + at0,
+    planeStride: L,
+    residualOffset: t.residualOffset + at0,
+  };
+  if (epilogueToOutput(block, region, t.bias, t.biasOffset, t.epilogue, cBase + M * ldc)) return;
   for (let o = 0; o < M; o++) {
     const b = t.bias === null ? 0 : t.bias[t.biasOffset + o];
     const at = o * L + oh * OW + ow;

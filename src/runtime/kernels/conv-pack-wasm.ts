@@ -119,7 +119,7 @@ export function columnPackers(): Packers | null {
 
 /**
  * Writes C planes of an H x W image (float32 at `offset` of x) into the heap at float `base` as planes
- * of Hp x Wp, zero outside, the image at row ph and column pw (rows and columns past Hp x Wp are left
+ * of Hp x Wp, `fill` (zero) outside, the image at row ph and column pw (rows and columns past Hp x Wp are left
  * out). Floats [stage, stage + C * H * W) of the heap are used as staging.
  */
 export function padImage(
@@ -135,9 +135,10 @@ export function padImage(
   ph: number,
   pw: number,
   stage: number,
+  fill = 0,
 ): void {
   const mem = heap.floats();
-  mem.fill(0, base, base + C * Hp * Wp);
+  mem.fill(fill, base, base + C * Hp * Wp);
   mem.set(x.subarray(offset, offset + C * H * W), stage);
   const rows = Math.min(H, Hp - ph);
   const n = Math.min(W, Wp - pw);

@@ -10,6 +10,7 @@
 import { finishRows } from './conv-epilogue.js';
 import type { ConvEpilogue } from './conv.js';
 import { padImage } from './conv-pack-wasm.js';
+import { epilogueToOutput } from './epilogue-wasm.js';
 import { weightsInHeap } from './conv-weights.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { WASM_MR, WASM_NR, wasmGemm } from './gemm-wasm.js';
@@ -127,12 +128,12 @@ export function winogradConv(
   const mStride = mPad * tPad;
   const oRow = 8 * G;
   const stage = C * H * W;
-  const base = heap.scratch((xFloats + vFloats + XI * mStride + 2 * TH * oRow + stage) * 4) / 4;
+  const oPlane = 2 * TH * oRow;
+  const base = heap.scratch((xFloats + vFloats + XI * mStride + O * oPlane + stage) * 4) / 4;
   const vBase = base + xFloats;
   const mBase = vBase + vFloats;
   const oBase = mBase + XI * mStride;
-  padImage(heap, x, xOff, C, H, W, base, Hp, Wp, ph, pw, oBase + 2 * TH * oRow);
-  const mem = heap.floats();
+  padImage(heap, x, xOff, C, H, W, base, Hp, Wp, ph, pw, oBase + O * oPlane);
   for (let c = 0; c < C; c++) {
     const pc = c - (c % KC);
     const kc = Math.min(KC, C - pc);
@@ -154,18 +155,28 @@ export function winogradConv(
       );
     }
   }
-  for (let o = 0; o < O; o++) {
-    t.output(
-      (mBase + o * tPad) * 4,
-      mStride * 4,
-      TH,
-      G,
-      oBase * 4,
-      oRow * 4,
-      bias === null ? 0 : bias[biasOff + o],
-    );
-    const plane = o * OH * OW;
-    finishRows(out, outOff + plane, OW, mem, oBase, oRow, OH, OW, 0, ep, resOff + plane);
+  for (let o = 0; o < O; o++)
+    t.output((mBase + o * tPad) * 4, mStride * 4, TH, G, (oBase + o * oPlane) * 4, oRow * 4, 0);
+  const block = { at: oBase, planeStride: oPlane, rowStride: oRow, planes: O, rows: OH, n: OW };
+  const region = { out, offset: outOff, planeStride: OH * OW, residualOffset: resOff };
+  if (!epilogueToOutput(block, region, bias, biasOff, ep, oBase + O * oPlane)) {
+    const m = heap.floats();
+    for (let o = 0; o < O; o++) {
+      const b = bias === null ? 0 : bias[biasOff + o];
+      finishRows(
+        out,
+        outOff + o * OH * OW,
+        OW,
+        m,
+        oBase + o * oPlane,
+        oRow,
+        OH,
+        OW,
+        b,
+        ep,
+        resOff + o * OH * OW,
+      );
+    }
   }
   lease.done();
 }

@@ -8,6 +8,10 @@ import { contiguous, copyInto, toDType } from '../../tensor/convert.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { squeeze, unsqueeze } from '../../tensor/views.js';
 import { to3 } from './conv.js';
+import { padImage } from './conv-pack-wasm.js';
+import { epilogueToOutput } from './epilogue-wasm.js';
+import { wasmHeap } from './wasm-heap.js';
+import { windowKernels } from './window-wasm.js';
 import type { NumArray } from './ew-core.js';
 
 /** ATen's pooling_output_shape: floor or ceil, and a ceil window may not start in the right padding. */
@@ -130,6 +134,11 @@ function maxPoolImpl(
   const rd = tapRange(OD, D, KD, SD, PD, DD);
   const rh = tapRange(OH, H, KH, SH, PH, DH);
   const rw = tapRange(OW, W, KW, SW, PW, DW);
+  if (
+    !withIndices &&
+    maxValuesWasm(p.x, p.planes, [H, W], [OH, OW], [SH, SW], [PH, PW], [DH, DW], [KH, KW], D, KD, values)
+  )
+    return [finish(p, values, input.dtype), null];
   if (!withIndices) {
     maxValues(
       src,
@@ -226,6 +235,72 @@ function maxValues(
       }
     }
   }
+}
+
+// 2-d float32 max pooling on the WASM window kernel (column stride 1 or 2): the planes padded with -inf
+// into the heap (ceil_mode windows that run past the input see -inf too), four outputs per vector.
+function maxValuesWasm(
+  x: Tensor,
+  planes: number,
+  [H, W]: readonly number[],
+  [OH, OW]: readonly number[],
+  [SH, SW]: readonly number[],
+  [PH, PW]: readonly number[],
+  [DH, DW]: readonly number[],
+  [KH, KW]: readonly number[],
+  D: number,
+  KD: number,
+  values: Tensor,
+): boolean {
+  const kernels = windowKernels();
+  const heap = wasmHeap();
+  if (kernels === null || heap === null || x.dtype !== 'float32' || D !== 1 || KD !== 1) return false;
+  if (SW !== 1 && SW !== 2) return false;
+  const G = Math.ceil(OW / 4);
+  const Hp = Math.max((OH - 1) * SH + (KH - 1) * DH + 1, PH + H);
+  const Wp = Math.max(4 * G * SW + (KW - 1) * DW + 8, PW + W);
+  const xFloats = planes * Hp * Wp;
+  const oFloats = planes * OH * 4 * G;
+  const base = heap.scratch((xFloats + oFloats + planes * H * W + 4) * 4) / 4;
+  padImage(
+    heap,
+    x.storage.data as Float32Array,
+    x.offset,
+    planes,
+    H,
+    W,
+    base,
+    Hp,
+    Wp,
+    PH,
+    PW,
+    base + xFloats + oFloats,
+    -Infinity,
+  );
+  const oBase = base + xFloats;
+  kernels.max[SW - 1](
+    base * 4,
+    0,
+    0,
+    oBase * 4,
+    planes,
+    OH,
+    G,
+    KH,
+    KW,
+    Hp * Wp * 4,
+    SH * Wp * 4,
+    DH * Wp * 4,
+    DW * 4,
+  );
+  const block = { at: oBase, planeStride: OH * 4 * G, rowStride: 4 * G, planes, rows: OH, n: OW };
+  const region = {
+    out: values.storage.data as Float32Array,
+    offset: values.offset,
+    planeStride: OH * OW,
+    residualOffset: 0,
+  };
+  return epilogueToOutput(block, region, null, 0, undefined, oBase + oFloats);
 }
 
 // For each output index along one dim, the kernel taps [lo, hi) whose input index is in [0, size).
