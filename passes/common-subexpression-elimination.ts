@@ -191,7 +191,8 @@ class KeyMaker {
 const HASH_SAMPLES = 4096;
 const tensorHashes = new WeakMap<Tensor, string>();
 
-function tensorHash(t: Tensor): string {
+/** A key equal for equal tensors (dtype, shape, device, sampled elements); unequal ones may collide. */
+export function tensorHash(t: Tensor): string {
   const cached = tensorHashes.get(t);
   if (cached) return cached;
   let h = 0x811c9dc5;
@@ -217,20 +218,23 @@ function sameTensorAttributes(a: Node, b: Node): boolean {
   return a.attributeNames().every((name) => {
     const x = a.attribute(name);
     const y = b.attribute(name);
-    if (x?.kind !== 't' || y?.kind !== 't') return true;
-    const [s, t] = [x.value, y.value];
-    if (s === t) return true;
-    const [p, q] = [floatElements(s), floatElements(t)];
-    if (p && q && p.length === q.length && p.constructor === q.constructor) {
-      // Equal bytes are equal numbers unless one is NaN (never equal to itself); different bytes may
-      // still be equal numbers (0 and -0), which the element loop decides.
-      if (sameBytes(p, q)) return !holdsNaN(t, q);
-      for (let i = 0; i < p.length; i++) if (p[i] !== q[i]) return false;
-      return true;
-    }
-    for (let i = 0; i < s.numel; i++) if (s.getFlat(i) !== t.getFlat(i)) return false;
-    return true;
+    return x?.kind !== 't' || y?.kind !== 't' || sameTensorElements(x.value, y.value);
   });
+}
+
+/** The elements of two tensors of equal hash (so equal dtype and shape) are equal; `s` is the one kept. */
+export function sameTensorElements(s: Tensor, t: Tensor): boolean {
+  if (s === t) return true;
+  const [p, q] = [floatElements(s), floatElements(t)];
+  if (p && q && p.length === q.length && p.constructor === q.constructor) {
+    // Equal bytes are equal numbers unless one is NaN (never equal to itself); different bytes may
+    // still be equal numbers (0 and -0), which the element loop decides.
+    if (sameBytes(p, q)) return !holdsNaN(t, q);
+    for (let i = 0; i < p.length; i++) if (p[i] !== q[i]) return false;
+    return true;
+  }
+  for (let i = 0; i < s.numel; i++) if (s.getFlat(i) !== t.getFlat(i)) return false;
+  return true;
 }
 
 // Whether the earlier node's tensor holds a NaN, cached: the earlier node is the one kept, so a constant

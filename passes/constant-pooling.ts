@@ -4,13 +4,15 @@
  *   ...                                      =>    ...
  *   block0(): %b : int = prim::Constant[value=1]()   (uses of %b now use %a)
  * Values compare with their type: 1, 1. and True stay apart, as do 0. and -0.; NaN pools with NaN.
- * Tensors are mutable, so only constants holding the same tensor object pool. Lists, dicts and
- * objects pool by equal content only when no use of either constant may write or alias it, the
- * operator table says (PyTorch asks AliasDb.safeToChangeAliasingRelationship). Mirrors
- * constant_pooling.cpp, except the order: survivors keep first-seen order, so a second run changes nothing.
+ * Tensors (and lists of them) compare by dtype, shape, device and elements, as PyTorch's tensorEqual.
+ * Two different objects of equal value (tensors, lists, tuples holding them) pool only when neither is
+ * written and they do not both escape the graph (AliasDb.safeToChangeAliasingRelationship); dicts and
+ * script objects pool only when they are the same object. Mirrors constant_pooling.cpp, except the
+ * order: survivors keep first-seen order, so a second run changes nothing.
  */
 
 import {
+  AliasDb,
   Device,
   FunctionRef,
   OPERATOR_REGISTRY,
@@ -24,10 +26,9 @@ import {
   type Node,
   type PassContext,
   type PassResult,
-  type Type,
-  type Value,
   inject,
 } from '../src/index.js';
+import { sameTensorElements, tensorHash } from './common-subexpression-elimination.js';
 
 @pass({
   name: 'constant-pooling',
@@ -45,14 +46,18 @@ export class ConstantPooling implements GraphPass {
     const constants = [...graph.allNodes()].filter(
       (n) => n.kind === 'prim::Constant' && n.outputs.length === 1,
     );
-    const keys = new KeyMaker((v) => this.safeToShare(v));
-    const pool = new Map<string, Node>();
+    const keys = new KeyMaker();
+    let db: AliasDb | undefined;
+    const safe = (a: Node, b: Node): boolean =>
+      (db ??= new AliasDb(graph, this.ops)).safeToChangeAliasingRelationship(a.outputs, b.outputs);
+    const pool = new Map<string, Node[]>();
     let merged = 0;
     let hoisted = 0;
     let last: Node | null = null;
     for (const node of constants) {
       const key = keys.of(node);
-      const existing = pool.get(key);
+      const candidates = pool.get(key) ?? [];
+      const existing = candidates.find((c) => sameValue(c, node) && (sameObject(c, node) || safe(node, c)));
       if (existing) {
         // Transforms a second equal constant into uses of the first.
         node.output().replaceAllUsesWith(existing.output());
@@ -60,7 +65,8 @@ export class ConstantPooling implements GraphPass {
         merged++;
         continue;
       }
-      pool.set(key, node);
+      candidates.push(node);
+      pool.set(key, candidates);
       const first = graph.block.firstNode;
       const wanted: Node | null = last ? last.next : first;
       if (node !== wanted) {
@@ -74,71 +80,20 @@ export class ConstantPooling implements GraphPass {
     if (hoisted) context.count('constants-hoisted', hoisted);
     return { changed: merged + hoisted > 0 };
   }
-
-  // True when no use of `v` may write it or make an alias of it, so replacing it by an equal value is unobservable.
-  private safeToShare(v: Value): boolean {
-    for (const { user, offset } of v.uses()) {
-      if (user.kind === 'prim::Return') return false; // escapes the graph or a block
-      const facts = this.ops.factsForNode(user);
-      if (
-        !facts ||
-        facts.hasSideEffects ||
-        facts.aliasAnalysis === 'conservative' ||
-        facts.category === 'call'
-      )
-        return false;
-      if (user.outputs.every((o) => !mayHoldMutable(o.type))) continue;
-      const schema = this.ops.schemaForNode(user);
-      if (!schema || facts.category !== 'operator') return false; // containers and the like keep their inputs inside
-      for (let i = 0; i < user.outputs.length; i++) {
-        if (schema.returnsWildcard(i) || schema.aliasOf(i).includes(offset)) return false;
-      }
-    }
-    return true;
-  }
 }
 
-// A type whose values may be (or contain) a mutable list, dict, tensor-list or object.
-function mayHoldMutable(t: Type): boolean {
-  switch (t.kind) {
-    case 'List':
-    case 'Dict':
-    case 'Any':
-    case 'Class':
-    case 'Interface':
-    case 'Var':
-    case 'Union':
-    case 'Future':
-      return true;
-    case 'Optional':
-    case 'Tuple':
-      return t.containedTypes().some(mayHoldMutable);
-    default:
-      return false;
-  }
-}
-
-/** Pool keys: type + value for immutable values, identity for objects that may not be shared. */
+/** Pool keys: type and value, tensors by a hash of their elements (equal keys are then compared in full). */
 class KeyMaker {
   private readonly ids = new Map<object, number>();
 
-  constructor(private readonly shareable: (v: Value) => boolean) {}
-
   of(node: Node): string {
-    const out = node.output();
+    const type = node.output().type.str();
     const attr = node.attribute('value') ?? node.attribute('name');
-    const type = out.type.str();
     if (!attr) return `${type}|none`;
-    if (attr.kind === 't' || attr.kind === 'ts') return `${type}|id:${this.id(attr.value)}`;
-    const value =
-      attr.kind === 's' && node.hasAttribute('name') && !node.hasAttribute('value')
-        ? new FunctionRef(attr.value)
-        : readValue(node);
-    const text = encode(value);
-    if (text === undefined) return `${type}|id:${this.id(attr.value as object)}`;
-    if (isMutable(value) && !this.shareable(out))
-      return `${type}|id:${this.id(attr.value as object)}|${text}`;
-    return `${type}|${attr.kind}|${text}`;
+    const text = encode(valueOf(node));
+    return text === undefined
+      ? `${type}|id:${this.id(attr.value as object)}`
+      : `${type}|${attr.kind}|${text}`;
   }
 
   private id(o: object): number {
@@ -146,6 +101,30 @@ class KeyMaker {
     if (id === undefined) this.ids.set(o, (id = this.ids.size));
     return id;
   }
+}
+
+function valueOf(node: Node): IValue {
+  return node.hasAttribute('name') && !node.hasAttribute('value')
+    ? new FunctionRef(node.s('name'))
+    : readValue(node);
+}
+
+// The same object (or an immutable value): sharing it changes nothing.
+function sameObject(a: Node, b: Node): boolean {
+  const [x, y] = [valueOf(a), valueOf(b)];
+  return x === y || !isMutable(x);
+}
+
+// Equal values, tensors element by element (the keys matched already: same type, structure and hashes).
+function sameValue(a: Node, b: Node): boolean {
+  const equal = (x: IValue, y: IValue): boolean => {
+    if (x instanceof Tensor && y instanceof Tensor) return sameTensorElements(x, y);
+    const xs = x instanceof Tuple ? x.items : Array.isArray(x) ? x : undefined;
+    const ys = y instanceof Tuple ? y.items : Array.isArray(y) ? y : undefined;
+    if (xs && ys) return xs.length === ys.length && xs.every((v, i) => equal(v, ys[i]));
+    return true; // equal keys: equal text
+  };
+  return equal(valueOf(a), valueOf(b));
 }
 
 function readValue(node: Node): IValue {
@@ -157,7 +136,12 @@ function readValue(node: Node): IValue {
 }
 
 function isMutable(v: IValue): boolean {
-  return Array.isArray(v) || v instanceof Map || (v instanceof Tuple && v.items.some(isMutable));
+  return (
+    v instanceof Tensor ||
+    Array.isArray(v) ||
+    v instanceof Map ||
+    (v instanceof Tuple && v.items.some(isMutable))
+  );
 }
 
 // A canonical text of a value, or undefined when it can only be compared by identity (tensors, objects).
@@ -169,7 +153,7 @@ function encode(v: IValue): string | undefined {
   if (typeof v === 'string') return `s${JSON.stringify(v)}`;
   if (v instanceof Device) return `d${v.toString()}`;
   if (v instanceof FunctionRef) return `f${v.qualifiedName}`;
-  if (v instanceof Tensor) return undefined;
+  if (v instanceof Tensor) return `T${tensorHash(v)}`;
   if (v instanceof Tuple || Array.isArray(v)) {
     const items = (v instanceof Tuple ? v.items : v).map(encode);
     return items.some((i) => i === undefined)

@@ -8,6 +8,7 @@ import { ConstantPooling } from './constant-pooling.js';
 import { ConstantPropagation } from './constant-propagation.js';
 import { CommonSubexpressionElimination } from './common-subexpression-elimination.js';
 import { Peephole } from './peephole.js';
+import { RemoveListMutation } from './remove-list-mutation.js';
 import { PeepholeNonTensor } from './peephole-non-tensor.js';
 import { EliminateNoOps } from './eliminate-no-ops.js';
 import { LowerSimpleTuples } from './lower-simple-tuples.js';
@@ -30,6 +31,7 @@ export { ConstantPooling } from './constant-pooling.js';
 export { ConstantPropagation } from './constant-propagation.js';
 export { CommonSubexpressionElimination } from './common-subexpression-elimination.js';
 export { Peephole } from './peephole.js';
+export { RemoveListMutation } from './remove-list-mutation.js';
 export { PeepholeNonTensor } from './peephole-non-tensor.js';
 export { EliminateNoOps } from './eliminate-no-ops.js';
 export { LowerSimpleTuples } from './lower-simple-tuples.js';
@@ -87,6 +89,7 @@ export const builtinPasses: readonly PassClass[] = [
   ConstantPropagation,
   CommonSubexpressionElimination,
   Peephole,
+  RemoveListMutation,
   PeepholeNonTensor,
   EliminateNoOps,
   LowerSimpleTuples,

@@ -26,6 +26,7 @@
  */
 
 import {
+  AliasDb,
   ClassType,
   cloneGraph,
   CompilationUnit,
@@ -50,6 +51,7 @@ import {
   type PassResult,
   type Value,
 } from '../src/index.js';
+import { combineConcats } from './peephole-concat.js';
 import { applyRewrite, nonTensorRule, sweep } from './peephole-non-tensor.js';
 
 /** A call that can be inlined, or why not. */
@@ -230,10 +232,12 @@ class Inliner {
 }
 
 // PyTorch's preoptimizeGraph after Inline: PeepholeOptimize without shape facts (here its non-tensor
-// rules), ConstantPropagationImmutableTypes (+ dead code elimination when it changed something), pooling.
+// rules and concat combining), ConstantPropagationImmutableTypes (+ dead code elimination when it changed
+// something), pooling.
 function preoptimize(body: Graph, ops: OperatorRegistry): void {
   const quiet = { count: (): void => undefined };
-  if (sweep(body.block, nonTensorRule, (n, r) => applyRewrite(n, r, ops, quiet)))
+  const peepholed = sweep(body.block, nonTensorRule, (n, r) => applyRewrite(n, r, ops, quiet));
+  if (combineConcats(body, () => new AliasDb(body, ops)) > 0 || peepholed)
     emitter.eliminateDeadCode(body, ops);
   if (emitter.constantPropagationImmutableTypes(body, ops)) emitter.eliminateDeadCode(body, ops);
   emitter.constantPooling(body);

@@ -6,10 +6,11 @@
  *   prim::unchecked_cast(%v) to a supertype => %v;  aten::Int / aten::ceil of an int => the int
  *   aten::eq(%v, %v) / aten::ne(%v, %v) of an immutable type (int, float, bool, None, lists of them) => True / False
  *   prim::If with True in the then-branch and False in the else-branch for an output => the condition
- *   int: x * 1, x // 1, x + 0, x - 0 => x;  (x + 1) + 2 => x + 3  (+ and * commute)
+ *   int: x * 1, x // 1, x + 0, x - 0 => x;  (x + 1) + 2 => x + 3  (+ and * commute);  int(x / 1) => x
  * Needs no alias analysis: none of these values can be written. Replaced nodes left unused are removed.
- * Mirrors torch/csrc/jit/passes/peephole_non_tensor.cpp, except that an int `aten::div` by 1 is kept
- * (its result is a float; PyTorch would put the int in its place) and an Any-typed value may be None.
+ * Mirrors torch/csrc/jit/passes/peephole_non_tensor.cpp, except that an int `aten::div` by 1 goes only
+ * where every use turns it back into an int (`int(x / 1)`: PyTorch puts the int in place of the float
+ * everywhere) and an Any-typed value may be None.
  */
 
 import {
@@ -52,6 +53,9 @@ export const PEEPHOLE_STATISTICS = [
   },
   { name: 'arithmetic-merged', description: 'int add/sub chains with constants merged' },
 ];
+
+/** Ops that give the same int for an int as for the equal float (int(x / 1), ceil(x / 1)). */
+const TO_INT = new Set(['aten::Int', 'aten::ceil', 'aten::floor']);
 
 /** Types `x == x` is surely True for (other types' eq may throw or compare by identity). */
 const IMMUTABLE = new Set(['bool', 'int', 'float', 'None']);
@@ -157,6 +161,16 @@ function intArithmetic(n: Node): Rewrite | undefined {
   const op = intOperands(n);
   if (!op) return undefined;
   if (n.kind === 'aten::mul' || n.kind === 'aten::floordiv') return op.c === 1 ? { to: op.x } : undefined;
+  // int(x / 1) => x: the float quotient goes where every use turns it back into an int.
+  if (n.kind === 'aten::div')
+    return op.c === 1 &&
+      op.x === n.inputs[0] &&
+      n
+        .output()
+        .uses()
+        .every((u) => TO_INT.has(u.user.kind))
+      ? { to: op.x }
+      : undefined;
   if (n.kind !== 'aten::add' && n.kind !== 'aten::sub') return undefined;
   if (op.c === 0) return { to: op.x };
   const dep = op.x.node;

@@ -10,8 +10,9 @@
  * result), when the AliasDb says no one writes the input or result and they do not both escape the graph,
  * and not on a value already replaced in this run (stale aliasing; a fixpoint takes the next one).
  * Replaced nodes left unused are removed; other dead leftovers are for dead-code-elimination.
- * Mirrors torch/csrc/jit/passes/peephole.cpp and peephole_alias_sensitive.cpp (PyTorch 1.13); the list and
- * dict idioms and concat combining are not included.
+ *   aten::cat(ListConstruct(a, aten::cat(ListConstruct(b, c), d), e), d) => aten::cat(ListConstruct(a, b, c, e), d)
+ * Mirrors torch/csrc/jit/passes/peephole.cpp, peephole_alias_sensitive.cpp and concat_opt.cpp's
+ * CombineConcats (PyTorch 1.13); the list and dict idioms are not included.
  */
 
 import {
@@ -33,7 +34,8 @@ import {
   type Value,
   inject,
 } from '../src/index.js';
-import { AliasAnalysis, isMutableType, type AliasDb } from './alias-analysis.js';
+import { AliasAnalysis, AliasDb, isMutableType } from './alias-analysis.js';
+import { combineConcats } from './peephole-concat.js';
 import {
   applyRewrite,
   nonTensorRule,
@@ -61,7 +63,10 @@ const CONV_RANK: Readonly<Record<string, number>> = {
   summary:
     "Local rewrites of PyTorch's PeepholeOptimize: shape queries on typed tensors, identities, None checks",
   requires: [AliasAnalysis],
-  statistics: PEEPHOLE_STATISTICS,
+  statistics: [
+    ...PEEPHOLE_STATISTICS,
+    { name: 'concats-combined', description: 'cats spliced into the cat that consumes them' },
+  ],
 })
 export class Peephole implements GraphPass {
   constructor(@inject(OPERATOR_REGISTRY) private readonly ops: OperatorRegistry) {}
@@ -71,7 +76,11 @@ export class Peephole implements GraphPass {
     const apply = (n: Node, r: Rewrite): void => applyRewrite(n, r, this.ops, context);
     let changed = sweep(graph.block, shapeRule, apply);
     changed = sweep(graph.block, (n) => p.rule(n), apply) || changed;
-    return { changed: sweep(graph.block, nonTensorRule, apply) || changed };
+    changed = sweep(graph.block, nonTensorRule, apply) || changed;
+    // PyTorch's CombineConcats runs last, on an AliasDb of the graph as the sweeps left it.
+    const combined = combineConcats(graph, () => new AliasDb(graph, this.ops));
+    if (combined) context.count('concats-combined', combined);
+    return { changed: combined > 0 || changed };
   }
 }
 

@@ -96,6 +96,20 @@ export class AliasDb {
     return out;
   }
 
+  /** Memory locations `node` (or a node in its blocks) reads: its inputs and all they hold (getReads). */
+  getReads(node: Node): Set<number> {
+    const out = new Set<number>();
+    const visit = (n: Node): void => {
+      for (const v of n.inputs) {
+        const e = this.facts.elementOf.get(v);
+        if (e !== undefined) this.facts.dag.collectContained(e, out);
+      }
+      for (const b of n.blocks) for (const inner of b.nodes()) visit(inner);
+    };
+    visit(node);
+    return out;
+  }
+
   /** `node` writes somewhere something in `values` may point to. */
   writesToAlias(node: Node, values: Iterable<Value>): boolean {
     const writes = this.getWrites(node);

@@ -82,6 +82,8 @@ interface RunState {
   readonly instruments: readonly PassInstrument[];
   readonly properties: Set<string>;
   readonly passesRun: string[];
+  /** Whether the latest run of each pass changed the IR (for when{changed=...}). */
+  readonly lastChanged: Map<string, boolean>;
   invocations: number;
 }
 
@@ -162,6 +164,7 @@ export class PassManager {
       instruments,
       properties: new Set(options.properties ?? []),
       passesRun: [],
+      lastChanged: new Map(),
       invocations: 0,
     };
     const info = runInfo(plan.text, expandedPipelineText(plan.steps));
@@ -182,6 +185,14 @@ export class PassManager {
           break;
         case 'when':
           if (!step.active) break;
+          this.group(
+            state,
+            { kind: 'when', label: step.label },
+            () => (changed = this.runSteps(step.body, target, state) || changed),
+          );
+          break;
+        case 'when-changed':
+          if (!state.lastChanged.get(step.pass)) break;
           this.group(
             state,
             { kind: 'when', label: step.label },
@@ -273,6 +284,7 @@ export class PassManager {
     // Every declared statistic of a pass that ran reads as a number (0 when nothing was counted).
     const table = (state.report.statistics[decl.name] ??= {});
     for (const st of decl.statistics) table[st.name] ??= 0;
+    state.lastChanged.set(decl.name, changed);
     for (const p of decl.establishesProperties) state.properties.add(p);
     return changed;
   }

@@ -21,6 +21,7 @@ type JsonElement =
   | { pass: string; options?: Record<string, JsonValue> }
   | { fixpoint: { max?: number }; passes: JsonElement[] }
   | { when: { option: string; equals?: JsonLiteral }; passes: JsonElement[] }
+  | { when: { changed: string }; passes: JsonElement[] }
   | { extensionPoint: string };
 
 const Literal: z.ZodType<JsonLiteral> = z.lazy(() =>
@@ -55,6 +56,12 @@ const Element: z.ZodType<JsonElement> = z.lazy(() =>
         passes: z.array(Element),
       })
       .describe('run the passes only when the pipeline option is truthy (or equals `equals`)'),
+    z
+      .strictObject({
+        when: z.strictObject({ changed: z.string().describe('a pass earlier in the pipeline') }),
+        passes: z.array(Element),
+      })
+      .describe('run the passes only when the latest run of pass `changed` changed the IR'),
     z
       .strictObject({ extensionPoint: z.string().regex(/^[A-Za-z_][A-Za-z0-9_-]*$/) })
       .describe('a named point where plugins insert passes (@name in text)'),
@@ -150,6 +157,7 @@ function fromJson(e: JsonElement): PipelineElement {
       : { kind: 'fixpoint', max: e.fixpoint.max, body };
   }
   const body = e.passes.map(fromJson);
+  if ('changed' in e.when) return { kind: 'when-changed', pass: e.when.changed, body };
   return e.when.equals === undefined
     ? { kind: 'when', option: e.when.option, body }
     : { kind: 'when', option: e.when.option, equals: e.when.equals, body };
@@ -192,6 +200,8 @@ function toJson(e: PipelineElement): JsonElement {
             : { option: e.option, equals: e.equals as JsonLiteral },
         passes: e.body.map(toJson),
       };
+    case 'when-changed':
+      return { when: { changed: e.pass }, passes: e.body.map(toJson) };
     case 'extension':
       return { extensionPoint: e.name };
   }

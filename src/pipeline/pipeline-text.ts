@@ -67,7 +67,12 @@ class TextParser {
     let element: PipelineElement;
     if (name === 'fixpoint' || name === 'when') {
       const body = this.body(name);
-      element = name === 'fixpoint' ? this.fixpoint(options, body) : this.when(options, body, start);
+      element =
+        name === 'fixpoint'
+          ? this.fixpoint(options, body)
+          : options[0]?.key === 'changed'
+            ? this.whenChanged(options, body)
+            : this.when(options, body, start);
     } else {
       if (this.peek() === '(')
         throw this.error(`'${name}' is a pass, not a group: only fixpoint and when take '(...)'`);
@@ -130,6 +135,15 @@ class TextParser {
     if (option === undefined)
       throw pipelineSyntaxError(this.text, start, 'when needs {option=NAME}: the pipeline option it tests');
     return equals === undefined ? { kind: 'when', option, body } : { kind: 'when', option, equals, body };
+  }
+
+  // when{changed=PASS}(...): the body runs when the latest run of PASS changed the IR.
+  private whenChanged(options: ParsedOption[], body: PipelineElement[]): PipelineElement {
+    const [o, extra] = options;
+    if (extra) throw pipelineSyntaxError(this.text, extra.at, 'when{changed=PASS} takes nothing else');
+    if (typeof o.value !== 'string' || !KEY.test(o.value))
+      throw pipelineSyntaxError(this.text, o.valueAt, 'when{changed=PASS} needs a pass name');
+    return { kind: 'when-changed', pass: o.value, body };
   }
 
   private options(): ParsedOption[] {
@@ -290,6 +304,8 @@ function printElement(e: PipelineElement): string {
     }
     case 'fixpoint':
       return `fixpoint${e.max === undefined ? '' : `{max=${e.max}}`}(${printElements(e.body)})`;
+    case 'when-changed':
+      return `when{changed=${e.pass}}(${printElements(e.body)})`;
     case 'when':
       return `when{option=${e.option}${e.equals === undefined ? '' : `,equals=${printValue(e.equals)}`}}(${printElements(e.body)})`;
     case 'extension':

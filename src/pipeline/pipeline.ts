@@ -33,6 +33,16 @@ export interface WhenElement {
 }
 
 /**
+ * Runs its body only when the latest run of pass `pass` in this pipeline run changed the IR (decided
+ * while running): PyTorch's `if (UnrollConstantLoops(graph)) { PeepholeOptimize(graph); ... }`.
+ */
+export interface WhenChangedElement {
+  readonly kind: 'when-changed';
+  readonly pass: string;
+  readonly body: readonly PipelineElement[];
+}
+
+/**
  * A named extension point (`@after-inlining` in text, `{ "extensionPoint": "after-inlining" }` in JSON):
  * where plugins insert passes into a pipeline without copying it (`registerExtension`).
  */
@@ -42,7 +52,8 @@ export interface ExtensionPointElement {
 }
 
 /** One step of a pipeline. */
-export type PipelineElement = PassElement | FixpointElement | WhenElement | ExtensionPointElement;
+export type PipelineElement =
+  PassElement | FixpointElement | WhenElement | WhenChangedElement | ExtensionPointElement;
 
 /** An ordered list of steps. Its canonical text is `printPipelineText(p)`. */
 export interface Pipeline {
@@ -98,6 +109,8 @@ function normalize(elements: readonly PipelineElement[]): unknown[] {
         return ['fixpoint', e.max ?? null, normalize(e.body)];
       case 'when':
         return ['when', e.option, e.equals === undefined ? null : e.equals, normalize(e.body)];
+      case 'when-changed':
+        return ['when-changed', e.pass, normalize(e.body)];
       case 'extension':
         return ['extension', e.name];
     }

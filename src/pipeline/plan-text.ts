@@ -20,6 +20,8 @@ function stepText(step: PlanStep): string {
       return `fixpoint{max=${step.max}}(${expandedPipelineText(step.body)})`;
     case 'when':
       return step.active ? expandedPipelineText(step.body) : '';
+    case 'when-changed':
+      return `when{changed=${step.pass}}(${expandedPipelineText(step.body)})`;
     case 'pipeline':
       return expandedPipelineText(step.body);
   }

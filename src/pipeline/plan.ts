@@ -61,6 +61,14 @@ export interface WhenStep {
   readonly label: string;
 }
 
+/** A group run only when the latest run of pass `pass` changed the IR (decided while running). */
+export interface WhenChangedStep {
+  readonly kind: 'when-changed';
+  readonly pass: string;
+  readonly body: readonly PlanStep[];
+  readonly label: string;
+}
+
 /** A named pipeline used inside another, with its own option scope. */
 export interface PipelineStep {
   readonly kind: 'pipeline';
@@ -69,7 +77,7 @@ export interface PipelineStep {
 }
 
 /** One step of an executable plan. */
-export type PlanStep = PassStep | FixpointStep | WhenStep | PipelineStep;
+export type PlanStep = PassStep | FixpointStep | WhenStep | WhenChangedStep | PipelineStep;
 
 /** Builds the plan of `elements` in `scope`; `stack` holds the named pipelines being expanded (cycle check). */
 export function buildPlan(
@@ -95,6 +103,12 @@ export function buildPlan(
           e.equals === undefined ? isTruthy(value) : optionValuesEqual(value as OptionLiteral, e.equals);
         const label = printPipelineText({ elements: [{ ...e, body: [] }] }).replace(/\(\)$/, '');
         return { kind: 'when', active, body: buildPlan(registry, e.body, scope, stack), label };
+      }
+      case 'when-changed': {
+        if (!registry.pass(e.pass))
+          throw unknownPassError(e.pass, registry.passNames(), [], e, `when{changed=${e.pass}}`);
+        const label = `when{changed=${e.pass}}`;
+        return { kind: 'when-changed', pass: e.pass, body: buildPlan(registry, e.body, scope, stack), label };
       }
       case 'extension': {
         const inserted = registry.extensionsAt(scope.pipeline, e.name);
@@ -218,6 +232,12 @@ export function checkProperties(
         for (const p of s.declaration.requiresProperties)
           if (!have.has(p)) throw missingProperty(s.declaration.name, p, registry);
         for (const p of s.declaration.establishesProperties) have.add(p);
+      } else if (s.kind === 'when-changed') {
+        // May not run: its passes need what holds before it, and establish nothing for what follows.
+        const saved = new Set(have);
+        walk(s.body);
+        have.clear();
+        for (const p of saved) have.add(p);
       } else if (s.kind !== 'when' || s.active) walk(s.body);
     }
   };

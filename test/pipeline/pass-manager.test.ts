@@ -226,6 +226,28 @@ describe('PassManager: pipeline options, conditions and named pipelines', () => 
     expect(error(() => pm.run(smallGraph(), def, { options: { on: 'no' } })).code).to.equal('BAD_OPTION');
   });
 
+  it('when{changed=PASS} runs its body only if the latest run of PASS changed the IR', () => {
+    const { container } = testContainer();
+    const ran = (text: string): string[] =>
+      runPipeline(container, smallGraph(), text).executed.map((e) => e.pass);
+    // test-peel changes nothing on a graph without relus; test-clobber always changes it.
+    expect(ran('test-peel,when{changed=test-peel}(test-read)')).to.deep.equal(['test-peel']);
+    expect(ran('test-clobber,test-peel,when{changed=test-peel}(test-read)')).to.deep.equal([
+      'test-clobber',
+      'test-peel',
+      'test-read',
+    ]);
+    // The latest run counts: peel changed the IR, then changed nothing.
+    expect(ran('test-clobber,test-peel,test-peel,when{changed=test-peel}(test-read)')).to.not.include(
+      'test-read',
+    );
+    // A pass that has not run yet has not changed anything.
+    expect(ran('when{changed=test-peel}(test-read)')).to.deep.equal([]);
+    const e = error(() => runPipeline(container, smallGraph(), 'when{changed=test-pel}(test-read)'));
+    expect(e.code).to.equal('UNKNOWN_PASS');
+    expect(e.message).to.include("did you mean 'test-peel'");
+  });
+
   it('rejects named pipelines that include each other, duplicate names, and names of passes', () => {
     const { container } = testContainer();
     registerPipelines(container, [

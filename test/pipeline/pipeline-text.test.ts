@@ -248,6 +248,11 @@ const element: fc.Arbitrary<PipelineElement> = fc.letrec<{ el: PipelineElement }
       option: key.map((k) => k.replace('-', '_')),
       body: fc.array(tie('el'), { maxLength: 3 }),
     }),
+    fc.record({
+      kind: fc.constant('when-changed' as const),
+      pass: name,
+      body: fc.array(tie('el'), { maxLength: 3 }),
+    }),
   ),
 })).el;
 
