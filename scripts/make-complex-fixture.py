@@ -28,7 +28,7 @@ def main():
     torch.manual_seed(0)
     os.makedirs(OUT, exist_ok=True)
     m = torch.jit.script(ComplexBuffers().eval())
-    m.save(os.path.join(OUT, "module.pt"))
+    m.save(os.path.join(OUT, "complex_buffers.pt"))
     x = torch.randn(4, 2)
     np.save(os.path.join(OUT, "x.npy"), x.numpy())
     for i, y in enumerate(m(x)):

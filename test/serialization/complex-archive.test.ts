@@ -39,14 +39,14 @@ describe('complex tensors in .pt files', () => {
   after(() => rmSync(dir, { recursive: true, force: true }));
 
   it('loads complex buffers saved by torch and runs complex math with its outputs', () => {
-    const m = loadModule(join(DIR, 'module.pt'));
+    const m = loadModule(join(DIR, 'complex_buffers.pt'));
     const w = m.getAttr('w') as Tensor;
     expect([w.dtype, (m.getAttr('d') as Tensor).dtype]).to.deep.equal(['complex64', 'complex128']);
     expectOutputs(m.forward(loadNpy(join(DIR, 'x.npy'))), 'loaded');
   });
 
   it('freezes complex buffers into constants, saves and reloads them', () => {
-    const frozen = freeze(loadModule(join(DIR, 'module.pt')));
+    const frozen = freeze(loadModule(join(DIR, 'complex_buffers.pt')));
     const x = loadNpy(join(DIR, 'x.npy'));
     expectOutputs(frozen.forward(x), 'frozen');
     const path = join(dir, 'frozen.pt');
