@@ -63,6 +63,18 @@ def enc(v):
     raise TypeError(type(v))
 
 
+def load_reprs():
+    """Tensors whose Python repr tsfreeze's formatTensor must reproduce (REPRS lists in the case files)."""
+    reprs = []
+    for file in sorted(os.listdir(CASE_DIR)):
+        if file.endswith(".py"):
+            spec = importlib.util.spec_from_file_location(file[:-3], os.path.join(CASE_DIR, file))
+            mod = importlib.util.module_from_spec(spec)
+            spec.loader.exec_module(mod)
+            reprs.extend(getattr(mod, "REPRS", []))
+    return reprs
+
+
 def load_cases():
     cases = []
     for file in sorted(os.listdir(CASE_DIR)):
@@ -170,6 +182,7 @@ def main():
         "generator": "scripts/make-script-op-goldens.py",
         "torch_version": torch.__version__,
         "cases": records,
+        "reprs": [{"tensor": save(t), "repr": repr(t)} for t in load_reprs()],
     }
     with open(os.path.join(OUT, "index.json"), "w") as f:
         json.dump(index, f, indent=1)

@@ -19,3 +19,19 @@ CASES = [
     ("complex dtype conversion", "r: torch.Tensor", "return r.to(torch.complex64), r.to(torch.complex128) * 2.0, r.to(torch.complex64).to(torch.float32)", [r]),
     ("conj", "z: torch.Tensor", "return torch.conj(z).resolve_conj(), z.conj_physical()", [z]),
 ]
+
+CASES += [
+    ("str of complex tensors", "z: torch.Tensor", "return str(z), str(z.to(torch.complex128)), str(z[0, 0])", [torch.tensor([[1.5 + 2j, -0.25 - 1j], [0.0 + 0j, 3 - 0.5j]])]),
+    ("str of large complex values", "z: torch.Tensor", "return str(z * 1000)", [torch.tensor([1.5e3 + 2j, -0.25 - 1e4j])]),
+]
+
+# Python reprs of complex tensors (torch/_tensor_str.py: one formatter for real parts, one for imaginary).
+REPRS = [
+    torch.tensor([1.5 + 2j, -0.25 - 1j]),
+    torch.tensor([[1.5e3 + 2j, -0.25 - 1e4j]], dtype=torch.cdouble),
+    torch.tensor(1 + 1j),
+    torch.tensor([0j, -0.0 - 0j, 1 - 0.5j]),
+    torch.tensor([float("nan") + 1j, float("inf") - 2j]),
+    torch.randn(4, 9, dtype=torch.cfloat, generator=g),
+    torch.zeros(0, dtype=torch.cfloat),
+]

@@ -49,3 +49,8 @@ CASES = [
     ("float arithmetic", "a: float, b: float", "return a // b, a % b, -a // b, -a % b, a ** b", [7.5, 2.0]),
     ("math module", "x: float", "return math.floor(x), math.ceil(x), math.sqrt(x), math.log(x), math.exp(x)", [2.25]),
 ]
+
+CASES += [
+    ("list += and *=", "a: List[int], b: List[int]", "c = a\na += b\nd = b\nd *= 3\nreturn a, c, d, b", [[1, 2], [3]]),
+    ("list *= 0", "a: List[int]", "a *= 0\nreturn a", [[1, 2]]),
+]

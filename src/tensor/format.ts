@@ -27,8 +27,8 @@ class Formatter {
   sciMode = false;
   maxWidth = 1;
 
-  constructor(t: Tensor, values: readonly Element[]) {
-    this.floating = DTYPES[t.dtype].isFloatingPoint;
+  constructor(floating: boolean, values: readonly Element[]) {
+    this.floating = floating;
     if (!this.floating) {
       for (const v of values) this.maxWidth = Math.max(this.maxWidth, plain(v).length);
       return;
@@ -68,30 +68,49 @@ class Formatter {
   }
 }
 
+/** Formats elements: one formatter, or (complex) one for the real and one for the imaginary parts. */
+class ElementFormat {
+  constructor(
+    readonly real: Formatter,
+    readonly imag: Formatter | null,
+  ) {}
+
+  /** Characters per element, for wrapping: the imaginary part adds its width and the `j`. */
+  get width(): number {
+    return this.real.maxWidth + (this.imag ? this.imag.maxWidth + 1 : 0);
+  }
+
+  at(t: Tensor, at: number): string {
+    if (!this.imag) return this.real.format(readElement(t.storage, at));
+    const data = t.storage.data as Float32Array | Float64Array;
+    // As _tensor_str.py: the imaginary part padded, `j` appended, then left-stripped; a sign joins directly.
+    const re = this.real.format(data[2 * at]);
+    const im = (this.imag.format(data[2 * at + 1]) + 'j').trimStart();
+    return im[0] === '+' || im[0] === '-' ? re + im : `${re}+${im}`;
+  }
+}
+
 function plain(v: Element): string {
   if (typeof v === 'boolean') return v ? 'True' : 'False';
   return String(v);
 }
 
-function collect(t: Tensor, s: Slab, summarize: boolean, out: Element[]): void {
+// The storage positions of the elements printed (the edges only when summarizing).
+function collect(s: Slab, summarize: boolean, out: number[]): void {
   if (s.shape.length === 0) {
-    out.push(readAt(t, s.offset));
+    out.push(s.offset);
     return;
   }
   const n = s.shape[0];
   const idx = summarize && n > 2 * EDGE_ITEMS ? [0, 1, 2, n - 3, n - 2, n - 1] : [...Array(n).keys()];
-  for (const i of idx) collect(t, sub(s, i), summarize, out);
+  for (const i of idx) collect(sub(s, i), summarize, out);
 }
 
-function readAt(t: Tensor, at: number): Element {
-  return readElement(t.storage, at);
-}
-
-function vectorStr(t: Tensor, s: Slab, indent: number, summarize: boolean, f: Formatter): string {
-  const elementLength = f.maxWidth + 2;
+function vectorStr(t: Tensor, s: Slab, indent: number, summarize: boolean, f: ElementFormat): string {
+  const elementLength = f.width + 2;
   const perLine = Math.max(1, Math.floor((LINE_WIDTH - indent) / elementLength));
   const n = s.shape[0];
-  const fmt = (i: number): string => f.format(readAt(t, s.offset + i * s.strides[0]));
+  const fmt = (i: number): string => f.at(t, s.offset + i * s.strides[0]);
   let data: string[];
   if (summarize && n > 2 * EDGE_ITEMS) {
     data = [0, 1, 2].map(fmt).concat([' ...'], [n - 3, n - 2, n - 1].map(fmt));
@@ -101,9 +120,9 @@ function vectorStr(t: Tensor, s: Slab, indent: number, summarize: boolean, f: Fo
   return '[' + lines.join(',\n' + ' '.repeat(indent + 1)) + ']';
 }
 
-function tensorStr(t: Tensor, s: Slab, indent: number, summarize: boolean, f: Formatter): string {
+function tensorStr(t: Tensor, s: Slab, indent: number, summarize: boolean, f: ElementFormat): string {
   const dim = s.shape.length;
-  if (dim === 0) return f.format(readAt(t, s.offset));
+  if (dim === 0) return f.at(t, s.offset);
   if (dim === 1) return vectorStr(t, s, indent, summarize, f);
   const n = s.shape[0];
   const part = (i: number): string => tensorStr(t, sub(s, i), indent + 1, summarize, f);
@@ -130,12 +149,37 @@ function addSuffixes(body: string, suffixes: readonly string[], indent: number):
   return parts.join('');
 }
 
+function elementFormat(t: Tensor, at: readonly number[]): ElementFormat {
+  const info = DTYPES[t.dtype];
+  if (!info.isComplex)
+    return new ElementFormat(
+      new Formatter(
+        info.isFloatingPoint,
+        at.map((i) => readElement(t.storage, i)),
+      ),
+      null,
+    );
+  const data = t.storage.data as Float32Array | Float64Array;
+  return new ElementFormat(
+    new Formatter(
+      true,
+      at.map((i) => data[2 * i]),
+    ),
+    new Formatter(
+      true,
+      at.map((i) => data[2 * i + 1]),
+    ),
+  );
+}
+
 /** PyTorch's repr of a tensor: `tensor([1.5000, 2.0000])`, `tensor([], size=(0, 3), dtype=torch.int32)`. */
 export function formatTensor(t: Tensor): string {
   const prefix = 'tensor(';
   const indent = prefix.length;
   const suffixes: string[] = [];
-  const defaultDtype = t.dtype === 'float32' || t.dtype === 'int64' || t.dtype === 'bool';
+  // complex64 is the complex dtype of the default float32, so its repr omits dtype too.
+  const defaultDtype =
+    t.dtype === 'float32' || t.dtype === 'int64' || t.dtype === 'bool' || t.dtype === 'complex64';
   let body: string;
   if (t.numel === 0) {
     if (t.dim !== 1) suffixes.push(`size=(${t.shape.join(', ')}${t.dim === 1 ? ',' : ''})`);
@@ -145,9 +189,9 @@ export function formatTensor(t: Tensor): string {
     if (!defaultDtype) suffixes.push(`dtype=torch.${t.dtype}`);
     const summarize = t.numel > THRESHOLD;
     const root: Slab = { shape: t.shape, strides: t.strides, offset: t.offset };
-    const values: Element[] = [];
-    collect(t, root, summarize, values);
-    body = tensorStr(t, root, indent, summarize, new Formatter(t, values));
+    const at: number[] = [];
+    collect(root, summarize, at);
+    body = tensorStr(t, root, indent, summarize, elementFormat(t, at));
   }
   if (t.requiresGrad) suffixes.push('requires_grad=True');
   return addSuffixes(prefix + body, suffixes, indent);

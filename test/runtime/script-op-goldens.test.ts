@@ -12,6 +12,7 @@ import { loadModule } from '../../src/serialization/index.js';
 import { viewAsReal } from '../../src/runtime/kernels/complex.js';
 import { allClose, maxAbsDiff } from '../../src/tensor/allclose.js';
 import { DTYPES } from '../../src/tensor/dtype.js';
+import { formatTensor } from '../../src/tensor/format.js';
 import { loadNpy } from '../../src/tensor/npy.js';
 import { Tensor } from '../../src/tensor/tensor.js';
 
@@ -106,6 +107,16 @@ function check(actual: IValue, want: Golden, where: string, atol: number): void 
   }
   expect(actual, where).to.deep.equal(decode(want));
 }
+
+describe('Python reprs of tensors vs PyTorch 1.13 (script_ops goldens)', () => {
+  const reprs = (
+    JSON.parse(readFileSync(join(DIR, 'index.json'), 'utf8')) as { reprs: { tensor: string; repr: string }[] }
+  ).reprs;
+  it('has the repr cases', () => expect(reprs.length).to.be.greaterThan(0));
+  for (const r of reprs) {
+    it(r.repr.split('\n')[0], () => expect(formatTensor(loadNpy(join(DIR, r.tensor)))).to.equal(r.repr));
+  }
+});
 
 /** The cases of the golden index (exported for the coverage report). */
 export function scriptOpCases(): Case[] {

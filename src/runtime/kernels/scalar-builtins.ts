@@ -192,6 +192,18 @@ export const BUILTIN_OPS: Readonly<Record<string, ScalarOp>> = {
   ...forElems('aten::sorted', ['int', 'float', 'bool', 'str', 'Tensor', 'any'], (c) =>
     sorted(list(c, 0), false),
   ),
+  // l += m and l *= n: in place, returning the same list.
+  'aten::add_.t': (c) => {
+    list(c, 0).push(...list(c, 1));
+    return list(c, 0);
+  },
+  'aten::mul_.t': (c) => {
+    const items = list(c, 0);
+    const copy = [...items];
+    items.length = 0;
+    for (let i = 0; i < Number(c.args[1]); i++) items.push(...copy);
+    return items;
+  },
   'aten::reverse.t': (c) => {
     list(c, 0).reverse();
     return null;
