@@ -456,9 +456,9 @@ function isInstance(v: IValue, staticType: Type, node: Node): boolean {
     if (typeof v === 'string') return t.kind === 'str';
     if (typeof v === 'number' || typeof v === 'bigint')
       return t.kind === 'int' || t.kind === 'float' ? isSubtypeOf(staticType, t) || t.kind === 'int' : false;
-    if (Array.isArray(v)) return t.kind === 'List';
+    if (Array.isArray(v)) return t.kind === 'List' || t.kind === 'AnyList';
     if (v instanceof Map) return t.kind === 'Dict';
-    if (v instanceof Tuple) return t.kind === 'Tuple';
+    if (v instanceof Tuple) return t.kind === 'Tuple' || t.kind === 'AnyTuple';
     if (isObjectValue(v)) return v.type.equals(t);
     return false;
   });

@@ -25,13 +25,6 @@ const KNOWN: Record<string, string> = {
   'nn.LSTM/trace/counts': 'aten::zeros 1 vs 2',
 };
 
-/** Saved files torch rejects, owned by another helper (see /work/coord/wrong-results.md): the exact failure. */
-const KNOWN_PREFIX: Record<string, string> = {
-  // The writer records format version 3 for gelu(approximate=...), which needs 10 (.data/version): alias.
-  'tiny.gelu_mlp/script/saved': 'torch.jit.load: RuntimeError: Arguments for call are not valid.',
-  'tiny.gelu_mlp/trace/saved': 'torch.jit.load: RuntimeError: Arguments for call are not valid.',
-};
-
 interface RowJson {
   readonly modes: string[];
   readonly atol: number;
@@ -79,12 +72,6 @@ describe('zoo fast subset (test/fixtures/zoo)', function () {
             if (known) {
               expect(outcome?.status, `${step} is known to diverge`).to.equal('fail');
               expect(outcome?.detail).to.equal(known);
-              return;
-            }
-            const knownPrefix = KNOWN_PREFIX[`${row}/${mode}/${step}`];
-            if (knownPrefix && outcome) {
-              expect(outcome.status, `${step} is known to fail`).to.equal('fail');
-              expect(outcome.detail).to.satisfy((d: string) => d.startsWith(knownPrefix));
               return;
             }
             expect(outcome?.status, outcome?.detail ?? 'not reached').to.equal('pass');
