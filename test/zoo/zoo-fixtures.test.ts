@@ -19,11 +19,7 @@ const CHECK_SAVED = join(ROOT, 'scripts/zoo/check_saved.py');
  * Freeze divergences owned by another helper (issue 10's list, see docs/zoo.md): the step must fail with
  * exactly this detail, so the entry has to go once the divergence is fixed.
  */
-const KNOWN: Record<string, string> = {
-  // CSE merges the two fresh aten::zeros of h0/c0 (PyTorch's CSE asks the alias db first): alias.
-  'nn.LSTM/script/counts': 'aten::zeros 1 vs 2',
-  'nn.LSTM/trace/counts': 'aten::zeros 1 vs 2',
-};
+const KNOWN: Record<string, string> = {};
 
 interface RowJson {
   readonly modes: string[];
