@@ -6,12 +6,16 @@ import { Command } from 'commander';
 import { TsFreezeError } from '../errors.js';
 import { printGraph } from '../ir/text/printer.js';
 import { loadArchive, type LoadedArchive } from '../serialization/load/load-module.js';
+import { defaultOperatorRegistry } from '../runtime/runtime.js';
 import type { CliIO } from './io.js';
+import { renderOps } from './show-ops.js';
 import { renderModuleTree, renderTotals } from './show-format.js';
 
 interface ShowFlags {
   graph?: string | boolean;
   code?: boolean;
+  ops?: boolean;
+  json?: boolean;
 }
 
 // Loading errors already name the file; other failures get it prefixed.
@@ -39,9 +43,15 @@ export function showCommand(io: CliIO): Command {
     .argument('<model>', 'a .pt file written by torch.jit.save')
     .option('--graph [method]', "print a method's graph as IR text (default: forward)")
     .option('--code', 'print the TorchScript source stored in the archive')
+    .option('--ops', 'list the operators the model calls and which lack a kernel')
+    .option('--json', 'with --ops: print the list as JSON')
     .action((path: string, flags: ShowFlags) => {
       const loaded = load(path);
       const module = loaded.module;
+      if (flags.ops) {
+        io.out(renderOps(path, module, defaultOperatorRegistry(), flags.json));
+        return;
+      }
       if (flags.graph !== undefined) {
         const name =
           typeof flags.graph === 'string'

@@ -6,6 +6,8 @@ import { dtypeFromIrName, DTYPES, type DType } from '../tensor/dtype.js';
 /** Every kind of type tsfreeze knows. */
 export type TypeKind =
   | 'Any'
+  | 'AnyList'
+  | 'AnyTuple'
   | 'Tensor'
   | 'int'
   | 'float'
@@ -111,6 +113,10 @@ export const StorageType = new SimpleType('Storage', 'Storage');
 export const StreamType = new SimpleType('Stream', 'Stream');
 export const FunctionType = new SimpleType('Function', 'Function');
 export const CapsuleType = new SimpleType('Capsule', 'Capsule');
+/** `list` of `isinstance(x, list)` (PyTorch's AnyListType): a list of any element type. */
+export const AnyListType = new SimpleType('AnyList', 'list');
+/** `tuple` of `isinstance(x, tuple)` (PyTorch's AnyTupleType): a tuple of any element types. */
+export const AnyTupleType = new SimpleType('AnyTuple', 'tuple');
 
 /** What a Tensor type may know about its value; every field optional, as in PyTorch's complete types. */
 export interface TensorTypeInfo {
@@ -376,6 +382,10 @@ export function isSubtypeOf(sub: Type, sup: Type): boolean {
         sub.elements.every((e, i) => isSubtypeOf(e, s.elements[i]))
       );
     }
+    case 'AnyList':
+      return sub.kind === 'List';
+    case 'AnyTuple':
+      return sub.kind === 'Tuple';
     case 'Interface':
       // Structural check needs the module layer; the IR accepts any class for an interface.
       return sub.kind === 'Class' || sub.kind === 'Interface';

@@ -1,7 +1,10 @@
 // The runtime: kernels, the interpreter and the glue that lets modules run.
 
 export { Interpreter, ScriptException, type InterpreterHost, type OpFn } from './interpreter.js';
-export { makeOpCompiler } from './dispatch.js';
+export { isInterpretedKind } from './plan.js';
+export { makeOpCompiler, implementationOf, type Implementation } from './dispatch.js';
+export * from './kernel-coverage.js';
+export { refusalOf } from './kernels/refused.js';
 export {
   SCALAR_OPS,
   pyStr,

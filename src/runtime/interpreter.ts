@@ -5,7 +5,7 @@
 // as a reference to that buffer, and when the last one dies the buffer goes back to the pool
 // (tensor/buffer-pool.ts) for the next allocation of the same size.
 
-import { RuntimeError, UnsupportedError } from '../errors.js';
+import { RuntimeError, TsFreezeError, UnsupportedError } from '../errors.js';
 import type { Graph } from '../ir/graph.js';
 import { constantValue } from '../ir/constants.js';
 import {
@@ -50,6 +50,10 @@ export interface InterpreterHost {
   methodGraph(object: ObjectValue, name: string): Graph;
   /** The graph of a free function. */
   functionGraph(fn: FunctionRef): Graph;
+  /** A new object of a class with no attribute set yet (prim::CreateObject; `__init__` runs next). */
+  createObject(type: Type): ObjectValue;
+  /** The schema an operator node resolves to, for error messages. */
+  schemaOf?(node: Node): string | undefined;
 }
 
 /** Raised by `raise` in TorchScript: carries PyTorch's exception class and message. */
@@ -250,16 +254,19 @@ export class Interpreter {
       case OP.callMethod: {
         const args = this.args(step, frame);
         const graph = this.host.methodGraph(asObject(args[0], node), node.s('name'));
-        this.adoptOutputs(step, frame, this.runGraph(graph, args));
+        this.adoptOutputs(step, frame, this.callGraph(graph, args, node));
         return;
       }
       case OP.callFunction: {
         const [fn, ...args] = this.args(step, frame);
         if (!(fn instanceof FunctionRef))
           throw new RuntimeError('BAD_CALL', 'prim::CallFunction on a non-function');
-        this.adoptOutputs(step, frame, this.runGraph(this.host.functionGraph(fn), args));
+        this.adoptOutputs(step, frame, this.callGraph(this.host.functionGraph(fn), args, node));
         return;
       }
+      case OP.createObject:
+        this.put(frame, step.outs[0], this.host.createObject(node.output().type));
+        return;
       case OP.if: {
         const cond = read(frame, step.ins[0]);
         this.adoptOutputs(step, frame, this.runBlock(frame, step.blocks[cond ? 0 : 1]));
@@ -344,12 +351,26 @@ export class Interpreter {
         return;
       }
       default: {
-        const fn = (step.fn ??= this.host.compileOp(node));
-        const result = fn(this.args(step, frame));
+        let result: IValue | IValue[];
+        try {
+          const fn = (step.fn ??= this.host.compileOp(node));
+          result = fn(this.args(step, frame));
+        } catch (e) {
+          throw withNodeContext(e, node, this.host);
+        }
         // A schema with several returns gives a node with several outputs; one output takes the value as is.
         if (step.outs.length === 1) this.put(frame, step.outs[0], result as IValue);
         else if (step.outs.length > 1) this.setOutputs(step, frame, result as IValue[]);
       }
+    }
+  }
+
+  // A call: an error inside gets the call site's source line appended, like a Python traceback.
+  private callGraph(graph: Graph, args: readonly IValue[], node: Node): IValue[] {
+    try {
+      return this.runGraph(graph, args);
+    } catch (e) {
+      throw withCallSite(e, node);
     }
   }
 
@@ -435,10 +456,38 @@ function isInstance(v: IValue, staticType: Type, node: Node): boolean {
     if (typeof v === 'string') return t.kind === 'str';
     if (typeof v === 'number' || typeof v === 'bigint')
       return t.kind === 'int' || t.kind === 'float' ? isSubtypeOf(staticType, t) || t.kind === 'int' : false;
-    if (Array.isArray(v)) return t.kind === 'List';
+    if (Array.isArray(v)) return t.kind === 'List' || t.kind === 'AnyList';
     if (v instanceof Map) return t.kind === 'Dict';
-    if (v instanceof Tuple) return t.kind === 'Tuple';
+    if (v instanceof Tuple) return t.kind === 'Tuple' || t.kind === 'AnyTuple';
     if (isObjectValue(v)) return v.type.equals(t);
     return false;
   });
+}
+
+// Errors already annotated with the failing node, and how many call sites they list.
+const ANNOTATED = new WeakSet<Error>();
+const CALL_LINES = new WeakMap<Error, number>();
+const MAX_CALL_LINES = 12;
+
+/**
+ * An error from running an operator node, annotated once with the op, its schema and the source line it
+ * was emitted from (`code/__torch__/torchvision/ops/boxes.py:138:9`), so a missing or failing kernel can be
+ * found in the model's code.
+ */
+function withNodeContext(e: unknown, node: Node, host: InterpreterHost): unknown {
+  if (!(e instanceof TsFreezeError) || ANNOTATED.has(e)) return e;
+  ANNOTATED.add(e);
+  const schema = host.schemaOf?.(node);
+  const op = schema && !e.message.includes(schema) ? `${node.kind} (${schema})` : node.kind;
+  e.message += `\n  in ${op}${node.sourceRange ? ` at ${node.sourceRange}` : ''}`;
+  return e;
+}
+
+// A method or function call an error passed through, as a traceback line.
+function withCallSite(e: unknown, node: Node): unknown {
+  if (!(e instanceof TsFreezeError) || !node.sourceRange) return e;
+  const lines = CALL_LINES.get(e) ?? 0;
+  if (lines < MAX_CALL_LINES) e.message += `\n  called from ${node.sourceRange}`;
+  CALL_LINES.set(e, lines + 1);
+  return e;
 }

@@ -47,7 +47,13 @@ export const OP = {
   print: 25,
   operator: 26,
   conv: 27,
+  createObject: 28,
 } as const;
+
+/** True for node kinds the interpreter executes itself; every other kind runs as an operator. */
+export function isInterpretedKind(kind: string): boolean {
+  return Object.prototype.hasOwnProperty.call(OPCODES, kind);
+}
 
 const OPCODES: Readonly<Record<string, number>> = {
   'prim::Constant': OP.constant,
@@ -83,6 +89,7 @@ const OPCODES: Readonly<Record<string, number>> = {
   'prim::data': OP.detach,
   'aten::detach': OP.detach,
   'prim::Print': OP.print,
+  'prim::CreateObject': OP.createObject,
 };
 
 /** One executed node (or a fused group of nodes, see fusion.ts). */

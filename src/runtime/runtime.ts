@@ -2,15 +2,17 @@
 
 import { RuntimeError } from '../errors.js';
 import type { Graph } from '../ir/graph.js';
+import type { Node } from '../ir/node.js';
+import type { Type } from '../ir/types.js';
 import type { FunctionRef, IValue, ObjectValue } from '../ir/ivalue.js';
 import { ClassType } from '../module/class-type.js';
+import { ScriptObject } from '../module/script-object.js';
 import type { CompilationUnit } from '../module/compilation-unit.js';
 import type { Function } from '../module/function.js';
 import { setInterpreter } from '../module/hooks.js';
 import { OperatorRegistry } from '../ops/index.js';
 import { makeOpCompiler } from './dispatch.js';
 import { Interpreter, type InterpreterHost, type OpFn } from './interpreter.js';
-import type { Node } from '../ir/node.js';
 
 let sharedRegistry: OperatorRegistry | undefined;
 
@@ -35,8 +37,12 @@ export class ModuleHost implements InterpreterHost {
   readonly compileOp;
   private readonly units = new Set<CompilationUnit>();
 
-  constructor(registry: OperatorRegistry = defaultOperatorRegistry()) {
+  constructor(private readonly registry: OperatorRegistry = defaultOperatorRegistry()) {
     this.compileOp = compilerFor(registry);
+  }
+
+  schemaOf(node: Node): string | undefined {
+    return this.registry.schemaForNode(node)?.toString();
   }
 
   /** Makes the free functions of `cu` callable. */
@@ -51,6 +57,13 @@ export class ModuleHost implements InterpreterHost {
     const method = type.findMethod(name);
     if (!method) throw new RuntimeError('NO_METHOD', `'${type.str()}' object has no method '${name}'`);
     return method.graph;
+  }
+
+  createObject(type: Type): ObjectValue {
+    if (!(type instanceof ClassType))
+      throw new RuntimeError('BAD_OBJECT', `cannot create an object of ${type.str()}`);
+    this.units.add(type.cu);
+    return new ScriptObject(type);
   }
 
   functionGraph(fn: FunctionRef): Graph {

@@ -410,7 +410,6 @@ export const SCALAR_OPS: Readonly<Record<string, ScalarOp>> = {
     const [i, start, step] = c.args.map((v) => Number(num(v)));
     return start + i * step;
   },
-  'aten::dict': () => new Map<DictKey, IValue>(),
 };
 
 function minMax(c: ScalarCall, sign: number): IValue {

@@ -8,3 +8,11 @@ export * as torchscript from './torchscript/index.js';
 export * as emitter from './emitter/index.js';
 export { saveModule, writeFrozen, buildModuleArchive, type SaveOptions } from './save/index.js';
 export { printMethodCode, installCodePrinter } from './printer/index.js';
+export {
+  encodeValue,
+  writeValueFiles,
+  decodeValue,
+  readValueFiles,
+  type ValueTree,
+  type EncodedValue,
+} from './value-tree.js';

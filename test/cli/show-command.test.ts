@@ -91,3 +91,23 @@ describe('cli: tsfreeze show', () => {
     });
   });
 });
+
+describe('cli: tsfreeze show --ops', () => {
+  const zooModel = join(FIXTURES, 'zoo', 'nn.EmbeddingBag.mean', 'script', 'model.pt');
+
+  it('lists the operators the code calls, with counts and how each runs', async () => {
+    const { code, out } = await run('show', zooModel, '--ops');
+    expect(code).to.equal(0);
+    expect(out).to.match(/operators in \d+ nodes; \d+ without a kernel/);
+    expect(out).to.match(/\s1\s+aten::embedding_bag\.padding_idx\s+kernel/);
+    expect(out).to.match(/prim::GetAttr\s+interpreter/);
+  });
+
+  it('--json gives the same list as data', async () => {
+    const { code, out } = await run('show', zooModel, '--ops', '--json');
+    expect(code).to.equal(0);
+    const parsed = JSON.parse(out) as { operators: { key: string; status: { state: string } }[] };
+    const bag = parsed.operators.find((o) => o.key === 'aten::embedding_bag.padding_idx');
+    expect(bag?.status.state).to.equal('kernel');
+  });
+});

@@ -4,6 +4,8 @@
 
 import { dtypeFromIrName, type DType } from '../../tensor/dtype.js';
 import {
+  AnyListType,
+  AnyTupleType,
   AnyType,
   BoolType,
   CapsuleType,
@@ -63,6 +65,8 @@ const SIMPLE_TYPES: ReadonlyMap<string, Type> = new Map<string, Type>([
   ['Stream', StreamType],
   ['Function', FunctionType],
   ['Capsule', CapsuleType],
+  ['list', AnyListType],
+  ['tuple', AnyTupleType],
 ]);
 
 /** Reads types from a Lexer; one instance per parse so class types are shared by name. */

@@ -2,17 +2,21 @@
 // convention types, and the tensor-level functions behind them for direct use.
 
 import { RuntimeError, TsFreezeError } from '../../errors.js';
+import { embeddingBagKernels } from './embedding-bag.js';
 import { elementwiseKernels } from './table-elementwise.js';
 import { nnKernels } from './table-nn.js';
+import { primTensorKernels } from './table-prim-tensor.js';
 import { speechKernels } from './table-speech.js';
 import { tensorKernels } from './table-tensor.js';
+import { torchvisionKernels } from './table-torchvision.js';
+import { upsampleKernels } from './upsample.js';
 import type { Kernel, KernelTable } from './types.js';
 
 /** An error thrown by kernel `name`, prefixed with the op's schema name so a failure in a graph names it. */
 export function kernelError(name: string, e: unknown): unknown {
   if (e instanceof TsFreezeError) {
     // Keep the error's class and code; only prefix the op (once, kernels may call each other).
-    if (!e.message.startsWith('aten::')) e.message = `${name}: ${e.message}`;
+    if (!/^\w+::/.test(e.message)) e.message = `${name}: ${e.message}`;
     return e;
   }
   if (e instanceof Error) return new RuntimeError('KERNEL_FAILED', `${name}: ${e.message}`, { cause: e });
@@ -32,7 +36,16 @@ function named(name: string, kernel: Kernel): Kernel {
 function build(): Readonly<KernelTable> {
   const table: KernelTable = {};
   const base: KernelTable = {};
-  for (const part of [elementwiseKernels(), nnKernels(), tensorKernels()]) Object.assign(base, part);
+  for (const part of [
+    elementwiseKernels(),
+    nnKernels(),
+    tensorKernels(),
+    primTensorKernels(),
+    torchvisionKernels(),
+    upsampleKernels(),
+    embeddingBagKernels(),
+  ])
+    Object.assign(base, part);
   // Speech/text kernels last: some wrap a base kernel to accept complex tensors.
   Object.assign(base, speechKernels(base));
   for (const [name, kernel] of Object.entries(base)) table[name] = named(name, kernel);

@@ -4,6 +4,7 @@
 
 import type { ScalarOp } from '../scalar-ops.js';
 import { BUILTIN_OPS } from './scalar-builtins.js';
+import { DICT_OPS } from './scalar-dicts.js';
 import { MATH_OPS } from './scalar-math.js';
 import { STRING_OPS } from './scalar-strings.js';
 
@@ -12,4 +13,5 @@ export const KEYED_SCALAR_OPS: Readonly<Record<string, ScalarOp>> = Object.freez
   ...STRING_OPS,
   ...BUILTIN_OPS,
   ...MATH_OPS,
+  ...DICT_OPS,
 });

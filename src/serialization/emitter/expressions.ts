@@ -31,7 +31,7 @@ import { emitShortCircuit, emitTernary } from './control-flow.js';
 import { canBeNone, constantOf } from './conversions.js';
 import { RefinementSet, type CondValue } from './frames.js';
 import type { FunctionEmitter } from './function-emitter.js';
-import { emitIsInstance, emitSpecialForm } from './special-forms.js';
+import { emitIsInstance, emitSpecialForm, emitToList } from './special-forms.js';
 import { emitSubscript } from './subscripts.js';
 import { asValue, attr } from './sugared-ops.js';
 import { callSugared } from './sugared-calls.js';
@@ -97,6 +97,7 @@ export function emitArguments(em: FunctionEmitter, call: Call): { args: NamedVal
 function emitCall(em: FunctionEmitter, call: Call, hint?: Type): Sugared {
   const callee = emitSugaredExpr(em, call.func, 1);
   if (callee.kind === 'special') return emitSpecialForm(em, callee.form, call, hint);
+  if (callee.kind === 'tolist') return simple(emitToList(em, callee.self, call, hint));
   const { args, kwargs } = emitArguments(em, call);
   return callSugared(em, callee, call.func.range, args, kwargs);
 }

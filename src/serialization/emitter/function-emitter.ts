@@ -134,6 +134,8 @@ export class FunctionEmitter {
   readonly pendingLoads: Node[] = [];
   /** Blocks that end in a raise or return: statements after that point are not emitted. */
   readonly exitBlocks = new Set<import('../../ir/block.js').Block>();
+  /** The statement being emitted: nodes remember it as their source range (`code/__torch__/m.py:12:4`). */
+  statementRange: SourceRange | undefined;
   /** Memoized scalar constants by type and value. */
   private readonly constants = new Map<string, Value>();
   /** Names of variables only defined in one branch of an if: reading them later is an error with this message. */
@@ -242,7 +244,9 @@ export class FunctionEmitter {
 
   /** Inserts a node at the insert point. */
   insert(kind: string, inputs: readonly Value[], outputTypes: readonly Type[]): Node {
-    return this.graph.insert(kind, inputs, outputTypes);
+    const node = this.graph.insert(kind, inputs, outputTypes);
+    if (this.statementRange) node.sourceRange = sourceLine(this.statementRange);
+    return node;
   }
 
   /**
@@ -267,4 +271,10 @@ export class FunctionEmitter {
   none(type?: Type): Value {
     return this.constant(null, type);
   }
+}
+
+/** `code/__torch__/m.py:12:4` for a range in an archive's code file (the archive's own path dropped). */
+export function sourceLine(range: SourceRange): string {
+  const at = range.file.lastIndexOf(':code/');
+  return `${at >= 0 ? range.file.slice(at + 1) : range.file}:${range.line}:${range.column}`;
 }

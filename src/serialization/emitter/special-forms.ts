@@ -9,6 +9,7 @@ import {
   OptionalType,
   TensorTensor,
   TupleType,
+  UnionType,
   type Type,
 } from '../../ir/types.js';
 import type { Value } from '../../ir/value.js';
@@ -24,7 +25,7 @@ import { RefinementSet, type CondValue } from './frames.js';
 import type { FunctionEmitter } from './function-emitter.js';
 import { INT64_MAX, iterOf, staticLength } from './iterables.js';
 import { asTuple, asValue, attr } from './sugared-ops.js';
-import { simple, type SpecialForm, type Sugared } from './sugared.js';
+import { describeSugared, simple, type SpecialForm, type Sugared } from './sugared.js';
 
 function expectArgs(em: FunctionEmitter, call: Call, name: string, n: number): void {
   if (call.args.length !== n)
@@ -75,6 +76,16 @@ export function emitSpecialForm(em: FunctionEmitter, form: SpecialForm, call: Ca
       if (name.kind !== 'String')
         throw em.error(call.range, "getattr's second argument must be a string literal");
       return attr(em, obj, name.value, call.range);
+    }
+    case 'new': {
+      expectArgs(em, call, '__new__', 1);
+      const cls = emitSugaredExpr(em, call.args[0], 1);
+      if (cls.kind !== 'class' || !(cls.type instanceof ClassType))
+        throw em.error(
+          call.args[0].range,
+          `expected a class as the argument of __new__, got ${describeSugared(cls)}`,
+        );
+      return simple(em.insert('prim::CreateObject', [], [cls.type]).output());
     }
     case 'range': {
       const inputs = call.args.map((a) => emitExpr(em, a));
@@ -193,9 +204,14 @@ export function emitIsInstance(em: FunctionEmitter, call: Call, form: 'isinstanc
     return { value: em.constant(true, BoolType), refinements, staticIf: true };
   const maybeOfKind = (kind: string): boolean =>
     val.type.kind === 'Any' || (val.type instanceof OptionalType && val.type.elem.kind === kind);
+  // A member of a Union may be the type (Union[Tensor, List[Tensor]] against `list`).
+  const unionMayBe = (t: Type): boolean =>
+    val.type instanceof UnionType &&
+    val.type.members.some((m) => isSchemaSubtype(m, t) || isSchemaSubtype(t, m));
   const staticallyFalse = types.every(
     (t) =>
       !isSchemaSubtype(t, val.type) &&
+      !unionMayBe(t) &&
       !(t.kind === 'List' && maybeOfKind('List')) &&
       !(t.kind === 'Tuple' && maybeOfKind('Tuple')),
   );
@@ -203,4 +219,27 @@ export function emitIsInstance(em: FunctionEmitter, call: Call, form: 'isinstanc
   const node = em.insert('prim::isinstance', [val], [BoolType]);
   node.setAttribute('types', { kind: 'tys', value: types });
   return { value: node.output(), refinements };
+}
+
+// Element kinds of prim::tolist's third input, as PyTorch's tolist encodes them.
+const TOLIST_ELEMENTS: Readonly<Record<string, number>> = { int: 0, float: 1, bool: 2 };
+
+/**
+ * `annotate(List[List[float]], x.tolist())` is prim::tolist(x, dims, element kind) with the annotated
+ * type as its output (PyTorch's emitApplySpecialForm for prim::tolist); without the annotation the result
+ * type is unknown, as in PyTorch.
+ */
+export function emitToList(em: FunctionEmitter, self: Value, call: Call, hint?: Type): Value {
+  if (call.args.length || call.keywords.length) throw em.error(call.range, 'tolist() takes no arguments');
+  if (!hint) throw em.error(call.range, 'tolist() needs a type annotation: annotate(List[...], x.tolist())');
+  let dims = 0;
+  let elem: Type = hint;
+  while (elem instanceof ListType) {
+    dims++;
+    elem = elem.elem;
+  }
+  const kind = TOLIST_ELEMENTS[elem.kind];
+  if (dims === 0 || kind === undefined)
+    throw em.error(call.range, `tolist() gives lists of int, float or bool, not ${hint.str()}`);
+  return em.insert('prim::tolist', [self, em.constant(dims), em.constant(kind)], [hint]).output();
 }

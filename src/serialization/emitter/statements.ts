@@ -21,7 +21,13 @@ import type { Sugared } from './sugared.js';
 /** Emits statements until one exits the current block (a raise or return). */
 export function emitStatements(em: FunctionEmitter, stmts: readonly Stmt[]): void {
   for (const stmt of stmts) {
-    emitStatement(em, stmt);
+    const outer = em.statementRange;
+    em.statementRange = stmt.range;
+    try {
+      emitStatement(em, stmt);
+    } finally {
+      em.statementRange = outer;
+    }
     if (em.exitBlocks.has(em.frame.block)) return;
   }
 }

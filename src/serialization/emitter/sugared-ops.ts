@@ -109,6 +109,10 @@ export function attr(em: FunctionEmitter, sv: Sugared, field: string, range: Sou
     case 'exception':
       if (sv.name === 'builtins') return { kind: 'exception', name: `builtins.${field}` };
       break;
+    case 'class':
+      // Saved code builds objects as `X.__new__(X)` followed by `__init__` (ClassValue::attr).
+      if (field === '__new__') return { kind: 'special', form: 'new' };
+      break;
     default:
       break;
   }
@@ -139,6 +143,7 @@ export function valueAttr(em: FunctionEmitter, value: Value, field: string, rang
       return { kind: 'builtin', op: 'aten::to', self: value, magic: `cast:${DTYPES[cast].scalarType}` };
     const ns = TENSOR_PROPERTIES.get(field);
     if (ns) return simple(emitBuiltinCall(em, range, `${ns}::${field}`, [{ value }]));
+    if (field === 'tolist') return { kind: 'tolist', self: value };
   }
   if (type.kind === 'Device' && (field === 'type' || field === 'index')) {
     return simple(emitBuiltinCall(em, range, `prim::${field}`, [{ value }]));

@@ -21,7 +21,9 @@ export type SpecialForm =
   | 'list'
   | 'dict'
   | 'tuple'
-  | 'fork';
+  | 'fork'
+  /** `X.__new__(X)`: an uninitialised object of class X (prim::CreateObject); code then calls `__init__`. */
+  | 'new';
 
 /** An iterable the loop emitter understands: range(), a list/str/tensor/dict value, zip/enumerate trees, tuples. */
 export interface RangeSugar {
@@ -48,6 +50,8 @@ export type Sugared =
   | { readonly kind: 'special'; readonly form: SpecialForm }
   /** A method of a class or interface object: emits prim::CallMethod. */
   | { readonly kind: 'method'; readonly self: Value; readonly name: string }
+  /** `x.tolist()`: needs the annotated result type (`annotate(List[float], x.tolist())`). */
+  | { readonly kind: 'tolist'; readonly self: Value }
   /** A free function: emits prim::CallFunction. */
   | { readonly kind: 'function'; readonly fn: Function }
   /** A class: calling it creates an object and runs __init__. */
@@ -95,6 +99,8 @@ export function describeSugared(s: Sugared): string {
       return `method ${s.name} of ${s.self.type.str()}`;
     case 'function':
       return `function ${s.fn.qualifiedName}`;
+    case 'tolist':
+      return 'method tolist of Tensor';
     case 'class':
       return `class ${s.type.qualifiedName}`;
     case 'namedtuple':

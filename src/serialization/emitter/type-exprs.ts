@@ -2,6 +2,8 @@
 // into IR types, as PyTorch's ScriptTypeParser does for imported code.
 
 import {
+  AnyListType,
+  AnyTupleType,
   AnyType,
   BoolType,
   CapsuleType,
@@ -52,6 +54,9 @@ const SIMPLE: ReadonlyMap<string, Type> = new Map<string, Type>([
   ['Storage', StorageType],
   ['Stream', StreamType],
   ['Capsule', CapsuleType],
+  // isinstance(x, (list, tuple)): a list / tuple of any element types.
+  ['list', AnyListType],
+  ['tuple', AnyTupleType],
   // ScalarType, Layout and MemoryFormat are ints in TorchScript; the printer writes them as `int`.
   ['ScalarType', ScalarTypeType],
   ['Layout', LayoutType],

@@ -1,0 +1,144 @@
+// The zoo's output check: our outputs against the float64 reference, allowed twice PyTorch's own float32
+// error plus a small absolute slack; non-float leaves must equal PyTorch's exactly.
+
+import { DTYPES, Tensor, Tuple, cloneContiguous, toDType, type IValue } from '../../src/index.js';
+
+/** The elements of a real tensor as float64, row-major. */
+function float64Elements(t: Tensor): Float64Array {
+  return cloneContiguous(toDType(t, 'float64')).storage.data as Float64Array;
+}
+
+/** One leaf of a value: its path (output.0.boxes uses positions and dict keys) and the value there. */
+export interface Leaf {
+  readonly path: string;
+  readonly value: IValue;
+}
+
+/** Leaves in tree order, paths as scripts/zoo/values.py builds them. */
+export function leavesOf(value: IValue, path = 'output', out: Leaf[] = []): Leaf[] {
+  if (value instanceof Tuple) value.items.forEach((v, i) => leavesOf(v, `${path}.${i}`, out));
+  else if (Array.isArray(value)) value.forEach((v, i) => leavesOf(v, `${path}.${i}`, out));
+  else if (value instanceof Map) for (const [k, v] of value) leavesOf(v, `${path}.${String(k)}`, out);
+  else out.push({ path, value });
+  return out;
+}
+
+/** Largest |a - b| over two float tensors of one shape (NaN in both places counts as equal). */
+export function maxAbsDiff(a: Tensor, b: Tensor): number {
+  const x = float64Elements(a);
+  const y = float64Elements(b);
+  let worst = 0;
+  for (let i = 0; i < x.length; i++) {
+    if (x[i] === y[i] || (Number.isNaN(x[i]) && Number.isNaN(y[i]))) continue;
+    const d = Math.abs(x[i] - y[i]);
+    if (!(d <= worst)) worst = d; // NaN on one side only makes the error NaN, i.e. a failure
+  }
+  return worst;
+}
+
+function maxAbs(t: Tensor): number {
+  let m = 0;
+  for (const v of float64Elements(t)) if (Number.isFinite(v) && Math.abs(v) > m) m = Math.abs(v);
+  return m;
+}
+
+/** How one leaf compared. */
+export interface LeafCheck {
+  readonly path: string;
+  readonly ok: boolean;
+  /** Our max error against the reference (float leaves). */
+  readonly error?: number;
+  /** PyTorch's own float32 error on the same leaf. */
+  readonly torchError?: number;
+  /** What the error had to stay below. */
+  readonly limit?: number;
+  readonly problem?: string;
+}
+
+/** Everything the output check needs for one run. */
+export interface CompareInputs {
+  readonly ours: IValue;
+  /** float64 reference, or null when PyTorch could not compute one (then `torchOutput` stands in). */
+  readonly reference: IValue | null;
+  /** PyTorch's float32 output of the same run (exact target of non-float leaves). */
+  readonly torchOutput: IValue;
+  /** PyTorch's float32 error per float leaf path. */
+  readonly torchErrors: Readonly<Record<string, number | null>>;
+  /** Absolute slack, times (1 + max |reference|). */
+  readonly atol: number;
+}
+
+const isFloatTensor = (v: IValue): v is Tensor => v instanceof Tensor && DTYPES[v.dtype].isFloatingPoint;
+
+function describeLeaf(v: IValue): string {
+  if (v instanceof Tensor) return `Tensor ${v.dtype} [${v.shape.join(', ')}]`;
+  return v === null ? 'None' : `${typeof v} ${String(v)}`;
+}
+
+function sameScalar(a: IValue, b: IValue): boolean {
+  if (typeof a === 'number' && typeof b === 'number')
+    return a === b || Math.abs(a - b) <= 1e-6 * (1 + Math.abs(b));
+  if (typeof a === 'bigint' || typeof b === 'bigint') return String(a) === String(b);
+  return a === b;
+}
+
+function sameTensor(a: Tensor, b: Tensor): boolean {
+  if (a.dtype !== b.dtype || a.shape.join() !== b.shape.join()) return false;
+  return maxAbsDiff(a, b) === 0;
+}
+
+/** Compares every leaf; the result lists each leaf (ok or with its problem). */
+export function compareOutputs(input: CompareInputs): LeafCheck[] {
+  const ours = leavesOf(input.ours);
+  const torch = leavesOf(input.torchOutput);
+  const reference = input.reference === null ? torch : leavesOf(input.reference);
+  const paths = (ls: Leaf[]): string => ls.map((l) => l.path).join(', ');
+  if (paths(ours) !== paths(torch)) {
+    return [
+      { path: 'output', ok: false, problem: `structure: ours (${paths(ours)}) vs PyTorch (${paths(torch)})` },
+    ];
+  }
+  const refByPath = new Map(reference.map((l) => [l.path, l.value]));
+  return ours.map((leaf, i): LeafCheck => {
+    const want = torch[i].value;
+    const ref = refByPath.get(leaf.path);
+    const got = leaf.value;
+    if (isFloatTensor(want) && ref instanceof Tensor && isFloatTensor(ref)) {
+      if (!(got instanceof Tensor) || got.dtype !== want.dtype || got.shape.join() !== want.shape.join())
+        return { path: leaf.path, ok: false, problem: `${describeLeaf(got)}, PyTorch ${describeLeaf(want)}` };
+      if (ref.shape.join() !== got.shape.join())
+        return { path: leaf.path, ok: false, problem: `reference has shape [${ref.shape.join(', ')}]` };
+      const torchError = input.reference === null ? 0 : (input.torchErrors[leaf.path] ?? 0);
+      const error = maxAbsDiff(got, ref);
+      const limit = 2 * torchError + input.atol * (1 + maxAbs(ref));
+      return { path: leaf.path, ok: error <= limit, error, torchError, limit };
+    }
+    if (want instanceof Tensor) {
+      const ok = got instanceof Tensor && sameTensor(got, want);
+      return ok
+        ? { path: leaf.path, ok }
+        : {
+            path: leaf.path,
+            ok,
+            problem: `${describeLeaf(got)} differs from PyTorch's ${describeLeaf(want)}`,
+          };
+    }
+    const ok = sameScalar(got, want);
+    return ok
+      ? { path: leaf.path, ok }
+      : { path: leaf.path, ok, problem: `${describeLeaf(got)}, PyTorch ${describeLeaf(want)}` };
+  });
+}
+
+/** Node kinds of a graph's counts that differ (prim::Constant aside: pooling constants is cosmetic). */
+export function countDifferences(
+  ours: Readonly<Record<string, number>>,
+  torch: Readonly<Record<string, number>>,
+): string[] {
+  const kinds = new Set([...Object.keys(ours), ...Object.keys(torch)]);
+  kinds.delete('prim::Constant');
+  return [...kinds]
+    .sort()
+    .filter((k) => (ours[k] ?? 0) !== (torch[k] ?? 0))
+    .map((k) => `${k} ${ours[k] ?? 0} vs ${torch[k] ?? 0}`);
+}

@@ -1,0 +1,226 @@
+// `npm run zoo`: the conformance sweep. For every row of scripts/zoo (every torchvision 0.14 builder, the
+// torch.nn blocks, and whatever other rows are registered there) and every mode (script, trace):
+// PyTorch exports and freezes it (scripts/zoo/export.py, cached in .zoo-cache/), tsfreeze loads, runs,
+// freezes and saves it (run-row.js), PyTorch loads our saved file back (scripts/zoo/check_saved.py), and
+// docs/zoo.md is written from the results.
+//
+//   npm run zoo                                   # everything
+//   npm run zoo -- --only resnet18,nn.LSTM        # some rows (the table keeps the others' last results)
+//   npm run zoo -- --family detection --reexport  # redo PyTorch's side too
+//   npm run zoo -- --list
+
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Command } from 'commander';
+import type { ModeResult } from './check-model.js';
+import { PYTHON, runProcess, SavedModelChecker, tail } from './processes.js';
+import { writeZooTable, type RowListing, type ZooRecord } from './zoo-table.js';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+const EXPORT = join(ROOT, 'scripts/zoo/export.py');
+const CHECK_SAVED = join(ROOT, 'scripts/zoo/check_saved.py');
+const RUN_ROW = join(ROOT, 'dist/test/zoo/run-row.js');
+
+interface SweepFlags {
+  cache: string;
+  only?: string[];
+  family?: string[];
+  reexport?: boolean;
+  timeout: number;
+  keepMb: number;
+  docs: string;
+  list?: boolean;
+}
+
+const splitList = (value: string, previous: string[] = []): string[] => [
+  ...previous,
+  ...value.split(',').filter(Boolean),
+];
+
+async function listRows(): Promise<RowListing> {
+  const done = await runProcess(PYTHON, [EXPORT, '--list'], 600);
+  if (done.code !== 0) throw new Error(`export.py --list failed: ${tail(done.stderr)}`);
+  return JSON.parse(done.stdout) as RowListing;
+}
+
+function readJson<T>(path: string): T | undefined {
+  return existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as T) : undefined;
+}
+
+/** PyTorch's side of a row: reuses the cache when every mode's model.pt is there. */
+async function exportRow(
+  name: string,
+  modes: readonly string[],
+  rowDir: string,
+  flags: SweepFlags,
+): Promise<string | undefined> {
+  const complete =
+    existsSync(join(rowDir, 'row.json')) &&
+    modes.every((m) => {
+      const record = readJson<{ status: string }>(join(rowDir, m, 'torch.json'));
+      return record && (record.status !== 'ok' || existsSync(join(rowDir, m, 'model.pt')));
+    });
+  if (complete && !flags.reexport) return undefined;
+  rmSync(rowDir, { recursive: true, force: true });
+  const done = await runProcess(PYTHON, [EXPORT, '--row', name, '--cache', flags.cache], flags.timeout, {
+    ...process.env,
+    PYTHONHASHSEED: '0',
+  });
+  if (done.code !== 0 || !existsSync(join(rowDir, 'row.json')))
+    return done.timedOut
+      ? `export timed out after ${flags.timeout} s`
+      : `export failed: ${tail(done.stderr)}`;
+  return undefined;
+}
+
+/** Our side of one mode, in its own process. */
+async function checkOurs(rowDir: string, mode: string, atol: number, flags: SweepFlags): Promise<ModeResult> {
+  const resultPath = join(rowDir, mode, 'ours.json');
+  rmSync(resultPath, { force: true });
+  const done = await runProcess(
+    process.execPath,
+    ['--max-old-space-size=6144', '--stack-size=4000', RUN_ROW, rowDir, mode, String(atol)],
+    flags.timeout,
+  );
+  const result = readJson<ModeResult>(resultPath);
+  if (result) return result;
+  const why = done.timedOut
+    ? `timed out after ${flags.timeout} s`
+    : `crashed (${done.signal ?? done.code}): ${tail(done.stderr)}`;
+  return { row: rowDir, mode, steps: { load: { status: 'fail', detail: `tsfreeze ${why}` } } };
+}
+
+function dropLargeFiles(rowDir: string, modes: readonly string[], keepMb: number): void {
+  for (const mode of modes) {
+    for (const file of ['model.pt', 'ours_frozen.pt']) {
+      const path = join(rowDir, mode, file);
+      if (existsSync(path) && statSync(path).size > keepMb * 1024 * 1024) rmSync(path);
+    }
+  }
+}
+
+async function sweepRow(
+  row: RowListing['rows'][number],
+  flags: SweepFlags,
+  checker: SavedModelChecker,
+): Promise<ZooRecord[]> {
+  const rowDir = join(flags.cache, row.name);
+  const exportProblem = await exportRow(row.name, row.modes, rowDir, flags);
+  const summary = readJson<{ atol: number }>(join(rowDir, 'row.json'));
+  const records: ZooRecord[] = [];
+  for (const mode of row.modes) {
+    const torch = readJson<ZooRecord['torch']>(join(rowDir, mode, 'torch.json'));
+    if (exportProblem || !torch || !summary) {
+      const error = exportProblem ?? 'PyTorch recorded nothing';
+      records.push({
+        row: row.name,
+        family: row.family,
+        mode,
+        torch: { status: 'torch-failed', stage: 'export', error },
+      });
+      continue;
+    }
+    let ours: ModeResult | undefined;
+    if (torch.status === 'ok') {
+      ours = await checkOurs(rowDir, mode, summary.atol, flags);
+      if (ours.frozenPath) {
+        const saved = await checker.check({
+          model: ours.frozenPath,
+          row_dir: rowDir,
+          mode,
+          atol: summary.atol,
+        });
+        ours = {
+          ...ours,
+          steps: {
+            ...ours.steps,
+            saved: { status: saved.ok ? 'pass' : 'fail', detail: saved.detail || undefined },
+          },
+        };
+      }
+    }
+    const record: ZooRecord = {
+      row: row.name,
+      family: row.family,
+      mode,
+      torch,
+      ours,
+      checkedAt: new Date().toISOString(),
+    };
+    writeFileSync(join(rowDir, mode, 'result.json'), `${JSON.stringify(record, null, 1)}\n`);
+    records.push(record);
+  }
+  dropLargeFiles(rowDir, row.modes, flags.keepMb);
+  return records;
+}
+
+function progressLine(records: readonly ZooRecord[], seconds: number): string {
+  return records
+    .map((r) => {
+      if (r.torch.status !== 'ok') return `${r.row} [${r.mode}] PyTorch cannot (${r.torch.stage})`;
+      const failed = Object.entries(r.ours?.steps ?? {}).filter(([, s]) => s.status === 'fail');
+      return `${r.row} [${r.mode}] ${failed.length ? `FAIL ${failed.map(([k]) => k).join(',')}` : 'ok'}`;
+    })
+    .join('; ')
+    .concat(` (${seconds.toFixed(0)} s)`);
+}
+
+async function main(): Promise<void> {
+  const flags = new Command('zoo')
+    .option('--cache <dir>', 'the cache folder (kept out of git)', join(ROOT, '.zoo-cache'))
+    .option('--only <rows>', 'only these rows (comma-separated)', splitList)
+    .option('--family <names>', 'only these families', splitList)
+    .option('--reexport', "redo PyTorch's side even when cached")
+    .option('--timeout <seconds>', 'per process', (v) => Number(v), 3600)
+    .option('--keep-mb <n>', 'delete model files above this size after their row', (v) => Number(v), 150)
+    .option('--docs <file>', 'the table to write', join(ROOT, 'docs/zoo.md'))
+    .option('--list', 'list the rows and exit')
+    .parse()
+    .opts<SweepFlags>();
+  const listing = await listRows();
+  const chosen = listing.rows.filter(
+    (r) => (!flags.only || flags.only.includes(r.name)) && (!flags.family || flags.family.includes(r.family)),
+  );
+  if (flags.list) {
+    for (const r of listing.rows) process.stdout.write(`${r.family}\t${r.name}\t${r.modes.join(',')}\n`);
+    return;
+  }
+  if (flags.only) {
+    const unknown = flags.only.filter((n) => !listing.rows.some((r) => r.name === n));
+    if (unknown.length) throw new Error(`no such rows: ${unknown.join(', ')}`);
+  }
+  mkdirSync(flags.cache, { recursive: true });
+  const checker = new SavedModelChecker(CHECK_SAVED);
+  const start = Date.now();
+  try {
+    for (const [i, row] of chosen.entries()) {
+      const rowStart = Date.now();
+      const records = await sweepRow(row, flags, checker);
+      process.stdout.write(
+        `[${i + 1}/${chosen.length}] ${progressLine(records, (Date.now() - rowStart) / 1000)}\n`,
+      );
+    }
+  } finally {
+    checker.close();
+  }
+  const seconds = (Date.now() - start) / 1000;
+  const records = listing.rows.flatMap((r) =>
+    r.modes.map(
+      (mode): ZooRecord =>
+        readJson<ZooRecord>(join(flags.cache, r.name, mode, 'result.json')) ?? {
+          row: r.name,
+          family: r.family,
+          mode,
+          torch: { status: 'not-run' },
+        },
+    ),
+  );
+  writeZooTable(flags.docs, { listing, records, seconds, checkedNow: chosen.length });
+  process.stdout.write(`wrote ${flags.docs} (${chosen.length} rows checked in ${seconds.toFixed(0)} s)\n`);
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`zoo: ${e instanceof Error ? e.message : String(e)}\n`);
+  process.exit(1);
+});
