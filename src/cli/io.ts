@@ -8,6 +8,8 @@ import { loadModule } from '../serialization/index.js';
 export interface CliIO {
   out(text: string): void;
   err(text: string): void;
+  /** Called with the error a command failed with, before it is printed (embedders, the fuzzer). */
+  readonly failed?: (error: unknown) => void;
 }
 
 export const processIO: CliIO = {

@@ -11,6 +11,8 @@ import { reportError } from './report-error.js';
 import { runCommand } from './run-command.js';
 import { showCommand } from './show-command.js';
 import { processIO, type CliIO } from './io.js';
+import { addLimitFlags, limitsFromFlags } from './limit-flags.js';
+import { currentLimits, restoreLimits, setLimits } from '../limits.js';
 
 export { processIO, type CliIO } from './io.js';
 
@@ -28,17 +30,25 @@ export function buildProgram(io: CliIO): Command {
   // addCommand does not pass settings down: give each subcommand the program's output and exit handling.
   for (const command of [irCommand, optCommand, freezeCommand, runCommand, demoCommand, showCommand])
     program.addCommand(command(io).copyInheritedSettings(program));
+  // Every subcommand takes the --max-* limit flags (docs/security.md); they hold for that command's run.
+  for (const command of program.commands) addLimitFlags(command);
+  program.hook('preAction', (_program, action) => {
+    setLimits(limitsFromFlags(action.opts()));
+  });
   return program;
 }
 
 /** Runs the CLI; returns the exit code. Known errors print their message only (no stack trace). */
 export async function main(argv: readonly string[], io: CliIO = processIO): Promise<number> {
   const program = buildProgram(io);
+  const limits = currentLimits();
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return 0;
   } catch (error) {
     return reportError(error, io);
+  } finally {
+    restoreLimits(limits);
   }
 }
 
