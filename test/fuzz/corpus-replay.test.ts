@@ -6,14 +6,14 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { CORPUS_DIR, readCorpus } from './corpus.js';
-import { madeCases } from './make-corpus.js';
+import { madeCases, STORED_CASES } from './make-corpus.js';
 import { runCase } from './targets.js';
 
 describe('fuzz corpus: every reproducer replays as expected', () => {
   const cases = readCorpus();
 
   it('holds every hand-made reproducer of issue 15', () => {
-    for (const c of madeCases()) {
+    for (const c of [...madeCases(), ...STORED_CASES]) {
       const stored = existsSync(join(CORPUS_DIR, c.name)) || existsSync(join(CORPUS_DIR, `${c.name}.gz`));
       expect(stored, `${c.name} is missing: run node dist/test/fuzz/make-corpus.js`).to.equal(true);
     }

@@ -113,7 +113,35 @@ export function madeCases(): MadeCase[] {
   ];
 }
 
+/** Reproducers kept as files (made with PyTorch, see each `why`): only their expectations are written here. */
+export const STORED_CASES: readonly { readonly name: string; readonly expectation: Expectation }[] = [
+  {
+    name: 'pt/deep-modules-1000.pt',
+    expectation: {
+      expect: 'ok',
+      why: '15.1/15.3 a submodule chain 1,000 deep (torch.jit.script + save of Wrap(Wrap(...Leaf)), eval mode), which PyTorch loads and freezes: was TOO_DEEP, and 300 deep took 2.5 GB in inline-submodules',
+    },
+  },
+  {
+    name: 'pt/billion-laughs.pt',
+    expectation: {
+      expect: 'ok',
+      why: '15.3 a 7 KB archive whose pickle shares sub-lists 40 levels deep (2^40 paths; was 19 s and 3.2 GB at fewer levels): saved by tsfreeze, frozen and reloaded in linear time',
+    },
+  },
+  {
+    name: 'pt/recursive-method.pt',
+    expectation: {
+      expect: 'error',
+      code: 'RECURSIVE_CALL',
+      words: ["method 'g' is called recursively. Recursive calls are not supported"],
+      why: '15.4 a method calling itself (torch.jit.save output, code edited) is refused at load, as torch.jit.load does',
+    },
+  },
+];
+
 function main(): void {
+  for (const c of STORED_CASES) setExpectation(c.name, c.expectation);
   for (const c of madeCases()) {
     const bytes = typeof c.data === 'string' ? new TextEncoder().encode(c.data) : c.data;
     const big = bytes.length > 64 * 1024;

@@ -46,7 +46,14 @@ const WORKER_URL = new URL('./worker.js', import.meta.url);
 
 interface Slot {
   worker: Worker;
-  job?: { id: number; target: TargetName; index: number; started: number; mutation: string };
+  job?: {
+    id: number;
+    target: TargetName;
+    index: number;
+    started: number;
+    mutation: string;
+    running?: boolean;
+  };
   resolve?: () => void;
 }
 
@@ -72,6 +79,7 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzSummary> {
       if (!slot.job || reply.id !== slot.job.id) return;
       if (reply.type === 'start') {
         slot.job.started = performance.now();
+        slot.job.running = true;
         return;
       }
       const verdict: Verdict = reply.outcome.kind === 'crash' ? 'crash' : reply.outcome.kind;
@@ -127,7 +135,7 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzSummary> {
     peakRss = Math.max(peakRss, rss);
     const now = performance.now();
     for (const slot of slots) {
-      if (slot.job && now - slot.job.started > timeoutMs) kill(slot, 'hang');
+      if (slot.job?.running && now - slot.job.started > timeoutMs) kill(slot, 'hang');
     }
     if (rss - baseline > memoryBytes) for (const slot of slots) kill(slot, 'memory');
   }, 50);

@@ -26,7 +26,6 @@ export type WorkerReply =
 const port = parentPort!;
 port.on('message', (job: WorkerJob) => {
   void (async () => {
-    port.postMessage({ type: 'start', id: job.id } satisfies WorkerReply);
     let mutation = 'given';
     let data: Uint8Array | string;
     if ('data' in job) data = job.data;
@@ -35,6 +34,8 @@ port.on('message', (job: WorkerJob) => {
       mutation = generated.mutation;
       data = generated.data;
     }
+    // The clock starts once the input exists: generating a zip bomb is the fuzzer's work, not the case's.
+    port.postMessage({ type: 'start', id: job.id } satisfies WorkerReply);
     const t0 = performance.now();
     const outcome = await runCase(job.target, data);
     const reply: WorkerReply = { type: 'done', id: job.id, outcome, ms: performance.now() - t0, mutation };

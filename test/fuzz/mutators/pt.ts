@@ -149,7 +149,7 @@ function hostile(rng: Rng, seed: Uint8Array): Uint8Array {
   const kind = rng.int(5);
   if (kind === 0) {
     // A zip bomb: compressed zeros, many entries, far beyond what the file size explains.
-    const mb = rng.range(1, 40);
+    const mb = rng.range(1, 16);
     for (let i = rng.range(1, 4); i > 0; i--)
       entries.push({ name: `code/__torch__/bomb${i}.py`, data: new Uint8Array(mb * 1024 * 1024) });
     return rebuild(entries, 'archive');
