@@ -16,8 +16,10 @@ import {
   cloneNode,
   constantType,
   createConstant,
+  currentLimits,
   Device,
   Graph,
+  LimitError,
   ModuleHost,
   OPERATOR_REGISTRY,
   OperatorRegistry,
@@ -28,6 +30,7 @@ import {
   tensorTypeOf,
   toIValue,
   Tuple,
+  withLimits,
   type Block,
   type GraphPass,
   type IValue,
@@ -156,23 +159,34 @@ class Propagator {
   }
 
   // Runs `n` as the interpreter would: aten ops through its op compiler, prim ops as a one-node graph.
+  // Allocations are capped at maxFoldedConstantBytes while evaluating: PyTorch folds whatever the size
+  // (constant_propagation.cpp leaves that as a TODO), but aten::arange(1e9) would take 8 GB here.
   private evaluate(n: Node): IValue[] | string {
+    const { maxTensorBytes, maxFoldedConstantBytes } = currentLimits();
     try {
-      let values: IValue[];
-      if (n.kind.startsWith('prim::')) {
-        const g = new Graph();
-        const map = new Map<Value, Value>();
-        for (const v of n.inputs) map.set(v, g.insertNode(cloneNode(g, v.node, new Map())).output());
-        for (const o of g.insertNode(cloneNode(g, n, map)).outputs) g.registerOutput(o);
-        values = runGraph(g, [], this.host);
-      } else {
-        const result = this.host.compileOp(n)(n.inputs.map((v) => toIValue(v) ?? null));
-        values = n.outputs.length === 1 ? [result as IValue] : (result as IValue[]);
-      }
-      return values;
+      return withLimits({ maxTensorBytes: Math.min(maxTensorBytes, maxFoldedConstantBytes) }, () =>
+        this.run(n),
+      );
     } catch (e) {
+      if (e instanceof LimitError && e.limit === 'maxTensorBytes')
+        return `its result would exceed the maxFoldedConstantBytes limit (${maxFoldedConstantBytes} bytes)`;
       return `evaluating it failed: ${e instanceof Error ? e.message : String(e)}`;
     }
+  }
+
+  private run(n: Node): IValue[] {
+    let values: IValue[];
+    if (n.kind.startsWith('prim::')) {
+      const g = new Graph();
+      const map = new Map<Value, Value>();
+      for (const v of n.inputs) map.set(v, g.insertNode(cloneNode(g, v.node, new Map())).output());
+      for (const o of g.insertNode(cloneNode(g, n, map)).outputs) g.registerOutput(o);
+      values = runGraph(g, [], this.host);
+    } else {
+      const result = this.host.compileOp(n)(n.inputs.map((v) => toIValue(v) ?? null));
+      values = n.outputs.length === 1 ? [result as IValue] : (result as IValue[]);
+    }
+    return values;
   }
 
   // Transforms `prim::If(constant)` into the taken block's nodes, placed before it.

@@ -15,7 +15,8 @@
  * Run on a module, a call on an interface-typed submodule (`prim::GetAttr` chain from self) is inlined too:
  * the attribute's object gives the concrete class, and the GetAttr is retyped to it (PyTorch's freezing
  * does this with freezeInterfaces on; option `interfaces`). Skipped when the graph sets that attribute.
- * Other interface calls, unknown methods/functions and recursion stay, with a remark.
+ * Other interface calls and unknown methods/functions stay, with a remark; recursion is refused
+ * (RECURSIVE_CALL, PyTorch's words). Cached inlined bodies are bounded (a deep chain would be quadratic).
  * What is inlined is each callee's optimized graph, as PyTorch's GraphFunction::optimized_graph makes it
  * (preoptimizeGraph): the callee with its own calls inlined, then its None checks and int identities
  * simplified, constants folded on immutable types (a `dropout(x, p, True, False)` call keeps only the
@@ -34,6 +35,7 @@ import {
   inject,
   OPERATOR_REGISTRY,
   OperatorRegistry,
+  FreezeError,
   FunctionRef,
   insertGraph,
   isObjectValue,
@@ -72,6 +74,11 @@ export function matchMethodCall(node: Node): CallMatch {
   }
   const callee = receiver.type.findMethod(name);
   if (!callee) return { ok: false, reason: `${receiver.type.qualifiedName} has no method '${name}'` };
+  if (callee.graph.inputs.length !== node.inputs.length)
+    return {
+      ok: false,
+      reason: `${node.inputs.length} arguments for a method taking ${callee.graph.inputs.length}`,
+    };
   return { ok: true, callee, args: node.inputs };
 }
 
@@ -132,9 +139,21 @@ export class InlineSubmodules implements GraphPass<Options> {
 }
 
 /** One run's inlining: callee bodies are inlined once, cached, and copied into each call site. */
+const MAX_CACHED_NODES = 200_000;
+
+// PyTorch refuses recursion when it compiles the method; tsfreeze cannot inline it either.
+function recursionError(callee: Function): FreezeError {
+  const what = callee.owner instanceof ClassType ? 'method' : 'function';
+  return new FreezeError(
+    'RECURSIVE_CALL',
+    `${what} '${callee.name}' is called recursively. Recursive calls are not supported`,
+  );
+}
+
 class Inliner {
   readonly units = new Set<CompilationUnit>();
   private readonly bodies = new Map<Function, Graph>();
+  private cachedNodes = 0;
   private readonly inProgress = new Set<Function>();
   /** Callees that reach themselves: never inlined (TorchScript has no recursion; guard anyway). */
   private readonly recursive = new Set<Function>();
@@ -161,10 +180,7 @@ class Inliner {
           continue;
         }
         const body = this.inlinedBody(match.callee);
-        if (!body) {
-          this.context.remark(node, `not inlined: ${match.callee.qualifiedName} is recursive`);
-          continue;
-        }
+        if (!body) throw recursionError(match.callee);
         inlineCallTo(node, body, match.args);
         counts[isMethod ? 'methods' : 'functions']++;
       }
@@ -223,6 +239,13 @@ class Inliner {
       this.inlineCalls(body);
       if (this.recursive.has(callee)) return undefined;
       preoptimize(body, this.ops);
+      // Bodies of a deep submodule chain grow level by level: keeping every one cached is quadratic in
+      // memory (300 levels took 2.5 GB). Past a budget the cache starts over; a miss only costs time.
+      this.cachedNodes += [...body.allNodes()].length;
+      if (this.cachedNodes > MAX_CACHED_NODES) {
+        this.bodies.clear();
+        this.cachedNodes = 0;
+      }
       this.bodies.set(callee, body);
       return body;
     } finally {

@@ -9,11 +9,16 @@
  * n // 8 times, and an epilogue copy of the old loop runs the n - (n // 8) * 8 rest. A loop counter the
  * body reads becomes a carried value (0, then + 1 per copy) for constant-propagation to fold. Inner
  * loops go first. Dead leftovers (the copied True constants) are for dead-code-elimination.
- * Mirrors torch/csrc/jit/passes/loop_unrolling.cpp (UnrollConstantLoops, which unrolls whatever the body size).
+ * Only small bodies are unrolled (at most `maxBodySize` nodes, nested blocks counted), as PyTorch's
+ * loop unroller does (kMaxBodySize 32): once an inner loop is unrolled its outer body is large and stays a
+ * loop, so nested constant loops do not multiply out. The nodes one run may create are also bounded by
+ * the unrollBudget limit (src/limits.ts); loops past it stay as they are, with a remark.
+ * Mirrors torch/csrc/jit/passes/loop_unrolling.cpp (kUnrollFactor 8, kMaxBodyRepeats 64, kMaxBodySize 32).
  */
 
 import {
   cloneNode,
+  currentLimits,
   insertConstant,
   IntType,
   pass,
@@ -34,6 +39,11 @@ const OPTIONS = {
     type: 'integer',
     default: 8,
     description: 'body copies per iteration when a loop is only partly unrolled',
+  },
+  maxBodySize: {
+    type: 'integer',
+    default: 32,
+    description: 'loops whose body has more nodes (nested blocks included) are not unrolled',
   },
 } as const;
 
@@ -64,31 +74,56 @@ export function matchConstantForLoop(
 })
 export class UnrollConstantLoops implements GraphPass<Options> {
   run(graph: Graph, context: PassContext<Options>): PassResult {
-    return { changed: unrollIn(graph.block, context) };
+    return { changed: unrollIn(graph.block, context, { left: currentLimits().unrollBudget }) };
   }
 }
 
-function unrollIn(block: Block, context: PassContext<Options>): boolean {
+function unrollIn(block: Block, context: PassContext<Options>, budget: { left: number }): boolean {
   let changed = false;
   for (const node of block.nodes()) {
-    for (const b of node.blocks) changed = unrollIn(b, context) || changed;
+    for (const b of node.blocks) changed = unrollIn(b, context, budget) || changed;
     if (node.kind !== 'prim::Loop') continue;
     const match = matchConstantForLoop(node);
     if (!match.ok) {
       context.remark(node, `not unrolled: ${match.reason}`);
       continue;
     }
+    const { maxBodySize, maxRepeats, factor } = context.options;
+    const size = blockSize(node.blocks[0], maxBodySize + 1);
+    if (size > maxBodySize) {
+      context.remark(node, `not unrolled: the body has more than ${maxBodySize} nodes`);
+      continue;
+    }
+    const copies = match.trips < maxRepeats ? Math.max(0, match.trips) : factor;
+    if (copies * (size + 1) > budget.left) {
+      context.remark(node, 'not unrolled: the unrollBudget limit of this run is spent');
+      continue;
+    }
+    budget.left -= copies * (size + 1);
     if (node.blocks[0].inputs[0].hasUses()) replaceLoopCounter(node);
-    if (match.trips < context.options.maxRepeats) {
+    if (match.trips < maxRepeats) {
       unrollFully(node, match.trips);
       context.count('loops-unrolled');
     } else {
-      unrollPartly(node, context.options.factor);
+      unrollPartly(node, factor);
       context.count('loops-partly-unrolled');
     }
     changed = true;
   }
   return changed;
+}
+
+// Nodes in `block` and its nested blocks, counting no further than `limit`.
+function blockSize(block: Block, limit: number): number {
+  let size = 0;
+  const work: Block[] = [block];
+  for (let b = work.pop(); b && size < limit; b = work.pop()) {
+    for (const n of b.nodes()) {
+      if (++size >= limit) break;
+      work.push(...n.blocks);
+    }
+  }
+  return size;
 }
 
 // Transforms the body's use of the built-in counter into a carried value: 0 before, + 1 at each body end.

@@ -2,6 +2,7 @@
 import 'reflect-metadata';
 
 export * from './errors.js';
+export * from './limits.js';
 export * from './tensor/index.js';
 export * from './ir/index.js';
 export * from './pipeline/index.js';

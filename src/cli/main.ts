@@ -5,6 +5,8 @@ import { Command, Help } from 'commander';
 import { COMMANDS, loadCommandRuntime } from './commands.js';
 import { processIO, type CliIO } from './process-io.js';
 import { reportError } from './report-error.js';
+import { addLimitFlags, limitsFromFlags } from './limit-flags.js';
+import { currentLimits, restoreLimits, setLimits } from '../limits.js';
 
 export { processIO, type CliIO } from './process-io.js';
 
@@ -33,17 +35,25 @@ export async function buildProgram(io: CliIO, argv: readonly string[] = []): Pro
     const command = c === entry ? (await c.load())(io) : new Command(c.name).description(c.description);
     program.addCommand(command.copyInheritedSettings(program));
   }
+  // Every subcommand takes the --max-* limit flags (docs/security.md); they hold for that command's run.
+  for (const command of program.commands) addLimitFlags(command);
+  program.hook('preAction', (_program, action) => {
+    setLimits(limitsFromFlags(action.opts()));
+  });
   return program;
 }
 
 /** Runs the CLI; returns the exit code. Known errors print their message only (no stack trace). */
 export async function main(argv: readonly string[], io: CliIO = processIO): Promise<number> {
+  const limits = currentLimits();
   try {
     const program = await buildProgram(io, argv);
     await program.parseAsync([...argv], { from: 'user' });
     return 0;
   } catch (error) {
     return reportError(error, io);
+  } finally {
+    restoreLimits(limits);
   }
 }
 

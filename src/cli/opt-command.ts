@@ -2,7 +2,7 @@
 // passes run too) and prints or writes the result. Shares every pass-manager flag with `freeze`
 // (src/cli/pass-manager-flags.ts); adds --list-passes, -o and --lossless.
 
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import type { ContainerModule } from 'inversify';
 import { builtinContainerModules } from '../../passes/freeze.js';
@@ -11,6 +11,8 @@ import { isGraph, parseIR, printGraph, type Graph } from '../ir/index.js';
 import type { ScriptModule } from '../module/script-module.js';
 import { irText, type PipelineSource } from '../pipeline/index.js';
 import { saveModule } from '../serialization/index.js';
+import { writeFileAtomic } from '../serialization/atomic-file.js';
+import { GRAPH_VERIFIER } from '../pipeline/tokens.js';
 import { loadModelFile, type CliIO } from './io.js';
 import { listPasses } from './list-passes.js';
 import {
@@ -98,6 +100,8 @@ async function runOpt(
     pipeline = run.pipeline ?? runLine(text, file);
   }
   const isModule = !isGraph(target);
+  // Passes assume well-formed nodes: check an IR input (structure, arity) before any of them runs.
+  if (!isModule) run.container.get<(g: Graph) => void>(GRAPH_VERIFIER)(target as Graph);
   const output = typeof values.output === 'string' ? values.output : undefined;
   if (output?.endsWith('.pt') && !isModule)
     throw new PipelineError(
@@ -114,8 +118,20 @@ async function runOpt(
   const printed = isModule
     ? irText(target, { tensorStyle: style })
     : printGraph(target as Graph, { tensorStyle: style });
-  if (output) writeFileSync(output, printed);
+  if (output) writeOutput(output, printed);
   else io.out(printed);
+}
+
+// Atomic, like freeze -o: a failure or a kill never leaves a partial file.
+function writeOutput(path: string, text: string): void {
+  try {
+    writeFileAtomic(path, [text]);
+  } catch (error) {
+    throw new TsFreezeError(
+      'WRITE_FAILED',
+      `cannot write ${path} (${(error as Error).message}); the file was not changed`,
+    );
+  }
 }
 
 function readText(path: string): string {

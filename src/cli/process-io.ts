@@ -4,6 +4,8 @@
 export interface CliIO {
   out(text: string): void;
   err(text: string): void;
+  /** Called with the error a command failed with, before it is printed (embedders, the fuzzer). */
+  readonly failed?: (error: unknown) => void;
 }
 
 export const processIO: CliIO = {

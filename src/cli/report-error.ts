@@ -7,6 +7,7 @@ import type { CliIO } from './io.js';
 
 /** Prints an error the way a user should see it and returns the exit code. */
 export function reportError(error: unknown, io: CliIO): number {
+  io.failed?.(error);
   if (error instanceof CommanderError) {
     // commander already printed its message; help/version exit 0.
     return error.exitCode === 0 ? 0 : 1;

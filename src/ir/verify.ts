@@ -210,8 +210,35 @@ function useListHolds(v: Value, use: UseRecord): boolean {
   return use.value === v && (use.prevUse !== null ? use.prevUse.nextUse === use : v.firstUse === use);
 }
 
-// Control-flow node shapes, as PyTorch's Graph::lint checks them.
+/** Arity of prim nodes passes take apart: [min inputs, max inputs, min outputs, max outputs, blocks]. */
+const PRIM_SHAPES: Readonly<Record<string, readonly [number, number, number, number, number]>> = {
+  'prim::TupleUnpack': [1, 1, 0, Infinity, 0],
+  'prim::ListUnpack': [1, 1, 0, Infinity, 0],
+  'prim::TupleConstruct': [0, Infinity, 1, 1, 0],
+  'prim::ListConstruct': [0, Infinity, 1, 1, 0],
+  'prim::DictConstruct': [0, Infinity, 1, 1, 0],
+  'prim::TupleIndex': [2, 2, 1, 1, 0],
+  'prim::GetAttr': [1, 1, 1, 1, 0],
+  'prim::SetAttr': [2, 2, 0, 0, 0],
+  'prim::CallMethod': [1, Infinity, 0, Infinity, 0],
+  'prim::CallFunction': [1, Infinity, 0, Infinity, 0],
+  'prim::unchecked_cast': [1, 1, 1, 1, 0],
+  'prim::Uninitialized': [0, 0, 1, 1, 0],
+};
+
+// Control-flow node shapes, as PyTorch's Graph::lint checks them, and the arity of prim nodes.
 function checkStructure(node: Node): string | undefined {
+  const shape = PRIM_SHAPES[node.kind];
+  if (shape) {
+    const [minIn, maxIn, minOut, maxOut, blocks] = shape;
+    const range = (lo: number, hi: number): string =>
+      lo === hi ? `${lo}` : hi === Infinity ? `at least ${lo}` : `${lo} to ${hi}`;
+    if (node.inputs.length < minIn || node.inputs.length > maxIn)
+      return `${node.kind} takes ${range(minIn, maxIn)} inputs, has ${node.inputs.length}`;
+    if (node.outputs.length < minOut || node.outputs.length > maxOut)
+      return `${node.kind} has ${range(minOut, maxOut)} outputs, has ${node.outputs.length}`;
+    if (node.blocks.length !== blocks) return `${node.kind} has no blocks, has ${node.blocks.length}`;
+  }
   if (node.kind === 'prim::If') {
     if (node.inputs.length !== 1) return `prim::If takes 1 condition input, has ${node.inputs.length}`;
     if (node.blocks.length !== 2) return `prim::If needs 2 blocks, has ${node.blocks.length}`;

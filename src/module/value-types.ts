@@ -29,66 +29,90 @@ function hasStructuralCheck(t: InterfaceType): t is InterfaceType & StructuralIn
 
 /** Whether `value` may be stored where `type` is declared (PyTorch's isSubtypeOf on the value's type, simplified). */
 export function isValueOfType(value: IValue, type: Type): boolean {
-  switch (type.kind) {
-    case 'Any':
-    case 'Var':
-      return true;
-    case 'None':
-      return value === null;
-    case 'Optional':
-      return value === null || isValueOfType(value, (type as OptionalType).elem);
-    case 'Union':
-      return (type as UnionType).members.some((m) => isValueOfType(value, m));
-    case 'Tensor':
-      return value instanceof Tensor;
-    case 'int':
-    case 'Layout':
-    case 'ScalarType':
-    case 'MemoryFormat':
-      return typeof value === 'bigint' || (typeof value === 'number' && Number.isInteger(value));
-    case 'float':
-    case 'complex':
-      return typeof value === 'number';
-    case 'Number':
-      return typeof value === 'number' || typeof value === 'bigint';
-    case 'bool':
-      return typeof value === 'boolean';
-    case 'str':
-      return typeof value === 'string';
-    case 'Device':
-      return value instanceof Device;
-    case 'Function':
-      return value instanceof FunctionRef;
-    case 'List': {
-      const elem = (type as ListType).elem;
-      return Array.isArray(value) && value.every((v) => isValueOfType(v, elem));
+  return new ValueTypeCheck().check(value, type);
+}
+
+// One check, remembering containers already checked against a type: a list shared by many paths (a
+// "billion laughs" pickle) is checked once, not once per path.
+class ValueTypeCheck {
+  private readonly done = new Map<object, Map<Type, boolean>>();
+
+  check(value: IValue, type: Type): boolean {
+    if (!(Array.isArray(value) || value instanceof Map || value instanceof Tuple))
+      return this.uncached(value, type);
+    let byType = this.done.get(value);
+    const known = byType?.get(type);
+    if (known !== undefined) return known;
+    if (!byType) this.done.set(value, (byType = new Map()));
+    byType.set(type, true); // a value that holds itself is accepted where its parts are
+    const result = this.uncached(value, type);
+    byType.set(type, result);
+    return result;
+  }
+
+  private uncached(value: IValue, type: Type): boolean {
+    const isValueOfType = (v: IValue, t: Type): boolean => this.check(v, t);
+    switch (type.kind) {
+      case 'Any':
+      case 'Var':
+        return true;
+      case 'None':
+        return value === null;
+      case 'Optional':
+        return value === null || isValueOfType(value, (type as OptionalType).elem);
+      case 'Union':
+        return (type as UnionType).members.some((m) => isValueOfType(value, m));
+      case 'Tensor':
+        return value instanceof Tensor;
+      case 'int':
+      case 'Layout':
+      case 'ScalarType':
+      case 'MemoryFormat':
+        return typeof value === 'bigint' || (typeof value === 'number' && Number.isInteger(value));
+      case 'float':
+      case 'complex':
+        return typeof value === 'number';
+      case 'Number':
+        return typeof value === 'number' || typeof value === 'bigint';
+      case 'bool':
+        return typeof value === 'boolean';
+      case 'str':
+        return typeof value === 'string';
+      case 'Device':
+        return value instanceof Device;
+      case 'Function':
+        return value instanceof FunctionRef;
+      case 'List': {
+        const elem = (type as ListType).elem;
+        return Array.isArray(value) && value.every((v) => isValueOfType(v, elem));
+      }
+      case 'Dict': {
+        const t = type as DictType;
+        if (!(value instanceof Map)) return false;
+        for (const [k, v] of value) if (!isValueOfType(k, t.key) || !isValueOfType(v, t.value)) return false;
+        return true;
+      }
+      case 'Tuple': {
+        const t = type as TupleType;
+        return (
+          value instanceof Tuple &&
+          value.items.length === t.elements.length &&
+          value.items.every((v, i) => isValueOfType(v, t.elements[i]))
+        );
+      }
+      case 'Class':
+      case 'Enum':
+        return value !== null && isObjectValue(value) && value.type.equals(type);
+      case 'Interface':
+        if (value === null || !isObjectValue(value)) return false;
+        return (
+          !hasStructuralCheck(type as InterfaceType) ||
+          (type as InterfaceType & StructuralInterface).accepts(value.type)
+        );
+      default:
+        // Generators, storages, streams, futures, capsules: nothing to check them against.
+        return true;
     }
-    case 'Dict': {
-      const t = type as DictType;
-      if (!(value instanceof Map)) return false;
-      for (const [k, v] of value) if (!isValueOfType(k, t.key) || !isValueOfType(v, t.value)) return false;
-      return true;
-    }
-    case 'Tuple': {
-      const t = type as TupleType;
-      return (
-        value instanceof Tuple &&
-        value.items.length === t.elements.length &&
-        value.items.every((v, i) => isValueOfType(v, t.elements[i]))
-      );
-    }
-    case 'Class':
-    case 'Enum':
-      return value !== null && isObjectValue(value) && value.type.equals(type);
-    case 'Interface':
-      if (value === null || !isObjectValue(value)) return false;
-      return (
-        !hasStructuralCheck(type as InterfaceType) ||
-        (type as InterfaceType & StructuralInterface).accepts(value.type)
-      );
-    default:
-      // Generators, storages, streams, futures, capsules: nothing to check them against.
-      return true;
   }
 }
 

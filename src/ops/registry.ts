@@ -287,6 +287,29 @@ export class OperatorRegistry {
     };
   }
 
+  /**
+   * A checker for `verify(graph, { checkNode })` that checks only arity: a node of a known kind must have
+   * as many inputs as some overload takes (its arguments without defaults up to all of them, more for a
+   * vararg schema) and as many outputs as that overload returns. Passes assume this shape.
+   */
+  arityChecker(): NodeChecker {
+    return (node) => {
+      const overloads = this.overloadList(node.kind);
+      if (!overloads.length) return undefined;
+      const n = node.inputs.length;
+      const fits = overloads.some(({ schema }) => {
+        const required = schema.arguments.filter((a) => a.defaultValue === undefined && !a.kwargOnly).length;
+        const inputsFit =
+          n >= Math.min(required, schema.arguments.length) &&
+          (schema.isVararg || n <= schema.arguments.length);
+        return inputsFit && (schema.isVarret || schema.returns.length === node.outputs.length);
+      });
+      if (fits) return undefined;
+      const shapes = overloads.map(({ schema }) => `${schema.arguments.length} -> ${schema.returns.length}`);
+      return `${node.kind} has ${n} inputs and ${node.outputs.length} outputs; its schemas take (inputs -> outputs) ${[...new Set(shapes)].join(', ')}`;
+    };
+  }
+
   private entryOf(target: FunctionSchema | string): OperatorEntry {
     if (typeof target === 'string' && !target.includes('(')) return this.requireEntry(target);
     const schema = typeof target === 'string' ? parseSchema(target) : target;

@@ -57,9 +57,14 @@ export function unknownPassError(
     ? `\nknown pipelines: ${[...knownPipelines].sort().join(', ')}`
     : '';
   const message =
-    `unknown pass '${name}'${within ? ` in ${within}` : ''}${suggestion}${located(element)}\n` +
+    `unknown pass '${shorten(name)}'${within ? ` in ${within}` : ''}${suggestion}${located(element)}\n` +
     `known passes: ${knownPasses.length ? [...knownPasses].sort().join(', ') : '(none registered)'}${pipelines}`;
   return Object.assign(new PipelineError('UNKNOWN_PASS', message), { nearest: nearestName(name, all) });
+}
+
+// A name as messages show it: a hostile 1M-character name is cut, with its length.
+function shorten(name: string): string {
+  return name.length <= 100 ? name : `${name.slice(0, 60)}... (${name.length} characters)`;
 }
 
 /** An unknown option, a wrong option type or an unset pipeline option. Code `BAD_OPTION`. */

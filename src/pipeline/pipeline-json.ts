@@ -3,6 +3,7 @@
 
 import { z } from 'zod';
 import { PipelineError } from '../errors.js';
+import { currentLimits, LimitError } from '../limits.js';
 import type { OptionDeclarations, OptionLiteral } from './contracts.js';
 import { checkName } from './decorators.js';
 import { checkOptionDeclarations, optionTypes } from './options.js';
@@ -117,6 +118,7 @@ export function parsePipelineJson(input: string | unknown): ParsedPipelineJson {
       );
     }
   }
+  checkJsonDepth(data);
   const result = PipelineJsonSchema.safeParse(data);
   if (!result.success)
     throw new PipelineError(
@@ -131,6 +133,18 @@ export function parsePipelineJson(input: string | unknown): ParsedPipelineJson {
   return json.name === undefined
     ? { summary: json.summary ?? '', options, pipeline }
     : { name: json.name, summary: json.summary ?? '', options, pipeline };
+}
+
+// Validation recurses (zod, then fromJson): refuse nesting past maxNestingDepth first, iteratively.
+function checkJsonDepth(data: unknown): void {
+  const max = currentLimits().maxNestingDepth;
+  const stack: [unknown, number][] = [[data, 0]];
+  for (let item = stack.pop(); item; item = stack.pop()) {
+    const [value, depth] = item;
+    if (typeof value !== 'object' || value === null) continue;
+    if (depth >= max) throw new LimitError('maxNestingDepth', depth + 1, 'pipeline JSON: nested too deeply');
+    for (const child of Object.values(value)) stack.push([child, depth + 1]);
+  }
 }
 
 /** Parses JSON that must define a named pipeline (for `registerPipelines`). */

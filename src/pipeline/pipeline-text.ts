@@ -3,6 +3,7 @@
 // Grammar: docs/pipelines.md. print(parse(t)) is t for canonical t; parse(print(p)) equals p.
 
 import type { OptionLiteral } from './contracts.js';
+import { LimitError, currentLimits } from '../limits.js';
 import { pipelineSyntaxError } from './errors.js';
 import { isOptionRef, setOrigin, type OptionExpr, type Pipeline, type PipelineElement } from './pipeline.js';
 
@@ -21,7 +22,24 @@ export function parsePipelineText(text: string): Pipeline {
 
 class TextParser {
   private pos = 0;
+  private depth = 0;
   constructor(private readonly text: string) {}
+
+  // Groups and option lists nest; past maxNestingDepth the pipeline is refused (the parser recurses).
+  private nested<T>(parse: () => T): T {
+    if (this.depth >= currentLimits().maxNestingDepth)
+      throw new LimitError(
+        'maxNestingDepth',
+        this.depth + 1,
+        `pipeline text, column ${this.pos + 1}: nested too deeply`,
+      );
+    this.depth++;
+    try {
+      return parse();
+    } finally {
+      this.depth--;
+    }
+  }
 
   parse(): Pipeline {
     const elements = this.elements(undefined);
@@ -85,7 +103,7 @@ class TextParser {
   private body(group: string): PipelineElement[] {
     if (this.peek() !== '(') throw this.error(`expected '(' after ${group}`);
     this.pos++;
-    const body = this.elements(')');
+    const body = this.nested(() => this.elements(')'));
     this.ws();
     if (this.peek() !== ')')
       throw this.error(
@@ -208,7 +226,7 @@ class TextParser {
       }
       for (;;) {
         this.ws();
-        items.push(this.value());
+        items.push(this.nested(() => this.value()));
         this.ws();
         const d = this.peek();
         this.pos++;

@@ -3,6 +3,7 @@
 // properties, so every mistake in a pipeline is reported before the IR is touched.
 
 import { PipelineError } from '../errors.js';
+import { currentLimits, LimitError } from '../limits.js';
 import type {
   OptionDeclarations,
   OptionLiteral,
@@ -79,22 +80,38 @@ export interface PipelineStep {
 /** One step of an executable plan. */
 export type PlanStep = PassStep | FixpointStep | WhenStep | WhenChangedStep | PipelineStep;
 
-/** Builds the plan of `elements` in `scope`; `stack` holds the named pipelines being expanded (cycle check). */
+/** Counts the steps of one plan: named pipelines used twice are expanded twice, so a diamond doubles. */
+interface PlanBudget {
+  steps: number;
+}
+
+/**
+ * Builds the plan of `elements` in `scope`; `stack` holds the named pipelines being expanded (cycle check).
+ * Refuses plans of more than maxPipelineSteps steps, or named pipelines nested past maxNestingDepth.
+ */
 export function buildPlan(
   registry: PassRegistry,
   elements: readonly PipelineElement[],
   scope: OptionScope,
   stack: readonly string[] = [],
+  budget: PlanBudget = { steps: 0 },
 ): PlanStep[] {
   return elements.map((e): PlanStep => {
+    if (++budget.steps > currentLimits().maxPipelineSteps) {
+      throw new LimitError(
+        'maxPipelineSteps',
+        undefined,
+        `the pipeline expands to more steps than allowed (named pipelines: ${stack.slice(0, 5).join(' -> ') || 'none'}${stack.length > 5 ? ' -> ...' : ''})`,
+      );
+    }
     switch (e.kind) {
       case 'pass':
-        return planPass(registry, e, scope, stack);
+        return planPass(registry, e, scope, stack, budget);
       case 'fixpoint':
         return {
           kind: 'fixpoint',
           max: e.max ?? DEFAULT_FIXPOINT_MAX,
-          body: buildPlan(registry, e.body, scope, stack),
+          body: buildPlan(registry, e.body, scope, stack, budget),
           label: `fixpoint${e.max === undefined ? '' : `{max=${e.max}}`}`,
         };
       case 'when': {
@@ -102,7 +119,7 @@ export function buildPlan(
         const active =
           e.equals === undefined ? isTruthy(value) : optionValuesEqual(value as OptionLiteral, e.equals);
         const label = printPipelineText({ elements: [{ ...e, body: [] }] }).replace(/\(\)$/, '');
-        return { kind: 'when', active, body: buildPlan(registry, e.body, scope, stack), label };
+        return { kind: 'when', active, body: buildPlan(registry, e.body, scope, stack, budget), label };
       }
       case 'when-changed': {
         if (!registry.pass(e.pass))
@@ -146,6 +163,7 @@ function planPass(
   e: PassElement,
   scope: OptionScope,
   stack: readonly string[],
+  budget: PlanBudget,
 ): PlanStep {
   const given = resolveExprs(e.options, scope, e);
   const registered = registry.pass(e.name);
@@ -166,13 +184,19 @@ function planPass(
       `named pipelines include each other in a cycle: ${[...stack, def.name].join(' -> ')}`,
     );
   }
+  if (stack.length >= currentLimits().maxNestingDepth)
+    throw new LimitError(
+      'maxNestingDepth',
+      stack.length + 1,
+      `named pipelines nested too deeply (from '${stack[0]}')`,
+    );
   const values = resolveOptions(`pipeline '${def.name}'`, def.options, given, e);
   const inner: OptionScope = { owner: `pipeline '${def.name}'`, values, pipeline: def.name };
   checkExtensionPoints(registry, def.name, extensionPoints(def.pipeline.elements));
   return {
     kind: 'pipeline',
     name: def.name,
-    body: buildPlan(registry, def.pipeline.elements, inner, [...stack, def.name]),
+    body: buildPlan(registry, def.pipeline.elements, inner, [...stack, def.name], budget),
   };
 }
 

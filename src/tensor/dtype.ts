@@ -1,5 +1,6 @@
 // Tensor element types: PyTorch's scalar types, their storage arrays and their names in every format we meet.
 
+import { currentLimits, LimitError } from '../limits.js';
 import { pooledArray } from './buffer-pool.js';
 
 /** A tensor element type, named as torch.dtype is (torch.float32 -> 'float32'). */
@@ -108,9 +109,27 @@ export function dtypeFromStorageName(name: string): DType | undefined {
 
 /**
  * Allocates storage for `numel` elements of `dtype`: zeroed, unless `zero` is false and the memory
- * comes from the interpreter's buffer pool (then the caller must write every element).
+ * comes from the interpreter's buffer pool (then the caller must write every element). A size above the
+ * maxTensorBytes limit (or one no typed array can hold) is a LimitError, so a hostile declared shape
+ * never reaches the allocator.
  */
 export function allocateStorage(dtype: DType, numel: number, zero = true): StorageArray {
+  const bytes = numel * DTYPES[dtype].itemSize;
+  if (!(bytes <= currentLimits().maxTensorBytes) || !Number.isSafeInteger(numel) || numel < 0)
+    throw new LimitError('maxTensorBytes', bytes, `a ${dtype} tensor of ${numel} elements`);
+  try {
+    return allocateUnchecked(dtype, numel, zero);
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error;
+    throw new LimitError(
+      'maxTensorBytes',
+      bytes,
+      `a ${dtype} tensor of ${numel} elements (${error.message})`,
+    );
+  }
+}
+
+function allocateUnchecked(dtype: DType, numel: number, zero: boolean): StorageArray {
   switch (dtype) {
     case 'float32':
       return pooledArray(false, numel, zero);

@@ -13,6 +13,7 @@ import {
   parseIR,
   runPipeline,
   Tensor,
+  TsFreezeError,
   type Graph,
   type ResolveClass,
   type ScriptModule,
@@ -82,6 +83,13 @@ describe('inline-submodules.ir (FileCheck)', () => {
   for (const c of cases) {
     it(`${c.title} [line ${c.line}]`, () => {
       const graph = parseIR(c.ir, { file, resolveClass: testClasses().resolve });
+      if (c.expectError) {
+        const { code, words } = c.expectError;
+        expect(() => runPipeline(testContainer(), graph, c.run ?? 'inline-submodules'))
+          .to.throw(TsFreezeError, words.join(' '))
+          .with.property('code', code);
+        return;
+      }
       runPipeline(testContainer(), graph, c.run ?? 'inline-submodules');
       const printed = graph.toString();
       try {

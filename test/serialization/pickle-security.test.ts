@@ -146,7 +146,7 @@ describe('pickle security: sizes, depth, cycles', () => {
     });
   }
 
-  it('100k nested lists are TOO_DEEP, quickly', () => {
+  it('100k nested lists exceed maxPickleDepth, quickly', () => {
     const n = 100_000;
     const stream = new Uint8Array(2 + n + (n - 1) + 1);
     stream.set(PROTO2);
@@ -154,20 +154,20 @@ describe('pickle security: sizes, depth, cycles', () => {
     stream.fill(OP.APPEND, 2 + n, 2 + n + n - 1);
     stream[stream.length - 1] = OP.STOP;
     const start = process.cpuUsage();
-    expectCode(() => unpickle(stream), 'TOO_DEEP', '1000');
+    expectCode(() => unpickle(stream), 'LIMIT_EXCEEDED', 'maxPickleDepth limit (5000');
     expect(cpuMillisSince(start), 'CPU ms').to.be.below(5000);
   });
 
   it('nesting built out of order through the memo is caught too', () => {
     // Make lists L0..L(n-1), memoized, then append L(i+1) into L(i): depth n, though each APPEND looks shallow.
-    const n = 1500;
+    const n = 5500;
     const parts: number[] = [...PROTO2, OP.MARK];
     for (let i = 0; i < n; i++) parts.push(OP.EMPTY_LIST, OP.LONG_BINPUT, ...le(i, 4));
     parts.push(OP.POP_MARK);
     for (let i = 0; i + 1 < n; i++)
       parts.push(OP.LONG_BINGET, ...le(i, 4), OP.LONG_BINGET, ...le(i + 1, 4), OP.APPEND, OP.POP);
     parts.push(OP.LONG_BINGET, ...le(0, 4), OP.STOP);
-    expectCode(() => unpickle(new Uint8Array(parts)), 'TOO_DEEP');
+    expectCode(() => unpickle(new Uint8Array(parts)), 'LIMIT_EXCEEDED', 'maxPickleDepth');
     expect(() => unpickle(new Uint8Array(parts), { maxDepth: n + 1 })).not.to.throw();
   });
 
@@ -178,7 +178,11 @@ describe('pickle security: sizes, depth, cycles', () => {
     const start = process.cpuUsage();
     unpickle(new Uint8Array(parts));
     expect(cpuMillisSince(start), 'CPU ms').to.be.below(2000);
-    expectCode(() => unpickle(new Uint8Array(parts), { maxDepth: 30 }), 'TOO_DEEP');
+    expectCode(
+      () => unpickle(new Uint8Array(parts), { maxDepth: 30 }),
+      'LIMIT_EXCEEDED',
+      'more than 30 levels',
+    );
   });
 
   it('a list appended into itself, or an object holding itself, is CYCLIC_PICKLE', () => {

@@ -224,8 +224,8 @@ describe('pickle: writing values', () => {
     loop.push(loop);
     expectCode(() => pickle(loop), 'CYCLIC_PICKLE');
     let deep: PickleValue = [];
-    for (let i = 0; i < 2000; i++) deep = [deep];
-    expectCode(() => pickle(deep), 'TOO_DEEP');
+    for (let i = 0; i < 6000; i++) deep = [deep];
+    expectCode(() => pickle(deep), 'LIMIT_EXCEEDED', 'maxPickleDepth');
     expect(
       pickle(new PickleGlobal('torch', 'FloatStorage', { kind: 'storage', dtype: 'float32' })).bytes.length,
     ).to.be.greaterThan(0);

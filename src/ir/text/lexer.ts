@@ -1,7 +1,8 @@
 // Character-level scanner for IR text: positions, line layout, identifiers, numbers, quoted strings,
 // and IRParseError with file:line:col and a caret. The IR is line-oriented, so newlines are explicit.
 
-import { IRParseError } from '../../errors.js';
+import { formatLocated, IRParseError } from '../../errors.js';
+import { currentLimits, LimitError } from '../../limits.js';
 
 const SPACE = 0x20;
 const TAB = 0x09;
@@ -22,6 +23,8 @@ const NUMBER = /-?(?:(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?|inf|nan)/y;
 /** A scanner over one IR text. `pos` is the only state; callers move it through the methods. */
 export class Lexer {
   pos = 0;
+  /** How many blocks, types or values enclose the current position (bounded by maxNestingDepth). */
+  private depth = 0;
 
   constructor(
     readonly text: string,
@@ -185,6 +188,24 @@ export class Lexer {
   }
 
   /** An IRParseError at `offset` (default: pos) showing the line and a caret. */
+  /**
+   * Runs `parse` one nesting level deeper. Past the maxNestingDepth limit it throws a LimitError with
+   * file:line:col, so recursive parsers (and every recursive consumer of what they build) stay in the stack.
+   */
+  nested<T>(parse: () => T): T {
+    if (this.depth >= currentLimits().maxNestingDepth) {
+      const { line, column } = this.locate(Math.min(this.pos, this.text.length));
+      const where = formatLocated({ file: this.file, line, column }, 'nested too deeply');
+      throw new LimitError('maxNestingDepth', this.depth + 1, where);
+    }
+    this.depth++;
+    try {
+      return parse();
+    } finally {
+      this.depth--;
+    }
+  }
+
   error(reason: string, offset = this.pos): IRParseError {
     const { line, column } = this.locate(Math.min(offset, this.text.length));
     return new IRParseError({ file: this.file, line, column }, reason, this.text);

@@ -250,7 +250,7 @@ class IRParser {
       }
       lx.expect(':', `':' after block${n}(...)`);
       lx.endLine();
-      this.parseBody(block, ind, '->', scope);
+      lx.nested(() => this.parseBody(block, ind, '->', scope));
       // The block is closed: what it defined is no longer visible.
       for (const name of scope) this.visible.delete(name);
     }

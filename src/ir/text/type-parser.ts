@@ -95,16 +95,18 @@ export class TypeParser {
   }
 
   private parseUncached(): Type {
+    return this.lx.nested(() => this.postfix(this.primary()));
+  }
+
+  // Postfix `?` and `[]` bind left to right: `Tensor?[]` is a list of optionals. Each one nests a level.
+  private postfix(type: Type): Type {
     const lx = this.lx;
-    let type = this.primary();
-    // Postfix `?` and `[]` bind left to right: `Tensor?[]` is a list of optionals.
-    for (;;) {
-      if (lx.eat('?')) type = new OptionalType(type);
-      else if (lx.lookingAt('[]')) {
-        lx.pos += 2;
-        type = new ListType(type);
-      } else return type;
+    if (lx.eat('?')) return lx.nested(() => this.postfix(new OptionalType(type)));
+    if (lx.lookingAt('[]')) {
+      lx.pos += 2;
+      return lx.nested(() => this.postfix(new ListType(type)));
     }
+    return type;
   }
 
   private primary(): Type {

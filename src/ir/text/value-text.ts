@@ -154,6 +154,10 @@ export interface ValueContext {
  * `1` is an int, a float or a bool, what `[]` holds, and the shape of `{0.5}` and `<Tensor>`.
  */
 export function parseIValue(cx: ValueContext, type: Type | undefined): IValue {
+  return cx.lx.nested(() => parseIValueAt(cx, type));
+}
+
+function parseIValueAt(cx: ValueContext, type: Type | undefined): IValue {
   const lx = cx.lx;
   const t = type instanceof OptionalType ? type.elem : type;
   // PyTorch's tensor table may start with spaces (` 0.5 -1.2 [ CPUFloatType{2} ]`): look before skipping.

@@ -9,7 +9,8 @@ export type LoadErrorCode =
   | 'UNKNOWN_TYPE'
   | 'BAD_OBJECT'
   | 'BAD_CONSTANTS'
-  | 'UNSUPPORTED_ARCHIVE';
+  | 'UNSUPPORTED_ARCHIVE'
+  | 'RECURSIVE_CALL';
 
 /** `<archive>: entry '<entry>': <what>` (or without the entry). */
 export function loadError(

@@ -12,6 +12,7 @@ import { describeValue, PickledObject, PickleTuple } from '../pickle/values.js';
 import { viewingStorageLoader } from './storage-views.js';
 import { readArchive, type ZipArchive } from '../zip/read-archive.js';
 import { loadError } from './load-errors.js';
+import { checkNoRecursion } from './recursion-check.js';
 import { ObjectRestorer } from './restore-objects.js';
 import { readFileShared, startCrcCheck } from './parallel-crc.js';
 import { SourceImporter } from './source-importer.js';
@@ -128,6 +129,7 @@ export function loadArchive(source: string | Uint8Array, options: LoadOptions = 
       'data.pkl',
     );
   }
+  checkNoRecursion(cu, archive.source);
   background?.wait();
   return { module, archive, version, constants, cu };
 }

@@ -39,6 +39,9 @@ export interface RestoreContext {
 /** Restores pickled values against their declared types. One instance per data.pkl keeps object identity. */
 export class ObjectRestorer {
   private readonly objects = new Map<PickledObject, ScriptObject>();
+  // A container pickled once and referenced many times is restored once per declared type: a ~1 KB
+  // pickle of lists sharing sub-lists ("billion laughs") would otherwise expand to 2^levels values.
+  private readonly restored = new Map<object, Map<Type | 'Any', IValue>>();
 
   constructor(private readonly ctx: RestoreContext) {}
 
@@ -101,6 +104,22 @@ export class ObjectRestorer {
 
   /** A pickled value as the IValue of `type`. */
   restore(value: PickleValue, type: Type, path: string): IValue {
+    return this.memoized(value, type, () => this.restoreUncached(value, type, path));
+  }
+
+  private memoized(value: PickleValue, key: Type | 'Any', restore: () => IValue): IValue {
+    const shareable = Array.isArray(value) || value instanceof Map || value instanceof PickleTuple;
+    if (!shareable) return restore();
+    let byType = this.restored.get(value);
+    const known = byType?.get(key);
+    if (known !== undefined) return known;
+    const result = restore();
+    if (!byType) this.restored.set(value, (byType = new Map()));
+    byType.set(key, result);
+    return result;
+  }
+
+  private restoreUncached(value: PickleValue, type: Type, path: string): IValue {
     switch (type.kind) {
       case 'Optional':
         return value === null ? null : this.restore(value, (type as OptionalType).elem, path);
@@ -189,6 +208,10 @@ export class ObjectRestorer {
 
   /** An untyped (Any) value: converted by what it is. */
   restoreAny(value: PickleValue, path: string): IValue {
+    return this.memoized(value, 'Any', () => this.restoreAnyUncached(value, path));
+  }
+
+  private restoreAnyUncached(value: PickleValue, path: string): IValue {
     if (value === null || typeof value === 'boolean' || typeof value === 'string' || value instanceof Tensor)
       return value;
     if (typeof value === 'number' || typeof value === 'bigint') return normalizeInt(value);

@@ -1,6 +1,7 @@
 // Refuses unpickled values that are nested too deeply or contain themselves: recursive consumers (the module
 // loader, the pickler, equality) would overflow the stack or never finish. Iterative, linear in the value graph.
 
+import { LimitError } from '../../limits.js';
 import { pickleError } from './pickle-errors.js';
 import { PickledObject, PickleTuple, type PickleValue } from './values.js';
 
@@ -37,7 +38,7 @@ interface Frame {
 }
 
 /**
- * Throws TOO_DEEP when some chain of nested containers is longer than `maxDepth`, and CYCLIC_PICKLE when a
+ * Throws LimitError (maxPickleDepth) when some chain of nested containers is longer than `maxDepth`, and CYCLIC_PICKLE when a
  * container (directly or not) contains itself. Shared sub-values are visited once.
  */
 export function checkStructure(root: PickleValue, maxDepth: number, source: string): void {
@@ -46,7 +47,12 @@ export function checkStructure(root: PickleValue, maxDepth: number, source: stri
   const onPath = new Set<Container>([root]);
   const path: Frame[] = [{ node: root, children: childrenOf(root), next: 0, height: 0 }];
   const tooDeep = (): never => {
-    throw pickleError('TOO_DEEP', source, `value nested more than ${maxDepth} levels deep`);
+    throw new LimitError(
+      'maxPickleDepth',
+      undefined,
+      `${source}: value nested more than ${maxDepth} levels deep`,
+      maxDepth,
+    );
   };
   if (maxDepth < 1) tooDeep();
   while (path.length > 0) {

@@ -2,13 +2,13 @@
 // the same memoization (strings and globals by value; storages, tensors, objects and shared containers by identity)
 // and PyTorch's list/dict type-tag forms, so PyTorch reads the result and it matches PyTorch's own bytes.
 
+import { currentLimits } from '../../limits.js';
 import { DTYPES, type DType } from '../../tensor/dtype.js';
 import { Tensor, type Storage } from '../../tensor/tensor.js';
 import { ByteWriter } from './byte-writer.js';
 import { checkStructure, childrenOf } from './check-structure.js';
 import { OP } from './opcodes.js';
 import { pickleError } from './pickle-errors.js';
-import { DEFAULT_MAX_DEPTH } from './unpickler.js';
 import {
   describeValue,
   PickledObject,
@@ -35,7 +35,7 @@ export interface PickledStorage {
 export interface PickleOptions {
   /** The record key of a storage. Default: `'0'`, `'1'`, ... in order of first use (what torch.jit.save does). */
   readonly persistentId?: (storage: Storage | StorageRef) => string;
-  /** Deepest nesting accepted (default 1000). */
+  /** Deepest nesting accepted (default: the maxPickleDepth limit). */
   readonly maxDepth?: number;
 }
 
@@ -62,7 +62,7 @@ const INT64_MAX = 2n ** 63n - 1n;
  * Throws UNPICKLABLE for values outside PickleValue, TOO_DEEP / CYCLIC_PICKLE for bad structures.
  */
 export function pickle(value: PickleValue, options: PickleOptions = {}): PickleResult {
-  checkStructure(value, options.maxDepth ?? DEFAULT_MAX_DEPTH, SOURCE);
+  checkStructure(value, options.maxDepth ?? currentLimits().maxPickleDepth, SOURCE);
   return new Pickler(options, countContainerUses(value)).run(value);
 }
 

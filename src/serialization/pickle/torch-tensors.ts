@@ -108,6 +108,11 @@ function makeTensor(
   checkBounds(storageArg.numel, offset, shape, strides, site);
   if (!options.materialize) return new TensorRef(storageArg, offset, shape, strides, requiresGrad);
   const storage = options.materialize(storageArg, site);
+  // The storage record was made by the first reference to its key: a later one may declare more elements
+  // (or another dtype) than it holds. Check the view against the storage it really gets.
+  if (storage.dtype !== storageArg.dtype)
+    bad(site, `storage '${storageArg.key}' is ${storage.dtype} but is referenced as ${storageArg.dtype}`);
+  checkBounds(storage.numel, offset, shape, strides, site);
   const tensor = new Tensor(storage, shape, strides, offset);
   tensor.requiresGrad = requiresGrad;
   tensor.device = storageArg.device;

@@ -2,6 +2,7 @@
 // every length is checked against the input, and the result is checked for depth and cycles before it is returned.
 
 import { TsFreezeError } from '../../errors.js';
+import { currentLimits } from '../../limits.js';
 import { decodeLong, latin1 } from './byte-reader.js';
 import { checkStructure } from './check-structure.js';
 import { HIGHEST_PROTOCOL, OP, opcodeName } from './opcodes.js';
@@ -22,12 +23,12 @@ import { PickleFloat, PickleTuple, type PickleDict, type PickleValue } from './v
  * (default `torchPersistentLoad`, giving StorageRef) and `maxDepth`.
  */
 export interface UnpickleOptions extends MachineOptions {
-  /** Deepest nesting of containers accepted (default 1000). */
+  /** Deepest nesting of containers accepted (default: the maxPickleDepth limit). */
   readonly maxDepth?: number;
 }
 
-/** Default nesting limit: Python's own pickler cannot write deeper than its recursion limit (~1000) either. */
-export const DEFAULT_MAX_DEPTH = 1000;
+/** @deprecated the default nesting limit is now the maxPickleDepth limit (src/limits.ts). */
+export const DEFAULT_MAX_DEPTH = 5000;
 
 /**
  * Decodes one pickle into neutral values (see PickleValue). Throws SerializationError with code
@@ -44,7 +45,7 @@ class Unpickler extends PickleMachine {
 
   constructor(bytes: Uint8Array, options: UnpickleOptions) {
     super(bytes, options);
-    this.maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
+    this.maxDepth = options.maxDepth ?? currentLimits().maxPickleDepth;
   }
 
   load(): PickleValue {

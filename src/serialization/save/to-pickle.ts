@@ -29,11 +29,26 @@ export class PickleConverter {
   /** Class types of the objects met, in the order the pickler writes them (root first). */
   readonly classes: ClassType[] = [];
   private readonly objects = new Map<ObjectValue, PickledObject>();
+  // Lists, dicts and tuples converted once per declared type: a value shared N times stays shared in the
+  // pickle (as PyTorch's pickler memoizes it), instead of being written out once per path (2^levels).
+  private readonly containers = new Map<object, Map<Type | undefined, PickleValue>>();
 
   constructor(private readonly types: TypeNames) {}
 
   /** `value`, declared as `type`, as a pickle value; `where` names it in errors (`model.sub.weight`). */
   convert(value: IValue, type: Type | undefined, where: string): PickleValue {
+    if (!(Array.isArray(value) || value instanceof Map || value instanceof Tuple))
+      return this.convertUncached(value, type, where);
+    let byType = this.containers.get(value);
+    const known = byType?.get(type);
+    if (known !== undefined) return known;
+    const converted = this.convertUncached(value, type, where);
+    if (!byType) this.containers.set(value, (byType = new Map()));
+    byType.set(type, converted);
+    return converted;
+  }
+
+  private convertUncached(value: IValue, type: Type | undefined, where: string): PickleValue {
     const t =
       type === undefined ||
       type.kind === 'Any' ||

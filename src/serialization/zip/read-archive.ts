@@ -1,8 +1,9 @@
 // Reads a whole .pt archive (the zip torch.jit.save / torch.save write) into a ZipArchive: entries addressed
 // relative to the archive's top folder, inflated on demand, CRC-32 checked on every read.
 
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { inflateSync } from 'fflate';
+import { checkLimit, currentLimits, LimitError } from '../../limits.js';
 import { crc32 } from './crc32.js';
 import { readDirectory, type ZipEntryInfo } from './zip-directory.js';
 import { zipError } from './zip-errors.js';
@@ -143,7 +144,7 @@ export class ZipArchive {
       }
       return raw;
     }
-    if (entry.size > entry.compressedSize * MAX_DEFLATE_RATIO + 64) {
+    if (impossibleSize(entry)) {
       throw zipError(
         'CORRUPT_ENTRY',
         this.source,
@@ -170,6 +171,10 @@ export class ZipArchive {
   }
 }
 
+function impossibleSize(entry: ZipEntryInfo): boolean {
+  return entry.size > entry.compressedSize * MAX_DEFLATE_RATIO + 64;
+}
+
 /** The folder holding `data.pkl` (PyTorch's layout), else the first entry's top folder, else ''. */
 function detectFolder(entries: readonly ZipEntryInfo[]): string {
   for (const entry of entries) {
@@ -189,8 +194,11 @@ function hex(value: number): string {
 /** Reads a file, turning OS errors into SerializationErrors that name the path. */
 function readSource(path: string): Uint8Array {
   try {
+    // Checked before reading: a huge file is refused by name instead of by an allocation failure.
+    checkLimit('maxArchiveBytes', statSync(path).size, `${path}: the file`);
     return readFileSync(path);
   } catch (cause) {
+    if (cause instanceof LimitError) throw cause;
     const code = (cause as { code?: unknown }).code;
     const why = cause instanceof Error ? cause.message : String(cause);
     if (code === 'ENOENT') throw zipError('FILE_NOT_FOUND', path, 'no such file', undefined, cause);
@@ -207,11 +215,38 @@ function readSource(path: string): Uint8Array {
 export function readArchive(source: string | Uint8Array, options: ReadArchiveOptions = {}): ZipArchive {
   const name = typeof source === 'string' ? source : (options.name ?? '<buffer>');
   const bytes = typeof source === 'string' ? readSource(source) : source;
+  checkLimit('maxArchiveBytes', bytes.length, `${name}: the archive`);
   const archive = new ZipArchive(name, bytes, readDirectory(bytes, name));
+  checkInflatedSize(archive, bytes.length);
   if ((options.requireDataPkl ?? true) && !archive.has('data.pkl')) {
     const where = archive.folder === '' ? 'data.pkl' : `${archive.folder}/data.pkl`;
     throw zipError('MISSING_ENTRY', name, `not a PyTorch archive: no '${where}' entry`, 'data.pkl');
   }
   if (options.verify) archive.verify();
   return archive;
+}
+
+/**
+ * Refuses archives whose compressed entries declare more inflated bytes than the limits allow (a zip bomb),
+ * before anything is inflated; inflating checks that each entry holds exactly what it declares.
+ */
+function checkInflatedSize(archive: ZipArchive, fileBytes: number): void {
+  let inflated = 0;
+  for (const entry of archive.entries()) {
+    // An impossible declared size is reported as CORRUPT_ENTRY when the entry is read.
+    if (entry.method !== METHOD_STORED && !impossibleSize(entry)) inflated += entry.size;
+  }
+  checkLimit(
+    'maxDecompressedBytes',
+    inflated,
+    `${archive.source}: the compressed entries inflate to ${inflated} bytes`,
+  );
+  const allowed = currentLimits().maxExpansionRatio * fileBytes + 1024 ** 2;
+  if (inflated > allowed) {
+    throw new LimitError(
+      'maxExpansionRatio',
+      Math.round(inflated / Math.max(1, fileBytes)),
+      `${archive.source}: ${fileBytes} bytes of archive inflate to ${inflated} bytes`,
+    );
+  }
 }

@@ -1,9 +1,8 @@
 // Writes .pt zip archives the way PyTorch's writer lays them out: every entry under one top folder, each
 // entry's data aligned to 64 bytes through an 'FB' padding extra field, code stored deflated, zip64 end records.
 
-import { closeSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { basename } from 'node:path';
+import { writeFileAtomic } from '../atomic-file.js';
 import { deflateSync } from 'fflate';
 import { crc32 } from './crc32.js';
 import { zipError } from './zip-errors.js';
@@ -258,31 +257,9 @@ export function writeArchiveAtomic(
 ): void {
   // Lay out first: a bad entry fails before anything touches the disk.
   const chunks = layOut(entries, options.folder ?? archiveFolderFor(path));
-  const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-  let fd: number | undefined;
   try {
-    fd = openSync(temp, 'wx');
-    for (const chunk of chunks) {
-      let done = 0;
-      while (done < chunk.length) done += writeSync(fd, chunk, done, chunk.length - done);
-    }
-    fsyncSync(fd);
-    closeSync(fd);
-    fd = undefined;
-    renameSync(temp, path);
+    writeFileAtomic(path, chunks);
   } catch (cause) {
-    if (fd !== undefined) {
-      try {
-        closeSync(fd);
-      } catch {
-        // Already failing: the original error is the one to report.
-      }
-    }
-    try {
-      unlinkSync(temp);
-    } catch {
-      // The temporary file may never have been created.
-    }
     const why = cause instanceof Error ? cause.message : String(cause);
     throw zipError(
       'WRITE_FAILED',
