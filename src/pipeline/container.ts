@@ -21,6 +21,7 @@ import type { InstrumentationOptions, RunReport } from './instruments/instrument
 import { DisablePassInstrument } from './instruments/disable-pass.js';
 import { OptBisectInstrument } from './instruments/opt-bisect.js';
 import { PrintIRInstrument } from './instruments/print-ir.js';
+import { RecordInstrument } from './instruments/record.js';
 import { ReproducerInstrument } from './instruments/reproducer.js';
 import { StatisticsInstrument } from './instruments/statistics.js';
 import { TimingInstrument, type Clock } from './instruments/timing.js';
@@ -66,7 +67,10 @@ export interface ContainerSettings {
   readonly modules?: readonly ContainerModule[];
 }
 
-/** The built-in instruments, in hook order: timing outermost, then printing, verification, disable-pass, bisect, reproducer, statistics. */
+/**
+ * The built-in instruments, in hook order: timing outermost, then printing, verification, disable-pass,
+ * bisect, reproducer, statistics; the recorder last (its pass times leave out the others' before-hooks).
+ */
 export const instrumentsModule = new ContainerModule(({ bind }) => {
   bind(INSTRUMENT).to(TimingInstrument);
   bind(INSTRUMENT).to(PrintIRInstrument);
@@ -75,6 +79,7 @@ export const instrumentsModule = new ContainerModule(({ bind }) => {
   bind(INSTRUMENT).to(OptBisectInstrument);
   bind(INSTRUMENT).to(ReproducerInstrument);
   bind(INSTRUMENT).to(StatisticsInstrument);
+  bind(INSTRUMENT).to(RecordInstrument);
 });
 
 /** A container holding the pass manager, registry, instruments, logger and output; add passes to it. */

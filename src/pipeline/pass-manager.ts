@@ -122,6 +122,15 @@ export class PassManager {
     checkTarget(target);
     const instrumentation: InstrumentationOptions = { ...this.defaults, ...options.instrumentation };
     const instruments = this.instruments.filter((i) => i.isEnabled(instrumentation));
+    const report: RunReport = {
+      changed: false,
+      executed: [],
+      statistics: {},
+      remarks: [],
+      warnings: [],
+      analysisComputations: {},
+      properties: [],
+    };
     const runInfo = (text: string, expanded: string): RunInfo => ({
       target,
       pipelineText: text,
@@ -130,6 +139,7 @@ export class PassManager {
       plugins: this.registry.plugins,
       options: instrumentation,
       output: this.output,
+      report,
     });
     let plan: Plan;
     try {
@@ -147,15 +157,6 @@ export class PassManager {
         { cause: error },
       );
     }
-    const report: RunReport = {
-      changed: false,
-      executed: [],
-      statistics: {},
-      remarks: [],
-      warnings: [],
-      analysisComputations: {},
-      properties: [],
-    };
     const state: RunState = {
       report,
       analyses: new AnalysisManager(this.registry.analyses, this.logger),
