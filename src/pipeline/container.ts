@@ -21,6 +21,7 @@ import type { InstrumentationOptions, RunReport } from './instruments/instrument
 import { DisablePassInstrument } from './instruments/disable-pass.js';
 import { OptBisectInstrument } from './instruments/opt-bisect.js';
 import { PrintIRInstrument } from './instruments/print-ir.js';
+import { CheckNumericsInstrument } from './instruments/check-numerics.js';
 import { RecordInstrument } from './instruments/record.js';
 import { ReproducerInstrument } from './instruments/reproducer.js';
 import { StatisticsInstrument } from './instruments/statistics.js';
@@ -69,7 +70,8 @@ export interface ContainerSettings {
 
 /**
  * The built-in instruments, in hook order: timing outermost, then printing, verification, disable-pass,
- * bisect, reproducer, statistics; the recorder last (its pass times leave out the others' before-hooks).
+ * bisect, reproducer, statistics; the recorder after them (its pass times leave out the others'
+ * before-hooks), the numerics check last (its runs after a pass are not timed as the pass).
  */
 export const instrumentsModule = new ContainerModule(({ bind }) => {
   bind(INSTRUMENT).to(TimingInstrument);
@@ -80,6 +82,7 @@ export const instrumentsModule = new ContainerModule(({ bind }) => {
   bind(INSTRUMENT).to(ReproducerInstrument);
   bind(INSTRUMENT).to(StatisticsInstrument);
   bind(INSTRUMENT).to(RecordInstrument);
+  bind(INSTRUMENT).to(CheckNumericsInstrument);
 });
 
 /** A container holding the pass manager, registry, instruments, logger and output; add passes to it. */
