@@ -10,6 +10,7 @@ import { optCommand } from './opt-command.js';
 import { reportError } from './report-error.js';
 import { runCommand } from './run-command.js';
 import { showCommand } from './show-command.js';
+import { vizCommand } from './viz-command.js';
 import { processIO, type CliIO } from './io.js';
 
 export { processIO, type CliIO } from './io.js';
@@ -26,7 +27,15 @@ export function buildProgram(io: CliIO): Command {
     .configureOutput({ writeOut: io.out, writeErr: io.err })
     .showHelpAfterError();
   // addCommand does not pass settings down: give each subcommand the program's output and exit handling.
-  for (const command of [irCommand, optCommand, freezeCommand, runCommand, demoCommand, showCommand])
+  for (const command of [
+    irCommand,
+    optCommand,
+    freezeCommand,
+    runCommand,
+    demoCommand,
+    showCommand,
+    vizCommand,
+  ])
     program.addCommand(command(io).copyInheritedSettings(program));
   return program;
 }

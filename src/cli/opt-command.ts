@@ -12,6 +12,7 @@ import type { ScriptModule } from '../module/script-module.js';
 import { irText, type PipelineSource } from '../pipeline/index.js';
 import { saveModule } from '../serialization/index.js';
 import { loadModelFile, type CliIO } from './io.js';
+import { setReportTitle } from './flags/report-flags.js';
 import { listPasses } from './list-passes.js';
 import {
   addPassManagerFlags,
@@ -96,6 +97,7 @@ async function runOpt(
     const text = file.endsWith('.pt') ? '' : readText(file);
     target = file.endsWith('.pt') ? loadModelFile(file) : parseIR(blankComments(text), { file });
     pipeline = run.pipeline ?? runLine(text, file);
+    setReportTitle(run, file);
   }
   const isModule = !isGraph(target);
   const output = typeof values.output === 'string' ? values.output : undefined;
@@ -118,7 +120,8 @@ async function runOpt(
   else io.out(printed);
 }
 
-function readText(path: string): string {
+/** Reads a text file; a missing or unreadable file is a TsFreezeError naming it. */
+export function readText(path: string): string {
   try {
     return readFileSync(path, 'utf8');
   } catch (error) {
@@ -131,7 +134,7 @@ function readText(path: string): string {
 }
 
 // `//` comment lines (test files, reproducers) become blank, so parse errors keep their line numbers.
-function blankComments(text: string): string {
+export function blankComments(text: string): string {
   return text
     .split('\n')
     .map((l) => (l.trimStart().startsWith('//') ? '' : l))

@@ -6,44 +6,18 @@ import { expect } from 'chai';
 import { createFreezeContainer, freezeWithReport } from '../../passes/index.js';
 import {
   BufferSink,
-  CompilationUnit,
   loadModule,
-  moduleBuilder,
   parseIR,
   registerPasses,
   runPipeline,
   Tensor,
   type IValue,
-  type ScriptModule,
 } from '../../src/index.js';
 import { decodeValue, listFixtureCases } from '../support/fixture-case.js';
 import { REPO_ROOT } from '../support/ir-case-runner.js';
 import { testContainer } from '../passes/numeric.js';
 import { FoldMulTwo } from '../plugins/wrong-fold-mul-two.js';
-
-/** linear -> x * 2 -> relu: what the wrong plugin pass breaks. */
-export function scaledModule(): ScriptModule {
-  return moduleBuilder('__torch__.Scaled', { cu: new CompilationUnit() })
-    .training(false)
-    .parameter(
-      'weight',
-      Tensor.fromArray('float32', [0.5, -1, 2, 0.25, 1.5, -0.5, 1, 1, -2, 0.75, 0.1, 0.3], [4, 3]),
-    )
-    .parameter('bias', Tensor.fromArray('float32', [0.1, 0.2, -0.3, 0.4], [4]))
-    .method(
-      'forward',
-      `graph(%self : __torch__.Scaled, %x : Tensor):
-  %two : int = prim::Constant[value=2]()
-  %w : Tensor = prim::GetAttr[name="weight"](%self)
-  %b : Tensor = prim::GetAttr[name="bias"](%self)
-  %h : Tensor = aten::linear(%x, %w, %b)
-  %y : Tensor = aten::mul(%h, %two)
-  %z : Tensor = aten::relu(%y)
-  return (%z)
-`,
-    )
-    .build();
-}
+import { scaledModule } from '../support/scaled-module.js';
 
 describe('check-numerics', function () {
   this.timeout(300_000);

@@ -87,6 +87,7 @@ export class RunRecorder {
   readonly record: RunRecord;
   private readonly table = new SnapshotTable();
   private readonly probes: RecordProbe[] = [];
+  private readonly finishers: ((target: PassTarget, record: RunRecord) => void)[] = [];
   private readonly current = new Map<string, number>();
   private readonly groups: string[] = [];
   private pending:
@@ -107,6 +108,17 @@ export class RunRecorder {
       attachments: [],
       extras: {},
     };
+  }
+
+  /** Records `graph` as method `method` outside a run (a picture of one graph); returns the state index. */
+  snapshotGraph(method: string, graph: Graph): number {
+    return this.table.snapshot(method, graph);
+  }
+
+  /** Adds a hook run when the pipeline ends (with the transformed target), to add facts to the record. */
+  onFinish(hook: (target: PassTarget, record: RunRecord) => void): this {
+    this.finishers.push(hook);
+    return this;
   }
 
   /** Adds a probe: `capture` runs before every invocation of `pass` and its text is attached. */
@@ -131,6 +143,7 @@ export class RunRecorder {
     this.record.totalMs = performance.now() - this.started;
     this.record.final = Object.fromEntries(this.current);
     this.record.report = report;
+    if (this.run) for (const hook of this.finishers) hook(this.run.target, this.record);
   }
 
   beforeGroup(group: GroupInfo): void {
