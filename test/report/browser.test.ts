@@ -178,7 +178,7 @@ describe('report in headless Chromium', function () {
 
   describe('a 10k-node graph', () => {
     it('opens collapsed, draws an opened module node for node, without console errors', async () => {
-      const record = freezeRecord(syntheticNet(10, 50), false);
+      const record = freezeRecord(syntheticNet(), false);
       const data = reportDataOf(record);
       const inline = data.passes.find((p) => p.pass === 'inline-submodules' && p.changed)!;
       const state = data.states[inline.after.forward];

@@ -6,7 +6,13 @@
 import { injectable } from 'inversify';
 import { PipelineError } from '../../errors.js';
 import { cloneGraph, type Graph, type IValue } from '../../ir/index.js';
-import { copyModuleObjects, Function, getInterpreter, ScriptModule } from '../../module/index.js';
+import {
+  copyModuleObjects,
+  Function,
+  getInterpreter,
+  isScriptModule,
+  type ScriptModule,
+} from '../../module/index.js';
 import { loadNpy, toDType, Tensor, DTYPES } from '../../tensor/index.js';
 import type { PassResult } from '../contracts.js';
 import { isGraphTarget } from '../targets.js';
@@ -229,7 +235,7 @@ function prepare(
   let graph: Graph;
   let module: ScriptModule | undefined;
   if (isGraphTarget(target)) graph = target;
-  else if (target instanceof ScriptModule) {
+  else if (isScriptModule(target)) {
     module = target;
     const fn = target.findMethod(method);
     if (!fn)

@@ -110,9 +110,12 @@ export class RunRecorder {
     };
   }
 
-  /** Records `graph` as method `method` outside a run (a picture of one graph); returns the state index. */
-  snapshotGraph(method: string, graph: Graph): number {
-    return this.table.snapshot(method, graph);
+  /**
+   * Records `graph` as method `method` outside a run (a picture of one graph); returns the state index
+   * (`previous` when the graph still equals that state).
+   */
+  snapshotGraph(method: string, graph: Graph, previous?: number): number {
+    return this.table.snapshot(method, graph, previous);
   }
 
   /** Adds a hook run when the pipeline ends (with the transformed target), to add facts to the record. */
