@@ -16,12 +16,15 @@ import {
   type RunReport,
   type RunOptions,
   type ExtensionInput,
+  type RunRecord,
+  RunRecorder,
   isScriptModule,
   type Container,
   type ContainerModule,
 } from '../src/index.js';
 import { AliasAnalysis } from './alias-analysis.js';
 import { checkEvalMode, resolvePreserved } from './freeze/preserved.js';
+import { recordFreezeFacts } from './freeze/record-facts.js';
 import { freezeReportOf, type AttributeExplanation } from './freeze/report.js';
 import freezePipeline from './pipelines/freeze.json' with { type: 'json' };
 import { builtinPassesModule } from './index.js';
@@ -43,6 +46,8 @@ export interface FreezeOptions {
    * `[{ point: 'end', passes: 'my-pass' }]`; the passes must be registered in `container`.
    */
   readonly extensions?: readonly Omit<ExtensionInput, 'pipeline'>[];
+  /** Record the run for an HTML report: the result's `record` (write it with `writeReport`). */
+  readonly report?: boolean;
 }
 
 /** The freeze pipeline as declared in pipelines/freeze.json. */
@@ -73,6 +78,8 @@ export function createFreezeContainer(settings: ContainerSettings = {}): Contain
 export interface FreezeResult {
   readonly module: ScriptModule;
   readonly report: RunReport;
+  /** The run's record, when `report` was asked for (or a recorder given): `renderReport(record)`. */
+  readonly record?: RunRecord;
 }
 
 /** What a freeze runs: the clone to freeze, the pipeline and the run options (for callers driving the pass manager). */
@@ -80,6 +87,8 @@ export interface FreezeRun {
   readonly target: ScriptModule;
   readonly pipeline: PipelineSource;
   readonly runOptions: RunOptions;
+  /** Records the run (with freeze's explanations) when a report was asked for. */
+  readonly recorder?: RunRecorder;
 }
 
 /** Checks `module` can be frozen as asked and returns the clone, pipeline and run options `freeze` runs. */
@@ -93,6 +102,8 @@ export function prepareFreeze(module: ScriptModule, options: FreezeOptions = {})
   // The user-facing checks run first, so their FreezeError reaches the caller as is (not as a PassFailure).
   checkEvalMode(module);
   resolvePreserved(module, options.preservedAttrs ?? []);
+  const recorder = options.instrumentation?.record ?? (options.report ? new RunRecorder() : undefined);
+  if (recorder) recordFreezeFacts(recorder, module);
   return {
     target: module.clone(),
     // The declaration itself, not the name 'freeze': run options only reach the pipeline whose option
@@ -104,9 +115,14 @@ export function prepareFreeze(module: ScriptModule, options: FreezeOptions = {})
         optimizeNumerics: options.optimizeNumerics ?? true,
       },
       // Reproducers snapshot the input: off unless asked for (never a side effect of embedding).
-      instrumentation: { reproducer: false, ...options.instrumentation },
+      instrumentation: {
+        reproducer: false,
+        ...options.instrumentation,
+        ...(recorder ? { record: recorder } : {}),
+      },
       extensions: (options.extensions ?? []).map((x) => ({ ...x, pipeline: 'freeze' })),
     },
+    ...(recorder ? { recorder } : {}),
   };
 }
 
@@ -115,7 +131,7 @@ export function freezeWithReport(module: ScriptModule, options: FreezeOptions = 
   const run = prepareFreeze(module, options);
   const container = options.container ?? createFreezeContainer();
   const report = getPassManager(container).run(run.target, run.pipeline, run.runOptions);
-  return { module: run.target, report };
+  return { module: run.target, report, ...(run.recorder ? { record: run.recorder.record } : {}) };
 }
 
 /** torch.jit.freeze: a frozen copy of an eval-mode module; parameters and attributes become constants. */

@@ -10,6 +10,7 @@
  * it works on a bare graph as well as on every method of a module); a prim::CallFunction's callee is the
  * free function its Function constant names, looked up in the compilation units of the classes in play.
  * Callee graphs are copied, never changed; each is inlined once per run and reused for every call site.
+ * Inlined nodes get the receiver's attribute path as inlinedFrom (`layer1.0.conv1`), so pictures can group them.
  * Names: callee values keep their names where free (the caller's holder moves to `name.N`, as PyTorch's
  * setDebugName does) and a named call output passes its name to the value replacing it.
  * Run on a module, a call on an interface-typed submodule (`prim::GetAttr` chain from self) is inlined too:
@@ -38,6 +39,7 @@ import {
   FreezeError,
   FunctionRef,
   insertGraph,
+  joinModulePath,
   isObjectValue,
   pass,
   toIValue,
@@ -281,10 +283,26 @@ function objectAt(v: Value, self: Value | undefined, module: ObjectValue): Objec
   return isObjectValue(obj) ? obj : undefined;
 }
 
+// The attribute path of a method call's receiver from the graph's `self` (`layer1.0`), if it is a
+// prim::GetAttr chain from there: the module the inlined nodes come from.
+function receiverPath(call: Node): string | undefined {
+  const self = call.owningGraph.inputs[0];
+  const names: string[] = [];
+  for (let v = call.inputs[0]; v !== self; v = v.node.inputs[0]) {
+    if (!v || v.node.kind !== 'prim::GetAttr') return undefined;
+    names.unshift(v.node.s('name'));
+  }
+  return names.length ? names.join('.') : undefined;
+}
+
 // Transforms `%y = prim::Call*(args)` into the body's nodes on `args`; %y's name passes to its replacement.
 function inlineCallTo(call: Node, body: Graph, args: readonly Value[]): void {
   const graph = call.owningGraph;
-  const results = graph.withInsertPoint(call, () => insertGraph(graph, body, args));
+  const inlinedFromPrefix = joinModulePath(
+    call.inlinedFrom,
+    call.kind === 'prim::CallMethod' ? receiverPath(call) : undefined,
+  );
+  const results = graph.withInsertPoint(call, () => insertGraph(graph, body, args, { inlinedFromPrefix }));
   call.outputs.forEach((old, i) => {
     const replacement = results[i];
     if (old.hasDebugName) replacement.setDebugName(old.debugName);

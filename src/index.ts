@@ -11,6 +11,7 @@ export * from './analysis/index.js';
 export * from './module/index.js';
 export * from './runtime/index.js';
 export * from './serialization/index.js';
+export * from './report/index.js';
 
 import { installRuntime } from './runtime/index.js';
 import { installCodePrinter } from './serialization/index.js';

@@ -50,6 +50,13 @@ export const COMMANDS: readonly CommandEntry[] = [
     description: 'show the module tree of a TorchScript model (.pt written by torch.jit.save)',
     load: async () => (await import('./show-command.js')).showCommand,
   },
+  {
+    name: 'viz',
+    term: 'viz [options] <file>',
+    description:
+      'draw a graph (an IR file, or a method of a .pt model) as SVG or as a self-contained HTML page',
+    load: async () => (await import('./viz-command.js')).vizCommand,
+  },
 ];
 
 /** Loads what every real command needs first: decorator metadata and the hooks of the entry point. */

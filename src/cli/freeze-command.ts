@@ -8,6 +8,7 @@ import type { ScriptModule } from '../module/script-module.js';
 import { freezeReportOf } from '../../passes/freeze/report.js';
 import { builtinContainerModules, prepareFreeze } from '../../passes/freeze.js';
 import { writeFrozen } from '../serialization/save/index.js';
+import { setReportTitle } from './flags/report-flags.js';
 import { collectList } from './flags/values.js';
 import { loadModelFile, type CliIO } from './io.js';
 import { summarizeInlined, summarizeModule, type ModelSummary } from './model-summary.js';
@@ -94,7 +95,9 @@ async function runFreeze(model: string, flags: FreezeFlags, io: CliIO): Promise<
   const tLoad = performance.now();
   const before = summarizeInlined(module);
   progress.stage('freezing');
+  setReportTitle(run, model);
   const prepared = prepareFreeze(module, {
+    ...(run.instrumentation.record ? { instrumentation: { record: run.instrumentation.record } } : {}),
     preservedAttrs: flags.preserve ?? [],
     optimizeNumerics: flags.optimizeNumerics,
     ...(run.pipeline ? { pipeline: run.pipeline } : {}),

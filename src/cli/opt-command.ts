@@ -14,6 +14,7 @@ import { saveModule } from '../serialization/index.js';
 import { writeFileAtomic } from '../serialization/atomic-file.js';
 import { GRAPH_VERIFIER } from '../pipeline/tokens.js';
 import { loadModelFile, type CliIO } from './io.js';
+import { setReportTitle } from './flags/report-flags.js';
 import { listPasses } from './list-passes.js';
 import {
   addPassManagerFlags,
@@ -98,6 +99,7 @@ async function runOpt(
     const text = file.endsWith('.pt') ? '' : readText(file);
     target = file.endsWith('.pt') ? loadModelFile(file) : parseIR(blankComments(text), { file });
     pipeline = run.pipeline ?? runLine(text, file);
+    setReportTitle(run, file);
   }
   const isModule = !isGraph(target);
   // Passes assume well-formed nodes: check an IR input (structure, arity) before any of them runs.
@@ -134,7 +136,8 @@ function writeOutput(path: string, text: string): void {
   }
 }
 
-function readText(path: string): string {
+/** Reads a text file; a missing or unreadable file is a TsFreezeError naming it. */
+export function readText(path: string): string {
   try {
     return readFileSync(path, 'utf8');
   } catch (error) {
@@ -147,7 +150,7 @@ function readText(path: string): string {
 }
 
 // `//` comment lines (test files, reproducers) become blank, so parse errors keep their line numbers.
-function blankComments(text: string): string {
+export function blankComments(text: string): string {
   return text
     .split('\n')
     .map((l) => (l.trimStart().startsWith('//') ? '' : l))

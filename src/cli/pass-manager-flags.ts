@@ -23,6 +23,7 @@ import { failureFlags } from './flags/failure-flags.js';
 import { pipelineFlags } from './flags/pipeline-flags.js';
 import { pluginFlags } from './flags/plugin-flags.js';
 import { printFlags } from './flags/print-flags.js';
+import { reportFlags } from './flags/report-flags.js';
 import { summaryFlags } from './flags/summary-flags.js';
 
 /** Which command the flags are parsed for, and its defaults. */
@@ -74,6 +75,7 @@ export const PASS_MANAGER_FLAG_GROUPS: readonly PassManagerFlagGroup[] = [
   summaryFlags,
   checkFlags,
   failureFlags,
+  reportFlags,
 ];
 
 /** Adds every shared flag to a command. */

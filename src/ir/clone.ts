@@ -12,6 +12,8 @@ export interface CloneOptions {
   readonly mapType?: (type: Type) => Type;
   /** Keep the source's value names (true for whole-graph copies; names are made unique anyway). */
   readonly keepNames?: boolean;
+  /** Prefixes the copies' inlinedFrom paths (inlining a submodule's method: its attribute path from the caller). */
+  readonly inlinedFromPrefix?: string;
 }
 
 /** A deep copy of `graph`: same names, nodes, attributes, source ranges and types (through `mapType`). */
@@ -45,6 +47,7 @@ export function cloneNode(
   const copy = target.create(node.kind, mapped, NO_TYPES);
   copy.copyAttributes(node);
   copy.sourceRange = node.sourceRange;
+  copy.inlinedFrom = joinModulePath(options.inlinedFromPrefix, node.inlinedFrom);
   for (const o of node.outputs) {
     valueMap.set(
       o,
@@ -107,4 +110,10 @@ export function insertGraph(
     assert(m.graph === target, `insertGraph: output %${o.debugName} has no mapping`);
     return m;
   });
+}
+
+/** `a.b` + `c` = `a.b.c`; either side may be empty. */
+export function joinModulePath(prefix: string | undefined, path: string | undefined): string | undefined {
+  if (!prefix) return path;
+  return path ? `${prefix}.${path}` : prefix;
 }

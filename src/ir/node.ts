@@ -50,6 +50,13 @@ export class Node {
   private attrs: Map<string, Attribute> | null = null;
   /** Where the node came from: `file.py:12:4` as PyTorch prints it after `#`. */
   sourceRange: string | undefined;
+  /**
+   * The submodule the node was inlined from, as a dotted attribute path from the method's `self`
+   * (`layer1.0.conv1`); undefined for a method's own nodes. Set by inlining (PyTorch keeps the same
+   * fact in the node's inlined call stack); pictures group nodes by it. Not part of the IR text (unlike a
+   * traced graph's `scope:`, see nodeScope).
+   */
+  inlinedFrom: string | undefined;
 
   constructor(
     readonly graph: Graph,

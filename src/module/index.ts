@@ -22,7 +22,12 @@ export {
 } from './interface-decl.js';
 export { ScriptObject } from './script-object.js';
 export { ScriptModule, createObject, isScriptModule } from './script-module.js';
-export { cloneModule, type ModuleCloneOptions } from './module-clone.js';
+export {
+  cloneModule,
+  copyModuleObjects,
+  type ModuleCloneOptions,
+  type ModuleObjectsCopyOptions,
+} from './module-clone.js';
 export {
   setInterpreter,
   getInterpreter,

@@ -2,6 +2,8 @@
 // cloned once under a fresh mangled name, objects are recreated, method graphs copied with types rewritten.
 
 import { Tuple, type DictKey, type IValue } from '../ir/ivalue.js';
+import { DTYPES, type DType } from '../tensor/dtype.js';
+import { toDType } from '../tensor/convert.js';
 import { Storage, Tensor } from '../tensor/tensor.js';
 import { ClassType } from './class-type.js';
 import { ScriptObject } from './script-object.js';
@@ -47,6 +49,30 @@ export function cloneModule(root: ScriptModule, options: ModuleCloneOptions = {}
   return objects.get(root)!;
 }
 
+/** How copyModuleObjects copies values. */
+export interface ModuleObjectsCopyOptions {
+  /** Store floating-point tensors as this dtype (float64 for a reference run); default: keep dtypes. */
+  readonly floatingAs?: DType;
+}
+
+/**
+ * A fresh object tree for `root` over the *same* class types and methods: every module object recreated,
+ * every value deep-copied (aliasing kept). Running it never touches `root`'s state, and it runs the
+ * graphs `root`'s types hold now (numerics checks run a module while a pipeline transforms it).
+ */
+export function copyModuleObjects(root: ScriptModule, options: ModuleObjectsCopyOptions = {}): ScriptModule {
+  const order = modulesPreOrder(root);
+  const objects = new Map<ScriptModule, ScriptModule>();
+  for (const m of order) objects.set(m, new ScriptModule(m.type));
+  const copier = new ValueCopier(objects, options.floatingAs);
+  for (const m of order) {
+    const copy = objects.get(m)!;
+    for (const [name, value] of m.namedValues())
+      copy.setSlot(copy.type.getAttributeSlot(name), copier.copy(value));
+  }
+  return objects.get(root)!;
+}
+
 // Every module object under `root` (root first), each once, in slot order.
 function modulesPreOrder(root: ScriptModule): ScriptModule[] {
   const seen = new Set<ScriptModule>();
@@ -66,7 +92,11 @@ class ValueCopier {
   private readonly memo = new Map<object, IValue>();
   private readonly storages = new Map<Storage, Storage>();
 
-  constructor(private readonly modules: ReadonlyMap<ScriptModule, ScriptModule>) {}
+  constructor(
+    private readonly modules: ReadonlyMap<ScriptModule, ScriptModule>,
+    /** Floating-point storages are copied as this dtype (views keep sharing the converted storage). */
+    private readonly floatingAs?: DType,
+  ) {}
 
   copy(value: IValue): IValue {
     if (value === null || typeof value !== 'object') return value;
@@ -112,7 +142,12 @@ class ValueCopier {
   private copyTensor(t: Tensor): Tensor {
     let storage = this.storages.get(t.storage);
     if (!storage) {
-      storage = new Storage(t.storage.dtype, t.storage.data.slice());
+      const dtype = t.storage.dtype;
+      const to = this.floatingAs && DTYPES[dtype].isFloatingPoint ? this.floatingAs : dtype;
+      storage =
+        to === dtype
+          ? new Storage(dtype, t.storage.data.slice())
+          : toDType(new Tensor(t.storage, [t.storage.numel]), to).storage;
       this.storages.set(t.storage, storage);
     }
     const out = new Tensor(storage, [...t.shape], [...t.strides], t.offset);

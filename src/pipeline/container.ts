@@ -21,6 +21,8 @@ import type { InstrumentationOptions, RunReport } from './instruments/instrument
 import { DisablePassInstrument } from './instruments/disable-pass.js';
 import { OptBisectInstrument } from './instruments/opt-bisect.js';
 import { PrintIRInstrument } from './instruments/print-ir.js';
+import { CheckNumericsInstrument } from './instruments/check-numerics.js';
+import { RecordInstrument } from './instruments/record.js';
 import { ReproducerInstrument } from './instruments/reproducer.js';
 import { StatisticsInstrument } from './instruments/statistics.js';
 import { TimingInstrument, type Clock } from './instruments/timing.js';
@@ -66,7 +68,11 @@ export interface ContainerSettings {
   readonly modules?: readonly ContainerModule[];
 }
 
-/** The built-in instruments, in hook order: timing outermost, then printing, verification, disable-pass, bisect, reproducer, statistics. */
+/**
+ * The built-in instruments, in hook order: timing outermost, then printing, verification, disable-pass,
+ * bisect, reproducer, statistics; the recorder after them (its pass times leave out the others'
+ * before-hooks), the numerics check last (its runs after a pass are not timed as the pass).
+ */
 export const instrumentsModule = new ContainerModule(({ bind }) => {
   bind(INSTRUMENT).to(TimingInstrument);
   bind(INSTRUMENT).to(PrintIRInstrument);
@@ -75,6 +81,8 @@ export const instrumentsModule = new ContainerModule(({ bind }) => {
   bind(INSTRUMENT).to(OptBisectInstrument);
   bind(INSTRUMENT).to(ReproducerInstrument);
   bind(INSTRUMENT).to(StatisticsInstrument);
+  bind(INSTRUMENT).to(RecordInstrument);
+  bind(INSTRUMENT).to(CheckNumericsInstrument);
 });
 
 /** A container holding the pass manager, registry, instruments, logger and output; add passes to it. */

@@ -31,6 +31,17 @@ export { StatisticsInstrument, formatStatistics } from './instruments/statistics
 export { OptBisectInstrument } from './instruments/opt-bisect.js';
 export { DisablePassInstrument } from './instruments/disable-pass.js';
 export { ReproducerInstrument } from './instruments/reproducer.js';
+export * from './instruments/record.js';
+export * from './instruments/record-snapshot.js';
+export {
+  CheckNumericsInstrument,
+  formatNumericsReport,
+  type CheckNumericsOptions,
+  type NumericsOutput,
+  type NumericsPassEntry,
+  type NumericsReport,
+} from './instruments/check-numerics.js';
+export { synthesizeInputs, type SynthesizedInputs } from './instruments/check-numerics-inputs.js';
 // Pass authors inject their dependencies with inversify's decorators; they get them from here, so a
 // pass (built-in or plugin) imports nothing but tsfreeze (and never a second, clashing inversify).
 export { inject, injectable, multiInject, optional, type Container, type ContainerModule } from 'inversify';

@@ -124,6 +124,15 @@ export class PassManager {
     checkTarget(target);
     const instrumentation: InstrumentationOptions = { ...this.defaults, ...options.instrumentation };
     const instruments = this.instruments.filter((i) => i.isEnabled(instrumentation));
+    const report: RunReport = {
+      changed: false,
+      executed: [],
+      statistics: {},
+      remarks: [],
+      warnings: [],
+      analysisComputations: {},
+      properties: [],
+    };
     const runInfo = (text: string, expanded: string): RunInfo => ({
       target,
       pipelineText: text,
@@ -132,6 +141,7 @@ export class PassManager {
       plugins: this.registry.plugins,
       options: instrumentation,
       output: this.output,
+      report,
     });
     let plan: Plan;
     try {
@@ -149,15 +159,6 @@ export class PassManager {
         { cause: error },
       );
     }
-    const report: RunReport = {
-      changed: false,
-      executed: [],
-      statistics: {},
-      remarks: [],
-      warnings: [],
-      analysisComputations: {},
-      properties: [],
-    };
     const state: RunState = {
       report,
       analyses: new AnalysisManager(this.registry.analyses, this.logger),

@@ -1,5 +1,6 @@
 // The subcommand table `tsfreeze --help` lists without loading the commands: it agrees with the real
-// commands, and the help path's static imports stay within commander and a few small CLI modules.
+// commands, and the help path's static imports stay within commander and a few small CLI modules
+// (and the --max-* limit flags every command takes).
 
 import { readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -43,7 +44,15 @@ describe('cli: the subcommand table', function () {
   it('--help statically imports only commander and the small CLI modules', () => {
     const files = [...staticImports(join(DIST_SRC, 'cli', 'main.js'))].map((f) => relative(DIST_SRC, f));
     expect(files.sort()).to.deep.equal(
-      ['cli/commands.js', 'cli/main.js', 'cli/process-io.js', 'cli/report-error.js', 'errors.js'].sort(),
+      [
+        'cli/commands.js',
+        'cli/limit-flags.js',
+        'cli/main.js',
+        'cli/process-io.js',
+        'cli/report-error.js',
+        'errors.js',
+        'limits.js',
+      ].sort(),
     );
   });
 

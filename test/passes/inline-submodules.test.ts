@@ -194,6 +194,20 @@ describe('inline-submodules', () => {
     expect(runPipeline(c, block, 'inline-submodules').changed).to.equal(false);
   });
 
+  it('gives inlined nodes the attribute path of the submodule they came from as inlinedFrom', () => {
+    const module = loadModule(`${REPO_ROOT}test/fixtures/tv_resnet18_w8/module.pt`);
+    runPipeline(testContainer(), module, 'inline-submodules');
+    const scopes = (kind: string): (string | undefined)[] =>
+      [...module.graph.allNodes()].filter((n) => n.kind === kind).map((n) => n.inlinedFrom);
+    const convs = scopes('aten::conv2d');
+    expect(convs).to.include.members(['conv1', 'layer1.0.conv1', 'layer4.1.conv2', 'layer2.0.downsample.0']);
+    expect(convs).to.have.length(20);
+    expect(scopes('aten::linear')).to.deep.equal(['fc']);
+    // The method's own nodes (the residual adds of BasicBlock are its own, inlined one level down).
+    expect(scopes('aten::flatten')).to.deep.equal([undefined]);
+    expect(scopes('aten::add_').filter((s) => s && /^layer\d\.\d$/.test(s))).to.have.length(8);
+  });
+
   it("inlines calls through interface-typed submodules on a module (recursively), as freezing's freezeInterfaces", () => {
     const path = `${REPO_ROOT}test/fixtures/freezing/test_freeze_recursive_interfaces/module.pt`;
     const before = loadModule(path);

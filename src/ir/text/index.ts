@@ -13,7 +13,7 @@ export {
   decodeBase64,
   type TensorStyle,
 } from './tensor-text.js';
-export { formatDouble, parseDouble, formatIValue } from './value-text.js';
+export { formatDouble, parseDouble, formatIValue, formatAttribute } from './value-text.js';
 export { quoteString, Lexer } from './lexer.js';
 export { parseIRFile } from './files.js';
 

@@ -13,6 +13,8 @@ import type {
   Remark,
 } from '../contracts.js';
 import { isGraphTarget, methodGraphsOf, type PassTarget } from '../targets.js';
+import type { CheckNumericsOptions, NumericsReport } from './check-numerics.js';
+import type { RunRecorder } from './record.js';
 
 /** Which instruments a run switches on (API options; the CLI flags map onto these). */
 export interface InstrumentationOptions {
@@ -40,6 +42,13 @@ export interface InstrumentationOptions {
   readonly reproducer?: boolean | { readonly dir?: string };
   /** Run only the first N optional pass invocations (`--opt-bisect-limit N`); -1 or undefined: all. */
   readonly optBisectLimit?: number;
+  /** Record the run for a report (`--report FILE`): timings, counts and the graphs each pass changed. */
+  readonly record?: RunRecorder;
+  /**
+   * Run the module before the pipeline and after every changing pass and compare its outputs with a
+   * float64 run of the original (`--check-numerics`); the result is `report.numerics`.
+   */
+  readonly checkNumerics?: boolean | CheckNumericsOptions;
 }
 
 /** One execution of one pass on one target (a graph, a method graph, or a module). */
@@ -80,6 +89,8 @@ export interface RunInfo {
   readonly plugins: readonly PluginRecord[];
   readonly options: InstrumentationOptions;
   readonly output: OutputSink;
+  /** The report being filled (statistics and remarks so far); complete in afterPipeline. */
+  readonly report: RunReport;
 }
 
 /** What failed and what ran before, for the reproducer. */
@@ -109,6 +120,8 @@ export interface RunReport {
   readonly analysisComputations: Record<string, number>;
   /** IR properties established by the end of the run. */
   readonly properties: string[];
+  /** The numerics check, when `checkNumerics` was on. */
+  numerics?: NumericsReport;
 }
 
 /** An instrument. Every hook is optional; `isEnabled` decides per run from the options. */
