@@ -16,6 +16,8 @@
  * Run on a module, a call on an interface-typed submodule (`prim::GetAttr` chain from self) is inlined too:
  * the attribute's object gives the concrete class, and the GetAttr is retyped to it (PyTorch's freezing
  * does this with freezeInterfaces on; option `interfaces`). Skipped when the graph sets that attribute.
+ * With preservedOnly (freeze's setting), methods freezing drops (neither forward nor preserved) are left
+ * alone: PyTorch's freezing inlines only the preserved methods, and freeze-attributes removes the rest.
  * Other interface calls and unknown methods/functions stay, with a remark; recursion is refused
  * (RECURSIVE_CALL, PyTorch's words). Cached inlined bodies are bounded (a deep chain would be quadratic).
  * What is inlined is each callee's optimized graph, as PyTorch's GraphFunction::optimized_graph makes it
@@ -42,6 +44,7 @@ import {
   joinModulePath,
   isObjectValue,
   pass,
+  ScriptModule,
   toIValue,
   type Block,
   type Function,
@@ -56,6 +59,7 @@ import {
   type Value,
 } from '../src/index.js';
 import { combineConcats } from './peephole-concat.js';
+import { resolvePreserved } from './freeze/preserved.js';
 import { applyRewrite, nonTensorRule, sweep } from './peephole-non-tensor.js';
 
 /** A call that can be inlined, or why not. */
@@ -105,6 +109,17 @@ const OPTIONS = {
     default: true,
     description: 'on a module, inline calls on interface-typed submodules through the concrete submodule',
   },
+  preservedOnly: {
+    type: 'boolean',
+    default: false,
+    description:
+      "on a module, inline only into the methods freezing keeps (forward and `preserve`'s), as PyTorch's freezing does: the others are dropped unchanged",
+  },
+  preserve: {
+    type: 'string[]',
+    default: [],
+    description: 'with preservedOnly: the attributes and methods freezing keeps besides forward',
+  },
 } as const;
 
 type Options = OptionsOf<typeof OPTIONS>;
@@ -124,6 +139,7 @@ export class InlineSubmodules implements GraphPass<Options> {
   constructor(@inject(OPERATOR_REGISTRY) private readonly ops: OperatorRegistry) {}
 
   run(graph: Graph, context: PassContext<Options>): PassResult {
+    if (context.options.preservedOnly && droppedByFreezing(graph, context)) return { changed: false };
     const inliner = new Inliner(context, this.ops);
     const self = graph.inputs[0]?.type;
     if (self instanceof ClassType) inliner.units.add(self.cu);
@@ -138,6 +154,17 @@ export class InlineSubmodules implements GraphPass<Options> {
     if (counts.interfaces) context.count('interface-calls-inlined', counts.interfaces);
     return { changed: counts.methods + counts.functions + counts.interfaces > 0 };
   }
+}
+
+// True for a method graph of a module that freezing drops: neither forward nor preserved (while a module
+// with neither keeps every method, as PyTorch's freezing does for a bare nn.LSTM).
+function droppedByFreezing(graph: Graph, context: PassContext<Options>): boolean {
+  const module = context.module;
+  if (!(module instanceof ScriptModule)) return false;
+  const kept = resolvePreserved(module, context.options.preserve).methods;
+  if (kept.size === 0) return false;
+  for (const fn of kept.keys()) if (fn.graph === graph) return false;
+  return module.type.methods.some((fn) => fn.graph === graph);
 }
 
 /** One run's inlining: callee bodies are inlined once, cached, and copied into each call site. */

@@ -194,6 +194,40 @@ describe('inline-submodules', () => {
     expect(runPipeline(c, block, 'inline-submodules').changed).to.equal(false);
   });
 
+  it('with preservedOnly, inlines only the methods freezing keeps (forward and the preserved ones)', () => {
+    const build = (withForward: boolean): ScriptModule => {
+      const cu = new CompilationUnit();
+      const lin = moduleBuilder('__torch__.Linear', { cu })
+        .parameter('weight', seeded([3, 3], 1))
+        .parameter('bias', seeded([3], 2))
+        .method('forward', LINEAR)
+        .build();
+      const call = (name: string): string =>
+        `graph(%self : __torch__.Two, %x : Tensor):\n  %lin : __torch__.Linear = prim::GetAttr[name="lin"](%self)\n  %y : Tensor = prim::CallMethod[name="forward"](%lin, %x)\n  return (%y)\n`.replaceAll(
+          '%y',
+          `%${name}`,
+        );
+      const b = moduleBuilder('__torch__.Two', { cu }).submodule('lin', lin);
+      if (withForward) b.method('forward', call('f'));
+      return b.method('side', call('s')).build();
+    };
+    const calls = (m: ScriptModule, method: string): number =>
+      m.getMethod(method).graph.nodesOfKind('prim::CallMethod').length;
+    const only = build(true);
+    runPipeline(testContainer(), only, 'inline-submodules{preservedOnly=true}');
+    expect([calls(only, 'forward'), calls(only, 'side')]).to.deep.equal([0, 1]);
+    const kept = build(true);
+    runPipeline(testContainer(), kept, 'inline-submodules{preservedOnly=true,preserve=[side]}');
+    expect([calls(kept, 'forward'), calls(kept, 'side')]).to.deep.equal([0, 0]);
+    // Nothing preserved and no forward: freezing keeps every method, so every one is inlined.
+    const bare = build(false);
+    runPipeline(testContainer(), bare, 'inline-submodules{preservedOnly=true}');
+    expect(calls(bare, 'side')).to.equal(0);
+    const all = build(true);
+    runPipeline(testContainer(), all, 'inline-submodules');
+    expect([calls(all, 'forward'), calls(all, 'side')]).to.deep.equal([0, 0]);
+  });
+
   it('gives inlined nodes the attribute path of the submodule they came from as inlinedFrom', () => {
     const module = loadModule(`${REPO_ROOT}test/fixtures/tv_resnet18_w8/module.pt`);
     runPipeline(testContainer(), module, 'inline-submodules');
