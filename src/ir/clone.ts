@@ -47,6 +47,9 @@ export function cloneNode(
   const copy = target.create(node.kind, mapped, NO_TYPES);
   copy.copyAttributes(node);
   copy.sourceRange = node.sourceRange;
+  // The registry's overload cache checks kind and type identity on use, so the copy can start from the
+  // source's: inlined nodes then skip the signature lookup (mapped types simply miss).
+  copy.opCache = node.opCache;
   copy.inlinedFrom = joinModulePath(options.inlinedFromPrefix, node.inlinedFrom);
   for (const o of node.outputs) {
     valueMap.set(

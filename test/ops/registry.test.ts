@@ -12,6 +12,7 @@ import {
   StringType,
   TensorTensor,
   TupleType,
+  cloneNode,
   collectProblems,
   type Graph,
   type Node,
@@ -379,6 +380,21 @@ describe('ops/registry', () => {
       expect(own.schemaForNode(mystery)).to.equal(undefined);
       own.register('my::thing(float x) -> float');
       expect(own.schemaForNode(mystery)?.key).to.equal('my::thing');
+    });
+
+    it("a cloned node starts from its source's overload and re-resolves when its types differ", () => {
+      const g = parseIR(`graph(%a : int, %b : int, %f : float):
+  %p : int = aten::add(%a, %b)
+  return (%p)`);
+      const add = firstNode(g, 'aten::add');
+      expect(registry.schemaForNode(add)?.key).to.equal('aten::add.int');
+      const same = cloneNode(g, add, new Map());
+      expect(same.opCache).to.equal(add.opCache);
+      expect(registry.schemaForNode(same)?.key).to.equal('aten::add.int');
+      const floats = cloneNode(g, add, new Map([[g.inputs[1], g.inputs[2]]]), {
+        mapType: (t) => (t === IntType ? FloatType : t),
+      });
+      expect(registry.schemaForNode(floats)?.key).to.equal('aten::add.int_float');
     });
   });
 });
