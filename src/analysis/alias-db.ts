@@ -79,7 +79,8 @@ export class AliasDb {
   /** The nodes that may write memory `v` points to, in no particular order (for explanations). */
   writersOf(v: Value): Node[] {
     const locs = this.locationsOf(v);
-    if (!locs || mustBeNone(v)) return [];
+    // Most values are never written: the union of all writes answers without scanning every writer.
+    if (!locs || mustBeNone(v) || !meets(locs, this.written)) return [];
     const out: Node[] = [];
     for (const [node, writes] of this.writeIndex) if (meets(locs, writes)) out.push(node);
     return out;
