@@ -17,6 +17,8 @@ import { loadModule } from '../src/serialization/index.js';
 import { storageFromBytes } from '../src/tensor/dtype.js';
 import { Tensor } from '../src/tensor/tensor.js';
 import { freeze } from '../passes/index.js';
+import { enableWasmRelaxedSimd } from '../src/runtime/kernels/wasm-features.js';
+import { wasmGemm } from '../src/runtime/kernels/gemm-wasm.js';
 import { FIXTURES_DIR, readFixtureCase, type EncodedTensor } from '../test/support/fixture-case.js';
 import { stopObservingGc, summarize, timeBatch, warmUp } from './sampling.js';
 import { TorchWorker } from './torch-worker.js';
@@ -47,6 +49,9 @@ export interface VariantResult {
 }
 
 const FULL_MODELS = ['resnet18', 'mobilenet_v3_large'];
+
+// Like the tsfreeze CLI (bin/tsfreeze.js): relaxed SIMD on before any kernel is compiled.
+enableWasmRelaxedSimd();
 
 // Generates (or finds in the cache) the full-size models; undefined with the reason when torchvision is missing.
 function fullSizeModels(names: readonly string[]): Model[] | string {
@@ -267,6 +272,11 @@ export async function benchInference(
       results.push(...r.results);
     }
     console.log(`\n${inferenceTable(results)}\n`);
+    rows.push({
+      name: 'GEMM kernel uses fused multiply-add',
+      value: wasmGemm()?.fma ? 1 : 0,
+      unit: '(1 = yes)',
+    });
     return rows;
   } finally {
     stopObservingGc();

@@ -1,5 +1,8 @@
 #!/usr/bin/env node
 // Entry point of the `tsfreeze` command: the compiled CLI lives in dist/. It loads only what the
-// subcommand being run needs (`tsfreeze --help` loads commander alone).
+// subcommand being run needs (`tsfreeze --help` loads commander alone). The CLI owns its process, so it
+// turns on WebAssembly relaxed SIMD (fused multiply-add in the GEMM kernel) where Node still flags it.
+const { enableWasmRelaxedSimd } = await import('../dist/src/runtime/kernels/wasm-features.js');
+enableWasmRelaxedSimd();
 const { main } = await import('../dist/src/cli/main.js');
 process.exitCode = await main(process.argv.slice(2));

@@ -17,3 +17,5 @@ export {
 export { ModuleHost, defaultOperatorRegistry, installRuntime, runFunction, runGraph } from './runtime.js';
 export { KERNELS } from './kernels/index.js';
 export type { Kernel, KernelArg, KernelResult, KernelTable } from './kernels/types.js';
+export { enableWasmRelaxedSimd, hasWasmRelaxedSimd } from './kernels/wasm-features.js';
+export { useFusedMultiplyAdd } from './kernels/gemm-wasm.js';

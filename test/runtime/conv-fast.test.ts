@@ -10,6 +10,7 @@ import { maxAbsDiff } from '../../src/tensor/allclose.js';
 import { toDType } from '../../src/tensor/convert.js';
 import { randn } from '../../src/tensor/random.js';
 import type { Tensor } from '../../src/tensor/tensor.js';
+import { GEMM_VARIANTS, gemmVariantAvailable, withGemmVariant } from '../support/gemm-variants.js';
 import { naiveConv2d } from '../support/naive-conv.js';
 
 const geometry = fc
@@ -69,41 +70,45 @@ describe('fast convolution paths', () => {
     );
   });
 
-  it('large layers cross the GEMM block edges (K > 256 rows, more than 1024 output pixels)', () => {
-    for (const [c, o, hw, k, s] of [
-      [40, 6, 36, 3, 1],
-      [3, 5, 70, 7, 2],
-      [300, 9, 5, 1, 1],
-    ]) {
-      const x = randn([1, c, hw, hw], { seed: c });
-      const w = randn([o, c, k, k], { seed: o });
-      const pad = (k - 1) / 2;
-      const got = convolution(x, w, null, [s, s], [pad, pad], [1, 1], 1);
-      const want = naiveConv2d(x, w, null, [s, s], [pad, pad], [1, 1], 1);
-      expect(maxAbsDiff(got, want), `${c}->${o} ${hw}x${hw} k${k}`).to.be.lessThan(1e-3);
-    }
-  });
+  for (const variant of GEMM_VARIANTS) {
+    it(`large layers cross the GEMM block edges (K > 256 rows, more than 1024 output pixels; ${variant} kernel)`, function () {
+      if (!gemmVariantAvailable(variant)) this.skip();
+      for (const [c, o, hw, k, s] of [
+        [40, 6, 36, 3, 1],
+        [3, 5, 70, 7, 2],
+        [300, 9, 5, 1, 1],
+      ]) {
+        const x = randn([1, c, hw, hw], { seed: c });
+        const w = randn([o, c, k, k], { seed: o });
+        const pad = (k - 1) / 2;
+        const got = withGemmVariant(variant, () => convolution(x, w, null, [s, s], [pad, pad], [1, 1], 1));
+        const want = naiveConv2d(x, w, null, [s, s], [pad, pad], [1, 1], 1);
+        expect(maxAbsDiff(got, want), `${c}->${o} ${hw}x${hw} k${k}`).to.be.lessThan(1e-3);
+      }
+    });
 
-  it('Winograd F(2,3) 3x3 stride-1 convs match the direct definition (odd sizes, padding 0-2, groups, C > 256)', () => {
-    for (const [n, c, o, h, w, pad, groups] of [
-      [1, 16, 16, 8, 8, 1, 1],
-      [2, 20, 24, 7, 9, 1, 1],
-      [1, 32, 17, 5, 13, 0, 1],
-      [1, 16, 32, 6, 6, 2, 1],
-      [1, 64, 64, 11, 11, 1, 2],
-      [1, 300, 20, 7, 7, 1, 1],
-    ]) {
-      const x = randn([n, c, h, w], { seed: c + h });
-      const wt = randn([o, c / groups, 3, 3], { seed: o });
-      const b = randn([o], { seed: 9 });
-      const got = convolution(x, wt, b, [1, 1], [pad, pad], [1, 1], groups);
-      const want = naiveConv2d(x, wt, b, [1, 1], [pad, pad], [1, 1], groups);
-      expect([...got.shape]).to.deep.equal([...want.shape]);
-      expect(maxAbsDiff(got, want), `${c}->${o} ${h}x${w} pad ${pad} groups ${groups}`).to.be.lessThan(
-        2e-6 * Math.sqrt(c / groups) * 9 * 4,
-      );
-    }
-  });
+    it(`Winograd F(2,3) 3x3 stride-1 convs match the direct definition (odd sizes, padding 0-2, groups, C > 256; ${variant} kernel)`, function () {
+      if (!gemmVariantAvailable(variant)) this.skip();
+      for (const [n, c, o, h, w, pad, groups] of [
+        [1, 16, 16, 8, 8, 1, 1],
+        [2, 20, 24, 7, 9, 1, 1],
+        [1, 32, 17, 5, 13, 0, 1],
+        [1, 16, 32, 6, 6, 2, 1],
+        [1, 64, 64, 11, 11, 1, 2],
+        [1, 300, 20, 7, 7, 1, 1],
+      ]) {
+        const x = randn([n, c, h, w], { seed: c + h });
+        const wt = randn([o, c / groups, 3, 3], { seed: o });
+        const b = randn([o], { seed: 9 });
+        const got = withGemmVariant(variant, () => convolution(x, wt, b, [1, 1], [pad, pad], [1, 1], groups));
+        const want = naiveConv2d(x, wt, b, [1, 1], [pad, pad], [1, 1], groups);
+        expect([...got.shape]).to.deep.equal([...want.shape]);
+        expect(maxAbsDiff(got, want), `${c}->${o} ${h}x${w} pad ${pad} groups ${groups}`).to.be.lessThan(
+          2e-6 * Math.sqrt(c / groups) * 9 * 4,
+        );
+      }
+    });
+  }
 
   it('the fused epilogue gives act(conv + bias + alpha * residual) for every activation', () => {
     const acts: ConvEpilogue['act'][] = [

@@ -1,6 +1,7 @@
 // Kernels against PyTorch: every case in test/fixtures/_kernels/index.json (written by
 // scripts/make-kernel-goldens.py with torch 1.13) and test/fixtures/_kernels_zoo/index.json (the kernels the
-// zoo sweep added, scripts/zoo/make-kernel-goldens.py) is run through KERNELS and compared.
+// zoo sweep added, scripts/zoo/make-kernel-goldens.py) is run through KERNELS and compared. The cases of
+// operators that reach the WASM GEMM kernel run once more with its fused multiply-add variant.
 
 import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
@@ -11,6 +12,7 @@ import { DTYPES, type DType } from '../../src/tensor/dtype.js';
 import { loadNpy } from '../../src/tensor/npy.js';
 import { FloatScalar } from '../../src/tensor/scalar.js';
 import { Tensor } from '../../src/tensor/tensor.js';
+import { gemmVariantAvailable, withGemmVariant } from '../support/gemm-variants.js';
 
 const GOLDENS = [
   { dir: join(process.cwd(), 'test', 'fixtures', '_kernels'), atLeast: 100 },
@@ -67,6 +69,9 @@ function check(actual: KernelResult, expected: Encoded, c: Case, where: string, 
   expect(actual).to.deep.equal(decode(expected, dir));
 }
 
+// Operators whose kernels multiply matrices on the WASM GEMM (convolutions, matrix products, RNN cells).
+const USES_GEMM = /conv|aten::linear$|mm$|matmul|lstm|gru/;
+
 for (const { dir, atLeast } of GOLDENS) {
   describe(`kernels vs PyTorch 1.13 goldens (${basename(dir)})`, () => {
     const index = JSON.parse(readFileSync(join(dir, 'index.json'), 'utf8')) as { cases: Case[] };
@@ -75,15 +80,22 @@ for (const { dir, atLeast } of GOLDENS) {
       expect(index.cases.length).to.be.at.least(atLeast);
     });
 
-    for (const c of index.cases) {
-      it(`${c.name} (${c.op})`, () => {
-        const kernel = KERNELS[c.op];
-        expect(kernel, `no kernel for ${c.op}`).to.be.a('function');
-        const result = kernel(c.args.map((a) => decode(a, dir)));
-        const outs = c.outputs.length === 1 ? [result] : (result as KernelResult[]);
-        expect(outs.length).to.equal(c.outputs.length);
-        c.outputs.forEach((e, i) => check(outs[i], e, c, `${c.name} output ${i}`, dir));
+    for (const c of index.cases) it(`${c.name} (${c.op})`, () => runCase(c, dir));
+
+    for (const c of index.cases.filter((c) => USES_GEMM.test(c.op))) {
+      it(`${c.name} (${c.op}) with the fused multiply-add GEMM kernel`, function () {
+        if (!gemmVariantAvailable('fma')) this.skip();
+        withGemmVariant('fma', () => runCase(c, dir));
       });
     }
   });
+}
+
+function runCase(c: Case, dir: string): void {
+  const kernel = KERNELS[c.op];
+  expect(kernel, `no kernel for ${c.op}`).to.be.a('function');
+  const result = kernel(c.args.map((a) => decode(a, dir)));
+  const outs = c.outputs.length === 1 ? [result] : (result as KernelResult[]);
+  expect(outs.length).to.equal(c.outputs.length);
+  c.outputs.forEach((e, i) => check(outs[i], e, c, `${c.name} output ${i}`, dir));
 }

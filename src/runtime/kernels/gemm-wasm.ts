@@ -1,9 +1,10 @@
 // The WebAssembly SIMD macro-kernel for float32 GEMM: it walks packed A panels (4 rows, k-major) and B
 // panels (8 columns, k-major) in the shared heap (wasm-heap.ts) and computes 4x8 tiles with f32x4
-// multiply/add, 8 vector accumulators kept in registers; each tile is added into (or stored to) a C
-// block. The JS side packs operands into the heap and moves the C block out (gemm.ts, conv-gemm.ts).
+// multiply/add (or relaxed SIMD's fused multiply-add where the engine has it), 8 vector accumulators kept
+// in registers; each tile is added into (or stored to) a C block. The JS side packs operands into the
+// heap and moves the C block out (gemm.ts, conv-gemm.ts).
 
-import { Code, I32, V128, op } from './wasm-asm.js';
+import { Code, I32, V128, op, type FunctionSpec } from './wasm-asm.js';
 import { wasmHeap, type WasmHeap } from './wasm-heap.js';
 
 /** Rows of A per micro-tile and columns of B per micro-tile of the WASM kernel. */
@@ -32,10 +33,14 @@ const V_B0 = 22;
 const V_B1 = 23;
 const V_A = 24;
 
-function blockBody(): Code {
+// Walks the tiles with B panels outer (`bOuter`: each B panel stays in L1 while all of A streams past it)
+// or A panels outer (the whole of B is re-read per A panel). The inner operand is the one read many times,
+// so the caller picks the order whose inner operand is smaller (see WasmGemm.block).
+function blockBody(bOuter: boolean, fma: boolean): Code {
   const c = new Code();
-  c.forUp(L_PJ, P_NP, () => {
-    c.forUp(L_PI, P_MP, () => {
+  const [outer, outerLimit, inner, innerLimit] = bOuter ? [L_PJ, P_NP, L_PI, P_MP] : [L_PI, P_MP, L_PJ, P_NP];
+  c.forUp(outer, outerLimit, () => {
+    c.forUp(inner, innerLimit, () => {
       for (let i = 0; i < 8; i++) c.f32x4(0).set(V_ACC + i);
       // a = aBase + pi * kc * 16; b = bBase + pj * kc * 32
       c.get(P_A).get(L_PI).get(P_KC).emit(op.i32Mul).i32(16).emit(op.i32Mul, op.i32Add).set(L_AP);
@@ -50,16 +55,21 @@ function blockBody(): Code {
             c.get(L_AP)
               .v128Load32Splat(4 * r)
               .set(V_A);
-            c.get(V_ACC + 2 * r)
-              .get(V_A)
-              .get(V_B0)
-              .emit(op.f32x4Mul, op.f32x4Add)
-              .set(V_ACC + 2 * r);
-            c.get(V_ACC + 2 * r + 1)
-              .get(V_A)
-              .get(V_B1)
-              .emit(op.f32x4Mul, op.f32x4Add)
-              .set(V_ACC + 2 * r + 1);
+            for (let h = 0; h < 2; h++) {
+              const acc = V_ACC + 2 * r + h;
+              if (fma)
+                c.get(V_A)
+                  .get(V_B0 + h)
+                  .get(acc)
+                  .emit(op.f32x4RelaxedMadd)
+                  .set(acc);
+              else
+                c.get(acc)
+                  .get(V_A)
+                  .get(V_B0 + h)
+                  .emit(op.f32x4Mul, op.f32x4Add)
+                  .set(acc);
+            }
           }
           c.addTo(L_AP, 16).addTo(L_BP, 32).addTo(L_K, -1).br(0);
         }),
@@ -95,40 +105,87 @@ function blockBody(): Code {
   return c;
 }
 
+type Block = (
+  kc: number,
+  mPanels: number,
+  nPanels: number,
+  aBase: number,
+  bBase: number,
+  cBase: number,
+  ldcBytes: number,
+  accumulate: number,
+) => void;
+
 /** The instantiated kernel and the heap it works in. */
 export interface WasmGemm {
   /**
    * Runs the macro-kernel over mPanels x nPanels tiles (offsets in bytes): C tile (pi, pj) at
    * cBase + pi * 4 * ldc + pj * 32 gets A panel pi times B panel pj added (accumulate = 1) or stored.
+   * The tile order keeps the smaller operand as the one re-read (with few B panels and many A panels,
+   * as in late, small-image convs, A panels go outer and B stays in L1).
    */
-  block(
-    kc: number,
-    mPanels: number,
-    nPanels: number,
-    aBase: number,
-    bBase: number,
-    cBase: number,
-    ldcBytes: number,
-    accumulate: number,
-  ): void;
+  block: Block;
   readonly heap: WasmHeap;
+  /** True when the kernel multiplies and adds with relaxed SIMD's f32x4.relaxed_madd (one FMA on x64). */
+  readonly fma: boolean;
 }
 
-let cached: WasmGemm | null | undefined;
+// Both tile orders of one arithmetic flavour, or null when the engine rejects it (relaxed SIMD is
+// behind a flag before V8 11.4 / Node 22: see enableWasmRelaxedSimd in wasm-features.ts).
+function build(heap: WasmHeap, fma: boolean): Block | null {
+  const spec = (name: string, bOuter: boolean): FunctionSpec => ({
+    name,
+    params: new Array<number>(8).fill(I32),
+    locals: [...new Array<number>(6).fill(I32), ...new Array<number>(11).fill(V128)],
+    code: blockBody(bOuter, fma),
+  });
+  const exports = heap.instantiate([spec('bOuter', true), spec('aOuter', false)]);
+  if (!exports) return null;
+  const bOuter = exports.bOuter as Block;
+  const aOuter = exports.aOuter as Block;
+  // B panels are twice as wide as A panels: A is the smaller inner operand unless mPanels > 2 nPanels.
+  return (kc, mPanels, nPanels, aBase, bBase, cBase, ldcBytes, accumulate) =>
+    (mPanels > 2 * nPanels ? aOuter : bOuter)(
+      kc,
+      mPanels,
+      nPanels,
+      aBase,
+      bBase,
+      cBase,
+      ldcBytes,
+      accumulate,
+    );
+}
 
-/** The WASM SIMD kernel, or null where WebAssembly SIMD is unavailable (set TSFREEZE_NO_WASM=1 to disable). */
+let cached: { heap: WasmHeap; plain: Block; fused?: Block | null; kernel: WasmGemm } | null | undefined;
+
+/**
+ * The WASM SIMD kernel, or null where WebAssembly SIMD is unavailable (set TSFREEZE_NO_WASM=1 to disable).
+ * It uses fused multiply-add when the engine has relaxed SIMD, unless TSFREEZE_NO_FMA=1 is set.
+ */
 export function wasmGemm(): WasmGemm | null {
-  if (cached !== undefined) return cached;
-  cached = null;
-  const heap = wasmHeap();
-  const exports = heap?.instantiate([
-    {
-      name: 'block',
-      params: new Array<number>(8).fill(I32),
-      locals: [...new Array<number>(6).fill(I32), ...new Array<number>(11).fill(V128)],
-      code: blockBody(),
-    },
-  ]);
-  if (heap && exports) cached = { block: exports.block as WasmGemm['block'], heap };
-  return cached;
+  if (cached === undefined) {
+    cached = null;
+    const heap = wasmHeap();
+    const plain = heap && build(heap, false);
+    if (heap && plain) {
+      cached = { heap, plain, kernel: { block: plain, heap, fma: false } };
+      useFusedMultiplyAdd(!process.env.TSFREEZE_NO_FMA);
+    }
+  }
+  return cached?.kernel ?? null;
+}
+
+/**
+ * Switches the GEMM kernel between relaxed-SIMD multiply-add (`on`, when the engine validates it) and
+ * separate multiply and add; returns whether the fused kernel is in use afterwards. FMA rounds once per
+ * multiply-add, so results may differ from the separate kernel in the last bits (both stay within a few
+ * ulps of the exact sum per product; the tests check both against float64 references).
+ */
+export function useFusedMultiplyAdd(on: boolean): boolean {
+  if (wasmGemm() === null || !cached) return false;
+  if (on && !cached.fused) cached.fused = build(cached.heap, true);
+  const fused = on ? cached.fused : null;
+  cached.kernel = { block: fused ?? cached.plain, heap: cached.heap, fma: !!fused };
+  return !!fused;
 }

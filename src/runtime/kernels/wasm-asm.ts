@@ -58,6 +58,8 @@ export const op = {
   f32x4Mul: simd(0xe6),
   f32x4Min: simd(0xe8),
   f32x4Max: simd(0xe9),
+  /** Relaxed SIMD: a * b + c, fused or not as the engine chooses. */
+  f32x4RelaxedMadd: simd(0x105),
 } as const;
 
 /** A function body under construction. */
