@@ -351,9 +351,10 @@ export class PassManager {
         'CHANGED_NOT_REPORTED',
         `${message}: return { changed: true } whenever the pass mutated the IR (analyses, fixpoints and --print-changed rely on it)`,
       );
-    state.report.warnings.push(`${message}; treated as changed, no analysis preserved`);
+    const warning = `${message}; treated as changed, no analysis preserved`;
+    state.report.warnings.push(warning);
     state.report.remarks.push({ pass: invocation.pass.name, target: invocation.label, message });
-    this.logger.warn(message);
+    this.logger.warn(warning);
     bump(state.report, MANAGER_STATISTICS, 'unreported-changes', 1);
     return { changed: true, preserved: [] };
   }
