@@ -24,6 +24,11 @@ export class AliasAnalysis implements Analysis<Graph, AliasDb> {
   compute(graph: Graph): AliasDb {
     return new AliasDb(graph, this.ops);
   }
+
+  /** --verify-analysis-invalidation compares the facts as dumped (values by their current names). */
+  fingerprint(db: AliasDb): string {
+    return db.dump();
+  }
 }
 
 /**

@@ -91,15 +91,18 @@ export class FreezeAttributes implements ModulePass {
     // No forward and nothing preserved (a bare nn.LSTM): PyTorch freezes nothing and keeps every method.
     if (preserved.methods.size === 0) return { changed: false };
     // Methods nobody preserved are dropped now, as cleanup would, so later passes never work on them.
-    for (const fn of [...target.type.methods])
-      if (!preserved.methods.has(fn)) target.type.removeMethod(fn.name);
+    let changed = false;
+    for (const fn of [...target.type.methods]) {
+      if (preserved.methods.has(fn)) continue;
+      target.type.removeMethod(fn.name);
+      changed = true; // removing a method changes the module's IR
+    }
     const methods = [...preserved.methods];
     const used = new Map<IdentityKey, IValue>();
     for (const [fn, owner] of methods) {
       this.recordMutableAttrs(fn.graph, fn.name, owner, preserved, report, used, context);
     }
     checkNoOverlaps(used);
-    let changed = false;
     for (const [fn, owner] of methods)
       changed = propagate(fn.graph, owner, preserved, report, context) || changed;
     return { changed };

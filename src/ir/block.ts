@@ -149,6 +149,7 @@ export class Block {
   /** @internal links `node` before `before` (which is in this block). */
   linkBefore(node: Node, before: Node): void {
     assert(before.owner === this, 'linkBefore: anchor is not in this block');
+    this.graph.epoch++;
     const prev = before.prev!;
     node.prev = prev;
     node.next = before;
@@ -167,6 +168,7 @@ export class Block {
   /** @internal */
   unlinkNode(node: Node): void {
     assert(node.owner === this, 'unlinkNode: node is not in this block');
+    this.graph.epoch++;
     node.prev!.next = node.next;
     node.next!.prev = node.prev;
     node.prev = null;

@@ -53,6 +53,12 @@ export class Graph {
   /** Per base name B: every `B.j` with 1 <= j < hint is taken (lowered when such a name is freed). */
   private readonly variantHints = new Map<string, number>();
   private insertPointNode: Node;
+  /**
+   * Bumped by every change to the IR (uses, nodes, blocks, placement, attributes, outputs, types, names):
+   * equal epochs before and after a pass mean it changed nothing. The pass manager compares them to catch
+   * a pass that changed the IR but reported `changed: false`. A counter only: costs one add per mutation.
+   */
+  epoch = 0;
 
   constructor() {
     this.block = new Block(this, null, this.nextBlockId++);
@@ -149,6 +155,7 @@ export class Graph {
 
   /** @internal a node with no inputs or outputs, registered as a vertex. */
   createBareNode(kind: string): Node {
+    this.epoch++;
     const node = new Node(this, kind, this.nextNodeId++);
     this.useStore.createNode(node);
     return node;
@@ -156,6 +163,7 @@ export class Graph {
 
   /** @internal */
   createBlock(owner: Node): Block {
+    this.epoch++;
     const block = new Block(this, owner, this.nextBlockId++);
     // Nested under its owner's vertex when the store is written.
     this.useStore.createBlock(block);
@@ -217,6 +225,7 @@ export class Graph {
   renameValue(value: Value, name: string): void {
     const current = this.names.get(name);
     if (current === value) return;
+    this.epoch++;
     if (value.debugName !== '' && this.names.get(value.debugName) === value) this.freeName(value.debugName);
     if (current) {
       // PyTorch moves the previous holder to a fresh `base.N` so the new owner gets the exact name.
@@ -273,6 +282,7 @@ export class Graph {
 
   /** @internal records a use: links it into the value's use list and adds its graphlib edge. */
   addUse(value: Value, user: Node, offset: number): UseRecord {
+    this.epoch++;
     const use = new UseRecord(value, user, offset, this.nextUseId++);
     value.linkUse(use);
     this.useStore.addUse(use);
@@ -281,6 +291,7 @@ export class Graph {
 
   /** @internal removes a use from its value's use list and the use store. */
   removeUse(use: UseRecord): void {
+    this.epoch++;
     use.value.unlinkUse(use);
     this.useStore.removeUse(use);
   }
@@ -297,11 +308,13 @@ export class Graph {
 
   /** @internal */
   releaseNode(node: Node): void {
+    this.epoch++;
     this.useStore.removeNode(node);
   }
 
   /** @internal */
   releaseBlock(block: Block): void {
+    this.epoch++;
     block.released = true;
     this.useStore.removeBlock(block);
   }

@@ -202,6 +202,7 @@ export class Node {
 
   insertOutput(index: number, type: Type, name?: string): Value {
     this.checkAlive();
+    this.graph.epoch++;
     const value = new Value(this.graph, this, index, type);
     if (this.outputList === NO_VALUES) this.outputList = [value];
     else this.outputList.splice(index, 0, value);
@@ -217,6 +218,7 @@ export class Node {
     if (value.hasUses()) {
       throw new InternalError(`cannot erase output %${value.debugName} of ${this.kind}: it still has uses`);
     }
+    this.graph.epoch++;
     this.outputList.splice(index, 1);
     for (let i = index; i < this.outputList.length; i++) this.outputList[i].offset = i;
     this.graph.releaseValue(value);
@@ -254,11 +256,13 @@ export class Node {
   }
 
   setAttribute(name: string, attribute: Attribute): this {
+    this.graph.epoch++;
     (this.attrs ??= new Map()).set(name, attribute);
     return this;
   }
 
   removeAttribute(name: string): void {
+    this.graph.epoch++;
     this.attrs?.delete(name);
   }
 
@@ -310,6 +314,7 @@ export class Node {
   /** Copies every attribute of `other` onto this node. */
   copyAttributes(other: Node): this {
     if (other.attrs === null) return this;
+    this.graph.epoch++;
     const attrs = (this.attrs ??= new Map());
     for (const [k, v] of other.attrs) attrs.set(k, v);
     return this;

@@ -97,6 +97,7 @@ export class Value {
   }
 
   setType(type: Type): this {
+    if (type !== this.type) this.graph.epoch++;
     this.type = type;
     return this;
   }

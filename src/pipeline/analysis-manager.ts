@@ -1,9 +1,12 @@
 // AnalysisManager: computes analyses lazily, caches each result per graph/module, and drops cached
-// results after a pass changed the IR unless the pass declared them preserved (MLIR's model).
+// results after a pass changed the IR unless the pass declared them preserved (MLIR's model). Each
+// result records the analyses it read while computing; dropping one drops every result built on it
+// (LLVM's invalidation of dependent analyses), whatever those declared preserved.
 
 import { PipelineError } from '../errors.js';
 import type { Graph } from '../ir/index.js';
 import type {
+  Analysis,
   AnalysisClass,
   AnalysisContext,
   AnalysisDeclaration,
@@ -22,6 +25,24 @@ interface Entry {
   readonly registered: RegisteredAnalysis;
 }
 
+/** One cached result, with the results computed from it (dropped with it). */
+interface Cached {
+  readonly name: string;
+  readonly target: Graph | ModuleTarget;
+  /** The module of a method graph's result (what nested module analyses default to). */
+  readonly module: ModuleTarget | undefined;
+  readonly value: unknown;
+  readonly dependents: Set<Cached>;
+  live: boolean;
+}
+
+/** A cached result as `cached()` lists it. */
+export interface CachedAnalysis {
+  readonly name: string;
+  readonly target: Graph | ModuleTarget;
+  readonly value: unknown;
+}
+
 /** Where an analysis request comes from: the current target and, for method graphs, their module. */
 export interface AnalysisScope {
   readonly target: PassTarget;
@@ -33,13 +54,15 @@ export class AnalysisManager {
   private readonly byName = new Map<string, Entry>();
   private readonly byClass = new Map<AnalysisClass, Entry>();
   private readonly byToken = new Map<symbol, Entry>();
-  private readonly cache = new WeakMap<object, Map<string, unknown>>();
+  private readonly cache = new WeakMap<object, Map<string, Cached>>();
   private readonly inProgress: string[] = [];
+  /** The results being computed (innermost last): what they read becomes their dependencies. */
+  private readonly computing: Set<Cached>[] = [];
   /** How many times each analysis was computed (not served from the cache) in this run. */
   readonly computations = new Map<string, number>();
 
   constructor(
-    analyses: readonly RegisteredAnalysis[],
+    private readonly analyses: readonly RegisteredAnalysis[],
     private readonly logger: Logger,
   ) {
     for (const registered of analyses) {
@@ -94,39 +117,47 @@ export class AnalysisManager {
   ): unknown {
     const { decl, registered } = this.entry(ref, requester);
     const target = explicit ?? this.targetFor(decl, scope, requester);
-    let results = this.cache.get(target);
-    if (results?.has(decl.name)) return results.get(decl.name);
+    const hit = this.cache.get(target)?.get(decl.name);
+    if (hit) {
+      this.computing[this.computing.length - 1]?.add(hit);
+      return hit.value;
+    }
     if (this.inProgress.includes(decl.name)) {
       throw new PipelineError(
         'ANALYSIS_CYCLE',
         `analyses depend on each other in a cycle: ${[...this.inProgress, decl.name].join(' -> ')}`,
       );
     }
+    const module = isGraphTarget(target) ? scope.module : (target as ModuleTarget);
+    const reads = new Set<Cached>();
     this.inProgress.push(decl.name);
-    let result: unknown;
+    this.computing.push(reads);
+    let value: unknown;
     try {
-      const inner: AnalysisScope = {
-        target,
-        module: isGraphTarget(target) ? scope.module : (target as ModuleTarget),
-      };
+      const inner: AnalysisScope = { target, module };
       const context: AnalysisContext = {
         logger: this.logger,
         getAnalysis: (r: AnalysisRef, t?: Graph | ModuleTarget) =>
           this.get(r, inner, t, `analysis '${decl.name}'`),
       } as AnalysisContext;
-      result = registered.instance.compute(target as never, context);
+      value = registered.instance.compute(target as never, context);
     } finally {
       this.inProgress.pop();
+      this.computing.pop();
     }
     this.computations.set(decl.name, (this.computations.get(decl.name) ?? 0) + 1);
+    const cached: Cached = { name: decl.name, target, module, value, dependents: new Set(), live: true };
+    // A result read while computing another is a dependency of it: dropping it drops the other.
+    for (const read of reads) if (read.live) read.dependents.add(cached);
     // Re-read: analyses computed inside `compute` may have created the map meanwhile.
-    results = this.cache.get(target);
+    let results = this.cache.get(target);
     if (!results) {
       results = new Map();
       this.cache.set(target, results);
     }
-    results.set(decl.name, result);
-    return result;
+    results.set(decl.name, cached);
+    this.computing[this.computing.length - 1]?.add(cached);
+    return value;
   }
 
   private targetFor(
@@ -158,9 +189,34 @@ export class AnalysisManager {
     return this.cache.get(target)?.has(this.nameOf(ref)) ?? false;
   }
 
+  /** The results cached for `target`, in the order they were computed. */
+  cached(target: Graph | ModuleTarget): CachedAnalysis[] {
+    return [...(this.cache.get(target)?.values() ?? [])].map(({ name, value }) => ({ name, target, value }));
+  }
+
   /**
-   * Drops cached results made stale by a change to `changed`, keeping the preserved ones.
-   * A changed graph also stales its module's analyses; a changed module stales every method graph's.
+   * Computes analysis `name` on `target` afresh, every analysis it reads afresh too, without touching
+   * this cache (what --verify-analysis-invalidation compares the cached result with).
+   */
+  recompute(name: string, target: Graph | ModuleTarget): unknown {
+    const cached = this.cache.get(target)?.get(name);
+    const module = cached ? cached.module : isGraphTarget(target) ? undefined : target;
+    return new AnalysisManager(this.analyses, this.logger).get(name, { target, module }, target);
+  }
+
+  /** A plain, comparable form of a result: the analysis's own `fingerprint`, or a structural walk. */
+  fingerprintOf(name: string, value: unknown): unknown {
+    const instance = this.entry(name, 'the analysis verifier').registered.instance as Analysis<
+      never,
+      unknown
+    >;
+    return instance.fingerprint ? instance.fingerprint(value as never) : value;
+  }
+
+  /**
+   * Drops cached results made stale by a change to `changed`, keeping the preserved ones, and every
+   * result computed from a dropped one. A changed graph also stales its module's analyses; a changed
+   * module stales every method graph's.
    */
   invalidate(
     changed: PassTarget,
@@ -178,7 +234,19 @@ export class AnalysisManager {
     for (const t of targets) {
       const results = this.cache.get(t);
       if (!results) continue;
-      for (const name of [...results.keys()]) if (!keep.has(name)) results.delete(name);
+      for (const cached of [...results.values()]) if (!keep.has(cached.name)) this.drop(cached);
+    }
+  }
+
+  // Drops a result and, transitively, everything computed from it (iterative: chains may be long).
+  private drop(first: Cached): void {
+    const stack = [first];
+    for (let c = stack.pop(); c; c = stack.pop()) {
+      if (!c.live) continue;
+      c.live = false;
+      const results = this.cache.get(c.target);
+      if (results?.get(c.name) === c) results.delete(c.name);
+      stack.push(...c.dependents);
     }
   }
 }

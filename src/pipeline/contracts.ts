@@ -79,6 +79,8 @@ export interface PassResult {
    * `preserves` for this invocation): `'all'`, or a list of analysis classes/names.
    */
   readonly preserved?: readonly AnalysisRef[] | 'all';
+  /** IR properties this invocation broke (besides the declared `invalidatesProperties`): later passes requiring them fail. */
+  readonly invalidatedProperties?: readonly string[];
 }
 
 /** A statistic a pass counts, with an optional description for the `--stats` report. */
@@ -108,6 +110,8 @@ export interface PassDeclarationInput {
   readonly requiresProperties?: readonly string[];
   /** IR properties that hold after it ran. */
   readonly establishesProperties?: readonly string[];
+  /** IR properties that no longer hold after it ran (e.g. a pass that outlines calls breaks 'inlined'). */
+  readonly invalidatesProperties?: readonly string[];
   /** A required pass is never skipped by opt-bisect (it is needed for correctness, not speed). */
   readonly required?: boolean;
 }
@@ -123,6 +127,7 @@ export interface PassDeclaration {
   readonly statistics: readonly StatisticDeclaration[];
   readonly requiresProperties: readonly string[];
   readonly establishesProperties: readonly string[];
+  readonly invalidatesProperties: readonly string[];
   readonly required: boolean;
   /** The class carrying the declaration. */
   readonly passClass: PassClass;
@@ -208,6 +213,12 @@ export interface AnalysisDeclaration {
 /** An analysis: a computation over a graph or module whose result is cached and invalidated. */
 export interface Analysis<T = Graph, R = unknown> {
   compute(target: T, context: AnalysisContext): R;
+  /**
+   * What `--verify-analysis-invalidation` compares between a cached result and a fresh one: a plain
+   * form of `result` (strings, numbers, arrays, plain objects). Without it, the result itself is
+   * walked structurally (IR objects by identity, Maps and Sets by content).
+   */
+  fingerprint?(result: R): unknown;
 }
 
 /** What an analysis receives: other analyses (on the same target by default) and the logger. */

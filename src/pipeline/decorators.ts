@@ -61,6 +61,7 @@ export function declarePass(target: PassClass, declaration: PassDeclarationInput
     statistics: (declaration.statistics ?? []).map((s) => (typeof s === 'string' ? { name: s } : s)),
     requiresProperties: declaration.requiresProperties ?? [],
     establishesProperties: declaration.establishesProperties ?? [],
+    invalidatesProperties: declaration.invalidatesProperties ?? [],
     required: declaration.required ?? false,
     passClass: target,
   };

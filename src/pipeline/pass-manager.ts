@@ -13,6 +13,8 @@ import {
 } from '../errors.js';
 import type { Graph, Node } from '../ir/index.js';
 import { AnalysisManager, type AnalysisScope } from './analysis-manager.js';
+import { verifyPreservedAnalyses, type ChangedTarget } from './analysis-verification.js';
+import { irStamp } from './ir-stamp.js';
 import type {
   AnalysisRef,
   Logger,
@@ -34,8 +36,6 @@ import { type ParsedPipelineJson } from './pipeline-json.js';
 import {
   buildPlan,
   checkExtensionPoints,
-  checkProperties,
-  missingProperty,
   planPasses,
   topScope,
   type PassStep,
@@ -43,6 +43,7 @@ import {
 } from './plan.js';
 import { extensionPoints, type Pipeline, type PipelineDefinition } from './pipeline.js';
 import { parsePipelineText, printPipelineText } from './pipeline-text.js';
+import { checkProperties, missingProperty } from './plan-properties.js';
 import { expandedPipelineText } from './plan-text.js';
 import type { PassRegistry } from './registry.js';
 import type { ExtensionInput } from './container.js';
@@ -80,7 +81,10 @@ interface RunState {
   readonly report: RunReport;
   readonly analyses: AnalysisManager;
   readonly instruments: readonly PassInstrument[];
+  readonly instrumentation: InstrumentationOptions;
   readonly properties: Set<string>;
+  /** property -> the pass that last invalidated it (for messages). */
+  readonly lostBy: Map<string, string>;
   readonly passesRun: string[];
   /** Whether the latest run of each pass changed the IR (for when{changed=...}). */
   readonly lastChanged: Map<string, boolean>;
@@ -163,7 +167,9 @@ export class PassManager {
       report,
       analyses: new AnalysisManager(this.registry.analyses, this.logger),
       instruments,
+      instrumentation,
       properties: new Set(options.properties ?? []),
+      lostBy: new Map(),
       passesRun: [],
       lastChanged: new Map(),
       invocations: 0,
@@ -286,7 +292,10 @@ export class PassManager {
     const table = (state.report.statistics[decl.name] ??= {});
     for (const st of decl.statistics) table[st.name] ??= 0;
     state.lastChanged.set(decl.name, changed);
-    for (const p of decl.establishesProperties) state.properties.add(p);
+    for (const p of decl.establishesProperties) {
+      state.properties.add(p);
+      state.lostBy.delete(p);
+    }
     return changed;
   }
 
@@ -299,11 +308,12 @@ export class PassManager {
       return false;
     }
     for (const p of decl.requiresProperties)
-      if (!state.properties.has(p)) throw missingProperty(decl.name, p, this.registry);
+      if (!state.properties.has(p)) throw missingProperty(decl.name, p, this.registry, state.lostBy.get(p));
     let result: PassResult;
     try {
       for (const i of state.instruments) i.beforePass?.(invocation);
       const context = this.context(step, invocation, state);
+      const before = irStamp(invocation.target);
       result = checkResult(
         decl.name,
         (step.instance.run as (t: unknown, c: PassContext) => unknown).call(
@@ -312,7 +322,10 @@ export class PassManager {
           context,
         ),
       );
+      if (!result.changed && irStamp(invocation.target) !== before)
+        result = this.unreportedChange(invocation, state);
       for (const i of state.instruments) i.afterPass?.(invocation, result);
+      this.afterChange(invocation, result, state);
     } catch (error) {
       if (hasErrorCode(error, 'PASS_FAILED')) throw error;
       const failure = { error, passesBefore: [...state.passesRun] };
@@ -326,9 +339,38 @@ export class PassManager {
       changed: result.changed,
       skipped: false,
     });
-    if (result.changed)
-      state.analyses.invalidate(invocation.target, result.preserved ?? decl.preserves, invocation.module);
     return result.changed;
+  }
+
+  // The IR changed under a pass that said it did not: an error naming the pass, or (when asked) a
+  // warning, and the change treated as one that preserved nothing.
+  private unreportedChange(invocation: PassInvocation, state: RunState): PassResult {
+    const message = `pass '${invocation.pass.name}' changed the IR of ${invocation.label} but reported { changed: false }`;
+    if (state.instrumentation.unreportedChanges !== 'warn')
+      throw new PipelineError(
+        'CHANGED_NOT_REPORTED',
+        `${message}: return { changed: true } whenever the pass mutated the IR (analyses, fixpoints and --print-changed rely on it)`,
+      );
+    const warning = `${message}; treated as changed, no analysis preserved`;
+    state.report.warnings.push(warning);
+    state.report.remarks.push({ pass: invocation.pass.name, target: invocation.label, message });
+    this.logger.warn(warning);
+    bump(state.report, MANAGER_STATISTICS, 'unreported-changes', 1);
+    return { changed: true, preserved: [] };
+  }
+
+  // After a pass ran: analyses and IR properties it broke are dropped; with --verify-analysis-invalidation,
+  // what it kept is recomputed and compared.
+  private afterChange(invocation: PassInvocation, result: PassResult, state: RunState): void {
+    const decl = invocation.pass;
+    for (const p of [...decl.invalidatesProperties, ...(result.invalidatedProperties ?? [])]) {
+      state.properties.delete(p);
+      state.lostBy.set(p, decl.name);
+    }
+    if (!result.changed) return;
+    state.analyses.invalidate(invocation.target, result.preserved ?? decl.preserves, invocation.module);
+    if (state.instrumentation.verifyAnalysisInvalidation)
+      verifyPreservedAnalyses(state.analyses, changedTargets(invocation), decl.name);
   }
 
   private context(step: PassStep, invocation: PassInvocation, state: RunState): PassContext {
@@ -366,6 +408,22 @@ export class PassManager {
         state.analyses.get(ref, scope, explicit, requester)) as PassContext['getAnalysis'],
     };
   }
+}
+
+// What a change to the invocation's target may have staled: the target, its module, or a module's graphs.
+function changedTargets(invocation: PassInvocation): ChangedTarget[] {
+  const { target, module, label } = invocation;
+  if (isGraphTarget(target))
+    return module
+      ? [
+          { target, label },
+          { target: module, label: `the module of ${label}` },
+        ]
+      : [{ target, label }];
+  return [
+    { target, label },
+    ...methodGraphsOf(target).map((m) => ({ target: m.graph, label: `${m.name} (in ${label})` })),
+  ];
 }
 
 function checkResult(pass: string, result: unknown): PassResult {

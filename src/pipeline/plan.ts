@@ -125,14 +125,19 @@ export function buildPlan(
         if (!registry.pass(e.pass))
           throw unknownPassError(e.pass, registry.passNames(), [], e, `when{changed=${e.pass}}`);
         const label = `when{changed=${e.pass}}`;
-        return { kind: 'when-changed', pass: e.pass, body: buildPlan(registry, e.body, scope, stack), label };
+        return {
+          kind: 'when-changed',
+          pass: e.pass,
+          body: buildPlan(registry, e.body, scope, stack, budget),
+          label,
+        };
       }
       case 'extension': {
         const inserted = registry.extensionsAt(scope.pipeline, e.name);
         return {
           kind: 'pipeline',
           name: `@${e.name}`,
-          body: inserted.flatMap((x) => buildPlan(registry, x.elements, scope, stack)),
+          body: inserted.flatMap((x) => buildPlan(registry, x.elements, scope, stack, budget)),
         };
       }
     }
@@ -238,49 +243,6 @@ export function topScope(
   if (declarations && Object.keys(declarations).length)
     return { owner, values: resolveOptions(owner, declarations, given), ...named };
   return { owner, values: given as PassOptions, ...named };
-}
-
-/**
- * Checks the IR properties along the plan: each pass's `requiresProperties` must be established by the
- * input or an earlier pass. Returns the properties holding at the end.
- */
-export function checkProperties(
-  steps: readonly PlanStep[],
-  initial: Iterable<string>,
-  registry?: PassRegistry,
-): Set<string> {
-  const have = new Set(initial);
-  const walk = (list: readonly PlanStep[]): void => {
-    for (const s of list) {
-      if (s.kind === 'pass') {
-        for (const p of s.declaration.requiresProperties)
-          if (!have.has(p)) throw missingProperty(s.declaration.name, p, registry);
-        for (const p of s.declaration.establishesProperties) have.add(p);
-      } else if (s.kind === 'when-changed') {
-        // May not run: its passes need what holds before it, and establish nothing for what follows.
-        const saved = new Set(have);
-        walk(s.body);
-        have.clear();
-        for (const p of saved) have.add(p);
-      } else if (s.kind !== 'when' || s.active) walk(s.body);
-    }
-  };
-  walk(steps);
-  return have;
-}
-
-/** A pass needs an IR property nothing established. Code `MISSING_PROPERTY`. */
-export function missingProperty(pass: string, property: string, registry?: PassRegistry): PipelineError {
-  const providers = (registry?.declarations() ?? [])
-    .filter((d) => d.establishesProperties.includes(property))
-    .map((d) => d.name);
-  const fix = providers.length
-    ? `run ${providers.join(' or ')} before it`
-    : 'no registered pass establishes it';
-  return new PipelineError(
-    'MISSING_PROPERTY',
-    `pass '${pass}' requires the IR property '${property}', which neither the input nor an earlier pass establishes; ${fix}`,
-  );
 }
 
 /** Every pass step of a plan, depth-first (including inactive branches). */

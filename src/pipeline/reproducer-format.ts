@@ -30,6 +30,7 @@ export const ReproducerSchema = z.strictObject({
     disabledPasses: z.array(z.string()).optional(),
     optBisectLimit: z.number().optional(),
     verifyAnalysisInvalidation: z.boolean().optional(),
+    unreportedChanges: z.enum(['error', 'warn']).optional(),
   }),
   input: z.union([
     z.strictObject({ kind: z.literal('graph'), ir: z.string() }),

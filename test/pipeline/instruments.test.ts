@@ -3,7 +3,17 @@
 import 'reflect-metadata';
 import { expect } from 'chai';
 import { ConstantPooling, DeadCodeElimination } from '../../passes/index.js';
-import { PassFailure, passesModule, runPipeline, TsFreezeError, type Graph } from '../../src/index.js';
+import {
+  definePass,
+  FloatType,
+  PassFailure,
+  passesModule,
+  registerPasses,
+  runPipeline,
+  TsFreezeError,
+  type Graph,
+  type Type,
+} from '../../src/index.js';
 import { smallGraph, testContainer } from './helpers.js';
 
 // A clock advancing 1 ms per reading, so timings are exact.
@@ -17,6 +27,16 @@ function withDeadRelus(n: number): Graph {
   for (let i = 0; i < n; i++)
     g.withInsertPoint(g.block, () => g.insert('aten::relu', [g.inputs[0]], [g.inputs[0].type]));
   return g;
+}
+
+function caught(run: () => unknown): PassFailure {
+  try {
+    run();
+  } catch (e) {
+    expect(e).to.be.instanceOf(PassFailure);
+    return e as PassFailure;
+  }
+  throw new Error('expected a PassFailure');
 }
 
 describe('instruments', () => {
@@ -136,18 +156,27 @@ describe('instruments', () => {
     );
   });
 
-  it('verify-each catches a pass that changed the IR but reported no change', () => {
+  it('verify-each also catches a change made around the IR API, which the graph epoch cannot see', () => {
+    // Assigning Value.type directly (not setType) bumps no epoch; the printed IR still differs.
+    const sneaky = definePass({
+      name: 'test-sneaky',
+      summary: 'retypes a value behind the IR API, reports no change',
+      run(graph) {
+        (graph.outputs[0] as { type: Type }).type = FloatType;
+        return { changed: false };
+      },
+    });
     const { container } = testContainer({ instrumentation: { verifyEach: true } });
-    let failure: PassFailure | undefined;
-    try {
-      runPipeline(container, smallGraph(), 'test-liar');
-    } catch (e) {
-      failure = e as PassFailure;
-    }
-    expect((failure!.cause as TsFreezeError).code).to.equal('CHANGED_NOT_REPORTED');
-    expect(failure!.message).to.include(
-      "pass 'test-liar' changed the IR of graph but reported { changed: false }",
+    registerPasses(container, [sneaky]);
+    const failure = caught(() => runPipeline(container, smallGraph(), 'test-sneaky'));
+    expect((failure.cause as TsFreezeError).code).to.equal('CHANGED_NOT_REPORTED');
+    expect(failure.message).to.include(
+      "pass 'test-sneaky' changed the IR of graph but reported { changed: false }",
     );
+    // Without verify-each nothing prints the IR, so nothing sees it.
+    const { container: plain } = testContainer();
+    registerPasses(plain, [sneaky]);
+    expect(runPipeline(plain, smallGraph(), 'test-sneaky').changed).to.equal(false);
   });
 
   it('stats prints every counted statistic by pass, after the run', () => {

@@ -36,6 +36,20 @@ const CASES = [
       'nothing is bound to Symbol(buggy-plugin.Table)',
     ],
   },
+  {
+    pass: 'silent-change',
+    says: ["pass 'silent-change' failed", 'changed the IR of forward but reported { changed: false }'],
+  },
+  {
+    pass: 'stale-alias',
+    flags: ['--verify-analysis-invalidation'],
+    says: [
+      "pass 'stale-alias' failed",
+      "changed the IR of forward but kept analysis 'alias-analysis' cached",
+      'cached: ',
+      'fresh:  ',
+    ],
+  },
 ];
 
 describe('a buggy plugin: actionable errors and reproducers that replay', function () {
@@ -55,6 +69,7 @@ describe('a buggy plugin: actionable errors and reproducers that replay', functi
         '--passes',
         `freeze,${c.pass}`,
         '--verify-each',
+        ...(c.flags ?? []),
         '--reproducer-dir',
         dir,
         '-o',
@@ -74,6 +89,43 @@ describe('a buggy plugin: actionable errors and reproducers that replay', functi
       expect(again.err).to.not.include('reproducer:'); // replaying writes none unless asked
     });
   }
+
+  it('--unreported-changes=warn lets a silent plugin through with a warning; stale analyses pass unless checked', async () => {
+    const out = join(dir, 'out.pt');
+    const warned = await cli(
+      'freeze',
+      MODEL,
+      '--plugin',
+      BUGGY,
+      '--passes',
+      'freeze,silent-change',
+      '--unreported-changes',
+      'warn',
+      '-o',
+      out,
+    );
+    expect(warned.code, warned.err).to.equal(0);
+    expect(warned.err).to.include(
+      "pass 'silent-change' changed the IR of forward but reported { changed: false }; treated as changed",
+    );
+    expect(readdirSync(dir)).to.include('out.pt');
+    const unchecked = await cli(
+      'freeze',
+      MODEL,
+      '--plugin',
+      BUGGY,
+      '--passes',
+      'freeze,stale-alias',
+      '-o',
+      out,
+    );
+    expect(unchecked.code, unchecked.err).to.equal(0);
+  });
+
+  it('the built-in freeze pipeline keeps no stale analysis (--verify-analysis-invalidation)', async () => {
+    const r = await cli('freeze', MODEL, '--verify-analysis-invalidation', '-o', join(dir, 'out.pt'));
+    expect(r.code, r.err).to.equal(0);
+  });
 
   it('the replay runs the plugin pass on the module as the pipeline received it (module passes too)', async () => {
     const r = await cli(

@@ -1,6 +1,6 @@
-// A plugin with three bugs a pass author really makes, written with definePass (no decorators):
-// a node created but never inserted (its output is a dangling use), a crash in run(), and a service
-// injected that the plugin forgets to bind. Loaded with `--plugin dist/test/plugins/buggy-plugin.js`.
+// A plugin with the bugs a pass author really makes, written with definePass (no decorators): a node
+// created but never inserted (its output is a dangling use), a crash in run(), a service injected that
+// the plugin forgets to bind, a change reported as none, and an analysis kept that the change broke. Loaded with `--plugin dist/test/plugins/buggy-plugin.js`.
 
 import { definePass, serviceToken, type Graph } from '../../src/index.js';
 
@@ -40,4 +40,33 @@ export const needsTable = definePass({
   },
 });
 
-export const passes = [danglingUse, crash, needsTable];
+/** Appends a relu to the first output but reports `{ changed: false }` (the graph epoch sees it). */
+export const silentChange = definePass({
+  name: 'silent-change',
+  summary: 'Wrap the first output in a relu, report no change',
+  run(graph: Graph) {
+    wrapFirstOutput(graph);
+    return { changed: false };
+  },
+});
+
+/** Reads the alias analysis, adds a node, and claims the analysis is still valid. */
+export const staleAlias = definePass({
+  name: 'stale-alias',
+  summary: 'Wrap the first output in a relu, keep alias-analysis cached',
+  requires: ['alias-analysis'],
+  preserves: ['alias-analysis'],
+  run(graph: Graph, context) {
+    context.getAnalysis('alias-analysis');
+    wrapFirstOutput(graph);
+    return { changed: true };
+  },
+});
+
+function wrapFirstOutput(graph: Graph): void {
+  const out = graph.outputs[0];
+  const relu = graph.insertNode(graph.create('aten::relu', [out]));
+  graph.returnNode.replaceInput(0, relu.output());
+}
+
+export const passes = [danglingUse, crash, needsTable, silentChange, staleAlias];

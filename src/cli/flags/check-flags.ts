@@ -1,5 +1,5 @@
 // Checking and narrowing a run: --verify-each / --no-verify-each (opt verifies by default, as mlir-opt),
-// --opt-bisect-limit N, --disable-pass NAME.
+// --verify-analysis-invalidation, --unreported-changes=error|warn, --opt-bisect-limit N, --disable-pass NAME.
 
 import { Option } from 'commander';
 import { PipelineError } from '../../errors.js';
@@ -21,6 +21,14 @@ export const checkFlags: PassManagerFlagGroup = {
       `run the IR verifier on the input and after every pass${command.verifyEachByDefault ? ' (default)' : ''}`,
     ),
     new Option('--no-verify-each', 'do not verify the IR after every pass'),
+    new Option(
+      '--verify-analysis-invalidation',
+      'after each pass that changed the IR, recompute the analyses it kept and fail on a stale one',
+    ),
+    new Option(
+      '--unreported-changes <mode>',
+      'a pass that changed the IR but reported no change: error (default) or warn (treated as changed)',
+    ).choices(['error', 'warn']),
     new Option('--opt-bisect-limit <n>', 'run only the first n optional passes, listing which ran').argParser(
       parseLimit,
     ),
@@ -31,6 +39,9 @@ export const checkFlags: PassManagerFlagGroup = {
   apply(values, run) {
     const i = run.instrumentation;
     i.verifyEach = boolValue(values, 'verifyEach') ?? run.command.verifyEachByDefault;
+    if (boolValue(values, 'verifyAnalysisInvalidation')) i.verifyAnalysisInvalidation = true;
+    const unreported = values.unreportedChanges;
+    if (unreported === 'warn' || unreported === 'error') i.unreportedChanges = unreported;
     const limit = values.optBisectLimit;
     if (typeof limit === 'number') i.optBisectLimit = limit;
     const disabled = listValue(values, 'disablePass');

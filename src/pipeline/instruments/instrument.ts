@@ -32,6 +32,12 @@ export interface InstrumentationOptions {
   readonly printMethods?: readonly string[];
   /** Recompute the analyses a changed pass says it preserved and report stale ones (`--verify-analysis-invalidation`). */
   readonly verifyAnalysisInvalidation?: boolean;
+  /**
+   * A pass that changed the IR but returned `{ changed: false }` (caught by the graphs' mutation epochs):
+   * 'error' (default) fails it with CHANGED_NOT_REPORTED; 'warn' records a warning and treats it as
+   * changed, preserving nothing (`--unreported-changes=warn`, for a plugin you cannot fix).
+   */
+  readonly unreportedChanges?: 'error' | 'warn';
   /** Skip every invocation of these passes (`--disable-pass`). */
   readonly disabledPasses?: readonly string[];
   /** Run the IR verifier on the input and after every pass (`--verify-each`; on in tests). */

@@ -75,6 +75,7 @@ export class ReproducerInstrument implements PassInstrument {
           ...(o.disabledPasses?.length ? { disabledPasses: [...o.disabledPasses] } : {}),
           ...(o.optBisectLimit !== undefined ? { optBisectLimit: o.optBisectLimit } : {}),
           ...(o.verifyAnalysisInvalidation ? { verifyAnalysisInvalidation: true } : {}),
+          ...(o.unreportedChanges ? { unreportedChanges: o.unreportedChanges } : {}),
         },
         input: this.input,
         rerun: `tsfreeze opt --run-reproducer ${file}`,
