@@ -34,6 +34,8 @@ export interface RestoreContext {
   readonly source: string;
   /** The class type named in the pickle (imports its code), or undefined when the archive has none. */
   findClass(qualifiedName: string): Type | undefined;
+  /** The pickle restored, for messages (default `data.pkl`). */
+  readonly entry?: string;
 }
 
 /** Restores pickled values against their declared types. One instance per data.pkl keeps object identity. */
@@ -45,12 +47,16 @@ export class ObjectRestorer {
 
   constructor(private readonly ctx: RestoreContext) {}
 
+  private get entry(): string {
+    return this.ctx.entry ?? 'data.pkl';
+  }
+
   private fail(path: string, what: string): TsFreezeError {
     return loadError(
       'BAD_OBJECT',
       this.ctx.source,
       `${path ? `attribute '${path}': ` : ''}${what}`,
-      'data.pkl',
+      this.entry,
     );
   }
 
@@ -64,7 +70,7 @@ export class ObjectRestorer {
         'MISSING_CODE',
         this.ctx.source,
         `no code for class ${pickled.className} (its object is at '${path || '<root>'}')`,
-        'data.pkl',
+        this.entry,
       );
     }
     if (!(type instanceof ClassType))
