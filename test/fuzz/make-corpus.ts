@@ -116,10 +116,17 @@ export function madeCases(): MadeCase[] {
 /** Reproducers kept as files (made with PyTorch, see each `why`): only their expectations are written here. */
 export const STORED_CASES: readonly { readonly name: string; readonly expectation: Expectation }[] = [
   {
+    name: 'pt/deep-modules-300.pt',
+    expectation: {
+      expect: 'ok',
+      why: '15.3 a submodule chain 300 deep (scripts/make-deep-modules.py) took 2.5 GB: inline-submodules once, and the CLI summary counts the inlined graph without building a second copy (test/fuzz/deep-modules.test.ts runs it under a 512 MB heap)',
+    },
+  },
+  {
     name: 'pt/deep-modules-1000.pt',
     expectation: {
       expect: 'ok',
-      why: '15.1/15.3 a submodule chain 1,000 deep (torch.jit.script + save of Wrap(Wrap(...Leaf)), eval mode), which PyTorch loads and freezes: was TOO_DEEP, and 300 deep took 2.5 GB in inline-submodules',
+      why: '15.1/15.3 a submodule chain 1,000 deep (scripts/make-deep-modules.py), which PyTorch loads and freezes: was TOO_DEEP, then overflowed the stack restoring objects in the CLI (now filled from a work list; test/fuzz/deep-modules.test.ts loads it in a fresh process)',
     },
   },
   {

@@ -41,6 +41,9 @@ export interface RestoreContext {
 /** Restores pickled values against their declared types. One instance per data.pkl keeps object identity. */
 export class ObjectRestorer {
   private readonly objects = new Map<PickledObject, ScriptObject>();
+  /** Objects made whose attributes are still to be set, and whether they are being set now. */
+  private readonly unfilled: (() => void)[] = [];
+  private filling = false;
   // A container pickled once and referenced many times is restored once per declared type: a ~1 KB
   // pickle of lists sharing sub-lists ("billion laughs") would otherwise expand to 2^levels values.
   private readonly restored = new Map<object, Map<Type | 'Any', IValue>>();
@@ -94,18 +97,34 @@ export class ObjectRestorer {
         path,
         `the state of ${type.qualifiedName} is a ${describeValue(state)}, expected a dict`,
       );
-    for (const a of type.attributes) {
-      const sub = path ? `${path}.${a.name}` : a.name;
-      if (!state.has(a.name)) throw this.fail(sub, `missing from the pickled state of ${type.qualifiedName}`);
-      const value = this.restore(state.get(a.name) as PickleValue, a.type, sub);
-      try {
-        obj.setAttr(a.name, value);
-      } catch (error) {
-        if (error instanceof TsFreezeError) throw this.fail(sub, error.message);
-        throw error;
+    this.unfilled.push(() => {
+      for (const a of type.attributes) {
+        const sub = path ? `${path}.${a.name}` : a.name;
+        if (!state.has(a.name))
+          throw this.fail(sub, `missing from the pickled state of ${type.qualifiedName}`);
+        const value = this.restore(state.get(a.name) as PickleValue, a.type, sub);
+        try {
+          obj.setAttr(a.name, value);
+        } catch (error) {
+          if (error instanceof TsFreezeError) throw this.fail(sub, error.message);
+          throw error;
+        }
       }
-    }
+    });
+    if (!this.filling) this.fillObjects();
     return obj;
+  }
+
+  // Objects inside objects (a submodule chain 1,000 deep, which PyTorch loads) are filled from a work
+  // list rather than by recursion: an object's attributes are set once the outermost object is made.
+  private fillObjects(): void {
+    this.filling = true;
+    try {
+      for (let i = 0; i < this.unfilled.length; i++) this.unfilled[i]();
+    } finally {
+      this.filling = false;
+      this.unfilled.length = 0;
+    }
   }
 
   /** A pickled value as the IValue of `type`. */
