@@ -11,7 +11,7 @@ For every test/fixtures/<case>/{module,frozen}.pt it loads the archive with torc
 Tensor summary: {dtype, shape, requires_grad, sum (float64), head (first 8 elements)}.
 Other values: None/bool/str as JSON, int {"int": "<decimal>"}, float {"float": x | "nan" | "inf" | "-inf"},
 tuple/list {"tuple"|"list": [...]}, dict {"dict": [[k, v], ...]}, module {"module": "<class>"},
-device {"device": "cpu"}.
+device {"device": "cpu"}, script-class object {"object": "<qualified class>"}.
 
 Output: test/fixtures/_load_expected/<case>__<module|frozen>.json. Run with Debian's python:
     /usr/bin/python3 scripts/extract-load-expectations.py
@@ -20,8 +20,14 @@ Output: test/fixtures/_load_expected/<case>__<module|frozen>.json. Run with Debi
 import json
 import math
 import os
+import sys
 
 import torch
+
+# Importing the generator defines the script classes of scripts/fixture_cases/*.py under the names the
+# archives use, so torch can hand objects of those classes (attributes of some cases) to Python.
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import generate_fixtures  # noqa: E402,F401
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..')
 FIXTURES = os.path.join(ROOT, 'test', 'fixtures')
@@ -77,6 +83,10 @@ def summary(v):
         return {"list": [summary(x) for x in v]}
     if isinstance(v, dict):
         return {"dict": [[summary(k), summary(x)] for k, x in v.items()]}
+    if isinstance(v, torch._C.ScriptObject):
+        return {"object": v._type().qualified_name()}
+    if torch.jit._state._get_script_class(type(v)) is not None:
+        return {"object": torch._jit_internal._qualified_name(type(v))}
     return {"repr": repr(v)[:200]}
 
 

@@ -1,9 +1,12 @@
 // Facts about a module for people: node counts, parameters, batch norms, convolutions, attributes.
 
 import type { Graph } from '../ir/graph.js';
+import type { Node } from '../ir/node.js';
+import { ClassType } from '../module/class-type.js';
+import type { CompilationUnit } from '../module/compilation-unit.js';
+import type { Function } from '../module/function.js';
 import type { ScriptModule } from '../module/script-module.js';
-import { getPassManager } from '../pipeline/index.js';
-import { createFreezeContainer } from '../../passes/freeze.js';
+import { matchFunctionCall, matchMethodCall } from '../../passes/inline-submodules.js';
 
 /** What the freeze summary compares before and after. */
 export interface ModelSummary {
@@ -45,16 +48,106 @@ export function summarizeModule(module: ScriptModule): ModelSummary {
 
 /**
  * Summarises what a module computes with every method call inlined (PyTorch's `inlined_graph`), so
- * node counts before freezing compare with the frozen graph.
+ * node counts before freezing compare with the frozen graph. The inlined graph is counted, not built:
+ * freezing inlines the module once more, and a second inlined copy of a deep submodule chain costs
+ * as much time and memory as the freeze itself. Callees count as loaded (PyTorch's inliner also
+ * pre-optimizes each callee, which may drop a few nodes, e.g. the branch of a constant `if`).
  */
 export function summarizeInlined(module: ScriptModule): ModelSummary {
-  const copy = module.clone();
-  getPassManager(createFreezeContainer()).run(copy, 'inline-submodules', {
-    instrumentation: { reproducer: false },
-  });
+  const counter = new InlinedCounter(module);
+  const totals = emptyCounts();
+  for (const method of module.methods) addCounts(totals, counter.countGraph(method.graph));
+  const params = module.namedParameters();
   return {
-    ...summarizeModule(copy),
-    parameters: module.namedParameters().length,
+    ...totals,
+    parameters: params.length,
+    parameterElements: params.reduce((n, [, t]) => n + t.numel, 0),
     attributes: module.namedAttributes().length,
+    methods: module.methodNames(),
   };
+}
+
+interface Counts {
+  nodes: number;
+  batchNorms: number;
+  convolutions: number;
+  getAttrs: number;
+}
+
+const emptyCounts = (): Counts => ({ nodes: 0, batchNorms: 0, convolutions: 0, getAttrs: 0 });
+
+function addCounts(to: Counts, from: Counts): void {
+  to.nodes += from.nodes;
+  to.batchNorms += from.batchNorms;
+  to.convolutions += from.convolutions;
+  to.getAttrs += from.getAttrs;
+}
+
+// Counts per function with its calls inlined, in post-order over the call graph with an explicit stack
+// (submodule chains may be 1,000 deep). A recursive call stays one node, as the inliner leaves it.
+class InlinedCounter {
+  private readonly units = new Set<CompilationUnit>();
+  private readonly done = new Map<Function, Counts>();
+
+  constructor(module: ScriptModule) {
+    if (module.type instanceof ClassType) this.units.add(module.type.cu);
+  }
+
+  countGraph(graph: Graph): Counts {
+    for (const callee of this.callees(graph)) this.countFunction(callee);
+    return this.countNodes(graph);
+  }
+
+  private countFunction(root: Function): void {
+    const expanded = new Set<Function>();
+    const stack = [root];
+    while (stack.length) {
+      const fn = stack[stack.length - 1];
+      if (this.done.has(fn)) {
+        stack.pop();
+        continue;
+      }
+      if (!expanded.has(fn)) {
+        expanded.add(fn);
+        if (fn.owner instanceof ClassType) this.units.add(fn.owner.cu);
+        for (const callee of this.callees(fn.graph)) if (!expanded.has(callee)) stack.push(callee);
+        continue;
+      }
+      stack.pop();
+      this.done.set(fn, this.countNodes(fn.graph));
+    }
+  }
+
+  private callees(graph: Graph): Function[] {
+    const out: Function[] = [];
+    for (const node of graph.allNodes()) {
+      const callee = this.calleeOf(node);
+      if (callee) out.push(callee);
+    }
+    return out;
+  }
+
+  private calleeOf(node: Node): Function | undefined {
+    if (node.kind !== 'prim::CallMethod' && node.kind !== 'prim::CallFunction') return undefined;
+    const match =
+      node.kind === 'prim::CallMethod' ? matchMethodCall(node) : matchFunctionCall(node, this.units);
+    return match.ok ? match.callee : undefined;
+  }
+
+  private countNodes(graph: Graph): Counts {
+    const counts = emptyCounts();
+    for (const node of graph.allNodes()) {
+      const callee = this.calleeOf(node);
+      const inlined = callee && this.done.get(callee);
+      if (inlined) {
+        addCounts(counts, inlined);
+        continue;
+      }
+      counts.nodes++;
+      if (node.kind === 'aten::batch_norm') counts.batchNorms++;
+      if (isConv(node.kind)) counts.convolutions++;
+      if (node.kind === 'prim::GetAttr') counts.getAttrs++;
+    }
+    return counts;
+  }
 }

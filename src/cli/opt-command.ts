@@ -11,7 +11,7 @@ import { isGraph, parseIR, printGraph, type Graph } from '../ir/index.js';
 import type { ScriptModule } from '../module/script-module.js';
 import { irText, type PipelineSource } from '../pipeline/index.js';
 import { saveModule } from '../serialization/index.js';
-import { writeFileAtomic } from '../serialization/atomic-file.js';
+import { writeFileAtomic } from '../atomic-file.js';
 import { GRAPH_VERIFIER } from '../pipeline/tokens.js';
 import { loadModelFile, type CliIO } from './io.js';
 import { setReportTitle } from './flags/report-flags.js';

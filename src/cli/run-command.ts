@@ -1,6 +1,6 @@
 // `tsfreeze run MODEL.pt --input x.npy`: run a method (after an optional freeze) and write .npy outputs.
 
-import { mkdirSync, renameSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { TsFreezeError } from '../errors.js';
@@ -93,10 +93,9 @@ export function runCommand(io: CliIO): Command {
       outputs.forEach((o, i) => {
         let written = '';
         if (flags.outputDir && o.tensor) {
-          // Write next to the target and rename, so a failure never leaves a half-written file.
+          // saveNpy writes atomically: a failure never leaves a half-written file.
           const path = join(flags.outputDir, `output${i}.npy`);
-          saveNpy(`${path}.partial`, o.tensor);
-          renameSync(`${path}.partial`, path);
+          saveNpy(path, o.tensor);
           written = ` -> ${path}`;
         }
         io.out(`output${i}: ${o.text}${written}\n`);

@@ -74,7 +74,7 @@ export function showCommand(io: CliIO): Command {
         return;
       }
       io.out(
-        `${path}: TorchScript archive version ${loaded.version}, ${loaded.cu.types.length} classes, ${loaded.constants.length} tensor constants\n`,
+        `${path}: TorchScript archive version ${loaded.version}, ${loaded.cu.types.length} classes, ${loaded.constants.length} constants\n`,
       );
       io.out(renderTotals(module));
       io.out(renderModuleTree(module));

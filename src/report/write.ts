@@ -1,18 +1,9 @@
-// Writing report files whole or not at all: into a temporary file beside the target, then renamed.
+// Writing report files whole or not at all (writeFileAtomic: a temporary file beside the target, renamed;
+// a symbolic link is written through; temporary files of killed runs are removed; errors are IO_ERROR).
 
-import { renameSync, rmSync, writeFileSync } from 'node:fs';
-import { TsFreezeError } from '../errors.js';
+import { writeFileAtomic } from '../atomic-file.js';
 
 /** Writes `text` to `path` atomically; errors name the file. */
 export function writeWhole(path: string, text: string): void {
-  const temp = `${path}.${process.pid}.tmp`;
-  try {
-    writeFileSync(temp, text);
-    renameSync(temp, path);
-  } catch (error) {
-    rmSync(temp, { force: true });
-    throw new TsFreezeError('IO_ERROR', `cannot write ${path}: ${(error as Error).message}`, {
-      cause: error,
-    });
-  }
+  writeFileAtomic(path, [text]);
 }

@@ -2,8 +2,9 @@
 // `tsfreeze run --output-dir` writes (outputs.json) and scripts/zoo/values.py reads and writes, so nested
 // results (dicts, lists, named tuples) survive the trip between tsfreeze and PyTorch.
 
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { writeFileAtomic } from '../atomic-file.js';
 import { SerializationError } from '../errors.js';
 import { Device, Tuple, isObjectValue, type DictKey, type IValue } from '../ir/ivalue.js';
 import type { Type } from '../ir/types.js';
@@ -89,8 +90,8 @@ export function encodeValue(value: IValue, stem: string, type?: Type): EncodedVa
 }
 
 /**
- * Writes an encoded value into `dir`: the tensor files, then `jsonName`. Every file goes to a temporary
- * name first and is renamed when complete, so a failure never leaves a half-written file.
+ * Writes an encoded value into `dir`: the tensor files, then `jsonName`. Every file is written atomically
+ * (writeFileAtomic), so a failure or a kill never leaves a half-written file.
  */
 export function writeValueFiles(dir: string, encoded: EncodedValue, jsonName: string): string[] {
   const written: string[] = [];
@@ -100,8 +101,7 @@ export function writeValueFiles(dir: string, encoded: EncodedValue, jsonName: st
   ];
   for (const [name, data] of entries) {
     const path = join(dir, name);
-    writeFileSync(`${path}.partial`, data);
-    renameSync(`${path}.partial`, path);
+    writeFileAtomic(path, [data]);
     written.push(path);
   }
   return written;

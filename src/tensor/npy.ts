@@ -1,7 +1,8 @@
 // NumPy .npy files (format versions 1-3 read, 1 written; 2 when the header outgrows 64 KiB): the CLI's
 // tensor format. C order is written; Fortran-order and big-endian files are read and converted.
 
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { writeFileAtomic } from '../atomic-file.js';
 import { SerializationError } from '../errors.js';
 import { DTYPES, storageBytes, storageFromBytes, type DType } from './dtype.js';
 import { cloneContiguous } from './convert.js';
@@ -133,7 +134,7 @@ export function loadNpy(path: string): Tensor {
   }
 }
 
-/** Writes a tensor as a .npy file. */
+/** Writes a tensor as a .npy file, atomically (never a half-written file). */
 export function saveNpy(path: string, t: Tensor): void {
-  writeFileSync(path, writeNpy(t));
+  writeFileAtomic(path, [writeNpy(t)]);
 }

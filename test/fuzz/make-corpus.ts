@@ -1,13 +1,19 @@
 // Writes the hand-made reproducers of issue 15 into test/fuzz-corpus/ (the fuzzer adds its own finds
 // there too). Run: `npm run build:test && node dist/test/fuzz/make-corpus.js`. Big text cases are gzipped.
 
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { CORPUS_DIR, setExpectation, type Expectation } from './corpus.js';
 import { deepIfs, nestedLoops } from './mutators/ir.js';
 import { namedPipelines } from './mutators/pipeline.js';
 import { nest } from './mutators/bytes.js';
+import { buildArchive, readArchive, type ArchiveEntry } from '../../src/serialization/zip/index.js';
+
+const SEED_ARCHIVE = fileURLToPath(
+  new URL('../../../test/fixtures/seed_simple_param/module.pt', import.meta.url),
+);
 
 /** A corpus case written by this script: file name (with target folder), content and expectation. */
 export interface MadeCase {
@@ -103,6 +109,14 @@ export function madeCases(): MadeCase[] {
       },
     },
     {
+      name: 'pt/zip-bomb.pt',
+      data: zipBomb(),
+      expectation: limit(
+        'maxExpansionRatio',
+        '15.3 zip bomb: a small archive whose code entry inflates to 32 MiB of zeros (2.3 MB gave 2.43 GB and exit 0): refused before inflating, against the file size',
+      ),
+    },
+    {
       name: 'ir/arange-1e9.ir',
       data: 'graph():\n  %n : int = prim::Constant[value=1000000000]()\n  %none : NoneType = prim::Constant()\n  %t : Tensor = aten::arange(%n, %none, %none, %none, %none)\n  return (%t)\n',
       expectation: {
@@ -113,13 +127,28 @@ export function madeCases(): MadeCase[] {
   ];
 }
 
+// A real fixture archive plus a deflated code file of 32 MiB of zeros (about 1,000 times its size).
+function zipBomb(): Uint8Array {
+  const seed = readArchive(readFileSync(SEED_ARCHIVE), { requireDataPkl: false });
+  const entries: ArchiveEntry[] = seed.names().map((name) => ({ name, data: seed.read(name).slice() }));
+  entries.push({ name: 'code/__torch__/bomb.py', data: new Uint8Array(32 << 20) });
+  return buildArchive(entries, { folder: 'archive' });
+}
+
 /** Reproducers kept as files (made with PyTorch, see each `why`): only their expectations are written here. */
 export const STORED_CASES: readonly { readonly name: string; readonly expectation: Expectation }[] = [
+  {
+    name: 'pt/deep-modules-300.pt',
+    expectation: {
+      expect: 'ok',
+      why: '15.3 a submodule chain 300 deep (scripts/make-deep-modules.py) took 2.5 GB: inline-submodules once, and the CLI summary counts the inlined graph without building a second copy (test/fuzz/deep-modules.test.ts runs it under a 512 MB heap)',
+    },
+  },
   {
     name: 'pt/deep-modules-1000.pt',
     expectation: {
       expect: 'ok',
-      why: '15.1/15.3 a submodule chain 1,000 deep (torch.jit.script + save of Wrap(Wrap(...Leaf)), eval mode), which PyTorch loads and freezes: was TOO_DEEP, and 300 deep took 2.5 GB in inline-submodules',
+      why: '15.1/15.3 a submodule chain 1,000 deep (scripts/make-deep-modules.py), which PyTorch loads and freezes: was TOO_DEEP, then overflowed the stack restoring objects in the CLI (now filled from a work list; test/fuzz/deep-modules.test.ts loads it in a fresh process)',
     },
   },
   {

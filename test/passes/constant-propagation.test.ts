@@ -3,7 +3,7 @@
 
 import 'reflect-metadata';
 import { expect } from 'chai';
-import { parseIR, runPipeline } from '../../src/index.js';
+import { parseIR, runPipeline, withLimits, type Graph } from '../../src/index.js';
 import { describeIRFile } from '../support/ir-case-runner.js';
 import { checkPipelineKeepsOutputs, seeded, testAnalysesModule, testContainer } from './numeric.js';
 
@@ -95,5 +95,34 @@ describe('constant-propagation', () => {
       ),
     ).to.equal(true);
     expect(runPipeline(c, g, 'constant-propagation').changed).to.equal(false);
+  });
+
+  it('folds results up to maxFoldedConstantBytes and leaves larger ones computed, with a remark (docs/freeze.md)', () => {
+    const arange = (n: number): Graph =>
+      parseIR(`graph():
+  %n : int = prim::Constant[value=${n}]()
+  %none : NoneType = prim::Constant()
+  %t : Tensor = aten::arange(%n, %none, %none, %none, %none)
+  return (%t)
+`);
+    const c = testContainer();
+    // 1,000 int64 values are 8,000 bytes: folded under the default limit, not under a 4,096-byte one.
+    const small = arange(1000);
+    expect(runPipeline(c, small, 'constant-propagation').changed).to.equal(true);
+    expect(small.nodesOfKind('aten::arange')).to.have.length(0);
+    const capped = arange(1000);
+    const report = withLimits({ maxFoldedConstantBytes: 4096 }, () =>
+      runPipeline(c, capped, 'constant-propagation'),
+    );
+    expect(capped.nodesOfKind('aten::arange')).to.have.length(1);
+    expect(
+      report.remarks.some((r) =>
+        r.message.includes('would exceed the maxFoldedConstantBytes limit (4096 bytes)'),
+      ),
+    ).to.equal(true);
+    // aten::arange(1e9) (8 GB) under the default limit: not folded, and nothing is allocated for it.
+    const huge = arange(1e9);
+    runPipeline(c, huge, 'constant-propagation');
+    expect(huge.nodesOfKind('aten::arange')).to.have.length(1);
   });
 });

@@ -5,7 +5,7 @@ import { CompilationUnit, type Function } from '../../src/module/index.js';
 import { OperatorRegistry } from '../../src/ops/index.js';
 import { SourceImporter } from '../../src/serialization/index.js';
 import { buildArchive, readArchive } from '../../src/serialization/zip/index.js';
-import type { Type } from '../../src/ir/index.js';
+import { TensorTensor, type Type } from '../../src/ir/index.js';
 import type { Tensor } from '../../src/tensor/index.js';
 
 const registry = new OperatorRegistry();
@@ -25,7 +25,11 @@ export function compileSource(source: string, constants: readonly Tensor[] = [])
   ]);
   const archive = readArchive(bytes, { name: 'test.pt', requireDataPkl: false });
   const cu = new CompilationUnit();
-  const importer = new SourceImporter(archive, { registry, constants, cu });
+  const importer = new SourceImporter(archive, {
+    registry,
+    constants: constants.map((value) => ({ value, type: TensorTensor })),
+    cu,
+  });
   return {
     cu,
     function(name: string): Function {

@@ -6,7 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import { Device, Tuple, type IValue } from '../../src/ir/index.js';
+import { Device, Tuple, isObjectValue, type IValue } from '../../src/ir/index.js';
 import { BoolType, DictType, ListType, OptionalType, TupleType, type Type } from '../../src/ir/index.js';
 import { ClassType, CompilationUnit, ScriptModule } from '../../src/module/index.js';
 import { ObjectRestorer } from '../../src/serialization/index.js';
@@ -79,6 +79,7 @@ function summarize(v: IValue, type: Type | undefined): Json {
       ]),
     };
   }
+  if (isObjectValue(v)) return { object: v.type.qualifiedName };
   return { repr: String(v) };
 }
 

@@ -5,9 +5,10 @@
 // the file. Never written unless `reproducer` is set: embedding has no side effects.
 
 import { injectable } from 'inversify';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { writeFileAtomic } from '../../atomic-file.js';
 import { getModuleSaver, REPRODUCER_VERSION, type Reproducer } from '../reproducer-format.js';
 import { isGraphTarget } from '../targets.js';
 import {
@@ -80,7 +81,7 @@ export class ReproducerInstrument implements PassInstrument {
         input: this.input,
         rerun: `tsfreeze opt --run-reproducer ${file}`,
       };
-      writeFileSync(file, `${JSON.stringify(reproducer, null, 2)}\n`);
+      writeFileAtomic(file, [`${JSON.stringify(reproducer, null, 2)}\n`]);
       return file;
     } catch {
       // A reproducer is a courtesy: never let writing it hide the pass's own error.

@@ -18,18 +18,23 @@ import {
 import type { Value } from '../../ir/value.js';
 import type { FunctionSignature } from '../../module/function.js';
 import type { OperatorRegistry } from '../../ops/registry.js';
-import type { Tensor } from '../../tensor/tensor.js';
 import type { FunctionDef, SourceRange, TypeExpr } from '../torchscript/ast.js';
 import { compileError, type EmitErrorCode } from './emit-errors.js';
 import { Frame, meaningfulName, type Binding, type FrameKind } from './frames.js';
 import type { Sugared } from './sugared.js';
 import { resolveTypeExpr } from './type-exprs.js';
 
+/** One entry of an archive's constant table, with the type its constant node gets (PyTorch's `IValue::type()`). */
+export interface CodeConstant {
+  readonly value: IValue;
+  readonly type: Type;
+}
+
 /** What the emitter needs from the code importer: types and functions by qualified name, constants, ops. */
 export interface EmitterHost {
   readonly registry: OperatorRegistry;
-  /** `CONSTANTS.c<N>` tensors (constants.pkl). */
-  readonly constants: readonly Tensor[];
+  /** `CONSTANTS.c<N>` (constants.pkl): tensors and values code cannot spell as literals. */
+  readonly constants: readonly CodeConstant[];
   /** A class, interface or named tuple type by qualified name (`__torch__.a.B`). */
   resolveType(qualifiedName: string): Type | undefined;
   /** A class, named-tuple constructor or free function under `__torch__` by qualified name. */

@@ -2,7 +2,12 @@
 // structure torch.jit.load gives them.
 
 export { emitFunctionBody, type EmitOptions } from './emit-function.js';
-export { FunctionEmitter, type EmitRequest, type EmitterHost } from './function-emitter.js';
+export {
+  FunctionEmitter,
+  type CodeConstant,
+  type EmitRequest,
+  type EmitterHost,
+} from './function-emitter.js';
 export {
   signatureFromDef,
   graphForSignature,

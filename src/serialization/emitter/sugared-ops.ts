@@ -8,6 +8,7 @@ import { ClassType } from '../../module/class-type.js';
 import { InterfaceDecl } from '../../module/interface-decl.js';
 import { isSchemaSubtype } from '../../ops/type-matching.js';
 import { DTYPES, type DType } from '../../tensor/dtype.js';
+import { Tensor } from '../../tensor/tensor.js';
 import type { SourceRange } from '../torchscript/ast.js';
 import { emitBuiltinCall, tupleUnpack } from './calls.js';
 import type { FunctionEmitter } from './function-emitter.js';
@@ -105,7 +106,7 @@ export function attr(em: FunctionEmitter, sv: Sugared, field: string, range: Sou
       return em.host.resolveValue(name) ?? { kind: 'namespace', name };
     }
     case 'constants':
-      return simple(constantTensor(em, field, range));
+      return simple(tableConstant(em, field, range));
     case 'exception':
       if (sv.name === 'builtins') return { kind: 'exception', name: `builtins.${field}` };
       break;
@@ -119,7 +120,7 @@ export function attr(em: FunctionEmitter, sv: Sugared, field: string, range: Sou
   throw em.error(range, `'${describeSugared(sv)}' has no attribute '${field}'`);
 }
 
-function constantTensor(em: FunctionEmitter, field: string, range: SourceRange): Value {
+function tableConstant(em: FunctionEmitter, field: string, range: SourceRange): Value {
   const match = /^c(\d+)$/.exec(field);
   if (!match) throw em.error(range, `invalid constant specifier: ${field}`);
   const index = Number(match[1]);
@@ -130,8 +131,9 @@ function constantTensor(em: FunctionEmitter, field: string, range: SourceRange):
       `constant index ${index} is out of bounds (constant table has ${table.length} entries)`,
     );
   }
-  // As PyTorch: the constant's type is the plain Tensor type, not specialized to its shape.
-  return em.constant(table[index], TensorTensor);
+  // As PyTorch: a tensor constant's type is the plain Tensor type, not specialized to its shape.
+  const { value, type } = table[index];
+  return em.constant(value, value instanceof Tensor ? TensorTensor : type);
 }
 
 /** Attributes of a first-class value (SimpleValue::attr). */

@@ -6,13 +6,14 @@ import { readFile } from 'node:fs/promises';
 import { CompilationUnit } from '../../module/compilation-unit.js';
 import { ScriptModule } from '../../module/script-module.js';
 import { OperatorRegistry } from '../../ops/registry.js';
-import { Tensor } from '../../tensor/tensor.js';
 import { loadPickle } from '../pickle/load-pickle.js';
-import { describeValue, PickledObject, PickleTuple } from '../pickle/values.js';
+import { describeValue, PickledObject } from '../pickle/values.js';
+import type { CodeConstant } from '../emitter/function-emitter.js';
 import { viewingStorageLoader } from './storage-views.js';
 import { readArchive, type ZipArchive } from '../zip/read-archive.js';
 import { loadError } from './load-errors.js';
 import { checkNoRecursion } from './recursion-check.js';
+import { restoreConstants } from './restore-constants.js';
 import { ObjectRestorer } from './restore-objects.js';
 import { readFileShared, startCrcCheck } from './parallel-crc.js';
 import { SourceImporter } from './source-importer.js';
@@ -40,8 +41,8 @@ export interface LoadedArchive {
   readonly archive: ZipArchive;
   /** The `version` record. */
   readonly version: number;
-  /** constants.pkl: the tensors code refers to as CONSTANTS.c0, c1, ... */
-  readonly constants: readonly Tensor[];
+  /** constants.pkl: what code refers to as CONSTANTS.c0, c1, ... (tensors, strings, objects, ...). */
+  readonly constants: readonly CodeConstant[];
   /** Every class and function defined while loading. */
   readonly cu: CompilationUnit;
 }
@@ -90,13 +91,14 @@ export function loadArchive(source: string | Uint8Array, options: LoadOptions = 
     ? startCrcCheck(archive, [...archive.list('data/'), ...archive.list('constants/')])
     : undefined;
   const verify = verifyAll && !background;
-  const constants = readConstants(archive, verify);
+  const constants: CodeConstant[] = [];
   const cu = new CompilationUnit();
   const importer = new SourceImporter(archive, {
     registry: options.registry ?? defaultRegistry(),
     constants,
     cu,
   });
+  importer.deferCompilation(() => constants.push(...readConstants(archive, verify, importer)));
   const root = loadPickle(archive.read('data.pkl'), {
     name: `${archive.source}:data.pkl`,
     loadStorage: viewingStorageLoader(archive, 'data', verify),
@@ -178,28 +180,14 @@ function readVersion(archive: ZipArchive): number {
   return version;
 }
 
-function readConstants(archive: ZipArchive, verify: boolean): Tensor[] {
+function readConstants(archive: ZipArchive, verify: boolean, importer: SourceImporter): CodeConstant[] {
   if (!archive.has('constants.pkl')) return [];
   const value = loadPickle(archive.read('constants.pkl'), {
     name: `${archive.source}:constants.pkl`,
     loadStorage: viewingStorageLoader(archive, 'constants', verify),
   });
-  const items = value instanceof PickleTuple ? value.items : Array.isArray(value) ? value : undefined;
-  if (!items)
-    throw loadError(
-      'BAD_CONSTANTS',
-      archive.source,
-      `expected a tuple of tensors, found a ${describeValue(value)}`,
-      'constants.pkl',
-    );
-  return items.map((item, i) => {
-    if (!(item instanceof Tensor))
-      throw loadError(
-        'BAD_CONSTANTS',
-        archive.source,
-        `constant ${i} is a ${describeValue(item)}, not a tensor`,
-        'constants.pkl',
-      );
-    return item;
+  return restoreConstants(value, {
+    source: archive.source,
+    findClass: (name) => importer.findNamedType(name),
   });
 }

@@ -34,23 +34,32 @@ export interface RestoreContext {
   readonly source: string;
   /** The class type named in the pickle (imports its code), or undefined when the archive has none. */
   findClass(qualifiedName: string): Type | undefined;
+  /** The pickle restored, for messages (default `data.pkl`). */
+  readonly entry?: string;
 }
 
 /** Restores pickled values against their declared types. One instance per data.pkl keeps object identity. */
 export class ObjectRestorer {
   private readonly objects = new Map<PickledObject, ScriptObject>();
+  /** Objects made whose attributes are still to be set, and whether they are being set now. */
+  private readonly unfilled: (() => void)[] = [];
+  private filling = false;
   // A container pickled once and referenced many times is restored once per declared type: a ~1 KB
   // pickle of lists sharing sub-lists ("billion laughs") would otherwise expand to 2^levels values.
   private readonly restored = new Map<object, Map<Type | 'Any', IValue>>();
 
   constructor(private readonly ctx: RestoreContext) {}
 
+  private get entry(): string {
+    return this.ctx.entry ?? 'data.pkl';
+  }
+
   private fail(path: string, what: string): TsFreezeError {
     return loadError(
       'BAD_OBJECT',
       this.ctx.source,
       `${path ? `attribute '${path}': ` : ''}${what}`,
-      'data.pkl',
+      this.entry,
     );
   }
 
@@ -64,7 +73,7 @@ export class ObjectRestorer {
         'MISSING_CODE',
         this.ctx.source,
         `no code for class ${pickled.className} (its object is at '${path || '<root>'}')`,
-        'data.pkl',
+        this.entry,
       );
     }
     if (!(type instanceof ClassType))
@@ -88,18 +97,34 @@ export class ObjectRestorer {
         path,
         `the state of ${type.qualifiedName} is a ${describeValue(state)}, expected a dict`,
       );
-    for (const a of type.attributes) {
-      const sub = path ? `${path}.${a.name}` : a.name;
-      if (!state.has(a.name)) throw this.fail(sub, `missing from the pickled state of ${type.qualifiedName}`);
-      const value = this.restore(state.get(a.name) as PickleValue, a.type, sub);
-      try {
-        obj.setAttr(a.name, value);
-      } catch (error) {
-        if (error instanceof TsFreezeError) throw this.fail(sub, error.message);
-        throw error;
+    this.unfilled.push(() => {
+      for (const a of type.attributes) {
+        const sub = path ? `${path}.${a.name}` : a.name;
+        if (!state.has(a.name))
+          throw this.fail(sub, `missing from the pickled state of ${type.qualifiedName}`);
+        const value = this.restore(state.get(a.name) as PickleValue, a.type, sub);
+        try {
+          obj.setAttr(a.name, value);
+        } catch (error) {
+          if (error instanceof TsFreezeError) throw this.fail(sub, error.message);
+          throw error;
+        }
       }
-    }
+    });
+    if (!this.filling) this.fillObjects();
     return obj;
+  }
+
+  // Objects inside objects (a submodule chain 1,000 deep, which PyTorch loads) are filled from a work
+  // list rather than by recursion: an object's attributes are set once the outermost object is made.
+  private fillObjects(): void {
+    this.filling = true;
+    try {
+      for (let i = 0; i < this.unfilled.length; i++) this.unfilled[i]();
+    } finally {
+      this.filling = false;
+      this.unfilled.length = 0;
+    }
   }
 
   /** A pickled value as the IValue of `type`. */

@@ -9,7 +9,6 @@ import type { CompilationUnit } from '../../module/compilation-unit.js';
 import { Function } from '../../module/function.js';
 import { InterfaceDecl } from '../../module/interface-decl.js';
 import type { OperatorRegistry } from '../../ops/registry.js';
-import type { Tensor } from '../../tensor/tensor.js';
 import {
   constantFromExpr,
   graphForSignature,
@@ -17,7 +16,7 @@ import {
   type DefSignature,
 } from '../emitter/signature.js';
 import { emitFunctionBody } from '../emitter/emit-function.js';
-import type { EmitterHost } from '../emitter/function-emitter.js';
+import type { CodeConstant, EmitterHost } from '../emitter/function-emitter.js';
 import { compileError } from '../emitter/emit-errors.js';
 import { resolveTypeExpr } from '../emitter/type-exprs.js';
 import type { Sugared } from '../emitter/sugared.js';
@@ -44,14 +43,15 @@ interface Uncompiled {
 /** Options of the importer. */
 export interface SourceImporterOptions {
   readonly registry: OperatorRegistry;
-  readonly constants: readonly Tensor[];
+  /** The constant table; may be filled later, inside {@link SourceImporter.deferCompilation}. */
+  readonly constants: readonly CodeConstant[];
   readonly cu: CompilationUnit;
 }
 
 /** Resolves qualified names to the types and functions of an archive's code, defining them lazily. */
 export class SourceImporter implements EmitterHost {
   readonly registry: OperatorRegistry;
-  readonly constants: readonly Tensor[];
+  readonly constants: readonly CodeConstant[];
   readonly cu: CompilationUnit;
   private readonly parsed = new Set<string>();
   private readonly pending = new Map<string, PendingDef>();
@@ -59,6 +59,8 @@ export class SourceImporter implements EmitterHost {
   private readonly uncompiled = new Map<Function, Uncompiled>();
   private readonly compiling = new Set<Function>();
   private warnId = 0;
+  /** Functions declared while compilation is deferred, compiled when it ends. */
+  private deferred: Uncompiled[] | undefined;
 
   constructor(
     private readonly archive: ZipArchive,
@@ -98,6 +100,22 @@ export class SourceImporter implements EmitterHost {
     const found = this.pending.get(name);
     if (found) this.pending.delete(name);
     return found;
+  }
+
+  /**
+   * Runs `fill` with method and function bodies left uncompiled, then compiles them: constants.pkl is
+   * restored this way, since the classes of its objects may use constants later in the table (PyTorch
+   * compiles lazily, so it never sees a partly filled table either).
+   */
+  deferCompilation(fill: () => void): void {
+    const outer = this.deferred;
+    const deferred: Uncompiled[] = (this.deferred = []);
+    try {
+      fill();
+    } finally {
+      this.deferred = outer;
+    }
+    for (const u of deferred) if (this.uncompiled.has(u.fn)) this.compileOrDefer(u);
   }
 
   /** The class, interface or named tuple called `name`, defining it first if needed. */
@@ -200,13 +218,18 @@ export class SourceImporter implements EmitterHost {
     }
     const methods: Uncompiled[] = summary.methods.map((m) => this.declare(m, module, type));
     for (const u of methods) type.addMethod(u.fn);
-    for (const u of methods) if (this.uncompiled.has(u.fn)) this.compile(u);
+    for (const u of methods) if (this.uncompiled.has(u.fn)) this.compileOrDefer(u);
   }
 
   private importFunction(name: string, def: FunctionDef, module: SourceModule): void {
     const u = this.declare(def, module, undefined, name);
     this.cu.registerFunction(u.fn);
-    if (this.uncompiled.has(u.fn)) this.compile(u);
+    if (this.uncompiled.has(u.fn)) this.compileOrDefer(u);
+  }
+
+  private compileOrDefer(u: Uncompiled): void {
+    if (this.deferred) this.deferred.push(u);
+    else this.compile(u);
   }
 
   // Makes the Function (signature and input-only graph) so calls to it can be emitted before its body is.

@@ -11,6 +11,7 @@ import {
   PickledObject,
   PickleGlobal,
   PickleTuple,
+  noteSourceMemoization,
   type CallSite,
   type PickleValue,
 } from './values.js';
@@ -76,6 +77,11 @@ export class PickleMachine {
     return this.stack.splice(mark);
   }
 
+  protected memoPut(index: number, value: PickleValue): void {
+    this.memo.set(index, value);
+    noteSourceMemoization(value, true);
+  }
+
   protected memoGet(index: number): PickleValue {
     const value = this.memo.get(index);
     if (value === undefined) this.fail(`memo entry ${index} is read before it is written`);
@@ -90,8 +96,11 @@ export class PickleMachine {
   protected call(callable: PickleValue, args: readonly PickleValue[]): PickleValue {
     if (!(callable instanceof PickleGlobal)) this.fail(`cannot call a ${describeValue(callable)}`);
     const behaviour = callable.behaviour;
-    if (behaviour.kind === 'class')
-      return new PickledObject(callable.qualifiedName, undefined, new PickleTuple([...args]));
+    if (behaviour.kind === 'class') {
+      const object = new PickledObject(callable.qualifiedName, undefined, new PickleTuple([...args]));
+      noteSourceMemoization(object, false);
+      return object;
+    }
     if (behaviour.kind === 'function') return behaviour.call(args, this.site);
     return this.fail(`'${callable.qualifiedName}' cannot be called`);
   }

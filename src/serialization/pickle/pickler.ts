@@ -16,6 +16,7 @@ import {
   PickleFloat,
   PickleGlobal,
   PickleTuple,
+  sourceMemoized,
   StorageRef,
   TensorRef,
   typeTagOf,
@@ -153,7 +154,7 @@ class Pickler {
     if (value instanceof PickleTuple) return this.shared(value, () => this.writeTuple(value.items));
     if (Array.isArray(value)) return this.shared(value, () => this.writeList(value));
     if (value instanceof Map) return this.shared(value, () => this.writeDict(value));
-    if (value instanceof PickledObject) return this.memoized(value, () => this.writeObject(value));
+    if (value instanceof PickledObject) return this.object(value);
     if (value instanceof Tensor || value instanceof TensorRef)
       return this.memoized(value, () => this.writeTensor(value));
     if (value instanceof StorageRef) return this.writeStorage(value, value.dtype, value.numel, value.device);
@@ -166,10 +167,19 @@ class Pickler {
     );
   }
 
-  /** Containers are memoized only when referenced more than once, like PyTorch's use-count rule. */
+  /**
+   * Containers are memoized only when referenced more than once, like PyTorch's use-count rule, or when
+   * the pickle they were read from memoized them.
+   */
   private shared(value: Container, writeIt: () => void): void {
-    if ((this.uses.get(value) ?? 0) > 1) this.memoized(value, writeIt);
+    if ((this.uses.get(value) ?? 0) > 1 || sourceMemoized(value) === true) this.memoized(value, writeIt);
     else writeIt();
+  }
+
+  /** Objects are memoized, except those read from a pickle that did not memoize them. */
+  private object(value: PickledObject): void {
+    if ((this.uses.get(value) ?? 0) <= 1 && sourceMemoized(value) === false) this.writeObject(value);
+    else this.memoized(value, () => this.writeObject(value));
   }
 
   private writeInt(value: bigint): void {

@@ -243,16 +243,16 @@ class Unpickler extends PickleMachine {
           break;
         // Memo.
         case OP.BINPUT:
-          this.memo.set(r.u8('BINPUT', at), this.top());
+          this.memoPut(r.u8('BINPUT', at), this.top());
           break;
         case OP.LONG_BINPUT:
-          this.memo.set(r.u32('LONG_BINPUT', at), this.top());
+          this.memoPut(r.u32('LONG_BINPUT', at), this.top());
           break;
         case OP.PUT:
-          this.memo.set(Number(this.fromText(parseLongLine(this.textArg('PUT')), 'PUT')), this.top());
+          this.memoPut(Number(this.fromText(parseLongLine(this.textArg('PUT')), 'PUT')), this.top());
           break;
         case OP.MEMOIZE:
-          this.memo.set(this.memo.size, this.top());
+          this.memoPut(this.memo.size, this.top());
           break;
         case OP.BINGET:
           this.push(this.memoGet(r.u8('BINGET', at)));

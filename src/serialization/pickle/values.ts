@@ -78,6 +78,20 @@ export class PickledObject {
   ) {}
 }
 
+// Whether the pickle a container or object was read from memoized it (PyTorch memoizes one only while
+// something else holds it, which the pickle alone cannot tell): re-pickling it then writes the same bytes.
+const sourceMemoization = new WeakMap<object, boolean>();
+
+/** Records that the unpickled `value` was (or was not) memoized by its pickle. */
+export function noteSourceMemoization(value: PickleValue, memoized: boolean): void {
+  if (typeof value === 'object' && value !== null) sourceMemoization.set(value, memoized);
+}
+
+/** Whether the pickle `value` was read from memoized it; undefined for values not read from a pickle. */
+export function sourceMemoized(value: object): boolean | undefined {
+  return sourceMemoization.get(value);
+}
+
 /** A `torch.device` (`cpu`, `cuda:0`). */
 export class PickleDevice {
   constructor(

@@ -116,6 +116,11 @@ export class ArchiveCodePrinter implements DependencySink {
         ? this.types.nameOf(def)
         : def.qualifiedName;
     const file = this.fileFor(qualifierOf(name));
+    // torch.jit.load compiles the classes of constants.pkl's objects (and whatever their code uses)
+    // while it is still reading that table, so such code must not say CONSTANTS.cN: code outside
+    // module classes spells non-ASCII strings as UTF-8 literals, which torch reads back exactly.
+    // (PyTorch's own printer cannot escape them, and its frozen files holding such objects fail to load.)
+    file.cx.nonAsciiLiterals = !(def instanceof ClassType && def.isModule);
     if (def instanceof ClassType) file.printClass(def);
     else if (def instanceof InterfaceDecl) file.printInterface(def);
     else if (def instanceof TupleType) file.printNamedTuple(def);

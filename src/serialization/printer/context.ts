@@ -26,6 +26,11 @@ export interface PrintContext {
   readonly deps: DependencySink;
   /** Refuse what torch.jit.load could not read back (closures, Python ops, multiple returns). */
   readonly enforceImportable: boolean;
+  /**
+   * Write non-ASCII strings as UTF-8 literals instead of `CONSTANTS.cN` (set by the archive printer for
+   * code torch.jit.load compiles while it is still reading constants.pkl).
+   */
+  nonAsciiLiterals?: boolean;
   /** The least file-format version the printed operators need (aten::div needs 4); raised while printing. */
   minVersion: number;
 }

@@ -59,7 +59,7 @@ export class FunctionPrinter implements RhsHost {
       if (i === 0) header += printSelfType ? `${name}: ${cx.types.annotation(arg.type)}` : name;
       else header += `,\n    ${name}: ${cx.types.annotation(arg.type)}`;
       if (arg.defaultValue !== undefined)
-        header += `=${formatConstant(arg.defaultValue, arg.type, cx.constants)}`;
+        header += `=${formatConstant(arg.defaultValue, arg.type, cx.constants, cx.nonAsciiLiterals)}`;
       if (inputs[i]) this.idents.set(inputs[i], name);
     });
     const returns = sig.returns;

@@ -73,12 +73,31 @@ function hasNonAscii(value: IValue): boolean {
 }
 
 /**
- * Source text of a constant `value` of type `type`. Tensors, objects and values holding non-ASCII
- * strings become `CONSTANTS.cN`, added to `table`. Throws UNSUPPORTED for values source cannot express.
+ * A string literal with non-ASCII characters written as they are (UTF-8 in the file) and everything else
+ * escaped as {@link quoteString} does; torch.jit.load reads it back exactly.
  */
-export function formatConstant(value: IValue, type: Type | undefined, table: ConstantTable): string {
+export function quoteStringKeepingNonAscii(s: string): string {
+  const parts = s.match(/[\x00-\x7f]+|[^\x00-\x7f]+/g) ?? [];
+  return `"${parts.map((p) => (p.charCodeAt(0) < 0x80 ? quoteString(p).slice(1, -1) : p)).join('')}"`;
+}
+
+/**
+ * Source text of a constant `value` of type `type`. Tensors, objects and values holding non-ASCII
+ * strings become `CONSTANTS.cN`, added to `table` — the strings only without `nonAsciiLiterals`, which
+ * writes them as UTF-8 literals instead. Throws UNSUPPORTED for values source cannot express.
+ */
+export function formatConstant(
+  value: IValue,
+  type: Type | undefined,
+  table: ConstantTable,
+  nonAsciiLiterals = false,
+): string {
   const t = refine(type, value);
-  if (value instanceof Tensor || (value !== null && isObjectValue(value)) || hasNonAscii(value)) {
+  if (
+    value instanceof Tensor ||
+    (value !== null && isObjectValue(value)) ||
+    (!nonAsciiLiterals && hasNonAscii(value))
+  ) {
     return `CONSTANTS.c${table.indexOf(value, t)}`;
   }
   if (value === null) return 'None';
@@ -86,18 +105,19 @@ export function formatConstant(value: IValue, type: Type | undefined, table: Con
   if (typeof value === 'bigint') return t.kind === 'float' ? formatDouble(Number(value)) : value.toString();
   if (typeof value === 'number')
     return t.kind === 'float' || !Number.isInteger(value) ? formatDouble(value) : intToString(value);
-  if (typeof value === 'string') return quoteString(value);
+  if (typeof value === 'string')
+    return nonAsciiLiterals ? quoteStringKeepingNonAscii(value) : quoteString(value);
   if (value instanceof Device) return `torch.device(${quoteString(value.toString())})`;
   if (value instanceof Tuple) {
     const elems = t instanceof TupleType ? t.elements : [];
-    const items = value.items.map((v, i) => formatConstant(v, elems[i], table));
+    const items = value.items.map((v, i) => formatConstant(v, elems[i], table, nonAsciiLiterals));
     // A named tuple prints its constructor, then the tuple.
     const prefix = t instanceof TupleType && t.qualifiedName ? t.annotationStr() : '';
     return `${prefix}(${items.join(', ')}${items.length === 1 ? ',)' : ')'}`;
   }
   if (Array.isArray(value)) {
     const listType = t instanceof ListType ? t : new ListType(value.length ? typeOfValue(value[0]) : AnyType);
-    const body = `[${value.map((v) => formatConstant(v, listType.elem, table)).join(', ')}]`;
+    const body = `[${value.map((v) => formatConstant(v, listType.elem, table, nonAsciiLiterals)).join(', ')}]`;
     if (value.length === 0 || !elementTypeCanBeInferredFromMembers(listType.elem)) {
       return `annotate(${listType.annotationStr()}, ${body})`;
     }
@@ -106,7 +126,8 @@ export function formatConstant(value: IValue, type: Type | undefined, table: Con
   if (value instanceof Map) {
     const dictType = t instanceof DictType ? t : (typeOfValue(value) as DictType);
     const entries = [...value].map(
-      ([k, v]) => `${formatConstant(k, dictType.key, table)}: ${formatConstant(v, dictType.value, table)}`,
+      ([k, v]) =>
+        `${formatConstant(k, dictType.key, table, nonAsciiLiterals)}: ${formatConstant(v, dictType.value, table, nonAsciiLiterals)}`,
     );
     const body = `{${entries.join(', ')}}`;
     // PyTorch writes no space after this comma.

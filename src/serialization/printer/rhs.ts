@@ -58,7 +58,7 @@ export function printRHS(h: RhsHost, node: Node): string {
         return cx.deps.addFunction(ref);
       }
       if (mustBeNone(node)) return 'None';
-      return formatConstant(constantValue(node), out(), cx.constants);
+      return formatConstant(constantValue(node), out(), cx.constants, cx.nonAsciiLiterals);
     }
     case 'aten::ScalarImplicit':
     case 'aten::FloatImplicit':

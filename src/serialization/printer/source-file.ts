@@ -61,7 +61,7 @@ export class SourceFile {
     });
     for (const c of cls.constants) {
       line(
-        `${c.name} : Final[${cx.types.annotation(c.type)}] = ${formatConstant(c.value, c.type, cx.constants)}`,
+        `${c.name} : Final[${cx.types.annotation(c.type)}] = ${formatConstant(c.value, c.type, cx.constants, cx.nonAsciiLiterals)}`,
       );
     }
     for (const method of cls.methods) this.printFunction(method, true, 1);

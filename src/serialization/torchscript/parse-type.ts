@@ -4,7 +4,7 @@
 import type { IRParseError } from '../../errors.js';
 import type { Expr, SourceRange, TypeExpr } from './ast.js';
 import { TokenCursor } from './cursor.js';
-import { syntaxError } from './lexer.js';
+import { syntaxError, tokenize } from './lexer.js';
 
 /** The type-annotation layer of the parser. */
 export class TypeParser extends TokenCursor {
@@ -91,4 +91,21 @@ export function dottedName(expr: Expr): string | null {
 
 function notAType(range: SourceRange, what: string, text: string | undefined): IRParseError {
   return syntaxError(range.file, text ?? '', range.line, range.column, `expected a type, found ${what}`);
+}
+
+/**
+ * Parses a whole annotation given as text, such as the `List[str]` a pickle's `restore_type_tag`
+ * records. Throws a TS_SYNTAX IRParseError naming `file` when it is not exactly one type.
+ */
+export function parseTypeText(text: string, file: string): TypeExpr {
+  return new WholeTypeParser(tokenize(text, file), file, text).whole();
+}
+
+class WholeTypeParser extends TypeParser {
+  whole(): TypeExpr {
+    const type = this.parseType();
+    while (this.at('newline')) this.next();
+    if (!this.at('eof')) throw this.unexpected('expected the end of the type');
+    return type;
+  }
 }

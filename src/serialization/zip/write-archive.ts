@@ -2,7 +2,7 @@
 // entry's data aligned to 64 bytes through an 'FB' padding extra field, code stored deflated, zip64 end records.
 
 import { basename } from 'node:path';
-import { writeFileAtomic } from '../atomic-file.js';
+import { writeFileAtomic } from '../../atomic-file.js';
 import { deflateSync } from 'fflate';
 import { crc32 } from './crc32.js';
 import { zipError } from './zip-errors.js';

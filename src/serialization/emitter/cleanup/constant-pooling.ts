@@ -6,15 +6,32 @@ import type { Block } from '../../../ir/block.js';
 import { formatAttribute } from '../../../ir/text/value-text.js';
 import type { Graph } from '../../../ir/graph.js';
 import type { Node } from '../../../ir/node.js';
+import { isObjectValue, Tuple, type IValue } from '../../../ir/ivalue.js';
 
 /** Deduplicates and hoists every constant of the graph. */
 export function constantPooling(graph: Graph): void {
   poolBlock(graph, graph.block, new Map<string, Node>());
 }
 
-// Tensor constants are equal only when they are the same tensor (numbered by identity).
-const tensorIds = new WeakMap<object, number>();
-let nextTensorId = 0;
+// Tensor constants are equal only when they are the same tensor, objects (also inside lists, tuples and
+// dicts) only when they are the same object, as PyTorch's ivaluesEqual says: both numbered by identity.
+const identities = new WeakMap<object, number>();
+let nextIdentity = 0;
+
+function identity(o: object): number {
+  let id = identities.get(o);
+  if (id === undefined) identities.set(o, (id = nextIdentity++));
+  return id;
+}
+
+// The identities of the objects inside a value, in printing order (their text alone does not tell them apart).
+function objectIds(value: IValue, out: number[]): number[] {
+  if (value instanceof Tuple) for (const v of value.items) objectIds(v, out);
+  else if (Array.isArray(value)) for (const v of value) objectIds(v, out);
+  else if (value instanceof Map) for (const [k, v] of value) objectIds(v, objectIds(k, out));
+  else if (value !== null && isObjectValue(value)) out.push(identity(value));
+  return out;
+}
 
 // Each attribute's lossless text, made once per attribute object: copied nodes share their attribute
 // objects (attributes are never changed in place, only replaced), and formatting numbers is slow.
@@ -32,11 +49,10 @@ function keyOf(node: Node): string {
   for (const name of node.attributeNames()) {
     const attr = node.attribute(name)!;
     if (attr.kind === 't') {
-      let id = tensorIds.get(attr.value);
-      if (id === undefined) tensorIds.set(attr.value, (id = nextTensorId++));
-      parts.push(`${name}=tensor#${id}`);
+      parts.push(`${name}=tensor#${identity(attr.value)}`);
     } else {
-      parts.push(`${name}=${attr.kind}:${attributeText(attr)}`);
+      const objects = attr.kind === 'ival' ? objectIds(attr.value, []) : [];
+      parts.push(`${name}=${attr.kind}:${attributeText(attr)}#${objects.join(',')}`);
     }
   }
   return parts.join('|');

@@ -16,8 +16,12 @@ import {
   writeSync,
 } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
+import { TsFreezeError } from './errors.js';
 
-/** Writes `chunks` to `path` atomically; throws the underlying error after removing the temporary file. */
+/**
+ * Writes `chunks` to `path` atomically. On failure the temporary file is removed, `path` is left as it
+ * was, and the error is a TsFreezeError IO_ERROR naming the file (the system error is its cause).
+ */
 export function writeFileAtomic(path: string, chunks: readonly (Uint8Array | string)[]): void {
   const target = throughLinks(path);
   removeStaleTemps(target);
@@ -50,7 +54,10 @@ export function writeFileAtomic(path: string, chunks: readonly (Uint8Array | str
     } catch {
       // The temporary file may never have been created.
     }
-    throw error;
+    const why = error instanceof Error ? error.message : String(error);
+    throw new TsFreezeError('IO_ERROR', `cannot write ${path}: ${why}; the file was not changed`, {
+      cause: error,
+    });
   }
 }
 
