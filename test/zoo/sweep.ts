@@ -15,6 +15,8 @@ import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import type { ModeResult } from './check-model.js';
 import { PYTHON, runProcess, SavedModelChecker, tail } from './processes.js';
+import { defaultOperatorRegistry } from '../../src/index.js';
+import { writeKernelsTable } from './kernels-table.js';
 import { writeZooTable, type RowListing, type ZooRecord } from './zoo-table.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -30,6 +32,7 @@ interface SweepFlags {
   timeout: number;
   keepMb: number;
   docs: string;
+  kernels: string;
   list?: boolean;
 }
 
@@ -113,12 +116,16 @@ async function sweepRow(
     const torch = readJson<ZooRecord['torch']>(join(rowDir, mode, 'torch.json'));
     if (exportProblem || !torch || !summary) {
       const error = exportProblem ?? 'PyTorch recorded nothing';
-      records.push({
+      const failed: ZooRecord = {
         row: row.name,
         family: row.family,
         mode,
         torch: { status: 'torch-failed', stage: 'export', error },
-      });
+        checkedAt: new Date().toISOString(),
+      };
+      mkdirSync(join(rowDir, mode), { recursive: true });
+      writeFileSync(join(rowDir, mode, 'result.json'), `${JSON.stringify(failed, null, 1)}\n`);
+      records.push(failed);
       continue;
     }
     let ours: ModeResult | undefined;
@@ -175,6 +182,7 @@ async function main(): Promise<void> {
     .option('--timeout <seconds>', 'per process', (v) => Number(v), 3600)
     .option('--keep-mb <n>', 'delete model files above this size after their row', (v) => Number(v), 150)
     .option('--docs <file>', 'the table to write', join(ROOT, 'docs/zoo.md'))
+    .option('--kernels <file>', 'the kernel coverage to write', join(ROOT, 'docs/kernels.md'))
     .option('--list', 'list the rows and exit')
     .parse()
     .opts<SweepFlags>();
@@ -193,6 +201,7 @@ async function main(): Promise<void> {
   mkdirSync(flags.cache, { recursive: true });
   const checker = new SavedModelChecker(CHECK_SAVED);
   const start = Date.now();
+  const startedAt = new Date(start).toISOString();
   try {
     for (const [i, row] of chosen.entries()) {
       const rowStart = Date.now();
@@ -216,8 +225,11 @@ async function main(): Promise<void> {
         },
     ),
   );
-  writeZooTable(flags.docs, { listing, records, seconds, checkedNow: chosen.length });
-  process.stdout.write(`wrote ${flags.docs} (${chosen.length} rows checked in ${seconds.toFixed(0)} s)\n`);
+  writeZooTable(flags.docs, { listing, records, seconds, checkedNow: chosen.length, startedAt });
+  writeKernelsTable(flags.kernels, defaultOperatorRegistry(), records);
+  process.stdout.write(
+    `wrote ${flags.docs} and ${flags.kernels} (${chosen.length} rows checked in ${seconds.toFixed(0)} s)\n`,
+  );
 }
 
 main().catch((e: unknown) => {
