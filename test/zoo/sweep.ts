@@ -187,9 +187,11 @@ async function main(): Promise<void> {
     .parse()
     .opts<SweepFlags>();
   const listing = await listRows();
-  const chosen = listing.rows.filter(
-    (r) => (!flags.only || flags.only.includes(r.name)) && (!flags.family || flags.family.includes(r.family)),
-  );
+  // --only runs rows in the order given (most wanted first on a slow machine); otherwise table order.
+  const only = flags.only;
+  const chosen = listing.rows
+    .filter((r) => (!only || only.includes(r.name)) && (!flags.family || flags.family.includes(r.family)))
+    .sort((a, b) => (only ? only.indexOf(a.name) - only.indexOf(b.name) : 0));
   if (flags.list) {
     for (const r of listing.rows) process.stdout.write(`${r.family}\t${r.name}\t${r.modes.join(',')}\n`);
     return;
@@ -202,6 +204,30 @@ async function main(): Promise<void> {
   const checker = new SavedModelChecker(CHECK_SAVED);
   const start = Date.now();
   const startedAt = new Date(start).toISOString();
+  // The docs are rewritten after every row, so a run stopped early still leaves tables of what it did.
+  const writeDocs = (checked: number): void => {
+    const records = listing.rows.flatMap((r) =>
+      r.modes.map(
+        (mode): ZooRecord =>
+          readJson<ZooRecord>(join(flags.cache, r.name, mode, 'result.json')) ?? {
+            row: r.name,
+            family: r.family,
+            mode,
+            torch: { status: 'not-run' },
+          },
+      ),
+    );
+    const seconds = (Date.now() - start) / 1000;
+    writeZooTable(flags.docs, {
+      listing,
+      records,
+      seconds,
+      checkedNow: checked,
+      planned: chosen.length,
+      startedAt,
+    });
+    writeKernelsTable(flags.kernels, defaultOperatorRegistry(), records);
+  };
   try {
     for (const [i, row] of chosen.entries()) {
       const rowStart = Date.now();
@@ -209,26 +235,13 @@ async function main(): Promise<void> {
       process.stdout.write(
         `[${i + 1}/${chosen.length}] ${progressLine(records, (Date.now() - rowStart) / 1000)}\n`,
       );
+      writeDocs(i + 1);
     }
   } finally {
     checker.close();
   }
-  const seconds = (Date.now() - start) / 1000;
-  const records = listing.rows.flatMap((r) =>
-    r.modes.map(
-      (mode): ZooRecord =>
-        readJson<ZooRecord>(join(flags.cache, r.name, mode, 'result.json')) ?? {
-          row: r.name,
-          family: r.family,
-          mode,
-          torch: { status: 'not-run' },
-        },
-    ),
-  );
-  writeZooTable(flags.docs, { listing, records, seconds, checkedNow: chosen.length, startedAt });
-  writeKernelsTable(flags.kernels, defaultOperatorRegistry(), records);
   process.stdout.write(
-    `wrote ${flags.docs} and ${flags.kernels} (${chosen.length} rows checked in ${seconds.toFixed(0)} s)\n`,
+    `wrote ${flags.docs} and ${flags.kernels} (${chosen.length} rows checked in ${((Date.now() - start) / 1000).toFixed(0)} s)\n`,
   );
 }
 
