@@ -35,7 +35,8 @@ export const COMMANDS: readonly CommandEntry[] = [
   {
     name: 'run',
     term: 'run [options] <model>',
-    description: 'run a method of a TorchScript model on .npy inputs and write .npy outputs',
+    description:
+      'run a method of a TorchScript model on .npy inputs and write its outputs (.npy + outputs.json)',
     load: async () => (await import('./run-command.js')).runCommand,
   },
   {

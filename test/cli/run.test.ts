@@ -55,7 +55,7 @@ describe('tsfreeze run', function () {
     expect(r.err).to.equal('');
     expect(r.code).to.equal(0);
     expect(r.out).to.include('output0: Tensor float32 [1, 10]');
-    expect(outputFiles(out)).to.deep.equal(['output0.npy']);
+    expect(outputFiles(out)).to.deep.equal(['output0.npy', 'outputs.json']);
     const c = compareValue(loadNpy(join(out, 'output0.npy')), fx.calls[0].output!, fx.dir, TOLERANCE);
     expect(c.mismatches).to.deep.equal([]);
   });
@@ -69,7 +69,7 @@ describe('tsfreeze run', function () {
     expect(c.mismatches).to.deep.equal([]);
   });
 
-  it('flattens a (Tensor, int, str) result: two .npy files, the string printed only', async function () {
+  it('a (Tensor, int, str) result: one .npy file, the int and the str in outputs.json', async function () {
     const fx = fixture('non_tensor_inputs');
     const out = join(dir, 'out');
     const r = await tsfreeze(
@@ -90,16 +90,19 @@ describe('tsfreeze run', function () {
     );
     expect(r.code, r.err).to.equal(0);
     expect(r.out).to.match(
-      /output0: Tensor float32 \[2, 4\][^\n]*\noutput1: int 4[^\n]*\noutput2: string b\n$/,
+      /output0: Tensor float32 \[2, 4\]\noutput1: int 4\noutput2: string b\nwrote 2 files to [^\n]+ \(structure in outputs.json\)\n$/,
     );
-    expect(outputFiles(out)).to.deep.equal(['output0.npy', 'output1.npy']);
+    expect(outputFiles(out)).to.deep.equal(['output0.npy', 'outputs.json']);
     const expected = fx.calls[0].output!;
     if (expected.kind !== 'tuple') throw new Error('non_tensor_inputs records a tuple output');
     expect(
       compareValue(loadNpy(join(out, 'output0.npy')), expected.items[0], fx.dir, TOLERANCE).mismatches,
     ).to.deep.equal([]);
-    const n = loadNpy(join(out, 'output1.npy'));
-    expect([n.dtype, n.shape, n.item()]).to.deep.equal(['int64', [], 4n]);
+    const tree = JSON.parse(readFileSync(join(out, 'outputs.json'), 'utf8')) as { items: unknown[] };
+    expect(tree.items.slice(1)).to.deep.equal([
+      { kind: 'int', value: 4 },
+      { kind: 'str', value: 'b' },
+    ]);
   });
 
   it('writes .npy files NumPy reads back with the right dtype, shape and values', async function () {

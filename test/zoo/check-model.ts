@@ -5,7 +5,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
+  codeGraphsOf,
+  defaultOperatorRegistry,
   loadModule,
+  opsUsed,
   readValueFiles,
   saveModule,
   type Graph,
@@ -48,6 +51,18 @@ export interface ModeResult {
   /** The worst ratio of our error to PyTorch's on any float output leaf of the frozen run. */
   readonly worstErrorRatio?: number;
   readonly frozenPath?: string;
+  /** Every operator the loaded code and the frozen graph use, with how tsfreeze runs it (docs/kernels.md). */
+  readonly ops?: readonly OpState[];
+}
+
+/** One operator a row uses and its kernel state (`kernel`, `scalar`, `interpreter`, `refused`, `missing`). */
+export interface OpState {
+  readonly key: string;
+  readonly state: string;
+}
+
+function opStates(graphs: Graph[]): OpState[] {
+  return opsUsed(graphs, defaultOperatorRegistry()).map((u) => ({ key: u.key, state: u.status.state }));
 }
 
 /** Everything one mode of a row needs, read from the zoo cache folder `<cache>/<row>`. */
@@ -116,10 +131,12 @@ export function checkMode(files: ModeFiles): ModeResult {
   const record = readTorchRecord(modeDir);
   const row = files.rowDir.split(/[\\/]/).pop()!;
   const steps: Partial<Record<StepName, Step>> = {};
+  const graphs: Graph[] = [];
   const result = (extra: Partial<ModeResult> = {}): ModeResult => ({
     row,
     mode: files.mode,
     steps,
+    ops: graphs.length ? opStates(graphs) : undefined,
     ...extra,
   });
   const inputs = (): IValue[] => readValueFiles(files.rowDir, 'inputs.json') as IValue[];
@@ -132,6 +149,7 @@ export function checkMode(files: ModeFiles): ModeResult {
     const loaded = timed(() => loadModule(join(modeDir, 'model.pt')));
     module = loaded.value;
     steps.load = { status: 'pass', seconds: loaded.seconds };
+    graphs.push(...codeGraphsOf(module));
   } catch (e) {
     steps.load = { status: 'fail', detail: errorText(e) };
     return result();
@@ -156,6 +174,7 @@ export function checkMode(files: ModeFiles): ModeResult {
     const done = timed(() => freeze(module));
     frozen = done.value;
     steps.freeze = { status: 'pass', seconds: done.seconds };
+    graphs.push(frozen.graph);
   } catch (e) {
     steps.freeze = { status: 'fail', detail: errorText(e) };
     return result();

@@ -15,6 +15,8 @@ import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import type { ModeResult } from './check-model.js';
 import { PYTHON, runProcess, SavedModelChecker, tail } from './processes.js';
+import { defaultOperatorRegistry } from '../../src/index.js';
+import { writeKernelsTable } from './kernels-table.js';
 import { writeZooTable, type RowListing, type ZooRecord } from './zoo-table.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -30,6 +32,7 @@ interface SweepFlags {
   timeout: number;
   keepMb: number;
   docs: string;
+  kernels: string;
   list?: boolean;
 }
 
@@ -113,12 +116,16 @@ async function sweepRow(
     const torch = readJson<ZooRecord['torch']>(join(rowDir, mode, 'torch.json'));
     if (exportProblem || !torch || !summary) {
       const error = exportProblem ?? 'PyTorch recorded nothing';
-      records.push({
+      const failed: ZooRecord = {
         row: row.name,
         family: row.family,
         mode,
         torch: { status: 'torch-failed', stage: 'export', error },
-      });
+        checkedAt: new Date().toISOString(),
+      };
+      mkdirSync(join(rowDir, mode), { recursive: true });
+      writeFileSync(join(rowDir, mode, 'result.json'), `${JSON.stringify(failed, null, 1)}\n`);
+      records.push(failed);
       continue;
     }
     let ours: ModeResult | undefined;
@@ -175,13 +182,16 @@ async function main(): Promise<void> {
     .option('--timeout <seconds>', 'per process', (v) => Number(v), 3600)
     .option('--keep-mb <n>', 'delete model files above this size after their row', (v) => Number(v), 150)
     .option('--docs <file>', 'the table to write', join(ROOT, 'docs/zoo.md'))
+    .option('--kernels <file>', 'the kernel coverage to write', join(ROOT, 'docs/kernels.md'))
     .option('--list', 'list the rows and exit')
     .parse()
     .opts<SweepFlags>();
   const listing = await listRows();
-  const chosen = listing.rows.filter(
-    (r) => (!flags.only || flags.only.includes(r.name)) && (!flags.family || flags.family.includes(r.family)),
-  );
+  // --only runs rows in the order given (most wanted first on a slow machine); otherwise table order.
+  const only = flags.only;
+  const chosen = listing.rows
+    .filter((r) => (!only || only.includes(r.name)) && (!flags.family || flags.family.includes(r.family)))
+    .sort((a, b) => (only ? only.indexOf(a.name) - only.indexOf(b.name) : 0));
   if (flags.list) {
     for (const r of listing.rows) process.stdout.write(`${r.family}\t${r.name}\t${r.modes.join(',')}\n`);
     return;
@@ -193,6 +203,31 @@ async function main(): Promise<void> {
   mkdirSync(flags.cache, { recursive: true });
   const checker = new SavedModelChecker(CHECK_SAVED);
   const start = Date.now();
+  const startedAt = new Date(start).toISOString();
+  // The docs are rewritten after every row, so a run stopped early still leaves tables of what it did.
+  const writeDocs = (checked: number): void => {
+    const records = listing.rows.flatMap((r) =>
+      r.modes.map(
+        (mode): ZooRecord =>
+          readJson<ZooRecord>(join(flags.cache, r.name, mode, 'result.json')) ?? {
+            row: r.name,
+            family: r.family,
+            mode,
+            torch: { status: 'not-run' },
+          },
+      ),
+    );
+    const seconds = (Date.now() - start) / 1000;
+    writeZooTable(flags.docs, {
+      listing,
+      records,
+      seconds,
+      checkedNow: checked,
+      planned: chosen.length,
+      startedAt,
+    });
+    writeKernelsTable(flags.kernels, defaultOperatorRegistry(), records);
+  };
   try {
     for (const [i, row] of chosen.entries()) {
       const rowStart = Date.now();
@@ -200,24 +235,14 @@ async function main(): Promise<void> {
       process.stdout.write(
         `[${i + 1}/${chosen.length}] ${progressLine(records, (Date.now() - rowStart) / 1000)}\n`,
       );
+      writeDocs(i + 1);
     }
   } finally {
     checker.close();
   }
-  const seconds = (Date.now() - start) / 1000;
-  const records = listing.rows.flatMap((r) =>
-    r.modes.map(
-      (mode): ZooRecord =>
-        readJson<ZooRecord>(join(flags.cache, r.name, mode, 'result.json')) ?? {
-          row: r.name,
-          family: r.family,
-          mode,
-          torch: { status: 'not-run' },
-        },
-    ),
+  process.stdout.write(
+    `wrote ${flags.docs} and ${flags.kernels} (${chosen.length} rows checked in ${((Date.now() - start) / 1000).toFixed(0)} s)\n`,
   );
-  writeZooTable(flags.docs, { listing, records, seconds, checkedNow: chosen.length });
-  process.stdout.write(`wrote ${flags.docs} (${chosen.length} rows checked in ${seconds.toFixed(0)} s)\n`);
 }
 
 main().catch((e: unknown) => {

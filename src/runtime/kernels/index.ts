@@ -9,6 +9,7 @@ import { primTensorKernels } from './table-prim-tensor.js';
 import { speechKernels } from './table-speech.js';
 import { tensorKernels } from './table-tensor.js';
 import { torchvisionKernels } from './table-torchvision.js';
+import { uniqueKernels } from './unique.js';
 import { upsampleKernels } from './upsample.js';
 import type { Kernel, KernelTable } from './types.js';
 
@@ -44,6 +45,7 @@ function build(): Readonly<KernelTable> {
     torchvisionKernels(),
     upsampleKernels(),
     embeddingBagKernels(),
+    uniqueKernels(),
   ])
     Object.assign(base, part);
   // Speech/text kernels last: some wrap a base kernel to accept complex tensors.

@@ -1,5 +1,6 @@
 // Shape-changing copies: cat (with PyTorch's type promotion and its skipping of legacy empty [0]
-// tensors), stack, repeat, tile, flip, roll, triu/tril and pad (constant, reflect, replicate, circular).
+// tensors), stack, repeat, tile, flip, roll, triu/tril and pad (constant, reflect, replicate, circular);
+// and meshgrid (expanded views).
 
 import { RuntimeError } from '../../errors.js';
 import { type DType } from '../../tensor/dtype.js';
@@ -261,4 +262,40 @@ export function forEachPair(t: Tensor, fn: (src: number, dst: number) => void): 
     let s = offs[0];
     for (let k = 0; k < n; k++, s += steps[0]) fn(s, dst++);
   });
+}
+
+/**
+ * torch.meshgrid: 0-d or 1-d tensors of one dtype -> one grid per input, each an expanded view of it.
+ * 'ij' gives shape (n0, n1, ...); 'xy' (numpy's Cartesian indexing) is 'ij' of the inputs with the first two
+ * swapped, the first two grids swapped back: shape (n1, n0, ...).
+ */
+export function meshgrid(tensors: readonly Tensor[], indexing = 'ij'): Tensor[] {
+  if (indexing !== 'ij' && indexing !== 'xy')
+    throw new RuntimeError(
+      'INVALID_ARGUMENT',
+      `torch.meshgrid: indexing must be one of "xy" or "ij", but received: ${indexing}`,
+    );
+  if (!tensors.length)
+    throw new RuntimeError('INVALID_ARGUMENT', 'torch.meshgrid: expects a non-empty TensorList');
+  for (const t of tensors) {
+    if (t.dim > 1)
+      throw new RuntimeError(
+        'INVALID_ARGUMENT',
+        `torch.meshgrid: Expected 0D or 1D tensor in the tensor list but got: ${t.dim}D`,
+      );
+    if (t.dtype !== tensors[0].dtype)
+      throw new RuntimeError(
+        'INVALID_ARGUMENT',
+        'torch.meshgrid: expects all tensors to have the same dtype',
+      );
+  }
+  const swap = indexing === 'xy' && tensors.length >= 2;
+  const ordered = swap ? [tensors[1], tensors[0], ...tensors.slice(2)] : [...tensors];
+  const shape = ordered.map((t) => t.numel);
+  const grids = ordered.map((t, i) => {
+    const lined = shape.map((n, d) => (d === i ? n : 1));
+    return expand(view(t, lined), shape);
+  });
+  if (!swap) return grids;
+  return [grids[1], grids[0], ...grids.slice(2)];
 }

@@ -219,6 +219,8 @@ function viewKernels(t: KernelTable): void {
 function shapeKernels(t: KernelTable): void {
   t['aten::cat'] = (a) => sh.cat(tensorListArg(a, 0), intArg(a, 1));
   t['aten::stack'] = (a) => sh.stack(tensorListArg(a, 0), intArg(a, 1));
+  t['aten::meshgrid'] = (a) => sh.meshgrid(tensorListArg(a, 0));
+  t['aten::meshgrid.indexing'] = (a) => sh.meshgrid(tensorListArg(a, 0), strArg(a, 1));
   t['aten::repeat'] = (a) => sh.repeat(T(a, 0), intListArg(a, 1));
   t['aten::tile'] = (a) => sh.tile(T(a, 0), intListArg(a, 1));
   t['aten::flip'] = (a) => sh.flip(T(a, 0), intListArg(a, 1));
