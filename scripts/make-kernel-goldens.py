@@ -233,6 +233,13 @@ def build():
     case("transformer encoder layer", "aten::_transformer_encoder_layer_fwd",
          [x, E, H, r(3 * E, E), r(3 * E), r(E, E), r(E), False, False, 1e-5, r(E), r(E), r(E), r(E),
           r(16, E), r(16), r(E, 16), r(E), None, None], 1e-4, 1e-4)
+    # Global average pooling (its own fast path); the inputs use no random numbers, so the seeded
+    # sequence of the cases above and of IR_VALUES below stays as it was.
+    g = torch.linspace(-3, 3, 2 * 5 * 6 * 7).reshape(2, 5, 6, 7).sin() * 10 + 0.5
+    case("adaptive_avg_pool2d global", "aten::adaptive_avg_pool2d", [g, [1, 1]])
+    case("adaptive_avg_pool2d global unbatched", "aten::adaptive_avg_pool2d", [g[0], [1, 1]])
+    case("adaptive_avg_pool3d global float64", "aten::adaptive_avg_pool3d", [g.double().unsqueeze(0), [1, 1, 1]], 1e-12, 1e-12)
+    case("adaptive_avg_pool1d global", "aten::adaptive_avg_pool1d", [g.reshape(10, 42), [1]])
 
 
 IR_VALUES = [

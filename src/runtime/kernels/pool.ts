@@ -388,6 +388,21 @@ export function avgPool(
   return finish(p, out, input.dtype);
 }
 
+// dst[c] = mean of src[base + c * n, ... + n), summed in float64 in index order like the general loop.
+function globalAverage(
+  src: Float32Array | Float64Array,
+  base: number,
+  planes: number,
+  n: number,
+  dst: Float32Array | Float64Array,
+): void {
+  for (let c = 0, at = base; c < planes; c++) {
+    let sum = 0;
+    for (const end = at + n; at < end; at++) sum += src[at];
+    dst[c] = sum / n;
+  }
+}
+
 /** adaptive_avg_pool / adaptive_max_pool over 1-3 dims: windows [floor(i*in/out), ceil((i+1)*in/out)). */
 export function adaptivePool(
   input: Tensor,
@@ -409,6 +424,17 @@ export function adaptivePool(
   const indices = Tensor.zeros('int64', mode === 'max' ? values.shape : [0]);
   const src = p.x.storage.data as NumArray;
   const dst = values.storage.data as NumArray;
+  if (mode === 'avg' && OD * OH * OW === 1) {
+    // Global average (squeeze-and-excitation blocks, classifier heads): one tight loop per plane.
+    globalAverage(
+      src as Float32Array | Float64Array,
+      p.x.offset,
+      p.planes,
+      D * H * W,
+      dst as Float32Array | Float64Array,
+    );
+    return [finish(p, values, input.dtype), indices];
+  }
   const start = (i: number, o: number, n: number): number => Math.floor((i * n) / o);
   const end = (i: number, o: number, n: number): number => Math.ceil(((i + 1) * n) / o);
   let o = 0;
