@@ -13,6 +13,14 @@ import {
 } from '../errors.js';
 import type { Graph, Node } from '../ir/index.js';
 import { AnalysisManager, type AnalysisScope } from './analysis-manager.js';
+import {
+  anchorLabel,
+  anchorScopes,
+  checkAnchors,
+  inputScope,
+  invocationLabel,
+  type RunScope,
+} from './anchors.js';
 import { verifyPreservedAnalyses, type ChangedTarget } from './analysis-verification.js';
 import { irStamp } from './ir-stamp.js';
 import type {
@@ -174,28 +182,29 @@ export class PassManager {
       lastChanged: new Map(),
       invocations: 0,
     };
+    checkAnchors(plan.steps, inputScope(target));
     const info = runInfo(plan.text, expandedPipelineText(plan.steps));
     for (const i of instruments) i.beforePipeline?.(info);
-    report.changed = this.runSteps(plan.steps, target, state);
+    report.changed = this.runSteps(plan.steps, inputScope(target), state);
     for (const [name, n] of state.analyses.computations) report.analysisComputations[name] = n;
     report.properties.push(...[...state.properties].sort());
     for (const i of instruments) i.afterPipeline?.(info, report);
     return report;
   }
 
-  private runSteps(steps: readonly PlanStep[], target: PassTarget, state: RunState): boolean {
+  private runSteps(steps: readonly PlanStep[], scope: RunScope, state: RunState): boolean {
     let changed = false;
     for (const step of steps) {
       switch (step.kind) {
         case 'pass':
-          changed = this.runPass(step, target, state) || changed;
+          changed = this.runPass(step, scope, state) || changed;
           break;
         case 'when':
           if (!step.active) break;
           this.group(
             state,
             { kind: 'when', label: step.label },
-            () => (changed = this.runSteps(step.body, target, state) || changed),
+            () => (changed = this.runSteps(step.body, scope, state) || changed),
           );
           break;
         case 'when-changed':
@@ -203,18 +212,27 @@ export class PassManager {
           this.group(
             state,
             { kind: 'when', label: step.label },
-            () => (changed = this.runSteps(step.body, target, state) || changed),
+            () => (changed = this.runSteps(step.body, scope, state) || changed),
           );
           break;
         case 'pipeline':
           this.group(
             state,
             { kind: 'pipeline', label: step.name },
-            () => (changed = this.runSteps(step.body, target, state) || changed),
+            () => (changed = this.runSteps(step.body, scope, state) || changed),
           );
           break;
         case 'fixpoint':
-          changed = this.runFixpoint(step.body, step.max, step.label, target, state) || changed;
+          changed = this.runFixpoint(step.body, step.max, step.label, scope, state) || changed;
+          break;
+        case 'anchor':
+          // The whole body on each named part in turn (MLIR's nested pass managers).
+          for (const inner of anchorScopes(step, scope))
+            this.group(
+              state,
+              { kind: 'anchor', label: anchorLabel({ on: step.on, names: [inner.method ?? inner.path] }) },
+              () => (changed = this.runSteps(step.body, inner, state) || changed),
+            );
           break;
       }
     }
@@ -225,7 +243,7 @@ export class PassManager {
     body: readonly PlanStep[],
     max: number,
     label: string,
-    target: PassTarget,
+    scope: RunScope,
     state: RunState,
   ): boolean {
     let any = false;
@@ -234,7 +252,7 @@ export class PassManager {
       this.group(
         state,
         { kind: 'fixpoint', label, iteration },
-        () => (changed = this.runSteps(body, target, state)),
+        () => (changed = this.runSteps(body, scope, state)),
       );
       any ||= changed;
       if (!changed) return any;
@@ -260,9 +278,12 @@ export class PassManager {
     for (const i of state.instruments) i.afterGroup?.(info);
   }
 
-  private runPass(step: PassStep, target: PassTarget, state: RunState): boolean {
+  private runPass(step: PassStep, scope: RunScope, state: RunState): boolean {
     const decl = step.declaration;
-    let units: { target: Graph | ModuleTarget; label: string; module: ModuleTarget | undefined }[];
+    const { target } = scope;
+    type Unit = Pick<PassInvocation, 'target' | 'label' | 'module' | 'methodName' | 'modulePath'>;
+    const modulePath = scope.path;
+    let units: Unit[];
     if (decl.target === 'module') {
       if (isGraphTarget(target)) {
         throw new PipelineError(
@@ -270,11 +291,19 @@ export class PassManager {
           `pass '${decl.name}' runs on modules, but the pipeline input is a single graph`,
         );
       }
-      units = [{ target, label: 'module', module: target }];
+      units = [{ target, label: invocationLabel(scope), module: target, modulePath }];
     } else if (isGraphTarget(target)) {
       units = [{ target, label: 'graph', module: undefined }];
     } else {
-      units = methodGraphsOf(target).map((m) => ({ target: m.graph, label: m.name, module: target }));
+      units = methodGraphsOf(target)
+        .filter((m) => scope.method === undefined || m.name === scope.method)
+        .map((m) => ({
+          target: m.graph,
+          label: invocationLabel(scope, m.name),
+          module: target,
+          methodName: m.name,
+          modulePath,
+        }));
     }
     let changed = false;
     for (const unit of units) {
@@ -285,7 +314,7 @@ export class PassManager {
         text: step.text,
         number: ++state.invocations,
       };
-      changed = this.invoke(step, invocation, state) || changed;
+      changed = this.invoke(step, invocation, scope, state) || changed;
     }
     state.passesRun.push(decl.name);
     // Every declared statistic of a pass that ran reads as a number (0 when nothing was counted).
@@ -300,7 +329,7 @@ export class PassManager {
   }
 
   // One pass on one target, with every instrument hook; failures become PassFailure.
-  private invoke(step: PassStep, invocation: PassInvocation, state: RunState): boolean {
+  private invoke(step: PassStep, invocation: PassInvocation, scope: RunScope, state: RunState): boolean {
     const decl = step.declaration;
     if (state.instruments.some((i) => i.shouldRun && !i.shouldRun(invocation))) {
       state.report.executed.push({ pass: decl.name, label: invocation.label, changed: false, skipped: true });
@@ -325,7 +354,7 @@ export class PassManager {
       if (!result.changed && irStamp(invocation.target) !== before)
         result = this.unreportedChange(invocation, state);
       for (const i of state.instruments) i.afterPass?.(invocation, result);
-      this.afterChange(invocation, result, state);
+      this.afterChange(invocation, result, scope, state);
     } catch (error) {
       if (hasErrorCode(error, 'PASS_FAILED')) throw error;
       const failure = { error, passesBefore: [...state.passesRun] };
@@ -361,16 +390,22 @@ export class PassManager {
 
   // After a pass ran: analyses and IR properties it broke are dropped; with --verify-analysis-invalidation,
   // what it kept is recomputed and compared.
-  private afterChange(invocation: PassInvocation, result: PassResult, state: RunState): void {
+  private afterChange(
+    invocation: PassInvocation,
+    result: PassResult,
+    scope: RunScope,
+    state: RunState,
+  ): void {
     const decl = invocation.pass;
     for (const p of [...decl.invalidatesProperties, ...(result.invalidatedProperties ?? [])]) {
       state.properties.delete(p);
       state.lostBy.set(p, decl.name);
     }
     if (!result.changed) return;
-    state.analyses.invalidate(invocation.target, result.preserved ?? decl.preserves, invocation.module);
+    const preserved = result.preserved ?? decl.preserves;
+    state.analyses.invalidate(invocation.target, preserved, invocation.module, scope.enclosing);
     if (state.instrumentation.verifyAnalysisInvalidation)
-      verifyPreservedAnalyses(state.analyses, changedTargets(invocation), decl.name);
+      verifyPreservedAnalyses(state.analyses, changedTargets(invocation, scope), decl.name);
   }
 
   private context(step: PassStep, invocation: PassInvocation, state: RunState): PassContext {
@@ -385,7 +420,7 @@ export class PassManager {
       options: step.options,
       pipelineOptions: step.scope.values,
       module: invocation.module,
-      methodName: invocation.module && invocation.label !== 'module' ? invocation.label : undefined,
+      methodName: invocation.methodName,
       logger,
       count(statistic: string, n = 1): void {
         if (!declared.has(statistic)) {
@@ -410,19 +445,22 @@ export class PassManager {
   }
 }
 
-// What a change to the invocation's target may have staled: the target, its module, or a module's graphs.
-function changedTargets(invocation: PassInvocation): ChangedTarget[] {
+// What a change to the invocation's target may have staled: the target, its module, or a module's
+// graphs, and the modules enclosing a submodule.
+function changedTargets(invocation: PassInvocation, scope: RunScope): ChangedTarget[] {
   const { target, module, label } = invocation;
+  const enclosing = scope.enclosing.map((m, i) => ({
+    target: m,
+    label: i === 0 ? 'the input module' : `the module enclosing ${label}`,
+  }));
   if (isGraphTarget(target))
     return module
-      ? [
-          { target, label },
-          { target: module, label: `the module of ${label}` },
-        ]
+      ? [{ target, label }, { target: module, label: `the module of ${label}` }, ...enclosing]
       : [{ target, label }];
   return [
     { target, label },
     ...methodGraphsOf(target).map((m) => ({ target: m.graph, label: `${m.name} (in ${label})` })),
+    ...enclosing,
   ];
 }
 
@@ -442,6 +480,7 @@ function bump(report: RunReport, pass: string, statistic: string, n: number): vo
 function stepNames(step: PlanStep): string[] {
   if (step.kind === 'pass') return [step.declaration.name];
   if (step.kind === 'pipeline') return [step.name];
+  if (step.kind === 'anchor') return [anchorLabel(step)];
   return step.body.flatMap(stepNames);
 }
 
