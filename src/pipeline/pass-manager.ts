@@ -3,16 +3,8 @@
 // PassFailure (with a reproducer) when a pass throws.
 
 import { inject, injectable, multiInject, optional } from 'inversify';
-import {
-  hasErrorCode,
-  InternalError,
-  isTsFreezeError,
-  PassFailure,
-  PipelineError,
-  type TsFreezeError,
-} from '../errors.js';
-import type { Graph, Node } from '../ir/index.js';
-import { AnalysisManager, type AnalysisScope } from './analysis-manager.js';
+import { hasErrorCode, isTsFreezeError, PassFailure, PipelineError, type TsFreezeError } from '../errors.js';
+import { AnalysisManager } from './analysis-manager.js';
 import {
   anchorLabel,
   anchorScopes,
@@ -21,18 +13,11 @@ import {
   invocationLabel,
   type RunScope,
 } from './anchors.js';
-import { verifyPreservedAnalyses, type ChangedTarget } from './analysis-verification.js';
+import { changedTargets, verifyPreservedAnalyses } from './analysis-verification.js';
+import { bump, checkResult, MANAGER_STATISTICS, passContext, unreportedChange } from './pass-context.js';
+import { normalizeSource, withExtensions } from './pipeline-source.js';
 import { irStamp } from './ir-stamp.js';
-import type {
-  AnalysisRef,
-  Logger,
-  ModuleTarget,
-  OptionLiteral,
-  OutputSink,
-  PassContext,
-  PassResult,
-  Remark,
-} from './contracts.js';
+import type { Logger, OptionLiteral, OutputSink, PassContext, PassResult } from './contracts.js';
 import type {
   InstrumentationOptions,
   PassInstrument,
@@ -50,7 +35,7 @@ import {
   type PlanStep,
 } from './plan.js';
 import { extensionPoints, type Pipeline, type PipelineDefinition } from './pipeline.js';
-import { parsePipelineText, printPipelineText } from './pipeline-text.js';
+import { printPipelineText } from './pipeline-text.js';
 import { checkProperties, missingProperty } from './plan-properties.js';
 import { expandedPipelineText } from './plan-text.js';
 import type { PassRegistry } from './registry.js';
@@ -82,8 +67,7 @@ export interface Plan {
 // Errors building a pass or analysis, raised while planning.
 const BUILD_ERRORS = ['MISSING_BINDING', 'AMBIGUOUS_BINDING', 'PASS_CONSTRUCTION', 'BAD_PLUGIN'];
 
-/** The statistics bucket of the manager itself. */
-export const MANAGER_STATISTICS = 'pass-manager';
+export { MANAGER_STATISTICS } from './pass-context.js';
 
 interface RunState {
   readonly report: RunReport;
@@ -341,7 +325,7 @@ export class PassManager {
     let result: PassResult;
     try {
       for (const i of state.instruments) i.beforePass?.(invocation);
-      const context = this.context(step, invocation, state);
+      const context = passContext(step, invocation, state.report, state.analyses, this.logger);
       const before = irStamp(invocation.target);
       result = checkResult(
         decl.name,
@@ -352,7 +336,7 @@ export class PassManager {
         ),
       );
       if (!result.changed && irStamp(invocation.target) !== before)
-        result = this.unreportedChange(invocation, state);
+        result = unreportedChange(invocation, state.instrumentation, state.report, this.logger);
       for (const i of state.instruments) i.afterPass?.(invocation, result);
       this.afterChange(invocation, result, scope, state);
     } catch (error) {
@@ -369,23 +353,6 @@ export class PassManager {
       skipped: false,
     });
     return result.changed;
-  }
-
-  // The IR changed under a pass that said it did not: an error naming the pass, or (when asked) a
-  // warning, and the change treated as one that preserved nothing.
-  private unreportedChange(invocation: PassInvocation, state: RunState): PassResult {
-    const message = `pass '${invocation.pass.name}' changed the IR of ${invocation.label} but reported { changed: false }`;
-    if (state.instrumentation.unreportedChanges !== 'warn')
-      throw new PipelineError(
-        'CHANGED_NOT_REPORTED',
-        `${message}: return { changed: true } whenever the pass mutated the IR (analyses, fixpoints and --print-changed rely on it)`,
-      );
-    const warning = `${message}; treated as changed, no analysis preserved`;
-    state.report.warnings.push(warning);
-    state.report.remarks.push({ pass: invocation.pass.name, target: invocation.label, message });
-    this.logger.warn(warning);
-    bump(state.report, MANAGER_STATISTICS, 'unreported-changes', 1);
-    return { changed: true, preserved: [] };
   }
 
   // After a pass ran: analyses and IR properties it broke are dropped; with --verify-analysis-invalidation,
@@ -407,74 +374,6 @@ export class PassManager {
     if (state.instrumentation.verifyAnalysisInvalidation)
       verifyPreservedAnalyses(state.analyses, changedTargets(invocation, scope), decl.name);
   }
-
-  private context(step: PassStep, invocation: PassInvocation, state: RunState): PassContext {
-    const decl = step.declaration;
-    const declared = new Set(decl.statistics.map((s) => s.name));
-    const scope: AnalysisScope = { target: invocation.target, module: invocation.module };
-    const requester = `pass '${decl.name}'`;
-    const report = state.report;
-    const logger = this.logger;
-    return {
-      pass: decl,
-      options: step.options,
-      pipelineOptions: step.scope.values,
-      module: invocation.module,
-      methodName: invocation.methodName,
-      logger,
-      count(statistic: string, n = 1): void {
-        if (!declared.has(statistic)) {
-          throw new InternalError(
-            `pass '${decl.name}' counted statistic '${statistic}', which its @pass declaration does not list`,
-          );
-        }
-        bump(report, decl.name, statistic, n);
-      },
-      remark(node: Node | undefined, message: string): void {
-        const remark: Remark = node
-          ? { pass: decl.name, target: invocation.label, node: describeNode(node), message }
-          : { pass: decl.name, target: invocation.label, message };
-        report.remarks.push(remark);
-        logger.debug(
-          `${decl.name} (${invocation.label}): ${remark.node ? `${remark.node}: ` : ''}${message}`,
-        );
-      },
-      getAnalysis: ((ref: AnalysisRef, explicit?: Graph | ModuleTarget) =>
-        state.analyses.get(ref, scope, explicit, requester)) as PassContext['getAnalysis'],
-    };
-  }
-}
-
-// What a change to the invocation's target may have staled: the target, its module, or a module's
-// graphs, and the modules enclosing a submodule.
-function changedTargets(invocation: PassInvocation, scope: RunScope): ChangedTarget[] {
-  const { target, module, label } = invocation;
-  const enclosing = scope.enclosing.map((m, i) => ({
-    target: m,
-    label: i === 0 ? 'the input module' : `the module enclosing ${label}`,
-  }));
-  if (isGraphTarget(target))
-    return module
-      ? [{ target, label }, { target: module, label: `the module of ${label}` }, ...enclosing]
-      : [{ target, label }];
-  return [
-    { target, label },
-    ...methodGraphsOf(target).map((m) => ({ target: m.graph, label: `${m.name} (in ${label})` })),
-    ...enclosing,
-  ];
-}
-
-function checkResult(pass: string, result: unknown): PassResult {
-  if (typeof result === 'object' && result !== null && typeof (result as PassResult).changed === 'boolean')
-    return result as PassResult;
-  throw new InternalError(
-    `pass '${pass}' returned ${JSON.stringify(result) ?? String(result)} instead of { changed: boolean }`,
-  );
-}
-
-function bump(report: RunReport, pass: string, statistic: string, n: number): void {
-  const table = (report.statistics[pass] ??= {});
-  table[statistic] = (table[statistic] ?? 0) + n;
 }
 
 function stepNames(step: PlanStep): string[] {
@@ -482,40 +381,6 @@ function stepNames(step: PlanStep): string[] {
   if (step.kind === 'pipeline') return [step.name];
   if (step.kind === 'anchor') return [anchorLabel(step)];
   return step.body.flatMap(stepNames);
-}
-
-// The registry seen through this run's extra extensions (a view: the container is not changed).
-function withExtensions(registry: PassRegistry, extra: readonly ExtensionInput[]): PassRegistry {
-  if (!extra.length) return registry;
-  const added = extra.map((x) => ({
-    ...(x.pipeline === undefined ? {} : { pipeline: x.pipeline }),
-    point: x.point,
-    elements: (typeof x.passes === 'string' ? parsePipelineText(x.passes) : x.passes).elements,
-  }));
-  return Object.assign(Object.create(registry) as PassRegistry, {
-    extensions: [...registry.extensions, ...added],
-  });
-}
-
-/** `aten::add -> %y` (kind and output names), for remarks. */
-export function describeNode(node: Node): string {
-  const outs = node.outputs.map((o) => `%${o.debugName}`).join(', ');
-  return outs ? `${node.kind} -> ${outs}` : node.kind;
-}
-
-function normalizeSource(source: PipelineSource): {
-  pipeline: Pipeline;
-  declarations: PipelineDefinition['options'] | undefined;
-  owner: string;
-  name?: string;
-} {
-  if (typeof source === 'string')
-    return { pipeline: parsePipelineText(source), declarations: undefined, owner: 'the pipeline' };
-  if ('elements' in source) return { pipeline: source, declarations: undefined, owner: 'the pipeline' };
-  if (!('pipeline' in source))
-    throw new PipelineError('BAD_PIPELINE', 'expected pipeline text, a Pipeline or a pipeline definition');
-  const owner = source.name ? `pipeline '${source.name}'` : 'the pipeline';
-  return { pipeline: source.pipeline, declarations: source.options, owner, name: source.name };
 }
 
 /** True for errors a user fixes in the pipeline or its input (shown without a stack trace). */
