@@ -3,6 +3,7 @@
 
 import { execFileSync } from 'node:child_process';
 import { benchFreeze } from './freeze.js';
+import { benchFreezeJobs } from './freeze-jobs.js';
 import { benchIR, formatIRBench } from './ir.js';
 import { benchInference } from './inference.js';
 import { benchKernels } from './kernels.js';
@@ -69,6 +70,12 @@ if (wanted('inference')) {
 if (wanted('freeze')) {
   heading('Freeze scaling (generated chains) and torch.jit.freeze on the same modules');
   for (const r of await benchFreeze()) row(r);
+}
+if (wanted('freeze-jobs')) {
+  heading(
+    'tsfreeze freeze on 4 models: one command with --jobs 2 vs 4 commands in a row (fresh processes, alternating)',
+  );
+  for (const r of benchFreezeJobs()) row(r);
 }
 if (wanted('load')) {
   try {

@@ -216,16 +216,18 @@ export class AnalysisManager {
   /**
    * Drops cached results made stale by a change to `changed`, keeping the preserved ones, and every
    * result computed from a dropped one. A changed graph also stales its module's analyses; a changed
-   * module stales every method graph's.
+   * module stales every method graph's; a changed submodule (or its graph) also stales the modules
+   * enclosing it (`enclosing`: their own results, not their other graphs').
    */
   invalidate(
     changed: PassTarget,
     preserved: readonly AnalysisRef[] | 'all',
     module: ModuleTarget | undefined,
+    enclosing: readonly ModuleTarget[] = [],
   ): void {
     if (preserved === 'all') return;
     const keep = new Set(preserved.map((r) => this.nameOf(r)));
-    const targets: object[] = [changed];
+    const targets: object[] = [changed, ...enclosing];
     if (isGraphTarget(changed)) {
       if (module) targets.push(module);
     } else {

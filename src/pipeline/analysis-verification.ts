@@ -7,6 +7,9 @@ import type { Graph } from '../ir/index.js';
 import type { AnalysisManager } from './analysis-manager.js';
 import { structuralForm } from './analysis-fingerprint.js';
 import type { ModuleTarget } from './contracts.js';
+import type { RunScope } from './anchors.js';
+import type { PassInvocation } from './instruments/instrument.js';
+import { isGraphTarget, methodGraphsOf } from './targets.js';
 
 /** Where a pass's change may have left stale results: a target with a label for messages. */
 export interface ChangedTarget {
@@ -43,4 +46,23 @@ function firstDifference(a: string, b: string): string {
   const clip = (s: string): string =>
     `${from > 0 ? '…' : ''}${s.slice(from, i + 80)}${s.length > i + 80 ? '…' : ''}`;
   return `  cached: ${clip(a)}\n  fresh:  ${clip(b)}`;
+}
+
+// What a change to the invocation's target may have staled: the target, its module, or a module's
+// graphs, and the modules enclosing a submodule.
+export function changedTargets(invocation: PassInvocation, scope: RunScope): ChangedTarget[] {
+  const { target, module, label } = invocation;
+  const enclosing = scope.enclosing.map((m, i) => ({
+    target: m,
+    label: i === 0 ? 'the input module' : `the module enclosing ${label}`,
+  }));
+  if (isGraphTarget(target))
+    return module
+      ? [{ target, label }, { target: module, label: `the module of ${label}` }, ...enclosing]
+      : [{ target, label }];
+  return [
+    { target, label },
+    ...methodGraphsOf(target).map((m) => ({ target: m.graph, label: `${m.name} (in ${label})` })),
+    ...enclosing,
+  ];
 }

@@ -64,6 +64,8 @@ export interface MethodLike {
 export interface ModuleTarget {
   readonly methods:
     Iterable<MethodLike> | ReadonlyMap<string, { readonly graph: Graph }> | (() => Iterable<MethodLike>);
+  /** The direct submodules by attribute name (what `submodules(...)` anchors walk); none when absent. */
+  namedChildren?(): Iterable<readonly [string, ModuleTarget]>;
 }
 
 /** Whether a pass runs on each method graph or on the whole module. */

@@ -21,7 +21,7 @@ const PASS_META = Symbol.for('tsfreeze.pass.declaration');
 const ANALYSIS_META = Symbol.for('tsfreeze.analysis.declaration');
 
 /** Words that pipeline text reserves for groups; no pass may take them. */
-export const RESERVED_NAMES: readonly string[] = ['fixpoint', 'when'];
+export const RESERVED_NAMES: readonly string[] = ['fixpoint', 'when', 'methods', 'submodules'];
 
 const KEBAB = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
 

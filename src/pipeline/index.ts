@@ -8,11 +8,11 @@ export { PassRegistry, type RegisteredPass } from './registry.js';
 export {
   PassManager,
   MANAGER_STATISTICS,
-  describeNode,
   type PipelineSource,
   type RunOptions,
   type Plan,
 } from './pass-manager.js';
+export { describeNode } from './pass-context.js';
 export { AnalysisManager } from './analysis-manager.js';
 export * from './pipeline.js';
 export { expandedPipelineText } from './plan-text.js';

@@ -3,28 +3,21 @@
 // PassFailure (with a reproducer) when a pass throws.
 
 import { inject, injectable, multiInject, optional } from 'inversify';
+import { hasErrorCode, isTsFreezeError, PassFailure, PipelineError, type TsFreezeError } from '../errors.js';
+import { AnalysisManager } from './analysis-manager.js';
 import {
-  hasErrorCode,
-  InternalError,
-  isTsFreezeError,
-  PassFailure,
-  PipelineError,
-  type TsFreezeError,
-} from '../errors.js';
-import type { Graph, Node } from '../ir/index.js';
-import { AnalysisManager, type AnalysisScope } from './analysis-manager.js';
-import { verifyPreservedAnalyses, type ChangedTarget } from './analysis-verification.js';
+  anchorLabel,
+  anchorScopes,
+  checkAnchors,
+  inputScope,
+  invocationLabel,
+  type RunScope,
+} from './anchors.js';
+import { changedTargets, verifyPreservedAnalyses } from './analysis-verification.js';
+import { bump, checkResult, MANAGER_STATISTICS, passContext, unreportedChange } from './pass-context.js';
+import { normalizeSource, withExtensions } from './pipeline-source.js';
 import { irStamp } from './ir-stamp.js';
-import type {
-  AnalysisRef,
-  Logger,
-  ModuleTarget,
-  OptionLiteral,
-  OutputSink,
-  PassContext,
-  PassResult,
-  Remark,
-} from './contracts.js';
+import type { Logger, OptionLiteral, OutputSink, PassContext, PassResult } from './contracts.js';
 import type {
   InstrumentationOptions,
   PassInstrument,
@@ -42,7 +35,7 @@ import {
   type PlanStep,
 } from './plan.js';
 import { extensionPoints, type Pipeline, type PipelineDefinition } from './pipeline.js';
-import { parsePipelineText, printPipelineText } from './pipeline-text.js';
+import { printPipelineText } from './pipeline-text.js';
 import { checkProperties, missingProperty } from './plan-properties.js';
 import { expandedPipelineText } from './plan-text.js';
 import type { PassRegistry } from './registry.js';
@@ -74,8 +67,7 @@ export interface Plan {
 // Errors building a pass or analysis, raised while planning.
 const BUILD_ERRORS = ['MISSING_BINDING', 'AMBIGUOUS_BINDING', 'PASS_CONSTRUCTION', 'BAD_PLUGIN'];
 
-/** The statistics bucket of the manager itself. */
-export const MANAGER_STATISTICS = 'pass-manager';
+export { MANAGER_STATISTICS } from './pass-context.js';
 
 interface RunState {
   readonly report: RunReport;
@@ -174,28 +166,29 @@ export class PassManager {
       lastChanged: new Map(),
       invocations: 0,
     };
+    checkAnchors(plan.steps, inputScope(target));
     const info = runInfo(plan.text, expandedPipelineText(plan.steps));
     for (const i of instruments) i.beforePipeline?.(info);
-    report.changed = this.runSteps(plan.steps, target, state);
+    report.changed = this.runSteps(plan.steps, inputScope(target), state);
     for (const [name, n] of state.analyses.computations) report.analysisComputations[name] = n;
     report.properties.push(...[...state.properties].sort());
     for (const i of instruments) i.afterPipeline?.(info, report);
     return report;
   }
 
-  private runSteps(steps: readonly PlanStep[], target: PassTarget, state: RunState): boolean {
+  private runSteps(steps: readonly PlanStep[], scope: RunScope, state: RunState): boolean {
     let changed = false;
     for (const step of steps) {
       switch (step.kind) {
         case 'pass':
-          changed = this.runPass(step, target, state) || changed;
+          changed = this.runPass(step, scope, state) || changed;
           break;
         case 'when':
           if (!step.active) break;
           this.group(
             state,
             { kind: 'when', label: step.label },
-            () => (changed = this.runSteps(step.body, target, state) || changed),
+            () => (changed = this.runSteps(step.body, scope, state) || changed),
           );
           break;
         case 'when-changed':
@@ -203,18 +196,27 @@ export class PassManager {
           this.group(
             state,
             { kind: 'when', label: step.label },
-            () => (changed = this.runSteps(step.body, target, state) || changed),
+            () => (changed = this.runSteps(step.body, scope, state) || changed),
           );
           break;
         case 'pipeline':
           this.group(
             state,
             { kind: 'pipeline', label: step.name },
-            () => (changed = this.runSteps(step.body, target, state) || changed),
+            () => (changed = this.runSteps(step.body, scope, state) || changed),
           );
           break;
         case 'fixpoint':
-          changed = this.runFixpoint(step.body, step.max, step.label, target, state) || changed;
+          changed = this.runFixpoint(step.body, step.max, step.label, scope, state) || changed;
+          break;
+        case 'anchor':
+          // The whole body on each named part in turn (MLIR's nested pass managers).
+          for (const inner of anchorScopes(step, scope))
+            this.group(
+              state,
+              { kind: 'anchor', label: anchorLabel({ on: step.on, names: [inner.method ?? inner.path] }) },
+              () => (changed = this.runSteps(step.body, inner, state) || changed),
+            );
           break;
       }
     }
@@ -225,7 +227,7 @@ export class PassManager {
     body: readonly PlanStep[],
     max: number,
     label: string,
-    target: PassTarget,
+    scope: RunScope,
     state: RunState,
   ): boolean {
     let any = false;
@@ -234,7 +236,7 @@ export class PassManager {
       this.group(
         state,
         { kind: 'fixpoint', label, iteration },
-        () => (changed = this.runSteps(body, target, state)),
+        () => (changed = this.runSteps(body, scope, state)),
       );
       any ||= changed;
       if (!changed) return any;
@@ -260,9 +262,12 @@ export class PassManager {
     for (const i of state.instruments) i.afterGroup?.(info);
   }
 
-  private runPass(step: PassStep, target: PassTarget, state: RunState): boolean {
+  private runPass(step: PassStep, scope: RunScope, state: RunState): boolean {
     const decl = step.declaration;
-    let units: { target: Graph | ModuleTarget; label: string; module: ModuleTarget | undefined }[];
+    const { target } = scope;
+    type Unit = Pick<PassInvocation, 'target' | 'label' | 'module' | 'methodName' | 'modulePath'>;
+    const modulePath = scope.path;
+    let units: Unit[];
     if (decl.target === 'module') {
       if (isGraphTarget(target)) {
         throw new PipelineError(
@@ -270,11 +275,19 @@ export class PassManager {
           `pass '${decl.name}' runs on modules, but the pipeline input is a single graph`,
         );
       }
-      units = [{ target, label: 'module', module: target }];
+      units = [{ target, label: invocationLabel(scope), module: target, modulePath }];
     } else if (isGraphTarget(target)) {
       units = [{ target, label: 'graph', module: undefined }];
     } else {
-      units = methodGraphsOf(target).map((m) => ({ target: m.graph, label: m.name, module: target }));
+      units = methodGraphsOf(target)
+        .filter((m) => scope.method === undefined || m.name === scope.method)
+        .map((m) => ({
+          target: m.graph,
+          label: invocationLabel(scope, m.name),
+          module: target,
+          methodName: m.name,
+          modulePath,
+        }));
     }
     let changed = false;
     for (const unit of units) {
@@ -285,7 +298,7 @@ export class PassManager {
         text: step.text,
         number: ++state.invocations,
       };
-      changed = this.invoke(step, invocation, state) || changed;
+      changed = this.invoke(step, invocation, scope, state) || changed;
     }
     state.passesRun.push(decl.name);
     // Every declared statistic of a pass that ran reads as a number (0 when nothing was counted).
@@ -300,7 +313,7 @@ export class PassManager {
   }
 
   // One pass on one target, with every instrument hook; failures become PassFailure.
-  private invoke(step: PassStep, invocation: PassInvocation, state: RunState): boolean {
+  private invoke(step: PassStep, invocation: PassInvocation, scope: RunScope, state: RunState): boolean {
     const decl = step.declaration;
     if (state.instruments.some((i) => i.shouldRun && !i.shouldRun(invocation))) {
       state.report.executed.push({ pass: decl.name, label: invocation.label, changed: false, skipped: true });
@@ -312,7 +325,7 @@ export class PassManager {
     let result: PassResult;
     try {
       for (const i of state.instruments) i.beforePass?.(invocation);
-      const context = this.context(step, invocation, state);
+      const context = passContext(step, invocation, state.report, state.analyses, this.logger);
       const before = irStamp(invocation.target);
       result = checkResult(
         decl.name,
@@ -323,9 +336,9 @@ export class PassManager {
         ),
       );
       if (!result.changed && irStamp(invocation.target) !== before)
-        result = this.unreportedChange(invocation, state);
+        result = unreportedChange(invocation, state.instrumentation, state.report, this.logger);
       for (const i of state.instruments) i.afterPass?.(invocation, result);
-      this.afterChange(invocation, result, state);
+      this.afterChange(invocation, result, scope, state);
     } catch (error) {
       if (hasErrorCode(error, 'PASS_FAILED')) throw error;
       const failure = { error, passesBefore: [...state.passesRun] };
@@ -342,141 +355,32 @@ export class PassManager {
     return result.changed;
   }
 
-  // The IR changed under a pass that said it did not: an error naming the pass, or (when asked) a
-  // warning, and the change treated as one that preserved nothing.
-  private unreportedChange(invocation: PassInvocation, state: RunState): PassResult {
-    const message = `pass '${invocation.pass.name}' changed the IR of ${invocation.label} but reported { changed: false }`;
-    if (state.instrumentation.unreportedChanges !== 'warn')
-      throw new PipelineError(
-        'CHANGED_NOT_REPORTED',
-        `${message}: return { changed: true } whenever the pass mutated the IR (analyses, fixpoints and --print-changed rely on it)`,
-      );
-    const warning = `${message}; treated as changed, no analysis preserved`;
-    state.report.warnings.push(warning);
-    state.report.remarks.push({ pass: invocation.pass.name, target: invocation.label, message });
-    this.logger.warn(warning);
-    bump(state.report, MANAGER_STATISTICS, 'unreported-changes', 1);
-    return { changed: true, preserved: [] };
-  }
-
   // After a pass ran: analyses and IR properties it broke are dropped; with --verify-analysis-invalidation,
   // what it kept is recomputed and compared.
-  private afterChange(invocation: PassInvocation, result: PassResult, state: RunState): void {
+  private afterChange(
+    invocation: PassInvocation,
+    result: PassResult,
+    scope: RunScope,
+    state: RunState,
+  ): void {
     const decl = invocation.pass;
     for (const p of [...decl.invalidatesProperties, ...(result.invalidatedProperties ?? [])]) {
       state.properties.delete(p);
       state.lostBy.set(p, decl.name);
     }
     if (!result.changed) return;
-    state.analyses.invalidate(invocation.target, result.preserved ?? decl.preserves, invocation.module);
+    const preserved = result.preserved ?? decl.preserves;
+    state.analyses.invalidate(invocation.target, preserved, invocation.module, scope.enclosing);
     if (state.instrumentation.verifyAnalysisInvalidation)
-      verifyPreservedAnalyses(state.analyses, changedTargets(invocation), decl.name);
+      verifyPreservedAnalyses(state.analyses, changedTargets(invocation, scope), decl.name);
   }
-
-  private context(step: PassStep, invocation: PassInvocation, state: RunState): PassContext {
-    const decl = step.declaration;
-    const declared = new Set(decl.statistics.map((s) => s.name));
-    const scope: AnalysisScope = { target: invocation.target, module: invocation.module };
-    const requester = `pass '${decl.name}'`;
-    const report = state.report;
-    const logger = this.logger;
-    return {
-      pass: decl,
-      options: step.options,
-      pipelineOptions: step.scope.values,
-      module: invocation.module,
-      methodName: invocation.module && invocation.label !== 'module' ? invocation.label : undefined,
-      logger,
-      count(statistic: string, n = 1): void {
-        if (!declared.has(statistic)) {
-          throw new InternalError(
-            `pass '${decl.name}' counted statistic '${statistic}', which its @pass declaration does not list`,
-          );
-        }
-        bump(report, decl.name, statistic, n);
-      },
-      remark(node: Node | undefined, message: string): void {
-        const remark: Remark = node
-          ? { pass: decl.name, target: invocation.label, node: describeNode(node), message }
-          : { pass: decl.name, target: invocation.label, message };
-        report.remarks.push(remark);
-        logger.debug(
-          `${decl.name} (${invocation.label}): ${remark.node ? `${remark.node}: ` : ''}${message}`,
-        );
-      },
-      getAnalysis: ((ref: AnalysisRef, explicit?: Graph | ModuleTarget) =>
-        state.analyses.get(ref, scope, explicit, requester)) as PassContext['getAnalysis'],
-    };
-  }
-}
-
-// What a change to the invocation's target may have staled: the target, its module, or a module's graphs.
-function changedTargets(invocation: PassInvocation): ChangedTarget[] {
-  const { target, module, label } = invocation;
-  if (isGraphTarget(target))
-    return module
-      ? [
-          { target, label },
-          { target: module, label: `the module of ${label}` },
-        ]
-      : [{ target, label }];
-  return [
-    { target, label },
-    ...methodGraphsOf(target).map((m) => ({ target: m.graph, label: `${m.name} (in ${label})` })),
-  ];
-}
-
-function checkResult(pass: string, result: unknown): PassResult {
-  if (typeof result === 'object' && result !== null && typeof (result as PassResult).changed === 'boolean')
-    return result as PassResult;
-  throw new InternalError(
-    `pass '${pass}' returned ${JSON.stringify(result) ?? String(result)} instead of { changed: boolean }`,
-  );
-}
-
-function bump(report: RunReport, pass: string, statistic: string, n: number): void {
-  const table = (report.statistics[pass] ??= {});
-  table[statistic] = (table[statistic] ?? 0) + n;
 }
 
 function stepNames(step: PlanStep): string[] {
   if (step.kind === 'pass') return [step.declaration.name];
   if (step.kind === 'pipeline') return [step.name];
+  if (step.kind === 'anchor') return [anchorLabel(step)];
   return step.body.flatMap(stepNames);
-}
-
-// The registry seen through this run's extra extensions (a view: the container is not changed).
-function withExtensions(registry: PassRegistry, extra: readonly ExtensionInput[]): PassRegistry {
-  if (!extra.length) return registry;
-  const added = extra.map((x) => ({
-    ...(x.pipeline === undefined ? {} : { pipeline: x.pipeline }),
-    point: x.point,
-    elements: (typeof x.passes === 'string' ? parsePipelineText(x.passes) : x.passes).elements,
-  }));
-  return Object.assign(Object.create(registry) as PassRegistry, {
-    extensions: [...registry.extensions, ...added],
-  });
-}
-
-/** `aten::add -> %y` (kind and output names), for remarks. */
-export function describeNode(node: Node): string {
-  const outs = node.outputs.map((o) => `%${o.debugName}`).join(', ');
-  return outs ? `${node.kind} -> ${outs}` : node.kind;
-}
-
-function normalizeSource(source: PipelineSource): {
-  pipeline: Pipeline;
-  declarations: PipelineDefinition['options'] | undefined;
-  owner: string;
-  name?: string;
-} {
-  if (typeof source === 'string')
-    return { pipeline: parsePipelineText(source), declarations: undefined, owner: 'the pipeline' };
-  if ('elements' in source) return { pipeline: source, declarations: undefined, owner: 'the pipeline' };
-  if (!('pipeline' in source))
-    throw new PipelineError('BAD_PIPELINE', 'expected pipeline text, a Pipeline or a pipeline definition');
-  const owner = source.name ? `pipeline '${source.name}'` : 'the pipeline';
-  return { pipeline: source.pipeline, declarations: source.options, owner, name: source.name };
 }
 
 /** True for errors a user fixes in the pipeline or its input (shown without a stack trace). */

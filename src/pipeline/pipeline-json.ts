@@ -9,6 +9,8 @@ import { checkName } from './decorators.js';
 import { checkOptionDeclarations, optionTypes } from './options.js';
 import {
   isOptionRef,
+  METHOD_NAME,
+  SUBMODULE_PATH,
   type OptionExpr,
   type Pipeline,
   type PipelineDefinition,
@@ -23,7 +25,16 @@ type JsonElement =
   | { fixpoint: { max?: number }; passes: JsonElement[] }
   | { when: { option: string; equals?: JsonLiteral }; passes: JsonElement[] }
   | { when: { changed: string }; passes: JsonElement[] }
-  | { extensionPoint: string };
+  | { extensionPoint: string }
+  | { methods: string[]; passes: JsonElement[] }
+  | { submodules: string[]; passes: JsonElement[] };
+
+// The names of an anchored group: at least one, each once.
+const anchorNames = (pattern: RegExp, what: string) =>
+  z
+    .array(z.string().regex(pattern, `not ${what}`))
+    .min(1)
+    .refine((names) => new Set(names).size === names.length, 'a name is listed twice');
 
 const Literal: z.ZodType<JsonLiteral> = z.lazy(() =>
   z.union([z.string(), z.number(), z.boolean(), z.array(Literal)]),
@@ -66,6 +77,15 @@ const Element: z.ZodType<JsonElement> = z.lazy(() =>
     z
       .strictObject({ extensionPoint: z.string().regex(/^[A-Za-z_][A-Za-z0-9_-]*$/) })
       .describe('a named point where plugins insert passes (@name in text)'),
+    z
+      .strictObject({ methods: anchorNames(METHOD_NAME, 'a method name'), passes: z.array(Element) })
+      .describe('run the (graph) passes on each of these methods of the module in turn'),
+    z
+      .strictObject({
+        submodules: anchorNames(SUBMODULE_PATH, 'a submodule path (names joined by dots)'),
+        passes: z.array(Element),
+      })
+      .describe('run the passes on each of these submodules (dotted paths) in turn'),
   ]),
 );
 const OptionDecl = z.strictObject({
@@ -164,6 +184,10 @@ function fromJson(e: JsonElement): PipelineElement {
       options: Object.fromEntries(Object.entries(e.options ?? {}).map(([k, v]) => [k, valueFromJson(v)])),
     };
   if ('extensionPoint' in e) return { kind: 'extension', name: e.extensionPoint };
+  if ('methods' in e)
+    return { kind: 'anchor', on: 'methods', names: e.methods, body: e.passes.map(fromJson) };
+  if ('submodules' in e)
+    return { kind: 'anchor', on: 'submodules', names: e.submodules, body: e.passes.map(fromJson) };
   if ('fixpoint' in e) {
     const body = e.passes.map(fromJson);
     return e.fixpoint.max === undefined
@@ -218,6 +242,10 @@ function toJson(e: PipelineElement): JsonElement {
       return { when: { changed: e.pass }, passes: e.body.map(toJson) };
     case 'extension':
       return { extensionPoint: e.name };
+    case 'anchor':
+      return e.on === 'methods'
+        ? { methods: [...e.names], passes: e.body.map(toJson) }
+        : { submodules: [...e.names], passes: e.body.map(toJson) };
   }
 }
 

@@ -1,11 +1,21 @@
-// The pipeline text form: `a,b{opt=1,list=[x,y]},fixpoint{max=10}(c,d),when{option=optimizeNumerics}(e)`.
+// The pipeline text form: `a,b{opt=1,list=[x,y]},fixpoint{max=10}(c,d),when{option=optimizeNumerics}(e)`,
+// `methods(forward,helper: cse)`, `submodules(layer1.0: ...)`.
 // A recursive-descent parser that reports the column of any mistake, and the canonical printer.
 // Grammar: docs/pipelines.md. print(parse(t)) is t for canonical t; parse(print(p)) equals p.
 
 import type { OptionLiteral } from './contracts.js';
 import { LimitError, currentLimits } from '../limits.js';
 import { pipelineSyntaxError } from './errors.js';
-import { isOptionRef, setOrigin, type OptionExpr, type Pipeline, type PipelineElement } from './pipeline.js';
+import {
+  isOptionRef,
+  METHOD_NAME,
+  setOrigin,
+  SUBMODULE_PATH,
+  type AnchorKind,
+  type OptionExpr,
+  type Pipeline,
+  type PipelineElement,
+} from './pipeline.js';
 
 const NAME_START = /[A-Za-z_]/;
 const NAME_CHAR = /[A-Za-z0-9_.-]/;
@@ -80,6 +90,12 @@ class TextParser {
     while (!this.atEnd() && NAME_CHAR.test(this.text[this.pos])) this.pos++;
     const name = this.text.slice(start, this.pos);
     this.ws();
+    if ((name === 'methods' || name === 'submodules') && (this.peek() === '(' || this.peek() === '{')) {
+      if (this.peek() === '{') throw this.error(`${name}(...) takes no options`);
+      const element = this.anchor(name);
+      setOrigin(element, this.text, start);
+      return element;
+    }
     const options = this.peek() === '{' ? this.options() : [];
     this.ws();
     let element: PipelineElement;
@@ -93,7 +109,9 @@ class TextParser {
             : this.when(options, body, start);
     } else {
       if (this.peek() === '(')
-        throw this.error(`'${name}' is a pass, not a group: only fixpoint and when take '(...)'`);
+        throw this.error(
+          `'${name}' is a pass, not a group: only fixpoint, when, methods and submodules take '(...)'`,
+        );
       element = { kind: 'pass', name, options: Object.fromEntries(options.map((o) => [o.key, o.value])) };
     }
     setOrigin(element, this.text, start);
@@ -103,6 +121,11 @@ class TextParser {
   private body(group: string): PipelineElement[] {
     if (this.peek() !== '(') throw this.error(`expected '(' after ${group}`);
     this.pos++;
+    return this.rest(group);
+  }
+
+  // The elements of a group up to its ')'.
+  private rest(group: string): PipelineElement[] {
     const body = this.nested(() => this.elements(')'));
     this.ws();
     if (this.peek() !== ')')
@@ -111,6 +134,41 @@ class TextParser {
       );
     this.pos++;
     return body;
+  }
+
+  // methods(a,b: ...) / submodules(x.0,y: ...): names, ':', then the body.
+  private anchor(on: AnchorKind): PipelineElement {
+    this.pos++; // '('
+    const what = on === 'methods' ? 'a method name' : 'a submodule path';
+    const valid = on === 'methods' ? METHOD_NAME : SUBMODULE_PATH;
+    const names: string[] = [];
+    for (;;) {
+      this.ws();
+      const at = this.pos;
+      while (!this.atEnd() && /[A-Za-z0-9_.]/.test(this.text[this.pos])) this.pos++;
+      const name = this.text.slice(at, this.pos);
+      if (!valid.test(name))
+        throw pipelineSyntaxError(
+          this.text,
+          at,
+          name ? `'${name}' is not ${what}` : `expected ${what} in ${on}(...), found ${this.found()}`,
+        );
+      if (names.includes(name)) throw pipelineSyntaxError(this.text, at, `${on}(...) names '${name}' twice`);
+      names.push(name);
+      this.ws();
+      const c = this.peek();
+      this.pos++;
+      if (c === ':') break;
+      if (c !== ',') {
+        this.pos--;
+        throw this.error(`expected ',' or ':' after ${what}, found ${this.found()}`);
+      }
+    }
+    return { kind: 'anchor', on, names, body: this.rest(on) };
+  }
+
+  private found(): string {
+    return this.atEnd() ? 'the end of the pipeline' : `'${this.peek()}'`;
   }
 
   private fixpoint(options: ParsedOption[], body: PipelineElement[]): PipelineElement {
@@ -328,6 +386,8 @@ function printElement(e: PipelineElement): string {
       return `when{option=${e.option}${e.equals === undefined ? '' : `,equals=${printValue(e.equals)}`}}(${printElements(e.body)})`;
     case 'extension':
       return `@${e.name}`;
+    case 'anchor':
+      return `${e.on}(${e.names.join(',')}:${printElements(e.body)})`;
   }
 }
 

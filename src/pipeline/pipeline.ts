@@ -51,9 +51,30 @@ export interface ExtensionPointElement {
   readonly name: string;
 }
 
+/**
+ * Runs its body on chosen parts of a module, like MLIR's nested pass managers
+ * (`builtin.module(func.func(cse))`): `methods(forward,helper: cse,dce)` runs graph passes on those
+ * methods only; `submodules(layer1.0: ...)` runs module and graph passes on that submodule (a dotted
+ * path from the module the group is in). The whole body runs on each named part in turn, in order.
+ */
+export interface AnchorElement {
+  readonly kind: 'anchor';
+  readonly on: AnchorKind;
+  readonly names: readonly string[];
+  readonly body: readonly PipelineElement[];
+}
+
+/** What an anchored group selects. */
+export type AnchorKind = 'methods' | 'submodules';
+
+/** A method name in `methods(...)`. */
+export const METHOD_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** A submodule path in `submodules(...)`: attribute names (ModuleList indices too) joined by dots. */
+export const SUBMODULE_PATH = /^[A-Za-z0-9_]+(?:\.[A-Za-z0-9_]+)*$/;
+
 /** One step of a pipeline. */
 export type PipelineElement =
-  PassElement | FixpointElement | WhenElement | WhenChangedElement | ExtensionPointElement;
+  PassElement | FixpointElement | WhenElement | WhenChangedElement | ExtensionPointElement | AnchorElement;
 
 /** An ordered list of steps. Its canonical text is `printPipelineText(p)`. */
 export interface Pipeline {
@@ -113,6 +134,8 @@ function normalize(elements: readonly PipelineElement[]): unknown[] {
         return ['when-changed', e.pass, normalize(e.body)];
       case 'extension':
         return ['extension', e.name];
+      case 'anchor':
+        return ['anchor', e.on, e.names, normalize(e.body)];
     }
   });
 }

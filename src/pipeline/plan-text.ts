@@ -24,5 +24,7 @@ function stepText(step: PlanStep): string {
       return `when{changed=${step.pass}}(${expandedPipelineText(step.body)})`;
     case 'pipeline':
       return expandedPipelineText(step.body);
+    case 'anchor':
+      return `${step.on}(${step.names.join(',')}:${expandedPipelineText(step.body)})`;
   }
 }

@@ -19,6 +19,7 @@ import {
   DEFAULT_FIXPOINT_MAX,
   extensionPoints,
   isOptionRef,
+  type AnchorKind,
   type OptionExpr,
   type PassElement,
   type PipelineElement,
@@ -77,8 +78,16 @@ export interface PipelineStep {
   readonly body: readonly PlanStep[];
 }
 
+/** A group run on each of some methods or submodules in turn (`methods(forward: ...)`). */
+export interface AnchorStep {
+  readonly kind: 'anchor';
+  readonly on: AnchorKind;
+  readonly names: readonly string[];
+  readonly body: readonly PlanStep[];
+}
+
 /** One step of an executable plan. */
-export type PlanStep = PassStep | FixpointStep | WhenStep | WhenChangedStep | PipelineStep;
+export type PlanStep = PassStep | FixpointStep | WhenStep | WhenChangedStep | PipelineStep | AnchorStep;
 
 /** Counts the steps of one plan: named pipelines used twice are expanded twice, so a diamond doubles. */
 interface PlanBudget {
@@ -132,6 +141,16 @@ export function buildPlan(
           label,
         };
       }
+      case 'anchor': {
+        const step: AnchorStep = {
+          kind: 'anchor',
+          on: e.on,
+          names: e.names,
+          body: buildPlan(registry, e.body, scope, stack, budget),
+        };
+        if (e.on === 'methods') checkMethodsBody(step, step.body);
+        return step;
+      }
       case 'extension': {
         const inserted = registry.extensionsAt(scope.pipeline, e.name);
         return {
@@ -142,6 +161,24 @@ export function buildPlan(
       }
     }
   });
+}
+
+// Inside methods(...) only graph passes run: a method has no submodules and is not a module.
+function checkMethodsBody(anchor: AnchorStep, steps: readonly PlanStep[]): void {
+  const where = `inside ${anchor.on}(${anchor.names.join(',')}: ...)`;
+  for (const s of steps) {
+    if (s.kind === 'pass' && s.declaration.target === 'module')
+      throw new PipelineError(
+        'WRONG_TARGET',
+        `pass '${s.declaration.name}' runs on modules and cannot run ${where}, where only graph passes run on each method (run it outside, or on a submodule with submodules(...))`,
+      );
+    if (s.kind === 'anchor')
+      throw new PipelineError(
+        'WRONG_TARGET',
+        `${s.on}(${s.names.join(',')}: ...) cannot be nested ${where}: a method has no methods or submodules of its own`,
+      );
+    if (s.kind !== 'pass') checkMethodsBody(anchor, s.body);
+  }
 }
 
 /** Checks every extension registered for `pipeline` names a point it declares. */

@@ -6,6 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { runOptCommand } from '../../src/cli/opt-command.js';
+import { loadModule } from '../../src/index.js';
+import { FIXTURES_DIR } from '../support/fixture-case.js';
 import { fileCheck } from '../support/filecheck.js';
 import { REPO_ROOT } from '../support/ir-case-runner.js';
 
@@ -367,6 +369,31 @@ describe('tsfreeze opt', () => {
     const r = await opt('--list-passes', '--plugin', empty);
     expect(r.code).to.equal(1);
     expect(r.err).to.include('exports neither register(container) nor a passes array');
+  });
+
+  it('anchored groups run on chosen submodules and methods of a .pt; mistakes exit 1 before any change', async () => {
+    const model = join(FIXTURES_DIR, 'nested_submodules', 'module.pt');
+    const out = join(dir, 'out.pt');
+    const pipeline = 'submodules(mid: inline-submodules),methods(forward: dead-code-elimination)';
+    const r = await opt(model, '--passes', pipeline, '-o', out);
+    expect(r.code, r.err).to.equal(0);
+    const saved = loadModule(out);
+    const calls = (path: string): number =>
+      [...saved.getSubmodule(path).getMethod('forward').graph.allNodes()].filter(
+        (n) => n.kind === 'prim::CallMethod',
+      ).length;
+    expect(calls('mid')).to.equal(0);
+    expect(calls('')).to.be.greaterThan(0);
+    const listed = await opt(model, '--passes', pipeline, '--print-pipeline-passes');
+    expect(listed.out).to.equal('submodules(mid:inline-submodules),methods(forward:dead-code-elimination)\n');
+    const missing = await opt(model, '--passes', 'submodules(mid.ownn: dead-code-elimination)', '-o', out);
+    expect(missing.code).to.equal(1);
+    expect(missing.err).to.include(
+      "error: submodules(mid.ownn): submodule 'mid' has no submodule 'ownn'; did you mean 'own'?",
+    );
+    const onGraph = await opt(g, '--passes', 'methods(forward: dead-code-elimination)');
+    expect(onGraph.code).to.equal(1);
+    expect(onGraph.err).to.include('the pipeline input is a single graph');
   });
 
   it('--help exits 0 and lists the flags', async () => {

@@ -253,6 +253,21 @@ const element: fc.Arbitrary<PipelineElement> = fc.letrec<{ el: PipelineElement }
       pass: name,
       body: fc.array(tie('el'), { maxLength: 3 }),
     }),
+    fc.record({
+      kind: fc.constant('anchor' as const),
+      on: fc.constant('methods' as const),
+      names: fc.uniqueArray(fc.constantFrom('forward', 'helper', '_m2'), { minLength: 1, maxLength: 3 }),
+      body: fc.array(tie('el'), { maxLength: 3 }),
+    }),
+    fc.record({
+      kind: fc.constant('anchor' as const),
+      on: fc.constant('submodules' as const),
+      names: fc.uniqueArray(fc.constantFrom('layer1.0', '0', 'a_b.c.1', 'head'), {
+        minLength: 1,
+        maxLength: 3,
+      }),
+      body: fc.array(tie('el'), { maxLength: 3 }),
+    }),
   ),
 })).el;
 

@@ -65,8 +65,12 @@ export interface PassInvocation {
   readonly target: Graph | ModuleTarget;
   /** The module being processed, when the pipeline input is a module. */
   readonly module: ModuleTarget | undefined;
-  /** `graph`, the method name, or `module`. */
+  /** `graph`, the method name, or `module` (in a submodule: `layer1.0.forward`, `layer1.0`). */
   readonly label: string;
+  /** The method whose graph `target` is, when the input is a module. */
+  readonly methodName?: string;
+  /** The dotted path of `module` from the input inside `submodules(...)`; '' (or absent) for the input. */
+  readonly modulePath?: string;
   /** This pass with its resolved options, as pipeline text (what a reproducer runs). */
   readonly text: string;
   /** 1-based count of invocations so far in the run. */
@@ -75,8 +79,8 @@ export interface PassInvocation {
 
 /** A group being entered or left: a fixpoint iteration, an active `when`, or a named pipeline. */
 export interface GroupInfo {
-  readonly kind: 'fixpoint' | 'when' | 'pipeline';
-  /** `fixpoint(c,d)`, `when{option=x}`, or the pipeline name. */
+  readonly kind: 'fixpoint' | 'when' | 'pipeline' | 'anchor';
+  /** `fixpoint(c,d)`, `when{option=x}`, the pipeline name, or `methods(forward)` / `submodules(layer1.0)`. */
   readonly label: string;
   /** For fixpoint groups: the 1-based iteration. */
   readonly iteration?: number;

@@ -33,6 +33,8 @@ function element(rng: Rng, depth: number): string {
   }
   const body = Array.from({ length: rng.range(0, 3) }, () => element(rng, depth + 1)).join(',');
   if (r < 8) return `fixpoint${rng.chance(0.5) ? `{max=${rng.pick([1, 3, 0, 1000])}}` : ''}(${body})`;
+  if (rng.chance(0.3))
+    return `${rng.pick(['methods(forward', 'methods(forward,helper', 'submodules(layer1.0', 'submodules(x'])}: ${body})`;
   return `when{option=${rng.pick(['opt', 'missing'])}}(${body})`;
 }
 
