@@ -6,6 +6,7 @@ import { ClassType } from '../module/class-type.js';
 import type { CompilationUnit } from '../module/compilation-unit.js';
 import type { Function } from '../module/function.js';
 import type { ScriptModule } from '../module/script-module.js';
+import type { PassInstrument, PassInvocation } from '../pipeline/instruments/instrument.js';
 import { matchFunctionCall, matchMethodCall } from '../../passes/inline-submodules.js';
 
 /** What the freeze summary compares before and after. */
@@ -47,11 +48,31 @@ export function summarizeModule(module: ScriptModule): ModelSummary {
 }
 
 /**
- * Summarises what a module computes with every method call inlined (PyTorch's `inlined_graph`), so
- * node counts before freezing compare with the frozen graph. The inlined graph is counted, not built:
- * freezing inlines the module once more, and a second inlined copy of a deep submodule chain costs
- * as much time and memory as the freeze itself. Callees count as loaded (PyTorch's inliner also
- * pre-optimizes each callee, which may drop a few nodes, e.g. the branch of a constant `if`).
+ * Takes the summary of the module being frozen once its calls are inlined, just before
+ * `freeze-attributes` (the first pass after the inlining fixpoint of freeze.json): the freeze run's own
+ * inlined graphs, so the CLI never inlines a second copy of the module (a 300-deep submodule chain made
+ * that copy cost as much as the freeze itself).
+ */
+export class InlinedSummaryInstrument implements PassInstrument {
+  readonly name = 'inlined-summary';
+  summary: ModelSummary | undefined;
+
+  isEnabled(): boolean {
+    return true;
+  }
+
+  beforePass(invocation: PassInvocation): void {
+    if (this.summary || invocation.pass.name !== 'freeze-attributes' || !invocation.module) return;
+    // Attributes are all still there: freeze-attributes is the pass that folds them.
+    this.summary = summarizeModule(invocation.module as unknown as ScriptModule);
+  }
+}
+
+/**
+ * Summarises what a module computes with every method call inlined (PyTorch's `inlined_graph`),
+ * counted, not built (for pipelines without freeze-attributes, and the demo). Callees count as loaded:
+ * PyTorch's inliner also pre-optimizes each callee (constant pooling, constant `if`s), so this gives
+ * more nodes than the freeze run's own inlined graph; batch norms, convolutions and GetAttrs agree.
  */
 export function summarizeInlined(module: ScriptModule): ModelSummary {
   const counter = new InlinedCounter(module);
