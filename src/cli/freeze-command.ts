@@ -2,10 +2,8 @@
 // summary, the graph, the code or the per-attribute explanation; optionally write the frozen model.
 
 import { Command, CommanderError, Option } from 'commander';
-import { ContainerModule } from 'inversify';
 import pc from 'picocolors';
 import { PipelineError } from '../errors.js';
-import { INSTRUMENT } from '../pipeline/tokens.js';
 import type { ScriptModule } from '../module/script-module.js';
 import { freezeReportOf } from '../../passes/freeze/report.js';
 import { builtinContainerModules, prepareFreeze } from '../../passes/freeze.js';
@@ -15,6 +13,8 @@ import { collectList } from './flags/values.js';
 import { loadModelFile, type CliIO } from './io.js';
 import {
   InlinedSummaryInstrument,
+  keptByFreeze,
+  summaryInstrumentModule,
   summarizeInlined,
   summarizeModule,
   type ModelSummary,
@@ -96,10 +96,11 @@ export function freezeCommand(io: CliIO): Command {
 async function runFreeze(model: string, flags: FreezeFlags, io: CliIO): Promise<void> {
   const progress = new Progress(io, !flags.json && !flags.graph && !flags.code);
   // The summary before freezing is taken from the run's own inlined graphs (no second inlined copy).
-  const inlinedSummary = new InlinedSummaryInstrument();
+  const kept = keptByFreeze(flags.preserve ?? []);
+  const inlinedSummary = new InlinedSummaryInstrument(kept);
   const run = await setUpPassManager(flags, io, FREEZE, [
     ...builtinContainerModules(),
-    new ContainerModule(({ bind }) => void bind(INSTRUMENT).toConstantValue(inlinedSummary)),
+    summaryInstrumentModule(inlinedSummary),
   ]);
   const t0 = performance.now();
   progress.stage(`loading ${model}`);
@@ -124,7 +125,7 @@ async function runFreeze(model: string, flags: FreezeFlags, io: CliIO): Promise<
     writer(frozen, flags.output);
     progress.done();
   }
-  const before = inlinedSummary.summary ?? summarizeInlined(module);
+  const before = inlinedSummary.summary ?? summarizeInlined(module, kept);
   const after = summarizeModule(frozen);
   if (flags.graph) io.out(frozen.graph.toString());
   if (flags.code) io.out(frozen.code.endsWith('\n') ? frozen.code : `${frozen.code}\n`);
