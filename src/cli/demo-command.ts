@@ -6,10 +6,16 @@ import { Command } from 'commander';
 import pc from 'picocolors';
 import { randn } from '../tensor/random.js';
 import { Tensor } from '../tensor/tensor.js';
-import { freeze } from '../../passes/freeze.js';
+import { createFreezeContainer, freeze } from '../../passes/freeze.js';
 import { formatSummary } from './freeze-command.js';
 import { loadModelFile, type CliIO } from './io.js';
-import { summarizeInlined, summarizeModule } from './model-summary.js';
+import {
+  InlinedSummaryInstrument,
+  keptByFreeze,
+  summarizeInlined,
+  summaryInstrumentModule,
+  summarizeModule,
+} from './model-summary.js';
 
 const DEFAULT_MODEL = fileURLToPath(new URL('../../../examples/resnet18_w8.pt', import.meta.url));
 
@@ -27,13 +33,22 @@ export function demoCommand(io: CliIO): Command {
       const t0 = performance.now();
       const module = loadModelFile(flags.model);
       const t1 = performance.now();
-      const frozen = freeze(module);
+      // The summary before freezing: the freeze run's own inlined graph (see InlinedSummaryInstrument).
+      const kept = keptByFreeze([]);
+      const inlined = new InlinedSummaryInstrument(kept);
+      const container = createFreezeContainer({ modules: [summaryInstrumentModule(inlined)] });
+      const frozen = freeze(module, { container });
       const t2 = performance.now();
       io.out(
-        formatSummary(flags.model, summarizeInlined(module), summarizeModule(frozen), {
-          loadMs: t1 - t0,
-          freezeMs: t2 - t1,
-        }),
+        formatSummary(
+          flags.model,
+          inlined.summary ?? summarizeInlined(module, kept),
+          summarizeModule(frozen),
+          {
+            loadMs: t1 - t0,
+            freezeMs: t2 - t1,
+          },
+        ),
       );
       const input = randn([1, 3, 64, 64], { seed: 0 });
       const before = module.forward(input) as Tensor;

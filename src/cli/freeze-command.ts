@@ -11,7 +11,14 @@ import { writeFrozen } from '../serialization/save/index.js';
 import { setReportTitle } from './flags/report-flags.js';
 import { collectList } from './flags/values.js';
 import { loadModelFile, type CliIO } from './io.js';
-import { summarizeInlined, summarizeModule, type ModelSummary } from './model-summary.js';
+import {
+  InlinedSummaryInstrument,
+  keptByFreeze,
+  summaryInstrumentModule,
+  summarizeInlined,
+  summarizeModule,
+  type ModelSummary,
+} from './model-summary.js';
 import {
   addPassManagerFlags,
   runWithFlags,
@@ -88,12 +95,17 @@ export function freezeCommand(io: CliIO): Command {
 
 async function runFreeze(model: string, flags: FreezeFlags, io: CliIO): Promise<void> {
   const progress = new Progress(io, !flags.json && !flags.graph && !flags.code);
-  const run = await setUpPassManager(flags, io, FREEZE, builtinContainerModules());
+  // The summary before freezing is taken from the run's own inlined graphs (no second inlined copy).
+  const kept = keptByFreeze(flags.preserve ?? []);
+  const inlinedSummary = new InlinedSummaryInstrument(kept);
+  const run = await setUpPassManager(flags, io, FREEZE, [
+    ...builtinContainerModules(),
+    summaryInstrumentModule(inlinedSummary),
+  ]);
   const t0 = performance.now();
   progress.stage(`loading ${model}`);
   const module = loadModelFile(model);
   const tLoad = performance.now();
-  const before = summarizeInlined(module);
   progress.stage('freezing');
   setReportTitle(run, model);
   const prepared = prepareFreeze(module, {
@@ -113,6 +125,7 @@ async function runFreeze(model: string, flags: FreezeFlags, io: CliIO): Promise<
     writer(frozen, flags.output);
     progress.done();
   }
+  const before = inlinedSummary.summary ?? summarizeInlined(module, kept);
   const after = summarizeModule(frozen);
   if (flags.graph) io.out(frozen.graph.toString());
   if (flags.code) io.out(frozen.code.endsWith('\n') ? frozen.code : `${frozen.code}\n`);

@@ -1,11 +1,14 @@
 // Facts about a module for people: node counts, parameters, batch norms, convolutions, attributes.
 
+import { ContainerModule } from 'inversify';
 import type { Graph } from '../ir/graph.js';
 import type { Node } from '../ir/node.js';
 import { ClassType } from '../module/class-type.js';
 import type { CompilationUnit } from '../module/compilation-unit.js';
 import type { Function } from '../module/function.js';
 import type { ScriptModule } from '../module/script-module.js';
+import type { PassInstrument, PassInvocation } from '../pipeline/instruments/instrument.js';
+import { INSTRUMENT } from '../pipeline/tokens.js';
 import { matchFunctionCall, matchMethodCall } from '../../passes/inline-submodules.js';
 
 /** What the freeze summary compares before and after. */
@@ -29,9 +32,19 @@ export function countNodes(graph: Graph, kinds?: (kind: string) => boolean): num
 
 const isConv = (k: string): boolean => /^aten::(_convolution|conv\d?d|conv_transpose\dd)$/.test(k);
 
-/** Summarises a module (its forward, or every method when there is none). */
-export function summarizeModule(module: ScriptModule): ModelSummary {
-  const graphs = module.methods.map((m) => m.graph);
+/** Which methods' graphs a summary counts (by name); the others count no nodes. */
+export type MethodFilter = (name: string) => boolean;
+
+const all: MethodFilter = () => true;
+
+/** The methods a frozen module keeps: forward and the preserved names. */
+export function keptByFreeze(preserved: readonly string[]): MethodFilter {
+  return (name) => name === 'forward' || preserved.includes(name);
+}
+
+/** Summarises a module: node counts of the `counted` methods (all by default). */
+export function summarizeModule(module: ScriptModule, counted: MethodFilter = all): ModelSummary {
+  const graphs = module.methods.filter((m) => counted(m.name)).map((m) => m.graph);
   const sum = (f: (g: Graph) => number): number => graphs.reduce((n, g) => n + f(g), 0);
   const params = module.namedParameters();
   return {
@@ -47,16 +60,45 @@ export function summarizeModule(module: ScriptModule): ModelSummary {
 }
 
 /**
- * Summarises what a module computes with every method call inlined (PyTorch's `inlined_graph`), so
- * node counts before freezing compare with the frozen graph. The inlined graph is counted, not built:
- * freezing inlines the module once more, and a second inlined copy of a deep submodule chain costs
- * as much time and memory as the freeze itself. Callees count as loaded (PyTorch's inliner also
- * pre-optimizes each callee, which may drop a few nodes, e.g. the branch of a constant `if`).
+ * Takes the summary of the module being frozen once its calls are inlined, just before
+ * `freeze-attributes` (the first pass after the inlining fixpoint of freeze.json): the freeze run's own
+ * inlined graphs, so the CLI never inlines a second copy of the module (a 300-deep submodule chain made
+ * that copy cost as much as the freeze itself).
  */
-export function summarizeInlined(module: ScriptModule): ModelSummary {
+export class InlinedSummaryInstrument implements PassInstrument {
+  readonly name = 'inlined-summary';
+  summary: ModelSummary | undefined;
+
+  /** `counted`: the methods the frozen module keeps (helper methods are already inlined into them). */
+  constructor(private readonly counted: MethodFilter) {}
+
+  isEnabled(): boolean {
+    return true;
+  }
+
+  beforePass(invocation: PassInvocation): void {
+    if (this.summary || invocation.pass.name !== 'freeze-attributes' || !invocation.module) return;
+    // Attributes are all still there: freeze-attributes is the pass that folds them.
+    this.summary = summarizeModule(invocation.module as unknown as ScriptModule, this.counted);
+  }
+}
+
+/** A container module binding `instrument` (add it to the freeze run's container). */
+export function summaryInstrumentModule(instrument: InlinedSummaryInstrument): ContainerModule {
+  return new ContainerModule(({ bind }) => void bind(INSTRUMENT).toConstantValue(instrument));
+}
+
+/**
+ * Summarises what a module computes with every method call inlined (PyTorch's `inlined_graph`),
+ * counted, not built (for pipelines without freeze-attributes, and the demo). Callees count as loaded:
+ * PyTorch's inliner also pre-optimizes each callee (constant pooling, constant `if`s), so this gives
+ * more nodes than the freeze run's own inlined graph; batch norms, convolutions and GetAttrs agree.
+ */
+export function summarizeInlined(module: ScriptModule, counted: MethodFilter = all): ModelSummary {
   const counter = new InlinedCounter(module);
   const totals = emptyCounts();
-  for (const method of module.methods) addCounts(totals, counter.countGraph(method.graph));
+  for (const method of module.methods)
+    if (counted(method.name)) addCounts(totals, counter.countGraph(method.graph));
   const params = module.namedParameters();
   return {
     ...totals,
