@@ -3,14 +3,18 @@
  *   %y = aten::mul(%x, %x)   # %y unused            =>  (removed, and %x's producer too if now unused)
  *   %a, %b = prim::If(%c)    # %b unused            =>  %a = prim::If(%c), each block's `-> (...)` loses %b's slot
  *   prim::Loop carrying %i, %acc with %acc unused   =>  the loop carries only %i
- * Side effects come from the operator table: in-place writes (`add_`, `append`), prim::SetAttr,
- * prim::RaiseException, prim::Print and calls (prim::CallMethod) stay, as does any op the table does
- * not know. Mark-and-sweep like PyTorch's dead_code_elimination.cpp: liveness flows from the graph
- * outputs and side-effecting nodes (inside nested blocks too), then a reverse sweep removes the rest,
- * so whole dead chains die in one run. Without alias analysis every write is kept.
+ * Side effects come from the operator table: prim::SetAttr, prim::RaiseException, prim::Print and calls
+ * (prim::CallMethod) stay, as does any op the table does not know. An in-place write (`add_`, `append`)
+ * stays when it may reach escaped memory (AliasDb.writesToWildcard: an input, an attribute, a list's
+ * element) or memory a live value may point to; a write to a local nobody reads goes with it
+ * (`l = []; l.append(x)` with `l` unused), as PyTorch's DCE with its AliasDb does.
+ * Mark-and-sweep like PyTorch's dead_code_elimination.cpp: liveness flows from the graph outputs and
+ * side-effecting nodes (inside nested blocks too) to a fixpoint, then a reverse sweep removes the rest,
+ * so whole dead chains die in one run.
  */
 
 import {
+  AliasDb,
   OPERATOR_REGISTRY,
   OperatorRegistry,
   pass,
@@ -36,7 +40,8 @@ export class DeadCodeElimination implements GraphPass {
   constructor(@inject(OPERATOR_REGISTRY) private readonly ops: OperatorRegistry) {}
 
   run(graph: Graph, context: PassContext): PassResult {
-    const live = new Liveness((node) => this.mustKeep(node, context));
+    const writes = new LocalWrites(graph, this.ops);
+    const live = new Liveness((node) => this.mustKeep(node, context, writes), writes);
     live.markRoots(graph);
     const sweep = new Sweep(live);
     sweep.block(graph.block);
@@ -46,7 +51,7 @@ export class DeadCodeElimination implements GraphPass {
   }
 
   // A node that must run even if nothing uses its outputs.
-  private mustKeep(node: Node, context: PassContext): boolean {
+  private mustKeep(node: Node, context: PassContext, writes: LocalWrites): boolean {
     if (node.kind === 'prim::If' || node.kind === 'prim::Loop') return false; // live through their contents
     if (node.blocks.length) return true; // other block-owning nodes: not understood here, keep
     const facts = this.ops.factsForNode(node);
@@ -55,7 +60,41 @@ export class DeadCodeElimination implements GraphPass {
         context.remark(node, `kept: ${node.kind} is not in the operator table, so it may have side effects`);
       return true;
     }
-    return facts.hasSideEffects;
+    if (facts.externalSideEffects) return true;
+    // A write: kept when it may reach escaped memory; otherwise live only if what it writes is.
+    return facts.writtenArgs.length > 0 && !writes.track(node);
+  }
+}
+
+/** In-place writes to local memory, by the memory locations they write (an AliasDb made when first needed). */
+class LocalWrites {
+  private db: AliasDb | undefined;
+  private readonly byLocation = new Map<number, Node[]>();
+
+  constructor(
+    private readonly graph: Graph,
+    private readonly ops: OperatorRegistry,
+  ) {}
+
+  /** Records a write that escapes nothing and returns true; false when it may write escaped memory. */
+  track(node: Node): boolean {
+    const db = (this.db ??= new AliasDb(this.graph, this.ops));
+    const locations = db.getWrites(node);
+    if (locations.size === 0 || db.writesToWildcard(node)) return false;
+    for (const l of locations) {
+      const writers = this.byLocation.get(l);
+      if (writers) writers.push(node);
+      else this.byLocation.set(l, [node]);
+    }
+    return true;
+  }
+
+  /** The tracked writes to memory `v` may point to. */
+  writersOf(v: Value): Node[] {
+    if (!this.db || this.byLocation.size === 0) return [];
+    const out: Node[] = [];
+    for (const l of this.db.memoryLocations(v)) out.push(...(this.byLocation.get(l) ?? []));
+    return out;
   }
 }
 
@@ -68,11 +107,16 @@ class Liveness {
   private readonly nodeQueue: Node[] = [];
   private readonly valueQueue: Value[] = [];
 
-  constructor(private readonly mustKeep: (node: Node) => boolean) {}
+  constructor(
+    private readonly mustKeep: (node: Node) => boolean,
+    private readonly writes: LocalWrites,
+  ) {}
 
   markRoots(graph: Graph): void {
+    // Every node is asked first, so every local write is indexed before liveness reaches its memory.
+    const roots = [...graph.allNodes()].filter((n) => this.mustKeep(n));
     for (const v of graph.outputs) this.value(v);
-    for (const n of graph.allNodes()) if (this.mustKeep(n)) this.node(n);
+    for (const n of roots) this.node(n);
     this.drain();
   }
 
@@ -86,6 +130,8 @@ class Liveness {
     if (this.values.has(v)) return;
     this.values.add(v);
     this.valueQueue.push(v);
+    // Writes to memory a live value may point to are live too.
+    for (const w of this.writes.writersOf(v)) this.node(w);
   }
 
   private carry(loop: Node, j: number): void {

@@ -60,6 +60,7 @@ import {
 } from '../src/index.js';
 import { combineConcats } from './peephole-concat.js';
 import { resolvePreserved } from './freeze/preserved.js';
+import { optimizeContainerIdioms } from './peephole-containers.js';
 import { applyRewrite, nonTensorRule, sweep } from './peephole-non-tensor.js';
 
 /** A call that can be inlined, or why not. */
@@ -283,12 +284,14 @@ class Inliner {
   }
 }
 
-// PyTorch's preoptimizeGraph after Inline: PeepholeOptimize without shape facts (here its non-tensor
-// rules and concat combining), ConstantPropagationImmutableTypes (+ dead code elimination when it changed
-// something), pooling.
+// PyTorch's preoptimizeGraph after Inline: PeepholeOptimize without shape facts (here its list and dict
+// idioms, non-tensor rules and concat combining), ConstantPropagationImmutableTypes (+ dead code
+// elimination when it changed something), pooling.
 function preoptimize(body: Graph, ops: OperatorRegistry): void {
   const quiet = { count: (): void => undefined };
-  const peepholed = sweep(body.block, nonTensorRule, (n, r) => applyRewrite(n, r, ops, quiet));
+  const idioms = optimizeContainerIdioms(body, () => new AliasDb(body, ops));
+  let peepholed = idioms.lists + idioms.dicts > 0;
+  peepholed = sweep(body.block, nonTensorRule, (n, r) => applyRewrite(n, r, ops, quiet)) || peepholed;
   if (combineConcats(body, () => new AliasDb(body, ops)) > 0 || peepholed)
     emitter.eliminateDeadCode(body, ops);
   if (emitter.constantPropagationImmutableTypes(body, ops)) emitter.eliminateDeadCode(body, ops);

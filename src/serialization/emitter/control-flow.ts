@@ -237,10 +237,9 @@ function finishLoop(
     const init = outer.lookup(v, nameFn)!;
     const bodyBinding = frame.vars.get(v)!;
     const unified = unifyTypes(init.value.type, bodyBinding.value.type) ?? init.value.type;
-    const input = block.addInput(unified, em.nameFor(v));
-    const provisional = frame.provisional.get(v);
-    if (provisional) provisional.replaceAllUsesWith(input);
-    block.registerOutput(bodyBinding.value === provisional ? input : bodyBinding.value);
+    block.addInput(unified, em.nameFor(v));
+    // May be another variable's provisional input (`a, b = b, a`): replaced below with the others.
+    block.registerOutput(bodyBinding.value);
     node.addInput(init.value);
     results.push({ name: v, out: node.addOutput(unified, em.nameFor(v)), type: init.type });
   }
@@ -250,7 +249,9 @@ function finishLoop(
   const renamed = new Map<Value, Value>();
   for (const v of carried) {
     const p = provisionalInputs.find((x) => x === frame.provisional.get(v));
-    if (p) renamed.set(p, finalInputs.get(v)!);
+    if (!p) continue;
+    p.replaceAllUsesWith(finalInputs.get(v)!);
+    renamed.set(p, finalInputs.get(v)!);
   }
   for (const site of sites) {
     for (const v of carried) {

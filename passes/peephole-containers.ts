@@ -1,0 +1,243 @@
+/**
+ * The list and dict idioms of PyTorch's PeepholeOptimize (peephole_list_idioms.cpp and
+ * peephole_dict_idioms.cpp, 1.13), on lists and dicts nobody writes (AliasDb.hasWriters):
+ *   len(ListConstruct(a, b))               => 2
+ *   ListConstruct(a, b)[-1]                => b          (constant index in range)
+ *   x, y = ListConstruct(a, b)             => a, b       (prim::ListUnpack of as many values)
+ *   ListConstruct(a) + ListConstruct(b)    => ListConstruct(a, b)
+ *   ListConstruct(a, b, c)[1:]             => ListConstruct(b, c)   (constant bounds and step)
+ *   len(DictConstruct("k", v))             => 1          DictConstruct("k", v)["k"] => v
+ * (constant int, float or str keys, no key twice). The list-length refinement through `len(l) == n`
+ * checks is off in PeepholeOptimize, as in PyTorch.
+ */
+
+import {
+  createConstant,
+  IntType,
+  toIValue,
+  type Block,
+  type Graph,
+  type Node,
+  type Value,
+} from '../src/index.js';
+import type { AliasDb } from './alias-analysis.js';
+
+/** Counts of the rewrites made, for the pass's statistics. */
+export interface ContainerIdiomCounts {
+  lists: number;
+  dicts: number;
+}
+
+/** Rewrites the list idioms, then (on a fresh AliasDb) the dict idioms. */
+export function optimizeContainerIdioms(graph: Graph, makeDb: () => AliasDb): ContainerIdiomCounts {
+  const lists = new ListIdioms(graph, makeDb()).run();
+  const dicts = new DictIdioms(graph, makeDb()).run();
+  return { lists, dicts };
+}
+
+/** Values of a kind that some node writes (PyTorch's collectMutatedLists / collectMutatedDicts). */
+function mutatedValues(graph: Graph, db: AliasDb, kind: 'List' | 'Dict'): Set<Value> {
+  const out = new Set<Value>();
+  const check = (v: Value): void => {
+    if (v.type.kind === kind && db.hasWriters(v)) out.add(v);
+  };
+  graph.inputs.forEach(check);
+  for (const n of graph.allNodes()) {
+    n.outputs.forEach(check);
+    for (const b of n.blocks) b.inputs.forEach(check);
+  }
+  return out;
+}
+
+function intConstant(v: Value | undefined): number | undefined {
+  const iv = v ? toIValue(v) : undefined;
+  return typeof iv === 'number' || typeof iv === 'bigint' ? Number(iv) : undefined;
+}
+
+class ListIdioms {
+  private readonly mutated: Set<Value>;
+  private changes = 0;
+
+  constructor(
+    private readonly graph: Graph,
+    db: AliasDb,
+  ) {
+    this.mutated = mutatedValues(graph, db, 'List');
+  }
+
+  run(): number {
+    this.block(this.graph.block);
+    return this.changes;
+  }
+
+  private block(block: Block): void {
+    for (const node of block.nodes()) {
+      for (const b of node.blocks) this.block(b);
+      const list = node.inputs[0];
+      if (!list || list.type.kind !== 'List' || this.mutated.has(list)) continue;
+      const made = list.node.kind === 'prim::ListConstruct' ? list.node : undefined;
+      if (!made) continue;
+      this.rewrite(node, made);
+    }
+  }
+
+  private rewrite(node: Node, made: Node): void {
+    const items = made.inputs;
+    switch (node.kind) {
+      case 'aten::len':
+        return this.replace(node, [this.constant(node, items.length)]);
+      case 'aten::__getitem__': {
+        const i = intConstant(node.inputs[1]);
+        const at = i === undefined ? -1 : i < 0 ? i + items.length : i;
+        if (at >= 0 && at < items.length) this.replace(node, [items[at]]);
+        return;
+      }
+      case 'prim::ListUnpack':
+        // Sizes that differ are a run-time error: left alone.
+        if (node.outputs.length === items.length) this.replace(node, [...items]);
+        return;
+      case 'aten::add': {
+        const other = node.inputs[1];
+        if (node.inputs.length !== 2 || this.mutated.has(other)) return;
+        if (other.node.kind !== 'prim::ListConstruct') return;
+        return this.newList(node, [...items, ...other.node.inputs]);
+      }
+      case 'aten::slice': {
+        const picked = sliceIndices(items.length, node.inputs.slice(1, 4));
+        if (picked)
+          this.newList(
+            node,
+            picked.map((k) => items[k]),
+          );
+        return;
+      }
+      default:
+        return;
+    }
+  }
+
+  // Transforms `%r = op(...)` into a prim::ListConstruct of `inputs` before it (a written result stays written).
+  private newList(node: Node, inputs: Value[]): void {
+    const g = node.owningGraph;
+    const out = node.output();
+    const list = g.withInsertPoint(node, () => g.insert('prim::ListConstruct', inputs, [out.type]));
+    if (this.mutated.has(out)) this.mutated.add(list.output());
+    this.replace(node, [list.output()]);
+  }
+
+  private constant(node: Node, n: number): Value {
+    const g = node.owningGraph;
+    return g.withInsertPoint(node, () => g.insertNode(createConstant(g, n, IntType)).output());
+  }
+
+  private replace(node: Node, values: Value[]): void {
+    node.outputs.forEach((o, k) => o.replaceAllUsesWith(values[k]));
+    this.changes++;
+    removeIfUnused(node);
+  }
+}
+
+// PyTorch's PeepholeOptimize ends with dead-code elimination; here the rewritten node goes, and the list or
+// dict construct it read when nothing else reads it (both are pure). Nodes are destroyed after the walk
+// moved past them: the block iterator tolerates removing the current node.
+function removeIfUnused(node: Node): void {
+  if (node.hasUses() || node.destroyed) return;
+  const made = node.inputs[0]?.node;
+  node.destroy();
+  if (made && (made.kind === 'prim::ListConstruct' || made.kind === 'prim::DictConstruct') && !made.hasUses())
+    made.destroy();
+}
+
+/**
+ * The elements a constant slice picks (PyTorch's slice_indices_adjust), or undefined when a bound or the
+ * step is not a constant (None bounds are the ends).
+ */
+function sliceIndices(length: number, args: Value[]): number[] | undefined {
+  const bound = (v: Value | undefined): number | null | undefined => {
+    if (!v) return null;
+    const iv = toIValue(v);
+    if (iv === null) return null;
+    return typeof iv === 'number' || typeof iv === 'bigint' ? Number(iv) : undefined;
+  };
+  const [start, end, stepArg] = args.map(bound);
+  const step = stepArg ?? 1;
+  if (start === undefined || end === undefined || stepArg === undefined || step === 0) return undefined;
+  const clamp = (x: number | null, whenNone: number): number => {
+    if (x === null) return whenNone;
+    const y = x < 0 ? x + length : x;
+    if (y < 0) return step < 0 ? -1 : 0;
+    if (y >= length) return step < 0 ? length - 1 : length;
+    return y;
+  };
+  const from = clamp(start, step < 0 ? length - 1 : 0);
+  const to = clamp(end, step < 0 ? -1 : length);
+  const out: number[] = [];
+  for (let k = from; step > 0 ? k < to : k > to; k += step) out.push(k);
+  return out;
+}
+
+const DICT_KEY_KINDS = new Set(['int', 'float', 'str']);
+
+class DictIdioms {
+  private readonly mutated: Set<Value>;
+  private changes = 0;
+
+  constructor(
+    private readonly graph: Graph,
+    db: AliasDb,
+  ) {
+    this.mutated = mutatedValues(graph, db, 'Dict');
+  }
+
+  run(): number {
+    this.block(this.graph.block);
+    return this.changes;
+  }
+
+  private block(block: Block): void {
+    for (const node of block.nodes()) {
+      for (const b of node.blocks) this.block(b);
+      const dict = node.inputs[0];
+      if (!dict || dict.type.kind !== 'Dict' || this.mutated.has(dict)) continue;
+      if (dict.node.kind !== 'prim::DictConstruct') continue;
+      const entries = constantEntries(dict.node);
+      if (!entries) continue;
+      if (node.kind === 'aten::len') {
+        const g = node.owningGraph;
+        const c = g.withInsertPoint(node, () =>
+          g.insertNode(createConstant(g, entries.size, IntType)).output(),
+        );
+        node.output().replaceAllUsesWith(c);
+        this.changes++;
+        removeIfUnused(node);
+      } else if (node.kind === 'aten::__getitem__') {
+        const key = node.inputs[1] ? toIValue(node.inputs[1]) : undefined;
+        const value = key === undefined ? undefined : entries.get(keyOf(key));
+        if (value) {
+          node.output().replaceAllUsesWith(value);
+          this.changes++;
+          removeIfUnused(node);
+        }
+      }
+    }
+  }
+}
+
+function keyOf(key: unknown): string {
+  return typeof key === 'bigint' ? `n${key}` : `${typeof key === 'number' ? 'n' : 's'}${String(key)}`;
+}
+
+// The dict's constant keys and values; undefined when a key is not constant, repeats, or has another type.
+function constantEntries(made: Node): Map<string, Value> | undefined {
+  const keyType = made.output().type.containedTypes()[0];
+  if (!keyType || !DICT_KEY_KINDS.has(keyType.kind)) return undefined;
+  const entries = new Map<string, Value>();
+  for (let i = 0; i + 1 < made.inputs.length; i += 2) {
+    const key = toIValue(made.inputs[i]);
+    if (key === undefined) return undefined;
+    const k = keyOf(key);
+    if (entries.has(k)) return undefined;
+    entries.set(k, made.inputs[i + 1]);
+  }
+  return entries;
+}
