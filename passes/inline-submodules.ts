@@ -59,9 +59,9 @@ import {
   type Value,
 } from '../src/index.js';
 import { combineConcats } from './peephole-concat.js';
-import { resolvePreserved } from './freeze/preserved.js';
 import { optimizeContainerIdioms } from './peephole-containers.js';
 import { applyRewrite, nonTensorRule, sweep } from './peephole-non-tensor.js';
+import { resolvePreserved } from './freeze/preserved.js';
 
 /** A call that can be inlined, or why not. */
 type CallMatch =

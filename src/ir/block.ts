@@ -101,32 +101,20 @@ export class Block {
   }
 
   /** The nodes in order. Safe while erasing the current node (the next one is read before yielding). */
-  *nodes(): IterableIterator<Node> {
-    const end = this.returnNode;
-    let n = end.next!;
-    while (n !== end) {
-      const next = n.next!;
-      yield n;
-      n = next.destroyed || next.owner !== this ? this.recover(n, next) : next;
-    }
+  nodes(): IterableIterator<Node> {
+    return new NodesForward(this);
   }
 
   /** The nodes in reverse order, safe while erasing the current node. */
-  *nodesReversed(): IterableIterator<Node> {
-    const end = this.returnNode;
-    let n = end.prev!;
-    while (n !== end) {
-      const prev = n.prev!;
-      yield n;
-      n = prev;
-      if (n.destroyed) return;
-    }
+  nodesReversed(): IterableIterator<Node> {
+    return new NodesReversed(this);
   }
 
   // When the node after the current one was removed while the caller held the current one, continue
   // after the current node if it is still here. If both are gone there is no way to know where the
   // walk was: fail loudly rather than silently skip the rest of the block.
-  private recover(current: Node, removed: Node): Node {
+  /** @internal (NodesForward) */
+  recover(current: Node, removed: Node): Node {
     if (current.owner === this && current.next) return current.next;
     throw new InternalError(
       `Block.nodes(): ${current.kind} and the node after it (${removed.kind}) were both removed while iterating; ` +
@@ -243,5 +231,75 @@ export class Block {
       boundary.destroy();
     }
     this.graph.releaseBlock(this);
+  }
+}
+
+// The walks of nodes() and nodesReversed() as iterator objects rather than generators (V8 runs these
+// about twice as fast; every pass walks blocks this way). Each step does what the generator did
+// between two yields, reading the links at the same moments.
+const DONE: IteratorReturnResult<undefined> = Object.freeze({ value: undefined, done: true });
+
+class NodesForward implements IterableIterator<Node> {
+  private current: Node | null = null;
+  private following: Node | null = null;
+  private state: 0 | 1 | 2 = 0; // not started, walking, finished
+
+  constructor(private readonly block: Block) {}
+
+  [Symbol.iterator](): IterableIterator<Node> {
+    return this;
+  }
+
+  next(): IteratorResult<Node> {
+    const block = this.block;
+    const end = block.returnNode;
+    let n: Node;
+    if (this.state === 0) {
+      this.state = 1;
+      n = end.next!;
+    } else if (this.state === 1) {
+      const next = this.following!;
+      n = next.destroyed || next.owner !== block ? block.recover(this.current!, next) : next;
+    } else return DONE;
+    if (n === end) {
+      this.state = 2;
+      this.current = this.following = null;
+      return DONE;
+    }
+    this.current = n;
+    this.following = n.next!;
+    return { value: n, done: false };
+  }
+}
+
+class NodesReversed implements IterableIterator<Node> {
+  private previous: Node | null = null;
+  private state: 0 | 1 | 2 = 0;
+
+  constructor(private readonly block: Block) {}
+
+  [Symbol.iterator](): IterableIterator<Node> {
+    return this;
+  }
+
+  next(): IteratorResult<Node> {
+    const end = this.block.returnNode;
+    let n: Node;
+    if (this.state === 0) {
+      this.state = 1;
+      n = end.prev!;
+    } else if (this.state === 1) {
+      n = this.previous!;
+      if (n.destroyed) return this.finish();
+    } else return DONE;
+    if (n === end) return this.finish();
+    this.previous = n.prev!;
+    return { value: n, done: false };
+  }
+
+  private finish(): IteratorResult<Node> {
+    this.state = 2;
+    this.previous = null;
+    return DONE;
   }
 }
