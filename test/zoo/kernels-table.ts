@@ -4,7 +4,7 @@
 
 import { writeFileSync } from 'node:fs';
 import type { KernelState, OperatorEntry, OperatorRegistry } from '../../src/index.js';
-import { kernelCoverage } from '../../src/index.js';
+import { kernelCoverage, kernelStatusOf } from '../../src/index.js';
 import type { ZooRecord } from './zoo-table.js';
 
 const RUNS: readonly KernelState[] = ['kernel', 'scalar', 'interpreter'];
@@ -20,14 +20,22 @@ export interface SweepOp {
 }
 
 /** The union of the operators every swept row and mode recorded (ModeResult.ops). */
-export function sweepOps(records: readonly ZooRecord[]): { ops: SweepOp[]; rows: number } {
+export function sweepOps(
+  records: readonly ZooRecord[],
+  registry?: OperatorRegistry,
+): { ops: SweepOp[]; rows: number } {
   const ops = new Map<string, SweepOp>();
   let rows = 0;
+  // A row's recorded state is as of when it ran; the table's own state is today's when it has the key.
+  const stateOf = (key: string, recorded: string): string => {
+    const entry = registry?.lookup(key);
+    return entry ? kernelStatusOf(entry).state : recorded;
+  };
   for (const r of records) {
     if (!r.ours?.ops) continue;
     rows++;
     for (const op of r.ours.ops) {
-      const known = ops.get(op.key) ?? { key: op.key, state: op.state, rows: [] };
+      const known = ops.get(op.key) ?? { key: op.key, state: stateOf(op.key, op.state), rows: [] };
       known.rows.push(`${r.row} (${r.mode})`);
       ops.set(op.key, known);
     }
@@ -118,7 +126,7 @@ export function kernelsMarkdown(registry: OperatorRegistry, records: readonly Zo
     '',
     '## What the zoo sweep needs',
     '',
-    ...sweepSection(sweepOps(records)),
+    ...sweepSection(sweepOps(records, registry)),
     '',
     '## Refused, by reason',
     '',

@@ -10,16 +10,19 @@ import { constantPooling } from './constant-pooling.js';
 import { constantPropagationImmutableTypes } from './constant-propagation.js';
 import { eliminateDeadCode } from './dead-code.js';
 import { lowerSimpleTuples } from './lower-tuples.js';
+import { normalizeOps } from './normalize-ops.js';
 
 export { canonicalizeOutputs } from './canonicalize-outputs.js';
 export { constantPooling } from './constant-pooling.js';
 export { constantPropagationImmutableTypes } from './constant-propagation.js';
 export { eliminateDeadCode } from './dead-code.js';
 export { lowerSimpleTuples } from './lower-tuples.js';
+export { canonicalKindOf, normalizeOps } from './normalize-ops.js';
 export { foldNode, isMutableType } from './evaluate.js';
 
 /** Runs the load-time cleanup on a freshly emitted graph. `nextWarnId` numbers aten::warn nodes. */
 export function runCleanupPasses(graph: Graph, registry: OperatorRegistry, nextWarnId: () => number): void {
+  normalizeOps(graph);
   lowerSimpleTuples(graph);
   eliminateDeadCode(graph, registry);
   if (constantPropagationImmutableTypes(graph, registry)) eliminateDeadCode(graph, registry);
