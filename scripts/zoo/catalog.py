@@ -13,7 +13,7 @@ from typing import Any, Callable, Dict, Optional, Tuple
 import torch
 
 # Modules (in scripts/zoo/) whose ROWS make up the sweep, in table order.
-SOURCES = ["rows_torchvision", "rows_nn", "rows_tiny"]
+SOURCES = ["rows_torchvision", "rows_nn", "rows_tiny", "rows_handwritten", "rows_torchaudio"]
 
 
 @dataclasses.dataclass

@@ -65,6 +65,18 @@ def calibrate_batch_norm(model, row):
     return len(norms)
 
 
+def double_copy(model, row):
+    """A float64 copy of the model. deepcopy refuses modules holding non-leaf tensors (weight_norm's
+    computed weight, in wav2vec2/HuBERT): then the builder runs again and takes the model's state."""
+    try:
+        return copy.deepcopy(model).double()
+    except RuntimeError:
+        torch.manual_seed(0)
+        twin = row.model()
+        twin.load_state_dict(model.state_dict())
+        return twin.eval().double()
+
+
 def kind_counts(graph):
     counts = {}
 
@@ -188,7 +200,7 @@ def export_row(name, cache):
     values.save_tree(list(inputs), out, "input", "inputs.json")
     model64, ref_eager = None, None
     try:
-        model64 = copy.deepcopy(model).double()
+        model64 = double_copy(model, row)
         with torch.no_grad():
             ref_eager = model64(*to_double(inputs))
     except Exception as e:

@@ -25,6 +25,12 @@ FIXTURES = [
     "nn.MultiheadAttention",
     "nn.TransformerEncoder.batch_first",
     "nn.EmbeddingBag.mean",
+    "hand.script_classes",
+    "hand.script_class_objects",
+    "hand.strings",
+    "hand.fork_wait",
+    "hand.lists_dicts",
+    "hand.gpt_generate",
 ]
 
 

@@ -172,7 +172,6 @@ function convGemmGathered(
   const mPad = Math.ceil(M / WASM_MR) * WASM_MR;
   const L = cols.OH * cols.OW;
   const base = w.heap.scratch((KC * NC + mPad * NC) * 4) / 4;
-  const mem = w.heap.floats();
   const bBase = base;
   const cBase = base + KC * NC;
   for (let jc = 0; jc < L; jc += NC) {
@@ -182,11 +181,12 @@ function convGemmGathered(
     let aBlock = aOffset / 4;
     for (let pc = 0; pc < K; pc += KC) {
       const kc = Math.min(KC, K - pc);
-      packColumns(cols, pc, kc, jc, nc, mem, bBase);
+      // A fresh view each block: the previous block's drain may have grown the heap (epilogue scratch).
+      packColumns(cols, pc, kc, jc, nc, w.heap.floats(), bBase);
       w.block(kc, mPad / WASM_MR, nPanels, aBlock * 4, bBase * 4, cBase * 4, ldc * 4, pc === 0 ? 0 : 1);
       aBlock += mPad * kc;
     }
-    drain(mem, cBase, ldc, jc, nc, M, L, L, L, target);
+    drain(w.heap.floats(), cBase, ldc, jc, nc, M, L, L, L, target);
   }
 }
 
@@ -216,7 +216,6 @@ function convGemmPadded(M: number, K: number, aOffset: number, cols: ImageColumn
   const xFloats = C * plane + 2 * WASM_NR;
   const stage = C * H * W;
   const base = heap.scratch((xFloats + K + KC * NC + mPad * NC + stage) * 4) / 4;
-  const mem = heap.floats();
   const ints = heap.ints();
   const kBase = base + xFloats;
   const bBase = kBase + K;
@@ -242,7 +241,7 @@ function convGemmPadded(M: number, K: number, aOffset: number, cols: ImageColumn
       w.block(kc, mPad / WASM_MR, nPanels, aBlock * 4, bBase * 4, cBase * 4, nc * 4, pc === 0 ? 0 : 1);
       aBlock += mPad * kc;
     }
-    drain(mem, cBase, nc, jc, nc, M, OW, rowPixels, OH * OW, target);
+    drain(heap.floats(), cBase, nc, jc, nc, M, OW, rowPixels, OH * OW, target);
   }
 }
 
