@@ -225,7 +225,10 @@ export class Graph {
       this.names.set(moved, current);
     }
     value.assignName(name);
-    if (!value.hasDebugName) this.nextUnique = Math.max(this.nextUnique, Number(name) + 1);
+    // Numbered names push the counter past them; past 2^53 a counter of doubles would stop moving (a hang).
+    const k = Number(name);
+    if (!value.hasDebugName && k < Number.MAX_SAFE_INTEGER)
+      this.nextUnique = Math.max(this.nextUnique, k + 1);
     this.names.set(name, value);
   }
 

@@ -171,9 +171,11 @@ describe('cli: output files are written whole or not at all', function () {
     writeFileSync(out, OLD);
     for (const delayMs of [150, 400, 800, 1500]) {
       const child = spawn(process.execPath, [BIN, 'freeze', model, '-o', out], { stdio: 'ignore' });
+      // Listen before waiting: on a fast machine the run may end before the kill, and 'exit' is not repeated.
+      const exited = new Promise((r) => child.once('exit', r));
       await new Promise((r) => setTimeout(r, delayMs));
       child.kill('SIGKILL');
-      await new Promise((r) => child.once('exit', r));
+      await exited;
       const text = readFileSync(out);
       if (text.toString() !== OLD) isArchive(out);
     }
