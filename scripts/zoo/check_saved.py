@@ -8,8 +8,9 @@ one JSON answer per stdout line,
   {"ok": true|false, "detail": "...", "parameters": 0}
 A saved model passes when torch.jit.load reads it, it has as many parameters as PyTorch's own frozen
 module (0 after a freeze), and its outputs on the row's inputs meet the sweep's output rule: error
-against the float64 reference at most 2x PyTorch's own float32 error plus atol * (1 + max |ref|);
-non-float leaves equal PyTorch's frozen outputs exactly.
+against the float64 reference at most 2x PyTorch's own float32 error plus atol * (1 + max |ref|), complex
+leaves likewise (complex128 reference, |a - b| of complex values); other leaves equal PyTorch's frozen
+outputs exactly.
 """
 
 import json
@@ -35,12 +36,12 @@ def compare(got, torch_out, reference, torch_errors, atol):
     refs = dict(values.leaves(reference)) if reference is not None else dict(theirs)
     for (path, g), (_, want) in zip(ours, theirs):
         ref = refs.get(path)
-        if isinstance(want, torch.Tensor) and want.is_floating_point() and isinstance(ref, torch.Tensor):
+        if isinstance(want, torch.Tensor) and values.is_inexact(want) and isinstance(ref, torch.Tensor):
             if not isinstance(g, torch.Tensor) or g.shape != want.shape or g.dtype != want.dtype:
                 problems.append("%s: got %r" % (path, getattr(g, "shape", g)))
                 continue
             torch_error = (torch_errors.get(path) or 0.0) if reference is not None else 0.0
-            scale = float(ref.double().abs().nan_to_num(0, 0, 0).max()) if ref.numel() else 0.0
+            scale = float(ref.abs().double().nan_to_num(0, 0, 0).max()) if ref.numel() else 0.0
             limit = 2 * torch_error + atol * (1 + scale)
             error = values.max_error(g, ref)
             if not error <= limit:

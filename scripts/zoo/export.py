@@ -12,10 +12,12 @@ For row R it writes <cache>/<R>/:
   <mode>/outputs.json + .npy          what torch.jit.load(model.pt) computes (float32)
   <mode>/frozen_outputs.json + .npy   what torch.jit.freeze of the loaded module computes
   <mode>/reference.json + .npy        the float64 reference: the same model in double precision
+                                      (complex outputs come out complex128)
   <mode>/frozen_graph.txt             str(frozen.graph)
   <mode>/torch.json                   status, failing stage and error, node-kind counts of the frozen
                                       graph (nested blocks included), parameter counts, PyTorch's own
-                                      float32 error per output leaf, timings
+                                      float32 / complex64 error per float or complex output leaf,
+                                      timings
 
 Weights are random (torch.manual_seed(0) before the builder); BatchNorm running statistics are
 calibrated on three random batches of 4 (cumulative average), because random-init statistics do
@@ -98,17 +100,23 @@ def structure(value):
     return out
 
 
+def widen(t):
+    if t.is_complex():
+        return t.to(torch.complex128)
+    return t.double() if t.is_floating_point() else t
+
+
 def to_double(value):
-    return values.map_tensors(value, lambda t: t.double() if t.is_floating_point() else t)
+    return values.map_tensors(value, widen)
 
 
 def float_errors(got, reference):
-    """PyTorch's own error per floating-point leaf: max |got - reference|."""
+    """PyTorch's own error per float or complex leaf: max |got - reference| (complex: |a - b| of the values)."""
     errors = {}
     ref_leaves = dict(values.leaves(reference))
     for path, leaf in values.leaves(got):
         ref = ref_leaves.get(path)
-        if isinstance(leaf, torch.Tensor) and leaf.is_floating_point() and isinstance(ref, torch.Tensor):
+        if isinstance(leaf, torch.Tensor) and values.is_inexact(leaf) and isinstance(ref, torch.Tensor):
             errors[path] = values.max_error(leaf, ref)
     return errors
 

@@ -135,14 +135,21 @@ def leaves(value, path="output"):
         yield path, value
 
 
+def is_inexact(t):
+    """Float and complex tensors: the ones compared with a tolerance, not exactly."""
+    return t.is_floating_point() or t.is_complex()
+
+
 def max_error(got, ref):
-    """Largest |got - ref| over a float tensor (inf when shapes differ or only one side is finite)."""
+    """Largest |got - ref| over a float or complex tensor (complex: the modulus of the difference; inf
+    when shapes differ or only one side is finite)."""
     if got.shape != ref.shape:
         return math.inf
     if got.numel() == 0:
         return 0.0
-    g = got.double()
-    r = ref.double()
+    wide = torch.complex128 if got.is_complex() or ref.is_complex() else torch.float64
+    g = got.to(wide)
+    r = ref.to(wide)
     same = (g == r) | (torch.isnan(g) & torch.isnan(r))
     diff = (g - r).abs()
     diff[same] = 0

@@ -1,5 +1,6 @@
 // The zoo's output check: our outputs against the float64 reference, allowed twice PyTorch's own float32
-// error plus a small absolute slack; non-float leaves must equal PyTorch's exactly.
+// error plus a small absolute slack. Complex leaves follow the same rule (complex128 reference, complex64
+// error, |a - b| of complex values); other leaves must equal PyTorch's exactly.
 
 import { DTYPES, Tensor, Tuple, cloneContiguous, toDType, type IValue } from '../../src/index.js';
 
@@ -7,6 +8,13 @@ import { DTYPES, Tensor, Tuple, cloneContiguous, toDType, type IValue } from '..
 function float64Elements(t: Tensor): Float64Array {
   return cloneContiguous(toDType(t, 'float64')).storage.data as Float64Array;
 }
+
+/** The elements of a tensor as complex128, row-major: [re, im] pairs (a real tensor gets im 0). */
+function complex128Elements(t: Tensor): Float64Array {
+  return cloneContiguous(toDType(t, 'complex128')).storage.data as Float64Array;
+}
+
+const isComplex = (t: Tensor): boolean => DTYPES[t.dtype].isComplex;
 
 /** One leaf of a value: its path (output.0.boxes uses positions and dict keys) and the value there. */
 export interface Leaf {
@@ -23,8 +31,12 @@ export function leavesOf(value: IValue, path = 'output', out: Leaf[] = []): Leaf
   return out;
 }
 
-/** Largest |a - b| over two float tensors of one shape (NaN in both places counts as equal). */
+/**
+ * Largest |a - b| over two float or complex tensors of one shape, complex elements by the modulus of
+ * their difference (NaN in both places counts as equal, as in scripts/zoo/values.py's max_error).
+ */
 export function maxAbsDiff(a: Tensor, b: Tensor): number {
+  if (isComplex(a) || isComplex(b)) return maxComplexDiff(complex128Elements(a), complex128Elements(b));
   const x = float64Elements(a);
   const y = float64Elements(b);
   let worst = 0;
@@ -36,8 +48,29 @@ export function maxAbsDiff(a: Tensor, b: Tensor): number {
   return worst;
 }
 
+function maxComplexDiff(x: Float64Array, y: Float64Array): number {
+  let worst = 0;
+  for (let i = 0; i < x.length; i += 2) {
+    const [ar, ai, br, bi] = [x[i], x[i + 1], y[i], y[i + 1]];
+    if (ar === br && ai === bi) continue;
+    // torch.isnan of a complex value: either part is NaN
+    if ((Number.isNaN(ar) || Number.isNaN(ai)) && (Number.isNaN(br) || Number.isNaN(bi))) continue;
+    const d = Math.hypot(ar - br, ai - bi);
+    if (!(d <= worst)) worst = d; // NaN on one side only makes the error NaN, i.e. a failure
+  }
+  return worst;
+}
+
 function maxAbs(t: Tensor): number {
   let m = 0;
+  if (isComplex(t)) {
+    const z = complex128Elements(t);
+    for (let i = 0; i < z.length; i += 2) {
+      const v = Math.hypot(z[i], z[i + 1]);
+      if (Number.isFinite(v) && v > m) m = v;
+    }
+    return m;
+  }
   for (const v of float64Elements(t)) if (Number.isFinite(v) && Math.abs(v) > m) m = Math.abs(v);
   return m;
 }
@@ -46,9 +79,9 @@ function maxAbs(t: Tensor): number {
 export interface LeafCheck {
   readonly path: string;
   readonly ok: boolean;
-  /** Our max error against the reference (float leaves). */
+  /** Our max error against the reference (float and complex leaves). */
   readonly error?: number;
-  /** PyTorch's own float32 error on the same leaf. */
+  /** PyTorch's own float32 (complex64) error on the same leaf. */
   readonly torchError?: number;
   /** What the error had to stay below. */
   readonly limit?: number;
@@ -58,17 +91,19 @@ export interface LeafCheck {
 /** Everything the output check needs for one run. */
 export interface CompareInputs {
   readonly ours: IValue;
-  /** float64 reference, or null when PyTorch could not compute one (then `torchOutput` stands in). */
+  /** float64 / complex128 reference, or null when PyTorch could not compute one (then `torchOutput` stands in). */
   readonly reference: IValue | null;
-  /** PyTorch's float32 output of the same run (exact target of non-float leaves). */
+  /** PyTorch's float32 output of the same run (exact target of leaves neither float nor complex). */
   readonly torchOutput: IValue;
-  /** PyTorch's float32 error per float leaf path. */
+  /** PyTorch's float32 / complex64 error per float or complex leaf path. */
   readonly torchErrors: Readonly<Record<string, number | null>>;
   /** Absolute slack, times (1 + max |reference|). */
   readonly atol: number;
 }
 
-const isFloatTensor = (v: IValue): v is Tensor => v instanceof Tensor && DTYPES[v.dtype].isFloatingPoint;
+/** Float and complex tensors: compared against the reference with a tolerance, not exactly. */
+const isInexactTensor = (v: IValue): v is Tensor =>
+  v instanceof Tensor && (DTYPES[v.dtype].isFloatingPoint || DTYPES[v.dtype].isComplex);
 
 function describeLeaf(v: IValue): string {
   if (v instanceof Tensor) return `Tensor ${v.dtype} [${v.shape.join(', ')}]`;
@@ -103,7 +138,7 @@ export function compareOutputs(input: CompareInputs): LeafCheck[] {
     const want = torch[i].value;
     const ref = refByPath.get(leaf.path);
     const got = leaf.value;
-    if (isFloatTensor(want) && ref instanceof Tensor && isFloatTensor(ref)) {
+    if (isInexactTensor(want) && ref instanceof Tensor && isInexactTensor(ref)) {
       if (!(got instanceof Tensor) || got.dtype !== want.dtype || got.shape.join() !== want.shape.join())
         return { path: leaf.path, ok: false, problem: `${describeLeaf(got)}, PyTorch ${describeLeaf(want)}` };
       if (ref.shape.join() !== got.shape.join())
