@@ -54,15 +54,17 @@ function intConstant(v: Value | undefined): number | undefined {
   return typeof iv === 'number' || typeof iv === 'bigint' ? Number(iv) : undefined;
 }
 
-class ListIdioms {
-  private readonly mutated: Set<Value>;
-  private changes = 0;
+/** Walks a graph's nodes, handing each one whose first input is an unwritten container of `kind` to `visit`. */
+abstract class ContainerIdioms {
+  protected readonly mutated: Set<Value>;
+  protected changes = 0;
 
   constructor(
     private readonly graph: Graph,
     db: AliasDb,
+    private readonly kind: 'List' | 'Dict',
   ) {
-    this.mutated = mutatedValues(graph, db, 'List');
+    this.mutated = mutatedValues(graph, db, kind);
   }
 
   run(): number {
@@ -73,12 +75,22 @@ class ListIdioms {
   private block(block: Block): void {
     for (const node of block.nodes()) {
       for (const b of node.blocks) this.block(b);
-      const list = node.inputs[0];
-      if (!list || list.type.kind !== 'List' || this.mutated.has(list)) continue;
-      const made = list.node.kind === 'prim::ListConstruct' ? list.node : undefined;
-      if (!made) continue;
-      this.rewrite(node, made);
+      const container = node.inputs[0];
+      if (!container || container.type.kind !== this.kind || this.mutated.has(container)) continue;
+      this.visit(node, container);
     }
+  }
+
+  protected abstract visit(node: Node, container: Value): void;
+}
+
+class ListIdioms extends ContainerIdioms {
+  constructor(graph: Graph, db: AliasDb) {
+    super(graph, db, 'List');
+  }
+
+  protected visit(node: Node, list: Value): void {
+    if (list.node.kind === 'prim::ListConstruct') this.rewrite(node, list.node);
   }
 
   private rewrite(node: Node, made: Node): void {
@@ -178,46 +190,30 @@ function sliceIndices(length: number, args: Value[]): number[] | undefined {
 
 const DICT_KEY_KINDS = new Set(['int', 'float', 'str']);
 
-class DictIdioms {
-  private readonly mutated: Set<Value>;
-  private changes = 0;
-
-  constructor(
-    private readonly graph: Graph,
-    db: AliasDb,
-  ) {
-    this.mutated = mutatedValues(graph, db, 'Dict');
+class DictIdioms extends ContainerIdioms {
+  constructor(graph: Graph, db: AliasDb) {
+    super(graph, db, 'Dict');
   }
 
-  run(): number {
-    this.block(this.graph.block);
-    return this.changes;
-  }
-
-  private block(block: Block): void {
-    for (const node of block.nodes()) {
-      for (const b of node.blocks) this.block(b);
-      const dict = node.inputs[0];
-      if (!dict || dict.type.kind !== 'Dict' || this.mutated.has(dict)) continue;
-      if (dict.node.kind !== 'prim::DictConstruct') continue;
-      const entries = constantEntries(dict.node);
-      if (!entries) continue;
-      if (node.kind === 'aten::len') {
-        const g = node.owningGraph;
-        const c = g.withInsertPoint(node, () =>
-          g.insertNode(createConstant(g, entries.size, IntType)).output(),
-        );
-        node.output().replaceAllUsesWith(c);
+  protected visit(node: Node, dict: Value): void {
+    if (dict.node.kind !== 'prim::DictConstruct') return;
+    const entries = constantEntries(dict.node);
+    if (!entries) return;
+    if (node.kind === 'aten::len') {
+      const g = node.owningGraph;
+      const c = g.withInsertPoint(node, () =>
+        g.insertNode(createConstant(g, entries.size, IntType)).output(),
+      );
+      node.output().replaceAllUsesWith(c);
+      this.changes++;
+      removeIfUnused(node);
+    } else if (node.kind === 'aten::__getitem__') {
+      const key = node.inputs[1] ? toIValue(node.inputs[1]) : undefined;
+      const value = key === undefined ? undefined : entries.get(keyOf(key));
+      if (value) {
+        node.output().replaceAllUsesWith(value);
         this.changes++;
         removeIfUnused(node);
-      } else if (node.kind === 'aten::__getitem__') {
-        const key = node.inputs[1] ? toIValue(node.inputs[1]) : undefined;
-        const value = key === undefined ? undefined : entries.get(keyOf(key));
-        if (value) {
-          node.output().replaceAllUsesWith(value);
-          this.changes++;
-          removeIfUnused(node);
-        }
       }
     }
   }

@@ -203,6 +203,27 @@ export function roiAlign(
   return out;
 }
 
+/** Checks and buffers shared by ps_roi_align and ps_roi_pool: output channel c of bin (ph, pw) reads channel (c*ph_n+ph)*pw_n+pw. */
+function positionSensitiveSetup(input: Tensor, rois: Tensor, pooledH: number, pooledW: number, op: string) {
+  check4d(input, op);
+  checkRois(rois, op);
+  const [, c, h, w] = input.shape;
+  if (c % (pooledH * pooledW) !== 0)
+    throw new RuntimeError(
+      'SHAPE_MISMATCH',
+      `${op}: input channels must be a multiple of output_size[0] * output_size[1]`,
+    );
+  const cOut = c / (pooledH * pooledW);
+  const k = rois.shape[0];
+  const x = floats(input, op, 'input');
+  const r = floats(toDType(rois, input.dtype), op, 'rois');
+  const out = Tensor.zeros(input.dtype, [k, cOut, pooledH, pooledW]);
+  const mapping = Tensor.zeros('int32', [k, cOut, pooledH, pooledW]);
+  const o = out.storage.data as Floats;
+  const m = mapping.storage.data as Int32Array;
+  return { c, h, w, cOut, k, x, r, out, mapping, o, m };
+}
+
 /** torchvision::ps_roi_align: position-sensitive roi_align; output channel c of bin (ph, pw) reads input channel (c*ph_n+ph)*pw_n+pw. */
 export function psRoiAlign(
   input: Tensor,
@@ -212,22 +233,13 @@ export function psRoiAlign(
   pooledW: number,
   samplingRatio: number,
 ): [Tensor, Tensor] {
-  check4d(input, 'ps_roi_align');
-  checkRois(rois, 'ps_roi_align');
-  const [, c, h, w] = input.shape;
-  if (c % (pooledH * pooledW) !== 0)
-    throw new RuntimeError(
-      'SHAPE_MISMATCH',
-      'ps_roi_align: input channels must be a multiple of output_size[0] * output_size[1]',
-    );
-  const cOut = c / (pooledH * pooledW);
-  const k = rois.shape[0];
-  const x = floats(input, 'ps_roi_align', 'input');
-  const r = floats(toDType(rois, input.dtype), 'ps_roi_align', 'rois');
-  const out = Tensor.zeros(input.dtype, [k, cOut, pooledH, pooledW]);
-  const mapping = Tensor.zeros('int32', [k, cOut, pooledH, pooledW]);
-  const o = out.storage.data as Floats;
-  const m = mapping.storage.data as Int32Array;
+  const { c, h, w, cOut, k, x, r, out, mapping, o, m } = positionSensitiveSetup(
+    input,
+    rois,
+    pooledH,
+    pooledW,
+    'ps_roi_align',
+  );
   for (let n = 0; n < k; n++) {
     // ps_roi_align always shifts by half a pixel and does not force boxes to at least 1x1.
     const g = alignGeometry(r, n, scale, [pooledH, pooledW], samplingRatio, true);
@@ -334,22 +346,13 @@ export function psRoiPool(
   pooledH: number,
   pooledW: number,
 ): [Tensor, Tensor] {
-  check4d(input, 'ps_roi_pool');
-  checkRois(rois, 'ps_roi_pool');
-  const [, c, h, w] = input.shape;
-  if (c % (pooledH * pooledW) !== 0)
-    throw new RuntimeError(
-      'SHAPE_MISMATCH',
-      'ps_roi_pool: input channels must be a multiple of output_size[0] * output_size[1]',
-    );
-  const cOut = c / (pooledH * pooledW);
-  const k = rois.shape[0];
-  const x = floats(input, 'ps_roi_pool', 'input');
-  const r = floats(toDType(rois, input.dtype), 'ps_roi_pool', 'rois');
-  const out = Tensor.zeros(input.dtype, [k, cOut, pooledH, pooledW]);
-  const mapping = Tensor.zeros('int32', [k, cOut, pooledH, pooledW]);
-  const o = out.storage.data as Floats;
-  const m = mapping.storage.data as Int32Array;
+  const { c, h, w, cOut, k, x, r, out, mapping, o, m } = positionSensitiveSetup(
+    input,
+    rois,
+    pooledH,
+    pooledW,
+    'ps_roi_pool',
+  );
   for (let n = 0; n < k; n++) {
     const batch = Math.trunc(r[5 * n]);
     const bin = poolBins(r, n, scale, [pooledH, pooledW], [h, w], false);
