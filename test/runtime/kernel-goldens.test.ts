@@ -1,6 +1,7 @@
 // Kernels against PyTorch: every case in test/fixtures/_kernels/index.json (written by
 // scripts/make-kernel-goldens.py with torch 1.13) and test/fixtures/_kernels_zoo/index.json (the kernels the
-// zoo sweep added, scripts/zoo/make-kernel-goldens.py) is run through KERNELS and compared. The cases of
+// zoo sweep added, scripts/zoo/make-kernel-goldens.py) and test/fixtures/_kernels_more (the sweep's last
+// uncovered operators, scripts/make-more-kernel-goldens.py) is run through KERNELS and compared. The cases of
 // operators that reach the WASM GEMM kernel run once more with its fused multiply-add variant.
 
 import { expect } from 'chai';
@@ -17,6 +18,7 @@ import { gemmVariantAvailable, withGemmVariant } from '../support/gemm-variants.
 const GOLDENS = [
   { dir: join(process.cwd(), 'test', 'fixtures', '_kernels'), atLeast: 100 },
   { dir: join(process.cwd(), 'test', 'fixtures', '_kernels_zoo'), atLeast: 40 },
+  { dir: join(process.cwd(), 'test', 'fixtures', '_kernels_more'), atLeast: 40 },
 ];
 
 type Encoded =
@@ -34,6 +36,8 @@ interface Case {
   op: string;
   args: Encoded[];
   outputs: Encoded[];
+  /** PyTorch's error message when the call raises (scripts/make-more-kernel-goldens.py). */
+  error?: string;
   atol: number;
   rtol: number;
 }
@@ -94,6 +98,10 @@ for (const { dir, atLeast } of GOLDENS) {
 function runCase(c: Case, dir: string): void {
   const kernel = KERNELS[c.op];
   expect(kernel, `no kernel for ${c.op}`).to.be.a('function');
+  if (c.error !== undefined) {
+    expect(() => kernel(c.args.map((a) => decode(a, dir)))).to.throw(c.error);
+    return;
+  }
   const result = kernel(c.args.map((a) => decode(a, dir)));
   const outs = c.outputs.length === 1 ? [result] : (result as KernelResult[]);
   expect(outs.length).to.equal(c.outputs.length);

@@ -3,6 +3,7 @@
 
 import { RuntimeError, TsFreezeError } from '../../errors.js';
 import { embeddingBagKernels } from './embedding-bag.js';
+import { einsumKernels } from './einsum.js';
 import { elementwiseKernels } from './table-elementwise.js';
 import { nnKernels } from './table-nn.js';
 import { primTensorKernels } from './table-prim-tensor.js';
@@ -46,6 +47,7 @@ function build(): Readonly<KernelTable> {
     upsampleKernels(),
     embeddingBagKernels(),
     uniqueKernels(),
+    einsumKernels(),
   ])
     Object.assign(base, part);
   // Speech/text kernels last: some wrap a base kernel to accept complex tensors.
