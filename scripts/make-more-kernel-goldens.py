@@ -23,7 +23,7 @@ r = g.r
 def case(label, schema_name, args, atol=1e-5, rtol=1e-5):
     try:
         g.case(label, schema_name, args, atol, rtol)
-    except RuntimeError as e:
+    except (RuntimeError, IndexError) as e:
         g.cases.append({
             "name": label,
             "op": schema_name,
@@ -86,8 +86,61 @@ def einsum_cases():
     case("swapdims", "aten::swapdims", [r(2, 3, 4), 0, 2])
 
 
+def loss_cases():
+    CE = "aten::cross_entropy_loss"
+    logits, labels = r(6, 4), torch.tensor([0, 3, 1, 1, 2, 3])
+    w = torch.rand(4) + 0.5
+    for red in (0, 1, 2):
+        case("cross_entropy indices reduction %d" % red, CE, [logits, labels, None, red, -100, 0.0])
+        case("cross_entropy weight reduction %d" % red, CE, [logits, labels, w, red, -100, 0.0])
+        case("cross_entropy smoothing reduction %d" % red, CE, [logits, labels, None, red, 1, 0.2])
+        case("cross_entropy weight smoothing ignore reduction %d" % red, CE, [logits, labels, w, red, 3, 0.1])
+        case("cross_entropy probabilities reduction %d" % red, CE, [logits, torch.softmax(r(6, 4), 1), None, red, -100, 0.0])
+        case("cross_entropy probabilities weight smoothing %d" % red, CE, [logits, torch.softmax(r(6, 4), 1), w, red, -100, 0.3])
+    case("cross_entropy spatial", CE, [r(2, 3, 4, 5), torch.randint(0, 3, (2, 4, 5)), None, 1, -100, 0.0])
+    case("cross_entropy unbatched", CE, [r(5), torch.tensor(2), None, 1, -100, 0.0])
+    case("cross_entropy all ignored", CE, [logits, torch.full((6,), -100), None, 1, -100, 0.0])
+    case("cross_entropy double", CE, [logits.double(), labels, w.double(), 1, -100, 0.0], 1e-12, 1e-12)
+    case("error: cross_entropy target out of bounds", CE, [logits, torch.tensor([0, 4, 1, 1, 2, 3]), None, 1, -100, 0.0])
+    case("nll_loss ignore", "aten::nll_loss", [torch.log_softmax(logits, 1), labels, w, 1, 1])
+    BCE = "aten::binary_cross_entropy_with_logits"
+    x, y = r(3, 5) * 4, torch.rand(3, 5)
+    for red in (0, 1, 2):
+        case("bce_with_logits reduction %d" % red, BCE, [x, y, None, None, red])
+        case("bce_with_logits weight pos_weight reduction %d" % red, BCE, [x, y, torch.rand(5), torch.rand(5) * 3, red])
+    case("bce_with_logits large logits", BCE, [torch.tensor([-100.0, -30.0, 0.0, 30.0, 100.0]), torch.tensor([0.0, 1.0, 0.5, 0.0, 1.0]), None, None, 0])
+    case("bce_with_logits broadcast weight", BCE, [x, y, torch.rand(3, 1), None, 1])
+    SL1 = "aten::smooth_l1_loss"
+    a, b = r(4, 3) * 2, r(4, 3) * 2
+    for red in (0, 1, 2):
+        case("smooth_l1 reduction %d" % red, SL1, [a, b, red, 1.0])
+    case("smooth_l1 beta 1/9 (torchvision)", SL1, [a, b, 2, 1.0 / 9])
+    case("smooth_l1 beta 0", SL1, [a, b, 1, 0.0])
+    case("smooth_l1 broadcast", SL1, [a, r(3), 0, 0.5])
+    case("smooth_l1 double", SL1, [a.double(), b.double(), 1, 2.0], 1e-12, 1e-12)
+
+
+def misc_cases():
+    B = "aten::broadcast_tensors"
+    case("broadcast_tensors", B, [[r(3, 1), r(4), torch.tensor(2)]])
+    case("error: broadcast_tensors", B, [[r(3), r(4)]])
+    U = "aten::unique_dim"
+    rows = torch.tensor([[1, 2], [0, 5], [1, 2], [0, 1], [0, 5]])
+    case("unique_dim rows", U, [rows, 0, True, True, True])
+    case("unique_dim columns flags off", U, [rows, 1, False, False, False])
+    case("unique_dim negative dim 3-d", U, [torch.randint(0, 2, (2, 3, 4)).float(), -1, True, True, True])
+    case("unique_dim 1-d", U, [torch.tensor([3.0, 1.0, 3.0, -2.0]), 0, True, True, True])
+    case("unique_dim bool", U, [torch.tensor([[True, False], [True, False], [False, False]]), 0, True, True, True])
+    case("unique_dim empty selected", U, [torch.zeros(0, 3), 0, True, True, True])
+    case("error: unique_dim empty other dim", U, [torch.zeros(2, 0), 0, True, True, True])
+    UC = "aten::unique_dim_consecutive"
+    case("unique_dim_consecutive", UC, [torch.tensor([[1, 2], [1, 2], [0, 5], [1, 2]]), 0, True, True])
+
+
 def build():
     einsum_cases()
+    loss_cases()
+    misc_cases()
 
 
 if __name__ == "__main__":

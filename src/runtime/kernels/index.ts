@@ -3,13 +3,16 @@
 
 import { RuntimeError, TsFreezeError } from '../../errors.js';
 import { embeddingBagKernels } from './embedding-bag.js';
+import { broadcastKernels } from './broadcast.js';
 import { einsumKernels } from './einsum.js';
+import { lossKernels } from './losses.js';
 import { elementwiseKernels } from './table-elementwise.js';
 import { nnKernels } from './table-nn.js';
 import { primTensorKernels } from './table-prim-tensor.js';
 import { speechKernels } from './table-speech.js';
 import { tensorKernels } from './table-tensor.js';
 import { torchvisionKernels } from './table-torchvision.js';
+import { uniqueDimKernels } from './unique-dim.js';
 import { uniqueKernels } from './unique.js';
 import { upsampleKernels } from './upsample.js';
 import type { Kernel, KernelTable } from './types.js';
@@ -48,6 +51,9 @@ function build(): Readonly<KernelTable> {
     embeddingBagKernels(),
     uniqueKernels(),
     einsumKernels(),
+    lossKernels(),
+    broadcastKernels(),
+    uniqueDimKernels(),
   ])
     Object.assign(base, part);
   // Speech/text kernels last: some wrap a base kernel to accept complex tensors.
