@@ -137,7 +137,24 @@ def misc_cases():
     case("unique_dim_consecutive", UC, [torch.tensor([[1, 2], [1, 2], [0, 5], [1, 2]]), 0, True, True])
 
 
+def antialias_cases():
+    img = r(2, 3, 17, 23)
+    for mode in ("bilinear", "bicubic"):
+        op = "aten::_upsample_%s2d_aa.vec" % mode
+        case("%s aa downscale" % mode, op, [img, [7, 5], False, None])
+        case("%s aa downscale align_corners" % mode, op, [img, [6, 9], True, None])
+        case("%s aa upscale" % mode, op, [r(1, 2, 4, 5), [9, 11], False, None])
+        case("%s aa mixed, width unchanged" % mode, op, [img, [30, 23], False, None])
+        case("%s aa scale factors" % mode, op, [img, None, False, [0.3, 0.45]])
+        case("%s aa to one pixel" % mode, op, [img, [1, 1], False, None])
+        case("%s aa to one pixel align_corners" % mode, op, [img, [1, 3], True, None])
+        case("%s aa double" % mode, op, [img.double(), [8, 10], False, None], 1e-10, 1e-10)
+        case("%s aa plain overload with scales" % mode, "aten::_upsample_%s2d_aa" % mode, [img, [8, 10], False, 0.5, 0.4])
+        case("error: %s aa integer input" % mode, op, [torch.randint(0, 9, (1, 1, 4, 4)).to(torch.uint8), [2, 2], False, None])
+
+
 def build():
+    antialias_cases()
     einsum_cases()
     loss_cases()
     misc_cases()

@@ -14,6 +14,7 @@ import { tensorKernels } from './table-tensor.js';
 import { torchvisionKernels } from './table-torchvision.js';
 import { uniqueDimKernels } from './unique-dim.js';
 import { uniqueKernels } from './unique.js';
+import { upsampleAntialiasKernels } from './upsample-aa.js';
 import { upsampleKernels } from './upsample.js';
 import type { Kernel, KernelTable } from './types.js';
 
@@ -54,6 +55,7 @@ function build(): Readonly<KernelTable> {
     lossKernels(),
     broadcastKernels(),
     uniqueDimKernels(),
+    upsampleAntialiasKernels(),
   ])
     Object.assign(base, part);
   // Speech/text kernels last: some wrap a base kernel to accept complex tensors.

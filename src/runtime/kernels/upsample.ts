@@ -28,8 +28,13 @@ interface Taps {
 
 const f32 = Math.fround;
 
-// ATen's compute_scales_value / area_pixel_compute_scale.
-function scaleOf(inSize: number, outSize: number, alignCorners: boolean, scale: number | null): number {
+// ATen's compute_scales_value / area_pixel_compute_scale (also used by upsample-aa.ts).
+export function scaleOf(
+  inSize: number,
+  outSize: number,
+  alignCorners: boolean,
+  scale: number | null,
+): number {
   if (alignCorners) return outSize > 1 ? (inSize - 1) / (outSize - 1) : 0;
   return scale !== null && scale > 0 ? 1 / scale : inSize / outSize;
 }
@@ -159,7 +164,7 @@ export function upsample(
 }
 
 // ATen's compute_output_size for the .vec overloads: output_size, or floor(input * scale) per dim.
-function vecSizes(
+export function vecSizes(
   input: Tensor,
   a: readonly KernelArg[],
   nd: number,
