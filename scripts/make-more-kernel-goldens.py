@@ -28,7 +28,8 @@ def case(label, schema_name, args, atol=1e-5, rtol=1e-5):
             "name": label,
             "op": schema_name,
             "args": [g.enc(a) for a in args],
-            "error": str(e).split("\n")[0],
+            # TORCH_CHECK's boilerplate suffix is not part of the message we compare.
+            "error": str(e).split("\n")[0].split("  (Could this error message be improved?")[0],
             "outputs": [],
             "atol": atol,
             "rtol": rtol,
@@ -153,7 +154,36 @@ def antialias_cases():
         case("error: %s aa integer input" % mode, op, [torch.randint(0, 9, (1, 1, 4, 4)).to(torch.uint8), [2, 2], False, None])
 
 
+def random_cases():
+    # Only outcomes that do not depend on the random stream (tsfreeze's generator is not torch's): degenerate
+    # distributions, shapes and dtypes of empty results, and the argument checks.
+    case("bernoulli_ p=1", "aten::bernoulli_.float", [torch.zeros(2, 3), 1.0, None])
+    case("bernoulli_ p=0 int64", "aten::bernoulli_.float", [torch.ones(4, dtype=torch.int64), 0.0, None])
+    case("bernoulli_ tensor p 0/1 broadcast", "aten::bernoulli_.Tensor", [torch.zeros(2, 3), torch.tensor([1.0, 0.0, 1.0]), None])
+    case("bernoulli p 0/1", "aten::bernoulli", [torch.tensor([[0.0, 1.0], [1.0, 1.0]], dtype=torch.float64), None])
+    case("uniform_ empty range", "aten::uniform_", [torch.zeros(3), 2.5, 2.5, None])
+    case("normal_ std 0", "aten::normal_", [torch.zeros(2, 2, dtype=torch.float64), 1.5, 0.0, None])
+    case("randperm 0", "aten::randperm", [0, None, None, None, None])
+    case("randperm 1 float", "aten::randperm", [1, torch.float32, None, None, None])
+    case("multinomial one non-zero", "aten::multinomial", [torch.tensor([[0.0, 3.0, 0.0], [0.0, 0.0, 1.0]]), 1, False, None])
+    case("multinomial one non-zero with replacement", "aten::multinomial", [torch.tensor([0.0, 0.0, 2.0]), 4, True, None])
+    case("error: bernoulli_ p", "aten::bernoulli_.float", [torch.zeros(3), 1.5, None])
+    case("error: bernoulli_ tensor p", "aten::bernoulli_.Tensor", [torch.zeros(3), torch.tensor([0.5, 2.0, 0.1]), None])
+    case("error: bernoulli of int", "aten::bernoulli", [torch.tensor([1, 0]), None])
+    case("error: uniform_ bounds", "aten::uniform_", [torch.zeros(3), 1.0, 0.0, None])
+    case("error: uniform_ int", "aten::uniform_", [torch.zeros(3, dtype=torch.int64), 0.0, 1.0, None])
+    case("error: normal_ std", "aten::normal_", [torch.zeros(3), 0.0, -1.0, None])
+    case("error: randperm negative", "aten::randperm", [-1, None, None, None, None])
+    case("error: multinomial too many", "aten::multinomial", [torch.tensor([0.2, 0.8]), 3, False, None])
+    case("error: multinomial zero samples", "aten::multinomial", [torch.tensor([0.2, 0.8]), 0, False, None])
+    case("error: multinomial zero sum", "aten::multinomial", [torch.tensor([0.0, 0.0]), 1, False, None])
+    case("error: multinomial negative", "aten::multinomial", [torch.tensor([-1.0, 2.0]), 1, False, None])
+    case("error: multinomial int", "aten::multinomial", [torch.tensor([1, 2]), 1, False, None])
+    case("error: multinomial 3-d", "aten::multinomial", [torch.rand(2, 3, 4), 1, False, None])
+
+
 def build():
+    random_cases()
     antialias_cases()
     einsum_cases()
     loss_cases()

@@ -9,6 +9,7 @@ import { lossKernels } from './losses.js';
 import { elementwiseKernels } from './table-elementwise.js';
 import { nnKernels } from './table-nn.js';
 import { primTensorKernels } from './table-prim-tensor.js';
+import { randomOpKernels } from './random-ops.js';
 import { speechKernels } from './table-speech.js';
 import { tensorKernels } from './table-tensor.js';
 import { torchvisionKernels } from './table-torchvision.js';
@@ -56,6 +57,7 @@ function build(): Readonly<KernelTable> {
     broadcastKernels(),
     uniqueDimKernels(),
     upsampleAntialiasKernels(),
+    randomOpKernels(),
   ])
     Object.assign(base, part);
   // Speech/text kernels last: some wrap a base kernel to accept complex tensors.
