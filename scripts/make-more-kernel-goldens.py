@@ -182,7 +182,22 @@ def random_cases():
     case("error: multinomial 3-d", "aten::multinomial", [torch.rand(2, 3, 4), 1, False, None])
 
 
+def out_cases():
+    # out= overloads write the functional result into the given tensor (cast when PyTorch allows it).
+    a, b = r(2, 3), r(3) + 3
+    case("div.out (F.normalize's out= branch)", "aten::div.out", [a, b, torch.empty(2, 3)])
+    case("div.out into float64", "aten::div.out", [a, b, torch.empty(2, 3, dtype=torch.float64)])
+    case("div.out_mode floor", "aten::div.out_mode", [a * 4, b, "floor", torch.empty(2, 3)])
+    case("add.out alpha, ints into float", "aten::add.out", [torch.tensor([1, 2]), torch.tensor([3, 4]), 2, torch.empty(2)])
+    case("eq.Tensor_out into float", "aten::eq.Tensor_out", [torch.tensor([1, 2]), torch.tensor([1, 3]), torch.empty(2)])
+    case("sum.IntList_out", "aten::sum.IntList_out", [r(2, 3, 4), [0, 2], False, None, torch.empty(3)])
+    case("mm.out", "aten::mm.out", [r(2, 3), r(3, 4), torch.empty(2, 4)])
+    case("max.dim_max two outs", "aten::max.dim_max", [r(3, 4), 1, False, torch.empty(3), torch.empty(3, dtype=torch.int64)])
+    case("error: div.out float into int64", "aten::div.out", [a, b, torch.empty(2, 3, dtype=torch.int64)])
+
+
 def build():
+    out_cases()
     random_cases()
     antialias_cases()
     einsum_cases()

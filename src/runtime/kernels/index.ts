@@ -9,6 +9,7 @@ import { lossKernels } from './losses.js';
 import { elementwiseKernels } from './table-elementwise.js';
 import { nnKernels } from './table-nn.js';
 import { primTensorKernels } from './table-prim-tensor.js';
+import { outVariantKernels } from './out-variants.js';
 import { randomOpKernels } from './random-ops.js';
 import { speechKernels } from './table-speech.js';
 import { tensorKernels } from './table-tensor.js';
@@ -62,6 +63,8 @@ function build(): Readonly<KernelTable> {
     Object.assign(base, part);
   // Speech/text kernels last: some wrap a base kernel to accept complex tensors.
   Object.assign(base, speechKernels(base));
+  // out= overloads over whichever functional kernels exist by now.
+  Object.assign(base, outVariantKernels(base));
   for (const [name, kernel] of Object.entries(base)) table[name] = named(name, kernel);
   return Object.freeze(table);
 }
