@@ -196,7 +196,18 @@ def out_cases():
     case("error: div.out float into int64", "aten::div.out", [a, b, torch.empty(2, 3, dtype=torch.int64)])
 
 
+def nested_mask_cases():
+    L = "aten::_nested_tensor_from_mask_left_aligned"
+    t = r(2, 4, 3)
+    for rows in ([[1, 1, 0, 0], [1, 1, 1, 1]], [[1, 0, 1, 0], [1, 1, 1, 1]], [[0, 0, 0, 0], [1, 0, 0, 0]], [[0, 1, 1, 1], [1, 1, 1, 1]]):
+        case("left aligned %s" % rows, L, [t, torch.tensor(rows).bool()])
+    case("error: left aligned float mask", L, [t, torch.ones(2, 4)])
+    case("error: left aligned 1-d mask", L, [t, torch.ones(4).bool()])
+    case("error: left aligned size", L, [t, torch.ones(2, 3).bool()])
+
+
 def build():
+    nested_mask_cases()
     out_cases()
     random_cases()
     antialias_cases()

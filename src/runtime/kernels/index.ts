@@ -9,6 +9,7 @@ import { lossKernels } from './losses.js';
 import { elementwiseKernels } from './table-elementwise.js';
 import { nnKernels } from './table-nn.js';
 import { primTensorKernels } from './table-prim-tensor.js';
+import { nestedMaskKernels } from './nested-mask.js';
 import { outVariantKernels } from './out-variants.js';
 import { randomOpKernels } from './random-ops.js';
 import { speechKernels } from './table-speech.js';
@@ -59,6 +60,7 @@ function build(): Readonly<KernelTable> {
     uniqueDimKernels(),
     upsampleAntialiasKernels(),
     randomOpKernels(),
+    nestedMaskKernels(),
   ])
     Object.assign(base, part);
   // Speech/text kernels last: some wrap a base kernel to accept complex tensors.
