@@ -30,6 +30,7 @@ import {
 import { DTYPES } from '../tensor/dtype.js';
 import { Tensor } from '../tensor/tensor.js';
 import { runConvChain } from './fusion.js';
+import { isNestedTensor } from './kernels/nested-padded.js';
 import {
   buildPlan,
   OP,
@@ -338,6 +339,9 @@ export class Interpreter {
         return;
       case OP.alwaysFalse:
         this.put(frame, step.outs[0], false);
+        return;
+      case OP.isNested:
+        this.put(frame, step.outs[0], isNestedTensor(read(frame, step.ins[0])));
         return;
       // A new tensor object on the same storage: `x.detach() is x` is False in TorchScript.
       case OP.detach:

@@ -48,6 +48,7 @@ export const OP = {
   operator: 26,
   conv: 27,
   createObject: 28,
+  isNested: 29,
 } as const;
 
 /** True for node kinds the interpreter executes itself; every other kind runs as an operator. */
@@ -81,7 +82,7 @@ const OPCODES: Readonly<Record<string, number>> = {
   'prim::dtype': OP.dtype,
   'prim::requires_grad': OP.requiresGrad,
   'prim::is_cuda': OP.alwaysFalse,
-  'prim::is_nested': OP.alwaysFalse,
+  'prim::is_nested': OP.isNested,
   'prim::is_sparse': OP.alwaysFalse,
   'prim::is_quantized': OP.alwaysFalse,
   'prim::is_mkldnn': OP.alwaysFalse,

@@ -27,7 +27,7 @@ def pairs(x: Tensor) -> Dict[str, Tensor]:
   return d
 def inner(x: Tensor) -> Tensor:
   y = torch.relu(x)
-  return torch._nested_tensor_from_mask(y, x)
+  return torch._nested_from_padded(y, x)
 def outer(x: Tensor) -> Tensor:
   z = torch.neg(x)
   return __torch__.inner(z, )
@@ -59,7 +59,7 @@ describe('kernel coverage', () => {
   it("lists a code's operators with counts, states and the first source line", () => {
     const graphs = ['pairs', 'inner', 'outer'].map((f) => compiled.function(f).graph);
     const uses = opsUsed(graphs, registry);
-    const nested = uses.find((u) => u.key === 'aten::_nested_tensor_from_mask');
+    const nested = uses.find((u) => u.key === 'aten::_nested_from_padded');
     expect(nested?.status.state).to.equal('refused');
     expect(nested?.firstUse).to.match(/^code\/__torch__\.py:9:\d+$/);
     expect(uses.find((u) => u.key === 'aten::dict.str')?.status.state).to.equal('scalar');
@@ -77,11 +77,11 @@ describe('run-time errors name the op, its schema and the source line', () => {
     } catch (e) {
       message = (e as Error).message;
     }
-    expect(message).to.contain('no kernel for aten::_nested_tensor_from_mask (not supported: nested tensors');
+    expect(message).to.contain('no kernel for aten::_nested_from_padded (not supported: nested tensors');
     expect(message).to.contain(
-      'aten::_nested_tensor_from_mask(Tensor t, Tensor mask, bool mask_check=True) -> Tensor',
+      'aten::_nested_from_padded(Tensor padded, Tensor cpu_nested_shape_example, bool fuse_transform_0213=False) -> Tensor',
     );
-    expect(message).to.match(/in aten::_nested_tensor_from_mask at code\/__torch__\.py:9:\d+/);
+    expect(message).to.match(/in aten::_nested_from_padded at code\/__torch__\.py:9:\d+/);
     expect(message).to.match(/called from code\/__torch__\.py:12:\d+/);
   });
 

@@ -10,6 +10,7 @@ import { elementwiseKernels } from './table-elementwise.js';
 import { nnKernels } from './table-nn.js';
 import { primTensorKernels } from './table-prim-tensor.js';
 import { nestedMaskKernels } from './nested-mask.js';
+import { NESTED_AWARE, nestedPaddedKernels, refuseNested } from './nested-padded.js';
 import { outVariantKernels } from './out-variants.js';
 import { randomOpKernels } from './random-ops.js';
 import { speechKernels } from './table-speech.js';
@@ -33,8 +34,10 @@ export function kernelError(name: string, e: unknown): unknown {
 }
 
 function named(name: string, kernel: Kernel): Kernel {
+  const guard = !NESTED_AWARE.has(name);
   return (args) => {
     try {
+      if (guard) refuseNested(name, args);
       return kernel(args);
     } catch (e) {
       throw kernelError(name, e);
@@ -65,6 +68,8 @@ function build(): Readonly<KernelTable> {
     Object.assign(base, part);
   // Speech/text kernels last: some wrap a base kernel to accept complex tensors.
   Object.assign(base, speechKernels(base));
+  // Nested tensors (TransformerEncoder's fast path) wrap the dense encoder layer.
+  Object.assign(base, nestedPaddedKernels(base));
   // out= overloads over whichever functional kernels exist by now.
   Object.assign(base, outVariantKernels(base));
   for (const [name, kernel] of Object.entries(base)) table[name] = named(name, kernel);

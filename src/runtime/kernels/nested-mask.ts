@@ -1,7 +1,6 @@
 // The one nested-tensor helper that needs no nested tensor: nn.TransformerEncoder asks
 // torch._nested_tensor_from_mask_left_aligned(src, ~src_key_padding_mask) whether every sequence's kept
-// positions come first, to decide on its fast path. Nested tensors themselves are not modelled
-// (refused.ts says why).
+// positions come first, to decide on its fast path (the nested tensors it then makes: nested-padded.ts).
 
 import { RuntimeError } from '../../errors.js';
 import { contiguous } from '../../tensor/convert.js';

@@ -41,13 +41,9 @@ const REFUSALS: readonly Refusal[] = [
     reason: 'sparse tensors are not modelled by tsfreeze',
   },
   {
-    test: (k) => /^aten::(_nested_tensor_from_mask|to_padded_tensor)$/.test(name(k)),
-    reason:
-      'nested tensors are not modelled by tsfreeze: nn.TransformerEncoder(enable_nested_tensor=True) takes this path only in eval with batch_first layers, no grad and a src_key_padding_mask given; enable_nested_tensor=False avoids it',
-  },
-  {
     test: (k) => /nested/.test(name(k)),
-    reason: 'nested tensors are not modelled by tsfreeze',
+    reason:
+      "nested tensors are not modelled by tsfreeze beyond nn.TransformerEncoder's fast path (_nested_tensor_from_mask, to_padded_tensor)",
   },
 ];
 
