@@ -48,6 +48,8 @@ export const OP = {
   operator: 26,
   conv: 27,
   createObject: 28,
+  enter: 29,
+  exit: 30,
 } as const;
 
 /** True for node kinds the interpreter executes itself; every other kind runs as an operator. */
@@ -90,6 +92,8 @@ const OPCODES: Readonly<Record<string, number>> = {
   'aten::detach': OP.detach,
   'prim::Print': OP.print,
   'prim::CreateObject': OP.createObject,
+  'prim::Enter': OP.enter,
+  'prim::Exit': OP.exit,
 };
 
 /** One executed node (or a fused group of nodes, see fusion.ts). */
@@ -171,7 +175,16 @@ function isPlain(t: Type): boolean {
   }
 }
 
-const NON_ESCAPING = new Set([OP.callMethod, OP.callFunction, OP.if, OP.loop, OP.fork, OP.passThrough]);
+const NON_ESCAPING = new Set([
+  OP.callMethod,
+  OP.callFunction,
+  OP.enter,
+  OP.exit,
+  OP.if,
+  OP.loop,
+  OP.fork,
+  OP.passThrough,
+]);
 
 function escapes(node: Node, op: number): boolean {
   if (NON_ESCAPING.has(op as never)) return false;
