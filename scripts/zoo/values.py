@@ -154,3 +154,77 @@ def max_error(got, ref):
     diff = (g - r).abs()
     diff[same] = 0
     return float(diff.max()) if not torch.isnan(diff).any() else math.inf
+
+
+def record_groups(reference_leaves):
+    """Score-ranked records (test/zoo/record-alignment.ts has the rule): per container, exactly one 1-D
+    float leaf of length N >= 2 sorted high to low (the key), and every tensor leaf with N rows.
+    Returns [(key_path, [row paths])]."""
+    by_parent = {}
+    for path, leaf in reference_leaves:
+        if isinstance(leaf, torch.Tensor):
+            by_parent.setdefault(path.rsplit(".", 1)[0], []).append((path, leaf))
+    groups = []
+    for items in by_parent.values():
+        keys = [p for p, t in items if t.is_floating_point() and t.dim() == 1 and t.shape[0] >= 2
+                and bool((t[1:] <= t[:-1]).all())]
+        if len(keys) != 1:
+            continue
+        n = dict(items)[keys[0]].shape[0]
+        rows = [p for p, t in items if t.dim() >= 1 and t.shape[0] == n]
+        if len(rows) >= 2:
+            groups.append((keys[0], rows))
+    return groups
+
+
+def align_records(got_leaves, ref_leaves, key, rows, tolerance):
+    """The permutation putting got's rows in the reference's order (perm[i] = got row at reference row i):
+    a row may only go where the reference's score is within `tolerance` of its own and its integer and
+    bool values equal the reference's; same position first, then the nearest float values. None when
+    some reference row has no match."""
+    got, ref = dict(got_leaves), dict(ref_leaves)
+    n = ref[key].shape[0]
+    if any(not isinstance(got.get(p), torch.Tensor) or got[p].shape[0] != n for p in rows):
+        return None
+    exact = [p for p in rows if not is_inexact(ref[p])]
+    inexact = [p for p in rows if p != key and is_inexact(ref[p])]
+    ref_key, got_key = ref[key].double().numpy(), got[key].double().numpy()
+    rows_of = lambda t: t.reshape(n, -1).to(torch.complex128 if t.is_complex() else torch.float64).numpy()
+    got_exact, ref_exact = [rows_of(got[p]) for p in exact], [rows_of(ref[p]) for p in exact]
+    got_inexact, ref_inexact = [rows_of(got[p]) for p in inexact], [rows_of(ref[p]) for p in inexact]
+    used = np.zeros(n, dtype=bool)
+    perm = []
+    for i in range(n):
+        ok = ~used & (np.abs(got_key - ref_key[i]) <= tolerance)
+        for g, r in zip(got_exact, ref_exact):
+            ok &= ((g == r[i]) | (np.isnan(g) & np.isnan(r[i]))).all(axis=1)
+        candidates = np.nonzero(ok)[0]
+        if len(candidates) == 0:
+            return None
+        if ok[i]:
+            best = i  # staying in place wins
+        else:
+            cost = np.zeros(len(candidates))
+            for g, r in zip(got_inexact, ref_inexact):
+                cost = np.maximum(cost, np.nan_to_num(np.abs(g[candidates] - r[i]), nan=np.inf).max(axis=1))
+            best = int(candidates[int(np.argmin(cost))])
+        used[best] = True
+        perm.append(best)
+    return perm
+
+
+def aligned_leaves(got, reference, tolerances):
+    """got's leaves with the rows of every record group put in the reference's order, and the paths of the
+    aligned groups' rows (groups that cannot be aligned stay as they are, their paths not listed).
+    `tolerances(key_path)` gives the score tolerance of a group."""
+    got_leaves, ref_leaves = list(leaves(got)), list(leaves(reference))
+    out = dict(got_leaves)
+    aligned = set()
+    for key, rows in record_groups(ref_leaves):
+        perm = align_records(got_leaves, ref_leaves, key, rows, tolerances(key))
+        if perm is not None:
+            index = torch.tensor(perm, dtype=torch.long)
+            for p in rows:
+                out[p] = out[p].index_select(0, index)
+            aligned.update(rows)
+    return [(p, out[p]) for p, _ in got_leaves], aligned

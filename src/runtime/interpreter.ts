@@ -75,6 +75,8 @@ interface Frame {
   readonly plan: GraphPlan;
   readonly regs: IValue[];
   readonly held: ({ readonly buffer: ArrayBufferLike } | undefined)[];
+  /** Objects of `with` statements entered and not yet exited, innermost last. */
+  readonly entered: ObjectValue[];
 }
 
 /** Runs graphs. One instance may run many graphs. */
@@ -138,11 +140,17 @@ export class Interpreter {
         plan,
         regs: new Array<IValue>(plan.slotCount),
         held: new Array<undefined>(plan.slotCount),
+        entered: [],
       };
       const top = plan.block;
       for (let i = 0; i < inputs.length; i++) this.put(frame, top.inputs[i], inputs[i]);
       this.releaseAll(frame, top.startRelease);
-      return this.runBlock(frame, top);
+      try {
+        return this.runBlock(frame, top);
+      } catch (e) {
+        this.exitOnError(frame);
+        throw e;
+      }
     } finally {
       this.depth--;
     }
@@ -268,6 +276,29 @@ export class Interpreter {
       case OP.createObject:
         this.put(frame, step.outs[0], this.host.createObject(node.output().type));
         return;
+      // prim::Enter pushes the object on the entered stack, then calls its __enter__ (the `as` value).
+      case OP.enter: {
+        const object = asObject(read(frame, step.ins[0]), node);
+        frame.entered.push(object);
+        this.adoptOutputs(
+          step,
+          frame,
+          this.callGraph(this.host.methodGraph(object, '__enter__'), [object], node),
+        );
+        return;
+      }
+      // prim::Exit calls __exit__(None, None, None) of the innermost entered object.
+      case OP.exit: {
+        const object = frame.entered.pop();
+        if (!object) throw new RuntimeError('BAD_EXIT', 'prim::Exit without a matching prim::Enter');
+        const outs = this.callGraph(
+          this.host.methodGraph(object, '__exit__'),
+          [object, null, null, null],
+          node,
+        );
+        this.adoptOutputs(step, frame, outs.length ? outs : [null]);
+        return;
+      }
       case OP.if: {
         const cond = read(frame, step.ins[0]);
         this.adoptOutputs(step, frame, this.runBlock(frame, step.blocks[cond ? 0 : 1]));
@@ -365,6 +396,18 @@ export class Interpreter {
         // A schema with several returns gives a node with several outputs; one output takes the value as is.
         if (step.outs.length === 1) this.put(frame, step.outs[0], result as IValue);
         else if (step.outs.length > 1) this.setOutputs(step, frame, result as IValue[]);
+      }
+    }
+  }
+
+  // An exception leaving a frame runs __exit__ of the objects it entered, innermost first; what those
+  // raise is dropped, as PyTorch's interpreter does, so the original error propagates.
+  private exitOnError(frame: Frame): void {
+    for (let object = frame.entered.pop(); object; object = frame.entered.pop()) {
+      try {
+        this.runGraph(this.host.methodGraph(object, '__exit__'), [object, null, null, null]);
+      } catch {
+        // the first error wins
       }
     }
   }

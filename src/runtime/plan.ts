@@ -49,6 +49,8 @@ export const OP = {
   conv: 27,
   createObject: 28,
   isNested: 29,
+  enter: 30,
+  exit: 31,
 } as const;
 
 /** True for node kinds the interpreter executes itself; every other kind runs as an operator. */
@@ -91,6 +93,8 @@ const OPCODES: Readonly<Record<string, number>> = {
   'aten::detach': OP.detach,
   'prim::Print': OP.print,
   'prim::CreateObject': OP.createObject,
+  'prim::Enter': OP.enter,
+  'prim::Exit': OP.exit,
 };
 
 /** One executed node (or a fused group of nodes, see fusion.ts). */
@@ -172,7 +176,16 @@ function isPlain(t: Type): boolean {
   }
 }
 
-const NON_ESCAPING = new Set([OP.callMethod, OP.callFunction, OP.if, OP.loop, OP.fork, OP.passThrough]);
+const NON_ESCAPING = new Set([
+  OP.callMethod,
+  OP.callFunction,
+  OP.enter,
+  OP.exit,
+  OP.if,
+  OP.loop,
+  OP.fork,
+  OP.passThrough,
+]);
 
 function escapes(node: Node, op: number): boolean {
   if (NON_ESCAPING.has(op as never)) return false;

@@ -399,6 +399,8 @@ export const SCALAR_OPS: Readonly<Record<string, ScalarOp>> = {
   'aten::exp': (c) => Math.exp(Number(num(c.args[0]))),
   'aten::log': (c) => Math.log(Number(num(c.args[0]))),
   'aten::is_grad_enabled': () => false,
+  // tsfreeze records no gradients: grad mode is always off, so `torch.no_grad()`'s switch has nothing to do.
+  'aten::set_grad_enabled': () => null,
   'aten::is_autocast_enabled': () => false,
   'aten::warn': () => null,
   'aten::__range_length': (c) => {

@@ -104,13 +104,32 @@ describe('emit: compile errors point at the source', () => {
     );
   });
 
-  it('constructs the frontend does not handle say so', () => {
+  it('with statements whose item is not a context manager (as PyTorch words it)', () => {
     expectError(
       'def f(x: int) -> int:\n  with x:\n    pass\n  return x\n',
-      'TS_UNSUPPORTED',
+      'TS_COMPILE',
       2,
-      "'with' statement",
+      'With item expression must return an object',
     );
+    const cls = (exit: string): string =>
+      `class C:\n  def __init__(self: __torch__.C) -> NoneType:\n    return None\n  def __enter__(self: __torch__.C) -> int:\n    return 1\n${exit}` +
+      'def f(x: int) -> int:\n  c = __torch__.C.__new__(__torch__.C)\n  _0 = (c).__init__()\n  with c as v:\n    x = v\n  return x\n';
+    expectError(cls(''), 'TS_COMPILE', 9, 'does not define __enter__ and __exit__');
+    expectError(
+      cls('  def __exit__(self: __torch__.C, a: Any, b: Any) -> NoneType:\n    return None\n'),
+      'TS_COMPILE',
+      11,
+      '__exit__ must have four arguments',
+    );
+    expectError(
+      cls('  def __exit__(self: __torch__.C, a: Any, b: int, c: Any) -> NoneType:\n    return None\n'),
+      'TS_COMPILE',
+      11,
+      'argument 2 of __exit__ must have Any type',
+    );
+  });
+
+  it('constructs the frontend does not handle say so', () => {
     expectError(
       'def f(x: int) -> int:\n  def g(y: int) -> int:\n    return y\n  return x\n',
       'TS_UNSUPPORTED',

@@ -400,6 +400,6 @@ export function compareValue(
 export function coreMessage(raise: RecordedRaise): string {
   const lines = raise.message.trimEnd().split('\n');
   const last = lines[lines.length - 1];
-  const m = /^\w+(?:Error|Exception): (.*)$/.exec(last);
+  const m = /^[\w.]+(?:Error|Exception): (.*)$/.exec(last);
   return lines.length > 1 && m ? m[1] : raise.message;
 }

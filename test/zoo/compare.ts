@@ -1,8 +1,11 @@
 // The zoo's output check: our outputs against the float64 reference, allowed twice PyTorch's own float32
 // error plus a small absolute slack. Complex leaves follow the same rule (complex128 reference, complex64
-// error, |a - b| of complex values); other leaves must equal PyTorch's exactly.
+// error, |a - b| of complex values); other leaves must equal PyTorch's exactly. Score-ranked records
+// (detections) are first aligned to the reference's rows within ties (record-alignment.ts); their integer
+// leaves then equal the reference's exactly.
 
 import { DTYPES, Tensor, Tuple, cloneContiguous, toDType, type IValue } from '../../src/index.js';
+import { alignRecords, findRecordGroups, permuteRows } from './record-alignment.js';
 
 /** The elements of a real tensor as float64, row-major. */
 function float64Elements(t: Tensor): Float64Array {
@@ -122,22 +125,64 @@ function sameTensor(a: Tensor, b: Tensor): boolean {
   return maxAbsDiff(a, b) === 0;
 }
 
+/** Score-ranked records of ours put in the reference's row order; see record-alignment.ts. */
+interface Aligned {
+  /** Our leaves, with the rows of every aligned record group permuted. */
+  readonly ours: readonly Leaf[];
+  /** Exact leaves of aligned groups: compared with the reference's value, not PyTorch's. */
+  readonly againstReference: Set<string>;
+  /** Exact leaves of groups that could not be aligned, with why. */
+  readonly problems: Map<string, string>;
+}
+
+function alignToReference(ours: readonly Leaf[], reference: Leaf[], input: CompareInputs): Aligned {
+  const againstReference = new Set<string>();
+  const problems = new Map<string, string>();
+  const tensors = (ls: readonly Leaf[]): Map<string, Tensor> =>
+    new Map(ls.filter((l) => l.value instanceof Tensor).map((l) => [l.path, l.value as Tensor]));
+  const ourTensors = tensors(ours);
+  const refTensors = tensors(reference);
+  const permuted = new Map<string, Tensor>();
+  for (const group of findRecordGroups(reference)) {
+    const refKey = refTensors.get(group.key)!;
+    const keyError = input.reference === null ? 0 : (input.torchErrors[group.key] ?? 0);
+    const tolerance = 2 * keyError + input.atol * (1 + maxAbs(refKey));
+    const alignment = alignRecords(group, ourTensors, refTensors, tolerance);
+    const exact = group.rows.filter((p) => !isInexactTensor(refTensors.get(p)!));
+    if ('problem' in alignment) {
+      for (const p of exact) problems.set(p, alignment.problem);
+      continue;
+    }
+    for (const p of group.rows) permuted.set(p, permuteRows(ourTensors.get(p)!, alignment.perm));
+    for (const p of exact) againstReference.add(p);
+  }
+  const aligned = ours.map((l) => ({ path: l.path, value: permuted.get(l.path) ?? l.value }));
+  return { ours: aligned, againstReference, problems };
+}
+
 /** Compares every leaf; the result lists each leaf (ok or with its problem). */
 export function compareOutputs(input: CompareInputs): LeafCheck[] {
-  const ours = leavesOf(input.ours);
   const torch = leavesOf(input.torchOutput);
   const reference = input.reference === null ? torch : leavesOf(input.reference);
-  const paths = (ls: Leaf[]): string => ls.map((l) => l.path).join(', ');
-  if (paths(ours) !== paths(torch)) {
+  const paths = (ls: readonly Leaf[]): string => ls.map((l) => l.path).join(', ');
+  const unaligned = leavesOf(input.ours);
+  if (paths(unaligned) !== paths(torch)) {
     return [
-      { path: 'output', ok: false, problem: `structure: ours (${paths(ours)}) vs PyTorch (${paths(torch)})` },
+      {
+        path: 'output',
+        ok: false,
+        problem: `structure: ours (${paths(unaligned)}) vs PyTorch (${paths(torch)})`,
+      },
     ];
   }
+  const { ours, againstReference, problems } = alignToReference(unaligned, reference, input);
   const refByPath = new Map(reference.map((l) => [l.path, l.value]));
   return ours.map((leaf, i): LeafCheck => {
-    const want = torch[i].value;
     const ref = refByPath.get(leaf.path);
+    const want = againstReference.has(leaf.path) && ref !== undefined ? ref : torch[i].value;
     const got = leaf.value;
+    const problem = problems.get(leaf.path);
+    if (problem) return { path: leaf.path, ok: false, problem };
     if (isInexactTensor(want) && ref instanceof Tensor && isInexactTensor(ref)) {
       if (!(got instanceof Tensor) || got.dtype !== want.dtype || got.shape.join() !== want.shape.join())
         return { path: leaf.path, ok: false, problem: `${describeLeaf(got)}, PyTorch ${describeLeaf(want)}` };

@@ -137,6 +137,8 @@ export class FunctionEmitter {
   readonly loops: LoopContext[] = [];
   /** Type-annotated reads whose value has a narrower type: placeholder nodes removed when emission ends. */
   readonly pendingLoads: Node[] = [];
+  /** Bodies of with statements: emitted in the enclosing frame (a with opens no scope). */
+  readonly withBodies = new Set<import('../../ir/block.js').Block>();
   /** Blocks that end in a raise or return: statements after that point are not emitted. */
   readonly exitBlocks = new Set<import('../../ir/block.js').Block>();
   /** The statement being emitted: nodes remember it as their source range (`code/__torch__/m.py:12:4`). */
@@ -205,11 +207,17 @@ export class FunctionEmitter {
   /** Assigns a first-class value to `name` in the current frame (a prim::Store in PyTorch's terms). */
   setVar(name: string, value: Value, annotated?: Type): void {
     // Name the value after the variable when it is new in this block and still unnamed.
-    if (!value.hasDebugName && meaningfulName(name) && value.node.owningBlock === this.frame.block) {
+    if (!value.hasDebugName && meaningfulName(name) && this.inFrameBlock(value.node.owningBlock)) {
       value.setDebugName(name);
     }
     this.frame.store(name, value, annotated ?? value.type);
     this.typeErrors.delete(name);
+  }
+
+  // The frame's block, or a with body emitted in it.
+  private inFrameBlock(block: import('../../ir/block.js').Block | null): boolean {
+    while (block && this.withBodies.has(block)) block = block.owningNode?.owningBlock ?? null;
+    return block === this.frame.block;
   }
 
   /** The current binding of a first-class variable, creating loop inputs as needed. */

@@ -1,5 +1,5 @@
 // Statements to IR (PyTorch's emitStatements and friends): if, for, while, return, raise, assert, break,
-// continue, del and expression statements; assignments are in assignments.ts.
+// continue, del and expression statements; assignments are in assignments.ts, with in with-statement.ts.
 
 import { AnyType, BoolType, StringType } from '../../ir/types.js';
 import type { Value } from '../../ir/value.js';
@@ -17,6 +17,7 @@ import type { Binding, Frame } from './frames.js';
 import { INT64_MAX, itemAt, iterOf, lengthOf, shouldUnroll, staticLength } from './iterables.js';
 import { callMethod } from './sugared-calls.js';
 import type { Sugared } from './sugared.js';
+import { emitWith } from './with-statement.js';
 
 /** Emits statements until one exits the current block (a raise or return). */
 export function emitStatements(em: FunctionEmitter, stmts: readonly Stmt[]): void {
@@ -72,7 +73,7 @@ function emitStatement(em: FunctionEmitter, stmt: Stmt): void {
     case 'Continue':
       return emitLoopExit(em, stmt.kind === 'Break', stmt.range);
     case 'With':
-      throw em.unsupported(stmt.range, "a 'with' statement");
+      return emitWith(em, stmt, () => emitStatements(em, stmt.body));
     case 'FunctionDef':
       return bindClosure(em, stmt);
   }

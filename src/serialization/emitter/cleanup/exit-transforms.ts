@@ -11,6 +11,7 @@ import { BoolType, UnionType, type Type } from '../../../ir/types.js';
 import type { Value } from '../../../ir/value.js';
 import { cloneNode } from '../../../ir/clone.js';
 import { unifyTypes } from '../../../ops/type-matching.js';
+import { flattenWithBlocks, hasWithBlocks, WITH_KIND } from '../with-statement.js';
 
 type ExitStatus = 'will' | 'might' | 'wont' | 'throws';
 
@@ -192,6 +193,10 @@ class ExitTransformer {
         case 'prim::Loop':
           pair = this.transformLoop(node);
           break;
+        // A with statement exits as its body does; its exits block runs on every path out.
+        case WITH_KIND:
+          pair = this.transformExits(node.blocks[0]);
+          break;
         default:
           break;
       }
@@ -313,15 +318,21 @@ function transformSingleReturn(graph: Graph): boolean {
   return true;
 }
 
-/** Runs TransformExits: loop continuations first, then returns, then merges decided-flag ifs. */
+/**
+ * Runs TransformExits: loop continuations first, then returns, then merges decided-flag ifs; then with
+ * statements are flattened to their Enter ... Exit form, as PyTorch's convertWithBlocksToEnterExitNodes
+ * does at the end of its TransformExits.
+ */
 export function transformExits(graph: Graph): void {
-  if (!transformSingleReturn(graph)) {
+  // A with body that raises ends its enclosing block too: the full transform knows that.
+  if (hasWithBlocks(graph.block) || !transformSingleReturn(graph)) {
     if (hasKind(graph.block, 'prim::LoopContinuation')) {
       new ExitTransformer(graph, 'prim::LoopContinuation').run();
     }
     new ExitTransformer(graph, 'prim::ReturnStmt').run();
   }
   inlineConsecutiveIfs(graph, graph.block);
+  flattenWithBlocks(graph);
 }
 
 function boolConstant(v: Value): boolean | undefined {
