@@ -6,6 +6,7 @@
  *   prim::unchecked_cast(%v) to a supertype => %v;  aten::Int / aten::ceil of an int => the int
  *   aten::eq(%v, %v) / aten::ne(%v, %v) of an immutable type (int, float, bool, None, lists of them) => True / False
  *   prim::If with True in the then-branch and False in the else-branch for an output => the condition
+ *   prim::If output typed Optional whose branches both give non-Optional values => the unified type
  *   int: x * 1, x // 1, x + 0, x - 0 => x;  (x + 1) + 2 => x + 3  (+ and * commute);  int(x / 1) => x
  * Needs no alias analysis: none of these values can be written. Replaced nodes left unused are removed.
  * Mirrors torch/csrc/jit/passes/peephole_non_tensor.cpp, except that an int `aten::div` by 1 goes only
@@ -33,13 +34,17 @@ import {
   type Type,
   type Value,
   inject,
+  unifyTypes,
 } from '../src/index.js';
 
 /** A rewrite of a node's (single) output (an existing value or a new constant), or one already made in place. */
 export type Rewrite =
   | { readonly to: Value }
   | { readonly constant: IValue; readonly type: Type }
-  | { readonly inPlace: 'identities-removed' | 'arithmetic-merged' };
+  | { readonly inPlace: readonly InPlaceStatistic[] };
+
+/** What a rewrite made in place counts under. */
+export type InPlaceStatistic = 'identities-removed' | 'arithmetic-merged' | 'types-refined';
 
 /** The statistics of the peephole passes. */
 export const PEEPHOLE_STATISTICS = [
@@ -52,6 +57,10 @@ export const PEEPHOLE_STATISTICS = [
     description: 'no-op nodes (x + 0, t(t(x)), unwraps, ...) replaced by their input',
   },
   { name: 'arithmetic-merged', description: 'int add/sub chains with constants merged' },
+  {
+    name: 'types-refined',
+    description: 'Optional-typed If outputs narrowed to what both branches give (then `is None` checks fold)',
+  },
 ];
 
 /** Ops that give the same int for an int as for the equal float (int(x / 1), ceil(x / 1)). */
@@ -98,7 +107,7 @@ export function applyRewrite(
   ops: OperatorRegistry,
   context: Pick<PassContext, 'count'>,
 ): void {
-  if ('inPlace' in rewrite) return context.count(rewrite.inPlace);
+  if ('inPlace' in rewrite) return rewrite.inPlace.forEach((s) => context.count(s));
   const g = n.owningGraph;
   if ('to' in rewrite) {
     n.output().replaceAllUsesWith(rewrite.to);
@@ -125,7 +134,9 @@ export function nonTensorRule(n: Node): Rewrite | undefined {
         toIValue(other.outputs[k]) === false,
     );
     for (const o of same) o.replaceAllUsesWith(a);
-    return same.length ? { inPlace: 'identities-removed' } : undefined;
+    const done: InPlaceStatistic[] = same.length ? ['identities-removed'] : [];
+    if (refineIfOutputs(n)) done.push('types-refined');
+    return done.length ? { inPlace: done } : undefined;
   }
   if (n.kind !== 'prim::Constant' && n.output().type.kind === 'None')
     return { constant: null, type: n.output().type };
@@ -156,6 +167,22 @@ export function nonTensorRule(n: Node): Rewrite | undefined {
   }
 }
 
+// An If output typed Optional whose branches both give non-Optional values (a Tensor, or None) gets their
+// unified type, so `is None` checks on it fold later in the same sweep (PyTorch refines in the same walk).
+function refineIfOutputs(n: Node): boolean {
+  const [then, other] = n.blocks;
+  let refined = false;
+  n.outputs.forEach((o, k) => {
+    const [a, b] = [then.outputs[k].type, other.outputs[k].type];
+    if (o.type.kind !== 'Optional' || a.kind === 'Optional' || b.kind === 'Optional') return;
+    const unified = unifyTypes(a, b);
+    if (!unified || unified.equals(o.type)) return;
+    o.setType(unified);
+    refined = true;
+  });
+  return refined;
+}
+
 // x * 1, x // 1 => x; x + 0, x - 0 => x; (x ± c1) ± c2 => x ± (c1 ± c2). Ints only (PyTorch's checkArithNode).
 function intArithmetic(n: Node): Rewrite | undefined {
   const op = intOperands(n);
@@ -183,7 +210,7 @@ function intArithmetic(n: Node): Rewrite | undefined {
   const constant = g.withInsertPoint(n, () => g.insertNode(createConstant(g, merged, IntType)).output());
   n.replaceInput(0, inner.x);
   n.replaceInput(1, constant);
-  return { inPlace: 'arithmetic-merged' };
+  return { inPlace: ['arithmetic-merged'] };
 }
 
 // The variable and the constant operand of a binary int op (+ and * commute), if one is constant.

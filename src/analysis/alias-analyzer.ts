@@ -85,6 +85,7 @@ export class AliasAnalyzer {
   constructor(
     private readonly entryOf: EntryLookup,
     private readonly frozen: boolean,
+    private readonly pytorchLoops = false,
   ) {}
 
   run(graph: Graph): AliasFacts {
@@ -261,6 +262,7 @@ export class AliasAnalyzer {
    * makes and carries into the next iteration, where it is written, counts as unwritten. Here the body
    * inputs also point at the body outputs, and the loop outputs at the initial values (a loop that runs
    * no iteration): facts are read off the finished graph, so this is the fixpoint over all iterations.
+   * With `pytorchLoops`, PyTorch's rule alone (see AliasDbOptions.loops).
    */
   private analyzeLoop(node: Node): void {
     const body = node.blocks[0];
@@ -269,10 +271,10 @@ export class AliasAnalyzer {
     const bodyOutputs = body.outputs.slice(1);
     carried.forEach((v, i) => this.makePointerTo(bodyInputs[i], v));
     this.analyzeBlock(body);
-    bodyOutputs.forEach((v, i) => this.makePointerTo(bodyInputs[i], v));
+    if (!this.pytorchLoops) bodyOutputs.forEach((v, i) => this.makePointerTo(bodyInputs[i], v));
     node.outputs.forEach((o, i) => {
       this.makePointerTo(o, bodyOutputs[i]);
-      this.makePointerTo(o, carried[i]);
+      if (!this.pytorchLoops) this.makePointerTo(o, carried[i]);
     });
   }
 
@@ -328,7 +330,10 @@ export class AliasAnalyzer {
     const container = node.output();
     if (!this.isMutable(container)) return;
     const uses = container.uses();
-    if (uses.length === 1 && nonEscapingListUse(uses[0].user.kind, container)) {
+    if (
+      uses.length === 1 &&
+      (nonEscapingListUse(uses[0].user.kind, container) || this.returnedTuple(uses[0].user, container))
+    ) {
       this.giveFreshAlias(container, false);
       for (const v of node.inputs) this.addToContained(v, container);
       return;
@@ -339,6 +344,16 @@ export class AliasAnalyzer {
       const w = this.setWildcard(v);
       if (w !== undefined) this.dag.addContained(w, e);
     }
+  }
+
+  // PyTorch's functionalNonEscapingTupleUse: a tuple only returned by the graph holds its elements as they
+  // are (the graph outputs' contents are what escapes), instead of making them wildcards.
+  private returnedTuple(user: Node, container: Value): boolean {
+    return (
+      container.type.kind === 'Tuple' &&
+      user.kind === 'prim::Return' &&
+      user.owningBlock === container.node.owningGraph.block
+    );
   }
 
   // Alias annotations of the schema bind outputs to inputs; `!` writes, `-> *` escapes.

@@ -19,6 +19,14 @@ export interface AliasDbOptions {
   readonly frozen?: boolean;
   /** Finds a node's operator; the registry's overload resolution by default. */
   readonly entryOf?: EntryLookup;
+  /**
+   * How loops are analysed. 'fixpoint' (default, sound): a loop's carried values are followed over all
+   * iterations and its results may be its initial values (it may run no iteration). 'pytorch': PyTorch
+   * 1.13's analyzeLoop exactly (body inputs point at the initial values only, results at the body's
+   * results only). That view misses writes through a loop that ran zero times or through a carried
+   * value, so never fold or move on it; CSE asks it only whether a merge would join two graph outputs.
+   */
+  readonly loops?: 'fixpoint' | 'pytorch';
 }
 
 /** The alias facts of one graph, computed once; queries never change them. */
@@ -36,7 +44,7 @@ export class AliasDb {
     options: AliasDbOptions = {},
   ) {
     const entryOf = options.entryOf ?? ((n: Node) => registry.entryForNode(n));
-    this.facts = new AliasAnalyzer(entryOf, options.frozen ?? false).run(graph);
+    this.facts = new AliasAnalyzer(entryOf, options.frozen ?? false, options.loops === 'pytorch').run(graph);
     this.wildcardElements = new Set(this.facts.wildcardOf.values());
     const dag = this.facts.dag;
     for (const [node, w] of this.facts.writes) {

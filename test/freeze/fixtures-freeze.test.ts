@@ -22,7 +22,7 @@ const COUNT_DIVERGENCES: Readonly<Record<string, string>> = {
   alias_loop_carried:
     'on purpose (docs/freeze.md, loops in alias analysis): PyTorch folds the zeros the next iteration writes and drops the write',
   alias_audit_q21_unrolled_mutation:
-    'PyTorch keeps one `i % 2 == 0` check of the last unrolled iteration (eq, remainder, If) that its constant propagation misses; we fold it',
+    'PyTorch keeps one `i % 2 == 0` check of the last unrolled iteration (eq, remainder, If) that its constant propagation misses; we fold it. Allocator-dependent in PyTorch (2 kept with GLIBC_TUNABLES=glibc.malloc.tcache_count=0): docs/freeze.md, nodes PyTorch forgets to fold',
   alias_audit_write_before_append_in_loop:
     'PyTorch keeps the `i == 2` check of the last unrolled iteration (aten::eq(2, 2) and its If); we fold it',
 };

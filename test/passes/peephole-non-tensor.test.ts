@@ -50,6 +50,7 @@ describe('peephole-non-tensor', () => {
       'arithmetic-merged': 1,
       'identities-removed': 3,
       'queries-folded': 1,
+      'types-refined': 0,
     });
     expect(runPipeline(c, g, 'peephole-non-tensor').changed).to.equal(false);
   });
