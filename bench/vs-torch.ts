@@ -4,6 +4,7 @@
 // out of git). The table also goes into docs/benchmarks.md between the vs-torch markers.
 //   TSFREEZE_VS_TORCH_REPS=3             runs per side and model
 //   TSFREEZE_VS_TORCH_MODELS=a,b         only these models (then docs/benchmarks.md is left alone)
+//   TSFREEZE_VS_TORCH_INFER=0            skip the inference timing (load/freeze only; a run takes minutes less)
 
 import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -15,7 +16,7 @@ import { formatVsTorch, type ModelRuns } from './vs-torch/table.js';
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const CACHE = join(ROOT, 'bench', '.cache');
 const PYTHON = '/usr/bin/python3';
-const INFER_BUDGET_MS = 3000;
+const INFER_BUDGET_MS = process.env.TSFREEZE_VS_TORCH_INFER === '0' ? 0 : 3000;
 
 /** The models, their inference input shape, and graph-node counts where the name says it. */
 export const VS_TORCH_MODELS: ReadonlyArray<{ name: string; shape: string }> = [

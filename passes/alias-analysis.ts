@@ -43,4 +43,21 @@ export function dumpAliasDb(
   return `${graph.toString()}\n${new AliasDb(graph, ops, { frozen: options.frozen ?? false }).dump()}`;
 }
 
+/**
+ * AliasDbs of `graph` on demand: the last one is handed out again while the graph's mutation epoch has
+ * not moved (an AliasDb is a function of the graph alone), so steps that each want "an AliasDb of the
+ * graph as it is now" share one when the steps between them changed nothing.
+ */
+export function aliasDbWhileUnchanged(graph: Graph, ops: OperatorRegistry): () => AliasDb {
+  let db: AliasDb | undefined;
+  let epoch = -1;
+  return () => {
+    if (!db || epoch !== graph.epoch) {
+      db = new AliasDb(graph, ops);
+      epoch = graph.epoch;
+    }
+    return db;
+  };
+}
+
 export { AliasDb, isMutableType } from '../src/index.js';

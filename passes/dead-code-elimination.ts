@@ -40,9 +40,25 @@ export class DeadCodeElimination implements GraphPass {
   constructor(@inject(OPERATOR_REGISTRY) private readonly ops: OperatorRegistry) {}
 
   run(graph: Graph, context: PassContext): PassResult {
-    const writes = new LocalWrites(graph, this.ops);
-    const live = new Liveness((node) => this.mustKeep(node, context, writes), writes);
-    live.markRoots(graph);
+    const keep: Node[] = [];
+    const writeNodes: Node[] = [];
+    for (const n of graph.allNodes()) {
+      const root = this.rootKind(n, context);
+      if (root === 'keep') keep.push(n);
+      else if (root === 'write') writeNodes.push(n);
+    }
+    // Liveness without alias analysis first: when every in-place write is live anyway (its result is
+    // used, as with resnet's relu_ and add_), the writes' escapes and aliases cannot add anything, and
+    // the AliasDb is never built. Otherwise the full marking below decides.
+    let live = new Liveness(NO_LOCAL_WRITES);
+    live.markRoots(graph, keep);
+    if (!writeNodes.every((n) => live.nodes.has(n))) {
+      const writes = new LocalWrites(graph, this.ops);
+      // Every write is tracked first, so every local write is indexed before liveness reaches its memory.
+      const escaping = writeNodes.filter((n) => !writes.track(n));
+      live = new Liveness(writes);
+      live.markRoots(graph, [...keep, ...escaping]);
+    }
     const sweep = new Sweep(live);
     sweep.block(graph.block);
     if (sweep.nodesRemoved) context.count('nodes-removed', sweep.nodesRemoved);
@@ -50,24 +66,31 @@ export class DeadCodeElimination implements GraphPass {
     return { changed: sweep.nodesRemoved + sweep.outputsRemoved > 0 };
   }
 
-  // A node that must run even if nothing uses its outputs.
-  private mustKeep(node: Node, context: PassContext, writes: LocalWrites): boolean {
-    if (node.kind === 'prim::If' || node.kind === 'prim::Loop') return false; // live through their contents
-    if (node.blocks.length) return true; // other block-owning nodes: not understood here, keep
+  // Whether a node must run even if nothing uses its outputs ('keep'), is an in-place write that must
+  // when it may reach escaped memory ('write': otherwise live only if what it writes is), or neither.
+  private rootKind(node: Node, context: PassContext): 'keep' | 'write' | 'no' {
+    if (node.kind === 'prim::If' || node.kind === 'prim::Loop') return 'no'; // live through their contents
+    if (node.blocks.length) return 'keep'; // other block-owning nodes: not understood here, keep
     const facts = this.ops.factsForNode(node);
     if (!facts) {
       if (!node.hasUses())
         context.remark(node, `kept: ${node.kind} is not in the operator table, so it may have side effects`);
-      return true;
+      return 'keep';
     }
-    if (facts.externalSideEffects) return true;
-    // A write: kept when it may reach escaped memory; otherwise live only if what it writes is.
-    return facts.writtenArgs.length > 0 && !writes.track(node);
+    if (facts.externalSideEffects) return 'keep';
+    return facts.writtenArgs.length > 0 ? 'write' : 'no';
   }
 }
 
+/** The tracked writes to memory a value may point to. */
+interface WritersOf {
+  writersOf(v: Value): Node[];
+}
+
+const NO_LOCAL_WRITES: WritersOf = { writersOf: () => [] };
+
 /** In-place writes to local memory, by the memory locations they write (an AliasDb made when first needed). */
-class LocalWrites {
+class LocalWrites implements WritersOf {
   private db: AliasDb | undefined;
   private readonly byLocation = new Map<number, Node[]>();
 
@@ -107,14 +130,9 @@ class Liveness {
   private readonly nodeQueue: Node[] = [];
   private readonly valueQueue: Value[] = [];
 
-  constructor(
-    private readonly mustKeep: (node: Node) => boolean,
-    private readonly writes: LocalWrites,
-  ) {}
+  constructor(private readonly writes: WritersOf) {}
 
-  markRoots(graph: Graph): void {
-    // Every node is asked first, so every local write is indexed before liveness reaches its memory.
-    const roots = [...graph.allNodes()].filter((n) => this.mustKeep(n));
+  markRoots(graph: Graph, roots: readonly Node[]): void {
     for (const v of graph.outputs) this.value(v);
     for (const n of roots) this.node(n);
     this.drain();

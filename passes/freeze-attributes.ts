@@ -40,7 +40,6 @@ import {
   isMutableAttributeType,
   isObject,
   keyOf,
-  overlaps,
   subValueKeys,
   type IdentityKey,
 } from './freeze/identity.js';
@@ -193,11 +192,8 @@ export function findConstantAttr(
       : { ok: true, owner, path, type: attr.type };
   }
   if (preserved.values.has(value)) return { ok: false, reason: 'preserved', owner, path };
-  if (!isObject(value)) {
-    for (const kept of preserved.values.values()) {
-      if (!isObject(kept) && overlaps(kept, value)) return { ok: false, reason: 'aliased', owner, path };
-    }
-  }
+  if (!isObject(value) && preserved.values.overlapsAnyNonObject(value))
+    return { ok: false, reason: 'aliased', owner, path };
   return { ok: true, owner, path, type: attr.type };
 }
 

@@ -30,7 +30,6 @@
  */
 
 import {
-  AliasDb,
   ClassType,
   cloneGraph,
   CompilationUnit,
@@ -58,6 +57,7 @@ import {
   type PassResult,
   type Value,
 } from '../src/index.js';
+import { aliasDbWhileUnchanged } from './alias-analysis.js';
 import { combineConcats } from './peephole-concat.js';
 import { optimizeContainerIdioms } from './peephole-containers.js';
 import { applyRewrite, nonTensorRule, sweep } from './peephole-non-tensor.js';
@@ -289,11 +289,11 @@ class Inliner {
 // elimination when it changed something), pooling.
 function preoptimize(body: Graph, ops: OperatorRegistry): void {
   const quiet = { count: (): void => undefined };
-  const idioms = optimizeContainerIdioms(body, () => new AliasDb(body, ops));
+  const aliasDb = aliasDbWhileUnchanged(body, ops);
+  const idioms = optimizeContainerIdioms(body, aliasDb);
   let peepholed = idioms.lists + idioms.dicts > 0;
   peepholed = sweep(body.block, nonTensorRule, (n, r) => applyRewrite(n, r, ops, quiet)) || peepholed;
-  if (combineConcats(body, () => new AliasDb(body, ops)) > 0 || peepholed)
-    emitter.eliminateDeadCode(body, ops);
+  if (combineConcats(body, aliasDb) > 0 || peepholed) emitter.eliminateDeadCode(body, ops);
   if (emitter.constantPropagationImmutableTypes(body, ops)) emitter.eliminateDeadCode(body, ops);
   emitter.constantPooling(body);
 }

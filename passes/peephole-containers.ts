@@ -28,10 +28,14 @@ export interface ContainerIdiomCounts {
   dicts: number;
 }
 
-/** Rewrites the list idioms, then (on a fresh AliasDb) the dict idioms. */
+/**
+ * Rewrites the list idioms, then (on a fresh AliasDb) the dict idioms. Each AliasDb is built when the first
+ * candidate (an idiom's node on a ListConstruct / DictConstruct) needs it, before any rewrite, so a graph
+ * without candidates (most callee bodies the inliner preoptimizes) builds none.
+ */
 export function optimizeContainerIdioms(graph: Graph, makeDb: () => AliasDb): ContainerIdiomCounts {
-  const lists = new ListIdioms(graph, makeDb()).run();
-  const dicts = new DictIdioms(graph, makeDb()).run();
+  const lists = new ListIdioms(graph, makeDb).run();
+  const dicts = new DictIdioms(graph, makeDb).run();
   return { lists, dicts };
 }
 
@@ -56,15 +60,20 @@ function intConstant(v: Value | undefined): number | undefined {
 
 /** Walks a graph's nodes, handing each one whose first input is an unwritten container of `kind` to `visit`. */
 abstract class ContainerIdioms {
-  protected readonly mutated: Set<Value>;
+  private mutatedCache: Set<Value> | undefined;
   protected changes = 0;
 
   constructor(
     private readonly graph: Graph,
-    db: AliasDb,
+    private readonly makeDb: () => AliasDb,
     private readonly kind: 'List' | 'Dict',
-  ) {
-    this.mutated = mutatedValues(graph, db, kind);
+    /** The node that builds the containers the idioms read, and the kinds of nodes they rewrite. */
+    private readonly construct: string,
+    private readonly kinds: ReadonlySet<string>,
+  ) {}
+
+  protected get mutated(): Set<Value> {
+    return (this.mutatedCache ??= mutatedValues(this.graph, this.makeDb(), this.kind));
   }
 
   run(): number {
@@ -76,7 +85,8 @@ abstract class ContainerIdioms {
     for (const node of block.nodes()) {
       for (const b of node.blocks) this.block(b);
       const container = node.inputs[0];
-      if (!container || container.type.kind !== this.kind || this.mutated.has(container)) continue;
+      if (!container || !this.kinds.has(node.kind) || container.node.kind !== this.construct) continue;
+      if (container.type.kind !== this.kind || this.mutated.has(container)) continue;
       this.visit(node, container);
     }
   }
@@ -84,9 +94,18 @@ abstract class ContainerIdioms {
   protected abstract visit(node: Node, container: Value): void;
 }
 
+const LIST_IDIOM_KINDS = new Set([
+  'aten::len',
+  'aten::__getitem__',
+  'prim::ListUnpack',
+  'aten::add',
+  'aten::slice',
+]);
+const DICT_IDIOM_KINDS = new Set(['aten::len', 'aten::__getitem__']);
+
 class ListIdioms extends ContainerIdioms {
-  constructor(graph: Graph, db: AliasDb) {
-    super(graph, db, 'List');
+  constructor(graph: Graph, makeDb: () => AliasDb) {
+    super(graph, makeDb, 'List', 'prim::ListConstruct', LIST_IDIOM_KINDS);
   }
 
   protected visit(node: Node, list: Value): void {
@@ -191,8 +210,8 @@ function sliceIndices(length: number, args: Value[]): number[] | undefined {
 const DICT_KEY_KINDS = new Set(['int', 'float', 'str']);
 
 class DictIdioms extends ContainerIdioms {
-  constructor(graph: Graph, db: AliasDb) {
-    super(graph, db, 'Dict');
+  constructor(graph: Graph, makeDb: () => AliasDb) {
+    super(graph, makeDb, 'Dict', 'prim::DictConstruct', DICT_IDIOM_KINDS);
   }
 
   protected visit(node: Node, dict: Value): void {

@@ -36,7 +36,7 @@ import {
   type Value,
   inject,
 } from '../src/index.js';
-import { AliasAnalysis, AliasDb, isMutableType } from './alias-analysis.js';
+import { AliasAnalysis, AliasDb, aliasDbWhileUnchanged, isMutableType } from './alias-analysis.js';
 import { combineConcats } from './peephole-concat.js';
 import { optimizeContainerIdioms } from './peephole-containers.js';
 import {
@@ -83,7 +83,8 @@ export class Peephole implements GraphPass {
     const apply = (n: Node, r: Rewrite): void => applyRewrite(n, r, this.ops, context);
     let changed = sweep(graph.block, shapeRule, apply);
     // PyTorch's list and dict idioms, each on an AliasDb of the graph as it is then.
-    const idioms = optimizeContainerIdioms(graph, () => new AliasDb(graph, this.ops));
+    const aliasDb = aliasDbWhileUnchanged(graph, this.ops);
+    const idioms = optimizeContainerIdioms(graph, aliasDb);
     if (idioms.lists) context.count('list-idioms', idioms.lists);
     if (idioms.dicts) context.count('dict-idioms', idioms.dicts);
     const rebuilt = idioms.lists + idioms.dicts > 0;
@@ -94,7 +95,7 @@ export class Peephole implements GraphPass {
     changed = sweep(graph.block, (n) => p.rule(n), apply) || changed;
     changed = sweep(graph.block, nonTensorRule, apply) || changed;
     // PyTorch's CombineConcats runs last, on an AliasDb of the graph as the sweeps left it.
-    const combined = combineConcats(graph, () => new AliasDb(graph, this.ops));
+    const combined = combineConcats(graph, aliasDb);
     if (combined) context.count('concats-combined', combined);
     return { changed: combined > 0 || changed };
   }

@@ -1,6 +1,6 @@
 """One PyTorch side of `npm run bench -- vs-torch`, in a fresh process (bench/vs-torch/protocol.ts).
 
-Usage: python3 scripts/bench-vs-torch-child.py MODEL.pt SHAPE(e.g. 1x3x224x224) INFER_BUDGET_MS
+Usage: python3 scripts/bench-vs-torch-child.py MODEL.pt SHAPE(e.g. 1x3x224x224) INFER_BUDGET_MS (0: no inference)
 Loads with torch.jit.load, freezes with torch.jit.freeze, then times the frozen forward at one thread.
 Prints one JSON line with the same fields as the Node child.
 """
@@ -45,12 +45,14 @@ def main():
     module, load = phase(lambda: torch.jit.load(path))
     frozen, freeze = phase(lambda: torch.jit.freeze(module))
     process_cpu, peak_rss = usage()
-    n = 1
-    for s in shape:
-        n *= s
-    x = torch.tensor([((i * 37) % 101) / 101 - 0.5 for i in range(n)], dtype=torch.float32).reshape(shape)
-    with torch.no_grad():
-        infer = median_latency(lambda: frozen(x), budget)
+    infer = None  # a budget of 0: inference is not timed
+    if budget > 0:
+        n = 1
+        for s in shape:
+            n *= s
+        x = torch.tensor([((i * 37) % 101) / 101 - 0.5 for i in range(n)], dtype=torch.float32).reshape(shape)
+        with torch.no_grad():
+            infer = median_latency(lambda: frozen(x), budget)
     print(json.dumps({"load": load, "freeze": freeze, "processCpuMs": process_cpu, "peakRssMb": peak_rss, "inferMs": infer}))
 
 

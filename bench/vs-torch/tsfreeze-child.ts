@@ -1,6 +1,6 @@
 // One tsfreeze side of `npm run bench -- vs-torch`, in a fresh process: load MODEL.pt, freeze it, then
 // time the frozen forward on one input. Prints one JSON line. Run by bench/vs-torch.ts, never by tests.
-//   node dist/bench/vs-torch/tsfreeze-child.js MODEL.pt SHAPE(e.g. 1x3x224x224) INFER_BUDGET_MS
+//   node dist/bench/vs-torch/tsfreeze-child.js MODEL.pt SHAPE(e.g. 1x3x224x224) INFER_BUDGET_MS (0: no inference)
 
 import { Tensor, freeze, loadModule } from '../../passes/index.js';
 import { benchInput, medianLatency, type ChildResult } from './protocol.js';
@@ -29,11 +29,14 @@ const peakRssMb = process.resourceUsage().maxRSS / 1024;
 
 let inferMs: number | null = null;
 let inferError: string | undefined;
-try {
-  const x = Tensor.fromStorage('float32', benchInput(shape), shape);
-  inferMs = medianLatency(() => frozen.forward(x), Number(budgetText));
-} catch (error) {
-  inferError = (error as Error).message.split('\n')[0];
+// A budget of 0: inference is not timed (inferMs stays null).
+if (Number(budgetText) > 0) {
+  try {
+    const x = Tensor.fromStorage('float32', benchInput(shape), shape);
+    inferMs = medianLatency(() => frozen.forward(x), Number(budgetText));
+  } catch (error) {
+    inferError = (error as Error).message.split('\n')[0];
+  }
 }
 
 const result: ChildResult = {

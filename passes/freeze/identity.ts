@@ -17,6 +17,9 @@ export function keyOf(v: IValue): IdentityKey | undefined {
 export class AliasedValueSet {
   private readonly keys = new Set<IdentityKey>();
   private readonly list: IValue[] = [];
+  /** subValueKeys of the first `indexed` values that are not objects, for overlapsAnyNonObject. */
+  private readonly subKeys = new Set<IdentityKey>();
+  private indexed = 0;
 
   add(v: IValue): void {
     const k = keyOf(v);
@@ -34,6 +37,20 @@ export class AliasedValueSet {
   has(v: IValue): boolean {
     const k = keyOf(v);
     return k !== undefined && this.keys.has(k);
+  }
+
+  /**
+   * Whether `v` overlaps (PyTorch's IValue::overlaps) any held value that is not an object: one check
+   * against the union of their sub-values, kept up to date as values are added, instead of one per value.
+   */
+  overlapsAnyNonObject(v: IValue): boolean {
+    for (; this.indexed < this.list.length; this.indexed++) {
+      const kept = this.list[this.indexed];
+      if (!isObjectValue(kept)) subValueKeys(kept, this.subKeys);
+    }
+    if (this.subKeys.size === 0) return false;
+    for (const k of subValueKeys(v)) if (this.subKeys.has(k)) return true;
+    return false;
   }
 
   /** The values held, as keys (for overlap checks). */

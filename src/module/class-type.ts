@@ -278,10 +278,10 @@ export class ClassType extends NamedClassType {
   /**
    * @internal Copies attributes, constants and methods into an empty `target`, rewriting types
    * through `map` (which should map this type to `target`). Module cloning uses it after creating
-   * every cloned type, so methods see the complete map.
+   * every cloned type, so methods see the complete map; it passes one `mapType` (classTypeMapper(map))
+   * for all of them, since making one reads the whole map (a 1,000-type chain made it quadratic).
    */
-  copyMembersInto(target: ClassType, map: ClassTypeMap): void {
-    const mapType = classTypeMapper(map);
+  copyMembersInto(target: ClassType, map: ClassTypeMap, mapType = classTypeMapper(map)): void {
     for (const a of this.attributeList) target.addAttribute(a.name, mapType(a.type), a.kind);
     for (const c of this.constantTable.values()) target.addConstant(c.name, c.value, mapType(c.type));
     for (const fn of this.methodTable.values()) {

@@ -8,6 +8,7 @@ import { Storage, Tensor } from '../tensor/tensor.js';
 import { ClassType } from './class-type.js';
 import { ScriptObject } from './script-object.js';
 import { ScriptModule } from './script-module.js';
+import { classTypeMapper } from './value-types.js';
 
 /** How a module is cloned. */
 export interface ModuleCloneOptions {
@@ -33,7 +34,8 @@ export function cloneModule(root: ScriptModule, options: ModuleCloneOptions = {}
       typeMap.set(m.type, new ClassType(cu.mangle(m.type.qualifiedName), { cu, isModule: true }));
   }
   // Members after all types exist, so attribute types and method graphs see the whole map.
-  for (const [from, to] of typeMap) from.copyMembersInto(to, typeMap);
+  const mapType = classTypeMapper(typeMap);
+  for (const [from, to] of typeMap) from.copyMembersInto(to, typeMap, mapType);
 
   const objects = new Map<ScriptModule, ScriptModule>();
   for (const m of order) objects.set(m, new ScriptModule(typeMap.get(m.type)!));
