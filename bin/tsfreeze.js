@@ -1,8 +1,17 @@
 #!/usr/bin/env node
 // Entry point of the `tsfreeze` command: the compiled CLI lives in dist/. It loads only what the
 // subcommand being run needs (`tsfreeze --help` loads commander alone). The CLI owns its process, so it
-// turns on WebAssembly relaxed SIMD (fused multiply-add in the GEMM kernel) where Node still flags it.
-const { enableWasmRelaxedSimd } = await import('../dist/src/runtime/kernels/wasm-features.js');
-enableWasmRelaxedSimd();
+// turns on WebAssembly relaxed SIMD (fused multiply-add in the GEMM kernel) where Node still flags it,
+// and raises V8's tier-up budget for a one-job process (src/runtime/v8-tuning.ts).
+// Without a subcommand (`--help`, `--version`) nothing runs a kernel: skip both (~9 ms).
+const argv = process.argv.slice(2);
+if (argv.some((a) => !a.startsWith('-'))) {
+  const [{ enableWasmRelaxedSimd }, { tuneV8ForOneShotRuns }] = await Promise.all([
+    import('../dist/src/runtime/kernels/wasm-features.js'),
+    import('../dist/src/runtime/v8-tuning.js'),
+  ]);
+  tuneV8ForOneShotRuns();
+  enableWasmRelaxedSimd();
+}
 const { main } = await import('../dist/src/cli/main.js');
-process.exitCode = await main(process.argv.slice(2));
+process.exitCode = await main(argv);

@@ -1,7 +1,7 @@
 // The --max-* flags: one per limit of src/limits.ts, added to every subcommand, so any command reading
 // untrusted input can have its limits raised (or lowered) from the command line.
 
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { type Command, InvalidArgumentError, Option } from './commander.js';
 import { kebab, LIMIT_DECLARATIONS, limitNames, type Limits } from '../limits.js';
 
 const SUFFIX: Record<string, number> = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3, t: 1024 ** 4 };

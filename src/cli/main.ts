@@ -1,7 +1,7 @@
 // The `tsfreeze` command: subcommands mounted on one commander program; errors become exit code 1.
 // Only the subcommand being run is loaded (src/cli/commands.ts): `tsfreeze --help` loads commander alone.
 
-import { Command, Help } from 'commander';
+import { Command, Help } from './commander.js';
 import { COMMANDS, loadCommandRuntime } from './commands.js';
 import { processIO, type CliIO } from './process-io.js';
 import { reportError } from './report-error.js';
@@ -32,11 +32,12 @@ export async function buildProgram(io: CliIO, argv: readonly string[] = []): Pro
   if (entry) await loadCommandRuntime();
   for (const c of COMMANDS) {
     // addCommand does not pass settings down: give each subcommand the program's output and exit handling.
-    const command = c === entry ? (await c.load())(io) : new Command(c.name).description(c.description);
+    // Every subcommand takes the --max-* limit flags (docs/security.md); they hold for that command's run.
+    // Only the loaded one can run or show its options, so only it gets them.
+    const command =
+      c === entry ? addLimitFlags((await c.load())(io)) : new Command(c.name).description(c.description);
     program.addCommand(command.copyInheritedSettings(program));
   }
-  // Every subcommand takes the --max-* limit flags (docs/security.md); they hold for that command's run.
-  for (const command of program.commands) addLimitFlags(command);
   program.hook('preAction', (_program, action) => {
     setLimits(limitsFromFlags(action.opts()));
   });

@@ -1,7 +1,7 @@
 // How an error reaches the user: known errors as `error: message` (exit 1), commander's own usage errors
 // (already printed), anything else as an internal error with its stack (exit 2).
 
-import { CommanderError } from 'commander';
+import { CommanderError } from './commander.js';
 import { isTsFreezeError } from '../errors.js';
 import type { CliIO } from './io.js';
 

@@ -10,6 +10,7 @@ import { withinCpuBudget } from '../support/cpu-budget.js';
 import { IRParseError, SerializationError, TsFreezeError } from '../../src/errors.js';
 import { loadModule, loadModuleAsync } from '../../src/serialization/index.js';
 import { buildArchive, readArchive } from '../../src/serialization/zip/index.js';
+import { startCrcCheck } from '../../src/serialization/load/parallel-crc.js';
 import { pickle, type PickleValue } from '../../src/serialization/pickle/index.js';
 import { FIXTURES } from './zip-test-helpers.js';
 
@@ -285,10 +286,10 @@ describe('load: bad archives give typed errors naming the entry', () => {
     }
   });
 
-  it('a flipped byte in a large archive: found by the worker-thread check, naming the record', () => {
+  it('a flipped byte in a record no tensor uses is found too, naming the record', () => {
     const dir = mkdtempSync(join(tmpdir(), 'tsfreeze-load-'));
     try {
-      // An extra 6 MB record puts the archive over the size checked in the background.
+      // An extra 6 MB record nothing in data.pkl refers to.
       const big = new Uint8Array(6 << 20).map((_, i) => (i * 31) & 0xff);
       const bytes = rebuilt({ 'data/99': big });
       const path = join(dir, 'big.pt');
@@ -307,6 +308,26 @@ describe('load: bad archives give typed errors naming the entry', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('the worker-thread check (archives over BACKGROUND_MIN_BYTES) reports a flipped byte, naming the record', () => {
+    const big = new Uint8Array(1 << 20).map((_, i) => (i * 7) & 0xff);
+    // The worker reads the archive's bytes in place: they must be shared memory, as readFileShared gives.
+    const bytes = new Uint8Array(new SharedArrayBuffer(rebuilt({ 'data/99': big }).length));
+    bytes.set(rebuilt({ 'data/99': big }));
+    const records = ['data/0', 'data/1', 'data/2', 'data/99'];
+    expect(() => startCrcCheck(readArchive(bytes, { name: 'big.pt' }), records, 0)?.wait()).not.to.throw();
+    bytes[readArchive(bytes).entry('data/99').dataOffset + 4321] ^= 0x10;
+    const pending = startCrcCheck(readArchive(bytes, { name: 'big.pt' }), records, 0);
+    expect(pending, 'the worker started').to.not.equal(undefined);
+    expectLoadError(
+      () => pending?.wait(),
+      SerializationError,
+      'CORRUPT_ENTRY',
+      'big.pt',
+      'data/99',
+      'CRC-32',
+    );
   });
 
   it('verifyChecksums: false reads tensor records unchecked, as torch.jit.load does; code is still checked', () => {

@@ -87,9 +87,8 @@ export function loadArchive(source: string | Uint8Array, options: LoadOptions = 
   const version = readVersion(archive);
   // Tensor records are checked on a worker while the code compiles, when the bytes are shared memory.
   const verifyAll = options.verifyChecksums ?? true;
-  const background = verifyAll
-    ? startCrcCheck(archive, [...archive.list('data/'), ...archive.list('constants/')])
-    : undefined;
+  const tensorRecords = verifyAll ? [...archive.list('data/'), ...archive.list('constants/')] : [];
+  const background = verifyAll ? startCrcCheck(archive, tensorRecords) : undefined;
   const verify = verifyAll && !background;
   const constants: CodeConstant[] = [];
   const cu = new CompilationUnit();
@@ -133,6 +132,8 @@ export function loadArchive(source: string | Uint8Array, options: LoadOptions = 
   }
   checkNoRecursion(cu, archive.source);
   background?.wait();
+  // Records no tensor used are checked too (those read while loading are not read again).
+  if (verify) for (const name of tensorRecords) archive.read(name);
   return { module, archive, version, constants, cu };
 }
 

@@ -21,8 +21,11 @@ parentPort.on('message', ({ bytes, jobs, state }) => {
 
 let worker: Worker | null | undefined;
 
-/** Tensor data below this size is checked on the main thread. */
-export const BACKGROUND_MIN_BYTES = 4 << 20;
+/**
+ * Tensor data below this size is checked on the main thread: starting the worker costs ~30 ms of CPU
+ * (a new isolate), what the native CRC-32 takes for ~100 MB; only past that does the overlap pay.
+ */
+export const BACKGROUND_MIN_BYTES = 256 << 20;
 
 function crcWorker(): Worker | null {
   if (worker !== undefined) return worker;
@@ -65,11 +68,15 @@ export interface PendingCrcCheck {
  * Starts checking the stored entries `names` of `archive` on the worker, or returns undefined when that is
  * not possible (bytes not in shared memory, no worker); the caller then checks them itself.
  */
-export function startCrcCheck(archive: ZipArchive, names: readonly string[]): PendingCrcCheck | undefined {
+export function startCrcCheck(
+  archive: ZipArchive,
+  names: readonly string[],
+  minBytes = BACKGROUND_MIN_BYTES,
+): PendingCrcCheck | undefined {
   if (!(archive.bytes.buffer instanceof SharedArrayBuffer) || names.length === 0) return undefined;
   const entries = names.map((n) => archive.entry(n)).filter((e) => e.method === 0);
-  // Below a few megabytes the round trip to the worker costs more than checking here.
-  if (entries.reduce((n, e) => n + e.compressedSize, 0) < BACKGROUND_MIN_BYTES) return undefined;
+  // Below that size the worker's start-up costs more than checking here.
+  if (entries.reduce((n, e) => n + e.compressedSize, 0) < minBytes) return undefined;
   const w = crcWorker();
   if (!w) return undefined;
   const jobs = new Float64Array(entries.length * 2);

@@ -20,20 +20,72 @@ export function syntaxError(
   return new IRParseError({ file, line, column }, reason, text, TS_SYNTAX);
 }
 
-const OPS_BY_LENGTH: readonly { readonly length: number; readonly set: ReadonlySet<string> }[] = [
-  3, 2, 1,
-].map((n) => ({
-  length: n,
-  set: new Set(OPERATORS.filter((op) => op.length === n)),
-}));
+// Operators by their first character, longest first (`**=` before `**` before `*`).
+const OPS_BY_FIRST: ReadonlyMap<string, readonly string[]> = (() => {
+  const map = new Map<string, string[]>();
+  for (const op of [...OPERATORS].sort((a, b) => b.length - a.length)) {
+    const list = map.get(op[0]) ?? [];
+    list.push(op);
+    map.set(op[0], list);
+  }
+  return map;
+})();
 const CLOSING: Readonly<Record<string, string>> = { ')': '(', ']': '[', '}': '{' };
 // Python identifiers: Unicode ID_Start/ID_Continue, like Python's XID classes for practical purposes.
 const IDENT = /[\p{ID_Start}_][\p{ID_Continue}]*/uy;
 const HEX = /0[xX](?:_?[0-9a-fA-F])+/y;
 const OCT = /0[oO](?:_?[0-7])+/y;
 const BIN = /0[bB](?:_?[01])+/y;
-const DECIMAL = /(?:(?:\d(?:_?\d)*)?\.\d(?:_?\d)*|\d(?:_?\d)*\.?)(?:[eE][+-]?\d(?:_?\d)*)?/y;
+const RADIX_PREFIXED: Readonly<Record<string, RegExp>> = { x: HEX, X: HEX, o: OCT, O: OCT, b: BIN, B: BIN };
 const IDENT_CHAR = /[\p{ID_Continue}]/u;
+
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+// Python's ID_Continue; ASCII without the (costly to compile) Unicode-property regex.
+function isIdentChar(ch: string): boolean {
+  const c = ch.charCodeAt(0);
+  if (c < 128) return isDigit(c) || (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95;
+  return IDENT_CHAR.test(ch);
+}
+
+// End of `\d(?:_?\d)*` at p (p itself when there is no digit there).
+function digitsEnd(text: string, p: number): number {
+  if (!isDigit(text.charCodeAt(p))) return p;
+  p++;
+  for (;;) {
+    const c = text.charCodeAt(p);
+    if (isDigit(c)) p++;
+    else if (c === 95 && isDigit(text.charCodeAt(p + 1))) p += 2;
+    else return p;
+  }
+}
+
+/**
+ * A decimal literal at `start` (which holds a digit, or `.` before a digit), as Python reads it:
+ * `(?:(?:\d(?:_?\d)*)?\.\d(?:_?\d)*|\d(?:_?\d)*\.?)(?:[eE][+-]?\d(?:_?\d)*)?`.
+ */
+function scanDecimal(text: string, start: number): { end: number; float: boolean } {
+  let p = digitsEnd(text, start);
+  let float = false;
+  if (text[p] === '.') {
+    const fraction = digitsEnd(text, p + 1);
+    if (fraction > p + 1 || p > start) {
+      p = fraction > p + 1 ? fraction : p + 1;
+      float = true;
+    }
+  }
+  if (text[p] === 'e' || text[p] === 'E') {
+    const sign = text[p + 1] === '+' || text[p + 1] === '-' ? 1 : 0;
+    const exponent = digitsEnd(text, p + 1 + sign);
+    if (exponent > p + 1 + sign) {
+      p = exponent;
+      float = true;
+    }
+  }
+  return { end: p, float };
+}
 const SIMPLE_ESCAPES: Readonly<Record<string, string>> = {
   '\\': '\\',
   "'": "'",
@@ -175,7 +227,7 @@ class Lexer {
       this.push(KEYWORDS.has(word) ? 'keyword' : 'name', start, line, column, this.pos);
       return;
     }
-    if (/[0-9]/.test(ch) || (ch === '.' && /[0-9]/.test(this.text[start + 1] ?? ''))) {
+    if (isDigit(ch.charCodeAt(0)) || (ch === '.' && isDigit(this.text.charCodeAt(start + 1)))) {
       this.lexNumber(start, line, column);
       return;
     }
@@ -183,10 +235,8 @@ class Lexer {
       this.lexString(start, line, column, false);
       return;
     }
-    for (const ops of OPS_BY_LENGTH) {
-      const candidate = this.text.substr(start, ops.length);
-      const op = ops.set.has(candidate) ? candidate : undefined;
-      if (op === undefined) continue;
+    for (const op of OPS_BY_FIRST.get(ch) ?? []) {
+      if (!this.text.startsWith(op, start)) continue;
       this.trackBracket(op, line, column);
       this.pos = start + op.length;
       this.push('op', start, line, column, this.pos);
@@ -244,26 +294,25 @@ class Lexer {
   private lexNumber(start: number, line: number, column: number): void {
     let kind: TokenKind = 'int';
     let end = -1;
-    for (const re of [HEX, OCT, BIN]) {
-      re.lastIndex = start;
-      const m = re.exec(this.text);
-      if (m) {
-        end = start + m[0].length;
-        break;
-      }
+    // Sticky regexes over the whole file were most of the lexer's time on first use: the prefixed forms
+    // (rare) keep them, decimals are scanned by hand.
+    const radix = this.text[start] === '0' ? RADIX_PREFIXED[this.text[start + 1]] : undefined;
+    if (radix !== undefined) {
+      radix.lastIndex = start;
+      const m = radix.exec(this.text);
+      if (m) end = start + m[0].length;
     }
     if (end < 0) {
-      DECIMAL.lastIndex = start;
-      const m = DECIMAL.exec(this.text);
-      const body = m ? m[0] : '';
-      end = start + body.length;
-      if (/[.eE]/.test(body)) kind = 'float';
+      const scan = scanDecimal(this.text, start);
+      end = scan.end;
+      const body = this.text.slice(start, end);
+      if (scan.float) kind = 'float';
       else if (/^0[0-9_]*[1-9]/.test(body)) {
         throw this.fail(line, column, 'leading zeros in decimal integer literals are not permitted');
       }
     }
     const next = this.text[end];
-    if (next !== undefined && IDENT_CHAR.test(next)) {
+    if (next !== undefined && isIdentChar(next)) {
       if (next === 'j' || next === 'J')
         throw this.fail(line, column, 'complex literals are not supported in TorchScript source');
       throw this.fail(line, column, `invalid number literal '${this.text.slice(start, end + 1)}'`);
@@ -404,14 +453,15 @@ class Lexer {
     end: number,
     value?: string,
   ): void {
+    // One object shape for every token (`value` undefined except on strings) keeps the parser's reads monomorphic.
     const token: Token = {
       kind,
       text: this.text.slice(start, end),
+      value,
       line,
       column,
       endLine: this.line,
       endColumn: this.column(end),
-      ...(value === undefined ? {} : { value }),
     };
     this.tokens.push(token);
   }

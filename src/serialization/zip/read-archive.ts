@@ -2,7 +2,7 @@
 // relative to the archive's top folder, inflated on demand, CRC-32 checked on every read.
 
 import { readFileSync, statSync } from 'node:fs';
-import { inflateSync } from 'fflate';
+import { inflateRawSync } from 'node:zlib';
 import { checkLimit, currentLimits, LimitError } from '../../limits.js';
 import { crc32 } from './crc32.js';
 import { readDirectory, type ZipEntryInfo } from './zip-directory.js';
@@ -154,8 +154,19 @@ export class ZipArchive {
     }
     let out: Uint8Array;
     try {
-      out = inflateSync(raw, { out: new Uint8Array(entry.size) });
+      // Node's native inflate (code files and pickles are deflated; a JS inflater was a tenth of the load
+      // time), stopping past the declared size instead of inflating a bomb.
+      out = raw.length === 0 && entry.size === 0 ? raw : inflateRawSync(raw, inflateOptions(entry.size));
     } catch (cause) {
+      if ((cause as { code?: unknown }).code === 'ERR_BUFFER_TOO_LARGE') {
+        throw zipError(
+          'CORRUPT_ENTRY',
+          this.source,
+          `inflates to more than ${entry.size} bytes, expected ${entry.size}`,
+          name,
+          cause,
+        );
+      }
       const why = cause instanceof Error ? cause.message : String(cause);
       throw zipError('CORRUPT_ENTRY', this.source, `deflate data is corrupt (${why})`, name, cause);
     }
@@ -169,6 +180,11 @@ export class ZipArchive {
     }
     return out;
   }
+}
+
+// One output chunk of the declared size where that is small (no concatenation), at most 1 MiB a chunk.
+function inflateOptions(size: number): { maxOutputLength: number; chunkSize: number } {
+  return { maxOutputLength: Math.max(size, 1), chunkSize: Math.min(Math.max(size, 64), 1 << 20) };
 }
 
 function impossibleSize(entry: ZipEntryInfo): boolean {
