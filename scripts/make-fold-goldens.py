@@ -1,10 +1,10 @@
 #!/usr/bin/python3
-"""Writes test/passes/fold-goldens.ts, the PyTorch 1.13 goldens of the folding passes: small conv/linear graphs
+"""Writes test/passes/fold-goldens.json, the PyTorch 1.13 goldens of the folding passes: small conv/linear graphs
 whose constants are in tsfreeze's lossless IR form, and the weight/bias PyTorch's own folding passes
 (torch._C._jit_pass_fold_frozen_conv_bn / _add_or_sub / _mul_or_div; torch.nn.utils.fusion for linear, which
 1.13's freeze does not fold) compute for them. Deterministic (seed 0). Run from the repository root with
 Debian's python3-torch, then format:
-    /usr/bin/python3 scripts/make-fold-goldens.py && npx prettier --write test/passes/fold-goldens.ts"""
+    /usr/bin/python3 scripts/make-fold-goldens.py && npx prettier --write test/passes/fold-goldens.json"""
 import base64
 import json
 
@@ -123,24 +123,8 @@ body = ['%y : Tensor = aten::linear(%x, %w, %b)', '%z : Tensor = aten::batch_nor
 cases['linear_bn'] = {'ir': graph_text(vals, body, '%z'), 'input': [5, 3], 'dtype': 'float32',
                       'weight': lossless(fw.detach()), 'bias': lossless(fb.detach())}
 
-HEADER = """// PyTorch 1.13 goldens for the folding passes, written by scripts/make-fold-goldens.py (do not edit by hand):
-// small graphs with lossless tensor constants, and the weight/bias PyTorch's own passes fold them into.
-
-/** One golden: the graph, the input shape and dtype to run it on, and PyTorch's folded parameters (lossless text). */
-export interface FoldGolden {
-  readonly ir: string;
-  readonly input: readonly number[];
-  readonly dtype: 'float32' | 'float64';
-  readonly weight: string;
-  readonly bias: string | null;
-}
-
-/** The goldens by name. */
-export const FOLD_GOLDENS: Readonly<Record<string, FoldGolden>> = {
-"""
-with open('test/passes/fold-goldens.ts', 'w') as f:
-    f.write(HEADER)
-    for name, c in cases.items():
-        f.write(f"  {name}: {{\n    ir: `{c['ir']}`,\n    input: {json.dumps(c['input'])},\n    dtype: '{c['dtype']}',\n")
-        f.write(f"    weight: {json.dumps(c['weight'])},\n    bias: {json.dumps(c['bias'])},\n  }},\n")
-    f.write('};\n')
+# The IR as a list of lines, for reading; test/passes/fold-goldens.ts joins them back (each ends in a newline).
+goldens = {name: {**c, 'ir': c['ir'].splitlines()} for name, c in cases.items()}
+with open('test/passes/fold-goldens.json', 'w') as f:
+    json.dump(goldens, f, indent=2)
+    f.write('\n')

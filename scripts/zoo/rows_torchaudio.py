@@ -45,6 +45,20 @@ def wav2vec2_inputs(batch):
     return waveforms, lengths
 
 
+def wav2vec2_features(builder):
+    """A row of a real base model (95M parameters, scripted only) from torchaudio.models.<builder>."""
+    make = getattr(models, builder)
+    return Row(
+        f"torchaudio.{builder}",
+        "torchaudio",
+        lambda: Wav2Vec2Features(make()),
+        wav2vec2_inputs,
+        modes=("script",),
+        test_batch=2,
+        builder=f"torchaudio.models.{builder}",
+    )
+
+
 class Prenet(nn.Module):
     """Tacotron2's prenet without its always-on dropout (torchaudio keeps dropout on at inference, which
     makes outputs random); everything else is torchaudio's."""
@@ -135,31 +149,17 @@ def complex_spec(batch):
     return (torch.stft(torch.randn(batch, 4000), 400, 100, window=torch.hann_window(400), return_complex=True),)
 
 
-def mono(seconds):
-    return lambda batch: (torch.randn(batch, int(SR * seconds)),)
-
-
 AUDIO = dict(modes=("script", "trace"), test_batch=2)
 
+
+def transform(name, make, inputs, **options):
+    """A row of the `transforms` family: torchaudio.transforms.<name>, scripted and traced like the models."""
+    return Row(f"torchaudio.{name}", "transforms", make, inputs, **AUDIO, **options)
+
+
 ROWS = [
-    Row(
-        "torchaudio.wav2vec2_base",
-        "torchaudio",
-        lambda: Wav2Vec2Features(models.wav2vec2_base()),
-        wav2vec2_inputs,
-        modes=("script",),
-        test_batch=2,
-        builder="torchaudio.models.wav2vec2_base",
-    ),
-    Row(
-        "torchaudio.hubert_base",
-        "torchaudio",
-        lambda: Wav2Vec2Features(models.hubert_base()),
-        wav2vec2_inputs,
-        modes=("script",),
-        test_batch=2,
-        builder="torchaudio.models.hubert_base",
-    ),
+    wav2vec2_features("wav2vec2_base"),
+    wav2vec2_features("hubert_base"),
     Row(
         "torchaudio.wav2vec2_large_lv60k.small",
         "torchaudio",
@@ -206,71 +206,28 @@ ROWS = [
         lambda b: (torch.randn(b, 1, 4000),),
         **AUDIO,
     ),
-    Row("torchaudio.Spectrogram", "transforms", lambda: transforms.Spectrogram(n_fft=400), mono(0.5), **AUDIO),
-    Row(
-        "torchaudio.Spectrogram.complex",
-        "transforms",
+    transform("Spectrogram", lambda: transforms.Spectrogram(n_fft=400), audio(0.5)),
+    transform(
+        "Spectrogram.complex",
         lambda: transforms.Spectrogram(n_fft=256, power=None),
-        mono(0.25),
-        **AUDIO,
+        audio(0.25),
         note="power=None: a complex spectrogram",
     ),
-    Row("torchaudio.MelSpectrogram", "transforms", lambda: transforms.MelSpectrogram(SR, n_mels=64), mono(0.5), **AUDIO),
-    Row(
-        "torchaudio.MFCC",
-        "transforms",
-        lambda: transforms.MFCC(SR, n_mfcc=20, melkwargs={"n_mels": 40}),
-        mono(0.5),
-        atol=1e-4,
-        **AUDIO,
-    ),
-    Row(
-        "torchaudio.LFCC",
-        "transforms",
-        lambda: transforms.LFCC(SR, n_lfcc=20, speckwargs={"n_fft": 400}),
-        mono(0.5),
-        atol=1e-4,
-        **AUDIO,
-    ),
-    Row(
-        "torchaudio.AmplitudeToDB",
-        "transforms",
-        lambda: transforms.AmplitudeToDB(top_db=80.0),
-        lambda b: (torch.rand(b, 64, 30) * 10,),
-        **AUDIO,
-    ),
-    Row("torchaudio.Resample", "transforms", lambda: transforms.Resample(SR, 8000), mono(0.25), **AUDIO),
-    Row(
-        "torchaudio.InverseSpectrogram",
-        "transforms",
-        lambda: transforms.InverseSpectrogram(n_fft=400, hop_length=100),
-        complex_spec,
-        **AUDIO,
-    ),
-    Row(
-        "torchaudio.GriffinLim",
-        "transforms",
+    transform("MelSpectrogram", lambda: transforms.MelSpectrogram(SR, n_mels=64), audio(0.5)),
+    transform("MFCC", lambda: transforms.MFCC(SR, n_mfcc=20, melkwargs={"n_mels": 40}), audio(0.5), atol=1e-4),
+    transform("LFCC", lambda: transforms.LFCC(SR, n_lfcc=20, speckwargs={"n_fft": 400}), audio(0.5), atol=1e-4),
+    transform("AmplitudeToDB", lambda: transforms.AmplitudeToDB(top_db=80.0), lambda b: (torch.rand(b, 64, 30) * 10,)),
+    transform("Resample", lambda: transforms.Resample(SR, 8000), audio(0.25)),
+    transform("InverseSpectrogram", lambda: transforms.InverseSpectrogram(n_fft=400, hop_length=100), complex_spec),
+    transform(
+        "GriffinLim",
         lambda: transforms.GriffinLim(n_fft=256, n_iter=4, rand_init=False),
         lambda b: (torch.rand(b, 129, 20),),
         atol=1e-4,
-        **AUDIO,
     ),
-    Row("torchaudio.ComputeDeltas", "transforms", lambda: transforms.ComputeDeltas(), lambda b: (torch.randn(b, 20, 30),), **AUDIO),
-    Row(
-        "torchaudio.SpectralCentroid",
-        "transforms",
-        lambda: transforms.SpectralCentroid(SR, n_fft=400),
-        mono(0.25),
-        atol=1e-4,
-        **AUDIO,
-    ),
-    Row(
-        "torchaudio.TimeStretch",
-        "transforms",
-        lambda: transforms.TimeStretch(hop_length=100, n_freq=201, fixed_rate=1.3),
-        complex_spec,
-        **AUDIO,
-    ),
+    transform("ComputeDeltas", lambda: transforms.ComputeDeltas(), lambda b: (torch.randn(b, 20, 30),)),
+    transform("SpectralCentroid", lambda: transforms.SpectralCentroid(SR, n_fft=400), audio(0.25), atol=1e-4),
+    transform("TimeStretch", lambda: transforms.TimeStretch(hop_length=100, n_freq=201, fixed_rate=1.3), complex_spec),
 ]
 
 SKIPPED = {

@@ -187,37 +187,45 @@ export function tensorDtypeFromHead(head: string): DType | undefined {
   return dtypeFromIrName(head);
 }
 
-/** `T?` / `Optional[T]`. */
-export class OptionalType extends Type {
-  readonly kind = 'Optional' as const;
+/** A type over one element type; subclasses say how IR text and annotations wrap the element. */
+export abstract class ElementType extends Type {
   constructor(readonly elem: Type) {
     super();
   }
+  /** The IR text of this type around the element's IR text. */
+  protected abstract wrapIr(elem: string): string;
+  /** The annotation of this type around the element's annotation. */
+  protected abstract wrapAnnotation(elem: string): string;
   str(): string {
-    return texts.get(this) ?? remember(this, `${this.elem.str()}?`);
+    return texts.get(this) ?? remember(this, this.wrapIr(this.elem.str()));
   }
   override annotationStr(): string {
-    return `Optional[${this.elem.annotationStr()}]`;
+    return this.wrapAnnotation(this.elem.annotationStr());
   }
   override containedTypes(): readonly Type[] {
     return [this.elem];
   }
 }
 
+/** `T?` / `Optional[T]`. */
+export class OptionalType extends ElementType {
+  readonly kind = 'Optional' as const;
+  protected wrapIr(elem: string): string {
+    return `${elem}?`;
+  }
+  protected wrapAnnotation(elem: string): string {
+    return `Optional[${elem}]`;
+  }
+}
+
 /** `T[]` / `List[T]`. */
-export class ListType extends Type {
+export class ListType extends ElementType {
   readonly kind = 'List' as const;
-  constructor(readonly elem: Type) {
-    super();
+  protected wrapIr(elem: string): string {
+    return `${elem}[]`;
   }
-  str(): string {
-    return texts.get(this) ?? remember(this, `${this.elem.str()}[]`);
-  }
-  override annotationStr(): string {
-    return `List[${this.elem.annotationStr()}]`;
-  }
-  override containedTypes(): readonly Type[] {
-    return [this.elem];
+  protected wrapAnnotation(elem: string): string {
+    return `List[${elem}]`;
   }
 }
 
@@ -290,19 +298,13 @@ export class UnionType extends Type {
 }
 
 /** `Future[T]` (PyTorch's IR prints Future with brackets, unlike Dict and Union). */
-export class FutureType extends Type {
+export class FutureType extends ElementType {
   readonly kind = 'Future' as const;
-  constructor(readonly elem: Type) {
-    super();
+  protected wrapIr(elem: string): string {
+    return `Future[${elem}]`;
   }
-  str(): string {
-    return texts.get(this) ?? remember(this, `Future[${this.elem.str()}]`);
-  }
-  override annotationStr(): string {
-    return `Future[${this.elem.annotationStr()}]`;
-  }
-  override containedTypes(): readonly Type[] {
-    return [this.elem];
+  protected wrapAnnotation(elem: string): string {
+    return `Future[${elem}]`;
   }
 }
 

@@ -3,34 +3,19 @@
 // Mirrors the grammar of torch/csrc/jit/frontend/function_schema_parser.cpp (read, not copied).
 
 import {
-  AnyType,
-  BoolType,
-  CapsuleType,
-  ComplexType,
-  DeviceType,
   DictType,
-  FloatType,
   FutureType,
-  GeneratorType,
-  IntType,
-  LayoutType,
   ListType,
-  MemoryFormatType,
   NamedClassType,
-  NoneType,
-  NumberType,
   OptionalType,
-  ScalarTypeType,
-  StorageType,
-  StreamType,
   StringType,
-  TensorTensor,
   TupleType,
   UnionType,
   VarType,
   type Type,
 } from '../ir/types.js';
 import { parseDefault } from './schema-defaults.js';
+import { SHARED_SIMPLE_TYPES } from '../ir/simple-type-names.js';
 import { SchemaParseError, tokenize, type Token } from './schema-lexer.js';
 import { AliasInfo, Argument, FunctionSchema } from './schema.js';
 import { AnyClassType, AnyEnumType, fakeType, QSchemeType, RRefType, SymIntType } from './schema-types.js';
@@ -38,29 +23,13 @@ import { AnyClassType, AnyEnumType, fakeType, QSchemeType, RRefType, SymIntType 
 export { SchemaParseError } from './schema-lexer.js';
 
 const BASE_TYPES: ReadonlyMap<string, Type> = new Map<string, Type>([
-  ['Tensor', TensorTensor],
-  ['int', IntType],
-  ['float', FloatType],
-  ['complex', ComplexType],
-  ['bool', BoolType],
-  ['str', StringType],
+  ...SHARED_SIMPLE_TYPES,
   // PyTorch spells Dimname arguments `str` in TorchScript; accept the yaml spelling too.
   ['Dimname', StringType],
-  ['Scalar', NumberType],
-  ['ScalarType', ScalarTypeType],
-  ['Layout', LayoutType],
-  ['MemoryFormat', MemoryFormatType],
   ['SymInt', SymIntType],
   ['QScheme', QSchemeType],
-  ['Device', DeviceType],
-  ['Generator', GeneratorType],
-  ['Storage', StorageType],
-  ['Stream', StreamType],
-  ['Capsule', CapsuleType],
-  ['Any', AnyType],
   ['AnyClassType', AnyClassType],
   ['AnyEnumType', AnyEnumType],
-  ['NoneType', NoneType],
 ]);
 
 /** A parsed type with the annotations that belong to the argument: alias info and fixed list size. */

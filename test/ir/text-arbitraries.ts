@@ -68,7 +68,8 @@ const TEXT = fc.string({
   maxLength: 8,
 });
 
-const DTYPE_LIST: DType[] = [
+/** Every dtype the IR text writes tensors of. */
+export const DTYPE_LIST: readonly DType[] = [
   'float32',
   'float64',
   'float16',

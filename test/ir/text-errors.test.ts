@@ -3,6 +3,8 @@
 
 import { expect } from 'chai';
 import fc from 'fast-check';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { IRParseError } from '../../src/errors.js';
 import { parseIR, printGraph } from '../../src/ir/index.js';
 import { PYTORCH_CONSTANTS, PYTORCH_SCRIPTED } from './text-samples.js';
@@ -16,284 +18,35 @@ interface Case {
   readonly says: readonly string[];
 }
 
-const G = 'graph(%x : Tensor):\n';
-const RET = '  return (%x)\n';
+// From dist/test/ir/ back to the source tree.
+const CASES_FILE = fileURLToPath(new URL('../../../test/ir/text-errors.cases.txt', import.meta.url));
 
-const CASES: readonly Case[] = [
-  { what: 'empty input', text: '', line: 1, col: 1, says: ['empty input'] },
-  {
-    what: 'only blank lines and comments',
-    text: '\n  \n# nothing\n',
-    line: 4,
-    col: 1,
-    says: ['empty input'],
-  },
-  {
-    what: 'no graph header',
-    text: 'grph(%x : Tensor):\n' + RET,
-    line: 1,
-    col: 1,
-    says: ["expected 'graph(...):'"],
-  },
-  {
-    what: 'a use before its definition',
-    text: G + '  %a : Tensor = aten::relu(%b)\n  %b : Tensor = aten::relu(%x)\n' + RET,
-    line: 2,
-    col: 28,
-    says: ['undefined value %b'],
-  },
-  {
-    what: 'a redefinition',
-    text: G + '  %a : Tensor = aten::relu(%x)\n  %a : Tensor = aten::neg(%x)\n' + RET,
-    line: 3,
-    col: 3,
-    says: ['redefinition', '%a'],
-  },
-  {
-    what: 'a redefinition of a graph input',
-    text: 'graph(%x : Tensor,\n      %x : int):\n' + RET,
-    line: 2,
-    col: 7,
-    says: ['redefinition', '%x'],
-  },
-  {
-    what: 'an unclosed input list',
-    text: G + '  %a : Tensor = aten::relu(%x\n' + RET,
-    line: 2,
-    col: 30,
-    says: ["expected ',' or ')'", 'end of line'],
-  },
-  {
-    what: 'unbalanced attribute brackets',
-    text: G + '  %a : int = prim::Constant[value=1()\n' + RET,
-    line: 2,
-    col: 36,
-    says: ["expected ',' or ']'"],
-  },
-  {
-    what: 'an unbalanced tuple type',
-    text: G + '  %a : (int, str = prim::TupleConstruct(%x)\n' + RET,
-    line: 2,
-    col: 18,
-    says: ["expected ',' or ')'"],
-  },
-  {
-    what: 'an unknown type',
-    text: 'graph(%x : Tensr):\n' + RET,
-    line: 1,
-    col: 12,
-    says: ["unknown type 'Tensr'"],
-  },
-  {
-    what: 'a bad tensor type',
-    text: 'graph(%x : Float(2, strides=[1, 1])):\n' + RET,
-    line: 1,
-    col: 17,
-    says: ['strides has 2 entries for 1 sizes'],
-  },
-  {
-    what: "a missing '='",
-    text: G + '  %a : Tensor aten::relu(%x)\n' + RET,
-    line: 2,
-    col: 15,
-    says: ["expected '='", "'aten::relu'"],
-  },
-  {
-    what: 'an output without a type',
-    text: G + '  %a = aten::relu(%x)\n' + RET,
-    line: 2,
-    col: 6,
-    says: ['every output needs a type'],
-  },
-  {
-    what: 'an unterminated string',
-    text: G + '  %a : str = prim::Constant[value="abc]()\n' + RET,
-    line: 2,
-    col: 35,
-    says: ['unterminated string'],
-  },
-  {
-    what: 'a bad escape in a string',
-    text: G + '  %a : str = prim::Constant[value="a\\qb"]()\n' + RET,
-    line: 2,
-    col: 37,
-    says: ["bad escape '\\q'"],
-  },
-  {
-    what: "a value that does not fit the constant's type",
-    text: G + '  %a : int = prim::Constant[value="x"]()\n' + RET,
-    line: 2,
-    col: 35,
-    says: ['bad attribute value', 'int'],
-  },
-  {
-    what: 'a float where an int constant is expected',
-    text: G + '  %a : int = prim::Constant[value=1.5]()\n' + RET,
-    line: 2,
-    col: 35,
-    says: ['expected an integer for type int'],
-  },
-  {
-    what: 'an integer beyond int64',
-    text: G + '  %a : int = prim::Constant[value=9223372036854775808]()\n' + RET,
-    line: 2,
-    col: 35,
-    says: ['out of the int64 range'],
-  },
-  {
-    what: 'an attribute value that is not a value',
-    text: G + '  %a : Tensor = aten::foo[alpha=@](%x)\n' + RET,
-    line: 2,
-    col: 33,
-    says: ['bad attribute value'],
-  },
-  {
-    what: 'an attribute given twice',
-    text: G + '  %a : Tensor = aten::foo[n=1, n=2](%x)\n' + RET,
-    line: 2,
-    col: 32,
-    says: ["attribute 'n' given twice"],
-  },
-  {
-    what: 'a block body not indented under its header',
-    text:
-      G +
-      '  %c : bool = prim::Constant[value=1]()\n  %y : Tensor = prim::If(%c)\n    block0():\n    -> (%x)\n    block1():\n      -> (%x)\n' +
-      RET,
-    line: 5,
-    col: 5,
-    says: ['wrong indentation', 'more than 4 spaces'],
-  },
-  {
-    what: 'a node indented deeper than its neighbours',
-    text: G + '  %a : Tensor = aten::relu(%x)\n    %b : Tensor = aten::relu(%a)\n' + RET,
-    line: 3,
-    col: 5,
-    says: ['wrong indentation', "only 'block0(...):'"],
-  },
-  {
-    what: "a block that ends without '->'",
-    text:
-      G +
-      '  %c : bool = prim::Constant[value=1]()\n  %y : Tensor = prim::If(%c)\n    block0():\n      %z : Tensor = aten::neg(%x)\n' +
-      RET,
-    line: 6,
-    col: 3,
-    says: ['wrong indentation', "must end with '-> (...)'"],
-  },
-  {
-    what: 'a missing return',
-    text: G + '  %a : Tensor = aten::relu(%x)\n',
-    line: 3,
-    col: 1,
-    says: ["missing 'return (...)'"],
-  },
-  { what: "'->' outside a block", text: G + '  -> (%x)\n', line: 2, col: 3, says: ["'->' outside a block"] },
-  {
-    what: "'return' inside a block",
-    text:
-      G +
-      '  %c : bool = prim::Constant[value=1]()\n  %y : Tensor = prim::If(%c)\n    block0():\n      return (%x)\n',
-    line: 5,
-    col: 7,
-    says: ["'return' inside a block"],
-  },
-  {
-    what: 'trailing garbage after return',
-    text: G + RET + '  %a : Tensor = aten::relu(%x)\n',
-    line: 3,
-    col: 3,
-    says: ["unexpected text after the graph's return"],
-  },
-  {
-    what: 'trailing garbage on a node line',
-    text: G + '  %a : Tensor = aten::relu(%x) extra\n' + RET,
-    line: 2,
-    col: 32,
-    says: ['expected end of line after aten::relu(...)', "'extra'"],
-  },
-  {
-    what: 'a value used after its block ended',
-    text:
-      G +
-      '  %c : bool = prim::Constant[value=1]()\n  %y : Tensor = prim::If(%c)\n    block0():\n      %z : Tensor = aten::neg(%x)\n      -> (%z)\n    block1():\n      -> (%x)\n  return (%z)\n',
-    line: 9,
-    col: 11,
-    says: ['%z', 'block that has ended'],
-  },
-  {
-    what: 'a node using its own output inside its block',
-    text:
-      G +
-      '  %c : bool = prim::Constant[value=1]()\n  %y : Tensor = prim::If(%c)\n    block0():\n      -> (%y)\n    block1():\n      -> (%x)\n' +
-      RET,
-    line: 5,
-    col: 11,
-    says: ['%y', 'blocks of the node that produces it'],
-  },
-  {
-    what: 'blocks out of order',
-    text:
-      G +
-      '  %c : bool = prim::Constant[value=1]()\n  %y : Tensor = prim::If(%c)\n    block1():\n      -> (%x)\n' +
-      RET,
-    line: 4,
-    col: 5,
-    says: ['expected block0'],
-  },
-  {
-    what: 'a block header with no node',
-    text: G + '  block0():\n' + RET,
-    line: 2,
-    col: 3,
-    says: ['block header without a node'],
-  },
-  {
-    what: 'a tab in the indentation',
-    text: G + '\t%a : Tensor = aten::relu(%x)\n' + RET,
-    line: 2,
-    col: 1,
-    says: ['tab in indentation'],
-  },
-  {
-    what: 'a missing operator kind',
-    text: G + '  %a : Tensor = relu(%x)\n' + RET,
-    line: 2,
-    col: 17,
-    says: ['expected an operator kind'],
-  },
-  {
-    what: 'a tensor table that disagrees with the type',
-    text:
-      G +
-      '  %t : Float(3, strides=[1], requires_grad=0, device=cpu) = prim::Constant[value= 1.0000  2.0000 [ CPUFloatType{2} ]]()\n' +
-      RET,
-    line: 2,
-    col: 82,
-    says: ['shape [2]', 'output type says [3]'],
-  },
-  {
-    what: 'a lossless tensor with the wrong number of bytes',
-    text: G + '  %t : Tensor = prim::Constant[value=tensor<Float(2)>"AAAAAA=="]()\n' + RET,
-    line: 2,
-    col: 54,
-    says: ['needs 8 bytes of data, found 4'],
-  },
-  {
-    what: 'a lossy tensor where the lossless style is required',
-    text: G + '  %t : Tensor = prim::Constant[value=<Tensor>]()\n' + RET,
-    line: 2,
-    col: 38,
-    says: ["tensorStyle 'lossless'"],
-  },
-  {
-    what: 'a dangling comma in the outputs',
-    text: G + '  %a : Tensor, = aten::relu(%x)\n' + RET,
-    line: 2,
-    col: 16,
-    says: ["expected another output '%name : type'"],
-  },
-];
+/** The cases of text-errors.cases.txt (its opening lines say the format). */
+function readCases(): Case[] {
+  const lines = readFileSync(CASES_FILE, 'utf8').split('\n');
+  lines.pop(); // the file's final newline
+  const cases: Case[] = [];
+  for (let i = lines.findIndex((l) => l.startsWith('=== ')); i < lines.length;) {
+    const where = /^at (\d+):(\d+): (.+)$/.exec(lines[i + 1]);
+    if (!where) throw new Error(`text-errors.cases.txt:${i + 2}: expected 'at LINE:COL: words'`);
+    let next = i + 2;
+    while (next < lines.length && !lines[next].startsWith('=== ')) next++;
+    cases.push({
+      what: lines[i].slice(4),
+      text: lines
+        .slice(i + 2, next)
+        .map((l) => `${l}\n`)
+        .join(''),
+      line: Number(where[1]),
+      col: Number(where[2]),
+      says: where[3].split(' | '),
+    });
+    i = next;
+  }
+  return cases;
+}
+
+const CASES = readCases();
 
 describe('IR text: malformed input', () => {
   it(`has at least 15 distinct malformed cases (${CASES.length})`, () => {

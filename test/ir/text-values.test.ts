@@ -26,6 +26,7 @@ import {
   TensorType,
 } from '../../src/ir/index.js';
 import { Tensor } from '../../src/tensor/tensor.js';
+import { DTYPE_LIST } from './text-arbitraries.js';
 
 describe('IR text: types', () => {
   const printed = [
@@ -264,20 +265,7 @@ describe('IR text: tensor constants', () => {
   });
 
   it('round-trips every dtype bit for bit in the lossless form', () => {
-    const dtypes = [
-      'float32',
-      'float64',
-      'float16',
-      'bfloat16',
-      'int64',
-      'int32',
-      'int16',
-      'int8',
-      'uint8',
-      'bool',
-      'complex64',
-    ] as const;
-    for (const dtype of dtypes) {
+    for (const dtype of DTYPE_LIST) {
       const g = new Graph();
       const t = Tensor.zeros(dtype, [2, 3]);
       const bytes = new Uint8Array(t.storage.data.buffer);

@@ -21,16 +21,9 @@ import { CompilationUnit } from '../../src/module/compilation-unit.js';
 import { Function } from '../../src/module/function.js';
 import { remapClassTypes } from '../../src/module/value-types.js';
 import { callSubmoduleGraph, readAttrGraph } from './helpers.js';
+import { thrownBy } from '../support/thrown.js';
 
-function codeOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).to.be.instanceOf(TsFreezeError);
-    return (e as TsFreezeError).code;
-  }
-  throw new Error('expected an error');
-}
+const codeOf = (fn: () => unknown) => thrownBy(TsFreezeError, fn).code;
 
 describe('module/class-type', () => {
   it('keeps attributes in slot order with their kinds', () => {

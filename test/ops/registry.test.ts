@@ -27,21 +27,14 @@ import {
   TORCH_SCHEMAS,
   type Resolution,
 } from '../../src/ops/index.js';
+import { thrownBy } from '../support/thrown.js';
 
 const T = TensorTensor;
 const I = IntType;
 const F = FloatType;
 const S = StringType;
 
-function codeOf(fn: () => unknown): { code: string; message: string } {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).to.be.instanceOf(OperatorError);
-    return e as OperatorError;
-  }
-  throw new Error('expected an OperatorError');
-}
+const codeOf = (fn: () => unknown) => thrownBy(OperatorError, fn);
 
 function firstNode(graph: Graph, kind: string): Node {
   const node = graph.nodesOfKind(kind)[0];

@@ -19,6 +19,7 @@ import {
   type PassResult,
 } from '../../src/index.js';
 import { ReadCount, smallGraph, testContainer } from './helpers.js';
+import { thrownBy } from '../support/thrown.js';
 
 describe('analyses', () => {
   it('are computed once across passes that preserve them, and again after one that does not', () => {
@@ -184,11 +185,5 @@ describe('analyses', () => {
 });
 
 function error(fn: () => unknown): TsFreezeError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).to.be.instanceOf(TsFreezeError);
-    return e as TsFreezeError;
-  }
-  throw new Error('expected an error');
+  return thrownBy(TsFreezeError, fn);
 }

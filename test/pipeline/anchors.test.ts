@@ -25,16 +25,9 @@ import {
 } from '../../src/index.js';
 import { FIXTURES_DIR } from '../support/fixture-case.js';
 import { addRelu, MethodNames, smallGraph, testContainer } from './helpers.js';
+import { thrownBy } from '../support/thrown.js';
 
-function thrown(run: () => unknown): TsFreezeError {
-  try {
-    run();
-  } catch (e) {
-    expect(e, String(e)).to.be.instanceOf(TsFreezeError);
-    return e as TsFreezeError;
-  }
-  throw new Error('expected an error');
-}
+const thrown = (run: () => unknown) => thrownBy(TsFreezeError, run);
 
 const grow = definePass({
   name: 'test-grow',

@@ -20,26 +20,11 @@ import {
 } from '../../src/index.js';
 import { withinCpuBudget } from '../support/cpu-budget.js';
 import { addRelu, DoubleCount, MethodNames, NodeCount, smallGraph, testContainer } from './helpers.js';
+import { thrownBy } from '../support/thrown.js';
 
-function failure(run: () => unknown): PassFailure {
-  try {
-    run();
-  } catch (e) {
-    expect(e, String(e)).to.be.instanceOf(PassFailure);
-    return e as PassFailure;
-  }
-  throw new Error('expected a PassFailure');
-}
+const failure = (run: () => unknown) => thrownBy(PassFailure, run);
 
-function pipelineError(run: () => unknown): TsFreezeError {
-  try {
-    run();
-  } catch (e) {
-    expect(e, String(e)).to.be.instanceOf(TsFreezeError);
-    return e as TsFreezeError;
-  }
-  throw new Error('expected an error');
-}
+const pipelineError = (run: () => unknown) => thrownBy(TsFreezeError, run);
 
 const silent = definePass({
   name: 'test-silent',

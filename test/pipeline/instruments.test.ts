@@ -15,6 +15,7 @@ import {
   type Type,
 } from '../../src/index.js';
 import { smallGraph, testContainer } from './helpers.js';
+import { thrownBy } from '../support/thrown.js';
 
 // A clock advancing 1 ms per reading, so timings are exact.
 function fakeClock(): () => number {
@@ -29,15 +30,7 @@ function withDeadRelus(n: number): Graph {
   return g;
 }
 
-function caught(run: () => unknown): PassFailure {
-  try {
-    run();
-  } catch (e) {
-    expect(e).to.be.instanceOf(PassFailure);
-    return e as PassFailure;
-  }
-  throw new Error('expected a PassFailure');
-}
+const caught = (run: () => unknown) => thrownBy(PassFailure, run);
 
 describe('instruments', () => {
   it('time-passes prints a tree: groups nest, repeated passes are summed, percentages of the total', () => {

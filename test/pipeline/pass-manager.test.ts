@@ -18,16 +18,9 @@ import {
   parseReproducer,
 } from '../../src/index.js';
 import { ModuleLevel, RecordMethods, RecordOptions, smallGraph, testContainer } from './helpers.js';
+import { thrownBy } from '../support/thrown.js';
 
-function error(fn: () => unknown): TsFreezeError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).to.be.instanceOf(TsFreezeError);
-    return e as TsFreezeError;
-  }
-  throw new Error('expected an error');
-}
+const error = (fn: () => unknown) => thrownBy(TsFreezeError, fn);
 
 describe('PassManager: targets', () => {
   it('runs a graph pass on every method graph of a module, naming the method', () => {

@@ -9,166 +9,59 @@ function kinds(text: string): string[] {
   );
 }
 
+/** The tokens of `source` must be `expected`, space-separated `kind:text` entries (none of them holds a space). */
+function expectTokens(source: string, expected: string): void {
+  expect(kinds(source)).to.deep.equal(expected.split(' '));
+}
+
 describe('torchscript source: lexer', function () {
   it('emits INDENT/DEDENT around blocks and NEWLINE per logical line', function () {
-    expect(kinds('def f():\n  if x:\n    pass\n  return\n')).to.deep.equal([
-      'keyword:def',
-      'name:f',
-      'op:(',
-      'op:)',
-      'op::',
-      'NEWLINE',
-      'INDENT',
-      'keyword:if',
-      'name:x',
-      'op::',
-      'NEWLINE',
-      'INDENT',
-      'keyword:pass',
-      'NEWLINE',
-      'DEDENT',
-      'keyword:return',
-      'NEWLINE',
-      'DEDENT',
-      'EOF',
-    ]);
+    expectTokens(
+      'def f():\n  if x:\n    pass\n  return\n',
+      'keyword:def name:f op:( op:) op:: NEWLINE INDENT keyword:if name:x op:: NEWLINE INDENT keyword:pass NEWLINE DEDENT keyword:return NEWLINE DEDENT EOF',
+    );
   });
 
   it('closes several blocks at once and at end of file without a final newline', function () {
-    expect(kinds('class A:\n  def f():\n    if x:\n      pass\nclass B:\n  pass')).to.deep.equal([
-      'keyword:class',
-      'name:A',
-      'op::',
-      'NEWLINE',
-      'INDENT',
-      'keyword:def',
-      'name:f',
-      'op:(',
-      'op:)',
-      'op::',
-      'NEWLINE',
-      'INDENT',
-      'keyword:if',
-      'name:x',
-      'op::',
-      'NEWLINE',
-      'INDENT',
-      'keyword:pass',
-      'NEWLINE',
-      'DEDENT',
-      'DEDENT',
-      'DEDENT',
-      'keyword:class',
-      'name:B',
-      'op::',
-      'NEWLINE',
-      'INDENT',
-      'keyword:pass',
-      'NEWLINE',
-      'DEDENT',
-      'EOF',
-    ]);
+    expectTokens(
+      'class A:\n  def f():\n    if x:\n      pass\nclass B:\n  pass',
+      'keyword:class name:A op:: NEWLINE INDENT keyword:def name:f op:( op:) op:: NEWLINE INDENT keyword:if name:x op:: NEWLINE INDENT keyword:pass NEWLINE DEDENT DEDENT DEDENT keyword:class name:B op:: NEWLINE INDENT keyword:pass NEWLINE DEDENT EOF',
+    );
   });
 
   it('ignores blank lines, comment lines, comments and newlines inside brackets', function () {
-    expect(kinds('x = f(1,\n      2)  # trailing\n\n   # indented comment\n\ny = [\n]\n')).to.deep.equal([
-      'name:x',
-      'op:=',
-      'name:f',
-      'op:(',
-      'int:1',
-      'op:,',
-      'int:2',
-      'op:)',
-      'NEWLINE',
-      'name:y',
-      'op:=',
-      'op:[',
-      'op:]',
-      'NEWLINE',
-      'EOF',
-    ]);
+    expectTokens(
+      'x = f(1,\n      2)  # trailing\n\n   # indented comment\n\ny = [\n]\n',
+      'name:x op:= name:f op:( int:1 op:, int:2 op:) NEWLINE name:y op:= op:[ op:] NEWLINE EOF',
+    );
   });
 
   it('joins lines ending in a backslash and accepts CRLF and CR line ends', function () {
-    expect(kinds('x = 1 + \\\n  2\r\ny = 3\rz = 4')).to.deep.equal([
-      'name:x',
-      'op:=',
-      'int:1',
-      'op:+',
-      'int:2',
-      'NEWLINE',
-      'name:y',
-      'op:=',
-      'int:3',
-      'NEWLINE',
-      'name:z',
-      'op:=',
-      'int:4',
-      'NEWLINE',
-      'EOF',
-    ]);
+    expectTokens(
+      'x = 1 + \\\n  2\r\ny = 3\rz = 4',
+      'name:x op:= int:1 op:+ int:2 NEWLINE name:y op:= int:3 NEWLINE name:z op:= int:4 NEWLINE EOF',
+    );
   });
 
   it('counts a tab as indentation up to the next multiple of 8', function () {
-    expect(kinds('if x:\n\tpass\n        pass\n')).to.deep.equal([
-      'keyword:if',
-      'name:x',
-      'op::',
-      'NEWLINE',
-      'INDENT',
-      'keyword:pass',
-      'NEWLINE',
-      'keyword:pass',
-      'NEWLINE',
-      'DEDENT',
-      'EOF',
-    ]);
+    expectTokens(
+      'if x:\n\tpass\n        pass\n',
+      'keyword:if name:x op:: NEWLINE INDENT keyword:pass NEWLINE keyword:pass NEWLINE DEDENT EOF',
+    );
   });
 
   it('lexes numbers: ints (hex/octal/binary/underscores), floats (100., .5, 1e-05, 1E+5)', function () {
-    expect(
-      kinds('9223372036854775807 0x1F 0o17 0b101 1_000 0 00 100. .5 1e-05 1E+5 0.10000000000000001 1.e3'),
-    ).to.deep.equal([
-      'int:9223372036854775807',
-      'int:0x1F',
-      'int:0o17',
-      'int:0b101',
-      'int:1_000',
-      'int:0',
-      'int:00',
-      'float:100.',
-      'float:.5',
-      'float:1e-05',
-      'float:1E+5',
-      'float:0.10000000000000001',
-      'float:1.e3',
-      'NEWLINE',
-      'EOF',
-    ]);
+    expectTokens(
+      '9223372036854775807 0x1F 0o17 0b101 1_000 0 00 100. .5 1e-05 1E+5 0.10000000000000001 1.e3',
+      'int:9223372036854775807 int:0x1F int:0o17 int:0b101 int:1_000 int:0 int:00 float:100. float:.5 float:1e-05 float:1E+5 float:0.10000000000000001 float:1.e3 NEWLINE EOF',
+    );
   });
 
   it('takes the longest operator and tells keywords from names', function () {
-    expect(kinds('a //= b ** -c -> ... != x.y not_a is not None')).to.deep.equal([
-      'name:a',
-      'op://=',
-      'name:b',
-      'op:**',
-      'op:-',
-      'name:c',
-      'op:->',
-      'op:...',
-      'op:!=',
-      'name:x',
-      'op:.',
-      'name:y',
-      'name:not_a',
-      'keyword:is',
-      'keyword:not',
-      'keyword:None',
-      'NEWLINE',
-      'EOF',
-    ]);
+    expectTokens(
+      'a //= b ** -c -> ... != x.y not_a is not None',
+      'name:a op://= name:b op:** op:- name:c op:-> op:... op:!= name:x op:. name:y name:not_a keyword:is keyword:not keyword:None NEWLINE EOF',
+    );
   });
 
   it('decodes string escapes, raw strings and triple-quoted strings', function () {
@@ -193,13 +86,7 @@ l2"""`,
   });
 
   it('accepts Unicode identifiers and skips a leading byte order mark', function () {
-    expect(kinds('\uFEFFtaille_é = größe\n')).to.deep.equal([
-      'name:taille_é',
-      'op:=',
-      'name:größe',
-      'NEWLINE',
-      'EOF',
-    ]);
+    expectTokens('\uFEFFtaille_é = größe\n', 'name:taille_é op:= name:größe NEWLINE EOF');
     expect(tokenize('\uFEFFx = 1', 't.py')[0]).to.include({ line: 1, column: 1 });
   });
 });

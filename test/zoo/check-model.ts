@@ -153,6 +153,22 @@ export function checkMode(files: ModeFiles): ModeResult {
   const reference = existsSync(join(modeDir, 'reference.json'))
     ? readValueFiles(modeDir, 'reference.json')
     : null;
+  // Runs a forward on the inputs and checks it leaf by leaf against PyTorch's outputs in `outputsFile`.
+  const runAndCompare = (
+    forward: () => IValue,
+    outputsFile: string,
+    torchErrors: Record<string, number | null> | undefined,
+  ): { step: Step; checks: LeafCheck[] } => {
+    const ran = timed(forward);
+    const checks = compareOutputs({
+      ours: ran.value,
+      reference,
+      torchOutput: readValueFiles(modeDir, outputsFile),
+      torchErrors: torchErrors ?? {},
+      atol: files.atol,
+    });
+    return { step: outputStep(checks, ran.seconds), checks };
+  };
 
   let module: ScriptModule;
   try {
@@ -166,15 +182,11 @@ export function checkMode(files: ModeFiles): ModeResult {
   }
 
   try {
-    const ran = timed(() => module.forward(...inputs()));
-    const checks = compareOutputs({
-      ours: ran.value,
-      reference,
-      torchOutput: readValueFiles(modeDir, 'outputs.json'),
-      torchErrors: record.torch_error_original ?? {},
-      atol: files.atol,
-    });
-    steps.run = outputStep(checks, ran.seconds);
+    steps.run = runAndCompare(
+      () => module.forward(...inputs()),
+      'outputs.json',
+      record.torch_error_original,
+    ).step;
   } catch (e) {
     steps.run = { status: 'fail', detail: errorText(e) };
   }
@@ -195,15 +207,12 @@ export function checkMode(files: ModeFiles): ModeResult {
 
   let ratio: number | undefined;
   try {
-    const ran = timed(() => frozen.forward(...inputs()));
-    const checks = compareOutputs({
-      ours: ran.value,
-      reference,
-      torchOutput: readValueFiles(modeDir, 'frozen_outputs.json'),
-      torchErrors: record.torch_error ?? {},
-      atol: files.atol,
-    });
-    steps.outputs = outputStep(checks, ran.seconds);
+    const { step, checks } = runAndCompare(
+      () => frozen.forward(...inputs()),
+      'frozen_outputs.json',
+      record.torch_error,
+    );
+    steps.outputs = step;
     ratio = worstRatio(checks);
   } catch (e) {
     steps.outputs = { status: 'fail', detail: errorText(e) };

@@ -6,30 +6,14 @@ import { dtypeFromIrName, type DType } from '../../tensor/dtype.js';
 import {
   AnyListType,
   AnyTupleType,
-  AnyType,
-  BoolType,
-  CapsuleType,
-  ComplexType,
-  DeviceType,
   DictType,
-  FloatType,
   FunctionType,
   FutureType,
-  GeneratorType,
   InterfaceType,
-  IntType,
-  LayoutType,
   ListType,
-  MemoryFormatType,
   NamedClassType,
-  NoneType,
   NumberType,
   OptionalType,
-  ScalarTypeType,
-  StorageType,
-  StreamType,
-  StringType,
-  TensorTensor,
   TensorType,
   TupleType,
   UnionType,
@@ -37,6 +21,7 @@ import {
   type Type,
 } from '../types.js';
 import { Lexer } from './lexer.js';
+import { SHARED_SIMPLE_TYPES } from '../simple-type-names.js';
 
 /**
  * Maps a class name found in IR text onto a class type; return undefined to get the default
@@ -46,25 +31,9 @@ import { Lexer } from './lexer.js';
 export type ResolveClass = (name: string, kind: 'class' | 'interface') => NamedClassType | undefined;
 
 const SIMPLE_TYPES: ReadonlyMap<string, Type> = new Map<string, Type>([
-  ['Tensor', TensorTensor],
-  ['int', IntType],
-  ['float', FloatType],
-  ['complex', ComplexType],
-  ['bool', BoolType],
-  ['str', StringType],
-  ['NoneType', NoneType],
-  ['Device', DeviceType],
-  ['Scalar', NumberType],
+  ...SHARED_SIMPLE_TYPES,
   ['number', NumberType],
-  ['Any', AnyType],
-  ['Layout', LayoutType],
-  ['ScalarType', ScalarTypeType],
-  ['MemoryFormat', MemoryFormatType],
-  ['Generator', GeneratorType],
-  ['Storage', StorageType],
-  ['Stream', StreamType],
   ['Function', FunctionType],
-  ['Capsule', CapsuleType],
   ['list', AnyListType],
   ['tuple', AnyTupleType],
 ]);

@@ -8,23 +8,11 @@ import { padImage } from './conv-pack-wasm.js';
 import { epilogueToOutput } from './epilogue-wasm.js';
 import { wasmHeap } from './wasm-heap.js';
 import { windowKernels } from './window-wasm.js';
-import type { ConvEpilogue } from './conv.js';
+import type { ConvEpilogue, ConvWindow2d } from './conv.js';
 
 /** Shape of one depthwise conv on one image. */
-export interface DepthwiseGeometry {
+export interface DepthwiseGeometry extends ConvWindow2d {
   readonly C: number;
-  readonly H: number;
-  readonly W: number;
-  readonly KH: number;
-  readonly KW: number;
-  readonly sh: number;
-  readonly sw: number;
-  readonly ph: number;
-  readonly pw: number;
-  readonly dh: number;
-  readonly dw: number;
-  readonly OH: number;
-  readonly OW: number;
 }
 
 let rowScratch = new Float64Array(256);

@@ -26,6 +26,9 @@ type RowLoop = (
   hi: number,
 ) => void;
 
+// RowLoop's parameter names, in order, for the generated loops.
+const ROW_LOOP_PARAMS = 'dst d dstStride src s srcStride rows n bias res r alpha lo hi'.split(' ');
+
 // Each activation as an expression of v (lo, hi: hardtanh's bounds), as in activation.ts.
 const ACT: Readonly<Record<Activation, string>> = {
   none: 'v',
@@ -62,23 +65,7 @@ function rowLoop(act: Activation, residual: boolean, f32: boolean): RowLoop {
     const body = `for (let y = 0; y < rows; y++, d += dstStride, s += srcStride, r += dstStride) {
       for (let i = 0; i < n; i++) { const v = ${sum}; dst[d + i] = ${ACT[act]}; }
     }`;
-    const params = [
-      'dst',
-      'd',
-      'dstStride',
-      'src',
-      's',
-      'srcStride',
-      'rows',
-      'n',
-      'bias',
-      'res',
-      'r',
-      'alpha',
-      'lo',
-      'hi',
-    ];
-    fn = new Function(...params, body) as RowLoop;
+    fn = new Function(...ROW_LOOP_PARAMS, body) as RowLoop;
     loops[key] = fn;
   }
   return fn;

@@ -6,7 +6,7 @@
 
 import { finishRows } from './conv-epilogue.js';
 import { epilogueToOutput } from './epilogue-wasm.js';
-import type { ConvEpilogue } from './conv.js';
+import type { ConvEpilogue, ConvWindow2d } from './conv.js';
 import { columnPackers, padImage } from './conv-pack-wasm.js';
 import { WASM_MR, WASM_NR, wasmGemm } from './gemm-wasm.js';
 
@@ -50,21 +50,9 @@ export function packWeights(
 }
 
 /** Where the columns come from: a 2-d image (channels [C, H, W] at `offset`) seen through conv taps. */
-export interface ImageColumns {
+export interface ImageColumns extends ConvWindow2d {
   readonly x: Float32Array;
   readonly offset: number;
-  readonly H: number;
-  readonly W: number;
-  readonly KH: number;
-  readonly KW: number;
-  readonly sh: number;
-  readonly sw: number;
-  readonly ph: number;
-  readonly pw: number;
-  readonly dh: number;
-  readonly dw: number;
-  readonly OH: number;
-  readonly OW: number;
   /** 1x1, stride 1, no padding: row k of the columns is channel plane k itself. */
   readonly pointwise: boolean;
 }

@@ -26,6 +26,40 @@ export interface ConvGeometry {
   readonly outSize: readonly [number, number, number];
 }
 
+/** The last two dims of a conv's geometry: input and output plane sizes, kernel, stride, padding, dilation. */
+export interface ConvWindow2d {
+  readonly H: number;
+  readonly W: number;
+  readonly KH: number;
+  readonly KW: number;
+  readonly sh: number;
+  readonly sw: number;
+  readonly ph: number;
+  readonly pw: number;
+  readonly dh: number;
+  readonly dw: number;
+  readonly OH: number;
+  readonly OW: number;
+}
+
+/** The 2-d window of a geometry (its dims 1 and 2). */
+export function window2d(geom: ConvGeometry): ConvWindow2d {
+  return {
+    H: geom.inSize[1],
+    W: geom.inSize[2],
+    KH: geom.kernel[1],
+    KW: geom.kernel[2],
+    sh: geom.stride[1],
+    sw: geom.stride[2],
+    ph: geom.padBefore[1],
+    pw: geom.padBefore[2],
+    dh: geom.dilation[1],
+    dw: geom.dilation[2],
+    OH: geom.outSize[1],
+    OW: geom.outSize[2],
+  };
+}
+
 /** Pads a per-dim list of 1-3 entries to 3 by leading `fill`s. */
 export function to3(v: readonly number[], fill: number): [number, number, number] {
   const out = [fill, fill, fill];
@@ -282,21 +316,7 @@ interface ConvArgs {
 function runDepthwise(a: ConvArgs): void {
   const { geom } = a;
   const [N, C] = a.x.shape;
-  const g: DepthwiseGeometry = {
-    C,
-    H: geom.inSize[1],
-    W: geom.inSize[2],
-    KH: geom.kernel[1],
-    KW: geom.kernel[2],
-    sh: geom.stride[1],
-    sw: geom.stride[2],
-    ph: geom.padBefore[1],
-    pw: geom.padBefore[2],
-    dh: geom.dilation[1],
-    dw: geom.dilation[2],
-    OH: geom.outSize[1],
-    OW: geom.outSize[2],
-  };
+  const g: DepthwiseGeometry = { C, ...window2d(geom) };
   const inImage = C * g.H * g.W;
   const outImage = C * g.OH * g.OW;
   for (let n = 0; n < N; n++) {
@@ -323,10 +343,8 @@ function runGemm(a: ConvArgs, constant: boolean): void {
   const Cg = C / groups;
   const Og = O / groups;
   const bias = a.b === null ? null : (a.b.storage.data as Float32Array);
-  const H = geom.inSize[1];
-  const W = geom.inSize[2];
-  const OH = geom.outSize[1];
-  const OW = geom.outSize[2];
+  const win = window2d(geom);
+  const { H, W, OH, OW } = win;
   const L = OH * OW;
   const taps3x3 = geom.kernel[1] === 3 && geom.kernel[2] === 3;
   const unit = geom.stride.every((s) => s === 1) && geom.dilation.every((d) => d === 1);
@@ -368,12 +386,12 @@ function runGemm(a: ConvArgs, constant: boolean): void {
     constant,
   );
   const pointwise =
-    geom.kernel[1] === 1 &&
-    geom.kernel[2] === 1 &&
-    geom.stride[1] === 1 &&
-    geom.stride[2] === 1 &&
-    geom.padBefore[1] === 0 &&
-    geom.padBefore[2] === 0 &&
+    win.KH === 1 &&
+    win.KW === 1 &&
+    win.sh === 1 &&
+    win.sw === 1 &&
+    win.ph === 0 &&
+    win.pw === 0 &&
     OH === H &&
     OW === W;
   for (let n = 0; n < N; n++) {
@@ -381,18 +399,7 @@ function runGemm(a: ConvArgs, constant: boolean): void {
       const cols: ImageColumns = {
         x: a.x.storage.data as Float32Array,
         offset: a.x.offset + (n * C + g * Cg) * H * W,
-        H,
-        W,
-        KH: geom.kernel[1],
-        KW: geom.kernel[2],
-        sh: geom.stride[1],
-        sw: geom.stride[2],
-        ph: geom.padBefore[1],
-        pw: geom.padBefore[2],
-        dh: geom.dilation[1],
-        dw: geom.dilation[2],
-        OH,
-        OW,
+        ...win,
         pointwise,
       };
       const outOff = (n * O + g * Og) * L;

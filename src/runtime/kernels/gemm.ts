@@ -57,7 +57,7 @@ export function gemm(
       for (let ic = 0; ic < M; ic += MC) {
         const mc = Math.min(MC, M - ic);
         const mPanels = Math.ceil(mc / 4);
-        packPanelsA(A, ic, mc, pc, kc, Ap, alpha);
+        packPanelsA(A, ic, mc, pc, kc, Ap, 0, alpha);
         for (let pj = 0; pj < nPanels; pj++) {
           const j0 = jc + pj * 4;
           const nr = Math.min(4, N - j0);
@@ -110,7 +110,7 @@ function gemmWasm(
       packB8(B, pc, kc, jc, nc, mem, bBase);
       for (let ic = 0; ic < M; ic += W_MC) {
         const mc = Math.min(W_MC, M - ic);
-        packA4(A, ic, mc, pc, kc, mem, aBase, alpha);
+        packPanelsA(A, ic, mc, pc, kc, mem, aBase, alpha);
         const first = pc === 0 ? 0 : 1;
         w.block(
           kc,
@@ -168,34 +168,6 @@ function packB8(
   }
 }
 
-// alpha * A[ic:ic+mc, pc:pc+kc] as panels of 4 rows, k-major, zero-padded (float32, in WASM memory).
-function packA4(
-  A: MatRef,
-  ic: number,
-  mc: number,
-  pc: number,
-  kc: number,
-  out: Float32Array,
-  base: number,
-  alpha: number,
-): void {
-  const { data, offset, rowStride: rs, colStride: cs } = A;
-  const panels = Math.ceil(mc / WASM_MR);
-  for (let p = 0; p < panels; p++) {
-    const i0 = ic + p * WASM_MR;
-    for (let i = 0; i < WASM_MR; i++) {
-      let dst = base + p * kc * WASM_MR + i;
-      if (i0 + i < ic + mc) {
-        let src = offset + (i0 + i) * rs + pc * cs;
-        if (alpha === 1) for (let k = 0; k < kc; k++, dst += 4, src += cs) out[dst] = data[src];
-        else for (let k = 0; k < kc; k++, dst += 4, src += cs) out[dst] = alpha * data[src];
-      } else {
-        for (let k = 0; k < kc; k++, dst += 4) out[dst] = 0;
-      }
-    }
-  }
-}
-
 function scaleC(
   M: number,
   N: number,
@@ -238,29 +210,30 @@ function packPanelsB(B: MatRef, pc: number, kc: number, jc: number, nc: number, 
   }
 }
 
-// alpha * A[ic:ic+mc, pc:pc+kc] as panels of 4 rows, k-major; rows past the edge are zero.
+// alpha * A[ic:ic+mc, pc:pc+kc] as panels of 4 rows (WASM_MR, the JS micro-kernel's rows too), k-major,
+// rows past the edge zero, into out[base...]: Float64Array scratch for the JS path, WASM memory for float32.
 function packPanelsA(
   A: MatRef,
   ic: number,
   mc: number,
   pc: number,
   kc: number,
-  Ap: Float64Array,
+  out: Float32Array | Float64Array,
+  base: number,
   alpha: number,
 ): void {
   const { data, offset, rowStride: rs, colStride: cs } = A;
   const panels = Math.ceil(mc / 4);
   for (let p = 0; p < panels; p++) {
     const i0 = ic + p * 4;
-    const base = p * kc * 4;
     for (let i = 0; i < 4; i++) {
-      let dst = base + i;
+      let dst = base + p * kc * 4 + i;
       if (i0 + i < ic + mc) {
         let src = offset + (i0 + i) * rs + pc * cs;
-        if (alpha === 1) for (let k = 0; k < kc; k++, dst += 4, src += cs) Ap[dst] = data[src];
-        else for (let k = 0; k < kc; k++, dst += 4, src += cs) Ap[dst] = alpha * data[src];
+        if (alpha === 1) for (let k = 0; k < kc; k++, dst += 4, src += cs) out[dst] = data[src];
+        else for (let k = 0; k < kc; k++, dst += 4, src += cs) out[dst] = alpha * data[src];
       } else {
-        for (let k = 0; k < kc; k++, dst += 4) Ap[dst] = 0;
+        for (let k = 0; k < kc; k++, dst += 4) out[dst] = 0;
       }
     }
   }

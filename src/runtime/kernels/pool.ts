@@ -64,8 +64,8 @@ function per(v: readonly number[], nd: number, fallback?: readonly number[]): nu
   return v.length === 1 ? new Array<number>(nd).fill(v[0]) : [...v];
 }
 
-/** max_pool{1,2,3}d: [values, indices] (indices are flat within each input plane, int64). */
-export function maxPool(
+/** The arguments of max_pool{1,2,3}d, as PyTorch's schema orders them. */
+type MaxPoolArgs = [
   input: Tensor,
   nd: number,
   kernelSize: readonly number[],
@@ -73,32 +73,21 @@ export function maxPool(
   padding: readonly number[],
   dilation: readonly number[],
   ceilMode: boolean,
-): [Tensor, Tensor] {
-  return maxPoolImpl(input, nd, kernelSize, stride, padding, dilation, ceilMode, true) as [Tensor, Tensor];
+];
+
+/** max_pool{1,2,3}d: [values, indices] (indices are flat within each input plane, int64). */
+export function maxPool(...args: MaxPoolArgs): [Tensor, Tensor] {
+  return maxPoolImpl(true, ...args) as [Tensor, Tensor];
 }
 
 /** max_pool{1,2,3}d without the indices (aten::max_pool2d): the same values, no int64 index per output. */
-export function maxPoolValues(
-  input: Tensor,
-  nd: number,
-  kernelSize: readonly number[],
-  stride: readonly number[],
-  padding: readonly number[],
-  dilation: readonly number[],
-  ceilMode: boolean,
-): Tensor {
-  return maxPoolImpl(input, nd, kernelSize, stride, padding, dilation, ceilMode, false)[0];
+export function maxPoolValues(...args: MaxPoolArgs): Tensor {
+  return maxPoolImpl(false, ...args)[0];
 }
 
 function maxPoolImpl(
-  input: Tensor,
-  nd: number,
-  kernelSize: readonly number[],
-  stride: readonly number[],
-  padding: readonly number[],
-  dilation: readonly number[],
-  ceilMode: boolean,
   withIndices: boolean,
+  ...[input, nd, kernelSize, stride, padding, dilation, ceilMode]: MaxPoolArgs
 ): [Tensor, Tensor | null] {
   const p = prepare(input, nd, 'max_pool');
   const k = per(kernelSize, nd);

@@ -4,63 +4,35 @@
 import {
   AnyListType,
   AnyTupleType,
-  AnyType,
-  BoolType,
-  CapsuleType,
-  ComplexType,
   DeviceType,
   DictType,
-  FloatType,
   FutureType,
-  GeneratorType,
-  IntType,
-  LayoutType,
   ListType,
-  MemoryFormatType,
   NoneType,
   NumberType,
   OptionalType,
-  ScalarTypeType,
-  StorageType,
-  StreamType,
-  StringType,
   TensorTensor,
   TupleType,
   UnionType,
   type Type,
 } from '../../ir/types.js';
 import type { TypeExpr } from '../torchscript/ast.js';
+import { SHARED_SIMPLE_TYPES } from '../../ir/simple-type-names.js';
 import { compileError } from './emit-errors.js';
 
 /** Finds a named type (class, interface, named tuple) by its qualified name. */
 export type NamedTypeResolver = (qualifiedName: string) => Type | undefined;
 
+// ScalarType, Layout and MemoryFormat (shared) are ints in TorchScript; the printer writes them as `int`.
 const SIMPLE: ReadonlyMap<string, Type> = new Map<string, Type>([
-  ['Tensor', TensorTensor],
-  ['int', IntType],
-  ['float', FloatType],
-  ['complex', ComplexType],
-  ['bool', BoolType],
-  ['str', StringType],
-  ['NoneType', NoneType],
+  ...SHARED_SIMPLE_TYPES,
   ['None', NoneType],
-  ['Any', AnyType],
   ['number', NumberType],
-  ['Scalar', NumberType],
-  ['Device', DeviceType],
   ['device', DeviceType],
   ['torch.device', DeviceType],
-  ['Generator', GeneratorType],
-  ['Storage', StorageType],
-  ['Stream', StreamType],
-  ['Capsule', CapsuleType],
   // isinstance(x, (list, tuple)): a list / tuple of any element types.
   ['list', AnyListType],
   ['tuple', AnyTupleType],
-  // ScalarType, Layout and MemoryFormat are ints in TorchScript; the printer writes them as `int`.
-  ['ScalarType', ScalarTypeType],
-  ['Layout', LayoutType],
-  ['MemoryFormat', MemoryFormatType],
 ]);
 
 // `typing.List` / `torch.Tensor` spellings are accepted like the bare names.
