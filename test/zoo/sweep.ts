@@ -31,6 +31,7 @@ interface SweepFlags {
   reexport?: boolean;
   timeout: number;
   keepMb: number;
+  keepOursFrozen?: boolean;
   docs: string;
   kernels: string;
   kernelsOnly?: boolean;
@@ -95,12 +96,18 @@ async function checkOurs(rowDir: string, mode: string, atol: number, flags: Swee
   return { row: rowDir, mode, steps: { load: { status: 'fail', detail: `tsfreeze ${why}` } } };
 }
 
-function dropLargeFiles(rowDir: string, modes: readonly string[], keepMb: number): void {
+/** Frees disk after a row: PyTorch's exports above `keepMb` (re-exported when needed) and, unless kept, our own
+ *  frozen file (rewritten by every run; a whole-zoo run leaves ~36 GB of them otherwise). */
+function dropLargeFiles(
+  rowDir: string,
+  modes: readonly string[],
+  keepMb: number,
+  keepOursFrozen: boolean,
+): void {
   for (const mode of modes) {
-    for (const file of ['model.pt', 'ours_frozen.pt']) {
-      const path = join(rowDir, mode, file);
-      if (existsSync(path) && statSync(path).size > keepMb * 1024 * 1024) rmSync(path);
-    }
+    const model = join(rowDir, mode, 'model.pt');
+    if (existsSync(model) && statSync(model).size > keepMb * 1024 * 1024) rmSync(model);
+    if (!keepOursFrozen) rmSync(join(rowDir, mode, 'ours_frozen.pt'), { force: true });
   }
 }
 
@@ -159,7 +166,7 @@ async function sweepRow(
     writeFileSync(join(rowDir, mode, 'result.json'), `${JSON.stringify(record, null, 1)}\n`);
     records.push(record);
   }
-  dropLargeFiles(rowDir, row.modes, flags.keepMb);
+  dropLargeFiles(rowDir, row.modes, flags.keepMb, flags.keepOursFrozen === true);
   return records;
 }
 
@@ -182,6 +189,10 @@ async function main(): Promise<void> {
     .option('--reexport', "redo PyTorch's side even when cached")
     .option('--timeout <seconds>', 'per process', (v) => Number(v), 3600)
     .option('--keep-mb <n>', 'delete model files above this size after their row', (v) => Number(v), 150)
+    .option(
+      '--keep-ours-frozen',
+      'keep ours_frozen.pt after its row (deleted by default: it is rewritten every run)',
+    )
     .option('--docs <file>', 'the table to write', join(ROOT, 'docs/zoo.md'))
     .option('--kernels <file>', 'the kernel coverage to write', join(ROOT, 'docs/kernels.md'))
     .option('--list', 'list the rows and exit')
