@@ -9,7 +9,7 @@
  * Never merged: nodes with side effects or randomness, ops the table does not know, nodes whose inputs
  * or outputs alias memory that is written (AliasDb: two `zeros` of which one is written in place stay
  * two), two nodes of one block whose outputs both may be or hold a graph output (that would make two
- * outputs one; asked with PyTorch's loop rule, as PyTorch does), and a node with its equal in an enclosing block when both escape the graph (inputs,
+ * outputs one), and a node with its equal in an enclosing block when both escape the graph (inputs,
  * outputs, wildcards: AliasDb.safeToChangeAliasingRelationship). Nodes with blocks are never merged.
  * Mirrors torch/csrc/jit/passes/common_subexpression_elimination.cpp and ir/node_hashing.cpp.
  */
@@ -30,7 +30,7 @@ import {
   type PassResult,
   inject,
 } from '../src/index.js';
-import { AliasAnalysis, AliasDb, isMutableType } from './alias-analysis.js';
+import { AliasAnalysis, isMutableType, type AliasDb } from './alias-analysis.js';
 
 @pass({
   name: 'common-subexpression-elimination',
@@ -63,7 +63,6 @@ export function mergeable(n: Node, ops: OperatorRegistry): { ok: true } | { ok: 
 class Eliminator {
   eliminated = 0;
   private aliasDbCache: AliasDb | undefined;
-  private pytorchLoopsDb: AliasDb | undefined;
   private readonly keys = new KeyMaker();
 
   constructor(
@@ -129,16 +128,10 @@ class Eliminator {
     return values.length > 0 && values.some((v) => this.db().hasWriters(v));
   }
 
-  // Merging would make two values that may be (or hold) graph outputs the same value. Only identity is at
-  // stake (neither is written: hasWriters said so), so this follows PyTorch's answer: its AliasDb does not
-  // see a loop's result as possibly its initial value, and merges where the sound view would not.
+  // Merging would make two values that may be (or hold) graph outputs the same value.
   private bothReachOutputs(a: Node, b: Node): boolean {
     const outs = this.graph.outputs;
-    const reach = (db: AliasDb): boolean =>
-      db.mayContainAlias(a.outputs, outs) && db.mayContainAlias(b.outputs, outs);
-    if (!reach(this.db())) return false;
-    this.pytorchLoopsDb ??= new AliasDb(this.graph, this.ops, { loops: 'pytorch' });
-    return reach(this.pytorchLoopsDb);
+    return this.db().mayContainAlias(a.outputs, outs) && this.db().mayContainAlias(b.outputs, outs);
   }
 }
 

@@ -8,9 +8,10 @@
  * stays when it may reach escaped memory (AliasDb.writesToWildcard: an input, an attribute, a list's
  * element) or memory a live value may point to; a write to a local nobody reads goes with it
  * (`l = []; l.append(x)` with `l` unused), as PyTorch's DCE with its AliasDb does.
- * Mark-and-sweep like PyTorch's dead_code_elimination.cpp: liveness flows from the graph outputs and
- * side-effecting nodes (inside nested blocks too) to a fixpoint, then a reverse sweep removes the rest,
- * so whole dead chains die in one run.
+ * Mark-and-sweep as PyTorch 1.13's dead_code_elimination.cpp: one reverse walk from the graph outputs
+ * (loop bodies until nothing new is marked), so a write is live only if a live node met later in the walk
+ * (earlier in the program, or anywhere in an enclosing loop) may read what it writes; then a reverse sweep
+ * removes unmarked unused nodes and unused If / Loop outputs, so whole dead chains die in one run.
  */
 
 import {
@@ -40,216 +41,186 @@ export class DeadCodeElimination implements GraphPass {
   constructor(@inject(OPERATOR_REGISTRY) private readonly ops: OperatorRegistry) {}
 
   run(graph: Graph, context: PassContext): PassResult {
-    const keep: Node[] = [];
-    const writeNodes: Node[] = [];
-    for (const n of graph.allNodes()) {
-      const root = this.rootKind(n, context);
-      if (root === 'keep') keep.push(n);
-      else if (root === 'write') writeNodes.push(n);
+    const keep = (node: Node, wildcardWrite: (n: Node) => boolean): boolean =>
+      this.hasSideEffects(node, context, wildcardWrite);
+    // Marking without alias analysis first (no write escapes or reaches a live value): when every in-place
+    // write is marked anyway (its result is used, as resnet's relu_ and add_), the AliasDb could only add
+    // marks to writes, which are all marked already, so the AliasDb is never built. Otherwise mark again.
+    let marker = new Marker(graph, this.ops, keep, false);
+    marker.run();
+    const writes = [...graph.allNodes()].filter(
+      (n) => (this.ops.factsForNode(n)?.writtenArgs.length ?? 0) > 0,
+    );
+    if (!writes.every((n) => marker.marked.has(n))) {
+      marker = new Marker(graph, this.ops, keep, true);
+      marker.run();
     }
-    // Liveness without alias analysis first: when every in-place write is live anyway (its result is
-    // used, as with resnet's relu_ and add_), the writes' escapes and aliases cannot add anything, and
-    // the AliasDb is never built. Otherwise the full marking below decides.
-    let live = new Liveness(NO_LOCAL_WRITES);
-    live.markRoots(graph, keep);
-    if (!writeNodes.every((n) => live.nodes.has(n))) {
-      const writes = new LocalWrites(graph, this.ops);
-      // Every write is tracked first, so every local write is indexed before liveness reaches its memory.
-      const escaping = writeNodes.filter((n) => !writes.track(n));
-      live = new Liveness(writes);
-      live.markRoots(graph, [...keep, ...escaping]);
-    }
-    const sweep = new Sweep(live);
+    const sweep = new Sweep(marker.marked);
     sweep.block(graph.block);
     if (sweep.nodesRemoved) context.count('nodes-removed', sweep.nodesRemoved);
     if (sweep.outputsRemoved) context.count('outputs-removed', sweep.outputsRemoved);
     return { changed: sweep.nodesRemoved + sweep.outputsRemoved > 0 };
   }
 
-  // Whether a node must run even if nothing uses its outputs ('keep'), is an in-place write that must
-  // when it may reach escaped memory ('write': otherwise live only if what it writes is), or neither.
-  private rootKind(node: Node, context: PassContext): 'keep' | 'write' | 'no' {
-    if (node.kind === 'prim::If' || node.kind === 'prim::Loop') return 'no'; // live through their contents
-    if (node.blocks.length) return 'keep'; // other block-owning nodes: not understood here, keep
+  // A node that must run even if nothing uses its outputs (If and Loop: through their contents).
+  private hasSideEffects(node: Node, context: PassContext, wildcardWrite: (n: Node) => boolean): boolean {
+    if (node.kind === 'prim::If' || node.kind === 'prim::Loop') return false;
+    if (node.blocks.length) return true; // other block-owning nodes: not understood here, keep
     const facts = this.ops.factsForNode(node);
     if (!facts) {
       if (!node.hasUses())
         context.remark(node, `kept: ${node.kind} is not in the operator table, so it may have side effects`);
-      return 'keep';
+      return true;
     }
-    if (facts.externalSideEffects) return 'keep';
-    return facts.writtenArgs.length > 0 ? 'write' : 'no';
+    if (facts.externalSideEffects) return true;
+    // A write to escaped memory is a side effect; other writes live only if what they write is read later.
+    return facts.writtenArgs.length > 0 && wildcardWrite(node);
   }
 }
 
-/** The tracked writes to memory a value may point to. */
-interface WritersOf {
-  writersOf(v: Value): Node[];
-}
-
-const NO_LOCAL_WRITES: WritersOf = { writersOf: () => [] };
-
-/** In-place writes to local memory, by the memory locations they write (an AliasDb made when first needed). */
-class LocalWrites implements WritersOf {
+/**
+ * PyTorch's marking: a reverse walk from the block's return, marking a node when it has side effects, when
+ * one of its outputs is live, or when it writes memory a live value may point to. Liveness of a write is
+ * therefore decided where the walk meets it: a value that becomes live only at an earlier node (e.g. the
+ * initial value of a loop, needed by the loop itself) does not revive writes met before. Loop bodies are
+ * walked again until nothing new is marked (a value read in the next iteration). Block nesting is the only
+ * recursion, so 100k-node chains are fine.
+ */
+class Marker {
+  readonly marked = new Set<Node>();
+  private readonly live = new Set<Value>();
+  private readonly returned = new Set<Block>();
+  private readonly sideEffects = new Map<Node, boolean>();
   private db: AliasDb | undefined;
-  private readonly byLocation = new Map<number, Node[]>();
 
   constructor(
     private readonly graph: Graph,
     private readonly ops: OperatorRegistry,
+    private readonly mustKeep: (node: Node, wildcardWrite: (n: Node) => boolean) => boolean,
+    /** Without it, no write counts as escaping or as reaching a live value (the fast first pass). */
+    private readonly useAliasDb: boolean,
   ) {}
 
-  /** Records a write that escapes nothing and returns true; false when it may write escaped memory. */
-  track(node: Node): boolean {
-    const db = (this.db ??= new AliasDb(this.graph, this.ops));
-    const locations = db.getWrites(node);
-    if (locations.size === 0 || db.writesToWildcard(node)) return false;
-    for (const l of locations) {
-      const writers = this.byLocation.get(l);
-      if (writers) writers.push(node);
-      else this.byLocation.set(l, [node]);
+  run(): void {
+    for (const v of this.graph.outputs) this.live.add(v);
+    this.returned.add(this.graph.block);
+    this.markBlock(this.graph.block);
+  }
+
+  private alias(): AliasDb {
+    return (this.db ??= new AliasDb(this.graph, this.ops));
+  }
+
+  private markBlock(block: Block): boolean {
+    let any = false;
+    for (const n of block.nodes()) if (this.hasSideEffects(n)) any = this.mark(n) || any;
+    any = this.markReturn(block) || any;
+    for (const n of block.nodesReversed()) {
+      if (n.kind === 'prim::Loop') any = this.markLoop(n) || any;
+      else for (const b of n.blocks) any = this.markBlock(b) || any;
+      any = this.markIfLive(n) || any;
+    }
+    return any;
+  }
+
+  private markLoop(loop: Node): boolean {
+    let any = false;
+    while (this.markBlock(loop.blocks[0])) any = true;
+    return any;
+  }
+
+  // A block's outputs are live where what they become outside is; a loop's also when the next iteration reads them.
+  private markReturn(block: Block): boolean {
+    if (this.returned.has(block)) return false;
+    this.returned.add(block);
+    const owner = block.owningNode!;
+    if (owner.kind === 'prim::Loop') {
+      owner.outputs.forEach((o, i) => {
+        if (this.live.has(o) || block.inputs[i + 1].hasUses()) this.live.add(block.outputs[i + 1]);
+      });
+      this.live.add(block.outputs[0]);
+    } else if (owner.kind === 'prim::If') {
+      owner.outputs.forEach((o, i) => {
+        if (this.live.has(o)) this.live.add(block.outputs[i]);
+      });
+    } else {
+      for (const v of block.outputs) this.live.add(v);
     }
     return true;
   }
 
-  /** The tracked writes to memory `v` may point to. */
-  writersOf(v: Value): Node[] {
-    if (!this.db || this.byLocation.size === 0) return [];
-    const out: Node[] = [];
-    for (const l of this.db.memoryLocations(v)) out.push(...(this.byLocation.get(l) ?? []));
-    return out;
+  private markIfLive(n: Node): boolean {
+    if (n.outputs.some((o) => this.live.has(o))) return this.mark(n);
+    return this.useAliasDb && this.writesAnything(n) && this.alias().writesToAlias(n, this.live)
+      ? this.mark(n)
+      : false;
+  }
+
+  // Marks `n` and the nodes owning it, and makes their inputs live.
+  private mark(n: Node): boolean {
+    if (this.marked.has(n)) return false;
+    for (let m: Node | null | undefined = n; m && !this.marked.has(m); m = m.owningBlock?.owningNode) {
+      this.marked.add(m);
+      for (const v of m.inputs) this.live.add(v);
+    }
+    return true;
+  }
+
+  private hasSideEffects(n: Node): boolean {
+    let known = this.sideEffects.get(n);
+    if (known === undefined) {
+      known =
+        this.mustKeep(n, (w) => this.useAliasDb && this.alias().writesToWildcard(w)) ||
+        ((n.kind === 'prim::If' || n.kind === 'prim::Loop') &&
+          n.blocks.some((b) => [...b.nodes()].some((inner) => this.hasSideEffects(inner))));
+      this.sideEffects.set(n, known);
+    }
+    return known;
+  }
+
+  // Whether `n` (or a node in its blocks) may write anything: the AliasDb is only asked about those.
+  private writesAnything(n: Node): boolean {
+    if (n.blocks.length)
+      return n.blocks.some((b) => [...b.nodes()].some((inner) => this.writesAnything(inner)));
+    return (this.ops.factsForNode(n)?.writtenArgs.length ?? 0) > 0;
   }
 }
 
-/** Which nodes and values are live. Worklist-driven: no recursion, so 100k-node chains are fine. */
-class Liveness {
-  readonly nodes = new Set<Node>();
-  readonly values = new Set<Value>();
-  /** Live loop-carried slots per prim::Loop. */
-  readonly carried = new Map<Node, Set<number>>();
-  private readonly nodeQueue: Node[] = [];
-  private readonly valueQueue: Value[] = [];
-
-  constructor(private readonly writes: WritersOf) {}
-
-  markRoots(graph: Graph, roots: readonly Node[]): void {
-    for (const v of graph.outputs) this.value(v);
-    for (const n of roots) this.node(n);
-    this.drain();
-  }
-
-  private node(n: Node): void {
-    if (this.nodes.has(n)) return;
-    this.nodes.add(n);
-    this.nodeQueue.push(n);
-  }
-
-  private value(v: Value): void {
-    if (this.values.has(v)) return;
-    this.values.add(v);
-    this.valueQueue.push(v);
-    // Writes to memory a live value may point to are live too.
-    for (const w of this.writes.writersOf(v)) this.node(w);
-  }
-
-  private carry(loop: Node, j: number): void {
-    let set = this.carried.get(loop);
-    if (!set) this.carried.set(loop, (set = new Set()));
-    if (set.has(j)) return;
-    set.add(j);
-    const body = loop.blocks[0];
-    this.node(loop);
-    this.value(loop.inputs[j + 2]);
-    this.value(body.outputs[j + 1]);
-    this.value(loop.outputs[j]);
-    this.value(body.inputs[j + 1]);
-  }
-
-  private drain(): void {
-    while (this.nodeQueue.length || this.valueQueue.length) {
-      const v = this.valueQueue.pop();
-      if (v) this.fromValue(v);
-      const n = this.nodeQueue.pop();
-      if (n) this.fromNode(n);
-    }
-  }
-
-  // A live node keeps its enclosing node alive and needs its inputs.
-  private fromNode(n: Node): void {
-    const owner = n.owningBlock?.owningNode;
-    if (owner) this.node(owner);
-    if (n.kind === 'prim::Loop') {
-      this.value(n.inputs[0]); // max trip count
-      this.value(n.inputs[1]); // initial condition
-      this.value(n.blocks[0].outputs[0]); // continue condition
-      return;
-    }
-    for (const v of n.inputs) this.value(v);
-    if (n.kind !== 'prim::If') for (const b of n.blocks) for (const o of b.outputs) this.value(o);
-  }
-
-  // A live value keeps its producer alive; for If/Loop only the matching block slot.
-  private fromValue(v: Value): void {
-    const producer = v.node;
-    if (producer.kind === 'prim::Param') {
-      const owner = producer.owningBlock?.owningNode;
-      if (!owner) return; // a graph input
-      if (owner.kind === 'prim::Loop' && v.offset > 0) this.carry(owner, v.offset - 1);
-      else this.node(owner);
-    } else if (producer.kind === 'prim::If') {
-      this.node(producer);
-      for (const b of producer.blocks) this.value(b.outputs[v.offset]);
-    } else if (producer.kind === 'prim::Loop') {
-      this.carry(producer, v.offset);
-    } else {
-      this.node(producer);
-    }
-  }
-}
-
-/** Removes what Liveness did not mark, innermost uses first. */
+/** Removes what Marker did not mark (and no one uses), innermost uses first, as PyTorch's sweep does. */
 class Sweep {
   nodesRemoved = 0;
   outputsRemoved = 0;
 
-  constructor(private readonly live: Liveness) {}
+  constructor(private readonly marked: ReadonlySet<Node>) {}
 
   // Reverse order: a node's users (later in the block, or inside later nodes' blocks) are gone first.
   block(block: Block): void {
     for (const n of block.nodesReversed()) {
-      if (!this.live.nodes.has(n)) {
-        this.nodesRemoved += 1 + countNested(n);
-        n.destroy();
-      } else if (n.kind === 'prim::If') {
-        this.pruneIf(n);
-      } else if (n.kind === 'prim::Loop') {
-        this.pruneLoop(n);
-      } else {
-        for (const b of n.blocks) this.block(b);
-      }
+      if (n.kind === 'prim::If') this.pruneIf(n);
+      else if (n.kind === 'prim::Loop') this.pruneLoop(n);
+      for (const b of n.blocks) this.block(b);
+      if (this.marked.has(n) || n.hasUses()) continue;
+      this.nodesRemoved += 1 + countNested(n);
+      n.destroy();
     }
   }
 
-  // Transforms `%a, %b = prim::If(...)` with %b dead into `%a = prim::If(...)`.
+  // Transforms `%a, %b = prim::If(...)` with %b unused into `%a = prim::If(...)`.
   private pruneIf(n: Node): void {
     for (let i = n.outputs.length - 1; i >= 0; i--) {
-      if (this.live.values.has(n.outputs[i])) continue;
+      if (n.outputs[i].hasUses()) continue;
       for (const b of n.blocks) b.eraseOutput(i);
       n.eraseOutput(i);
       this.outputsRemoved++;
     }
-    for (const b of n.blocks) this.block(b);
   }
 
-  // Transforms a loop carrying a dead value into one that does not carry it.
+  // Transforms a loop carrying a value used neither after it nor in its body into one that does not carry it.
   private pruneLoop(n: Node): void {
     const body = n.blocks[0];
-    const liveSlots = this.live.carried.get(n) ?? new Set<number>();
-    const dead: number[] = [];
-    for (let j = n.outputs.length - 1; j >= 0; j--) if (!liveSlots.has(j)) dead.push(j);
-    for (const j of dead) body.eraseOutput(j + 1);
-    this.block(body);
-    for (const j of dead) {
+    for (let j = n.outputs.length - 1; j >= 0; j--) {
+      if (n.outputs[j].hasUses() || body.inputs[j + 1].hasUses()) continue;
+      body.eraseOutput(j + 1);
       body.eraseInput(j + 1);
       n.eraseOutput(j);
       n.removeInput(j + 2);

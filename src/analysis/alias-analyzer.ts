@@ -85,7 +85,7 @@ export class AliasAnalyzer {
   constructor(
     private readonly entryOf: EntryLookup,
     private readonly frozen: boolean,
-    private readonly pytorchLoops = false,
+    private readonly pytorchLoops = true,
   ) {}
 
   run(graph: Graph): AliasFacts {
@@ -258,11 +258,11 @@ export class AliasAnalyzer {
   }
 
   /**
-   * PyTorch points the body's carried inputs at the loop's initial values only, so a value the body
-   * makes and carries into the next iteration, where it is written, counts as unwritten. Here the body
-   * inputs also point at the body outputs, and the loop outputs at the initial values (a loop that runs
-   * no iteration): facts are read off the finished graph, so this is the fixpoint over all iterations.
-   * With `pytorchLoops`, PyTorch's rule alone (see AliasDbOptions.loops).
+   * With `pytorchLoops` (the default, AliasDbOptions.loops), PyTorch 1.13's analyzeLoop: the body's carried
+   * inputs point at the loop's initial values only and the loop's results at the body's results only, so a
+   * value the body makes and carries into the next iteration, where it is written, counts as unwritten.
+   * Otherwise ('fixpoint') the body inputs also point at the body outputs and the loop outputs at the
+   * initial values (a loop that runs no iteration): the fixpoint over all iterations, sound.
    */
   private analyzeLoop(node: Node): void {
     const body = node.blocks[0];

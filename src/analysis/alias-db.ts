@@ -20,11 +20,11 @@ export interface AliasDbOptions {
   /** Finds a node's operator; the registry's overload resolution by default. */
   readonly entryOf?: EntryLookup;
   /**
-   * How loops are analysed. 'fixpoint' (default, sound): a loop's carried values are followed over all
-   * iterations and its results may be its initial values (it may run no iteration). 'pytorch': PyTorch
-   * 1.13's analyzeLoop exactly (body inputs point at the initial values only, results at the body's
-   * results only). That view misses writes through a loop that ran zero times or through a carried
-   * value, so never fold or move on it; CSE asks it only whether a merge would join two graph outputs.
+   * How loops are analysed. 'pytorch' (default): PyTorch 1.13's analyzeLoop exactly (body inputs point at
+   * the initial values only, results at the body's results only), so freezing decides as PyTorch does
+   * (docs/freeze.md, loops in alias analysis). That view misses writes through a carried value made in the
+   * body and through a loop that ran no iteration. 'fixpoint' (sound): carried values are followed over all
+   * iterations and a loop's results may be its initial values.
    */
   readonly loops?: 'fixpoint' | 'pytorch';
 }
@@ -44,7 +44,7 @@ export class AliasDb {
     options: AliasDbOptions = {},
   ) {
     const entryOf = options.entryOf ?? ((n: Node) => registry.entryForNode(n));
-    this.facts = new AliasAnalyzer(entryOf, options.frozen ?? false, options.loops === 'pytorch').run(graph);
+    this.facts = new AliasAnalyzer(entryOf, options.frozen ?? false, options.loops !== 'fixpoint').run(graph);
     this.wildcardElements = new Set(this.facts.wildcardOf.values());
     const dag = this.facts.dag;
     for (const [node, w] of this.facts.writes) {

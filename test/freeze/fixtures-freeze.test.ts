@@ -19,8 +19,6 @@ const COUNTED =
 // Fixtures whose frozen graph still differs from PyTorch's in some node kind (outputs agree), and why.
 const COUNT_DIVERGENCES: Readonly<Record<string, string>> = {
   bare_lstm_no_forward: 'no forward method: nothing to count',
-  alias_loop_carried:
-    'on purpose (docs/freeze.md, loops in alias analysis): PyTorch folds the zeros the next iteration writes and drops the write',
   alias_audit_q21_unrolled_mutation:
     'PyTorch keeps one `i % 2 == 0` check of the last unrolled iteration (eq, remainder, If) that its constant propagation misses; we fold it. Allocator-dependent in PyTorch (2 kept with GLIBC_TUNABLES=glibc.malloc.tcache_count=0): docs/freeze.md, nodes PyTorch forgets to fold',
   alias_audit_write_before_append_in_loop:

@@ -19,7 +19,7 @@ const CHECK_SAVED = join(ROOT, 'scripts/zoo/check_saved.py');
  * Freeze divergences owned by another helper (issue 10's list, see docs/zoo.md): the step must fail with
  * exactly this detail, so the entry has to go once the divergence is fixed.
  */
-// (hand.script_class_objects' counts were here until CSE asked about graph outputs with PyTorch's loop rule.)
+// (hand.script_class_objects' counts were here until the AliasDb took PyTorch's view of loops.)
 const KNOWN: Record<string, string> = {};
 
 interface RowJson {
