@@ -13,5 +13,6 @@ if (argv.some((a) => !a.startsWith('-'))) {
   tuneV8ForOneShotRuns();
   enableWasmRelaxedSimd();
 }
-const { main } = await import('../dist/src/cli/main.js');
+// main.bundle.js is src/cli/main.js with its small CLI modules in one file (scripts/bundle-cli.mjs).
+const { main } = await import('../dist/src/cli/main.bundle.js');
 process.exitCode = await main(argv);

@@ -57,6 +57,31 @@ describe('cli: the subcommand table', function () {
     );
   });
 
+  it('bin/tsfreeze.js loads the bundle of those modules, which imports the rest instead of copying it', () => {
+    const bundle = readFileSync(join(DIST_SRC, 'cli', 'main.bundle.js'), 'utf8');
+    const imported = new Set(
+      [...bundle.matchAll(/(?:^import\s[^;]*?from\s+"([^"]+)"|import\("([^"]+)"\))/gm)].map(
+        (m) => m[1] ?? m[2],
+      ),
+    );
+    // Modules with state or identity other modules share must stay single: the current limits, commander
+    // (required by src/cli/commander.ts, not bundled), the errors; the subcommands and what they load.
+    expect([...imported].sort()).to.deep.equal(
+      [
+        '../entry-hooks.js',
+        '../errors.js',
+        '../limits.js',
+        '../serialization/printer/index.js',
+        'node:module',
+        'reflect-metadata',
+        ...COMMANDS.map((c) => `./${c.name}-command.js`),
+      ].sort(),
+    );
+    expect(bundle).to.contain('(import.meta.url)("commander")');
+    const bin = readFileSync(join(DIST_SRC, '..', '..', 'bin', 'tsfreeze.js'), 'utf8');
+    expect(bin).to.contain("import('../dist/src/cli/main.bundle.js')");
+  });
+
   it('runs a command that is loaded on demand, and shows its help through `help <command>`', async () => {
     const listed = await cli('--help');
     for (const entry of COMMANDS) expect(listed.out).to.contain(entry.name);

@@ -32,6 +32,7 @@ describe('package contents (npm pack --dry-run)', function () {
       'dist/passes/index.js',
       'dist/passes/index.d.ts',
       'dist/src/cli/main.js',
+      'dist/src/cli/main.bundle.js',
       'dist/src/cli/freeze-worker.js',
       'docs/writing-a-pass.md',
       'docs/embedding.md',
