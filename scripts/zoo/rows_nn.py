@@ -56,6 +56,25 @@ def decoder():
     return nn.TransformerDecoder(nn.TransformerDecoderLayer(D, HEADS, FF), 2)
 
 
+class PaddedEncoder(nn.Module):
+    """A batch_first TransformerEncoder given a key padding mask: in eval PyTorch runs it on nested tensors
+    (_nested_tensor_from_mask ... to_padded_tensor), and the output is cut to the longest sequence."""
+
+    def __init__(self):
+        super().__init__()
+        self.enc = nn.TransformerEncoder(nn.TransformerEncoderLayer(D, HEADS, FF, batch_first=True), 2)
+
+    def forward(self, src, padding_mask):
+        return self.enc(src, src_key_padding_mask=padding_mask)
+
+
+def padded_inputs(batch, length=6):
+    # Every sequence shorter than `length` (so the output is cut), lengths differing across the batch.
+    lengths = [length - 1 - (i % 3) for i in range(batch)]
+    mask = torch.tensor([[j >= n for j in range(length)] for n in lengths])
+    return (seq(batch, length, batch_first=True), mask)
+
+
 def bag_inputs(batch):
     return (torch.randint(0, 100, (3 * batch + 2,)), torch.arange(0, 3 * batch, 3))
 
@@ -69,6 +88,15 @@ ROWS = [
         lambda: encoder(True),
         lambda b: (seq(b, batch_first=True),),
         note="takes PyTorch's fast path (aten::_transformer_encoder_layer_fwd) in eval",
+    ),
+    Row(
+        "nn.TransformerEncoder.padding_mask",
+        "nn",
+        PaddedEncoder,
+        padded_inputs,
+        modes=("script",),
+        test_batch=3,
+        note="nested-tensor fast path in eval (key padding mask, batch_first)",
     ),
     Row("nn.TransformerDecoder", "nn", decoder, lambda b: (seq(b, 4), seq(b, 5))),
     Row("nn.LSTM", "nn", lambda: Recurrent(nn.LSTM(16, D, num_layers=2)), lambda b: (seq(b, 6, 16),)),
