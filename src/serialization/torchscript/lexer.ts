@@ -1,7 +1,6 @@
 // Lexer for TorchScript source (the Python subset torch.jit.save writes): turns text into tokens,
 // with Python's NEWLINE/INDENT/DEDENT layout tokens, and reports bad input as TS_SYNTAX errors.
 import { IRParseError } from '../../errors.js';
-import { SIMPLE_ESCAPES } from '../../ops/literals.js';
 import { KEYWORDS, OPERATORS, type Token, type TokenKind } from './tokens.js';
 
 /** Error code of every TorchScript source syntax error. */
@@ -35,6 +34,18 @@ const OCT = /0[oO](?:_?[0-7])+/y;
 const BIN = /0[bB](?:_?[01])+/y;
 const DECIMAL = /(?:(?:\d(?:_?\d)*)?\.\d(?:_?\d)*|\d(?:_?\d)*\.?)(?:[eE][+-]?\d(?:_?\d)*)?/y;
 const IDENT_CHAR = /[\p{ID_Continue}]/u;
+const SIMPLE_ESCAPES: Readonly<Record<string, string>> = {
+  '\\': '\\',
+  "'": "'",
+  '"': '"',
+  a: '\x07',
+  b: '\b',
+  f: '\f',
+  n: '\n',
+  r: '\r',
+  t: '\t',
+  v: '\v',
+};
 
 interface OpenBracket {
   readonly char: string;
