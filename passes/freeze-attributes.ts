@@ -44,16 +44,8 @@ import {
   type IdentityKey,
 } from './freeze/identity.js';
 import { isModuleType, modulePath } from './freeze/module-path.js';
-import { checkEvalMode, resolvePreserved, type PreservedSet } from './freeze/preserved.js';
+import { checkEvalMode, PRESERVE_OPTIONS, resolvePreserved, type PreservedSet } from './freeze/preserved.js';
 import { freezeReportOf, type FreezeReport } from './freeze/report.js';
-
-const OPTIONS = {
-  preserve: {
-    type: 'string[]',
-    default: [],
-    description: 'attributes and methods to keep (dotted paths allowed)',
-  },
-} as const;
 
 /** Where a GetAttr leads: the owning module instance and its dotted path, or why it cannot be folded. */
 type AttrLookup =
@@ -69,7 +61,7 @@ type AttrLookup =
   name: 'freeze-attributes',
   summary: 'Inline attributes that preserved methods only read as constants; keep the mutated ones',
   target: 'module',
-  options: OPTIONS,
+  options: PRESERVE_OPTIONS,
   statistics: [
     { name: 'attributes-folded', description: 'distinct (module, attribute) pairs turned into constants' },
     { name: 'getattrs-folded', description: 'prim::GetAttr nodes replaced by a constant' },

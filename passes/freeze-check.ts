@@ -17,7 +17,7 @@ import {
   type PassContext,
   type PassResult,
 } from '../src/index.js';
-import { checkEvalMode, resolvePreserved, type PreservedSet } from './freeze/preserved.js';
+import { checkEvalMode, PRESERVE_OPTIONS, resolvePreserved, type PreservedSet } from './freeze/preserved.js';
 import { matchFunctionCall, matchMethodCall } from './inline-submodules.js';
 
 /** PyTorch's words for a module indexing a ModuleList/ModuleDict with a run-time key. */
@@ -53,13 +53,7 @@ export function checkNoModuleContainerIndex(root: ScriptModule, preserved: Prese
   name: 'freeze-check',
   summary: 'Refuse modules in training mode and unknown preserved names, before freezing changes anything',
   target: 'module',
-  options: {
-    preserve: {
-      type: 'string[]',
-      default: [],
-      description: 'attributes and methods to keep (dotted paths allowed)',
-    },
-  },
+  options: PRESERVE_OPTIONS,
   required: true,
 })
 export class FreezeCheck implements ModulePass {

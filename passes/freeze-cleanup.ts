@@ -24,7 +24,7 @@ import {
   type PassResult,
 } from '../src/index.js';
 import { isMutableAttributeType } from './freeze/identity.js';
-import { resolvePreserved, type PreservedSet } from './freeze/preserved.js';
+import { PRESERVE_OPTIONS, resolvePreserved, type PreservedSet } from './freeze/preserved.js';
 import { freezeReportOf, type FreezeReport } from './freeze/report.js';
 
 /** Per class type: the attribute slots to keep, or 'all'. */
@@ -34,13 +34,7 @@ type KeepTable = Map<ClassType, Set<string> | 'all'>;
   name: 'freeze-cleanup',
   summary: 'Remove the attributes, methods and submodules a frozen module no longer uses',
   target: 'module',
-  options: {
-    preserve: {
-      type: 'string[]',
-      default: [],
-      description: 'attributes and methods to keep (dotted paths allowed)',
-    },
-  },
+  options: PRESERVE_OPTIONS,
   statistics: [
     { name: 'attributes-removed', description: 'attribute slots removed from class types' },
     { name: 'methods-removed', description: 'methods removed' },

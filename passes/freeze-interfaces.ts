@@ -19,19 +19,13 @@ import {
   type PassResult,
 } from '../src/index.js';
 import { modulePath, moduleAt } from './freeze/module-path.js';
-import { resolvePreserved } from './freeze/preserved.js';
+import { PRESERVE_OPTIONS, resolvePreserved } from './freeze/preserved.js';
 
 @pass({
   name: 'freeze-interfaces',
   summary: 'Retype interface-typed submodules to the concrete class they hold, so their calls can be inlined',
   target: 'module',
-  options: {
-    preserve: {
-      type: 'string[]',
-      default: [],
-      description: 'attributes and methods to keep (dotted paths allowed)',
-    },
-  },
+  options: PRESERVE_OPTIONS,
   statistics: [
     {
       name: 'interfaces-resolved',

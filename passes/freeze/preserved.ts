@@ -5,6 +5,15 @@
 import { FreezeError, ScriptModule, type Function, type ScriptObject } from '../../src/index.js';
 import { AliasedValueSet, isMutableAttributeType } from './identity.js';
 
+/** The `preserve` option of every freezing pass (the freeze pipeline hands each the same names). */
+export const PRESERVE_OPTIONS = {
+  preserve: {
+    type: 'string[]',
+    default: [],
+    description: 'attributes and methods to keep (dotted paths allowed)',
+  },
+} as const;
+
 /** The preserved set, grown by freeze-attributes as it finds mutated attributes. */
 export class PreservedSet {
   /** Methods that stay (forward, and the names the user gave), with the module whose method each is. */

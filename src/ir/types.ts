@@ -3,12 +3,26 @@
 
 import { dtypeFromIrName, DTYPES, type DType } from '../tensor/dtype.js';
 
+/** Kinds of types that carry parameters (element types, a tensor's details, a name); the rest are SimpleTypes. */
+type ParameterizedKind =
+  | 'Tensor'
+  | 'Optional'
+  | 'List'
+  | 'Dict'
+  | 'Tuple'
+  | 'Union'
+  | 'Future'
+  | 'Class'
+  | 'Interface'
+  | 'Enum'
+  | 'Var';
+
 /** Every kind of type tsfreeze knows. */
 export type TypeKind =
+  | ParameterizedKind
   | 'Any'
   | 'AnyList'
   | 'AnyTuple'
-  | 'Tensor'
   | 'int'
   | 'float'
   | 'complex'
@@ -24,17 +38,7 @@ export type TypeKind =
   | 'Storage'
   | 'Stream'
   | 'Function'
-  | 'Capsule'
-  | 'Optional'
-  | 'List'
-  | 'Dict'
-  | 'Tuple'
-  | 'Union'
-  | 'Future'
-  | 'Class'
-  | 'Interface'
-  | 'Enum'
-  | 'Var';
+  | 'Capsule';
 
 // Types are immutable, so the text of a composite type is made once: equals, overload matching and
 // printing read it constantly. (A side table, not a field: types stay plain values for deep equality.)
@@ -68,20 +72,7 @@ export abstract class Type {
 /** A type with no parameters, shown by a fixed name. */
 export class SimpleType extends Type {
   constructor(
-    readonly kind: Exclude<
-      TypeKind,
-      | 'Tensor'
-      | 'Optional'
-      | 'List'
-      | 'Dict'
-      | 'Tuple'
-      | 'Union'
-      | 'Future'
-      | 'Class'
-      | 'Interface'
-      | 'Enum'
-      | 'Var'
-    >,
+    readonly kind: Exclude<TypeKind, ParameterizedKind>,
     private readonly irName: string,
     private readonly annotation: string = irName,
   ) {

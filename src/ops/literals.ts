@@ -57,7 +57,8 @@ export function quoteString(text: string): string {
   return `${out}"`;
 }
 
-const UNESCAPES: Readonly<Record<string, string>> = {
+/** Python's one-character string escapes (`\n` -> newline), by the character after the backslash. */
+export const SIMPLE_ESCAPES: Readonly<Record<string, string>> = {
   '\\': '\\',
   "'": "'",
   '"': '"',
@@ -68,8 +69,10 @@ const UNESCAPES: Readonly<Record<string, string>> = {
   r: '\r',
   t: '\t',
   v: '\v',
-  '0': '\0',
 };
+
+// Schema strings know `\0` but no other octal escape.
+const UNESCAPES: Readonly<Record<string, string>> = { ...SIMPLE_ESCAPES, '0': '\0' };
 
 /**
  * Reads the body of a quoted string starting at `start` (just after the opening quote). Returns the

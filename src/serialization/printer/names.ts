@@ -2,11 +2,11 @@
 // name becomes an identifier, and the name generator whose counters PyTorch's printer shares per file.
 
 import type { Value } from '../../ir/value.js';
+import { KEYWORDS } from '../torchscript/tokens.js';
 
 /** Valid identifiers and keywords the printer never uses as a local (the importer's environment + Python keywords). */
-const RESERVED = new Set([
+const RESERVED: ReadonlySet<string> = new Set([
   '_',
-  'as',
   'aten',
   'attribute',
   'CONSTANTS',
@@ -18,42 +18,9 @@ const RESERVED = new Set([
   'nanj',
   'ops',
   '__torch__',
-  'and',
-  'assert',
-  'async',
-  'await',
-  'break',
-  'class',
-  'continue',
-  'def',
-  'del',
-  'elif',
-  'else',
-  'except',
-  'False',
-  'finally',
-  'for',
-  'from',
-  'global',
-  'if',
-  'import',
-  'in',
-  'is',
-  'lambda',
-  'None',
-  'nonlocal',
-  'not',
-  'or',
-  'pass',
-  'raise',
-  'return',
-  'True',
-  'try',
-  'with',
-  'while',
-  'yield',
   'uninitialized',
   'unchecked_cast',
+  ...KEYWORDS,
 ]);
 
 /** True for ASCII identifiers (`foo_1`), the only names the printer writes as `a.b` / `b : T`. */
