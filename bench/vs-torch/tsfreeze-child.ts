@@ -1,6 +1,6 @@
 // One tsfreeze side of `npm run bench -- vs-torch`, in a fresh process: load MODEL.pt, freeze it, then
 // time the frozen forward on one input. Prints one JSON line. Run by bench/vs-torch.ts, never by tests.
-//   node dist/bench/vs-torch/tsfreeze-child.js MODEL.pt SHAPE(e.g. 1x3x224x224) INFER_BUDGET_MS (0: no inference)
+//   node dist/bench/vs-torch/tsfreeze-child.js MODEL.pt SHAPE(e.g. 1x3x224x224) INFER_BUDGET_MS
 
 import { Tensor, freeze, loadModule } from '../../passes/index.js';
 import { benchInput, medianLatency, type ChildResult } from './protocol.js';
