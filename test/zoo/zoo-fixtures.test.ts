@@ -24,6 +24,13 @@ const KNOWN: Record<string, string> = {
   'hand.script_class_objects/script/counts': 'aten::len 3 vs 1, prim::GetAttr 10 vs 8',
 };
 
+/** The error records of torch.json: worst per leaf, and per thread count (scripts/zoo/export.py). */
+interface ThreadRecord {
+  readonly torch_error?: Record<string, number>;
+  readonly torch_error_original?: Record<string, number>;
+  readonly torch_error_by_threads?: Record<'frozen' | 'original', Record<string, Record<string, number>>>;
+}
+
 interface RowJson {
   readonly modes: string[];
   readonly atol: number;
@@ -61,6 +68,20 @@ describe('zoo fast subset (test/fixtures/zoo)', function () {
               atol: info.atol,
             });
             result.steps.saved = { status: saved.ok ? 'pass' : 'fail', detail: saved.detail };
+          }
+        });
+        it("PyTorch's own error is the worst over 1 and 2 threads (export.py's THREAD_COUNTS)", () => {
+          const record = JSON.parse(readFileSync(join(rowDir, mode, 'torch.json'), 'utf8')) as ThreadRecord;
+          for (const [kind, worst] of [
+            ['frozen', record.torch_error],
+            ['original', record.torch_error_original],
+          ] as const) {
+            const runs = record.torch_error_by_threads?.[kind] ?? {};
+            expect(Object.keys(runs).sort(), kind).to.deep.equal(['1', '2']);
+            for (const [leaf, error] of Object.entries(worst ?? {}))
+              expect(error, `${kind} ${leaf}`).to.equal(
+                Math.max(...Object.values(runs).map((r) => r[leaf] ?? 0)),
+              );
           }
         });
         for (const step of STEPS) {
