@@ -18,6 +18,9 @@ import {
 import { basename, dirname, join, resolve } from 'node:path';
 import { TsFreezeError } from './errors.js';
 
+/** The most bytes one write is given (fs writes refuse more than 2 GiB - 1). */
+const WRITE_PIECE = 1 << 30;
+
 /**
  * Writes `chunks` to `path` atomically. On failure the temporary file is removed, `path` is left as it
  * was, and the error is a TsFreezeError IO_ERROR naming the file (the system error is its cause).
@@ -35,7 +38,9 @@ export function writeFileAtomic(path: string, chunks: readonly (Uint8Array | str
     for (const chunk of chunks) {
       const bytes = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
       let done = 0;
-      while (done < bytes.length) done += writeSync(fd, bytes, done, bytes.length - done);
+      // One write takes at most 2 GiB - 1 bytes; a frozen model's tensor data can be larger (vit_h_14, 2.5 GB).
+      while (done < bytes.length)
+        done += writeSync(fd, bytes, done, Math.min(bytes.length - done, WRITE_PIECE));
     }
     fsyncSync(fd);
     closeSync(fd);

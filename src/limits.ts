@@ -38,9 +38,10 @@ const GiB = 1024 ** 3;
 /** The declarations: defaults and what each limit bounds. */
 export const LIMIT_DECLARATIONS: { readonly [K in keyof Limits]: LimitDeclaration } = {
   maxArchiveBytes: {
-    default: 2 * GiB - 1,
+    default: 4 * GiB - 1,
     unit: 'bytes',
-    description: 'largest .pt file read (2 GiB - 1 is also the most Node reads at once)',
+    description:
+      'largest .pt file read (4 GiB - 1: the most one Uint8Array holds in Node 20, and where zip needs zip64)',
   },
   maxDecompressedBytes: {
     default: GiB,

@@ -51,6 +51,20 @@ export function tail(text: string, lines = 4): string {
   return text.trim().split('\n').slice(-lines).join(' | ').slice(0, 1200);
 }
 
+/**
+ * What a crashed Node child printed, for the table: the thrown error's own line (Node prints it above the
+ * stack, so the last lines alone are only loader frames - r3d_18 once failed as "at async
+ * ModuleLoader.import ... Node.js v20" with the cause lost), then the last lines.
+ */
+export function crashSummary(stderr: string): string {
+  const error = stderr
+    .split('\n')
+    .map((l) => l.trim())
+    .find((l) => /^(\w*(Error|Exception)\b|FATAL ERROR|Uncaught\b)/.test(l));
+  const last = tail(stderr);
+  return (error && !last.includes(error) ? `${error} | ${last}` : last).slice(0, 1200);
+}
+
 /** What check_saved.py answers for one saved model. */
 export interface SavedCheck {
   readonly ok: boolean;

@@ -14,7 +14,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import type { ModeResult } from './check-model.js';
-import { PYTHON, runProcess, SavedModelChecker, tail } from './processes.js';
+import { crashSummary, PYTHON, runProcess, SavedModelChecker, tail } from './processes.js';
 import { defaultOperatorRegistry } from '../../src/index.js';
 import { writeKernelsTable } from './kernels-table.js';
 import { writeZooTable, type RowListing, type ZooRecord } from './zoo-table.js';
@@ -92,7 +92,7 @@ async function checkOurs(rowDir: string, mode: string, atol: number, flags: Swee
   if (result) return result;
   const why = done.timedOut
     ? `timed out after ${flags.timeout} s`
-    : `crashed (${done.signal ?? done.code}): ${tail(done.stderr)}`;
+    : `crashed (${done.signal ?? done.code}): ${crashSummary(done.stderr)}`;
   return { row: rowDir, mode, steps: { load: { status: 'fail', detail: `tsfreeze ${why}` } } };
 }
 

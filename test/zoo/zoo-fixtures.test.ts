@@ -22,6 +22,13 @@ const CHECK_SAVED = join(ROOT, 'scripts/zoo/check_saved.py');
 // (hand.script_class_objects' counts were here until the AliasDb took PyTorch's view of loops.)
 const KNOWN: Record<string, string> = {};
 
+/** The error records of torch.json: worst per leaf, and per thread count (scripts/zoo/export.py). */
+interface ThreadRecord {
+  readonly torch_error?: Record<string, number>;
+  readonly torch_error_original?: Record<string, number>;
+  readonly torch_error_by_threads?: Record<'frozen' | 'original', Record<string, Record<string, number>>>;
+}
+
 interface RowJson {
   readonly modes: string[];
   readonly atol: number;
@@ -59,6 +66,20 @@ describe('zoo fast subset (test/fixtures/zoo)', function () {
               atol: info.atol,
             });
             result.steps.saved = { status: saved.ok ? 'pass' : 'fail', detail: saved.detail };
+          }
+        });
+        it("PyTorch's own error is the worst over 1 and 2 threads (export.py's THREAD_COUNTS)", () => {
+          const record = JSON.parse(readFileSync(join(rowDir, mode, 'torch.json'), 'utf8')) as ThreadRecord;
+          for (const [kind, worst] of [
+            ['frozen', record.torch_error],
+            ['original', record.torch_error_original],
+          ] as const) {
+            const runs = record.torch_error_by_threads?.[kind] ?? {};
+            expect(Object.keys(runs).sort(), kind).to.deep.equal(['1', '2']);
+            for (const [leaf, error] of Object.entries(worst ?? {}))
+              expect(error, `${kind} ${leaf}`).to.equal(
+                Math.max(...Object.values(runs).map((r) => r[leaf] ?? 0)),
+              );
           }
         });
         for (const step of STEPS) {

@@ -3,6 +3,7 @@
 // objects use, compiled to IR graphs.
 
 import { readFile } from 'node:fs/promises';
+import { LimitError } from '../../limits.js';
 import { CompilationUnit } from '../../module/compilation-unit.js';
 import { ScriptModule } from '../../module/script-module.js';
 import { OperatorRegistry } from '../../ops/registry.js';
@@ -141,7 +142,8 @@ export function loadArchive(source: string | Uint8Array, options: LoadOptions = 
 function readShared(path: string): Uint8Array | string {
   try {
     return readFileShared(path);
-  } catch {
+  } catch (e) {
+    if (e instanceof LimitError) throw e;
     return path;
   }
 }

@@ -2,11 +2,11 @@
 // code: the archive is read into shared memory, so the worker reads the same bytes without a copy. The
 // loader waits for the result before it returns and reports a mismatch like the zip layer does.
 
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import * as zlib from 'node:zlib';
 import type { ZipArchive } from '../zip/read-archive.js';
 import { zipError } from '../zip/zip-errors.js';
+import { readWholeFile } from '../zip/read-file.js';
 
 // Runs as CommonJS in the worker: one message per archive, results written into the shared state.
 const WORKER_SOURCE = `
@@ -44,19 +44,7 @@ function crcWorker(): Worker | null {
 
 /** Reads a whole file into a SharedArrayBuffer (so a worker can read it too); throws the OS error. */
 export function readFileShared(path: string): Uint8Array {
-  const fd = openSync(path, 'r');
-  try {
-    const size = fstatSync(fd).size;
-    const bytes = new Uint8Array(new SharedArrayBuffer(size));
-    for (let done = 0; done < size;) {
-      const n = readSync(fd, bytes, done, size - done, done);
-      if (n === 0) break;
-      done += n;
-    }
-    return bytes;
-  } finally {
-    closeSync(fd);
-  }
+  return readWholeFile(path, true);
 }
 
 /** A check running in the background; `wait` blocks until it is done and throws on a mismatch. */

@@ -1,13 +1,13 @@
 // Reads a whole .pt archive (the zip torch.jit.save / torch.save write) into a ZipArchive: entries addressed
 // relative to the archive's top folder, inflated on demand, CRC-32 checked on every read.
 
-import { readFileSync, statSync } from 'node:fs';
 import { inflateRawSync } from 'node:zlib';
 import { checkLimit, currentLimits, LimitError } from '../../limits.js';
 import { crc32 } from './crc32.js';
 import { readDirectory, type ZipEntryInfo } from './zip-directory.js';
 import { zipError } from './zip-errors.js';
 import { METHOD_STORED } from './zip-format.js';
+import { readWholeFile } from './read-file.js';
 
 export type { ZipEntryInfo } from './zip-directory.js';
 
@@ -210,9 +210,8 @@ function hex(value: number): string {
 /** Reads a file, turning OS errors into SerializationErrors that name the path. */
 function readSource(path: string): Uint8Array {
   try {
-    // Checked before reading: a huge file is refused by name instead of by an allocation failure.
-    checkLimit('maxArchiveBytes', statSync(path).size, `${path}: the file`);
-    return readFileSync(path);
+    // The size is checked before reading: a huge file is refused by name, not by an allocation failure.
+    return readWholeFile(path, false);
   } catch (cause) {
     if (cause instanceof LimitError) throw cause;
     const code = (cause as { code?: unknown }).code;
