@@ -54,6 +54,8 @@ export interface ModeResult {
   /** The worst ratio of our error to PyTorch's on any float output leaf of the frozen run. */
   readonly worstErrorRatio?: number;
   readonly frozenPath?: string;
+  /** Node-kind counts of our frozen graph (the sweep re-judges them against counts_no_reuse). */
+  readonly frozenCounts?: Readonly<Record<string, number>>;
   /** Every operator the loaded code and the frozen graph use, with how tsfreeze runs it (docs/kernels.md). */
   readonly ops?: readonly OpState[];
 }
@@ -204,7 +206,8 @@ export function checkMode(files: ModeFiles): ModeResult {
     return result();
   }
 
-  steps.counts = countsVerdict(kindCounts(frozen.graph), record.counts ?? {}, record.counts_no_reuse);
+  const frozenCounts = kindCounts(frozen.graph);
+  steps.counts = countsVerdict(frozenCounts, record.counts ?? {}, record.counts_no_reuse);
 
   let ratio: number | undefined;
   try {
@@ -224,7 +227,7 @@ export function checkMode(files: ModeFiles): ModeResult {
     saveModule(frozen, frozenPath);
   } catch (e) {
     steps.saved = { status: 'fail', detail: `tsfreeze could not write it: ${errorText(e)}` };
-    return result({ worstErrorRatio: ratio });
+    return result({ worstErrorRatio: ratio, frozenCounts });
   }
-  return result({ worstErrorRatio: ratio, frozenPath });
+  return result({ worstErrorRatio: ratio, frozenPath, frozenCounts });
 }

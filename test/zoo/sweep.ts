@@ -17,6 +17,8 @@ import type { ModeResult } from './check-model.js';
 import { crashSummary, PYTHON, runProcess, SavedModelChecker, tail } from './processes.js';
 import { defaultOperatorRegistry } from '../../src/index.js';
 import { writeKernelsTable } from './kernels-table.js';
+import { countsVerdict } from './compare.js';
+import { noReuseCounts } from './no-reuse-counts.js';
 import { writeZooTable, type RowListing, type ZooRecord } from './zoo-table.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -111,6 +113,25 @@ function dropLargeFiles(
   }
 }
 
+/** When our counts differ from PyTorch's default ones, judges them again with PyTorch's no-reuse counts. */
+async function judgeCountsWithoutReuse(
+  ours: ModeResult,
+  torch: ZooRecord['torch'],
+  modeDir: string,
+  flags: SweepFlags,
+): Promise<ModeResult> {
+  const counts = (torch as { counts?: Record<string, number> }).counts;
+  if (ours.steps.counts?.status !== 'fail' || !ours.frozenCounts || !counts) return ours;
+  try {
+    const noReuse = await noReuseCounts(ROOT, flags.cache, modeDir);
+    if (!noReuse) return ours;
+    return { ...ours, steps: { ...ours.steps, counts: countsVerdict(ours.frozenCounts, counts, noReuse) } };
+  } catch (e) {
+    const detail = `${ours.steps.counts.detail ?? ''} (no-reuse counts unavailable: ${(e as Error).message})`;
+    return { ...ours, steps: { ...ours.steps, counts: { status: 'fail', detail } } };
+  }
+}
+
 async function sweepRow(
   row: RowListing['rows'][number],
   flags: SweepFlags,
@@ -139,6 +160,7 @@ async function sweepRow(
     let ours: ModeResult | undefined;
     if (torch.status === 'ok') {
       ours = await checkOurs(rowDir, mode, summary.atol, flags);
+      ours = await judgeCountsWithoutReuse(ours, torch, join(rowDir, mode), flags);
       if (ours.frozenPath) {
         const saved = await checker.check({
           model: ours.frozenPath,
