@@ -206,6 +206,38 @@ def nested_mask_cases():
     case("error: left aligned size", L, [t, torch.ones(2, 3).bool()])
 
 
+def tensor_split_cases():
+    # mvit_v2_s splits q/k/v with torch.tensor_split; outputs are views of self (checked in the unit tests).
+    S, I, TS = "aten::tensor_split.sections", "aten::tensor_split.indices", "aten::tensor_split.tensor_indices_or_sections"
+    x = r(7, 4)
+    case("sections even", S, [r(6, 2), 3, 0])
+    case("sections uneven", S, [x, 3, 0])
+    case("sections more than size", S, [x, 9, 0])
+    case("sections negative dim", S, [r(2, 3, 5), 2, -1])
+    case("sections one", S, [x, 1, 1])
+    case("sections of empty dim", S, [r(0, 3), 2, 0])
+    case("indices", I, [x, [1, 4], 0])
+    case("indices negative dim", I, [r(2, 3, 5), [2], -2])
+    case("indices negative values", I, [x, [-5, -1], 0])
+    case("indices out of range", I, [x, [3, 10, 12], 0])
+    case("indices decreasing", I, [x, [5, 2, 6], 0])
+    case("indices empty list", I, [x, [], 1])
+    case("indices int64 self", I, [torch.arange(10).reshape(2, 5), [1, 3], 1])
+    case("tensor sections 0-d", TS, [x, torch.tensor(3), 0])
+    case("tensor indices 1-d", TS, [x, torch.tensor([2, 5]), 0])
+    case("tensor indices strided", TS, [x, torch.tensor([1, 9, 3, 9, 6])[::2], 0])
+    case("tensor indices negative dim", TS, [r(3, 6), torch.tensor([1, -2]), -1])
+    case("error: sections zero", S, [x, 0, 0])
+    case("error: sections negative", S, [x, -2, 0])
+    case("error: sections 0-d self", S, [torch.tensor(1.0), 2, 0])
+    case("error: indices 0-d self", I, [torch.tensor(1.0), [1], 0])
+    case("error: sections dim out of range", S, [x, 2, 2])
+    case("error: tensor float", TS, [x, torch.tensor([1.0, 2.0]), 0])
+    case("error: tensor int32", TS, [x, torch.tensor([1, 2], dtype=torch.int32), 0])
+    case("error: tensor 2-d", TS, [x, torch.tensor([[1, 2]]), 0])
+    case("error: tensor 0-d sections zero", TS, [x, torch.tensor(0), 0])
+
+
 def build():
     nested_mask_cases()
     out_cases()
@@ -214,6 +246,7 @@ def build():
     einsum_cases()
     loss_cases()
     misc_cases()
+    tensor_split_cases()
 
 
 if __name__ == "__main__":

@@ -254,6 +254,49 @@ export function chunk(t: Tensor, chunks: number, dim = 0): Tensor[] {
   return split(t, size, d);
 }
 
+function tensorSplitDim(t: Tensor, dim: number): number {
+  if (t.dim === 0)
+    throw new RuntimeError(
+      'INVALID_ARGUMENT',
+      `tensor_split expected at least a 1-dimensional tensor, but got a tensor with ${t.dim} dims`,
+    );
+  return normalizeDim(dim, t.dim);
+}
+
+/** torch.tensor_split(t, sections, dim): `sections` views, the first size % sections one element longer. */
+export function tensorSplitSections(t: Tensor, sections: number, dim = 0): Tensor[] {
+  const d = tensorSplitDim(t, dim);
+  if (sections <= 0)
+    throw new RuntimeError('INVALID_ARGUMENT', `number of sections must be larger than 0, got ${sections}`);
+  const size = t.shape[d];
+  const min = Math.floor(size / sections);
+  const extra = size % sections;
+  const out: Tensor[] = [];
+  let start = 0;
+  for (let i = 0; i < sections; i++) {
+    const len = i < extra ? min + 1 : min;
+    out.push(slice(t, d, start, start + len));
+    start += len;
+  }
+  return out;
+}
+
+/**
+ * torch.tensor_split(t, indices, dim): views between consecutive indices, sliced as t[start:end] (negative
+ * indices count from the end, out-of-range or decreasing ones give empty views).
+ */
+export function tensorSplitIndices(t: Tensor, indices: readonly number[], dim = 0): Tensor[] {
+  const d = tensorSplitDim(t, dim);
+  const out: Tensor[] = [];
+  let start = 0;
+  for (const end of indices) {
+    out.push(slice(t, d, start, end));
+    start = end;
+  }
+  out.push(slice(t, d, start, t.shape[d]));
+  return out;
+}
+
 /** Tensor.unbind(dim): every index along dim as a view. */
 export function unbind(t: Tensor, dim = 0): Tensor[] {
   const d = normalizeDim(dim, t.dim);

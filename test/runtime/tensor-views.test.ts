@@ -72,6 +72,26 @@ describe('tensor views', () => {
     for (const c of a.chunk(3)) expect(c.storage).to.equal(a.storage);
   });
 
+  it('tensor_split returns views of self (all three overloads) that writes reach', () => {
+    const a = arange(0, 14).reshape([7, 2]);
+    const bySections = KERNELS['aten::tensor_split.sections']([a, 3, 0]) as Tensor[];
+    expect(bySections.map((c) => c.shape[0])).to.deep.equal([3, 2, 2]);
+    const byIndices = KERNELS['aten::tensor_split.indices']([a, [1, -2, 20], -2]) as Tensor[];
+    expect(byIndices.map((c) => c.shape[0])).to.deep.equal([1, 4, 2, 0]);
+    const byTensor = KERNELS['aten::tensor_split.tensor_indices_or_sections']([
+      a,
+      tensor([1]),
+      1,
+    ]) as Tensor[];
+    expect(byTensor.map(nums)).to.deep.equal([
+      [0, 2, 4, 6, 8, 10, 12],
+      [1, 3, 5, 7, 9, 11, 13],
+    ]);
+    for (const c of [...bySections, ...byIndices, ...byTensor]) expect(c.storage).to.equal(a.storage);
+    KERNELS['aten::add_.Scalar']([bySections[1], 100, 1]);
+    expect(nums(a.select(1, 0))).to.deep.equal([0, 2, 4, 106, 108, 10, 12]);
+  });
+
   it('expand, squeeze, unsqueeze, permute, flatten, t', () => {
     const b = tensor([1, 2, 3]).expand([2, -1]);
     expect([...b.strides]).to.deep.equal([0, 1]);

@@ -35,6 +35,27 @@ import {
 
 const T = tensorArg;
 
+/** aten::tensor_split.tensor_indices_or_sections: a 0-d int64 tensor gives sections, a 1-d one indices. */
+function tensorSplitByTensor(t: Tensor, spec: Tensor, dim: number): Tensor[] {
+  if (t.dim === 0)
+    throw new RuntimeError(
+      'INVALID_ARGUMENT',
+      `tensor_split expected at least a 1-dimensional tensor, but got a tensor with ${t.dim} dims`,
+    );
+  if (spec.dtype !== 'int64')
+    throw new RuntimeError(
+      'INVALID_ARGUMENT',
+      `tensor_split expected tensor_indices_or_sections to have dtype of long, but got ${DTYPES[spec.dtype].irName}`,
+    );
+  if (spec.dim > 1)
+    throw new RuntimeError(
+      'INVALID_ARGUMENT',
+      `tensor_split expected tensor_indices_or_sections to be a zero-dimensional or one-dimensional tensor, but got a tensor with ${spec.dim} dims`,
+    );
+  const values = spec.toArray().map(Number);
+  return spec.dim === 0 ? v.tensorSplitSections(t, values[0], dim) : v.tensorSplitIndices(t, values, dim);
+}
+
 /** The Python value of a one-element tensor: FloatScalar for floats, number (bigint past 2^53) for ints, boolean. */
 export function itemOf(t: Tensor): Scalar {
   if (t.numel !== 1) {
@@ -200,6 +221,10 @@ function viewKernels(t: KernelTable): void {
   t['aten::split_with_sizes'] = (a) => v.splitWithSizes(T(a, 0), intListArg(a, 1), intArg(a, 2));
   t['aten::chunk'] = (a) => v.chunk(T(a, 0), intArg(a, 1), intArg(a, 2));
   t['aten::unbind.int'] = (a) => v.unbind(T(a, 0), intArg(a, 1));
+  t['aten::tensor_split.sections'] = (a) => v.tensorSplitSections(T(a, 0), intArg(a, 1), intArg(a, 2));
+  t['aten::tensor_split.indices'] = (a) => v.tensorSplitIndices(T(a, 0), intListArg(a, 1), intArg(a, 2));
+  t['aten::tensor_split.tensor_indices_or_sections'] = (a) =>
+    tensorSplitByTensor(T(a, 0), T(a, 1), intArg(a, 2));
   t['aten::as_strided'] = (a) => v.asStrided(T(a, 0), intListArg(a, 1), intListArg(a, 2), optIntArg(a, 3));
   t['aten::diagonal'] = (a) => v.diagonal(T(a, 0), intArg(a, 1), intArg(a, 2), intArg(a, 3));
   t['aten::movedim.int'] = (a) => v.movedim(T(a, 0), intArg(a, 1), intArg(a, 2));
