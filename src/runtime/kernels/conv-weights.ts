@@ -26,6 +26,25 @@ export interface WeightLease {
   done(): void;
 }
 
+/**
+ * Bytes of the heap that prepared constant weights may hold. A 32-bit WebAssembly memory ends at 4 GiB;
+ * a model whose prepared weights pass this (regnet_y_128gf: 2.6 GB of weights, more once transformed)
+ * prepares the rest per call instead, so scratch and transient weights always find room.
+ */
+export const CACHED_WEIGHTS_BUDGET = 1.5 * 2 ** 30;
+let budget = CACHED_WEIGHTS_BUDGET;
+
+/** Sets the budget (tests use a small one); returns the previous. */
+export function setCachedWeightsBudget(bytes: number): number {
+  const previous = budget;
+  budget = bytes;
+  return previous;
+}
+
+function fitsCacheBudget(heap: WasmHeap, bytes: number): boolean {
+  return heap.reservedBytes() + bytes <= budget;
+}
+
 /** The weight tensor's elements as bytes (float32, contiguous from its offset). */
 function bytesOf(w: Tensor): Uint8Array {
   const data = w.storage.data as Float32Array;
@@ -45,7 +64,7 @@ export function weightsInHeap(
   fill: (mem: Float32Array, base: number) => void,
   constant: boolean,
 ): WeightLease {
-  if (!constant) {
+  if (!constant || !fitsCacheBudget(heap, floats * 4)) {
     const offset = heap.reserve(floats * 4);
     fill(heap.floats(), offset / 4);
     return { offset, done: () => heap.release(offset) };
