@@ -37,6 +37,8 @@ interface SweepFlags {
   docs: string;
   kernels: string;
   kernelsOnly?: boolean;
+  since?: string;
+  docsOnly?: boolean;
   list?: boolean;
 }
 
@@ -222,6 +224,11 @@ async function main(): Promise<void> {
       '--kernels-only',
       "rewrite docs/kernels.md from the cached results with today's kernels; check nothing",
     )
+    .option(
+      '--since <iso-time>',
+      'when this run started, for runs split over parallel processes (each given the same time): rows checked before it are "earlier run"',
+    )
+    .option('--docs-only', 'rewrite docs/zoo.md and docs/kernels.md from the cached results; check nothing')
     .parse()
     .opts<SweepFlags>();
   const listing = await listRows();
@@ -239,7 +246,8 @@ async function main(): Promise<void> {
     if (unknown.length) throw new Error(`no such rows: ${unknown.join(', ')}`);
   }
   mkdirSync(flags.cache, { recursive: true });
-  const start = Date.now();
+  const start = flags.since ? Date.parse(flags.since) : Date.now();
+  if (Number.isNaN(start)) throw new Error(`--since: not a time: ${flags.since}`);
   const startedAt = new Date(start).toISOString();
   // The docs are rewritten after every row, so a run stopped early still leaves tables of what it did.
   const cachedRecords = (): ZooRecord[] =>
@@ -259,9 +267,7 @@ async function main(): Promise<void> {
     process.stdout.write(`wrote ${flags.kernels}\n`);
     return;
   }
-  const checker = new SavedModelChecker(CHECK_SAVED);
-  const writeDocs = (checked: number): void => {
-    const records = cachedRecords();
+  const writeDocs = (checked: number, records = cachedRecords()): void => {
     const seconds = (Date.now() - start) / 1000;
     writeZooTable(flags.docs, {
       listing,
@@ -273,6 +279,18 @@ async function main(): Promise<void> {
     });
     writeKernelsTable(flags.kernels, defaultOperatorRegistry(), records);
   };
+  if (flags.docsOnly) {
+    const records = cachedRecords();
+    const rowsSince = new Set(
+      records.filter((r) => r.checkedAt && r.checkedAt >= startedAt).map((r) => r.row),
+    );
+    writeDocs(rowsSince.size, records);
+    process.stdout.write(
+      `wrote ${flags.docs} and ${flags.kernels} (${rowsSince.size} rows checked since ${startedAt})\n`,
+    );
+    return;
+  }
+  const checker = new SavedModelChecker(CHECK_SAVED);
   try {
     for (const [i, row] of chosen.entries()) {
       const rowStart = Date.now();
