@@ -238,6 +238,15 @@ def tensor_split_cases():
     case("error: tensor 0-d sections zero", TS, [x, torch.tensor(0), 0])
 
 
+def l1_loss_cases():
+    # retinanet's box regression loss (appended last: case files are numbered in order).
+    a, b = r(4, 3) * 2, r(4, 3) * 2
+    for red in (0, 1, 2):
+        case("l1_loss reduction %d" % red, "aten::l1_loss", [a, b, red])
+    case("l1_loss broadcast", "aten::l1_loss", [a, r(3), 1])
+    case("l1_loss double", "aten::l1_loss", [a.double(), b.double(), 2], 1e-12, 1e-12)
+
+
 def build():
     nested_mask_cases()
     out_cases()
@@ -247,6 +256,7 @@ def build():
     loss_cases()
     misc_cases()
     tensor_split_cases()
+    l1_loss_cases()
 
 
 if __name__ == "__main__":

@@ -180,5 +180,7 @@ export function lossKernels(): KernelTable {
     'aten::binary_cross_entropy_with_logits': (a) =>
       bceWithLogits(T(a, 0), T(a, 1), optTensorArg(a, 2), optTensorArg(a, 3), intArg(a, 4)),
     'aten::smooth_l1_loss': (a) => smoothL1(T(a, 0), T(a, 1), intArg(a, 2), floatArg(a, 3)),
+    // retinanet's box regression loss (a training path the sweep's models carry).
+    'aten::l1_loss': (a) => reduce(abs(sub(T(a, 0), T(a, 1))), intArg(a, 2)),
   };
 }
