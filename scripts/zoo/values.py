@@ -180,7 +180,7 @@ def record_groups(reference_leaves):
 def align_records(got_leaves, ref_leaves, key, rows, tolerance):
     """The permutation putting got's rows in the reference's order (perm[i] = got row at reference row i):
     a row may only go where the reference's score is within `tolerance` of its own and its integer and
-    bool values equal the reference's; same position first, then the nearest float values. None when
+    bool values equal the reference's; the nearest float values first, then the same position. None when
     some reference row has no match."""
     got, ref = dict(got_leaves), dict(ref_leaves)
     n = ref[key].shape[0]
@@ -201,13 +201,13 @@ def align_records(got_leaves, ref_leaves, key, rows, tolerance):
         candidates = np.nonzero(ok)[0]
         if len(candidates) == 0:
             return None
-        if ok[i]:
-            best = i  # staying in place wins
-        else:
-            cost = np.zeros(len(candidates))
-            for g, r in zip(got_inexact, ref_inexact):
-                cost = np.maximum(cost, np.nan_to_num(np.abs(g[candidates] - r[i]), nan=np.inf).max(axis=1))
-            best = int(candidates[int(np.argmin(cost))])
+        # The nearest float values (boxes) win; staying in place only breaks ties. Two detections with equal
+        # labels whose scores swapped (keypointrcnn: 0.38867366 / 0.38867342) must follow their boxes.
+        cost = np.zeros(len(candidates))
+        for g, r in zip(got_inexact, ref_inexact):
+            cost = np.maximum(cost, np.nan_to_num(np.abs(g[candidates] - r[i]), nan=np.inf).max(axis=1))
+        nearest = candidates[cost == cost.min()]
+        best = i if i in nearest else int(nearest[0])
         used[best] = True
         perm.append(best)
     return perm

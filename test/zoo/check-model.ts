@@ -108,7 +108,9 @@ export function kindCounts(graph: Graph): Record<string, number> {
 
 function outputStep(checks: LeafCheck[], seconds: number): Step {
   const bad = checks.filter((c) => !c.ok);
-  if (!bad.length) return { status: 'pass', seconds };
+  const notes = checks.filter((c) => c.ok && c.note).map((c) => `${c.path}: ${c.note}`);
+  if (!bad.length)
+    return notes.length ? { status: 'pass', detail: notes.join('; '), seconds } : { status: 'pass', seconds };
   const shown = bad
     .slice(0, 3)
     .map((c) =>

@@ -9,8 +9,20 @@ import { PYTHON, runProcess, tail } from './processes.js';
 
 type Counts = Readonly<Record<string, number>>;
 
+// One build per cache folder even when rows run in parallel (sweep --jobs): the workers share the promise.
+const shimBuilds = new Map<string, Promise<string>>();
+
+function shimPath(root: string, cache: string): Promise<string> {
+  let build = shimBuilds.get(cache);
+  if (!build) {
+    build = buildShim(root, cache);
+    shimBuilds.set(cache, build);
+  }
+  return build;
+}
+
 /** Builds the shim into the cache folder once (gcc); throws with gcc's message if it cannot. */
-async function shimPath(root: string, cache: string): Promise<string> {
+async function buildShim(root: string, cache: string): Promise<string> {
   const shim = join(cache, 'nofree.so');
   if (existsSync(shim)) return shim;
   const done = await runProcess(

@@ -97,7 +97,7 @@ export type Alignment = { readonly perm: number[] } | { readonly problem: string
 /**
  * Aligns our rows to the reference's: for each reference row in order, the unused row of ours whose key
  * is within `keyTolerance` of the reference's and whose exact (integer, bool) leaves are equal,
- * preferring the same position, then the nearest float values. Fails on the first reference row
+ * preferring the nearest float values, then the same position. Fails on the first reference row
  * nothing of ours matches.
  */
 export function alignRecords(
@@ -127,10 +127,10 @@ export function alignRecords(
     for (let j = 0; j < n; j++) {
       if (used[j] || !(Math.abs(ourKey[j] - refKey[i]) <= keyTolerance)) continue;
       if (!refExact.every((r, k) => sameRow(r.get(i), ourExact[k].get(j)))) continue;
-      // Staying in place wins; among moves, the nearest float values (boxes) win.
-      const cost =
-        j === i ? -1 : Math.max(0, ...refInexact.map((r, k) => rowDistance(r.get(i), ourInexact[k].get(j))));
-      if (cost < bestCost) {
+      // The nearest float values (boxes) win; staying in place only breaks ties. Two detections with equal
+      // labels whose scores swapped (keypointrcnn: 0.38867366 / 0.38867342) must follow their boxes.
+      const cost = Math.max(0, ...refInexact.map((r, k) => rowDistance(r.get(i), ourInexact[k].get(j))));
+      if (cost < bestCost || (cost === bestCost && j === i)) {
         best = j;
         bestCost = cost;
       }

@@ -7,6 +7,7 @@
 //   npm run zoo                                   # everything
 //   npm run zoo -- --only resnet18,nn.LSTM        # some rows (the table keeps the others' last results)
 //   npm run zoo -- --family detection --reexport  # redo PyTorch's side too
+//   npm run zoo -- --jobs 3                       # three rows at a time (the whole zoo: ~45 min on 2 cores)
 //   npm run zoo -- --list
 
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -40,6 +41,7 @@ interface SweepFlags {
   since?: string;
   docsOnly?: boolean;
   list?: boolean;
+  jobs: number;
 }
 
 const splitList = (value: string, previous: string[] = []): string[] => [
@@ -220,6 +222,7 @@ async function main(): Promise<void> {
     .option('--docs <file>', 'the table to write', join(ROOT, 'docs/zoo.md'))
     .option('--kernels <file>', 'the kernel coverage to write', join(ROOT, 'docs/kernels.md'))
     .option('--list', 'list the rows and exit')
+    .option('--jobs <n>', 'rows checked at once (each up to ~7 GB of memory)', (v) => Number(v), 1)
     .option(
       '--kernels-only',
       "rewrite docs/kernels.md from the cached results with today's kernels; check nothing",
@@ -245,6 +248,8 @@ async function main(): Promise<void> {
     const unknown = flags.only.filter((n) => !listing.rows.some((r) => r.name === n));
     if (unknown.length) throw new Error(`no such rows: ${unknown.join(', ')}`);
   }
+  if (!Number.isInteger(flags.jobs) || flags.jobs < 1)
+    throw new Error(`--jobs: not a positive integer: ${flags.jobs}`);
   mkdirSync(flags.cache, { recursive: true });
   const start = flags.since ? Date.parse(flags.since) : Date.now();
   if (Number.isNaN(start)) throw new Error(`--since: not a time: ${flags.since}`);
@@ -290,19 +295,28 @@ async function main(): Promise<void> {
     );
     return;
   }
-  const checker = new SavedModelChecker(CHECK_SAVED);
-  try {
-    for (const [i, row] of chosen.entries()) {
-      const rowStart = Date.now();
-      const records = await sweepRow(row, flags, checker);
-      process.stdout.write(
-        `[${i + 1}/${chosen.length}] ${progressLine(records, (Date.now() - rowStart) / 1000)}\n`,
-      );
-      writeDocs(i + 1);
+  // --jobs N: N rows at once, each worker with its own PyTorch checker process (one whole-zoo run in one
+  // command; a row's own processes are single-row, so rows never share a cache folder).
+  const queue = chosen.entries();
+  let done = 0;
+  const worker = async (): Promise<void> => {
+    const checker = new SavedModelChecker(CHECK_SAVED);
+    try {
+      for (let next = queue.next(); !next.done; next = queue.next()) {
+        const row = next.value[1];
+        const rowStart = Date.now();
+        const records = await sweepRow(row, flags, checker);
+        done += 1;
+        process.stdout.write(
+          `[${done}/${chosen.length}] ${progressLine(records, (Date.now() - rowStart) / 1000)}\n`,
+        );
+        writeDocs(done);
+      }
+    } finally {
+      checker.close();
     }
-  } finally {
-    checker.close();
-  }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(flags.jobs, chosen.length)) }, worker));
   process.stdout.write(
     `wrote ${flags.docs} and ${flags.kernels} (${chosen.length} rows checked in ${((Date.now() - start) / 1000).toFixed(0)} s)\n`,
   );

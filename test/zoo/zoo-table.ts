@@ -117,6 +117,19 @@ function allocatorDependent(records: readonly ZooRecord[]): string[] {
   return lines.length ? lines : ['None.'];
 }
 
+// Output steps that passed under a stated special rule (keypoints at heatmap ties).
+function passedWithNotes(records: readonly ZooRecord[]): string[] {
+  const lines: string[] = [];
+  for (const r of records) {
+    for (const step of ['run', 'outputs', 'saved'] as const) {
+      const s = r.ours?.steps[step];
+      if (s?.status === 'pass' && s.detail)
+        lines.push(`- **${r.row}** (${r.mode}) ${step}: ${oneLine(s.detail, 600)}`);
+    }
+  }
+  return lines.length ? lines : ['None.'];
+}
+
 function staleNote(table: ZooTable): string {
   const { startedAt } = table;
   const stale = table.records.filter((r) => startedAt && r.checkedAt && r.checkedAt < startedAt).length;
@@ -168,7 +181,13 @@ export function zooMarkdown(table: ZooTable): string {
     'labels) are first matched to the reference row by row: rows whose scores agree within the score',
     'tolerance come out of topk / NMS in either order, so a row may move among those, but only to a row',
     "with its own labels (integer and boolean values equal the reference's); boxes and other float rows",
-    "are then compared after that matching. PyTorch's own error is measured the same way.",
+    'are then compared after that matching, each reference row taking the row of ours nearest in its',
+    "float values (staying in place only breaks ties). PyTorch's own error is measured the same way.",
+    'Keypoints (keypointrcnn) are the argmax of a heatmap: where two peaks tie within float32 noise, a',
+    'rounding difference moves a keypoint to the other peak (by half a pixel or more: torchvision samples',
+    "the heatmap on the box's pixel grid). Such a keypoint is excused when its score",
+    "(the heatmap value at the chosen pixel) equals the reference's within the score limit, at most one",
+    'keypoint in 200; each excused keypoint is listed below.',
     '`n/a`: PyTorch itself cannot (its error is quoted).',
     '`·`: not reached because an earlier step failed.',
     '',
@@ -190,6 +209,7 @@ export function zooMarkdown(table: ZooTable): string {
     );
   }
   out.push('## Failures', '', ...failures(records), '');
+  out.push('## Passed under the keypoint tie rule', '', ...passedWithNotes(records), '');
   out.push(
     "## Counts equal to PyTorch's only without heap address reuse",
     '',
