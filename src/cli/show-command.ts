@@ -18,10 +18,11 @@ interface ShowFlags {
   json?: boolean;
 }
 
-// Loading errors already name the file; other failures get it prefixed.
+// Loading errors already name the file; other failures get it prefixed. `show` is where an archive is
+// inspected, so it checks the CRC-32 of every record, tensor data included (loading does not by default).
 function load(path: string): LoadedArchive {
   try {
-    return loadArchive(path);
+    return loadArchive(path, { verifyChecksums: true });
   } catch (error) {
     if (error instanceof TsFreezeError && !error.message.includes(path)) {
       throw new TsFreezeError(error.code, `${path}: ${error.message}`, { cause: error });

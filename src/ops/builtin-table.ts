@@ -18,29 +18,26 @@ const parsed = new Map<string, FunctionSchema>();
 
 /** `aten::add` of `aten::add.Tensor(...)` or of `aten::add.Tensor`: the operator name (the node kind). */
 export function operatorNameOf(text: string): string {
-  const sep = text.indexOf('::');
-  let end = text.length;
-  for (let i = sep + 2; i < text.length; i++) {
-    const c = text[i];
-    if (c === '.' || c === '(') {
-      end = i;
-      break;
-    }
-  }
-  return text.slice(0, end);
+  const from = text.indexOf('::') + 2;
+  const dot = text.indexOf('.', from);
+  const paren = text.indexOf('(', from);
+  const end = dot < 0 ? paren : paren < 0 ? dot : Math.min(dot, paren);
+  return end < 0 ? text : text.slice(0, end);
 }
 
 function builtinIndex(): Map<string, { text: string; facts: FactOverrides }[]> {
   if (index) return index;
   const map = new Map<string, { text: string; facts: FactOverrides }[]>();
-  const add = (text: string, facts: FactOverrides): void => {
-    const name = operatorNameOf(text);
+  const add = (name: string, text: string, facts: FactOverrides): void => {
     let list = map.get(name);
     if (!list) map.set(name, (list = []));
     list.push({ text, facts });
   };
-  for (const text of TORCH_SCHEMAS) add(text, FACT_OVERRIDES.get(operatorNameOf(text)) ?? {});
-  for (const op of SPECIAL_OPS) add(op.schema, op.facts);
+  for (const text of TORCH_SCHEMAS) {
+    const name = operatorNameOf(text);
+    add(name, text, FACT_OVERRIDES.get(name) ?? {});
+  }
+  for (const op of SPECIAL_OPS) add(operatorNameOf(op.schema), op.schema, op.facts);
   index = map;
   return map;
 }

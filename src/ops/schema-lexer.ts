@@ -31,16 +31,36 @@ export interface Token {
 
 // Longest first, so `->` wins over `-` and `...` over `.`.
 const PUNCTUATION = ['...', '::', '->', '(', ')', '[', ']', ',', '?', '!', '|', '*', '=', '.'];
-const NUMBER = /-?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?/y;
-const NUMBER_START = /-?\.?\d/y;
-const IDENT = /[A-Za-z_][A-Za-z0-9_]*/y;
-const IDENT_START = /[A-Za-z_]/y;
 
-// Sticky-regex match at `pos` without slicing the string.
-function matchAt(re: RegExp, text: string, pos: number): string | null {
-  re.lastIndex = pos;
-  const m = re.exec(text);
-  return m ? m[0] : null;
+const isDigit = (c: number): boolean => c >= 48 && c <= 57;
+const isIdentStart = (c: number): boolean => (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95;
+const isIdentPart = (c: number): boolean => isIdentStart(c) || isDigit(c);
+
+// End of `\d*` from p.
+function digitsEnd(text: string, p: number): number {
+  while (isDigit(text.charCodeAt(p))) p++;
+  return p;
+}
+
+// A number at `i` (`-?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?`), or -1. Scanned by hand: the schema table is
+// tokenized on first use of each operator, and sticky regexes were most of that time.
+function numberEnd(text: string, i: number): number {
+  let p = text.charCodeAt(i) === 45 ? i + 1 : i;
+  if (isDigit(text.charCodeAt(p))) {
+    p = digitsEnd(text, p);
+    if (text.charCodeAt(p) === 46) p = digitsEnd(text, p + 1);
+  } else if (text.charCodeAt(p) === 46 && isDigit(text.charCodeAt(p + 1))) {
+    p = digitsEnd(text, p + 1);
+  } else {
+    return -1;
+  }
+  const e = text.charCodeAt(p);
+  if (e === 101 || e === 69) {
+    const sign = text.charCodeAt(p + 1) === 43 || text.charCodeAt(p + 1) === 45 ? 1 : 0;
+    const end = digitsEnd(text, p + 1 + sign);
+    if (end > p + 1 + sign) p = end;
+  }
+  return p;
 }
 
 /** Splits a schema string into tokens; throws SchemaParseError on a character no token starts with. */
@@ -49,23 +69,31 @@ export function tokenize(text: string): Token[] {
   let i = 0;
   while (i < text.length) {
     const ch = text[i];
+    const c = text.charCodeAt(i);
     if (ch === ' ' || ch === '\t' || ch === '\n' || ch === '\r') {
       i++;
       continue;
     }
-    const ident = matchAt(IDENT, text, i);
-    if (ident) {
-      tokens.push({ kind: 'ident', text: ident, pos: i });
-      i += ident.length;
+    if (isIdentStart(c)) {
+      let end = i + 1;
+      while (isIdentPart(text.charCodeAt(end))) end++;
+      tokens.push({ kind: 'ident', text: text.slice(i, end), pos: i });
+      i = end;
       continue;
     }
-    const number = matchAt(NUMBER_START, text, i) ? matchAt(NUMBER, text, i) : null;
-    if (number) {
-      if (matchAt(IDENT_START, text, i + number.length)) {
+    const numberStart =
+      isDigit(c) ||
+      (c === 46 && isDigit(text.charCodeAt(i + 1))) ||
+      (c === 45 &&
+        (isDigit(text.charCodeAt(i + 1)) ||
+          (text.charCodeAt(i + 1) === 46 && isDigit(text.charCodeAt(i + 2)))));
+    const end = numberStart ? numberEnd(text, i) : -1;
+    if (end >= 0) {
+      if (isIdentStart(text.charCodeAt(end))) {
         throw new SchemaParseError(text, i + 1, `malformed number '${text.slice(i).split(/[,)\s]/)[0]}'`);
       }
-      tokens.push({ kind: 'number', text: number, pos: i });
-      i += number.length;
+      tokens.push({ kind: 'number', text: text.slice(i, end), pos: i });
+      i = end;
       continue;
     }
     if (ch === '"' || ch === "'") {

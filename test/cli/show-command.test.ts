@@ -1,12 +1,13 @@
 // `tsfreeze show`, run in-process: the module tree, --graph [METHOD], --code, and exit code 1 with a clear
 // message for files that are not TorchScript archives.
 
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { main } from '../../src/cli/main.js';
 import { parseIR } from '../../src/ir/index.js';
+import { loadModule, readArchive } from '../../src/serialization/index.js';
 import { FIXTURES } from '../serialization/zip-test-helpers.js';
 
 async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
@@ -88,6 +89,17 @@ describe('cli: tsfreeze show', () => {
       const { code, err } = await run('show', path);
       expect(code).to.equal(1);
       expect(err).to.include('notes.pt').and.include('not a zip');
+    });
+
+    it('a flipped byte in tensor data (which loading, like torch.jit.load, does not check): CRC-32 error naming the record', async () => {
+      const bytes = new Uint8Array(readFileSync(fixture('seed_simple_param')));
+      bytes[readArchive(bytes).entry('data/0').dataOffset + 2] ^= 0x20;
+      const path = join(dir, 'flipped.pt');
+      writeFileSync(path, bytes);
+      expect(loadModule(path).namedParameters()).to.have.lengthOf(3);
+      const { code, err } = await run('show', path);
+      expect(code).to.equal(1);
+      expect(err).to.include('flipped.pt').and.include('data/0').and.include('CRC-32');
     });
   });
 });

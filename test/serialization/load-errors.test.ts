@@ -250,13 +250,13 @@ describe('load: bad archives give typed errors naming the entry', () => {
     );
   });
 
-  it('a flipped byte in a tensor record: CRC mismatch naming the record', () => {
+  it('verifyChecksums: a flipped byte in a tensor record is a CRC mismatch naming the record', () => {
     const bytes = Uint8Array.from(seed);
     const archive = readArchive(bytes, { name: 'flip.pt' });
     const entry = archive.entry('data/1');
     bytes[entry.dataOffset + 3] ^= 0x40;
     expectLoadError(
-      () => loadModule(bytes, { name: 'flip.pt' }),
+      () => loadModule(bytes, { name: 'flip.pt', verifyChecksums: true }),
       SerializationError,
       'CORRUPT_ENTRY',
       'flip.pt',
@@ -264,7 +264,7 @@ describe('load: bad archives give typed errors naming the entry', () => {
     );
   });
 
-  it('a flipped byte in a tensor record of a file: found by the background check, naming the record', () => {
+  it('verifyChecksums: a flipped byte in a tensor record of a file is found, naming the record', () => {
     const dir = mkdtempSync(join(tmpdir(), 'tsfreeze-load-'));
     try {
       const bytes = Uint8Array.from(seed);
@@ -272,7 +272,7 @@ describe('load: bad archives give typed errors naming the entry', () => {
       const path = join(dir, 'flipped.pt');
       writeFileSync(path, bytes);
       expectLoadError(
-        () => loadModule(path),
+        () => loadModule(path, { verifyChecksums: true }),
         SerializationError,
         'CORRUPT_ENTRY',
         'flipped.pt',
@@ -286,7 +286,7 @@ describe('load: bad archives give typed errors naming the entry', () => {
     }
   });
 
-  it('a flipped byte in a record no tensor uses is found too, naming the record', () => {
+  it('verifyChecksums: a flipped byte in a record no tensor uses is found too, naming the record', () => {
     const dir = mkdtempSync(join(tmpdir(), 'tsfreeze-load-'));
     try {
       // An extra 6 MB record nothing in data.pkl refers to.
@@ -298,7 +298,7 @@ describe('load: bad archives give typed errors naming the entry', () => {
       bytes[readArchive(bytes).entry('data/99').dataOffset + 12345] ^= 0x01;
       writeFileSync(path, bytes);
       expectLoadError(
-        () => loadModule(path),
+        () => loadModule(path, { verifyChecksums: true }),
         SerializationError,
         'CORRUPT_ENTRY',
         'big.pt',
@@ -330,22 +330,27 @@ describe('load: bad archives give typed errors naming the entry', () => {
     );
   });
 
-  it('verifyChecksums: false reads tensor records unchecked, as torch.jit.load does; code is still checked', () => {
-    const bytes = Uint8Array.from(seed);
-    const archive = readArchive(bytes, { name: 'flip.pt' });
-    bytes[archive.entry('data/1').dataOffset + 3] ^= 0x40;
-    const module = loadModule(bytes, { name: 'flip.pt', verifyChecksums: false });
-    expect(module.namedParameters()).to.have.lengthOf(3);
-    const code = Uint8Array.from(seed);
-    code[readArchive(code).entry('code/__torch__.py').dataOffset + 5] ^= 0x40;
-    let caught: unknown;
-    try {
-      loadModule(code, { name: 'code.pt', verifyChecksums: false });
-    } catch (error) {
-      caught = error;
-    }
-    expect((caught as TsFreezeError).code).to.equal('CORRUPT_ENTRY');
-  });
+  for (const options of [{}, { verifyChecksums: false }]) {
+    it(`${JSON.stringify(options)}: tensor records are read unchecked, as torch.jit.load does; code and pickles are still checked`, () => {
+      const bytes = Uint8Array.from(seed);
+      const archive = readArchive(bytes, { name: 'flip.pt' });
+      bytes[archive.entry('data/1').dataOffset + 3] ^= 0x40;
+      const module = loadModule(bytes, { name: 'flip.pt', ...options });
+      expect(module.namedParameters()).to.have.lengthOf(3);
+      for (const record of ['code/__torch__.py', 'data.pkl']) {
+        const code = Uint8Array.from(seed);
+        code[readArchive(code).entry(record).dataOffset + 5] ^= 0x40;
+        let caught: unknown;
+        try {
+          loadModule(code, { name: 'code.pt', ...options });
+        } catch (error) {
+          caught = error;
+        }
+        expect((caught as TsFreezeError).code, record).to.equal('CORRUPT_ENTRY');
+        expect((caught as TsFreezeError).message, record).to.include(record);
+      }
+    });
+  }
 
   it('a pickled state missing an attribute the class declares', () => {
     const text = readArchive(SEED)
