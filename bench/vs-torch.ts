@@ -10,6 +10,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ONE_SHOT_NODE_FLAGS } from '../src/runtime/v8-tuning.js';
 import type { ChildResult } from './vs-torch/protocol.js';
 import { formatVsTorch, type ModelRuns } from './vs-torch/table.js';
 
@@ -41,8 +42,10 @@ function runChild(command: string, args: string[]): ChildResult | { error: strin
   return JSON.parse(line) as ChildResult;
 }
 
+// The child starts with the node flags of bin/tsfreeze.js's first line, as `tsfreeze freeze` does.
 const tsfreezeRun = (model: string, shape: string) =>
   runChild(process.execPath, [
+    ...ONE_SHOT_NODE_FLAGS,
     join(ROOT, 'dist', 'bench', 'vs-torch', 'tsfreeze-child.js'),
     model,
     shape,

@@ -97,11 +97,20 @@ class Propagator {
     for (const node of block.nodes()) this.node(node);
   }
 
+  // Indexed loops on this per-node path: freezing runs it cold, where array iterators cost more than the test.
+  private blocksOf(n: Node): void {
+    const blocks = n.blocks;
+    for (let i = 0; i < blocks.length; i++) this.block(blocks[i]);
+  }
+
   private node(n: Node): void {
-    const constantInputs = n.inputs.every((v) => v.node.kind === 'prim::Constant');
+    const inputs = n.inputs;
+    let constantInputs = true;
+    for (let i = 0; i < inputs.length && constantInputs; i++)
+      constantInputs = inputs[i].node.kind === 'prim::Constant';
     if (n.kind === 'prim::If') {
       if (constantInputs) return this.inlineIf(n);
-      for (const b of n.blocks) this.block(b);
+      this.blocksOf(n);
       this.removeExtraIfOutputs(n);
     } else if (n.kind === 'prim::Loop') {
       const [trip, cond] = [toIValue(n.inputs[0]), toIValue(n.inputs[1])];
@@ -112,12 +121,12 @@ class Propagator {
         n.destroy();
         return this.change('loops-removed');
       }
-      for (const b of n.blocks) this.block(b);
+      this.blocksOf(n);
       this.removeExtraLoopOutputs(n);
     } else if (constantInputs && !SKIP.test(n.kind) && n.blocks.length === 0 && n.hasUses()) {
       this.fold(n);
     } else {
-      for (const b of n.blocks) this.block(b);
+      this.blocksOf(n);
     }
   }
 

@@ -34,9 +34,25 @@ export interface ContainerIdiomCounts {
  * without candidates (most callee bodies the inliner preoptimizes) builds none.
  */
 export function optimizeContainerIdioms(graph: Graph, makeDb: () => AliasDb): ContainerIdiomCounts {
-  const lists = new ListIdioms(graph, makeDb).run();
-  const dicts = new DictIdioms(graph, makeDb).run();
+  // One walk finds whether either kind of idiom has a candidate at all (most graphs have none); list
+  // rewrites can make dict candidates (`[d][0]` becomes `d`), so the dict idioms run after any of them.
+  const found = { list: false, dict: false };
+  findCandidates(graph.block, found);
+  const lists = found.list ? new ListIdioms(graph, makeDb).run() : 0;
+  const dicts = found.dict || lists > 0 ? new DictIdioms(graph, makeDb).run() : 0;
   return { lists, dicts };
+}
+
+// Whether some node of an idiom's kind reads a list (dict) construct: what ContainerIdioms.block looks for.
+function findCandidates(block: Block, found: { list: boolean; dict: boolean }): void {
+  for (const node of block.nodes()) {
+    const blocks = node.blocks;
+    for (let i = 0; i < blocks.length; i++) findCandidates(blocks[i], found);
+    const made = node.inputs[0]?.node.kind;
+    if (made === 'prim::ListConstruct' && LIST_IDIOM_KINDS.has(node.kind)) found.list = true;
+    else if (made === 'prim::DictConstruct' && DICT_IDIOM_KINDS.has(node.kind)) found.dict = true;
+    if (found.list && found.dict) return;
+  }
 }
 
 /** Values of a kind that some node writes (PyTorch's collectMutatedLists / collectMutatedDicts). */
@@ -83,7 +99,8 @@ abstract class ContainerIdioms {
 
   private block(block: Block): void {
     for (const node of block.nodes()) {
-      for (const b of node.blocks) this.block(b);
+      const blocks = node.blocks;
+      for (let i = 0; i < blocks.length; i++) this.block(blocks[i]);
       const container = node.inputs[0];
       if (!container || !this.kinds.has(node.kind) || container.node.kind !== this.construct) continue;
       if (container.type.kind !== this.kind || this.mutated.has(container)) continue;

@@ -89,8 +89,11 @@ export function sweep(
   apply: (n: Node, r: Rewrite) => void,
 ): boolean {
   let changed = false;
+  // Indexed loops and no destructuring on the per-node paths of the peephole passes: freezing runs this
+  // code cold (V8's interpreter and baseline code), where an array iterator per node costs more than the rule.
   for (const n of block.nodes()) {
-    for (const b of n.blocks) changed = sweep(b, rule, apply) || changed;
+    const blocks = n.blocks;
+    for (let i = 0; i < blocks.length; i++) changed = sweep(blocks[i], rule, apply) || changed;
     if (!n.hasUses() || (n.outputs.length !== 1 && n.kind !== 'prim::If')) continue;
     const rewrite = rule(n);
     if (!rewrite) continue;
@@ -122,7 +125,9 @@ export function applyRewrite(
 
 /** The non-tensor rules: None, optional unwraps, casts, If on bools and int arithmetic. */
 export function nonTensorRule(n: Node): Rewrite | undefined {
-  const [a, b] = n.inputs;
+  const inputs = n.inputs;
+  const a = inputs[0];
+  const b = inputs[1];
   if (n.kind === 'prim::If') {
     // `c and True` / `c or False`: an output that is True in the then-branch and False in the else-branch is c.
     const [then, other] = n.blocks;
@@ -215,8 +220,11 @@ function intArithmetic(n: Node): Rewrite | undefined {
 
 // The variable and the constant operand of a binary int op (+ and * commute), if one is constant.
 function intOperands(n: Node): { x: Value; c: number } | undefined {
-  const [a, b] = n.inputs;
-  if (n.inputs.length !== 2 || a.type.kind !== 'int' || b.type.kind !== 'int') return undefined;
+  const inputs = n.inputs;
+  if (inputs.length !== 2) return undefined;
+  const a = inputs[0];
+  const b = inputs[1];
+  if (a.type.kind !== 'int' || b.type.kind !== 'int') return undefined;
   const cb = numberOf(toIValue(b));
   if (cb !== undefined) return { x: a, c: cb };
   const ca = numberOf(toIValue(a));

@@ -114,14 +114,19 @@ class AliasSensitive {
 
   /** dim(conv(x)), and x + 0 / x - 0 / x * 1 / x / 1 where the aliasing allows. */
   rule(n: Node): Rewrite | undefined {
-    const conv = CONV_RANK[n.inputs[0]?.node.kind ?? ''];
-    if (n.kind === 'aten::dim' && conv && !this.alias().hasWriters(n.input()))
-      return { constant: conv, type: IntType };
-    if (n.outputs.length !== 1) return undefined;
-    const [x, other, alpha] = n.inputs;
+    const inputs = n.inputs;
+    const x = inputs[0];
+    if (n.kind === 'aten::dim') {
+      const conv = CONV_RANK[x?.node.kind ?? ''];
+      if (conv && !this.alias().hasWriters(n.input())) return { constant: conv, type: IntType };
+    }
+    // Most nodes stop here: no closures or destructuring before (this runs cold on every node).
+    if (n.outputs.length !== 1 || !x || x.type.kind !== 'Tensor') return undefined;
+    const other = inputs[1];
+    const alpha = inputs[2];
     const scalar = (v: Value | undefined): number | undefined =>
       v && v.type.kind !== 'Tensor' ? numberOf(toIValue(v)) : undefined;
-    if (!x || x.type.kind !== 'Tensor' || scalar(other) === undefined) return undefined;
+    if (scalar(other) === undefined) return undefined;
     const floating = isFloating(x.type);
     const ints = (...vs: Value[]): boolean => vs.every((v) => v.type.kind === 'int');
     let identity = false;

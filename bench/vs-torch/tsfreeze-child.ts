@@ -1,16 +1,20 @@
 // One tsfreeze side of `npm run bench -- vs-torch`, in a fresh process: load MODEL.pt, freeze it, then
 // time the frozen forward on one input. Prints one JSON line. Run by bench/vs-torch.ts, never by tests.
-// It runs with the CLI's V8 settings (src/runtime/v8-tuning.ts, relaxed SIMD), as `tsfreeze freeze` does.
+// It runs with the CLI's V8 settings (src/runtime/v8-tuning.ts, relaxed SIMD), as `tsfreeze freeze` does:
+// the node flags of bin/tsfreeze.js's first line (bench/vs-torch.ts passes them) and the run-time ones below.
 //   node dist/bench/vs-torch/tsfreeze-child.js MODEL.pt SHAPE(e.g. 1x3x224x224) INFER_BUDGET_MS (0: no inference)
 
 import { enableWasmRelaxedSimd } from '../../src/runtime/kernels/wasm-features.js';
-import { tuneV8ForOneShotRuns } from '../../src/runtime/v8-tuning.js';
+import { missingOneShotNodeFlags, tuneV8ForOneShotRuns } from '../../src/runtime/v8-tuning.js';
 import { benchInput, medianLatency, type ChildResult } from './protocol.js';
 
 // The process settings of the tsfreeze CLI (bin/tsfreeze.js), made before the library's code first runs,
 // so this side measures what `tsfreeze freeze` does.
 tuneV8ForOneShotRuns();
 enableWasmRelaxedSimd();
+const missing = missingOneShotNodeFlags();
+if (missing.length)
+  process.stderr.write(`tsfreeze-child: not started as the CLI is (node ${missing.join(' ')})\n`);
 const { Tensor, freeze, loadModule } = await import('../../passes/index.js');
 
 const [path, shapeText, budgetText] = process.argv.slice(2);

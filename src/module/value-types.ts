@@ -142,7 +142,14 @@ export function classTypeMapper(map: ClassTypeMap): (type: Type) => Type {
   if (map.size === 0) return (t) => t;
   const byName = new Map<string, NamedClassType>();
   for (const [from, to] of map) byName.set(`${from.kind}:${from.qualifiedName}`, to);
+  // Types are immutable and a clone maps the same few (Tensor, int, the module types) over and over.
+  const done = new Map<Type, Type>();
   const walk = (t: Type): Type => {
+    let mapped = done.get(t);
+    if (mapped === undefined) done.set(t, (mapped = rewrite(t)));
+    return mapped;
+  };
+  const rewrite = (t: Type): Type => {
     if (t instanceof NamedClassType) return map.get(t) ?? byName.get(`${t.kind}:${t.qualifiedName}`) ?? t;
     if (t instanceof OptionalType) {
       const e = walk(t.elem);

@@ -92,14 +92,15 @@ export function createContainer(settings: ContainerSettings = {}): Container {
   const output = settings.output ?? stderrSink;
   container.bind(OUTPUT).toConstantValue(output);
   container.bind(LOGGER).toConstantValue(settings.logger ?? new SinkLogger(output));
+  const registry = settings.operatorRegistry ?? new OperatorRegistry();
   // The default verifier checks structure and the arity of known operators (passes rely on both).
-  const arity = (settings.operatorRegistry ?? new OperatorRegistry()).arityChecker();
+  const arity = registry.arityChecker();
   container
     .bind(GRAPH_VERIFIER)
     .toConstantValue(settings.verifier ?? ((g: Graph) => verify(g, { checkNode: arity })));
   container.bind(INSTRUMENTATION_DEFAULTS).toConstantValue(settings.instrumentation ?? {});
   if (settings.clock) container.bind(CLOCK).toConstantValue(settings.clock);
-  container.bind(OPERATOR_REGISTRY).toConstantValue(settings.operatorRegistry ?? new OperatorRegistry());
+  container.bind(OPERATOR_REGISTRY).toConstantValue(registry);
   container.bind(PASS_REGISTRY).to(PassRegistry);
   container.bind(PASS_MANAGER).to(PassManager);
   container.load(instrumentsModule);

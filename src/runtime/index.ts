@@ -18,5 +18,10 @@ export { ModuleHost, defaultOperatorRegistry, installRuntime, runFunction, runGr
 export { KERNELS } from './kernels/index.js';
 export type { Kernel, KernelArg, KernelResult, KernelTable } from './kernels/types.js';
 export { enableWasmRelaxedSimd, hasWasmRelaxedSimd } from './kernels/wasm-features.js';
-export { ONE_SHOT_INTERRUPT_BUDGET, tuneV8ForOneShotRuns } from './v8-tuning.js';
+export {
+  ONE_SHOT_INTERRUPT_BUDGET,
+  ONE_SHOT_NODE_FLAGS,
+  missingOneShotNodeFlags,
+  tuneV8ForOneShotRuns,
+} from './v8-tuning.js';
 export { useFusedMultiplyAdd } from './kernels/gemm-wasm.js';

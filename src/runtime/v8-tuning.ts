@@ -6,11 +6,30 @@
 // 16x the budget cut load CPU by 20-45% and freeze CPU by 25-40%; hot kernel loops still reach
 // TurboFan within their first call, and inference latency after warm-up was unchanged. Like
 // enableWasmRelaxedSimd, it changes a process-wide flag: for programs that own their process.
+//
+// Garbage-collector settings cannot be changed that way: V8 sets its heap up before any script runs, and
+// --single-threaded-gc (or --no-parallel-marking) given to setFlagsFromString after start-up aborts the
+// process at its next GC (V8 11 'Check failed: concurrent_marking_handle_'). They are given on the node
+// command line instead: bin/tsfreeze.js's `#!/usr/bin/env -S node ...` line, and the vs-torch bench's
+// spawn of its child; both read ONE_SHOT_NODE_FLAGS (test/runtime/v8-tuning.test.ts checks the line).
 
 import { setFlagsFromString } from 'node:v8';
 
 /** The interrupt budget the CLI runs with: 16x V8 11's default (67584 bytes of bytecode). */
 export const ONE_SHOT_INTERRUPT_BUDGET = 16 * 67_584;
+
+/**
+ * Node flags of the CLI's process, given at its start. --single-threaded-gc: no parallel scavenges, no
+ * concurrent marking or sweeping threads. A freeze keeps most of what it allocates (the IR it builds), so
+ * scavenges copy much and their helper threads cost more CPU than they save; on resnet50 freeze CPU
+ * fell 10-15% (docs/benchmarks.md).
+ */
+export const ONE_SHOT_NODE_FLAGS: readonly string[] = Object.freeze(['--single-threaded-gc']);
+
+/** The ONE_SHOT_NODE_FLAGS this process was not started with (for tools that must run as the CLI does). */
+export function missingOneShotNodeFlags(execArgv: readonly string[] = process.execArgv): string[] {
+  return ONE_SHOT_NODE_FLAGS.filter((f) => !execArgv.includes(f));
+}
 
 /** Raises V8's tier-up budget for a short-lived process; returns false if V8 refused the flag. */
 export function tuneV8ForOneShotRuns(): boolean {

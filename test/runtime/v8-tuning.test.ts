@@ -4,15 +4,20 @@
 // runner's own flags stay as they are.
 
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
-import { ONE_SHOT_INTERRUPT_BUDGET } from '../../src/runtime/v8-tuning.js';
+import {
+  missingOneShotNodeFlags,
+  ONE_SHOT_INTERRUPT_BUDGET,
+  ONE_SHOT_NODE_FLAGS,
+} from '../../src/runtime/v8-tuning.js';
 
 const DIST = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const TUNING = join(DIST, 'src', 'runtime', 'v8-tuning.js');
+const BIN = join(DIST, '..', 'bin', 'tsfreeze.js');
 
 describe('runtime: V8 tuning for one-job processes', function () {
   this.timeout(60_000);
@@ -25,7 +30,7 @@ describe('runtime: V8 tuning for one-job processes', function () {
   });
 
   it('the tsfreeze command sets it for subcommands only', () => {
-    const bin = join(DIST, '..', 'bin', 'tsfreeze.js');
+    const bin = BIN;
     // A preloaded hook reports every V8 flag the process sets (builtin ES module exports re-synced).
     const dir = mkdtempSync(join(tmpdir(), 'tsfreeze-v8-'));
     const hook = join(dir, 'hook.cjs');
@@ -40,6 +45,34 @@ describe('runtime: V8 tuning for one-job processes', function () {
         spawnSync(process.execPath, ['-r', hook, bin, ...args], { encoding: 'utf8' }).stderr;
       expect(run('ir', '--help')).to.contain(`flag --interrupt-budget=${ONE_SHOT_INTERRUPT_BUDGET}`);
       expect(run('--help')).not.to.contain('flag --');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("bin/tsfreeze.js's first line starts node with exactly ONE_SHOT_NODE_FLAGS, which V8 accepts", () => {
+    const first = readFileSync(BIN, 'utf8').split('\n')[0];
+    expect(first).to.equal(`#!/usr/bin/env -S node ${ONE_SHOT_NODE_FLAGS.join(' ')}`);
+    const r = spawnSync(process.execPath, [...ONE_SHOT_NODE_FLAGS, '-e', '0'], { encoding: 'utf8' });
+    expect(r.stderr).to.equal('');
+    expect(r.status).to.equal(0);
+  });
+
+  it('run as a program, the tsfreeze command has those flags', () => {
+    // A preloaded hook (through NODE_OPTIONS, as the command is run by its first line) reports execArgv.
+    const dir = mkdtempSync(join(tmpdir(), 'tsfreeze-v8-'));
+    const hook = join(dir, 'hook.cjs');
+    writeFileSync(hook, `process.stderr.write('execArgv ' + JSON.stringify(process.execArgv) + '\\n');`);
+    try {
+      const r = spawnSync(BIN, ['--version'], {
+        encoding: 'utf8',
+        env: { ...process.env, NODE_OPTIONS: `--require ${hook}` },
+      });
+      const line = r.stderr.split('\n').find((l) => l.startsWith('execArgv '));
+      expect(line, r.stderr).to.be.a('string');
+      const execArgv = JSON.parse(line!.slice('execArgv '.length)) as string[];
+      expect(missingOneShotNodeFlags(execArgv)).to.deep.equal([]);
+      expect(missingOneShotNodeFlags([])).to.deep.equal([...ONE_SHOT_NODE_FLAGS]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
