@@ -27,6 +27,8 @@ import {
   type PassResult,
   type Value,
   inject,
+  surelyEscaped,
+  surelyWrittenInputs,
 } from '../src/index.js';
 
 @pass({
@@ -43,9 +45,11 @@ export class DeadCodeElimination implements GraphPass {
   run(graph: Graph, context: PassContext): PassResult {
     const keep = (node: Node, wildcardWrite: (n: Node) => boolean): boolean =>
       this.hasSideEffects(node, context, wildcardWrite);
-    // Marking without alias analysis first (no write escapes or reaches a live value): when every in-place
-    // write is marked anyway (its result is used, as resnet's relu_ and add_), the AliasDb could only add
-    // marks to writes, which are all marked already, so the AliasDb is never built. Otherwise mark again.
+    // Marking without alias analysis first, knowing only what it surely says of single nodes (a write to a
+    // graph input or an attribute escapes; a write to a value already live is live): when every in-place
+    // write is marked anyway (its result is used, as resnet's relu_ and add_; batch norm's
+    // num_batches_tracked.add_(1) writes an attribute), the AliasDb could only add marks to writes, which
+    // are all marked already, so the AliasDb is never built. Otherwise mark again with it.
     let marker = new Marker(graph, this.ops, keep, false);
     marker.run();
     const writes = [...graph.allNodes()].filter(
@@ -92,23 +96,46 @@ class Marker {
   private readonly returned = new Set<Block>();
   private readonly sideEffects = new Map<Node, boolean>();
   private db: AliasDb | undefined;
+  /** Memory locations of the live values, kept once the AliasDb exists (writesToAlias on the live set). */
+  private readonly liveLocations = new Set<number>();
+  private readonly writesOf = new Map<Node, ReadonlySet<number>>();
+  private readonly writtenInputs = new Map<Node, readonly Value[]>();
 
   constructor(
     private readonly graph: Graph,
     private readonly ops: OperatorRegistry,
     private readonly mustKeep: (node: Node, wildcardWrite: (n: Node) => boolean) => boolean,
-    /** Without it, no write counts as escaping or as reaching a live value (the fast first pass). */
+    /** Without it, a write escapes or reaches a live value only where that is sure (the fast first pass). */
     private readonly useAliasDb: boolean,
   ) {}
 
   run(): void {
-    for (const v of this.graph.outputs) this.live.add(v);
+    for (const v of this.graph.outputs) this.addLive(v);
     this.returned.add(this.graph.block);
     this.markBlock(this.graph.block);
   }
 
   private alias(): AliasDb {
-    return (this.db ??= new AliasDb(this.graph, this.ops));
+    if (!this.db) {
+      this.db = new AliasDb(this.graph, this.ops);
+      for (const v of this.live) for (const l of this.db.memoryLocations(v)) this.liveLocations.add(l);
+    }
+    return this.db;
+  }
+
+  private addLive(v: Value): void {
+    if (this.live.has(v)) return;
+    this.live.add(v);
+    if (this.db) for (const l of this.db.memoryLocations(v)) this.liveLocations.add(l);
+  }
+
+  // AliasDb.writesToAlias(n, live), from the live values' locations gathered as they became live.
+  private writesLive(n: Node): boolean {
+    const db = this.alias();
+    let writes = this.writesOf.get(n);
+    if (!writes) this.writesOf.set(n, (writes = db.getWrites(n)));
+    for (const l of writes) if (this.liveLocations.has(l)) return true;
+    return false;
   }
 
   private markBlock(block: Block): boolean {
@@ -136,24 +163,38 @@ class Marker {
     const owner = block.owningNode!;
     if (owner.kind === 'prim::Loop') {
       owner.outputs.forEach((o, i) => {
-        if (this.live.has(o) || block.inputs[i + 1].hasUses()) this.live.add(block.outputs[i + 1]);
+        if (this.live.has(o) || block.inputs[i + 1].hasUses()) this.addLive(block.outputs[i + 1]);
       });
-      this.live.add(block.outputs[0]);
+      this.addLive(block.outputs[0]);
     } else if (owner.kind === 'prim::If') {
       owner.outputs.forEach((o, i) => {
-        if (this.live.has(o)) this.live.add(block.outputs[i]);
+        if (this.live.has(o)) this.addLive(block.outputs[i]);
       });
     } else {
-      for (const v of block.outputs) this.live.add(v);
+      for (const v of block.outputs) this.addLive(v);
     }
     return true;
   }
 
   private markIfLive(n: Node): boolean {
     if (n.outputs.some((o) => this.live.has(o))) return this.mark(n);
-    return this.useAliasDb && this.writesAnything(n) && this.alias().writesToAlias(n, this.live)
-      ? this.mark(n)
-      : false;
+    if (!this.writesAnything(n)) return false;
+    // Writing a live value itself is writing to what it points to: the AliasDb's answer, without it.
+    if (this.surelyWritten(n).some((v) => this.live.has(v))) return this.mark(n);
+    return this.useAliasDb && this.writesLive(n) ? this.mark(n) : false;
+  }
+
+  // Inputs alias analysis registers as written by `n` (some of them: see surelyWrittenInputs).
+  private surelyWritten(n: Node): readonly Value[] {
+    let written = this.writtenInputs.get(n);
+    if (!written) this.writtenInputs.set(n, (written = surelyWrittenInputs(n, this.ops.entryForNode(n))));
+    return written;
+  }
+
+  // AliasDb.writesToWildcard, from the analysis itself or (without it) only where it surely says yes.
+  private writesToWildcard(n: Node): boolean {
+    if (this.useAliasDb) return this.alias().writesToWildcard(n);
+    return this.surelyWritten(n).some(surelyEscaped);
   }
 
   // Marks `n` and the nodes owning it, and makes their inputs live.
@@ -161,7 +202,7 @@ class Marker {
     if (this.marked.has(n)) return false;
     for (let m: Node | null | undefined = n; m && !this.marked.has(m); m = m.owningBlock?.owningNode) {
       this.marked.add(m);
-      for (const v of m.inputs) this.live.add(v);
+      for (const v of m.inputs) this.addLive(v);
     }
     return true;
   }
@@ -170,7 +211,7 @@ class Marker {
     let known = this.sideEffects.get(n);
     if (known === undefined) {
       known =
-        this.mustKeep(n, (w) => this.useAliasDb && this.alias().writesToWildcard(w)) ||
+        this.mustKeep(n, (w) => this.writesToWildcard(w)) ||
         ((n.kind === 'prim::If' || n.kind === 'prim::Loop') &&
           n.blocks.some((b) => [...b.nodes()].some((inner) => this.hasSideEffects(inner))));
       this.sideEffects.set(n, known);

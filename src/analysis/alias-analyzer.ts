@@ -10,49 +10,19 @@ import type { Graph } from '../ir/graph.js';
 import type { Node } from '../ir/node.js';
 import type { Type } from '../ir/types.js';
 import type { Value } from '../ir/value.js';
-import type { OpFacts } from '../ops/facts.js';
-import type { AliasInfo, FunctionSchema } from '../ops/schema.js';
 import { aliasTypeKey, aliasTypeSet, heldTypes, singleAliasType } from './alias-types.js';
+import {
+  bindArguments,
+  CALLS,
+  CREATORS,
+  effectiveAlias,
+  EXTRACTORS,
+  NON_ESCAPING_LIST_USERS,
+  type OperatorInfo,
+} from './alias-rules.js';
 import { MemoryDag } from './memory-dag.js';
 
-/** Ops whose list argument does not escape when the list is used only there (functionalNonEscapingListUse). */
-const NON_ESCAPING_LIST_USERS = new Set([
-  'aten::cat',
-  'aten::broadcast_tensors',
-  'aten::stack',
-  'aten::vstack',
-  'aten::hstack',
-  'aten::dstack',
-]);
-
-/** Kinds that make a fresh value from nothing (PyTorch's analyzeCreator list). */
-const CREATORS = new Set([
-  'prim::Constant',
-  'prim::AutogradZero',
-  'prim::CreateObject',
-  'prim::tolist',
-  'prim::Uninitialized',
-  'prim::Closure',
-]);
-
-/** Kinds that read something out of a composite: their outputs are wildcards (analyzeExtractor). */
-const EXTRACTORS = new Set([
-  'prim::TupleUnpack',
-  'prim::TupleIndex',
-  'prim::TupleSlice',
-  'prim::ListUnpack',
-  'prim::PythonOp',
-  'prim::GetAttr',
-]);
-
-/** Calls of code the analysis cannot see (analyzeConservative). */
-const CALLS = new Set(['prim::CallFunction', 'prim::CallMethod', 'prim::Enter', 'prim::Exit']);
-
-/** The operator a node runs: its schema and facts (an OperatorEntry will do). */
-export interface OperatorInfo {
-  readonly schema: FunctionSchema;
-  readonly facts: Pick<OpFacts, 'aliasAnalysis'>;
-}
+export type { OperatorInfo } from './alias-rules.js';
 
 /** How to find the operator a node runs. */
 export type EntryLookup = (node: Node) => OperatorInfo | undefined;
@@ -359,21 +329,14 @@ export class AliasAnalyzer {
   // Alias annotations of the schema bind outputs to inputs; `!` writes, `-> *` escapes.
   private analyzeFromSchema(node: Node, entry: OperatorInfo): void {
     const schema = entry.schema;
-    const bound = new Map<string, Value>();
-    schema.arguments.forEach((arg, i) => {
-      const actual = node.inputs[i];
-      const formal = arg.alias ? effective(arg.alias) : undefined;
-      if (!actual || !formal || !this.isMutable(actual)) return;
-      const set = formal.info.beforeSets[0];
-      if (set === undefined || bound.has(set)) return;
-      bound.set(set, actual);
+    const bound = bindArguments(node, schema, (actual, formal) => {
       if (formal.info.isWrite) this.registerWrite(actual, node, formal.contents);
       if (formal.info.isWildcardAfter) this.setWildcard(actual);
     });
     node.outputs.forEach((actual, i) => {
       const ret = schema.returns[i];
       if (!ret) return;
-      const formal = ret.alias ? effective(ret.alias) : undefined;
+      const formal = effectiveAlias(ret.alias);
       if (!formal) return this.giveFreshAlias(actual);
       if (!this.isMutable(actual)) return;
       if (formal.info.isWildcardBefore) {
@@ -388,13 +351,6 @@ export class AliasAnalyzer {
       if (formal.info.isWrite) this.registerWrite(actual, node, formal.contents);
     });
   }
-}
-
-// `Tensor(a)[]` annotates the elements, not the list: PyTorch binds the list to set `a` all the same.
-function effective(alias: AliasInfo): { info: AliasInfo; contents: boolean } | undefined {
-  if (alias.beforeSets.length) return { info: alias, contents: false };
-  const inner = alias.contained.find((c) => c.beforeSets.length);
-  return inner ? { info: inner, contents: true } : undefined;
 }
 
 function nonEscapingListUse(userKind: string, container: Value): boolean {

@@ -3,7 +3,10 @@
 // loop-carried slots removed (torch/csrc/jit/passes/dead_code_elimination.cpp, with an AliasDb). A write is
 // kept when it may reach escaped memory (a list's element, an input, an attribute: writesToWildcard) or
 // memory something live reads (writesToAlias); a write to a local nobody reads goes (`l.append(x)` on a
-// list never read).
+// list never read). Marking is first done without an AliasDb, knowing only what alias analysis surely
+// says of single nodes (a write to a graph input or an attribute escapes, a write to a live value is
+// live); the AliasDb is built and the graph marked again only if some in-place write is left unmarked
+// (as the freeze pipeline's dead-code-elimination, which explains why that gives the same marks).
 
 import type { Block } from '../../../ir/block.js';
 import type { Graph } from '../../../ir/graph.js';
@@ -11,6 +14,7 @@ import type { Node } from '../../../ir/node.js';
 import type { Value } from '../../../ir/value.js';
 import type { OperatorRegistry } from '../../../ops/registry.js';
 import { AliasDb } from '../../../analysis/alias-db.js';
+import { surelyEscaped, surelyWrittenInputs } from '../../../analysis/alias-rules.js';
 import { factsOf, operatorOf } from '../node-schemas.js';
 
 const SIDE_EFFECTS = new Set([
@@ -53,7 +57,13 @@ const PURE = new Set([
 
 /** Removes nodes whose results are unused and that have no effect. */
 export function eliminateDeadCode(graph: Graph, registry: OperatorRegistry): void {
-  new DeadCodeEliminator(graph, registry).run(graph.block);
+  let eliminator = new DeadCodeEliminator(graph, registry, false);
+  eliminator.mark(graph.block);
+  if (!eliminator.marksEveryWrite()) {
+    eliminator = new DeadCodeEliminator(graph, registry, true);
+    eliminator.mark(graph.block);
+  }
+  eliminator.sweep(graph.block);
 }
 
 class DeadCodeEliminator {
@@ -62,12 +72,37 @@ class DeadCodeEliminator {
   /** Memory locations of the live values, once an AliasDb exists. */
   private readonly liveLocations = new Set<number>();
   private readonly memo = new Map<Node, boolean>();
+  private readonly written = new Map<Node, readonly Value[]>();
   private db: AliasDb | null | undefined;
 
   constructor(
     private readonly graph: Graph,
     private readonly registry: OperatorRegistry,
+    /** Without it, a write escapes or reaches a live value only where alias analysis surely says so. */
+    private readonly useAliasDb: boolean,
   ) {}
+
+  /** Every node that writes in place is marked (then an AliasDb could add no mark). */
+  marksEveryWrite(): boolean {
+    for (const n of this.graph.allNodes())
+      if (!this.marked.has(n) && factsOf(this.registry, n)?.writtenArgs.length) return false;
+    return true;
+  }
+
+  // Inputs alias analysis registers as written by `node` (some of them: see surelyWrittenInputs).
+  private surelyWritten(node: Node): readonly Value[] {
+    let written = this.written.get(node);
+    if (!written) {
+      written = surelyWrittenInputs(node, operatorOf(this.registry, node));
+      this.written.set(node, written);
+    }
+    return written;
+  }
+
+  private writesToWildcard(node: Node): boolean {
+    if (!this.useAliasDb) return this.surelyWritten(node).some(surelyEscaped);
+    return this.aliasDb()?.writesToWildcard(node) ?? true;
+  }
 
   // Built when first needed, and only for graphs that write something in place.
   private aliasDb(): AliasDb | null {
@@ -90,12 +125,11 @@ class DeadCodeEliminator {
     if (db) for (const l of db.memoryLocations(v)) this.liveLocations.add(l);
   }
 
-  run(block: Block): void {
+  mark(block: Block): void {
     this.markNode(block.returnNode);
     // To a fixpoint: a list that becomes live late (put into a container that an If returns) makes the
     // appends to it, seen earlier in the reverse walk, live on the next round.
     while (this.markBlock(block));
-    this.sweep(block);
   }
 
   private hasSideEffects(node: Node): boolean {
@@ -107,9 +141,7 @@ class DeadCodeEliminator {
     else {
       const facts = factsOf(this.registry, node);
       effects =
-        !facts ||
-        facts.externalSideEffects ||
-        (facts.writtenArgs.length > 0 && (this.aliasDb()?.writesToWildcard(node) ?? true));
+        !facts || facts.externalSideEffects || (facts.writtenArgs.length > 0 && this.writesToWildcard(node));
     }
     if (!effects) effects = node.blocks.some((b) => [...b.nodes()].some((n) => this.hasSideEffects(n)));
     this.memo.set(node, effects);
@@ -141,6 +173,9 @@ class DeadCodeEliminator {
     if (PURE.has(node.kind) || SIDE_EFFECTS.has(node.kind)) return false;
     const facts = factsOf(this.registry, node);
     if (!facts || facts.writtenArgs.length === 0) return false;
+    // Writing a live value itself is writing to what it points to: the AliasDb's answer, without it.
+    if (this.surelyWritten(node).some((v) => this.live.has(v))) return true;
+    if (!this.useAliasDb) return false;
     const db = this.aliasDb();
     if (!db) return true;
     for (const l of db.getWrites(node)) if (this.liveLocations.has(l)) return true;
@@ -176,7 +211,7 @@ class DeadCodeEliminator {
     return true;
   }
 
-  private sweep(block: Block): void {
+  sweep(block: Block): void {
     for (const node of block.nodesReversed()) {
       if (node.kind === 'prim::If') this.removeDeadIfOutputs(node);
       if (node.kind === 'prim::Loop') this.removeDeadLoopOutputs(node);
