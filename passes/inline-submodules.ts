@@ -39,7 +39,7 @@ import {
   OperatorRegistry,
   FreezeError,
   FunctionRef,
-  insertGraph,
+  insertGraphBefore,
   joinModulePath,
   isObjectValue,
   pass,
@@ -327,12 +327,11 @@ function receiverPath(call: Node): string | undefined {
 
 // Transforms `%y = prim::Call*(args)` into the body's nodes on `args`; %y's name passes to its replacement.
 function inlineCallTo(call: Node, body: Graph, args: readonly Value[]): void {
-  const graph = call.owningGraph;
   const inlinedFromPrefix = joinModulePath(
     call.inlinedFrom,
     call.kind === 'prim::CallMethod' ? receiverPath(call) : undefined,
   );
-  const results = graph.withInsertPoint(call, () => insertGraph(graph, body, args, { inlinedFromPrefix }));
+  const results = insertGraphBefore(call, body, args, { inlinedFromPrefix });
   call.outputs.forEach((old, i) => {
     const replacement = results[i];
     if (old.hasDebugName) replacement.setDebugName(old.debugName);

@@ -101,8 +101,9 @@ abstract class ContainerIdioms {
     for (const node of block.nodes()) {
       const blocks = node.blocks;
       for (let i = 0; i < blocks.length; i++) this.block(blocks[i]);
+      if (!this.kinds.has(node.kind)) continue;
       const container = node.inputs[0];
-      if (!container || !this.kinds.has(node.kind) || container.node.kind !== this.construct) continue;
+      if (!container || container.node.kind !== this.construct) continue;
       if (container.type.kind !== this.kind || this.mutated.has(container)) continue;
       this.visit(node, container);
     }

@@ -94,7 +94,7 @@ export function sweep(
   for (const n of block.nodes()) {
     const blocks = n.blocks;
     for (let i = 0; i < blocks.length; i++) changed = sweep(blocks[i], rule, apply) || changed;
-    if (!n.hasUses() || (n.outputs.length !== 1 && n.kind !== 'prim::If')) continue;
+    if ((n.outputs.length !== 1 && n.kind !== 'prim::If') || !n.hasUses()) continue;
     const rewrite = rule(n);
     if (!rewrite) continue;
     apply(n, rewrite);
@@ -125,9 +125,8 @@ export function applyRewrite(
 
 /** The non-tensor rules: None, optional unwraps, casts, If on bools and int arithmetic. */
 export function nonTensorRule(n: Node): Rewrite | undefined {
-  const inputs = n.inputs;
-  const a = inputs[0];
-  const b = inputs[1];
+  const a = n.inputs[0];
+  const b = n.inputs[1];
   if (n.kind === 'prim::If') {
     // `c and True` / `c or False`: an output that is True in the then-branch and False in the else-branch is c.
     const [then, other] = n.blocks;
@@ -188,8 +187,11 @@ function refineIfOutputs(n: Node): boolean {
   return refined;
 }
 
+const INT_ARITHMETIC = new Set(['aten::mul', 'aten::floordiv', 'aten::div', 'aten::add', 'aten::sub']);
+
 // x * 1, x // 1 => x; x + 0, x - 0 => x; (x ± c1) ± c2 => x ± (c1 ± c2). Ints only (PyTorch's checkArithNode).
 function intArithmetic(n: Node): Rewrite | undefined {
+  if (!INT_ARITHMETIC.has(n.kind)) return undefined;
   const op = intOperands(n);
   if (!op) return undefined;
   if (n.kind === 'aten::mul' || n.kind === 'aten::floordiv') return op.c === 1 ? { to: op.x } : undefined;

@@ -20,9 +20,9 @@ export interface CloneOptions {
 export function cloneGraph(graph: Graph, options: CloneOptions = {}): Graph {
   const out = new Graph();
   const map = new Map<Value, Value>();
-  const mapType = options.mapType ?? ((t: Type) => t);
-  for (const v of graph.inputs) map.set(v, out.addInput(mapType(v.type), v.debugName));
-  cloneBlockBody(graph.block, out.block, map, { ...options, keepNames: options.keepNames ?? true });
+  const copier = new Copier(out, map, { ...options, keepNames: options.keepNames ?? true });
+  for (const v of graph.inputs) map.set(v, out.addInput(copier.type(v.type), v.debugName));
+  copier.blockBody(graph.block, out.block);
   return out;
 }
 
@@ -36,58 +36,7 @@ export function cloneNode(
   valueMap: Map<Value, Value>,
   options: CloneOptions = {},
 ): Node {
-  const mapType = options.mapType ?? identity;
-  const inputs = node.inputs;
-  const mapped: Value[] = new Array<Value>(inputs.length);
-  for (let i = 0; i < inputs.length; i++) {
-    const m = valueMap.get(inputs[i]) ?? inputs[i];
-    if (m.graph !== target) unmapped(inputs[i], node);
-    mapped[i] = m;
-  }
-  const copy = target.create(node.kind, mapped, NO_TYPES);
-  copy.copyAttributes(node);
-  copy.sourceRange = node.sourceRange;
-  // The registry's overload cache checks kind and type identity on use, so the copy can start from the
-  // source's: inlined nodes then skip the signature lookup (mapped types simply miss).
-  copy.opCache = node.opCache;
-  copy.inlinedFrom = joinModulePath(options.inlinedFromPrefix, node.inlinedFrom);
-  for (const o of node.outputs) {
-    valueMap.set(
-      o,
-      copy.addOutput(mapType(o.type), options.keepNames || o.hasDebugName ? o.debugName : undefined),
-    );
-  }
-  for (const b of node.blocks) {
-    const nb = copy.addBlock();
-    for (const v of b.inputs)
-      valueMap.set(
-        v,
-        nb.addInput(mapType(v.type), options.keepNames || v.hasDebugName ? v.debugName : undefined),
-      );
-    cloneBlockBody(b, nb, valueMap, options);
-  }
-  return copy;
-}
-
-const identity = (t: Type): Type => t;
-// No outputs from the schema: the copy gets the source's outputs (with their names) below.
-const NO_TYPES: readonly Type[] = Object.freeze([]);
-
-function unmapped(v: Value, node: Node): never {
-  throw new InternalError(
-    `cloneNode: input %${v.debugName} of ${node.kind} has no mapping into the target graph`,
-  );
-}
-
-// Copies the nodes and outputs of `from` into the empty block `to` (whose inputs are already mapped).
-function cloneBlockBody(from: Block, to: Block, valueMap: Map<Value, Value>, options: CloneOptions): void {
-  const target = to.graph;
-  for (const n of from.nodes()) to.appendNode(cloneNode(target, n, valueMap, options));
-  for (const o of from.outputs) {
-    const m = valueMap.get(o) ?? o;
-    assert(m.graph === target, `cloneGraph: block output %${o.debugName} has no mapping`);
-    to.registerOutput(m);
-  }
+  return new Copier(target, valueMap, options).node(node);
 }
 
 /**
@@ -100,19 +49,113 @@ export function insertGraph(
   inputs: readonly Value[],
   options: CloneOptions = {},
 ): Value[] {
+  return insertGraphBefore(target.insertPoint, callee, inputs, options);
+}
+
+/** insertGraph at a given place: the copies go before `point` (a placed node of the target graph). */
+export function insertGraphBefore(
+  point: Node,
+  callee: Graph,
+  inputs: readonly Value[],
+  options: CloneOptions = {},
+): Value[] {
   assert(
     inputs.length === callee.inputs.length,
     `insertGraph: ${inputs.length} inputs for a graph taking ${callee.inputs.length}`,
   );
+  const target = point.graph;
+  assert(point.owner, 'insert point is not in a block');
   const map = new Map<Value, Value>();
-  callee.inputs.forEach((v, i) => map.set(v, inputs[i]));
-  const nodeOptions = { ...options, keepNames: false };
-  for (const n of callee.nodes()) target.insertNode(cloneNode(target, n, map, nodeOptions));
+  const calleeInputs = callee.inputs;
+  for (let i = 0; i < calleeInputs.length; i++) map.set(calleeInputs[i], inputs[i]);
+  const copier = new Copier(target, map, { ...options, keepNames: false });
+  for (const n of callee.nodes()) copier.node(n).insertBefore(point);
   return callee.outputs.map((o) => {
     const m = map.get(o) ?? o;
     assert(m.graph === target, `insertGraph: output %${o.debugName} has no mapping`);
     return m;
   });
+}
+
+// One copy operation's settings, resolved once (not per node or block).
+class Copier {
+  private readonly mapType: ((type: Type) => Type) | undefined;
+  private readonly keepNames: boolean;
+  private readonly prefix: string | undefined;
+
+  constructor(
+    private readonly target: Graph,
+    private readonly valueMap: Map<Value, Value>,
+    options: CloneOptions,
+  ) {
+    this.mapType = options.mapType;
+    this.keepNames = options.keepNames === true;
+    this.prefix = options.inlinedFromPrefix || undefined;
+  }
+
+  type(t: Type): Type {
+    return this.mapType === undefined ? t : this.mapType(t);
+  }
+
+  node(node: Node): Node {
+    const { target, valueMap } = this;
+    const copy = target.createBareNode(node.kind);
+    const inputs = node.inputs;
+    if (inputs.length > 0) {
+      const mapped: Value[] = new Array<Value>(inputs.length);
+      for (let i = 0; i < inputs.length; i++) {
+        const m = valueMap.get(inputs[i]) ?? inputs[i];
+        if (m.graph !== target) unmapped(inputs[i], node);
+        mapped[i] = m;
+      }
+      copy.initInputs(mapped);
+    }
+    copy.copyAttributes(node);
+    copy.sourceRange = node.sourceRange;
+    // The registry's overload cache checks kind and type identity on use, so the copy can start from the
+    // source's: inlined nodes then skip the signature lookup (mapped types simply miss).
+    copy.opCache = node.opCache;
+    const from = node.inlinedFrom;
+    copy.inlinedFrom = this.prefix === undefined ? from : from ? `${this.prefix}.${from}` : this.prefix;
+    const outputs = node.outputs;
+    for (let i = 0; i < outputs.length; i++) {
+      const o = outputs[i];
+      valueMap.set(o, copy.addOutput(this.type(o.type), this.nameOf(o)));
+    }
+    const blocks = node.blocks;
+    for (let k = 0; k < blocks.length; k++) {
+      const b = blocks[k];
+      const nb = copy.addBlock();
+      const bInputs = b.inputs;
+      for (let i = 0; i < bInputs.length; i++) {
+        const v = bInputs[i];
+        valueMap.set(v, nb.addInput(this.type(v.type), this.nameOf(v)));
+      }
+      this.blockBody(b, nb);
+    }
+    return copy;
+  }
+
+  // Copies the nodes and outputs of `from` into the empty block `to` (whose inputs are already mapped).
+  blockBody(from: Block, to: Block): void {
+    const target = this.target;
+    for (const n of from.nodes()) to.appendNode(this.node(n));
+    for (const o of from.outputs) {
+      const m = this.valueMap.get(o) ?? o;
+      assert(m.graph === target, `cloneGraph: block output %${o.debugName} has no mapping`);
+      to.registerOutput(m);
+    }
+  }
+
+  private nameOf(v: Value): string | undefined {
+    return this.keepNames || v.hasDebugName ? v.debugName : undefined;
+  }
+}
+
+function unmapped(v: Value, node: Node): never {
+  throw new InternalError(
+    `cloneNode: input %${v.debugName} of ${node.kind} has no mapping into the target graph`,
+  );
 }
 
 /** `a.b` + `c` = `a.b.c`; either side may be empty. */

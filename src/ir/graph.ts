@@ -52,6 +52,8 @@ export class Graph {
   private readonly names = new Map<string, Value>();
   /** Per base name B: every `B.j` with 1 <= j < hint is taken (lowered when such a name is freed). */
   private readonly variantHints = new Map<string, number>();
+  /** Per base name B and start s > its hint: every `B.j` with s <= j < the entry is taken. */
+  private readonly variantFrom = new Map<string, Map<number, number>>();
   private insertPointNode: Node;
   /**
    * Bumped by every change to the IR (uses, nodes, blocks, placement, attributes, outputs, types, names):
@@ -234,26 +236,47 @@ export class Graph {
 
   /** A name `base.N` not yet taken (base without its own `.N` suffix): the smallest such N from the start. */
   freshVariant(name: string): string {
-    const match = /^(.*)\.(\d+)$/.exec(name);
-    const base = match && !/^\d+$/.test(match[1]) ? match[1] : name;
-    const start = match ? Number(match[2]) + 1 : 1;
+    // `x.7` has base `x` and starts at 8; a name without a numeric suffix (or with an all-digit head,
+    // `3.5`, which keeps the whole name as base) starts at 1 (after its own suffix if it has one).
+    let base = name;
+    let start = 1;
+    const dot = name.lastIndexOf('.');
+    if (dot >= 0 && isDigitRun(name, dot + 1, name.length) && !hasLineBreak(name, dot)) {
+      start = Number(name.slice(dot + 1)) + 1;
+      if (!isDigitRun(name, 0, dot)) base = name.slice(0, dot);
+    }
     // Names below the hint are known taken: repeated collisions on one base probe once, not from 1.
     const hint = this.variantHints.get(base) ?? 1;
-    let n = start <= hint ? hint : start;
-    while (this.names.has(`${base}.${n}`)) n++;
-    if (start <= hint) this.variantHints.set(base, n);
+    if (start <= hint) {
+      const n = this.firstFree(base, hint);
+      this.variantHints.set(base, n);
+      return `${base}.${n}`;
+    }
+    // A start past the hint (`x.7` again and again): resume where the last probe from it ended.
+    let from = this.variantFrom.get(base);
+    if (!from) this.variantFrom.set(base, (from = new Map()));
+    const n = this.firstFree(base, from.get(start) ?? start);
+    from.set(start, n);
     return `${base}.${n}`;
+  }
+
+  private firstFree(base: string, n: number): number {
+    while (this.names.has(`${base}.${n}`)) n++;
+    return n;
   }
 
   // Frees `name`; a freed `B.j` may be the smallest free variant of B again.
   private freeName(name: string): void {
     this.names.delete(name);
-    if (this.variantHints.size === 0) return;
+    if (this.variantHints.size === 0 && this.variantFrom.size === 0) return;
     const dot = name.lastIndexOf('.');
     if (dot < 0) return;
-    const hint = this.variantHints.get(name.slice(0, dot));
+    const base = name.slice(0, dot);
     const j = Number(name.slice(dot + 1));
-    if (hint !== undefined && j < hint) this.variantHints.set(name.slice(0, dot), j);
+    const hint = this.variantHints.get(base);
+    if (hint !== undefined && j < hint) this.variantHints.set(base, j);
+    const from = this.variantFrom.get(base);
+    if (from) for (const [s, n] of from) if (s <= j && j < n) from.set(s, j);
   }
 
   /** The value with this debug name, if any. */
@@ -352,6 +375,25 @@ export class Graph {
     assert(printer, 'no IR printer installed: import tsfreeze from src/index.ts');
     return printer.printNode(node);
   }
+}
+
+// True if name[from, to) is one or more ASCII digits (the regex \d+).
+function isDigitRun(name: string, from: number, to: number): boolean {
+  if (from >= to) return false;
+  for (let i = from; i < to; i++) {
+    const c = name.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
+}
+
+// True if name[0, to) holds a line terminator (a regex `.` stops there: such a name has no `.N` suffix).
+function hasLineBreak(name: string, to: number): boolean {
+  for (let i = 0; i < to; i++) {
+    const c = name.charCodeAt(i);
+    if (c === 10 || c === 13 || c === 0x2028 || c === 0x2029) return true;
+  }
+  return false;
 }
 
 // The chain of nodes from the top block down to `node`: [outermost, ..., node].

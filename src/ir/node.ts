@@ -247,6 +247,11 @@ export class Node {
     return this.attrs !== null && this.attrs.has(name);
   }
 
+  /** Number of attributes (without listing them). */
+  get attributeCount(): number {
+    return this.attrs === null ? 0 : this.attrs.size;
+  }
+
   attributeNames(): string[] {
     return this.attrs === null ? [] : [...this.attrs.keys()];
   }

@@ -85,6 +85,44 @@ describe('ir/graph', () => {
     verify(g);
   });
 
+  it("gives the smallest free `base.N` from the name's own suffix, through renames and frees", () => {
+    // The naive rule freshVariant implements with its hints: probe base.start, base.start+1, ... from 1
+    // (or from one past the name's own numeric suffix).
+    const naive = (g: Graph, name: string): string => {
+      const m = /^(.*)\.(\d+)$/.exec(name);
+      const base = m && !/^\d+$/.test(m[1]) ? m[1] : name;
+      let n = m ? Number(m[2]) + 1 : 1;
+      while (g.valueByName(`${base}.${n}`)) n++;
+      return `${base}.${n}`;
+    };
+    const pool = ['x', 'x.1', 'x.2', 'x.3', 'x.7', 'x.12', 'y.2', 'y', '3.5', 'x.1.2', 'a\nb.4'];
+    let seed = 7;
+    const rand = (k: number): number => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed % k;
+    };
+    const g = new Graph();
+    const nodes: Node[] = [];
+    for (let step = 0; step < 3000; step++) {
+      const name = pool[rand(pool.length)];
+      expect(g.freshVariant(name), `step ${step}: ${name}`).to.equal(naive(g, name));
+      const op = rand(3);
+      if (op === 0 || nodes.length === 0) {
+        nodes.push(g.insert('aten::n', [], [IntType]));
+        nodes[nodes.length - 1].output().setDebugName(name);
+      } else if (op === 1) {
+        // Renaming frees the value's own name first, then moves the name's holder to a fresh variant.
+        const node = nodes[rand(nodes.length)];
+        const moved = g.valueByName(name);
+        node.output().setDebugName(name);
+        if (moved && moved !== node.output()) expect(moved.debugName).to.match(/\.\d+$/);
+      } else {
+        nodes.splice(rand(nodes.length), 1)[0].destroy();
+      }
+    }
+    verify(g);
+  });
+
   it('orders nodes across nested blocks and survives many inserts at one spot', () => {
     const g = new Graph();
     const cond = g.addInput(BoolType, 'c');

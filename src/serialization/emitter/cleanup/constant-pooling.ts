@@ -6,6 +6,7 @@ import type { Block } from '../../../ir/block.js';
 import { formatAttribute } from '../../../ir/text/value-text.js';
 import type { Graph } from '../../../ir/graph.js';
 import type { Node } from '../../../ir/node.js';
+import type { Type } from '../../../ir/types.js';
 import { isObjectValue, Tuple, type IValue } from '../../../ir/ivalue.js';
 
 /** Deduplicates and hoists every constant of the graph. */
@@ -43,25 +44,39 @@ function attributeText(attr: Attribute): string {
   return text;
 }
 
+function attributePart(name: string, attr: Attribute): string {
+  if (attr.kind === 't') return `${name}=tensor#${identity(attr.value)}`;
+  const objects = attr.kind === 'ival' ? objectIds(attr.value, []) : [];
+  return `${name}=${attr.kind}:${attributeText(attr)}#${objects.join(',')}`;
+}
+
+// The key of a constant whose only attribute is `value`, per attribute object and output type: copies of
+// a constant (inlining, cloning) share both, and attributes are never changed in place.
+const valueKeys = new WeakMap<Attribute, { readonly type: Type; readonly key: string }>();
+
 // Constants are equal when their output type and attributes print the same.
 function keyOf(node: Node): string {
-  const parts = [node.output().type.str()];
-  for (const name of node.attributeNames()) {
-    const attr = node.attribute(name)!;
-    if (attr.kind === 't') {
-      parts.push(`${name}=tensor#${identity(attr.value)}`);
-    } else {
-      const objects = attr.kind === 'ival' ? objectIds(attr.value, []) : [];
-      parts.push(`${name}=${attr.kind}:${attributeText(attr)}#${objects.join(',')}`);
-    }
+  const type = node.output().type;
+  const count = node.attributeCount;
+  if (count === 0) return type.str();
+  const value = count === 1 ? node.attribute('value') : undefined;
+  if (value !== undefined) {
+    const cached = valueKeys.get(value);
+    if (cached !== undefined && cached.type === type) return cached.key;
+    const key = `${type.str()}|${attributePart('value', value)}`;
+    valueKeys.set(value, { type, key });
+    return key;
   }
+  const parts = [type.str()];
+  for (const name of node.attributeNames()) parts.push(attributePart(name, node.attribute(name)!));
   return parts.join('|');
 }
 
 function poolBlock(graph: Graph, block: Block, seen: Map<string, Node>): void {
   for (const node of block.nodes()) {
-    if (node.blocks.length) {
-      for (const b of node.blocks) poolBlock(graph, b, seen);
+    const blocks = node.blocks;
+    if (blocks.length) {
+      for (let i = 0; i < blocks.length; i++) poolBlock(graph, blocks[i], seen);
       continue;
     }
     if (node.kind !== 'prim::Constant') continue;

@@ -7,6 +7,7 @@ import { constantValue, insertConstant } from '../../../ir/constants.js';
 import type { Block } from '../../../ir/block.js';
 import type { Graph } from '../../../ir/graph.js';
 import type { Node } from '../../../ir/node.js';
+import type { Value } from '../../../ir/value.js';
 import type { OperatorRegistry } from '../../../ops/registry.js';
 import { foldedType, foldNode, isMutableType } from './evaluate.js';
 
@@ -33,18 +34,25 @@ interface State {
 }
 
 function isConstant(node: Node): boolean {
-  return node.inputs.every((v) => v.node.kind === 'prim::Constant');
+  const inputs = node.inputs;
+  for (let i = 0; i < inputs.length; i++) if (inputs[i].node.kind !== 'prim::Constant') return false;
+  return true;
 }
 
 function propagateBlock(graph: Graph, block: Block, registry: OperatorRegistry, state: State): void {
   for (const node of block.nodes()) propagateNode(graph, node, registry, state);
 }
 
+function propagateBlocks(graph: Graph, node: Node, registry: OperatorRegistry, state: State): void {
+  const blocks = node.blocks;
+  for (let i = 0; i < blocks.length; i++) propagateBlock(graph, blocks[i], registry, state);
+}
+
 function propagateNode(graph: Graph, node: Node, registry: OperatorRegistry, state: State): void {
   if (node.kind === 'prim::If') {
     if (isConstant(node)) inlineIf(graph, node, registry, state);
     else {
-      for (const b of node.blocks) propagateBlock(graph, b, registry, state);
+      propagateBlocks(graph, node, registry, state);
       removeExtraIfOutputs(graph, node, state);
     }
     return;
@@ -55,7 +63,7 @@ function propagateNode(graph: Graph, node: Node, registry: OperatorRegistry, sta
       node.destroy();
       state.changed = true;
     } else {
-      for (const b of node.blocks) propagateBlock(graph, b, registry, state);
+      propagateBlocks(graph, node, registry, state);
       removeExtraLoopOutputs(node, state);
     }
     return;
@@ -73,13 +81,18 @@ function propagateNode(graph: Graph, node: Node, registry: OperatorRegistry, sta
     state.changed = true;
     return;
   }
-  for (const b of node.blocks) propagateBlock(graph, b, registry, state);
+  if (node.blocks.length) propagateBlocks(graph, node, registry, state);
 }
 
 function supported(node: Node, registry: OperatorRegistry): boolean {
   if (SKIP.has(node.kind) || node.blocks.length) return false;
-  if ([...node.inputs, ...node.outputs].some((v) => isMutableType(v.type))) return false;
+  if (anyMutable(node.inputs) || anyMutable(node.outputs)) return false;
   return !registry.hasSideEffectsNode(node) && !registry.isNondeterministicNode(node);
+}
+
+function anyMutable(values: readonly Value[]): boolean {
+  for (let i = 0; i < values.length; i++) if (isMutableType(values[i].type)) return true;
+  return false;
 }
 
 function inlineIf(graph: Graph, node: Node, registry: OperatorRegistry, state: State): void {
