@@ -20,3 +20,4 @@ export type { Kernel, KernelArg, KernelResult, KernelTable } from './kernels/typ
 export { enableWasmRelaxedSimd, hasWasmRelaxedSimd } from './kernels/wasm-features.js';
 export { ONE_SHOT_INTERRUPT_BUDGET, tuneV8ForOneShotRuns } from './v8-tuning.js';
 export { useFusedMultiplyAdd } from './kernels/gemm-wasm.js';
+export { scaleRowsFloat32 } from './kernels/scale-rows-wasm.js';

@@ -42,6 +42,7 @@ const FOLDS: Readonly<Record<string, Readonly<Record<string, number>>>> = {
   conv_bn_not_foldable: {},
   conv_add_mul: { 'fold-conv-add-sub': 1 },
   conv_binary_variants: { 'fold-conv-add-sub': 2, 'fold-conv-mul-div': 3 },
+  conv_int_operands: { 'fold-conv-add-sub': 2, 'fold-conv-mul-div': 2 },
   tv_resnet18_w8: { 'fold-conv-bn': 20 },
   tv_resnet18_full_graphs: { 'fold-conv-bn': 20 },
   tv_mobilenet_v2_w8: { 'fold-conv-bn': 52 },
@@ -113,6 +114,7 @@ describe("freeze() on real weights: folded parameters equal those in PyTorch 1.1
     'traced_conv_bn',
     'conv_add_mul',
     'conv_binary_variants',
+    'conv_int_operands',
     'tv_resnet18_w8',
   ]) {
     it(`${name}: every conv/linear weight and bias is bit-identical`, () => {
