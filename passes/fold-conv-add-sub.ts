@@ -72,7 +72,7 @@ export function foldedAddSubBias(m: ConvAddSub): Tensor {
   const r = rounding(promoteAll(biasDType, other.dtype));
   const alpha = (m.subtract ? -1 : 1) * r(m.alpha);
   const bias = m.bias ? numbers(m.bias) : new Float64Array(channels);
-  for (let c = 0; c < channels; c++) bias[c] = r(bias[c] + alpha * other.values[c]);
+  for (let c = 0; c < channels; c++) bias[c] = r(bias[c] + alpha * r(other.values[c]));
   return tensorOf(biasDType, bias, [channels]);
 }
 

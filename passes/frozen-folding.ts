@@ -10,6 +10,7 @@ import {
   halfToFloat,
   insertConstant,
   promoteTypes,
+  scaleRowsFloat32,
   toIValue,
   type DType,
   type Graph,
@@ -136,37 +137,62 @@ export function tensorOf(dtype: DType, values: Float64Array, shape: readonly num
   return Tensor.fromArray(dtype, Array.from(values), shape);
 }
 
+// Below this many elements the JS loop costs less than compiling the WASM kernel once (~2 ms): densenet121
+// folds a single 9408-element weight.
+const WASM_MIN_ELEMENTS = 1 << 16;
+
 /** The per-channel operation of scaleRows. */
 export type RowOp = 'mul' | 'div';
 
 /**
  * `x * factor[row]` (or `x / factor[row]`) for every element x of `t`, whose rows (leading dim) are the
  * output channels: the per-channel scaling of a weight, computed in `compute` (never narrower than `t`'s
- * dtype) and cast to `t`'s dtype. Contiguous float32/float64 tensors take a fast path where the store
- * into the result array is the one rounding ATen does; its loops are written out per operation (a
- * callback per element kept resnet50's 25M weights in a slow call for ~0.3 s).
+ * dtype) and cast to `t`'s dtype. The factors are first rounded to `compute`, as ATen casts an operand
+ * to the common dtype (an int64 16777217 multiplies a float32 weight as 16777216). Float32 weights
+ * computed in float32 take the WebAssembly SIMD kernel (scaleRowsFloat32, bit-identical to the JS loops);
+ * other contiguous float32/float64 tensors a JS loop where the store into the result array is the one
+ * rounding ATen does (written out per operation: a callback per element kept resnet50's 25M weights in
+ * a slow call for ~0.3 s).
  */
 export function scaleRows(t: Tensor, factor: Float64Array, compute: DType, op: RowOp): Tensor {
   const n = t.numel;
   const rowSize = n / factor.length;
+  const r = rounding(compute);
+  const factors = factor.map(r);
   if (
     t.isContiguous &&
     (t.dtype === 'float32' || t.dtype === 'float64') &&
     (compute === 'float32' || compute === 'float64')
   ) {
     const src = t.storage.data.subarray(t.offset, t.offset + n) as Float32Array | Float64Array;
+    if (src instanceof Float32Array && compute === 'float32') {
+      const out = new Float32Array(n);
+      const wasm = n >= WASM_MIN_ELEMENTS && scaleRowsFloat32(src, out, factors, rowSize, op === 'div');
+      if (!wasm) scaleRowsJs(src, out, factors, rowSize, op);
+      return Tensor.fromStorage(t.dtype, out, t.shape);
+    }
     const out = t.dtype === 'float32' ? new Float32Array(n) : new Float64Array(n);
-    if (op === 'mul') multiplyRows(src, out, factor, rowSize);
-    else divideRows(src, out, factor, rowSize);
+    scaleRowsJs(src, out, factors, rowSize, op);
     return Tensor.fromStorage(t.dtype, out, t.shape);
   }
-  const r = rounding(compute);
   const values = numbers(t);
   for (let i = 0; i < n; i++) {
-    const f = factor[Math.floor(i / rowSize)];
+    const f = factors[Math.floor(i / rowSize)];
     values[i] = r(op === 'mul' ? values[i] * f : values[i] / f);
   }
   return tensorOf(t.dtype, values, t.shape);
+}
+
+/** The JS form of scaleRows' fast path (the reference the WASM kernel is tested against). */
+export function scaleRowsJs(
+  src: Float32Array | Float64Array,
+  out: Float32Array | Float64Array,
+  factor: Float64Array,
+  rowSize: number,
+  op: RowOp,
+): void {
+  if (op === 'mul') multiplyRows(src, out, factor, rowSize);
+  else divideRows(src, out, factor, rowSize);
 }
 
 function multiplyRows(

@@ -42,6 +42,7 @@ const FOLDS: Readonly<Record<string, Readonly<Record<string, number>>>> = {
   conv_bn_not_foldable: {},
   conv_add_mul: { 'fold-conv-add-sub': 1 },
   conv_binary_variants: { 'fold-conv-add-sub': 2, 'fold-conv-mul-div': 3 },
+  conv_int_operands: { 'fold-conv-add-sub': 2, 'fold-conv-mul-div': 2 },
   tv_resnet18_w8: { 'fold-conv-bn': 20 },
   tv_resnet18_full_graphs: { 'fold-conv-bn': 20 },
   tv_mobilenet_v2_w8: { 'fold-conv-bn': 52 },
@@ -113,6 +114,7 @@ describe("freeze() on real weights: folded parameters equal those in PyTorch 1.1
     'traced_conv_bn',
     'conv_add_mul',
     'conv_binary_variants',
+    'conv_int_operands',
     'tv_resnet18_w8',
   ]) {
     it(`${name}: every conv/linear weight and bias is bit-identical`, () => {
@@ -213,5 +215,19 @@ describe('frozen-folding helpers', () => {
     );
     const divided = scaleRows(Tensor.fromArray('float64', [1, 2, 3, 4], [2, 2]), factor, 'float64', 'div');
     expect(divided.toArray()).to.deep.equal([1 / 10, 2 / 10, 3 / 0.1, 4 / 0.1]);
+  });
+
+  it('scaleRows on a weight large enough for the WASM kernel equals the float32 arithmetic, factors rounded to float32', () => {
+    const [rows, rowSize] = [70, 1001];
+    const data = Float32Array.from({ length: rows * rowSize }, (_, i) => Math.sin(i) * 3);
+    const factor = Float64Array.from({ length: rows }, (_, r) => (r === 3 ? 16777217 : 0.1 + r / 7));
+    for (const op of ['mul', 'div'] as const) {
+      const out = scaleRows(Tensor.fromStorage('float32', data, [rows, rowSize]), factor, 'float32', op);
+      const differing = data.filter((x, i) => {
+        const f = Math.fround(factor[Math.floor(i / rowSize)]);
+        return !Object.is(out.getNumber(i), Math.fround(op === 'mul' ? x * f : x / f));
+      }).length;
+      expect(differing, op).to.equal(0);
+    }
   });
 });

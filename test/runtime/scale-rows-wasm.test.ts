@@ -1,0 +1,105 @@
+// The WebAssembly SIMD per-row scaling of the frozen folds against the JS loops it replaces: bit for bit
+// on random float32 bit patterns (normal, denormal, zero, infinite and NaN values and factors), for row
+// sizes with and without a vector tail, rows longer than the kernel's chunk, and in place.
+
+import { expect } from 'chai';
+import { scaleRowsJs } from '../../passes/frozen-folding.js';
+import { scaleRowsFloat32 } from '../../src/index.js';
+
+// A deterministic generator of float32 bit patterns: mostly random bits (every exponent, so ~0.4%
+// denormals, ~0.4% inf/NaN), plus a share of the special values themselves.
+function patterns(n: number, seed: number): Float32Array {
+  const bits = new Uint32Array(n);
+  let s = seed >>> 0 || 1;
+  const next = (): number => {
+    s ^= s << 13;
+    s >>>= 0;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    return (s >>>= 0);
+  };
+  const special = [
+    0x00000000, 0x80000000, 0x00000001, 0x807fffff, 0x7f800000, 0xff800000, 0x7fc00000, 0x7f7fffff,
+  ];
+  for (let i = 0; i < n; i++) {
+    const r = next();
+    if (r % 16 === 0) bits[i] = special[(r >>> 4) % special.length];
+    else if (r % 16 === 1)
+      bits[i] = (next() & 0x807fffff) >>> 0; // a denormal (or zero)
+    else if (r % 16 === 2)
+      bits[i] = ((next() & 0x80ffffff) | 0x3f000000) >>> 0; // near 1: products stay normal
+    else bits[i] = next();
+  }
+  return new Float32Array(bits.buffer);
+}
+
+const bitsOf = (a: Float32Array): Uint32Array => new Uint32Array(a.buffer, a.byteOffset, a.length);
+
+// Bit-identical, except that a NaN may come back as another NaN (WebAssembly leaves NaN payloads to the
+// engine); counts the differences.
+function differences(a: Float32Array, b: Float32Array): number {
+  const [x, y] = [bitsOf(a), bitsOf(b)];
+  let n = 0;
+  for (let i = 0; i < a.length; i++) if (x[i] !== y[i] && !(Number.isNaN(a[i]) && Number.isNaN(b[i]))) n++;
+  return n;
+}
+
+describe('scaleRowsFloat32 (WebAssembly SIMD) equals the JS per-row scaling bit for bit', () => {
+  const shapes: [number, number][] = [
+    [1, 1],
+    [7, 1],
+    [5, 3],
+    [6, 4],
+    [9, 5],
+    [64, 9],
+    [33, 147],
+    [4, 4096],
+    [3, 16383],
+    [2, 16384],
+    [2, 16385],
+    [2, 40001],
+  ];
+  for (const op of ['mul', 'div'] as const)
+    for (const [rows, rowSize] of shapes)
+      it(`${op}: ${rows} rows of ${rowSize}`, () => {
+        const src = patterns(rows * rowSize, rows * 7919 + rowSize);
+        const factor = Float64Array.from(patterns(rows, rowSize * 31 + rows));
+        const expected = new Float32Array(src.length);
+        scaleRowsJs(src, expected, factor, rowSize, op);
+        const out = new Float32Array(src.length).fill(12345);
+        expect(scaleRowsFloat32(src, out, factor, rowSize, op === 'div')).to.equal(true);
+        expect(differences(out, expected), 'elements differing').to.equal(0);
+        const inPlace = src.slice();
+        scaleRowsFloat32(inPlace, inPlace, Float32Array.from(factor), rowSize, op === 'div');
+        expect(differences(inPlace, expected), 'in place: elements differing').to.equal(0);
+      });
+
+  it('the random values cover denormals, infinities and NaNs of both signs', () => {
+    const v = patterns(100000, 1);
+    const denormal = v.filter((x) => x !== 0 && Math.abs(x) < 1.1754943508222875e-38).length;
+    expect(denormal).to.be.greaterThan(1000);
+    expect(v.filter((x) => x === Infinity).length).to.be.greaterThan(100);
+    expect(v.filter((x) => x === -Infinity).length).to.be.greaterThan(100);
+    expect(v.filter((x) => Number.isNaN(x)).length).to.be.greaterThan(100);
+  });
+
+  it('rounds float64 factors to float32 (as ATen casts an operand to the float32 compute dtype)', () => {
+    const out = new Float32Array(4);
+    scaleRowsFloat32(Float32Array.from([1, 1, 3, 3]), out, Float64Array.from([16777217, 0.1]), 2, false);
+    expect([...out]).to.deep.equal([
+      16777216,
+      16777216,
+      Math.fround(3 * Math.fround(0.1)),
+      Math.fround(3 * Math.fround(0.1)),
+    ]);
+  });
+
+  it('leaves an empty tensor alone', () => {
+    expect(
+      scaleRowsFloat32(new Float32Array(0), new Float32Array(0), new Float64Array(0), 0, false),
+    ).to.equal(true);
+    expect(scaleRowsFloat32(new Float32Array(0), new Float32Array(0), new Float64Array(3), 0, true)).to.equal(
+      true,
+    );
+  });
+});
