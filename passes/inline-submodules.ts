@@ -200,7 +200,8 @@ class Inliner {
     for (let block = blocks.pop(); block; block = blocks.pop()) {
       for (const node of block.nodes()) {
         if (node.kind !== 'prim::CallMethod' && node.kind !== 'prim::CallFunction') {
-          blocks.push(...node.blocks);
+          const inner = node.blocks;
+          for (let i = 0; i < inner.length; i++) blocks.push(inner[i]);
           continue;
         }
         const isMethod = node.kind === 'prim::CallMethod';
@@ -271,7 +272,7 @@ class Inliner {
       preoptimize(body, this.ops);
       // Bodies of a deep submodule chain grow level by level: keeping every one cached is quadratic in
       // memory (300 levels took 2.5 GB). Past a budget the cache starts over; a miss only costs time.
-      this.cachedNodes += [...body.allNodes()].length;
+      for (const _ of body.allNodes()) this.cachedNodes++;
       if (this.cachedNodes > MAX_CACHED_NODES) {
         this.bodies.clear();
         this.cachedNodes = 0;

@@ -108,7 +108,7 @@ class Copier {
         if (m.graph !== target) unmapped(inputs[i], node);
         mapped[i] = m;
       }
-      copy.initInputs(mapped);
+      copy.adoptInputs(mapped);
     }
     copy.copyAttributes(node);
     copy.sourceRange = node.sourceRange;

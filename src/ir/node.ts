@@ -48,6 +48,8 @@ export class Node {
   // Most nodes own no blocks and many no attributes: both are made on first use.
   private blockList: Block[] = NO_BLOCKS;
   private attrs: Map<string, Attribute> | null = null;
+  /** The attribute map may be another node's too (copyAttributes shares it): copied before a change. */
+  private attrsShared = false;
   /** Where the node came from: `file.py:12:4` as PyTorch prints it after `#`. */
   sourceRange: string | undefined;
   /**
@@ -145,9 +147,14 @@ export class Node {
   /** @internal gives a node without inputs all of them at once (lists of exactly their size). */
   initInputs(values: readonly Value[]): void {
     this.checkAlive();
-    if (values.length === 0) return;
+    if (values.length > 0) this.adoptInputs(values.slice());
+  }
+
+  /** @internal initInputs taking ownership of `list` (a fresh array nobody else keeps). */
+  adoptInputs(list: Value[]): void {
+    this.checkAlive();
+    if (list.length === 0) return;
     if (this.inputList !== NO_VALUES) throw new InternalError(`${this.kind} already has inputs`);
-    const list = values.slice();
     const uses = new Array<UseRecord>(list.length);
     for (let i = 0; i < list.length; i++) {
       if (list[i].graph !== this.graph) this.foreignInput(list[i]);
@@ -262,13 +269,23 @@ export class Node {
 
   setAttribute(name: string, attribute: Attribute): this {
     this.graph.epoch++;
-    (this.attrs ??= new Map()).set(name, attribute);
+    this.ownAttributes().set(name, attribute);
     return this;
   }
 
   removeAttribute(name: string): void {
     this.graph.epoch++;
-    this.attrs?.delete(name);
+    if (this.attrs?.has(name)) this.ownAttributes().delete(name);
+  }
+
+  // The attribute map, this node's alone (made, or copied from a shared one).
+  private ownAttributes(): Map<string, Attribute> {
+    if (this.attrs === null) this.attrs = new Map();
+    else if (this.attrsShared) {
+      this.attrs = new Map(this.attrs);
+      this.attrsShared = false;
+    }
+    return this.attrs;
   }
 
   private attr<K extends AttributeKind>(name: string, kind: K): AttributeValueOf<K> {
@@ -320,7 +337,13 @@ export class Node {
   copyAttributes(other: Node): this {
     if (other.attrs === null) return this;
     this.graph.epoch++;
-    const attrs = (this.attrs ??= new Map());
+    if (this.attrs === null) {
+      // Copies (inlining, cloning) rarely change attributes: share the map until one side does.
+      this.attrs = other.attrs;
+      this.attrsShared = other.attrsShared = true;
+      return this;
+    }
+    const attrs = this.ownAttributes();
     for (const [k, v] of other.attrs) attrs.set(k, v);
     return this;
   }

@@ -6,7 +6,7 @@ import { Graph } from '../../src/ir/graph.js';
 import { BoolType, FloatType, IntType, TensorTensor } from '../../src/ir/types.js';
 import { insertConstant, constantValue } from '../../src/ir/constants.js';
 import { collectProblems, verify } from '../../src/ir/verify.js';
-import { cloneGraph, insertGraph } from '../../src/ir/clone.js';
+import { cloneGraph, cloneNode, insertGraph } from '../../src/ir/clone.js';
 import { isAcyclic, topologicalOrder } from '../../src/ir/algorithms.js';
 import type { Node } from '../../src/ir/node.js';
 import type { Value } from '../../src/ir/value.js';
@@ -121,6 +121,24 @@ describe('ir/graph', () => {
       }
     }
     verify(g);
+  });
+
+  it('keeps the attributes of a copied node and its source apart (the map is shared until one changes)', () => {
+    const g = new Graph();
+    const a = g.insert('aten::op', [], [IntType]).setI('k', 1).setS('s', 'x');
+    const b = cloneNode(g, a, new Map());
+    const c = cloneNode(g, b, new Map());
+    b.setI('k', 2);
+    expect([a.i('k'), b.i('k'), c.i('k')]).to.deep.equal([1, 2, 1]);
+    a.removeAttribute('s');
+    expect([a.hasAttribute('s'), b.s('s'), c.s('s')]).to.deep.equal([false, 'x', 'x']);
+    c.copyAttributes(g.create('aten::other', [], []).setF('f', 0.5));
+    expect([a.attributeNames(), b.attributeNames(), c.attributeNames()]).to.deep.equal([
+      ['k'],
+      ['k', 's'],
+      ['k', 's', 'f'],
+    ]);
+    expect(c.attributeCount).to.equal(3);
   });
 
   it('orders nodes across nested blocks and survives many inserts at one spot', () => {
