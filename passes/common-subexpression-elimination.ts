@@ -53,11 +53,15 @@ export class CommonSubexpressionElimination implements GraphPass {
 export function mergeable(n: Node, ops: OperatorRegistry): { ok: true } | { ok: false; reason: string } {
   if (n.kind === 'prim::profile' || n.blocks.length)
     return { ok: false, reason: 'it owns blocks or profiles' };
-  if (!ops.factsForNode(n)) return { ok: false, reason: `${n.kind} is not in the operator table` };
-  if (ops.hasSideEffectsNode(n)) return { ok: false, reason: `${n.kind} has side effects` };
-  if (ops.isNondeterministicNode(n)) return { ok: false, reason: `${n.kind} is nondeterministic` };
-  return { ok: true };
+  // The facts of the node's call: a dropout with train=False has its deterministic facts.
+  const facts = ops.factsForNode(n);
+  if (!facts) return { ok: false, reason: `${n.kind} is not in the operator table` };
+  if (facts.hasSideEffects) return { ok: false, reason: `${n.kind} has side effects` };
+  if (facts.nondeterministic) return { ok: false, reason: `${n.kind} is nondeterministic` };
+  return MERGEABLE;
 }
+
+const MERGEABLE = { ok: true } as const;
 
 /** One run: tables of expressions per block scope, the AliasDb made when first needed. */
 class Eliminator {
@@ -83,9 +87,7 @@ class Eliminator {
       }
       if (!mergeable(n, this.ops).ok || this.hasWriters(n)) continue;
       const key = this.keys.of(n);
-      const inParent = outer
-        .map((t) => t.get(key))
-        .find((e) => e !== undefined && sameTensorAttributes(n, e));
+      const inParent = equalIn(outer, key, n);
       if (inParent) {
         if (!this.db().safeToChangeAliasingRelationship(n.outputs, inParent.outputs)) {
           this.context.remark(
@@ -124,8 +126,9 @@ class Eliminator {
 
   // PyTorch's AliasDb::hasWriters(node): some input or output may point to written memory.
   private hasWriters(n: Node): boolean {
-    const values = [...n.inputs, ...n.outputs].filter((v) => isMutableType(v.type));
-    return values.length > 0 && values.some((v) => this.db().hasWriters(v));
+    for (const v of n.inputs) if (isMutableType(v.type) && this.db().hasWriters(v)) return true;
+    for (const v of n.outputs) if (isMutableType(v.type) && this.db().hasWriters(v)) return true;
+    return false;
   }
 
   // Merging would make two values that may be (or hold) graph outputs the same value.
@@ -135,18 +138,32 @@ class Eliminator {
   }
 }
 
+// The first node of the enclosing scopes with `n`'s key whose tensor attributes equal `n`'s.
+function equalIn(scopes: readonly Map<string, Node>[], key: string, n: Node): Node | undefined {
+  for (const table of scopes) {
+    const e = table.get(key);
+    if (e !== undefined && sameTensorAttributes(n, e)) return e;
+  }
+  return undefined;
+}
+
 /** Keys equal for equal nodes: kind, input identities, output types, attributes (tensors by a content hash). */
 class KeyMaker {
   private readonly ids = new Map<object, number>();
 
+  // `kind(%in,...)->(type,...)[name=attr;...]`, concatenated in loops (every node is keyed).
   of(n: Node): string {
-    const inputs = n.inputs.map((v) => `%${v.debugName}`).join(',');
-    const outputs = n.outputs.map((v) => v.type.str()).join(',');
-    const attrs = n
-      .attributeNames()
-      .sort()
-      .map((name) => `${name}=${this.attribute(n.attribute(name))}`);
-    return `${n.kind}(${inputs})->(${outputs})[${attrs.join(';')}]`;
+    let key = `${n.kind}(`;
+    const { inputs, outputs } = n;
+    for (let i = 0; i < inputs.length; i++) key += `${i ? ',' : ''}%${inputs[i].debugName}`;
+    key += ')->(';
+    for (let i = 0; i < outputs.length; i++) key += `${i ? ',' : ''}${outputs[i].type.str()}`;
+    key += ')[';
+    const names = n.attributeNames();
+    if (names.length > 1) names.sort();
+    for (let i = 0; i < names.length; i++)
+      key += `${i ? ';' : ''}${names[i]}=${this.attribute(n.attribute(names[i]))}`;
+    return `${key}]`;
   }
 
   private attribute(a: Attribute | undefined): string {

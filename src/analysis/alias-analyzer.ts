@@ -17,6 +17,7 @@ import {
   CREATORS,
   effectiveAlias,
   EXTRACTORS,
+  isMutableValue,
   NON_ESCAPING_LIST_USERS,
   type OperatorInfo,
 } from './alias-rules.js';
@@ -73,14 +74,14 @@ export class AliasAnalyzer {
   // ---- elements ------------------------------------------------------------------------------
 
   private isMutable(v: Value): boolean {
-    return aliasTypeSet(v.type) !== undefined;
+    return isMutableValue(v);
   }
 
   /** A fresh element for `v` (kept if it has one: loops meet values twice), holding wildcards of its contents. */
   private giveFreshAlias(v: Value, wildcardContents = true): void {
     const types = aliasTypeSet(v.type);
     if (!types || this.elementOf.has(v)) return;
-    const e = this.dag.makeElement(`%${v.debugName}`);
+    const e = this.dag.makeElement(v);
     this.elementOf.set(v, e);
     if (wildcardContents) this.holdWildcards(e, types);
   }
@@ -94,11 +95,11 @@ export class AliasAnalyzer {
       }
       return;
     }
-    for (const t of types) {
-      for (const inner of heldTypes(t)) {
-        const w = this.getOrCreateWildcard(inner);
-        if (w !== undefined) this.dag.addContained(w, e);
-      }
+    const t = types[0];
+    if (t.kind === 'Tensor') return; // holds nothing
+    for (const inner of heldTypes(t)) {
+      const w = this.getOrCreateWildcard(inner);
+      if (w !== undefined) this.dag.addContained(w, e);
     }
   }
 

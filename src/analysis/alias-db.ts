@@ -215,7 +215,7 @@ export class AliasDb {
    */
   dump(): string {
     const { dag, elementOf } = this.facts;
-    const name = (e: number): string => dag.labels[e];
+    const name = (e: number): string => dag.label(e);
     const describe = (n: Node): string =>
       `${n.kind}${n.outputs.length ? ` -> %${n.outputs.map((o) => o.debugName).join(', %')}` : ''}`;
     const lines = ['===== alias db ====='];

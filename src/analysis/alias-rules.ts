@@ -72,7 +72,8 @@ export interface OperatorInfo {
 
 /** Values of this type may be written in place or hold such values: the analysis gives them elements. */
 export function isMutableValue(v: Value): boolean {
-  return aliasTypeSet(v.type) !== undefined;
+  const t = v.type;
+  return t.kind === 'Tensor' || aliasTypeSet(t) !== undefined;
 }
 
 /** An argument's alias annotation as the schema rule reads it; `contents` when it annotates the elements. */

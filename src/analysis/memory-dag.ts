@@ -7,13 +7,17 @@
 export type Locations = readonly number[];
 
 const EMPTY: Locations = [];
+const NONE: number[] = [];
+
+/** What an element stands for, in dumps: a value (named as it is when dumped) or a description. */
+export type ElementLabel = string | { readonly debugName: string };
 
 /** Element graph: built by the analysis, then sealed and queried. */
 export class MemoryDag {
+  // Edge lists, shared NONE until an element gets its first edge (most never do).
   private readonly pointsTo: number[][] = [];
   private readonly contains: number[][] = [];
-  /** For dumps: the value name an element was made for, or the wildcard's type. */
-  readonly labels: string[] = [];
+  private readonly labels: ElementLabel[] = [];
   private leaf: Locations[] = [];
   /** Wildcard elements each memory location was joined to when a value holding it escaped. */
   private readonly joined = new Map<number, number[]>();
@@ -24,23 +28,34 @@ export class MemoryDag {
     return this.pointsTo.length;
   }
 
-  makeElement(label: string): number {
+  makeElement(label: ElementLabel): number {
     this.assertBuilding();
-    this.pointsTo.push([]);
-    this.contains.push([]);
+    this.pointsTo.push(NONE);
+    this.contains.push(NONE);
     this.labels.push(label);
     return this.pointsTo.length - 1;
   }
 
+  /** For dumps: `%name` of the value an element was made for, or the wildcard's description. */
+  label(e: number): string {
+    const l = this.labels[e];
+    return typeof l === 'string' ? l : `%${l.debugName}`;
+  }
+
   makePointerTo(from: number, to: number): void {
     this.assertBuilding();
-    if (from !== to && !this.pointsTo[from].includes(to)) this.pointsTo[from].push(to);
+    const list = this.pointsTo[from];
+    if (from === to || list.includes(to)) return;
+    if (list === NONE) this.pointsTo[from] = [to];
+    else list.push(to);
   }
 
   addContained(inner: number, container: number): void {
     this.assertBuilding();
-    if (inner !== container && !this.contains[container].includes(inner))
-      this.contains[container].push(inner);
+    const list = this.contains[container];
+    if (inner === container || list.includes(inner)) return;
+    if (list === NONE) this.contains[container] = [inner];
+    else list.push(inner);
   }
 
   pointees(e: number): readonly number[] {
@@ -148,6 +163,12 @@ function leafLocations(pointsTo: readonly number[][]): Locations[] {
   let counter = 0;
   for (let root = 0; root < n; root++) {
     if (index[root] !== -1) continue;
+    if (pointsTo[root].length === 0) {
+      // A memory location on its own (most elements): its own component, nothing to walk.
+      index[root] = counter++;
+      result[root] = [root];
+      continue;
+    }
     const work: [number, number][] = [[root, 0]];
     index[root] = low[root] = counter++;
     stack.push(root);
@@ -159,7 +180,10 @@ function leafLocations(pointsTo: readonly number[][]): Locations[] {
       if (edge < targets.length) {
         top[1]++;
         const w = targets[edge];
-        if (index[w] === -1) {
+        if (index[w] === -1 && pointsTo[w].length === 0) {
+          index[w] = counter++;
+          result[w] = [w];
+        } else if (index[w] === -1) {
           index[w] = low[w] = counter++;
           stack.push(w);
           onStack[w] = 1;

@@ -13,7 +13,7 @@ export function canonicalizeOutputs(graph: Graph): void {
 }
 
 function canonicalizeBlock(block: Block): void {
-  for (const node of [...block.nodes()].reverse()) {
+  for (const node of block.nodesReversed()) {
     if (node.outputs.length > 1) {
       if (node.kind === 'prim::Loop') permuteLoop(node, order(node.outputs));
       else if (node.kind === 'prim::If') permuteIf(node, order(node.outputs));

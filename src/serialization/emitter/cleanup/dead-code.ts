@@ -12,6 +12,7 @@ import type { Block } from '../../../ir/block.js';
 import type { Graph } from '../../../ir/graph.js';
 import type { Node } from '../../../ir/node.js';
 import type { Value } from '../../../ir/value.js';
+import type { OpFacts } from '../../../ops/facts.js';
 import type { OperatorRegistry } from '../../../ops/registry.js';
 import { AliasDb } from '../../../analysis/alias-db.js';
 import { surelyEscaped, surelyWrittenInputs } from '../../../analysis/alias-rules.js';
@@ -57,13 +58,30 @@ const PURE = new Set([
 
 /** Removes nodes whose results are unused and that have no effect. */
 export function eliminateDeadCode(graph: Graph, registry: OperatorRegistry): void {
-  let eliminator = new DeadCodeEliminator(graph, registry, false);
+  const facts = new NodeFacts(registry);
+  let eliminator = new DeadCodeEliminator(graph, registry, facts, false);
   eliminator.mark(graph.block);
   if (!eliminator.marksEveryWrite()) {
-    eliminator = new DeadCodeEliminator(graph, registry, true);
+    eliminator = new DeadCodeEliminator(graph, registry, facts, true);
     eliminator.mark(graph.block);
   }
   eliminator.sweep(graph.block);
+}
+
+/** The operator facts of each node, looked up once per elimination (the marking asks again and again). */
+class NodeFacts {
+  private readonly known = new Map<Node, OpFacts | undefined>();
+
+  constructor(private readonly registry: OperatorRegistry) {}
+
+  of(node: Node): OpFacts | undefined {
+    let facts = this.known.get(node);
+    if (facts === undefined && !this.known.has(node)) {
+      facts = factsOf(this.registry, node);
+      this.known.set(node, facts);
+    }
+    return facts;
+  }
 }
 
 class DeadCodeEliminator {
@@ -78,6 +96,7 @@ class DeadCodeEliminator {
   constructor(
     private readonly graph: Graph,
     private readonly registry: OperatorRegistry,
+    private readonly facts: NodeFacts,
     /** Without it, a write escapes or reaches a live value only where alias analysis surely says so. */
     private readonly useAliasDb: boolean,
   ) {}
@@ -85,7 +104,7 @@ class DeadCodeEliminator {
   /** Every node that writes in place is marked (then an AliasDb could add no mark). */
   marksEveryWrite(): boolean {
     for (const n of this.graph.allNodes())
-      if (!this.marked.has(n) && factsOf(this.registry, n)?.writtenArgs.length) return false;
+      if (!this.marked.has(n) && this.facts.of(n)?.writtenArgs.length) return false;
     return true;
   }
 
@@ -108,7 +127,7 @@ class DeadCodeEliminator {
   private aliasDb(): AliasDb | null {
     if (this.db === undefined) {
       let writes = false;
-      for (const n of this.graph.allNodes()) if (factsOf(this.registry, n)?.writtenArgs.length) writes = true;
+      for (const n of this.graph.allNodes()) if (this.facts.of(n)?.writtenArgs.length) writes = true;
       this.db = writes
         ? new AliasDb(this.graph, this.registry, { entryOf: (n) => operatorOf(this.registry, n) })
         : null;
@@ -139,7 +158,7 @@ class DeadCodeEliminator {
     if (SIDE_EFFECTS.has(node.kind)) effects = true;
     else if (PURE.has(node.kind)) effects = false;
     else {
-      const facts = factsOf(this.registry, node);
+      const facts = this.facts.of(node);
       effects =
         !facts || facts.externalSideEffects || (facts.writtenArgs.length > 0 && this.writesToWildcard(node));
     }
@@ -152,7 +171,7 @@ class DeadCodeEliminator {
     let any = false;
     for (const node of block.nodes()) if (this.hasSideEffects(node)) any = this.markNode(node) || any;
     any = this.markReturn(block.returnNode) || any;
-    for (const node of [...block.nodes()].reverse()) {
+    for (const node of block.nodesReversed()) {
       if (node.kind === 'prim::Loop') {
         let again: boolean;
         do {
@@ -171,7 +190,7 @@ class DeadCodeEliminator {
   // A write to memory something live reads (PyTorch's AliasDb::writesToAlias on the live set).
   private writesLive(node: Node): boolean {
     if (PURE.has(node.kind) || SIDE_EFFECTS.has(node.kind)) return false;
-    const facts = factsOf(this.registry, node);
+    const facts = this.facts.of(node);
     if (!facts || facts.writtenArgs.length === 0) return false;
     // Writing a live value itself is writing to what it points to: the AliasDb's answer, without it.
     if (this.surelyWritten(node).some((v) => this.live.has(v))) return true;
