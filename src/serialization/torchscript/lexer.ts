@@ -30,6 +30,7 @@ const OPS_BY_FIRST: ReadonlyMap<string, readonly string[]> = (() => {
   }
   return map;
 })();
+const NO_OPS: readonly string[] = [];
 const CLOSING: Readonly<Record<string, string>> = { ')': '(', ']': '[', '}': '{' };
 // Python identifiers: Unicode ID_Start/ID_Continue, like Python's XID classes for practical purposes.
 const IDENT = /[\p{ID_Start}_][\p{ID_Continue}]*/uy;
@@ -235,8 +236,11 @@ class Lexer {
       this.lexString(start, line, column, false);
       return;
     }
-    for (const op of OPS_BY_FIRST.get(ch) ?? []) {
-      if (!this.text.startsWith(op, start)) continue;
+    const candidates = OPS_BY_FIRST.get(ch) ?? NO_OPS;
+    // An index loop: the for-of iterator protocol cost more than the matching in this cold code.
+    for (let i = 0; i < candidates.length; i++) {
+      const op = candidates[i];
+      if (op.length > 1 && !this.text.startsWith(op, start)) continue;
       this.trackBracket(op, line, column);
       this.pos = start + op.length;
       this.push('op', start, line, column, this.pos);
@@ -461,7 +465,7 @@ class Lexer {
       line,
       column,
       endLine: this.line,
-      endColumn: this.column(end),
+      endColumn: end - this.lineStart + 1,
     };
     this.tokens.push(token);
   }
