@@ -44,6 +44,10 @@ function isDigit(c: number): boolean {
   return c >= 48 && c <= 57;
 }
 
+function isAsciiIdentStart(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95;
+}
+
 // Python's ID_Continue; ASCII without the (costly to compile) Unicode-property regex.
 function isIdentChar(ch: string): boolean {
   const c = ch.charCodeAt(0);
@@ -208,6 +212,20 @@ class Lexer {
 
   private lexToken(): void {
     const start = this.pos;
+    // Most tokens are ASCII names: scanned here without the checks below, unless a non-ASCII character or a
+    // quote (a string prefix such as r'...') follows, which the general path handles.
+    const text = this.text;
+    if (isAsciiIdentStart(text.charCodeAt(start))) {
+      let end = start + 1;
+      let c = text.charCodeAt(end);
+      while (isAsciiIdentStart(c) || isDigit(c)) c = text.charCodeAt(++end);
+      if (!(c >= 128 || c === 34 || c === 39)) {
+        this.pos = end;
+        const kind = KEYWORDS.has(text.slice(start, end)) ? 'keyword' : 'name';
+        this.push(kind, start, this.line, start - this.lineStart + 1, end);
+        return;
+      }
+    }
     const line = this.line;
     const column = this.column(start);
     const ch = this.text[start];
