@@ -3,7 +3,7 @@
 
 import { TsFreezeError } from '../../errors.js';
 import { currentLimits } from '../../limits.js';
-import { decodeLong, latin1 } from './byte-reader.js';
+import { decodeLong, latin1, type ByteReader } from './byte-reader.js';
 import { checkStructure } from './check-structure.js';
 import { HIGHEST_PROTOCOL, OP, opcodeName } from './opcodes.js';
 import { PickleMachine, type MachineOptions } from './pickle-machine.js';
@@ -63,295 +63,201 @@ class Unpickler extends PickleMachine {
 
   private run(): PickleValue {
     const r = this.reader;
+    const bytes = r.bytes;
+    const handlers = HANDLERS;
     for (;;) {
-      this.at = r.position;
-      if (r.atEnd)
-        throw pickleError('TRUNCATED', this.source, 'truncated pickle: input ends without STOP', this.at);
-      const op = r.u8('opcode', this.at);
-      const at = this.at;
-      switch (op) {
-        case OP.PROTO: {
-          const version = r.u8('PROTO', at);
-          if (version > HIGHEST_PROTOCOL) {
-            throw pickleError(
-              'UNSUPPORTED_PICKLE',
-              this.source,
-              `pickle protocol ${version} is not supported (0 to ${HIGHEST_PROTOCOL})`,
-              at,
-            );
-          }
-          break;
-        }
-        case OP.FRAME:
-          // Frames only group opcodes for buffered reading; the declared length must still fit.
-          {
-            const length = r.u64('FRAME', at);
-            if (length > r.remaining) {
-              throw pickleError(
-                'BAD_LENGTH',
-                this.source,
-                `FRAME declares ${length} bytes but only ${r.remaining} remain`,
-                at,
-              );
-            }
-          }
-          break;
-        case OP.STOP:
-          return this.pop();
-        case OP.MARK:
-          this.marks.push(this.stack.length);
-          break;
-        case OP.POP:
-          if (this.stack.length > (this.marks.at(-1) ?? 0)) this.stack.pop();
-          else this.popMark();
-          break;
-        case OP.POP_MARK:
-          this.popMark();
-          break;
-        case OP.DUP:
-          this.push(this.top());
-          break;
-        // Scalars.
-        case OP.NONE:
-          this.push(null);
-          break;
-        case OP.NEWTRUE:
-          this.push(true);
-          break;
-        case OP.NEWFALSE:
-          this.push(false);
-          break;
-        case OP.BININT:
-          this.push(r.i32('BININT', at));
-          break;
-        case OP.BININT1:
-          this.push(r.u8('BININT1', at));
-          break;
-        case OP.BININT2:
-          this.push(r.u16('BININT2', at));
-          break;
-        case OP.LONG1:
-          this.push(decodeLong(r.take(r.u8('LONG1', at), 'LONG1', at)));
-          break;
-        case OP.LONG4: {
-          const length = r.i32('LONG4', at);
-          this.push(decodeLong(r.take(length, 'LONG4', at)));
-          break;
-        }
-        case OP.INT:
-          this.push(this.fromText(parseIntLine(this.textArg('INT')), 'INT'));
-          break;
-        case OP.LONG:
-          this.push(this.fromText(parseLongLine(this.textArg('LONG')), 'LONG'));
-          break;
-        case OP.BINFLOAT:
-          this.push(new PickleFloat(r.f64be('BINFLOAT', at)));
-          break;
-        case OP.FLOAT:
-          this.push(new PickleFloat(this.fromText(parseFloatLine(this.textArg('FLOAT')), 'FLOAT')));
-          break;
-        // Strings and bytes.
-        case OP.BINUNICODE:
-          this.push(r.utf8(r.u32('BINUNICODE', at), 'BINUNICODE', at));
-          break;
-        case OP.SHORT_BINUNICODE:
-          this.push(r.utf8(r.u8('SHORT_BINUNICODE', at), 'SHORT_BINUNICODE', at));
-          break;
-        case OP.BINUNICODE8:
-          this.push(r.utf8(r.u64('BINUNICODE8', at), 'BINUNICODE8', at));
-          break;
-        case OP.UNICODE:
-          this.push(this.fromText(decodeRawUnicodeEscape(this.textArg('UNICODE')), 'UNICODE'));
-          break;
-        case OP.STRING:
-          this.push(this.fromText(decodeStringLiteral(this.textArg('STRING')), 'STRING'));
-          break;
-        case OP.BINSTRING:
-          this.push(latin1(r.take(r.i32('BINSTRING', at), 'BINSTRING', at)));
-          break;
-        case OP.SHORT_BINSTRING:
-          this.push(latin1(r.take(r.u8('SHORT_BINSTRING', at), 'SHORT_BINSTRING', at)));
-          break;
-        case OP.BINBYTES:
-          this.push(r.take(r.u32('BINBYTES', at), 'BINBYTES', at).slice());
-          break;
-        case OP.SHORT_BINBYTES:
-          this.push(r.take(r.u8('SHORT_BINBYTES', at), 'SHORT_BINBYTES', at).slice());
-          break;
-        case OP.BINBYTES8:
-          this.push(r.take(r.u64('BINBYTES8', at), 'BINBYTES8', at).slice());
-          break;
-        case OP.BYTEARRAY8:
-          this.push(r.take(r.u64('BYTEARRAY8', at), 'BYTEARRAY8', at).slice());
-          break;
-        // Containers.
-        case OP.EMPTY_TUPLE:
-          this.push(new PickleTuple([]));
-          break;
-        case OP.TUPLE1: {
-          const a = this.pop();
-          this.push(new PickleTuple([a]));
-          break;
-        }
-        case OP.TUPLE2: {
-          const b = this.pop();
-          const a = this.pop();
-          this.push(new PickleTuple([a, b]));
-          break;
-        }
-        case OP.TUPLE3: {
-          const c = this.pop();
-          const b = this.pop();
-          const a = this.pop();
-          this.push(new PickleTuple([a, b, c]));
-          break;
-        }
-        case OP.TUPLE:
-          this.push(new PickleTuple(this.popMark()));
-          break;
-        case OP.EMPTY_LIST:
-          this.push([]);
-          break;
-        case OP.LIST:
-          this.push(this.popMark());
-          break;
-        case OP.APPEND: {
-          const item = this.pop();
-          this.appendAll([item]);
-          break;
-        }
-        case OP.APPENDS:
-          this.appendAll(this.popMark());
-          break;
-        case OP.EMPTY_DICT:
-          this.push(new Map() as PickleDict);
-          break;
-        case OP.DICT: {
-          const items = this.popMark();
-          this.push(new Map() as PickleDict);
-          this.setAll(items);
-          break;
-        }
-        case OP.SETITEM: {
-          const value = this.pop();
-          const key = this.pop();
-          this.setAll([key, value]);
-          break;
-        }
-        case OP.SETITEMS:
-          this.setAll(this.popMark());
-          break;
-        // Memo.
-        case OP.BINPUT:
-          this.memoPut(r.u8('BINPUT', at), this.top());
-          break;
-        case OP.LONG_BINPUT:
-          this.memoPut(r.u32('LONG_BINPUT', at), this.top());
-          break;
-        case OP.PUT:
-          this.memoPut(Number(this.fromText(parseLongLine(this.textArg('PUT')), 'PUT')), this.top());
-          break;
-        case OP.MEMOIZE:
-          this.memoPut(this.memo.size, this.top());
-          break;
-        case OP.BINGET:
-          this.push(this.memoGet(r.u8('BINGET', at)));
-          break;
-        case OP.LONG_BINGET:
-          this.push(this.memoGet(r.u32('LONG_BINGET', at)));
-          break;
-        case OP.GET:
-          this.push(this.memoGet(Number(this.fromText(parseLongLine(this.textArg('GET')), 'GET'))));
-          break;
-        // Globals, calls and objects.
-        case OP.GLOBAL: {
-          const module = this.textArg('GLOBAL module');
-          const name = this.textArg('GLOBAL name');
-          this.push(this.resolveGlobal(module, name));
-          break;
-        }
-        case OP.STACK_GLOBAL: {
-          const name = this.pop();
-          const module = this.pop();
-          if (typeof module !== 'string' || typeof name !== 'string')
-            this.fail('STACK_GLOBAL needs two strings');
-          this.push(this.resolveGlobal(module, name));
-          break;
-        }
-        case OP.REDUCE: {
-          const args = this.tupleArgs(this.pop());
-          this.push(this.call(this.pop(), args));
-          break;
-        }
-        case OP.NEWOBJ: {
-          const args = this.tupleArgs(this.pop());
-          this.push(this.call(this.pop(), args));
-          break;
-        }
-        case OP.NEWOBJ_EX: {
-          const kwargs = this.pop();
-          const args = this.tupleArgs(this.pop());
-          if (!(kwargs instanceof Map) || kwargs.size > 0)
-            this.fail('NEWOBJ_EX with keyword arguments is not supported');
-          this.push(this.call(this.pop(), args));
-          break;
-        }
-        case OP.INST: {
-          const cls = this.resolveGlobal(this.textArg('INST module'), this.textArg('INST name'));
-          this.push(this.call(cls, this.popMark()));
-          break;
-        }
-        case OP.OBJ: {
-          const [cls, ...args] = this.popMark();
-          this.push(this.call(cls ?? null, args));
-          break;
-        }
-        case OP.BUILD:
-          this.build();
-          break;
-        case OP.BINPERSID:
-          this.push(this.persistentLoad(this.pop(), this.site));
-          break;
-        case OP.PERSID:
-          this.push(this.persistentLoad(this.textArg('PERSID'), this.site));
-          break;
-        case OP.EMPTY_SET:
-        case OP.ADDITEMS:
-        case OP.FROZENSET:
-          throw pickleError(
-            'UNSUPPORTED_PICKLE',
-            this.source,
-            `${opcodeName(op)}: sets are not supported (TorchScript has none)`,
-            at,
-          );
-        case OP.EXT1:
-        case OP.EXT2:
-        case OP.EXT4:
-          throw pickleError(
-            'UNSUPPORTED_PICKLE',
-            this.source,
-            `${opcodeName(op)}: the copyreg extension registry is not supported`,
-            at,
-          );
-        case OP.NEXT_BUFFER:
-        case OP.READONLY_BUFFER:
-          throw pickleError(
-            'UNSUPPORTED_PICKLE',
-            this.source,
-            `${opcodeName(op)}: out-of-band buffers are not supported`,
-            at,
-          );
-        default:
-          throw pickleError(
-            'UNKNOWN_OPCODE',
-            this.source,
-            `unknown opcode ${opcodeName(op)} ('${printableByte(op)}')`,
-            at,
-          );
+      const at = r.position;
+      this.at = at;
+      if (at >= bytes.length)
+        throw pickleError('TRUNCATED', this.source, 'truncated pickle: input ends without STOP', at);
+      const op = bytes[at];
+      r.position = at + 1;
+      if (op === STOP) return this.pop();
+      const handler = handlers[op];
+      if (handler === undefined) {
+        throw pickleError(
+          'UNKNOWN_OPCODE',
+          this.source,
+          `unknown opcode ${opcodeName(op)} ('${printableByte(op)}')`,
+          at,
+        );
       }
+      handler(this, r, at);
     }
   }
+
+  // What each opcode does, by name (STOP is the loop's). One table lookup per opcode: a switch over 68
+  // `case OP.X` labels compares its way down the list, and that was most of unpickling data.pkl (cold code).
+  static handlers(): Partial<Record<OpName, Handler>> {
+    const unsupported =
+      (why: string): Handler =>
+      (m, _r, at) => {
+        throw pickleError('UNSUPPORTED_PICKLE', m.source, `${opcodeName(m.reader.bytes[at])}: ${why}`, at);
+      };
+    const call: Handler = (m) => {
+      const args = m.tupleArgs(m.pop());
+      m.push(m.call(m.pop(), args));
+    };
+    return {
+      PROTO: (m, r, at) => {
+        const version = r.u8('PROTO', at);
+        if (version > HIGHEST_PROTOCOL) {
+          throw pickleError(
+            'UNSUPPORTED_PICKLE',
+            m.source,
+            `pickle protocol ${version} is not supported (0 to ${HIGHEST_PROTOCOL})`,
+            at,
+          );
+        }
+      },
+      // Frames only group opcodes for buffered reading; the declared length must still fit.
+      FRAME: (m, r, at) => {
+        const length = r.u64('FRAME', at);
+        if (length > r.remaining) {
+          throw pickleError(
+            'BAD_LENGTH',
+            m.source,
+            `FRAME declares ${length} bytes but only ${r.remaining} remain`,
+            at,
+          );
+        }
+      },
+      MARK: (m) => void m.marks.push(m.stack.length),
+      POP: (m) => {
+        if (m.stack.length > (m.marks.at(-1) ?? 0)) m.stack.pop();
+        else m.popMark();
+      },
+      POP_MARK: (m) => void m.popMark(),
+      DUP: (m) => m.push(m.top()),
+      // Scalars.
+      NONE: (m) => m.push(null),
+      NEWTRUE: (m) => m.push(true),
+      NEWFALSE: (m) => m.push(false),
+      BININT: (m, r, at) => m.push(r.i32('BININT', at)),
+      BININT1: (m, r, at) => m.push(r.u8('BININT1', at)),
+      BININT2: (m, r, at) => m.push(r.u16('BININT2', at)),
+      LONG1: (m, r, at) => m.push(decodeLong(r.take(r.u8('LONG1', at), 'LONG1', at))),
+      LONG4: (m, r, at) => {
+        const length = r.i32('LONG4', at);
+        m.push(decodeLong(r.take(length, 'LONG4', at)));
+      },
+      INT: (m) => m.push(m.fromText(parseIntLine(m.textArg('INT')), 'INT')),
+      LONG: (m) => m.push(m.fromText(parseLongLine(m.textArg('LONG')), 'LONG')),
+      BINFLOAT: (m, r, at) => m.push(new PickleFloat(r.f64be('BINFLOAT', at))),
+      FLOAT: (m) => m.push(new PickleFloat(m.fromText(parseFloatLine(m.textArg('FLOAT')), 'FLOAT'))),
+      // Strings and bytes.
+      BINUNICODE: (m, r, at) => m.push(r.utf8(r.u32('BINUNICODE', at), 'BINUNICODE', at)),
+      SHORT_BINUNICODE: (m, r, at) => m.push(r.utf8(r.u8('SHORT_BINUNICODE', at), 'SHORT_BINUNICODE', at)),
+      BINUNICODE8: (m, r, at) => m.push(r.utf8(r.u64('BINUNICODE8', at), 'BINUNICODE8', at)),
+      UNICODE: (m) => m.push(m.fromText(decodeRawUnicodeEscape(m.textArg('UNICODE')), 'UNICODE')),
+      STRING: (m) => m.push(m.fromText(decodeStringLiteral(m.textArg('STRING')), 'STRING')),
+      BINSTRING: (m, r, at) => m.push(latin1(r.take(r.i32('BINSTRING', at), 'BINSTRING', at))),
+      SHORT_BINSTRING: (m, r, at) =>
+        m.push(latin1(r.take(r.u8('SHORT_BINSTRING', at), 'SHORT_BINSTRING', at))),
+      BINBYTES: (m, r, at) => m.push(r.take(r.u32('BINBYTES', at), 'BINBYTES', at).slice()),
+      SHORT_BINBYTES: (m, r, at) => m.push(r.take(r.u8('SHORT_BINBYTES', at), 'SHORT_BINBYTES', at).slice()),
+      BINBYTES8: (m, r, at) => m.push(r.take(r.u64('BINBYTES8', at), 'BINBYTES8', at).slice()),
+      BYTEARRAY8: (m, r, at) => m.push(r.take(r.u64('BYTEARRAY8', at), 'BYTEARRAY8', at).slice()),
+      // Containers.
+      EMPTY_TUPLE: (m) => m.push(new PickleTuple([])),
+      TUPLE1: (m) => {
+        const a = m.pop();
+        m.push(new PickleTuple([a]));
+      },
+      TUPLE2: (m) => {
+        const b = m.pop();
+        const a = m.pop();
+        m.push(new PickleTuple([a, b]));
+      },
+      TUPLE3: (m) => {
+        const c = m.pop();
+        const b = m.pop();
+        const a = m.pop();
+        m.push(new PickleTuple([a, b, c]));
+      },
+      TUPLE: (m) => m.push(new PickleTuple(m.popMark())),
+      EMPTY_LIST: (m) => m.push([]),
+      LIST: (m) => m.push(m.popMark()),
+      APPEND: (m) => {
+        const item = m.pop();
+        m.appendAll([item]);
+      },
+      APPENDS: (m) => m.appendAll(m.popMark()),
+      EMPTY_DICT: (m) => m.push(new Map() as PickleDict),
+      DICT: (m) => {
+        const items = m.popMark();
+        m.push(new Map() as PickleDict);
+        m.setAll(items);
+      },
+      SETITEM: (m) => {
+        const value = m.pop();
+        const key = m.pop();
+        m.setAll([key, value]);
+      },
+      SETITEMS: (m) => m.setAll(m.popMark()),
+      // Memo.
+      BINPUT: (m, r, at) => m.memoPut(r.u8('BINPUT', at), m.top()),
+      LONG_BINPUT: (m, r, at) => m.memoPut(r.u32('LONG_BINPUT', at), m.top()),
+      PUT: (m) => m.memoPut(Number(m.fromText(parseLongLine(m.textArg('PUT')), 'PUT')), m.top()),
+      MEMOIZE: (m) => m.memoPut(m.memo.size, m.top()),
+      BINGET: (m, r, at) => m.push(m.memoGet(r.u8('BINGET', at))),
+      LONG_BINGET: (m, r, at) => m.push(m.memoGet(r.u32('LONG_BINGET', at))),
+      GET: (m) => m.push(m.memoGet(Number(m.fromText(parseLongLine(m.textArg('GET')), 'GET')))),
+      // Globals, calls and objects.
+      GLOBAL: (m) => {
+        const module = m.textArg('GLOBAL module');
+        const name = m.textArg('GLOBAL name');
+        m.push(m.resolveGlobal(module, name));
+      },
+      STACK_GLOBAL: (m) => {
+        const name = m.pop();
+        const module = m.pop();
+        if (typeof module !== 'string' || typeof name !== 'string')
+          return m.fail('STACK_GLOBAL needs two strings');
+        m.push(m.resolveGlobal(module, name));
+      },
+      REDUCE: call,
+      NEWOBJ: call,
+      NEWOBJ_EX: (m) => {
+        const kwargs = m.pop();
+        const args = m.tupleArgs(m.pop());
+        if (!(kwargs instanceof Map) || kwargs.size > 0)
+          m.fail('NEWOBJ_EX with keyword arguments is not supported');
+        m.push(m.call(m.pop(), args));
+      },
+      INST: (m) => {
+        const cls = m.resolveGlobal(m.textArg('INST module'), m.textArg('INST name'));
+        m.push(m.call(cls, m.popMark()));
+      },
+      OBJ: (m) => {
+        const [cls, ...args] = m.popMark();
+        m.push(m.call(cls ?? null, args));
+      },
+      BUILD: (m) => m.build(),
+      BINPERSID: (m) => m.push(m.persistentLoad(m.pop(), m.site)),
+      PERSID: (m) => m.push(m.persistentLoad(m.textArg('PERSID'), m.site)),
+      EMPTY_SET: unsupported('sets are not supported (TorchScript has none)'),
+      ADDITEMS: unsupported('sets are not supported (TorchScript has none)'),
+      FROZENSET: unsupported('sets are not supported (TorchScript has none)'),
+      EXT1: unsupported('the copyreg extension registry is not supported'),
+      EXT2: unsupported('the copyreg extension registry is not supported'),
+      EXT4: unsupported('the copyreg extension registry is not supported'),
+      NEXT_BUFFER: unsupported('out-of-band buffers are not supported'),
+      READONLY_BUFFER: unsupported('out-of-band buffers are not supported'),
+    };
+  }
 }
+
+type OpName = keyof typeof OP;
+type Handler = (m: Unpickler, r: ByteReader, at: number) => void;
+
+const STOP = OP.STOP;
+// Indexed by opcode byte; undefined for bytes that are no opcode (and for STOP).
+const HANDLERS: (Handler | undefined)[] = (() => {
+  const table = new Array<Handler | undefined>(256).fill(undefined);
+  for (const [name, handler] of Object.entries(Unpickler.handlers())) table[OP[name as OpName]] = handler;
+  return table;
+})();
 
 function printableByte(code: number): string {
   return code >= 0x20 && code < 0x7f ? String.fromCharCode(code) : `\\x${code.toString(16).padStart(2, '0')}`;

@@ -30,6 +30,7 @@ const OPS_BY_FIRST: ReadonlyMap<string, readonly string[]> = (() => {
   }
   return map;
 })();
+const NO_OPS: readonly string[] = [];
 const CLOSING: Readonly<Record<string, string>> = { ')': '(', ']': '[', '}': '{' };
 // Python identifiers: Unicode ID_Start/ID_Continue, like Python's XID classes for practical purposes.
 const IDENT = /[\p{ID_Start}_][\p{ID_Continue}]*/uy;
@@ -41,6 +42,10 @@ const IDENT_CHAR = /[\p{ID_Continue}]/u;
 
 function isDigit(c: number): boolean {
   return c >= 48 && c <= 57;
+}
+
+function isAsciiIdentStart(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95;
 }
 
 // Python's ID_Continue; ASCII without the (costly to compile) Unicode-property regex.
@@ -207,6 +212,20 @@ class Lexer {
 
   private lexToken(): void {
     const start = this.pos;
+    // Most tokens are ASCII names: scanned here without the checks below, unless a non-ASCII character or a
+    // quote (a string prefix such as r'...') follows, which the general path handles.
+    const text = this.text;
+    if (isAsciiIdentStart(text.charCodeAt(start))) {
+      let end = start + 1;
+      let c = text.charCodeAt(end);
+      while (isAsciiIdentStart(c) || isDigit(c)) c = text.charCodeAt(++end);
+      if (!(c >= 128 || c === 34 || c === 39)) {
+        this.pos = end;
+        const kind = KEYWORDS.has(text.slice(start, end)) ? 'keyword' : 'name';
+        this.push(kind, start, this.line, start - this.lineStart + 1, end);
+        return;
+      }
+    }
     const line = this.line;
     const column = this.column(start);
     const ch = this.text[start];
@@ -235,8 +254,11 @@ class Lexer {
       this.lexString(start, line, column, false);
       return;
     }
-    for (const op of OPS_BY_FIRST.get(ch) ?? []) {
-      if (!this.text.startsWith(op, start)) continue;
+    const candidates = OPS_BY_FIRST.get(ch) ?? NO_OPS;
+    // An index loop: the for-of iterator protocol cost more than the matching in this cold code.
+    for (let i = 0; i < candidates.length; i++) {
+      const op = candidates[i];
+      if (op.length > 1 && !this.text.startsWith(op, start)) continue;
       this.trackBracket(op, line, column);
       this.pos = start + op.length;
       this.push('op', start, line, column, this.pos);
@@ -461,7 +483,7 @@ class Lexer {
       line,
       column,
       endLine: this.line,
-      endColumn: this.column(end),
+      endColumn: end - this.lineStart + 1,
     };
     this.tokens.push(token);
   }
