@@ -30,8 +30,9 @@ export interface ContainerIdiomCounts {
 
 /**
  * Rewrites the list idioms, then (on a fresh AliasDb) the dict idioms. Each AliasDb is built when the first
- * candidate (an idiom's node on a ListConstruct / DictConstruct) needs it, before any rewrite, so a graph
- * without candidates (most callee bodies the inliner preoptimizes) builds none.
+ * rewrite that would happen asks whether its container is written (so before any rewrite: every answer is
+ * the one an AliasDb of the unchanged graph gives, as in PyTorch). A graph whose idiom nodes cannot be
+ * rewritten anyway (`[x] + chunk(...)`: the other operand is no ListConstruct) builds none.
  */
 export function optimizeContainerIdioms(graph: Graph, makeDb: () => AliasDb): ContainerIdiomCounts {
   // One walk finds whether either kind of idiom has a candidate at all (most graphs have none); list
@@ -104,12 +105,18 @@ abstract class ContainerIdioms {
       if (!this.kinds.has(node.kind)) continue;
       const container = node.inputs[0];
       if (!container || container.node.kind !== this.construct) continue;
-      if (container.type.kind !== this.kind || this.mutated.has(container)) continue;
+      if (container.type.kind !== this.kind) continue;
       this.visit(node, container);
     }
   }
 
+  /** Rewrites `node` if it can; asks `written` (which may build the AliasDb) just before changing anything. */
   protected abstract visit(node: Node, container: Value): void;
+
+  /** Some node may write `v` (the AliasDb of the graph as it was before the first rewrite says). */
+  protected written(v: Value): boolean {
+    return this.mutated.has(v);
+  }
 }
 
 const LIST_IDIOM_KINDS = new Set([
@@ -127,33 +134,34 @@ class ListIdioms extends ContainerIdioms {
   }
 
   protected visit(node: Node, list: Value): void {
-    if (list.node.kind === 'prim::ListConstruct') this.rewrite(node, list.node);
+    if (list.node.kind === 'prim::ListConstruct') this.rewrite(node, list);
   }
 
-  private rewrite(node: Node, made: Node): void {
-    const items = made.inputs;
+  private rewrite(node: Node, list: Value): void {
+    const items = list.node.inputs;
     switch (node.kind) {
       case 'aten::len':
-        return this.replace(node, [this.constant(node, items.length)]);
+        if (!this.written(list)) this.replace(node, [this.constant(node, items.length)]);
+        return;
       case 'aten::__getitem__': {
         const i = intConstant(node.inputs[1]);
         const at = i === undefined ? -1 : i < 0 ? i + items.length : i;
-        if (at >= 0 && at < items.length) this.replace(node, [items[at]]);
+        if (at >= 0 && at < items.length && !this.written(list)) this.replace(node, [items[at]]);
         return;
       }
       case 'prim::ListUnpack':
         // Sizes that differ are a run-time error: left alone.
-        if (node.outputs.length === items.length) this.replace(node, [...items]);
+        if (node.outputs.length === items.length && !this.written(list)) this.replace(node, [...items]);
         return;
       case 'aten::add': {
         const other = node.inputs[1];
-        if (node.inputs.length !== 2 || this.mutated.has(other)) return;
-        if (other.node.kind !== 'prim::ListConstruct') return;
+        if (node.inputs.length !== 2 || other.node.kind !== 'prim::ListConstruct') return;
+        if (this.written(list) || this.written(other)) return;
         return this.newList(node, [...items, ...other.node.inputs]);
       }
       case 'aten::slice': {
         const picked = sliceIndices(items.length, node.inputs.slice(1, 4));
-        if (picked)
+        if (picked && !this.written(list))
           this.newList(
             node,
             picked.map((k) => items[k]),
@@ -170,7 +178,7 @@ class ListIdioms extends ContainerIdioms {
     const g = node.owningGraph;
     const out = node.output();
     const list = g.withInsertPoint(node, () => g.insert('prim::ListConstruct', inputs, [out.type]));
-    if (this.mutated.has(out)) this.mutated.add(list.output());
+    if (this.written(out)) this.mutated.add(list.output());
     this.replace(node, [list.output()]);
   }
 
@@ -237,6 +245,7 @@ class DictIdioms extends ContainerIdioms {
     const entries = constantEntries(dict.node);
     if (!entries) return;
     if (node.kind === 'aten::len') {
+      if (this.written(dict)) return;
       const g = node.owningGraph;
       const c = g.withInsertPoint(node, () =>
         g.insertNode(createConstant(g, entries.size, IntType)).output(),
@@ -247,7 +256,7 @@ class DictIdioms extends ContainerIdioms {
     } else if (node.kind === 'aten::__getitem__') {
       const key = node.inputs[1] ? toIValue(node.inputs[1]) : undefined;
       const value = key === undefined ? undefined : entries.get(keyOf(key));
-      if (value) {
+      if (value && !this.written(dict)) {
         node.output().replaceAllUsesWith(value);
         this.changes++;
         removeIfUnused(node);

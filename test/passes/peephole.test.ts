@@ -3,7 +3,9 @@
 
 import 'reflect-metadata';
 import { expect } from 'chai';
-import { parseIR, runPipeline } from '../../src/index.js';
+import { defaultOperatorRegistry, parseIR, runPipeline, type Graph } from '../../src/index.js';
+import { AliasDb } from '../../passes/alias-analysis.js';
+import { optimizeContainerIdioms } from '../../passes/peephole-containers.js';
 import { describeIRFile } from '../support/ir-case-runner.js';
 import { checkPipelineKeepsOutputs, seeded, testAnalysesModule, testContainer } from './numeric.js';
 
@@ -53,5 +55,42 @@ describe('peephole', () => {
       'not removed: the input or the result is written in place',
     ]);
     expect(runPipeline(c, g, 'peephole').changed).to.equal(false);
+  });
+
+  describe('container idioms build an AliasDb only for a rewrite they would make', () => {
+    const run = (text: string): { builds: number; lists: number; graph: Graph } => {
+      const graph = parseIR(text);
+      let builds = 0;
+      const counts = optimizeContainerIdioms(graph, () => {
+        builds++;
+        return new AliasDb(graph, defaultOperatorRegistry());
+      });
+      return { builds, lists: counts.lists, graph };
+    };
+
+    it('none for `[x] + chunk(y)` (the other operand is no ListConstruct: nothing to rewrite)', () => {
+      const { builds, lists } = run(`graph(%x : Tensor, %y : Tensor):
+  %2 : int = prim::Constant[value=2]()
+  %0 : int = prim::Constant[value=0]()
+  %l : Tensor[] = prim::ListConstruct(%x)
+  %c : Tensor[] = aten::chunk(%y, %2, %0)
+  %s : Tensor[] = aten::add(%l, %c)
+  return (%s)
+`);
+      expect([builds, lists]).to.deep.equal([0, 0]);
+    });
+
+    it('one, asked before the first rewrite, when a list is appended to (its len stays)', () => {
+      const { builds, lists, graph } = run(`graph(%x : Tensor, %y : Tensor):
+  %l : Tensor[] = prim::ListConstruct(%x)
+  %w : Tensor[] = aten::append(%l, %y)
+  %n : int = aten::len(%l)
+  %k : Tensor[] = prim::ListConstruct(%y, %x)
+  %m : int = aten::len(%k)
+  return (%n, %m)
+`);
+      expect([builds, lists]).to.deep.equal([1, 1]);
+      expect(graph.nodesOfKind('aten::len')).to.have.length(1);
+    });
   });
 });
