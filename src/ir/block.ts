@@ -16,21 +16,30 @@ const RESPACE_MIN = 1;
 export class Block {
   readonly paramNode: Node;
   readonly returnNode: Node;
+  readonly graph: Graph;
+  readonly id: number;
   /** @internal the use store's bookkeeping: written to graphlib; destroyed. */
   stored = false;
   /** @internal */
   released = false;
 
   constructor(
-    readonly graph: Graph,
+    graph: Graph,
     /** The node owning this block (prim::If, prim::Loop), or null for the graph's top block. */
     readonly owningNode: Node | null,
     /** Unique id within the graph; the graphlib compound vertex is `b<id>`. */
-    readonly id: number,
+    id: number,
   ) {
+    this.graph = graph;
+    this.id = id;
     this.paramNode = graph.createBareNode('prim::Param');
     this.returnNode = graph.createBareNode('prim::Return');
-    // The return node is the list sentinel: ret.next is the first node and ret.prev the last.
+    this.linkBoundaries();
+  }
+
+  // An empty list between the param and return nodes. The return node is the list sentinel: ret.next is
+  // the first node and ret.prev the last.
+  private linkBoundaries(): void {
     const ret = this.returnNode;
     ret.next = ret;
     ret.prev = ret;
@@ -38,8 +47,27 @@ export class Block {
     ret.position = Infinity;
     this.paramNode.owner = this;
     this.paramNode.position = -Infinity;
-    graph.setVertexParent(this.paramNode, this);
-    graph.setVertexParent(ret, this);
+    this.graph.setVertexParent(this.paramNode, this);
+    this.graph.setVertexParent(ret, this);
+  }
+
+  /**
+   * @internal (Graph.adoptBlock) this block, moved with its owner into `graph`, restarts as the constructor
+   * leaves a new one: its id, its param and return nodes adopted in that order, an empty node list. The
+   * param node keeps its outputs (the inputs) and the return node its inputs (the outputs) for the mover.
+   */
+  rehome(graph: Graph, id: number): void {
+    const self = this as { graph: Graph; id: number };
+    self.graph = graph;
+    self.id = id;
+    this.vertexKey = undefined;
+    this.stored = false;
+    this.released = false;
+    graph.adoptBareNode(this.paramNode);
+    graph.adoptBareNode(this.returnNode);
+    // New boundary nodes have no cached overload either.
+    this.paramNode.opCache = this.returnNode.opCache = undefined;
+    this.linkBoundaries();
   }
 
   get vertex(): string {

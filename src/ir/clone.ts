@@ -77,6 +77,91 @@ export function insertGraphBefore(
   });
 }
 
+/**
+ * insertGraphBefore without the copy: `callee`'s nodes themselves move before `point`, and `callee` is left
+ * empty and unusable (an inliner's body used for the last time). The target ends exactly as
+ * insertGraphBefore would leave it: the same node, block and use ids, value names and use-list order.
+ * (One difference: a traced `scope:` read from IR text stays with its node, where a copy has none.)
+ */
+export function moveGraphBefore(
+  point: Node,
+  callee: Graph,
+  inputs: readonly Value[],
+  options: Pick<CloneOptions, 'inlinedFromPrefix'> = {},
+): Value[] {
+  assert(
+    inputs.length === callee.inputs.length,
+    `moveGraphBefore: ${inputs.length} inputs for a graph taking ${callee.inputs.length}`,
+  );
+  const target = point.graph;
+  assert(point.owner, 'insert point is not in a block');
+  assert(callee !== target, 'moveGraphBefore: a graph cannot move into itself');
+  const mover = new Mover(target, callee.paramNode, inputs, options.inlinedFromPrefix);
+  const end = callee.returnNode;
+  for (let n = end.next!; n !== end;) {
+    const following = n.next!;
+    mover.node(n);
+    n.insertBefore(point);
+    n = following;
+  }
+  end.next = end.prev = end;
+  return callee.outputs.map(mover.mapInput);
+}
+
+// One move: what Copier.node does, in the same order, to the nodes themselves (see moveGraphBefore).
+class Mover {
+  private readonly prefix: string | undefined;
+
+  constructor(
+    private readonly target: Graph,
+    /** The moved graph's prim::Param: its outputs stand for `args`. */
+    private readonly param: Node,
+    private readonly args: readonly Value[],
+    prefix: string | undefined,
+  ) {
+    this.prefix = prefix || undefined;
+  }
+
+  // A moved node's input: an argument for the graph's inputs, else itself (moved before its users).
+  readonly mapInput = (v: Value): Value => (v.node === this.param ? this.args[v.offset] : v);
+
+  node(node: Node): void {
+    const target = this.target;
+    target.adoptBareNode(node);
+    if (node.inputs.length > 0) node.rewireInputs(this.mapInput);
+    const from = node.inlinedFrom;
+    if (this.prefix !== undefined) node.inlinedFrom = from ? `${this.prefix}.${from}` : this.prefix;
+    this.values(node.outputs);
+    const blocks = node.blocks;
+    for (let k = 0; k < blocks.length; k++) {
+      const b = blocks[k];
+      const ret = b.returnNode;
+      // The block's node list, read before adoptBlock empties it; each node is taken before it moves.
+      let n = ret.next!;
+      target.adoptBlock(b);
+      this.values(b.inputs);
+      while (n !== ret) {
+        const following = n.next!;
+        this.node(n);
+        b.appendNode(n);
+        n = following;
+      }
+      if (ret.inputs.length > 0) ret.rewireInputs(this.mapInput);
+    }
+  }
+
+  // Outputs (or block inputs) named in the target as addOutput names a copy's: source names kept where free.
+  private values(values: readonly Value[]): void {
+    const target = this.target;
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i];
+      const name = v.hasDebugName ? v.debugName : undefined;
+      v.rehome(target);
+      target.registerValue(v, name);
+    }
+  }
+}
+
 // One copy operation's settings, resolved once (not per node or block).
 class Copier {
   private readonly mapType: ((type: Type) => Type) | undefined;

@@ -153,6 +153,23 @@ export class Graph {
     return node;
   }
 
+  /**
+   * @internal takes `node` from another graph as if createBareNode had made it here (fresh id, unplaced,
+   * not yet written to the store); its inputs, outputs and blocks are the caller's to move (clone.ts).
+   */
+  adoptBareNode(node: Node): void {
+    this.epoch++;
+    node.rehome(this, this.nextNodeId++);
+    this.useStore.createNode(node);
+  }
+
+  /** @internal takes `block` (owned by a node being moved here) as createBlock would make it: ids in the same order. */
+  adoptBlock(block: Block): void {
+    this.epoch++;
+    block.rehome(this, this.nextBlockId++);
+    this.useStore.createBlock(block);
+  }
+
   /** @internal */
   createBlock(owner: Node): Block {
     this.epoch++;

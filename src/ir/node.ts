@@ -164,6 +164,39 @@ export class Node {
     this.inputUses = uses;
   }
 
+  /**
+   * @internal (Graph.adoptBareNode) this node, taken from another graph, restarts as createBareNode leaves
+   * a new one: in `graph` under `id`, unplaced, not in the store. Inputs, outputs, blocks and attributes stay
+   * for the mover (clone.ts), which rebuilds the input uses with rewireInputs.
+   */
+  rehome(graph: Graph, id: number): void {
+    const self = this as { graph: Graph; id: number };
+    self.graph = graph;
+    self.id = id;
+    this.vertexKey = undefined;
+    this.prev = this.next = null;
+    this.owner = null;
+    this.position = 0;
+    this.stored = false;
+    this.vertexBlock = null;
+    this.placeDirty = false;
+  }
+
+  /**
+   * @internal after rehome: input slot i becomes `map(inputs[i])` with a new use record, made slot by slot
+   * as adoptInputs makes them (the old records belong to the graph the node came from and are dropped).
+   */
+  rewireInputs(map: (v: Value) => Value): void {
+    const list = this.inputList;
+    const uses = this.inputUses;
+    for (let i = 0; i < list.length; i++) {
+      const v = map(list[i]);
+      if (v.graph !== this.graph) this.foreignInput(v);
+      list[i] = v;
+      uses[i] = this.graph.addUse(v, this, i);
+    }
+  }
+
   /** Replaces input `index` with `value`; returns the old input. */
   replaceInput(index: number, value: Value): Value {
     this.checkAlive();

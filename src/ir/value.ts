@@ -90,6 +90,18 @@ export class Value {
     return this;
   }
 
+  /**
+   * @internal the value's node moved into `graph` (clone.ts): it restarts as a new Value there, with no
+   * name and no uses (its old use records belong to the graph it came from). Register its name next.
+   */
+  rehome(graph: Graph): void {
+    (this as { graph: Graph }).graph = graph;
+    this.name = '';
+    this.fromSource = true;
+    this.firstUse = this.lastUse = null;
+    this.useCount = 0;
+  }
+
   /** @internal Used by Graph only, which keeps its name table in sync. */
   assignName(name: string): void {
     this.name = name;
