@@ -14,7 +14,7 @@
 
 import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { constants as vmConstants, Script } from 'node:vm';
 
 /** How the bundle's code cache was used by this process. */
@@ -57,9 +57,10 @@ function readCache(cacheFile: string, header: Buffer): Buffer | undefined {
  * written. Compile with the V8 flags the job will run with: V8 rejects a cache made under other flags.
  */
 export function loadCachedBundle<T>(
-  bundle: string,
+  bundlePath: string,
   cacheFiles: readonly string[],
 ): CachedBundle<T> | undefined {
+  const bundle = resolve(bundlePath);
   let source: string;
   let header: Buffer;
   try {

@@ -5,7 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 
@@ -60,6 +60,12 @@ describe('runtime: a CommonJS bundle with a V8 code cache', function () {
     expect(load(bundle, [cache])).to.deep.equal({ state: 'absent', answer: 42, wrote: true });
     expect(readFileSync(cache, 'latin1')).to.match(/^tsfreeze-code-cache 1 \d+ \d+ v\d/);
     expect(load(bundle, [cache])).to.deep.equal({ state: 'accepted', answer: 42, wrote: false });
+    // A path relative to the working directory names the same bundle.
+    expect(load(relative(process.cwd(), bundle), [cache])).to.deep.equal({
+      state: 'accepted',
+      answer: 42,
+      wrote: false,
+    });
   });
 
   it('a corrupt cache is rejected by V8: the bundle compiles from source and the cache is rewritten', () => {
