@@ -9,6 +9,8 @@ export interface PhaseTime {
 
 /** One fresh-process run of one side on one model. */
 export interface ChildResult {
+  /** tsfreeze side: from exec until the library is ready (node start-up, the CLI bundle and its code cache). */
+  readonly start?: PhaseTime;
   readonly load: PhaseTime;
   readonly freeze: PhaseTime;
   /** CPU time of the whole process (all threads) from exec until the frozen module exists. */

@@ -1,21 +1,25 @@
 // One tsfreeze side of `npm run bench -- vs-torch`, in a fresh process: load MODEL.pt, freeze it, then
 // time the frozen forward on one input. Prints one JSON line. Run by bench/vs-torch.ts, never by tests.
-// It runs with the CLI's V8 settings (src/runtime/v8-tuning.ts, relaxed SIMD), as `tsfreeze freeze` does:
-// the node flags of bin/tsfreeze.js's first line (bench/vs-torch.ts passes them) and the run-time ones below.
+// It starts as `tsfreeze freeze` does: the node flags of bin/tsfreeze.js's first line (bench/vs-torch.ts
+// passes them), the run-time V8 settings below, then the library from the CLI's bundle with its V8 code
+// cache (src/runtime/cli-bundle.ts), writing the cache back at the end when it was missing or stale.
 //   node dist/bench/vs-torch/tsfreeze-child.js MODEL.pt SHAPE(e.g. 1x3x224x224) INFER_BUDGET_MS (0: no inference)
 
 import { enableWasmRelaxedSimd } from '../../src/runtime/kernels/wasm-features.js';
+import { loadCliBundle } from '../../src/runtime/cli-bundle.js';
 import { missingOneShotNodeFlags, tuneV8ForOneShotRuns } from '../../src/runtime/v8-tuning.js';
 import { benchInput, medianLatency, type ChildResult } from './protocol.js';
 
-// The process settings of the tsfreeze CLI (bin/tsfreeze.js), made before the library's code first runs,
-// so this side measures what `tsfreeze freeze` does.
+// The process settings of the tsfreeze CLI (bin/tsfreeze.js), made before the library's code is compiled
+// (V8 rejects a code cache made under other flags), so this side measures what `tsfreeze freeze` does.
 tuneV8ForOneShotRuns();
 enableWasmRelaxedSimd();
 const missing = missingOneShotNodeFlags();
 if (missing.length)
   process.stderr.write(`tsfreeze-child: not started as the CLI is (node ${missing.join(' ')})\n`);
-const { Tensor, freeze, loadModule } = await import('../../passes/index.js');
+const bundle = loadCliBundle();
+if (!bundle) throw new Error('tsfreeze-child: no dist/src/cli/cli.bundle.cjs (run npm run build)');
+const { Tensor, freeze, loadModule } = bundle.exports;
 
 const [path, shapeText, budgetText] = process.argv.slice(2);
 const shape = shapeText.split('x').map(Number);
@@ -24,6 +28,8 @@ const cpuMs = (): number => {
   const u = process.cpuUsage();
   return (u.user + u.system) / 1000;
 };
+// performance.now() counts from the process's start, as process.cpuUsage() does.
+const start = { wallMs: performance.now(), cpuMs: cpuMs() };
 
 let cpu = cpuMs();
 let wall = performance.now();
@@ -52,6 +58,7 @@ if (Number(budgetText) > 0) {
 }
 
 const result: ChildResult = {
+  start,
   load,
   freeze: freezeTime,
   processCpuMs,
@@ -60,3 +67,4 @@ const result: ChildResult = {
   ...(inferError === undefined ? {} : { inferError }),
 };
 console.log(JSON.stringify(result));
+bundle.writeCache();

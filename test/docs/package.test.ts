@@ -33,6 +33,7 @@ describe('package contents (npm pack --dry-run)', function () {
       'dist/passes/index.d.ts',
       'dist/src/cli/main.js',
       'dist/src/cli/main.bundle.js',
+      'dist/src/cli/cli.bundle.cjs',
       'dist/src/cli/freeze-worker.js',
       'docs/writing-a-pass.md',
       'docs/embedding.md',
@@ -40,6 +41,8 @@ describe('package contents (npm pack --dry-run)', function () {
       'docs/pipeline.schema.json',
     ]);
     expect(files.filter((f) => f.startsWith('dist/test') || f.startsWith('dist/bench'))).to.deep.equal([]);
+    // The CLI's V8 code cache belongs to the machine that built it (src/runtime/cli-bundle.ts).
+    expect(files.filter((f) => f.endsWith('.cache'))).to.deep.equal([]);
   });
 
   it('holds exactly one freeze.json, the one the code reads', () => {
