@@ -55,20 +55,6 @@ function findCandidates(block: Block, found: { list: boolean; dict: boolean }): 
   }
 }
 
-/** Values of a kind that some node writes (PyTorch's collectMutatedLists / collectMutatedDicts). */
-function mutatedValues(graph: Graph, db: AliasDb, kind: 'List' | 'Dict'): Set<Value> {
-  const out = new Set<Value>();
-  const check = (v: Value): void => {
-    if (v.type.kind === kind && db.hasWriters(v)) out.add(v);
-  };
-  graph.inputs.forEach(check);
-  for (const n of graph.allNodes()) {
-    n.outputs.forEach(check);
-    for (const b of n.blocks) b.inputs.forEach(check);
-  }
-  return out;
-}
-
 function intConstant(v: Value | undefined): number | undefined {
   const iv = v ? toIValue(v) : undefined;
   return typeof iv === 'number' || typeof iv === 'bigint' ? Number(iv) : undefined;
@@ -76,7 +62,9 @@ function intConstant(v: Value | undefined): number | undefined {
 
 /** Walks a graph's nodes, handing each one whose first input is an unwritten container of `kind` to `visit`. */
 abstract class ContainerIdioms {
-  private mutatedCache: Set<Value> | undefined;
+  private db: AliasDb | undefined;
+  /** Containers known written (or not): PyTorch's collectMutatedLists / collectMutatedDicts, asked lazily. */
+  private readonly mutatedCache = new Map<Value, boolean>();
   protected changes = 0;
 
   constructor(
@@ -88,8 +76,24 @@ abstract class ContainerIdioms {
     private readonly kinds: ReadonlySet<string>,
   ) {}
 
-  protected get mutated(): Set<Value> {
-    return (this.mutatedCache ??= mutatedValues(this.graph, this.makeDb(), this.kind));
+  /**
+   * Some node may write `v` (a value of this kind). The AliasDb is built at the first question, which comes
+   * before any rewrite, so every answer is about the graph as it was (as PyTorch's set, collected up front;
+   * values made later have no writers unless marked). Only candidates are asked: collecting the set
+   * visited every value of the graph.
+   */
+  protected isMutated(v: Value): boolean {
+    let mutated = this.mutatedCache.get(v);
+    if (mutated === undefined) {
+      mutated = v.type.kind === this.kind && (this.db ??= this.makeDb()).hasWriters(v);
+      this.mutatedCache.set(v, mutated);
+    }
+    return mutated;
+  }
+
+  // A value made by a rewrite stands for a written one: it counts as written too.
+  protected inheritMutated(from: Value, to: Value): void {
+    if (this.isMutated(from)) this.mutatedCache.set(to, true);
   }
 
   run(): number {
@@ -104,7 +108,7 @@ abstract class ContainerIdioms {
       if (!this.kinds.has(node.kind)) continue;
       const container = node.inputs[0];
       if (!container || container.node.kind !== this.construct) continue;
-      if (container.type.kind !== this.kind || this.mutated.has(container)) continue;
+      if (container.type.kind !== this.kind || this.isMutated(container)) continue;
       this.visit(node, container);
     }
   }
@@ -147,7 +151,7 @@ class ListIdioms extends ContainerIdioms {
         return;
       case 'aten::add': {
         const other = node.inputs[1];
-        if (node.inputs.length !== 2 || this.mutated.has(other)) return;
+        if (node.inputs.length !== 2 || this.isMutated(other)) return;
         if (other.node.kind !== 'prim::ListConstruct') return;
         return this.newList(node, [...items, ...other.node.inputs]);
       }
@@ -170,7 +174,7 @@ class ListIdioms extends ContainerIdioms {
     const g = node.owningGraph;
     const out = node.output();
     const list = g.withInsertPoint(node, () => g.insert('prim::ListConstruct', inputs, [out.type]));
-    if (this.mutated.has(out)) this.mutated.add(list.output());
+    this.inheritMutated(out, list.output());
     this.replace(node, [list.output()]);
   }
 
