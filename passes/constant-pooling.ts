@@ -12,7 +12,6 @@
  */
 
 import {
-  AliasDb,
   Device,
   FunctionRef,
   OPERATOR_REGISTRY,
@@ -28,6 +27,7 @@ import {
   type PassResult,
   inject,
 } from '../src/index.js';
+import { currentAliasDb, type AliasDb } from './alias-analysis.js';
 import { sameTensorElements, tensorHash } from './common-subexpression-elimination.js';
 
 @pass({
@@ -49,7 +49,7 @@ export class ConstantPooling implements GraphPass {
     const keys = new KeyMaker();
     let db: AliasDb | undefined;
     const safe = (a: Node, b: Node): boolean =>
-      (db ??= new AliasDb(graph, this.ops)).safeToChangeAliasingRelationship(a.outputs, b.outputs);
+      (db ??= currentAliasDb(graph, this.ops)).safeToChangeAliasingRelationship(a.outputs, b.outputs);
     // Per key, the constants kept so far grouped into classes of equal value (equality is transitive, so
     // one comparison with a class's first member decides for all of it): twelve equal layer weights that
     // may not be merged are compared once each, not with every earlier one (transformer: 465 full

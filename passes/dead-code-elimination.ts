@@ -15,7 +15,6 @@
  */
 
 import {
-  AliasDb,
   OPERATOR_REGISTRY,
   OperatorRegistry,
   pass,
@@ -31,6 +30,7 @@ import {
   surelyEscaped,
   surelyWrittenInputs,
 } from '../src/index.js';
+import { currentAliasDb, type AliasDb } from './alias-analysis.js';
 
 @pass({
   name: 'dead-code-elimination',
@@ -132,7 +132,7 @@ class Marker {
 
   private alias(): AliasDb {
     if (!this.db) {
-      this.db = new AliasDb(this.graph, this.ops);
+      this.db = currentAliasDb(this.graph, this.ops);
       for (const v of this.live) for (const l of this.db.memoryLocations(v)) this.liveLocations.add(l);
     }
     return this.db;
