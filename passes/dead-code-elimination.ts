@@ -53,11 +53,11 @@ export class DeadCodeElimination implements GraphPass {
     // are all marked already, so the AliasDb is never built. Otherwise mark again with it.
     let marker = new Marker(graph, this.ops, keep, false);
     marker.run();
-    if (!marker.writers.every((n) => marker.marked.has(n))) {
+    if (!marker.writers.every((n) => marker.isMarked(n))) {
       marker = new Marker(graph, this.ops, keep, true);
       marker.run();
     }
-    const sweep = new Sweep(marker.marked);
+    const sweep = new Sweep(marker);
     sweep.block(graph.block);
     if (sweep.nodesRemoved) context.count('nodes-removed', sweep.nodesRemoved);
     if (sweep.outputsRemoved) context.count('outputs-removed', sweep.outputsRemoved);
@@ -87,9 +87,16 @@ export class DeadCodeElimination implements GraphPass {
 /** Whether a node must run for its effects alone, given its operator facts (undefined: unknown op). */
 type MustKeep = (node: Node, facts: OpFacts | undefined, wildcardWrite: (n: Node) => boolean) => boolean;
 
-/** Marker's per-node bits: the node has side effects; it (or a node in its blocks) writes something. */
-const SIDE_EFFECTS = 1;
-const WRITES = 2;
+/**
+ * Marker's state per node id: its other bits are made (MET); it has side effects; it (or a node in its
+ * blocks) writes something; it is marked live.
+ */
+const MET = 1;
+const SIDE_EFFECTS = 2;
+const WRITES = 4;
+const MARKED = 8;
+/** Outputs at this offset or later are kept live in a set; earlier ones as bits per producer node id. */
+const LIVE_BITS = 31;
 
 /**
  * PyTorch's marking: a reverse walk from the block's return, marking a node when it has side effects, when
@@ -101,13 +108,16 @@ const WRITES = 2;
  * node links (no iterator objects: freezing runs this cold, several times, on every node).
  */
 class Marker {
-  readonly marked = new Set<Node>();
   /** The nodes whose operator writes an argument in place (every node's bits are made once, by `bits`). */
   readonly writers: Node[] = [];
-  private readonly live = new Set<Value>();
+  /** MET | SIDE_EFFECTS | WRITES | MARKED per node id (the operator facts are read once per node and run). */
+  private readonly state: Uint8Array;
+  /** Live outputs per producer node id, bit `offset` (offsets below LIVE_BITS); later ones in liveHigh. */
+  private readonly liveOut: Int32Array;
+  private readonly liveHigh = new Set<Value>();
+  /** Every live value, in the order it became live (what the AliasDb is asked about once it exists). */
+  private readonly live: Value[] = [];
   private readonly returned = new Set<Block>();
-  /** SIDE_EFFECTS | WRITES per node, made once per node and run (the operator facts are read once). */
-  private readonly bitsOf = new Map<Node, number>();
   private db: AliasDb | undefined;
   /** Memory locations of the live values, kept once the AliasDb exists (writesToAlias on the live set). */
   private readonly liveLocations = new Set<number>();
@@ -121,7 +131,21 @@ class Marker {
     private readonly mustKeep: MustKeep,
     /** Without it, a write escapes or reaches a live value only where that is sure (the fast first pass). */
     private readonly useAliasDb: boolean,
-  ) {}
+  ) {
+    // Tables indexed by node id, not sets of nodes and values: marking runs several times per freeze on
+    // every node, and typed-array reads cost a fraction of hashed lookups.
+    this.state = new Uint8Array(graph.nodeIdBound);
+    this.liveOut = new Int32Array(graph.nodeIdBound);
+  }
+
+  isMarked(n: Node): boolean {
+    return (this.state[n.id] & MARKED) !== 0;
+  }
+
+  private isLive(v: Value): boolean {
+    const offset = v.offset;
+    return offset < LIVE_BITS ? (this.liveOut[v.node.id] & (1 << offset)) !== 0 : this.liveHigh.has(v);
+  }
 
   run(): void {
     const outputs = this.graph.outputs;
@@ -139,8 +163,17 @@ class Marker {
   }
 
   private addLive(v: Value): void {
-    if (this.live.has(v)) return;
-    this.live.add(v);
+    const offset = v.offset;
+    if (offset < LIVE_BITS) {
+      const id = v.node.id;
+      const bit = 1 << offset;
+      if (this.liveOut[id] & bit) return;
+      this.liveOut[id] |= bit;
+    } else {
+      if (this.liveHigh.has(v)) return;
+      this.liveHigh.add(v);
+    }
+    this.live.push(v);
     if (this.db) for (const l of this.db.memoryLocations(v)) this.liveLocations.add(l);
   }
 
@@ -186,10 +219,10 @@ class Marker {
     if (owner.kind === 'prim::Loop') {
       const carried = block.inputs;
       for (let i = 0; i < results.length; i++)
-        if (this.live.has(results[i]) || carried[i + 1].hasUses()) this.addLive(returned[i + 1]);
+        if (this.isLive(results[i]) || carried[i + 1].hasUses()) this.addLive(returned[i + 1]);
       this.addLive(returned[0]);
     } else if (owner.kind === 'prim::If') {
-      for (let i = 0; i < results.length; i++) if (this.live.has(results[i])) this.addLive(returned[i]);
+      for (let i = 0; i < results.length; i++) if (this.isLive(results[i])) this.addLive(returned[i]);
     } else {
       for (let i = 0; i < returned.length; i++) this.addLive(returned[i]);
     }
@@ -198,10 +231,10 @@ class Marker {
 
   private markIfLive(n: Node): boolean {
     const outputs = n.outputs;
-    for (let i = 0; i < outputs.length; i++) if (this.live.has(outputs[i])) return this.mark(n);
+    for (let i = 0; i < outputs.length; i++) if (this.isLive(outputs[i])) return this.mark(n);
     if (!(this.bits(n) & WRITES)) return false;
     // Writing a live value itself is writing to what it points to: the AliasDb's answer, without it.
-    if (this.surelyWritten(n).some((v) => this.live.has(v))) return this.mark(n);
+    if (this.surelyWritten(n).some((v) => this.isLive(v))) return this.mark(n);
     return this.useAliasDb && this.writesLive(n) ? this.mark(n) : false;
   }
 
@@ -220,9 +253,10 @@ class Marker {
 
   // Marks `n` and the nodes owning it, and makes their inputs live.
   private mark(n: Node): boolean {
-    if (this.marked.has(n)) return false;
-    for (let m: Node | null | undefined = n; m && !this.marked.has(m); m = m.owner?.owningNode) {
-      this.marked.add(m);
+    const state = this.state;
+    if (state[n.id] & MARKED) return false;
+    for (let m: Node | null | undefined = n; m && !(state[m.id] & MARKED); m = m.owner?.owningNode) {
+      state[m.id] |= MARKED;
       const inputs = m.inputs;
       for (let i = 0; i < inputs.length; i++) this.addLive(inputs[i]);
     }
@@ -230,12 +264,12 @@ class Marker {
   }
 
   private bits(n: Node): number {
-    let bits = this.bitsOf.get(n);
-    if (bits === undefined) {
-      bits = this.makeBits(n);
-      this.bitsOf.set(n, bits);
-    }
-    return bits;
+    const id = n.id;
+    const known = this.state[id];
+    if (known & MET) return known;
+    const bits = this.makeBits(n) | MET;
+    this.state[id] |= bits;
+    return this.state[id];
   }
 
   // Side effects: the node's own (If and Loop: also those of a node in their blocks). Writes: a node
@@ -263,7 +297,7 @@ class Sweep {
   nodesRemoved = 0;
   outputsRemoved = 0;
 
-  constructor(private readonly marked: ReadonlySet<Node>) {}
+  constructor(private readonly marker: Marker) {}
 
   // Reverse order: a node's users (later in the block, or inside later nodes' blocks) are gone first.
   block(block: Block): void {
@@ -271,7 +305,7 @@ class Sweep {
       if (n.kind === 'prim::If') this.pruneIf(n);
       else if (n.kind === 'prim::Loop') this.pruneLoop(n);
       for (const b of n.blocks) this.block(b);
-      if (this.marked.has(n) || n.hasUses()) continue;
+      if (this.marker.isMarked(n) || n.hasUses()) continue;
       this.nodesRemoved += 1 + countNested(n);
       n.destroy();
     }
