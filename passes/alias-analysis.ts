@@ -22,7 +22,7 @@ export class AliasAnalysis implements Analysis<Graph, AliasDb> {
   constructor(@inject(OPERATOR_REGISTRY) private readonly ops: OperatorRegistry) {}
 
   compute(graph: Graph): AliasDb {
-    return new AliasDb(graph, this.ops);
+    return currentAliasDb(graph, this.ops);
   }
 
   /** --verify-analysis-invalidation compares the facts as dumped (values by their current names). */
@@ -44,20 +44,25 @@ export function dumpAliasDb(
 }
 
 /**
- * AliasDbs of `graph` on demand: the last one is handed out again while the graph's mutation epoch has
- * not moved (an AliasDb is a function of the graph alone), so steps that each want "an AliasDb of the
- * graph as it is now" share one when the steps between them changed nothing.
+ * An AliasDb of `graph` as it is now. The last one made here is handed out again while that graph's
+ * mutation epoch has not moved (an AliasDb is a function of the graph and the registry alone), so passes
+ * and steps that each want one share it when nothing changed between them: densenet121's peephole leaves
+ * the graph as its last AliasDb saw it and constant-propagation asks next. One slot, not one per graph:
+ * it keeps at most one graph's analysis alive.
  */
+export function currentAliasDb(graph: Graph, ops: OperatorRegistry): AliasDb {
+  const last = lastAliasDb;
+  if (last && last.graph === graph && last.epoch === graph.epoch && last.ops === ops) return last.db;
+  const db = new AliasDb(graph, ops);
+  lastAliasDb = { graph, epoch: graph.epoch, ops, db };
+  return db;
+}
+
+let lastAliasDb: { graph: Graph; epoch: number; ops: OperatorRegistry; db: AliasDb } | undefined;
+
+/** currentAliasDb as a function (for steps that want "an AliasDb of the graph as it is now"). */
 export function aliasDbWhileUnchanged(graph: Graph, ops: OperatorRegistry): () => AliasDb {
-  let db: AliasDb | undefined;
-  let epoch = -1;
-  return () => {
-    if (!db || epoch !== graph.epoch) {
-      db = new AliasDb(graph, ops);
-      epoch = graph.epoch;
-    }
-    return db;
-  };
+  return () => currentAliasDb(graph, ops);
 }
 
 export { AliasDb, isMutableType } from '../src/index.js';

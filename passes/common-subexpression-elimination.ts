@@ -248,7 +248,10 @@ function sameTensorAttributes(a: Node, b: Node): boolean {
   });
 }
 
-/** The elements of two tensors of equal hash (so equal dtype and shape) are equal; `s` is the one kept. */
+/**
+ * The elements of two tensors of equal hash (so equal dtype and shape) are equal. `t` is the one kept: its
+ * NaN scan (needed when the bytes are equal) is cached, so pass the tensor that is compared again as `t`.
+ */
 export function sameTensorElements(s: Tensor, t: Tensor): boolean {
   if (s === t) return true;
   const [p, q] = [floatElements(s), floatElements(t)];

@@ -12,7 +12,6 @@
  */
 
 import {
-  AliasDb,
   Device,
   FunctionRef,
   OPERATOR_REGISTRY,
@@ -28,6 +27,7 @@ import {
   type PassResult,
   inject,
 } from '../src/index.js';
+import { currentAliasDb, type AliasDb } from './alias-analysis.js';
 import { sameTensorElements, tensorHash } from './common-subexpression-elimination.js';
 
 @pass({
@@ -49,7 +49,7 @@ export class ConstantPooling implements GraphPass {
     const keys = new KeyMaker();
     let db: AliasDb | undefined;
     const safe = (a: Node, b: Node): boolean =>
-      (db ??= new AliasDb(graph, this.ops)).safeToChangeAliasingRelationship(a.outputs, b.outputs);
+      (db ??= currentAliasDb(graph, this.ops)).safeToChangeAliasingRelationship(a.outputs, b.outputs);
     // Per key, the constants kept so far grouped into classes of equal value (equality is transitive, so
     // one comparison with a class's first member decides for all of it): twelve equal layer weights that
     // may not be merged are compared once each, not with every earlier one (transformer: 465 full
@@ -123,15 +123,18 @@ function sameObject(a: Node, b: Node): boolean {
 }
 
 // Equal values, tensors element by element (the keys matched already: same type, structure and hashes).
-function sameValue(a: Node, b: Node): boolean {
+// `kept` is the class's first member: sameTensorElements caches its NaN scan on its second tensor, so
+// that is the kept one, scanned once however many equal constants meet it (transformer: 135 scans of
+// fresh [768, 768] weights before, ~40% of the pass).
+function sameValue(kept: Node, node: Node): boolean {
   const equal = (x: IValue, y: IValue): boolean => {
-    if (x instanceof Tensor && y instanceof Tensor) return sameTensorElements(x, y);
+    if (x instanceof Tensor && y instanceof Tensor) return sameTensorElements(y, x);
     const xs = x instanceof Tuple ? x.items : Array.isArray(x) ? x : undefined;
     const ys = y instanceof Tuple ? y.items : Array.isArray(y) ? y : undefined;
     if (xs && ys) return xs.length === ys.length && xs.every((v, i) => equal(v, ys[i]));
     return true; // equal keys: equal text
   };
-  return equal(valueOf(a), valueOf(b));
+  return equal(valueOf(kept), valueOf(node));
 }
 
 function readValue(node: Node): IValue {

@@ -15,7 +15,6 @@
  */
 
 import {
-  AliasDb,
   OPERATOR_REGISTRY,
   OperatorRegistry,
   pass,
@@ -23,6 +22,7 @@ import {
   type Graph,
   type GraphPass,
   type Node,
+  type OpFacts,
   type PassContext,
   type PassResult,
   type Value,
@@ -30,6 +30,7 @@ import {
   surelyEscaped,
   surelyWrittenInputs,
 } from '../src/index.js';
+import { currentAliasDb, type AliasDb } from './alias-analysis.js';
 
 @pass({
   name: 'dead-code-elimination',
@@ -43,8 +44,8 @@ export class DeadCodeElimination implements GraphPass {
   constructor(@inject(OPERATOR_REGISTRY) private readonly ops: OperatorRegistry) {}
 
   run(graph: Graph, context: PassContext): PassResult {
-    const keep = (node: Node, wildcardWrite: (n: Node) => boolean): boolean =>
-      this.hasSideEffects(node, context, wildcardWrite);
+    const keep: MustKeep = (node, facts, wildcardWrite) =>
+      this.hasSideEffects(node, facts, context, wildcardWrite);
     // Marking without alias analysis first, knowing only what it surely says of single nodes (a write to a
     // graph input or an attribute escapes; a write to a value already live is live): when every in-place
     // write is marked anyway (its result is used, as resnet's relu_ and add_; batch norm's
@@ -52,14 +53,11 @@ export class DeadCodeElimination implements GraphPass {
     // are all marked already, so the AliasDb is never built. Otherwise mark again with it.
     let marker = new Marker(graph, this.ops, keep, false);
     marker.run();
-    const writes = [...graph.allNodes()].filter(
-      (n) => (this.ops.factsForNode(n)?.writtenArgs.length ?? 0) > 0,
-    );
-    if (!writes.every((n) => marker.marked.has(n))) {
+    if (!marker.writers.every((n) => marker.isMarked(n))) {
       marker = new Marker(graph, this.ops, keep, true);
       marker.run();
     }
-    const sweep = new Sweep(marker.marked);
+    const sweep = new Sweep(marker);
     sweep.block(graph.block);
     if (sweep.nodesRemoved) context.count('nodes-removed', sweep.nodesRemoved);
     if (sweep.outputsRemoved) context.count('outputs-removed', sweep.outputsRemoved);
@@ -67,10 +65,14 @@ export class DeadCodeElimination implements GraphPass {
   }
 
   // A node that must run even if nothing uses its outputs (If and Loop: through their contents).
-  private hasSideEffects(node: Node, context: PassContext, wildcardWrite: (n: Node) => boolean): boolean {
+  private hasSideEffects(
+    node: Node,
+    facts: OpFacts | undefined,
+    context: PassContext,
+    wildcardWrite: (n: Node) => boolean,
+  ): boolean {
     if (node.kind === 'prim::If' || node.kind === 'prim::Loop') return false;
     if (node.blocks.length) return true; // other block-owning nodes: not understood here, keep
-    const facts = this.ops.factsForNode(node);
     if (!facts) {
       if (!node.hasUses())
         context.remark(node, `kept: ${node.kind} is not in the operator table, so it may have side effects`);
@@ -82,50 +84,96 @@ export class DeadCodeElimination implements GraphPass {
   }
 }
 
+/** Whether a node must run for its effects alone, given its operator facts (undefined: unknown op). */
+type MustKeep = (node: Node, facts: OpFacts | undefined, wildcardWrite: (n: Node) => boolean) => boolean;
+
+/**
+ * Marker's state per node id: its other bits are made (MET); it has side effects; it (or a node in its
+ * blocks) writes something; it is marked live.
+ */
+const MET = 1;
+const SIDE_EFFECTS = 2;
+const WRITES = 4;
+const MARKED = 8;
+/** Outputs at this offset or later are kept live in a set; earlier ones as bits per producer node id. */
+const LIVE_BITS = 31;
+
 /**
  * PyTorch's marking: a reverse walk from the block's return, marking a node when it has side effects, when
  * one of its outputs is live, or when it writes memory a live value may point to. Liveness of a write is
  * therefore decided where the walk meets it: a value that becomes live only at an earlier node (e.g. the
  * initial value of a loop, needed by the loop itself) does not revive writes met before. Loop bodies are
  * walked again until nothing new is marked (a value read in the next iteration). Block nesting is the only
- * recursion, so 100k-node chains are fine.
+ * recursion, so 100k-node chains are fine. Marking never changes the graph, so blocks are walked by their
+ * node links (no iterator objects: freezing runs this cold, several times, on every node).
  */
 class Marker {
-  readonly marked = new Set<Node>();
-  private readonly live = new Set<Value>();
+  /** The nodes whose operator writes an argument in place (every node's bits are made once, by `bits`). */
+  readonly writers: Node[] = [];
+  /** MET | SIDE_EFFECTS | WRITES | MARKED per node id (the operator facts are read once per node and run). */
+  private readonly state: Uint8Array;
+  /** Live outputs per producer node id, bit `offset` (offsets below LIVE_BITS); later ones in liveHigh. */
+  private readonly liveOut: Int32Array;
+  private readonly liveHigh = new Set<Value>();
+  /** Every live value, in the order it became live (what the AliasDb is asked about once it exists). */
+  private readonly live: Value[] = [];
   private readonly returned = new Set<Block>();
-  private readonly sideEffects = new Map<Node, boolean>();
   private db: AliasDb | undefined;
   /** Memory locations of the live values, kept once the AliasDb exists (writesToAlias on the live set). */
   private readonly liveLocations = new Set<number>();
   private readonly writesOf = new Map<Node, ReadonlySet<number>>();
   private readonly writtenInputs = new Map<Node, readonly Value[]>();
+  private readonly wildcardWrite = (n: Node): boolean => this.writesToWildcard(n);
 
   constructor(
     private readonly graph: Graph,
     private readonly ops: OperatorRegistry,
-    private readonly mustKeep: (node: Node, wildcardWrite: (n: Node) => boolean) => boolean,
+    private readonly mustKeep: MustKeep,
     /** Without it, a write escapes or reaches a live value only where that is sure (the fast first pass). */
     private readonly useAliasDb: boolean,
-  ) {}
+  ) {
+    // Tables indexed by node id, not sets of nodes and values: marking runs several times per freeze on
+    // every node, and typed-array reads cost a fraction of hashed lookups.
+    this.state = new Uint8Array(graph.nodeIdBound);
+    this.liveOut = new Int32Array(graph.nodeIdBound);
+  }
+
+  isMarked(n: Node): boolean {
+    return (this.state[n.id] & MARKED) !== 0;
+  }
+
+  private isLive(v: Value): boolean {
+    const offset = v.offset;
+    return offset < LIVE_BITS ? (this.liveOut[v.node.id] & (1 << offset)) !== 0 : this.liveHigh.has(v);
+  }
 
   run(): void {
-    for (const v of this.graph.outputs) this.addLive(v);
+    const outputs = this.graph.outputs;
+    for (let i = 0; i < outputs.length; i++) this.addLive(outputs[i]);
     this.returned.add(this.graph.block);
     this.markBlock(this.graph.block);
   }
 
   private alias(): AliasDb {
     if (!this.db) {
-      this.db = new AliasDb(this.graph, this.ops);
+      this.db = currentAliasDb(this.graph, this.ops);
       for (const v of this.live) for (const l of this.db.memoryLocations(v)) this.liveLocations.add(l);
     }
     return this.db;
   }
 
   private addLive(v: Value): void {
-    if (this.live.has(v)) return;
-    this.live.add(v);
+    const offset = v.offset;
+    if (offset < LIVE_BITS) {
+      const id = v.node.id;
+      const bit = 1 << offset;
+      if (this.liveOut[id] & bit) return;
+      this.liveOut[id] |= bit;
+    } else {
+      if (this.liveHigh.has(v)) return;
+      this.liveHigh.add(v);
+    }
+    this.live.push(v);
     if (this.db) for (const l of this.db.memoryLocations(v)) this.liveLocations.add(l);
   }
 
@@ -140,11 +188,16 @@ class Marker {
 
   private markBlock(block: Block): boolean {
     let any = false;
-    for (const n of block.nodes()) if (this.hasSideEffects(n)) any = this.mark(n) || any;
+    const end = block.returnNode;
+    for (let n = end.next!; n !== end; n = n.next!)
+      if (this.bits(n) & SIDE_EFFECTS) any = this.mark(n) || any;
     any = this.markReturn(block) || any;
-    for (const n of block.nodesReversed()) {
+    for (let n = end.prev!; n !== end; n = n.prev!) {
       if (n.kind === 'prim::Loop') any = this.markLoop(n) || any;
-      else for (const b of n.blocks) any = this.markBlock(b) || any;
+      else {
+        const blocks = n.blocks;
+        for (let i = 0; i < blocks.length; i++) any = this.markBlock(blocks[i]) || any;
+      }
       any = this.markIfLive(n) || any;
     }
     return any;
@@ -161,26 +214,27 @@ class Marker {
     if (this.returned.has(block)) return false;
     this.returned.add(block);
     const owner = block.owningNode!;
+    const results = owner.outputs;
+    const returned = block.outputs;
     if (owner.kind === 'prim::Loop') {
-      owner.outputs.forEach((o, i) => {
-        if (this.live.has(o) || block.inputs[i + 1].hasUses()) this.addLive(block.outputs[i + 1]);
-      });
-      this.addLive(block.outputs[0]);
+      const carried = block.inputs;
+      for (let i = 0; i < results.length; i++)
+        if (this.isLive(results[i]) || carried[i + 1].hasUses()) this.addLive(returned[i + 1]);
+      this.addLive(returned[0]);
     } else if (owner.kind === 'prim::If') {
-      owner.outputs.forEach((o, i) => {
-        if (this.live.has(o)) this.addLive(block.outputs[i]);
-      });
+      for (let i = 0; i < results.length; i++) if (this.isLive(results[i])) this.addLive(returned[i]);
     } else {
-      for (const v of block.outputs) this.addLive(v);
+      for (let i = 0; i < returned.length; i++) this.addLive(returned[i]);
     }
     return true;
   }
 
   private markIfLive(n: Node): boolean {
-    if (n.outputs.some((o) => this.live.has(o))) return this.mark(n);
-    if (!this.writesAnything(n)) return false;
+    const outputs = n.outputs;
+    for (let i = 0; i < outputs.length; i++) if (this.isLive(outputs[i])) return this.mark(n);
+    if (!(this.bits(n) & WRITES)) return false;
     // Writing a live value itself is writing to what it points to: the AliasDb's answer, without it.
-    if (this.surelyWritten(n).some((v) => this.live.has(v))) return this.mark(n);
+    if (this.surelyWritten(n).some((v) => this.isLive(v))) return this.mark(n);
     return this.useAliasDb && this.writesLive(n) ? this.mark(n) : false;
   }
 
@@ -199,31 +253,42 @@ class Marker {
 
   // Marks `n` and the nodes owning it, and makes their inputs live.
   private mark(n: Node): boolean {
-    if (this.marked.has(n)) return false;
-    for (let m: Node | null | undefined = n; m && !this.marked.has(m); m = m.owningBlock?.owningNode) {
-      this.marked.add(m);
-      for (const v of m.inputs) this.addLive(v);
+    const state = this.state;
+    if (state[n.id] & MARKED) return false;
+    for (let m: Node | null | undefined = n; m && !(state[m.id] & MARKED); m = m.owner?.owningNode) {
+      state[m.id] |= MARKED;
+      const inputs = m.inputs;
+      for (let i = 0; i < inputs.length; i++) this.addLive(inputs[i]);
     }
     return true;
   }
 
-  private hasSideEffects(n: Node): boolean {
-    let known = this.sideEffects.get(n);
-    if (known === undefined) {
-      known =
-        this.mustKeep(n, (w) => this.writesToWildcard(w)) ||
-        ((n.kind === 'prim::If' || n.kind === 'prim::Loop') &&
-          n.blocks.some((b) => [...b.nodes()].some((inner) => this.hasSideEffects(inner))));
-      this.sideEffects.set(n, known);
-    }
-    return known;
+  private bits(n: Node): number {
+    const id = n.id;
+    const known = this.state[id];
+    if (known & MET) return known;
+    const bits = this.makeBits(n) | MET;
+    this.state[id] |= bits;
+    return this.state[id];
   }
 
-  // Whether `n` (or a node in its blocks) may write anything: the AliasDb is only asked about those.
-  private writesAnything(n: Node): boolean {
-    if (n.blocks.length)
-      return n.blocks.some((b) => [...b.nodes()].some((inner) => this.writesAnything(inner)));
-    return (this.ops.factsForNode(n)?.writtenArgs.length ?? 0) > 0;
+  // Side effects: the node's own (If and Loop: also those of a node in their blocks). Writes: a node
+  // without blocks writes when its operator writes an argument; one with blocks when a node in them does.
+  private makeBits(n: Node): number {
+    const facts = this.ops.factsForNode(n);
+    const writes = facts !== undefined && facts.writtenArgs.length > 0;
+    if (writes) this.writers.push(n);
+    let bits = this.mustKeep(n, facts, this.wildcardWrite) ? SIDE_EFFECTS : 0;
+    const blocks = n.blocks;
+    if (!blocks.length) return writes ? bits | WRITES : bits;
+    let inner = 0;
+    for (let i = 0; i < blocks.length; i++) {
+      const end = blocks[i].returnNode;
+      for (let m = end.next!; m !== end; m = m.next!) inner |= this.bits(m);
+    }
+    if (inner & WRITES) bits |= WRITES;
+    if ((n.kind === 'prim::If' || n.kind === 'prim::Loop') && inner & SIDE_EFFECTS) bits |= SIDE_EFFECTS;
+    return bits;
   }
 }
 
@@ -232,7 +297,7 @@ class Sweep {
   nodesRemoved = 0;
   outputsRemoved = 0;
 
-  constructor(private readonly marked: ReadonlySet<Node>) {}
+  constructor(private readonly marker: Marker) {}
 
   // Reverse order: a node's users (later in the block, or inside later nodes' blocks) are gone first.
   block(block: Block): void {
@@ -240,7 +305,7 @@ class Sweep {
       if (n.kind === 'prim::If') this.pruneIf(n);
       else if (n.kind === 'prim::Loop') this.pruneLoop(n);
       for (const b of n.blocks) this.block(b);
-      if (this.marked.has(n) || n.hasUses()) continue;
+      if (this.marker.isMarked(n) || n.hasUses()) continue;
       this.nodesRemoved += 1 + countNested(n);
       n.destroy();
     }

@@ -56,20 +56,6 @@ function findCandidates(block: Block, found: { list: boolean; dict: boolean }): 
   }
 }
 
-/** Values of a kind that some node writes (PyTorch's collectMutatedLists / collectMutatedDicts). */
-function mutatedValues(graph: Graph, db: AliasDb, kind: 'List' | 'Dict'): Set<Value> {
-  const out = new Set<Value>();
-  const check = (v: Value): void => {
-    if (v.type.kind === kind && db.hasWriters(v)) out.add(v);
-  };
-  graph.inputs.forEach(check);
-  for (const n of graph.allNodes()) {
-    n.outputs.forEach(check);
-    for (const b of n.blocks) b.inputs.forEach(check);
-  }
-  return out;
-}
-
 function intConstant(v: Value | undefined): number | undefined {
   const iv = v ? toIValue(v) : undefined;
   return typeof iv === 'number' || typeof iv === 'bigint' ? Number(iv) : undefined;
@@ -77,7 +63,9 @@ function intConstant(v: Value | undefined): number | undefined {
 
 /** Walks a graph's nodes, handing each one whose first input is an unwritten container of `kind` to `visit`. */
 abstract class ContainerIdioms {
-  private mutatedCache: Set<Value> | undefined;
+  private db: AliasDb | undefined;
+  /** Containers known written (or not): PyTorch's collectMutatedLists / collectMutatedDicts, asked lazily. */
+  private readonly mutatedCache = new Map<Value, boolean>();
   protected changes = 0;
 
   constructor(
@@ -89,8 +77,24 @@ abstract class ContainerIdioms {
     private readonly kinds: ReadonlySet<string>,
   ) {}
 
-  protected get mutated(): Set<Value> {
-    return (this.mutatedCache ??= mutatedValues(this.graph, this.makeDb(), this.kind));
+  /**
+   * Some node may write `v` (a value of this kind). The AliasDb is built at the first question, which comes
+   * before any rewrite, so every answer is about the graph as it was (as PyTorch's set, collected up front;
+   * values made later have no writers unless marked). Only candidates are asked: collecting the set
+   * visited every value of the graph.
+   */
+  protected isMutated(v: Value): boolean {
+    let mutated = this.mutatedCache.get(v);
+    if (mutated === undefined) {
+      mutated = v.type.kind === this.kind && (this.db ??= this.makeDb()).hasWriters(v);
+      this.mutatedCache.set(v, mutated);
+    }
+    return mutated;
+  }
+
+  // A value made by a rewrite stands for a written one: it counts as written too.
+  protected inheritMutated(from: Value, to: Value): void {
+    if (this.isMutated(from)) this.mutatedCache.set(to, true);
   }
 
   run(): number {
@@ -110,13 +114,8 @@ abstract class ContainerIdioms {
     }
   }
 
-  /** Rewrites `node` if it can; asks `written` (which may build the AliasDb) just before changing anything. */
+  /** Rewrites `node` if it can; asks `isMutated` (which may build the AliasDb) just before changing anything. */
   protected abstract visit(node: Node, container: Value): void;
-
-  /** Some node may write `v` (the AliasDb of the graph as it was before the first rewrite says). */
-  protected written(v: Value): boolean {
-    return this.mutated.has(v);
-  }
 }
 
 const LIST_IDIOM_KINDS = new Set([
@@ -141,27 +140,27 @@ class ListIdioms extends ContainerIdioms {
     const items = list.node.inputs;
     switch (node.kind) {
       case 'aten::len':
-        if (!this.written(list)) this.replace(node, [this.constant(node, items.length)]);
+        if (!this.isMutated(list)) this.replace(node, [this.constant(node, items.length)]);
         return;
       case 'aten::__getitem__': {
         const i = intConstant(node.inputs[1]);
         const at = i === undefined ? -1 : i < 0 ? i + items.length : i;
-        if (at >= 0 && at < items.length && !this.written(list)) this.replace(node, [items[at]]);
+        if (at >= 0 && at < items.length && !this.isMutated(list)) this.replace(node, [items[at]]);
         return;
       }
       case 'prim::ListUnpack':
         // Sizes that differ are a run-time error: left alone.
-        if (node.outputs.length === items.length && !this.written(list)) this.replace(node, [...items]);
+        if (node.outputs.length === items.length && !this.isMutated(list)) this.replace(node, [...items]);
         return;
       case 'aten::add': {
         const other = node.inputs[1];
         if (node.inputs.length !== 2 || other.node.kind !== 'prim::ListConstruct') return;
-        if (this.written(list) || this.written(other)) return;
+        if (this.isMutated(list) || this.isMutated(other)) return;
         return this.newList(node, [...items, ...other.node.inputs]);
       }
       case 'aten::slice': {
         const picked = sliceIndices(items.length, node.inputs.slice(1, 4));
-        if (picked && !this.written(list))
+        if (picked && !this.isMutated(list))
           this.newList(
             node,
             picked.map((k) => items[k]),
@@ -178,7 +177,7 @@ class ListIdioms extends ContainerIdioms {
     const g = node.owningGraph;
     const out = node.output();
     const list = g.withInsertPoint(node, () => g.insert('prim::ListConstruct', inputs, [out.type]));
-    if (this.written(out)) this.mutated.add(list.output());
+    this.inheritMutated(out, list.output());
     this.replace(node, [list.output()]);
   }
 
@@ -245,7 +244,7 @@ class DictIdioms extends ContainerIdioms {
     const entries = constantEntries(dict.node);
     if (!entries) return;
     if (node.kind === 'aten::len') {
-      if (this.written(dict)) return;
+      if (this.isMutated(dict)) return;
       const g = node.owningGraph;
       const c = g.withInsertPoint(node, () =>
         g.insertNode(createConstant(g, entries.size, IntType)).output(),
@@ -256,7 +255,7 @@ class DictIdioms extends ContainerIdioms {
     } else if (node.kind === 'aten::__getitem__') {
       const key = node.inputs[1] ? toIValue(node.inputs[1]) : undefined;
       const value = key === undefined ? undefined : entries.get(keyOf(key));
-      if (value && !this.written(dict)) {
+      if (value && !this.isMutated(dict)) {
         node.output().replaceAllUsesWith(value);
         this.changes++;
         removeIfUnused(node);

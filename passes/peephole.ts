@@ -36,7 +36,13 @@ import {
   type Value,
   inject,
 } from '../src/index.js';
-import { AliasAnalysis, AliasDb, aliasDbWhileUnchanged, isMutableType } from './alias-analysis.js';
+import {
+  AliasAnalysis,
+  aliasDbWhileUnchanged,
+  currentAliasDb,
+  isMutableType,
+  type AliasDb,
+} from './alias-analysis.js';
 import { combineConcats } from './peephole-concat.js';
 import { optimizeContainerIdioms } from './peephole-containers.js';
 import {
@@ -89,7 +95,7 @@ export class Peephole implements GraphPass {
     if (idioms.dicts) context.count('dict-idioms', idioms.dicts);
     const rebuilt = idioms.lists + idioms.dicts > 0;
     const p = new AliasSensitive(graph, context, () =>
-      rebuilt ? new AliasDb(graph, this.ops) : context.getAnalysis(AliasAnalysis),
+      rebuilt ? currentAliasDb(graph, this.ops) : context.getAnalysis(AliasAnalysis),
     );
     changed = rebuilt || changed;
     changed = sweep(graph.block, (n) => p.rule(n), apply) || changed;

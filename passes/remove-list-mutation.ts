@@ -12,7 +12,6 @@
  */
 
 import {
-  AliasDb,
   inject,
   OPERATOR_REGISTRY,
   OperatorRegistry,
@@ -25,6 +24,7 @@ import {
   type PassContext,
   type PassResult,
 } from '../src/index.js';
+import { currentAliasDb, type AliasDb } from './alias-analysis.js';
 
 @pass({
   name: 'remove-list-mutation',
@@ -36,7 +36,7 @@ export class RemoveListMutation implements GraphPass {
 
   run(graph: Graph, context: PassContext): PassResult {
     let db: AliasDb | undefined;
-    const remover = new Remover(() => (db ??= new AliasDb(graph, this.ops)), this.ops, context);
+    const remover = new Remover(() => (db ??= currentAliasDb(graph, this.ops)), this.ops, context);
     remover.block(graph.block);
     if (remover.removed) context.count('mutations-removed', remover.removed);
     return { changed: remover.removed > 0 };

@@ -166,14 +166,23 @@ export class AliasAnalyzer {
 
   // ---- the rules ------------------------------------------------------------------------------
 
+  // The analysis never changes the graph: blocks are walked by their node links.
   private analyzeBlock(block: Block): void {
-    for (const node of block.nodes()) this.analyzeNode(node);
+    const end = block.returnNode;
+    for (let n = end.next!; n !== end; n = n.next!) this.analyzeNode(n);
   }
 
   private analyzeNode(node: Node): void {
+    // A node without blocks that neither reads nor makes a value the analysis tracks (int, bool, str: most
+    // of a shape check or an error message) adds no element, pointer or write under any rule but wait's.
+    if (!node.blocks.length && node.kind !== 'aten::wait' && !readsOrMakesMutable(node)) return;
     this.dispatch(node);
     // Every mutable value has an element; an output no rule covered may be anything.
-    for (const o of node.outputs) if (this.isMutable(o) && !this.elementOf.has(o)) this.setWildcard(o);
+    const outputs = node.outputs;
+    for (let i = 0; i < outputs.length; i++) {
+      const o = outputs[i];
+      if (this.isMutable(o) && !this.elementOf.has(o)) this.setWildcard(o);
+    }
   }
 
   private dispatch(node: Node): void {
@@ -222,10 +231,10 @@ export class AliasAnalyzer {
   }
 
   private analyzeIf(node: Node): void {
-    for (const b of node.blocks) this.analyzeBlock(b);
-    node.outputs.forEach((o, i) => {
-      for (const b of node.blocks) this.makePointerTo(o, b.outputs[i]);
-    });
+    const { blocks, outputs } = node;
+    for (let b = 0; b < blocks.length; b++) this.analyzeBlock(blocks[b]);
+    for (let i = 0; i < outputs.length; i++)
+      for (let b = 0; b < blocks.length; b++) this.makePointerTo(outputs[i], blocks[b].outputs[i]);
   }
 
   /**
@@ -352,6 +361,13 @@ export class AliasAnalyzer {
       if (formal.info.isWrite) this.registerWrite(actual, node, formal.contents);
     });
   }
+}
+
+function readsOrMakesMutable(node: Node): boolean {
+  const { inputs, outputs } = node;
+  for (let i = 0; i < inputs.length; i++) if (isMutableValue(inputs[i])) return true;
+  for (let i = 0; i < outputs.length; i++) if (isMutableValue(outputs[i])) return true;
+  return false;
 }
 
 function nonEscapingListUse(userKind: string, container: Value): boolean {

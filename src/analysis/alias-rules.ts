@@ -73,7 +73,20 @@ export interface OperatorInfo {
 /** Values of this type may be written in place or hold such values: the analysis gives them elements. */
 export function isMutableValue(v: Value): boolean {
   const t = v.type;
-  return t.kind === 'Tensor' || aliasTypeSet(t) !== undefined;
+  switch (t.kind) {
+    case 'Tensor':
+      return true;
+    // The scalar types asked most (without aliasTypeSet's table lookup).
+    case 'int':
+    case 'float':
+    case 'bool':
+    case 'str':
+    case 'None':
+    case 'Device':
+      return false;
+    default:
+      return aliasTypeSet(t) !== undefined;
+  }
 }
 
 /** An argument's alias annotation as the schema rule reads it; `contents` when it annotates the elements. */

@@ -214,6 +214,15 @@ function leafLocations(pointsTo: readonly number[][]): Locations[] {
 
 // Components come out after every component they point into, so their targets are resolved already.
 function resolveComponent(component: number[], pointsTo: readonly number[][], result: Locations[]): void {
+  if (component.length === 1) {
+    // Most components: one element pointing at one other, which shares its target's array.
+    const e = component[0];
+    const targets = pointsTo[e];
+    if (targets.length === 1 && targets[0] !== e) {
+      result[e] = result[targets[0]];
+      return;
+    }
+  }
   const members = new Set(component);
   const sources: Locations[] = [];
   for (const e of component) for (const t of pointsTo[e]) if (!members.has(t)) sources.push(result[t]);

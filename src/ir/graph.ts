@@ -306,6 +306,11 @@ export class Graph {
     if (this.names.get(value.debugName) === value) this.freeName(value.debugName);
   }
 
+  /** Every node id (block boundary nodes included) is below this: for tables indexed by node id. */
+  get nodeIdBound(): number {
+    return this.nextNodeId;
+  }
+
   /** Number of named (live) values. */
   get valueCount(): number {
     return this.names.size;
