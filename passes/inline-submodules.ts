@@ -238,11 +238,13 @@ class Inliner {
    */
   inlineInterfaceCalls(graph: Graph, module: ObjectValue): number {
     let inlined = 0;
-    const written = new Set(graph.nodesOfKind('prim::SetAttr').map((n) => n.s('name')));
+    // The attributes the graph sets, as it is before any interface call is inlined (made on the first one).
+    let written: Set<string> | undefined;
     const seen = new Set<Node>();
     const pending = (): Node[] =>
       graph.nodesOfKind('prim::GetAttr').filter((n) => n.output().type.kind === 'Interface' && !seen.has(n));
     for (let round = pending(); round.length; round = pending()) {
+      written ??= new Set(graph.nodesOfKind('prim::SetAttr').map((n) => n.s('name')));
       for (const get of round) {
         seen.add(get);
         if (get.destroyed) continue;
