@@ -80,9 +80,12 @@ class Eliminator {
   block(block: Block, outer: readonly Map<string, Node>[]): void {
     const table = new Map<string, Node>();
     const scopes = [...outer, table];
-    for (const n of block.nodes()) {
-      if (n.blocks.length) {
-        for (const b of n.blocks) this.block(b, scopes);
+    // Walked by node links, the next node read first: only the current node is ever destroyed here.
+    const end = block.returnNode;
+    for (let n = end.next!, next = n.next; n !== end; n = next!, next = n.next) {
+      const blocks = n.blocks;
+      if (blocks.length) {
+        for (let i = 0; i < blocks.length; i++) this.block(blocks[i], scopes);
         continue;
       }
       if (!mergeable(n, this.ops).ok || this.hasWriters(n)) continue;
@@ -126,8 +129,11 @@ class Eliminator {
 
   // PyTorch's AliasDb::hasWriters(node): some input or output may point to written memory.
   private hasWriters(n: Node): boolean {
-    for (const v of n.inputs) if (isMutableType(v.type) && this.db().hasWriters(v)) return true;
-    for (const v of n.outputs) if (isMutableType(v.type) && this.db().hasWriters(v)) return true;
+    const { inputs, outputs } = n;
+    for (let i = 0; i < inputs.length; i++)
+      if (isMutableType(inputs[i].type) && this.db().hasWriters(inputs[i])) return true;
+    for (let i = 0; i < outputs.length; i++)
+      if (isMutableType(outputs[i].type) && this.db().hasWriters(outputs[i])) return true;
     return false;
   }
 
@@ -181,6 +187,13 @@ class KeyMaker {
         return `ty:${a.value.str()}`;
       case 'tys':
         return `tys:${a.value.map((t) => t.str()).join(',')}`;
+      // The commonest kinds, as the default's JSON text gives them without its replacer's calls.
+      case 'i':
+        return typeof a.value === 'bigint'
+          ? `i:"${a.value}n"`
+          : `i:${Number.isFinite(a.value) ? a.value : 'null'}`;
+      case 's':
+        return `s:${JSON.stringify(a.value)}`;
       default:
         return `${a.kind}:${JSON.stringify(a.value, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v))}`;
     }
