@@ -151,6 +151,26 @@ class Lexer {
         this.pos++;
         continue;
       }
+      if (c === 10) {
+        // A line feed: NEWLINE outside brackets, then the next line.
+        if (this.brackets.length === 0) {
+          const column = start - this.lineStart + 1;
+          tokens.push({
+            kind: 'newline',
+            text: '\n',
+            value: undefined,
+            line: this.line,
+            column,
+            endLine: this.line,
+            endColumn: column + 1,
+          });
+          atLineStart = true;
+        }
+        this.pos = start + 1;
+        this.line++;
+        this.lineStart = this.pos;
+        continue;
+      }
       if ((c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95) {
         ASCII_NAME_TAIL.lastIndex = start + 1;
         ASCII_NAME_TAIL.test(text);
