@@ -10,6 +10,8 @@ import {
   ListType,
   NumberType,
   OptionalType,
+  SimpleType,
+  TensorType,
   TupleType,
   type Type,
 } from '../../ir/types.js';
@@ -108,6 +110,47 @@ export function matchCall(
     }
   }
   return { failures };
+}
+
+// Matching depends only on the overloads and the argument types, and the same call shapes (`torch.add`
+// of (Tensor, int), `x.size(int)`) recur in every method of every mangled copy of a class: successful
+// matches are kept per overload list (candidateSchemas' cached arrays), keyed by the identity of the types
+// when all are simple or tensor types (immutable; class types gain methods while loading).
+const matchMemo = new WeakMap<readonly FunctionSchema[], Map<string, CallMatch>>();
+const typeIds = new WeakMap<Type, number>();
+let nextTypeId = 0;
+
+function matchCallMemoized(
+  schemas: readonly FunctionSchema[],
+  args: readonly NamedValue[],
+  kwargs: readonly NamedValue[],
+  self?: Value,
+): CallMatch {
+  let key = self ? `s${typeKey(self.type)}` : 'f';
+  for (let i = 0; i < args.length && key !== ''; i++) key = appendTypeKey(key, args[i].value.type);
+  for (let i = 0; i < kwargs.length && key !== ''; i++)
+    key = appendTypeKey(`${key}|${kwargs[i].name ?? ''}`, kwargs[i].value.type);
+  if (key === '' || key === 's') return matchCall(schemas, args, kwargs, self);
+  let memo = matchMemo.get(schemas);
+  if (!memo) matchMemo.set(schemas, (memo = new Map()));
+  const known = memo.get(key);
+  if (known) return known;
+  const result = matchCall(schemas, args, kwargs, self);
+  if ('schema' in result) memo.set(key, result);
+  return result;
+}
+
+// '' for a type the memo does not key on.
+function typeKey(type: Type): string {
+  if (!(type instanceof SimpleType || type instanceof TensorType)) return '';
+  let id = typeIds.get(type);
+  if (id === undefined) typeIds.set(type, (id = nextTypeId++));
+  return String(id);
+}
+
+function appendTypeKey(key: string, type: Type): string {
+  const id = typeKey(type);
+  return id === '' ? '' : `${key},${id}`;
 }
 
 // TorchScript accepts `input=` for an aten op's `self` (the functional spelling).
@@ -230,7 +273,7 @@ export function emitBuiltinCall(
     if (builtin) return builtin;
     throw em.error(range, `unknown builtin op: ${op}`);
   }
-  const result = matchCall(schemas, args, kwargs, self);
+  const result = matchCallMemoized(schemas, args, kwargs, self);
   if ('schema' in result) {
     const all = [...(self ? [self] : []), ...args.map((a) => a.value), ...kwargs.map((k) => k.value)];
     const inputs = materializeInputs(em, result.schema, result.match, all);

@@ -279,11 +279,20 @@ export class SourceImporter implements EmitterHost {
   }
 }
 
-const lineCache = new WeakMap<object, string[]>();
+const lineStartCache = new WeakMap<object, number[]>();
 
-/** The source lines of a def, as the archive has them (each file is split into lines once). */
+/** The source lines of a def, as the archive has them (where each line starts is found once per file). */
 function sourceOf(module: SourceModule, def: FunctionDef): string {
-  let lines = lineCache.get(module);
-  if (!lines) lineCache.set(module, (lines = module.text.split('\n')));
-  return lines.slice(def.range.line - 1, def.range.endLine).join('\n');
+  let starts = lineStartCache.get(module);
+  const text = module.text;
+  if (!starts) {
+    starts = [0];
+    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+    lineStartCache.set(module, starts);
+  }
+  // Lines line..endLine (1-based, clamped to the file) without the line feed that ends the last one.
+  const first = def.range.line - 1;
+  if (first >= starts.length) return '';
+  const end = def.range.endLine < starts.length ? starts[def.range.endLine] - 1 : text.length;
+  return text.slice(starts[first], end);
 }

@@ -26,14 +26,22 @@ export class TokenCursor {
     protected readonly text: string,
   ) {}
 
+  // The cursor's methods run per token, mostly before V8 optimizes them: plain indexing, no default
+  // parameters. `pos` never passes the final `eof`, so tokens[pos] is always a token.
+
   /** The current token (the final `eof` once everything is consumed). */
-  protected peek(offset = 0): Token {
-    const i = Math.min(this.pos + offset, this.tokens.length - 1);
-    return this.tokens[i] as Token;
+  protected peek(): Token {
+    return this.tokens[this.pos] as Token;
+  }
+
+  /** The token `offset` places ahead (the final `eof` past the end). */
+  protected peekAhead(offset: number): Token {
+    const i = this.pos + offset;
+    return this.tokens[i < this.tokens.length ? i : this.tokens.length - 1] as Token;
   }
 
   protected next(): Token {
-    const token = this.peek();
+    const token = this.tokens[this.pos] as Token;
     if (this.pos < this.tokens.length - 1) this.pos++;
     return token;
   }
@@ -44,16 +52,28 @@ export class TokenCursor {
   }
 
   protected at(kind: TokenKind): boolean {
-    return this.peek().kind === kind;
+    return (this.tokens[this.pos] as Token).kind === kind;
   }
 
-  protected atOp(op: string, offset = 0): boolean {
-    const token = this.peek(offset);
+  protected atOp(op: string): boolean {
+    const token = this.tokens[this.pos] as Token;
     return token.kind === 'op' && token.text === op;
   }
 
-  protected atKeyword(word: string, offset = 0): boolean {
-    const token = this.peek(offset);
+  /** Whether the token `offset` places ahead is the operator `op`. */
+  protected atOpAhead(op: string, offset: number): boolean {
+    const token = this.peekAhead(offset);
+    return token.kind === 'op' && token.text === op;
+  }
+
+  protected atKeyword(word: string): boolean {
+    const token = this.tokens[this.pos] as Token;
+    return token.kind === 'keyword' && token.text === word;
+  }
+
+  /** Whether the token `offset` places ahead is the keyword `word`. */
+  protected atKeywordAhead(word: string, offset: number): boolean {
+    const token = this.peekAhead(offset);
     return token.kind === 'keyword' && token.text === word;
   }
 
@@ -115,6 +135,22 @@ export class TokenCursor {
       endLine: token.endLine,
       endColumn: token.endColumn,
     };
+  }
+
+  /**
+   * Enters one nesting level, left by {@link leave}; fails at `token` when the budget is exhausted. For
+   * the hottest paths (calls, brackets), instead of a closure for {@link nested}: an error ends the parse,
+   * so a level left unbalanced by a throw is never looked at again.
+   */
+  protected enter(token: Token): void {
+    if (this.depth >= MAX_NESTING) {
+      throw this.failAt(token, `too deeply nested (more than ${MAX_NESTING} levels)`);
+    }
+    this.depth++;
+  }
+
+  protected leave(): void {
+    this.depth--;
   }
 
   /** Runs `body` one nesting level deeper; fails at `token` when the budget is exhausted. */

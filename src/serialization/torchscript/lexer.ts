@@ -39,13 +39,13 @@ const OCT = /0[oO](?:_?[0-7])+/y;
 const BIN = /0[bB](?:_?[01])+/y;
 const RADIX_PREFIXED: Readonly<Record<string, RegExp>> = { x: HEX, X: HEX, o: OCT, O: OCT, b: BIN, B: BIN };
 const IDENT_CHAR = /[\p{ID_Continue}]/u;
+// The rest of an ASCII name (scanned in native code: a per-character loop costs ~10x more while this code
+// is still interpreted), and an indentation of spaces: always match (maybe empty), leaving lastIndex at the end.
+const ASCII_NAME_TAIL = /[A-Za-z0-9_]*/y;
+const SPACES = / */y;
 
 function isDigit(c: number): boolean {
   return c >= 48 && c <= 57;
-}
-
-function isAsciiIdentStart(c: number): boolean {
-  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95;
 }
 
 // Python's ID_Continue; ASCII without the (costly to compile) Unicode-property regex.
@@ -135,13 +135,90 @@ class Lexer {
       this.lineStart = 1;
     }
     let atLineStart = true;
-    while (this.pos < this.text.length) {
+    const text = this.text;
+    const tokens = this.tokens;
+    // The common tokens (ASCII names and keywords, brackets, commas) are lexed in this loop itself: the
+    // lexer runs once per file, mostly before V8 optimizes it, and one long loop reaches optimized code
+    // (on-stack replacement) sooner than per-token calls do, which also cost much while interpreted.
+    while (this.pos < text.length) {
       if (atLineStart && this.brackets.length === 0) {
         if (!this.lineIndentation()) continue;
         atLineStart = false;
       }
-      const ch = this.text[this.pos];
-      if (ch === ' ' || ch === '\t' || ch === '\f') {
+      const start = this.pos;
+      const c = text.charCodeAt(start);
+      if (c === 32) {
+        this.pos++;
+        continue;
+      }
+      if (c === 10) {
+        // A line feed: NEWLINE outside brackets, then the next line.
+        if (this.brackets.length === 0) {
+          const column = start - this.lineStart + 1;
+          tokens.push({
+            kind: 'newline',
+            text: '\n',
+            value: undefined,
+            line: this.line,
+            column,
+            endLine: this.line,
+            endColumn: column + 1,
+          });
+          atLineStart = true;
+        }
+        this.pos = start + 1;
+        this.line++;
+        this.lineStart = this.pos;
+        continue;
+      }
+      if ((c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95) {
+        ASCII_NAME_TAIL.lastIndex = start + 1;
+        ASCII_NAME_TAIL.test(text);
+        const end = ASCII_NAME_TAIL.lastIndex;
+        const after = text.charCodeAt(end);
+        // A non-ASCII character or a quote (a string prefix such as r'...') next: the general path.
+        if (!(after >= 128 || after === 34 || after === 39)) {
+          const word = text.slice(start, end);
+          const column = start - this.lineStart + 1;
+          tokens.push({
+            kind: KEYWORDS.has(word) ? 'keyword' : 'name',
+            text: word,
+            value: undefined,
+            line: this.line,
+            column,
+            endLine: this.line,
+            endColumn: column + end - start,
+          });
+          this.pos = end;
+          continue;
+        }
+      } else if (
+        c === 40 ||
+        c === 41 ||
+        c === 44 ||
+        c === 91 ||
+        c === 93 ||
+        (c === 46 && !isDigit(text.charCodeAt(start + 1)) && text.charCodeAt(start + 1) !== 46) ||
+        ((c === 61 || c === 58) && text.charCodeAt(start + 1) !== 61)
+      ) {
+        // `(` `)` `,` `[` `]`, and `.` `=` `:` not starting `...`, a number, `==` or `:=`.
+        const op = text[start];
+        const column = start - this.lineStart + 1;
+        if (c === 40 || c === 41 || c === 91 || c === 93) this.trackBracket(op, this.line, column);
+        tokens.push({
+          kind: 'op',
+          text: op,
+          value: undefined,
+          line: this.line,
+          column,
+          endLine: this.line,
+          endColumn: column + 1,
+        });
+        this.pos = start + 1;
+        continue;
+      }
+      const ch = text[start];
+      if (ch === '\t' || ch === '\f') {
         this.pos++;
       } else if (ch === '#') {
         this.skipComment();
@@ -176,14 +253,20 @@ class Lexer {
 
   /** At the start of a line: measures its indentation and emits INDENT/DEDENT. Returns false for blank and comment-only lines. */
   private lineIndentation(): boolean {
-    let width = 0;
-    let p = this.pos;
-    for (; p < this.text.length; p++) {
-      const c = this.text[p];
-      if (c === ' ') width++;
-      else if (c === '\t') width = (Math.floor(width / 8) + 1) * 8;
-      else if (c === '\f') width = 0;
-      else break;
+    SPACES.lastIndex = this.pos;
+    SPACES.test(this.text);
+    let p = SPACES.lastIndex;
+    // Spaces only (what torch.jit.save writes): the width is the run's length.
+    let width = p - this.pos;
+    if (this.text[p] === '\t' || this.text[p] === '\f') {
+      width = 0;
+      for (p = this.pos; p < this.text.length; p++) {
+        const c = this.text[p];
+        if (c === ' ') width++;
+        else if (c === '\t') width = (Math.floor(width / 8) + 1) * 8;
+        else if (c === '\f') width = 0;
+        else break;
+      }
     }
     this.pos = p;
     if (p >= this.text.length) return false;
@@ -210,22 +293,10 @@ class Lexer {
     return true;
   }
 
+  // Tokens run() does not lex itself: names followed by a quote or non-ASCII character, numbers, strings,
+  // other operators.
   private lexToken(): void {
     const start = this.pos;
-    // Most tokens are ASCII names: scanned here without the checks below, unless a non-ASCII character or a
-    // quote (a string prefix such as r'...') follows, which the general path handles.
-    const text = this.text;
-    if (isAsciiIdentStart(text.charCodeAt(start))) {
-      let end = start + 1;
-      let c = text.charCodeAt(end);
-      while (isAsciiIdentStart(c) || isDigit(c)) c = text.charCodeAt(++end);
-      if (!(c >= 128 || c === 34 || c === 39)) {
-        this.pos = end;
-        const kind = KEYWORDS.has(text.slice(start, end)) ? 'keyword' : 'name';
-        this.push(kind, start, this.line, start - this.lineStart + 1, end);
-        return;
-      }
-    }
     const line = this.line;
     const column = this.column(start);
     const ch = this.text[start];

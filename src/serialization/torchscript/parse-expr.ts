@@ -173,7 +173,7 @@ export class ExprParser extends TypeParser {
       this.next();
       return 'in';
     }
-    if (this.atKeyword('not') && this.atKeyword('in', 1)) {
+    if (this.atKeyword('not') && this.atKeywordAhead('in', 1)) {
       this.next();
       this.next();
       return 'not in';
@@ -232,16 +232,18 @@ export class ExprParser extends TypeParser {
     const start = this.peek();
     let expr = this.parseAtom();
     for (let n = 0; ; n++) {
-      if (!this.atOp('.') && !this.atOp('(') && !this.atOp('[')) return expr;
+      const token = this.peek();
+      if (token.kind !== 'op' || (token.text !== '.' && token.text !== '(' && token.text !== '['))
+        return expr;
       this.checkChain(n);
-      const token = this.next();
+      this.next();
       if (token.text === '.') {
         const attr = this.expectName("after '.'").text;
         expr = { kind: 'Attribute', value: expr, attr, range: this.rangeFrom(start) };
-      } else if (token.text === '(') {
-        expr = this.nested(token, () => this.parseCall(expr, start));
       } else {
-        expr = this.nested(token, () => this.parseSubscript(expr, start));
+        this.enter(token);
+        expr = token.text === '(' ? this.parseCall(expr, start) : this.parseSubscript(expr, start);
+        this.leave();
       }
     }
   }
@@ -254,7 +256,7 @@ export class ExprParser extends TypeParser {
       const argStart = this.peek();
       if (this.atOp('*') || this.atOp('**'))
         throw this.failAt(argStart, 'argument unpacking (*args, **kwargs) is not supported');
-      if (this.at('name') && this.atOp('=', 1)) {
+      if (this.at('name') && this.atOpAhead('=', 1)) {
         const name = this.next().text;
         this.next();
         if (keywords.some((k) => k.name === name))
@@ -346,7 +348,10 @@ export class ExprParser extends TypeParser {
         }
         if (token.text === '(' || token.text === '[' || token.text === '{') {
           this.next();
-          return this.nested(token, () => this.parseBracketed(token));
+          this.enter(token);
+          const bracketed = this.parseBracketed(token);
+          this.leave();
+          return bracketed;
         }
         break;
       default:

@@ -19,7 +19,7 @@ export class TypeParser extends TokenCursor {
     return this.nested(open, () => {
       const args: TypeExpr[] = [];
       // `Tuple[()]` is how torch spells the empty tuple type.
-      const emptyTuple = this.atOp('(') && this.atOp(')', 1);
+      const emptyTuple = this.atOp('(') && this.atOpAhead(')', 1);
       if (emptyTuple) {
         this.next();
         this.next();

@@ -304,7 +304,7 @@ class Parser extends ExprParser {
     const bases: TypeExpr[] = [];
     if (this.eatOp('(')) {
       while (!this.atOp(')')) {
-        if (this.at('name') && this.atOp('=', 1))
+        if (this.at('name') && this.atOpAhead('=', 1))
           throw this.failAt(this.peek(), 'class keywords (metaclass=...) are not supported');
         bases.push(this.parseType());
         if (!this.eatOp(',')) break;
