@@ -11,6 +11,8 @@ export interface PhaseTime {
 export interface ChildResult {
   /** tsfreeze side: from exec until the library is ready (node start-up, the CLI bundle and its code cache). */
   readonly start?: PhaseTime;
+  /** tsfreeze side: how the CLI bundle's V8 code cache was used ('accepted' unless the build's cache is stale). */
+  readonly codeCache?: string;
   readonly load: PhaseTime;
   readonly freeze: PhaseTime;
   /** CPU time of the whole process (all threads) from exec until the frozen module exists. */

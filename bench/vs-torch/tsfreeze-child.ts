@@ -59,6 +59,7 @@ if (Number(budgetText) > 0) {
 
 const result: ChildResult = {
   start,
+  codeCache: bundle.cache,
   load,
   freeze: freezeTime,
   processCpuMs,
