@@ -138,8 +138,20 @@ export function tensorOf(dtype: DType, values: Float64Array, shape: readonly num
 }
 
 // Below this many elements the JS loop costs less than compiling the WASM kernel once (~2 ms): densenet121
-// folds a single 9408-element weight.
+// folds a single 9408-element weight. Once this process has scaled that many elements in JS, the kernel
+// pays for itself on any later weight of WASM_ANY_ELEMENTS or more: the loop runs as cold (interpreted)
+// code at tens of ns an element, and resnet50 scales ~250k elements of small weights before its first
+// large one.
 const WASM_MIN_ELEMENTS = 1 << 16;
+const WASM_ANY_ELEMENTS = 1 << 10;
+let scaledInJs = 0;
+
+// Whether a float32 weight of `n` elements goes through the WASM kernel (same bits either way).
+function worthWasm(n: number): boolean {
+  if (n >= WASM_MIN_ELEMENTS || (n >= WASM_ANY_ELEMENTS && scaledInJs >= WASM_MIN_ELEMENTS)) return true;
+  scaledInJs += n;
+  return false;
+}
 
 /** The per-channel operation of scaleRows. */
 export type RowOp = 'mul' | 'div';
@@ -167,7 +179,7 @@ export function scaleRows(t: Tensor, factor: Float64Array, compute: DType, op: R
     const src = t.storage.data.subarray(t.offset, t.offset + n) as Float32Array | Float64Array;
     if (src instanceof Float32Array && compute === 'float32') {
       const out = new Float32Array(n);
-      const wasm = n >= WASM_MIN_ELEMENTS && scaleRowsFloat32(src, out, factors, rowSize, op === 'div');
+      const wasm = worthWasm(n) && scaleRowsFloat32(src, out, factors, rowSize, op === 'div');
       if (!wasm) scaleRowsJs(src, out, factors, rowSize, op);
       return Tensor.fromStorage(t.dtype, out, t.shape);
     }

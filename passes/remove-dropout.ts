@@ -5,7 +5,8 @@
  * Only aten::dropout, dropout_, feature_dropout and feature_dropout_ whose `train` input is the
  * constant False; alpha_dropout and feature_alpha_dropout stay, as in PyTorch 1.13 (the fixture
  * dropout_linear_eval keeps aten::alpha_dropout). Run after freezing has made `train` a constant.
- * The dead `p` and `train` constants are left to dead-code-elimination.
+ * Its `p` and `train` constants go with it when nothing else reads them (what dead-code-elimination would
+ * remove next): the numerics fixpoint after it then ends in one round on a model with nothing to fold.
  * Mirrors torch/csrc/jit/passes/remove_dropout.cpp (run by OptimizeFrozenGraph whatever optimize_numerics says).
  */
 
@@ -67,11 +68,20 @@ export class RemoveDropout implements GraphPass {
         continue;
       }
       // Transforms `%y = aten::dropout(%x, %p, False)` into uses of %x.
+      const p = node.inputs[1];
+      const train = node.inputs[2];
       node.output().replaceAllUsesWith(match.input);
       node.destroy();
+      destroyIfUnusedConstant(p);
+      if (train !== p) destroyIfUnusedConstant(train);
       removed++;
     }
     if (removed) context.count('dropouts-removed', removed);
     return { changed: removed > 0 };
   }
+}
+
+// A prim::Constant nothing reads any more is dead code: it goes now rather than in the next DCE.
+function destroyIfUnusedConstant(v: Value): void {
+  if (v.node.kind === 'prim::Constant' && !v.hasUses()) v.node.destroy();
 }

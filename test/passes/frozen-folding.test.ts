@@ -139,6 +139,35 @@ describe("freeze() on real weights: folded parameters equal those in PyTorch 1.1
   }
 });
 
+describe('freeze() folds into new tensors: the input module keeps its weights', () => {
+  const bytes = (t: Tensor): Buffer => {
+    const d = t.storage.data;
+    return Buffer.from(new Uint8Array(d.buffer, d.byteOffset, d.byteLength));
+  };
+  for (const name of ['conv_bn_relu', 'tv_resnet18_w8']) {
+    it(`${name}: every parameter and buffer of the input is the same tensor with the same bytes after freeze`, () => {
+      const module = loadModule(`${FIXTURES}${name}/module.pt`);
+      const tensors = [...module.namedParameters(), ...module.namedBuffers()];
+      const before = tensors.map(([, t]) => bytes(t));
+      const frozen = freeze(module);
+      const after = [...module.namedParameters(), ...module.namedBuffers()];
+      expect(after.map(([n]) => n)).to.deep.equal(tensors.map(([n]) => n));
+      after.forEach(([n, t], i) => {
+        expect(t, n).to.equal(tensors[i][1]);
+        expect(bytes(t).equals(before[i]), `${n} bytes`).to.equal(true);
+      });
+      // The folds ran and wrote other values: a fold in place would have changed the input above.
+      const folded = [...frozen.graph.allNodes()]
+        .filter((n) => n.kind.startsWith('aten::conv'))
+        .map((n) => toIValue(n.inputs[1]) as Tensor);
+      expect(folded.length).to.be.greaterThan(0);
+      const originals = new Set(tensors.map(([, t]) => t.storage.data.buffer));
+      for (const w of folded)
+        expect(originals.has(w.storage.data.buffer), 'folded weight storage').to.equal(false);
+    });
+  }
+});
+
 describe('optimizeNumerics folding group', () => {
   const CHAIN = `graph(%x : Tensor):
   %w : Tensor = prim::Constant[value=tensor<Float(3, 2, 1, 1)>"AACAPwAAAEAAAEBAAACAQAAAoEAAAMBA"]()
