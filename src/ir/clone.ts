@@ -52,6 +52,16 @@ export function insertGraph(
   return insertGraphBefore(target.insertPoint, callee, inputs, options);
 }
 
+/** The checks both ways of inlining make before touching anything; returns the target graph. */
+function checkInlineSite(what: string, point: Node, callee: Graph, inputs: readonly Value[]): Graph {
+  assert(
+    inputs.length === callee.inputs.length,
+    `${what}: ${inputs.length} inputs for a graph taking ${callee.inputs.length}`,
+  );
+  assert(point.owner, 'insert point is not in a block');
+  return point.graph;
+}
+
 /** insertGraph at a given place: the copies go before `point` (a placed node of the target graph). */
 export function insertGraphBefore(
   point: Node,
@@ -59,12 +69,7 @@ export function insertGraphBefore(
   inputs: readonly Value[],
   options: CloneOptions = {},
 ): Value[] {
-  assert(
-    inputs.length === callee.inputs.length,
-    `insertGraph: ${inputs.length} inputs for a graph taking ${callee.inputs.length}`,
-  );
-  const target = point.graph;
-  assert(point.owner, 'insert point is not in a block');
+  const target = checkInlineSite('insertGraph', point, callee, inputs);
   const map = new Map<Value, Value>();
   const calleeInputs = callee.inputs;
   for (let i = 0; i < calleeInputs.length; i++) map.set(calleeInputs[i], inputs[i]);
@@ -89,12 +94,7 @@ export function moveGraphBefore(
   inputs: readonly Value[],
   options: Pick<CloneOptions, 'inlinedFromPrefix'> = {},
 ): Value[] {
-  assert(
-    inputs.length === callee.inputs.length,
-    `moveGraphBefore: ${inputs.length} inputs for a graph taking ${callee.inputs.length}`,
-  );
-  const target = point.graph;
-  assert(point.owner, 'insert point is not in a block');
+  const target = checkInlineSite('moveGraphBefore', point, callee, inputs);
   assert(callee !== target, 'moveGraphBefore: a graph cannot move into itself');
   const mover = new Mover(target, callee.paramNode, inputs, options.inlinedFromPrefix);
   const end = callee.returnNode;
