@@ -116,7 +116,6 @@ export class FreezeAttributes implements ModulePass {
       const found = findConstantAttr(n.input(0), name, graph, base, preserved);
       if (!found.ok) continue;
       const value = found.owner.getAttr(name);
-      const path = [...found.path, name].join('.');
       if (n.kind === 'prim::GetAttr') {
         if (isObject(value) || !isMutableAttributeType(found.type)) continue;
         // One entry per alias identity (tensors sharing a storage are one value), as HashAliasedIValues.
@@ -125,18 +124,28 @@ export class FreezeAttributes implements ModulePass {
         const writers = aliases.writersOf(n.output());
         if (writers.length === 0) continue;
         preserved.insertAttribute(found.owner, name);
-        report.note(path, {
+        report.note(attributePath(found.path, name), {
           kind: 'mutated',
           method,
           node: describeNode(writers[0]) + source(writers[0].sourceRange),
         });
       } else {
         preserved.insertAttribute(found.owner, name);
-        report.note(path, { kind: 'mutated', method, node: describeNode(n) + source(n.sourceRange) });
+        report.note(attributePath(found.path, name), {
+          kind: 'mutated',
+          method,
+          node: describeNode(n) + source(n.sourceRange),
+        });
       }
       context.count('attributes-mutable');
     }
   }
+}
+
+// `layer1.0.conv1.weight`: the dotted path of attribute `name` of the module at `path` (built only when
+// reported: freezing asks for thousands of attributes).
+function attributePath(path: readonly string[], name: string): string {
+  return path.length === 0 ? name : `${path.join('.')}.${name}`;
 }
 
 function source(range: string | undefined): string {
@@ -207,12 +216,12 @@ function propagate(
     const found = findConstantAttr(n.input(0), name, graph, base, preserved);
     if (!found.ok) {
       if (found.owner && found.path)
-        notePreservedReason(report, [...found.path, name].join('.'), found.reason);
+        notePreservedReason(report, attributePath(found.path, name), found.reason);
       continue;
     }
-    const path = [...found.path, name].join('.');
     let constant = interned.get(found.owner)?.get(name);
     if (!constant) {
+      const path = attributePath(found.path, name);
       const value = detachTensors(found.owner.getAttr(name));
       if (value instanceof ScriptModule) continue; // modules stay GetAttrs until their attributes are folded
       try {

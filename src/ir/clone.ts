@@ -77,7 +77,7 @@ export function insertGraphBefore(
   for (const n of callee.nodes()) copier.node(n).insertBefore(point);
   return callee.outputs.map((o) => {
     const m = map.get(o) ?? o;
-    assert(m.graph === target, `insertGraph: output %${o.debugName} has no mapping`);
+    if (m.graph !== target) assert(false, `insertGraph: output %${o.debugName} has no mapping`);
     return m;
   });
 }
@@ -227,7 +227,7 @@ class Copier {
     for (const n of from.nodes()) to.appendNode(this.node(n));
     for (const o of from.outputs) {
       const m = this.valueMap.get(o) ?? o;
-      assert(m.graph === target, `cloneGraph: block output %${o.debugName} has no mapping`);
+      if (m.graph !== target) assert(false, `cloneGraph: block output %${o.debugName} has no mapping`);
       to.registerOutput(m);
     }
   }

@@ -43,7 +43,7 @@ export type InsertPoint = Node;
 
 /** A TorchScript IR graph (PyTorch's torch::jit::Graph). */
 export class Graph {
-  private readonly useStore = new UseStore();
+  private readonly useStore: UseStore = new UseStore(this);
   readonly block: Block;
   private nextNodeId = 0;
   private nextBlockId = 0;
@@ -226,7 +226,7 @@ export class Graph {
     let name: string;
     do name = String(this.nextUnique++);
     while (this.names.has(name));
-    value.assignName(name);
+    value.assignCounterName(name);
     this.names.set(name, value);
   }
 
@@ -245,9 +245,10 @@ export class Graph {
     }
     value.assignName(name);
     // Numbered names push the counter past them; past 2^53 a counter of doubles would stop moving (a hang).
-    const k = Number(name);
-    if (!value.hasDebugName && k < Number.MAX_SAFE_INTEGER)
-      this.nextUnique = Math.max(this.nextUnique, k + 1);
+    if (!value.hasDebugName) {
+      const k = Number(name);
+      if (k < Number.MAX_SAFE_INTEGER) this.nextUnique = Math.max(this.nextUnique, k + 1);
+    }
     this.names.set(name, value);
   }
 
@@ -322,6 +323,22 @@ export class Graph {
   addUse(value: Value, user: Node, offset: number): UseRecord {
     this.epoch++;
     const use = new UseRecord(value, user, offset, this.nextUseId++);
+    value.linkUse(use);
+    this.useStore.addUse(use);
+    return use;
+  }
+
+  /**
+   * @internal addUse for a node moved in from another graph (clone.ts), recycling `use`, the record of the
+   * same slot there: the old graph is left unusable, so its record restarts here as a new one would.
+   */
+  reuseUse(use: UseRecord, value: Value): UseRecord {
+    this.epoch++;
+    use.value = value;
+    use.id = this.nextUseId++;
+    use.prevUse = use.nextUse = null;
+    use.live = true;
+    use.stored = false;
     value.linkUse(use);
     this.useStore.addUse(use);
     return use;
@@ -439,35 +456,58 @@ export function isGraph(value: unknown): value is Graph {
 
 // Graph.allNodes as an iterator object (faster than a generator in V8): pre-order, a node's blocks
 // entered on the step after it was returned (when the generator resumed), so a caller may still
-// change them in between.
+// change them in between. One object walks every block (a stack of cursors in parallel arrays, not an
+// iterator per block): each block is walked as Block.nodes() walks it, reading the same links at the same
+// moments (safe while erasing the current node).
 class AllNodes implements IterableIterator<Node> {
-  private readonly stack: IterableIterator<Node>[];
+  private readonly blocks: Block[] = [];
+  /** Per open block: the node last returned from it (null: not started), and its successor then. */
+  private readonly currents: (Node | null)[] = [];
+  private readonly followings: (Node | null)[] = [];
   private entered: Node | null = null;
 
   constructor(block: Block) {
-    this.stack = [block.nodes()];
+    this.open(block);
   }
 
   [Symbol.iterator](): IterableIterator<Node> {
     return this;
   }
 
+  private open(block: Block): void {
+    this.blocks.push(block);
+    this.currents.push(null);
+    this.followings.push(null);
+  }
+
   next(): IteratorResult<Node> {
-    const stack = this.stack;
     const last = this.entered;
     if (last !== null) {
       this.entered = null;
-      const blocks = last.blocks;
-      for (let i = blocks.length - 1; i >= 0; i--) stack.push(blocks[i].nodes());
+      const inner = last.blocks;
+      for (let i = inner.length - 1; i >= 0; i--) this.open(inner[i]);
     }
-    while (stack.length) {
-      const step = stack[stack.length - 1].next();
-      if (step.done) {
-        stack.pop();
+    const { blocks, currents, followings } = this;
+    for (let top = blocks.length - 1; top >= 0; top = blocks.length - 1) {
+      const block = blocks[top];
+      const end = block.returnNode;
+      const current = currents[top];
+      let n: Node;
+      if (current === null) n = end.next!;
+      else {
+        const following = followings[top]!;
+        n = following.destroyed || following.owner !== block ? block.recover(current, following) : following;
+      }
+      if (n === end) {
+        blocks.pop();
+        currents.pop();
+        followings.pop();
         continue;
       }
-      this.entered = step.value;
-      return step;
+      currents[top] = n;
+      followings[top] = n.next;
+      this.entered = n;
+      return { value: n, done: false };
     }
     return { value: undefined, done: true };
   }

@@ -108,7 +108,9 @@ export class Node {
 
   /** True if any output is used. */
   hasUses(): boolean {
-    for (const o of this.outputList) if (o.hasUses()) return true;
+    // Indexed loops on the per-node paths: passes run cold, where an array iterator costs more than the loop.
+    const outs = this.outputList;
+    for (let i = 0; i < outs.length; i++) if (outs[i].firstUse !== null) return true;
     return false;
   }
 
@@ -183,17 +185,18 @@ export class Node {
   }
 
   /**
-   * @internal after rehome: input slot i becomes `map(inputs[i])` with a new use record, made slot by slot
-   * as adoptInputs makes them (the old records belong to the graph the node came from and are dropped).
+   * @internal after rehome: input slot i becomes `map(inputs[i])`, its use made slot by slot as adoptInputs
+   * makes them (ids, use-list order), recycling the slot's record from the graph the node came from.
    */
   rewireInputs(map: (v: Value) => Value): void {
     const list = this.inputList;
     const uses = this.inputUses;
+    const graph = this.graph;
     for (let i = 0; i < list.length; i++) {
       const v = map(list[i]);
-      if (v.graph !== this.graph) this.foreignInput(v);
+      if (v.graph !== graph) this.foreignInput(v);
       list[i] = v;
-      uses[i] = this.graph.addUse(v, this, i);
+      graph.reuseUse(uses[i], v);
     }
   }
 
@@ -231,7 +234,16 @@ export class Node {
   }
 
   removeAllInputs(): void {
-    for (let i = this.inputList.length - 1; i >= 0; i--) this.removeInput(i);
+    // From the last slot: no later slot's offset changes.
+    const list = this.inputList;
+    if (list.length === 0) return;
+    this.checkAlive();
+    const uses = this.inputUses;
+    for (let i = list.length - 1; i >= 0; i--) {
+      this.graph.removeUse(uses[i]);
+      list.pop();
+      uses.pop();
+    }
   }
 
   // ---- outputs ------------------------------------------------------------------------------
@@ -386,9 +398,12 @@ export class Node {
   /** Inserts this (not yet placed) node before `other`. */
   insertBefore(other: Node): this {
     this.checkAlive();
-    assert(other.owner, `insertBefore: ${other.kind} is not in a block`);
-    assert(!this.owner, `insertBefore: ${this.kind} is already in a block; use moveBefore`);
-    other.owner.linkBefore(this, other);
+    // (Messages built only when thrown: every placed node passes here.)
+    const block = other.owner;
+    if (!block) throw new InternalError(`insertBefore: ${other.kind} is not in a block`);
+    if (this.owner)
+      throw new InternalError(`insertBefore: ${this.kind} is already in a block; use moveBefore`);
+    block.linkBefore(this, other);
     return this;
   }
 
@@ -427,8 +442,10 @@ export class Node {
   /** Removes the node. Refused while any output is still used (as in PyTorch and torch.fx). */
   destroy(): void {
     this.checkAlive();
-    for (const out of this.outputList) {
-      if (out.hasUses()) {
+    const outs = this.outputList;
+    for (let i = 0; i < outs.length; i++) {
+      const out = outs[i];
+      if (out.firstUse !== null) {
         const users = out
           .uses()
           .map((u) => u.user.kind)
@@ -441,7 +458,7 @@ export class Node {
     for (let i = this.blockList.length - 1; i >= 0; i--) this.eraseBlock(i);
     this.removeAllInputs();
     if (this.owner) this.owner.unlinkNode(this);
-    for (const out of this.outputList) this.graph.releaseValue(out);
+    for (let i = 0; i < outs.length; i++) this.graph.releaseValue(outs[i]);
     this.graph.releaseNode(this);
     this.destroyed = true;
   }

@@ -1,12 +1,18 @@
-// The graphlib store of one Graph, written in batches. Every vertex (node, block) and edge (use) change is
-// appended to a journal, and the journal is replayed into graphlib, in order, when anyone reads the
-// store (Graph.dataflow). Replaying skips what has vanished since: a node created and destroyed between
-// two reads, or a use added and removed, never touches graphlib. What a reader sees is exactly the
-// graphlib state that writing every change at once would have produced. docs/architecture.md has the
-// numbers (graphlib's per-edge string keys were ~80% of the cost of copying a graph).
+// The graphlib store of one Graph, built on the first read and written in batches after that. Until anyone
+// reads the store (Graph.dataflow) it is not kept at all: most graphs (inliner bodies, every graph during
+// freezing) are never read, and keeping it cost a journal entry per created node, use and placement.
+// The first read builds graphlib from the live IR in one go; from then on every vertex (node, block) and
+// edge (use) change is appended to a journal, replayed into graphlib, in order, on the next read. Replaying
+// skips what has vanished since: a node created and destroyed between two reads, or a use added and
+// removed, never touches graphlib. What a reader sees is exactly the graphlib state that writing every
+// change at once would have produced (graphlib orders its tables by insertion, so the first build inserts
+// blocks and uses in creation order: ids; node keys are integer-like and V8 orders those numerically).
+// docs/architecture.md has the numbers (graphlib's per-edge string keys were ~80% of the cost of copying
+// a graph; the journal was ~10% of inlining).
 
 import { Graph as Dataflow } from '@dagrejs/graphlib';
 import type { Block } from './block.js';
+import type { Graph } from './graph.js';
 import type { Node } from './node.js';
 import type { UseRecord } from './value.js';
 
@@ -24,24 +30,32 @@ type Entity = Node | Block | UseRecord;
 
 /** The batched graphlib store: vertices are nodes and blocks, edges are uses labelled by their record. */
 export class UseStore {
-  private readonly store = new Dataflow<unknown, Node | Block, UseRecord>({
-    multigraph: true,
-    compound: true,
-    directed: true,
-  });
+  /** graphlib, made on the first read (null until then: nothing is journaled either). */
+  private store: Dataflow<unknown, Node | Block, UseRecord> | null = null;
+  /** Before the first read: every node and block made in (or adopted by) the graph, in creation order. */
+  private nodesMade: Node[] = [];
+  private blocksMade: Block[] = [];
+  /** Lengths of those lists after their last compaction (compacted when they double). */
+  private madeCompacted = 0;
   private ops: Op[] = [];
   private entities: Entity[] = [];
   /** Journal length after the last compaction: the journal is compacted when it doubles. */
   private compactedLength = 0;
 
+  constructor(private readonly graph: Graph) {}
+
   /** graphlib, brought up to date. */
   get flushed(): Dataflow<unknown, Node | Block, UseRecord> {
+    if (this.store === null) return this.build();
     if (this.ops.length) this.flush();
     return this.store;
   }
 
   createNode(node: Node): void {
-    this.append(Op.NodeCreate, node);
+    if (this.store === null) {
+      this.nodesMade.push(node);
+      if (this.nodesMade.length > 2 * this.madeCompacted + 1024) this.compactMade();
+    } else this.append(Op.NodeCreate, node);
   }
 
   removeNode(node: Node): void {
@@ -49,7 +63,8 @@ export class UseStore {
   }
 
   createBlock(block: Block): void {
-    this.append(Op.BlockCreate, block);
+    if (this.store === null) this.blocksMade.push(block);
+    else this.append(Op.BlockCreate, block);
   }
 
   removeBlock(block: Block): void {
@@ -57,7 +72,7 @@ export class UseStore {
   }
 
   addUse(use: UseRecord): void {
-    this.append(Op.UseAdd, use);
+    if (this.store !== null) this.append(Op.UseAdd, use);
   }
 
   removeUse(use: UseRecord): void {
@@ -67,11 +82,73 @@ export class UseStore {
   /** `node` was placed in `block`: its compound parent is the block (none for the top block). */
   place(node: Node, block: Block): void {
     node.vertexBlock = block;
-    if (node.placeDirty) return;
+    if (node.placeDirty || this.store === null) return;
     // A node not yet written starts at graphlib's root, which stands for the top block: nothing to do.
     if (!node.stored && block.owningNode === null) return;
     node.placeDirty = true;
     this.append(Op.Place, node);
+  }
+
+  // A node or block made here that is still here (not destroyed, not moved to another graph).
+  private liveNode(n: Node): boolean {
+    return !n.destroyed && n.graph === this.graph;
+  }
+
+  private liveBlock(b: Block): boolean {
+    return !b.released && b.graph === this.graph;
+  }
+
+  // Drops what is gone from the lists of made nodes and blocks, so a graph never read stays bounded.
+  private compactMade(): void {
+    this.nodesMade = this.nodesMade.filter((n) => this.liveNode(n));
+    this.blocksMade = this.blocksMade.filter((b) => this.liveBlock(b));
+    this.madeCompacted = this.nodesMade.length;
+  }
+
+  // The first read: graphlib as replaying every change since the graph was made would leave it.
+  private build(): Dataflow<unknown, Node | Block, UseRecord> {
+    const g = new Dataflow<unknown, Node | Block, UseRecord>({
+      multigraph: true,
+      compound: true,
+      directed: true,
+    });
+    const nodes: Node[] = [];
+    for (const n of this.nodesMade) {
+      if (n.stored || !this.liveNode(n)) continue;
+      g.setNode(n.vertex, n);
+      n.stored = true;
+      nodes.push(n);
+    }
+    for (const b of this.blocksMade) {
+      if (b.stored || !this.liveBlock(b)) continue;
+      g.setNode(b.vertex, b);
+      if (b.owningNode) g.setParent(b.vertex, b.owningNode.vertex);
+      b.stored = true;
+    }
+    this.nodesMade = [];
+    this.blocksMade = [];
+    this.madeCompacted = 0;
+    // Every live use is an input slot of a live node; graphlib gets them in the order they were made.
+    const uses: UseRecord[] = [];
+    for (const n of nodes) for (let i = 0; i < n.inputs.length; i++) uses.push(n.inputUse(i));
+    uses.sort((a, b) => a.id - b.id);
+    for (const u of uses) {
+      g.setEdge(u.value.node.vertex, u.user.vertex, u, u.edgeName);
+      u.stored = true;
+    }
+    for (const n of nodes) {
+      const parent = this.parentOf(n);
+      if (parent !== undefined) g.setParent(n.vertex, parent);
+    }
+    this.store = g;
+    return g;
+  }
+
+  // The compound parent of a written node: its last block's vertex; the root (undefined) for the top block
+  // and for a node whose block was removed, as graphlib does when it removes a parent.
+  private parentOf(n: Node): string | undefined {
+    const b = n.vertexBlock;
+    return b && b.owningNode !== null && b.stored ? b.vertex : undefined;
   }
 
   private append(op: Op, entity: Entity): void {
@@ -109,7 +186,7 @@ export class UseStore {
   }
 
   private flush(): void {
-    const g = this.store;
+    const g = this.store!;
     const { ops, entities } = this;
     this.ops = [];
     this.entities = [];
@@ -171,10 +248,8 @@ export class UseStore {
     for (const n of placed) {
       n.placeDirty = false;
       if (!n.stored) continue;
-      const b = n.vertexBlock;
-      // The graph's root stands for the top block (its nodes keep no compound parent); a node whose
-      // block was removed falls back to the root, as graphlib does when it removes a parent.
-      const parent = b && b.owningNode !== null && b.stored ? b.vertex : undefined;
+      // The graph's root stands for the top block (its nodes keep no compound parent).
+      const parent = this.parentOf(n);
       if (g.parent(n.vertex) !== parent) g.setParent(n.vertex, parent);
     }
   }

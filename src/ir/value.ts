@@ -27,11 +27,12 @@ export class UseRecord implements Use {
   stored = false;
 
   constructor(
-    readonly value: Value,
+    /** (Mutable for Graph.reuseUse only: a record is otherwise fixed to its value.) */
+    public value: Value,
     readonly user: Node,
     public offset: number,
     /** A per-graph use id: the graphlib edge is named by it, so slot changes never rename the edge. */
-    readonly id: number,
+    public id: number,
   ) {}
 
   /** The graphlib edge name (made when the store is written, not per use). */
@@ -106,6 +107,12 @@ export class Value {
   assignName(name: string): void {
     this.name = name;
     this.fromSource = !isDigits(name);
+  }
+
+  /** @internal assignName for a name the graph's counter made (all digits). */
+  assignCounterName(name: string): void {
+    this.name = name;
+    this.fromSource = false;
   }
 
   setType(type: Type): this {
