@@ -26,6 +26,7 @@ import {
   tensorTypeOf,
   type Graph,
   type IValue,
+  type Node,
   type ModulePass,
   type ModuleTarget,
   type PassContext,
@@ -90,16 +91,19 @@ export class FreezeAttributes implements ModulePass {
     }
     const methods = [...preserved.methods];
     const used = new Map<IdentityKey, IValue>();
-    for (const [fn, owner] of methods) {
-      this.recordMutableAttrs(fn.graph, fn.name, owner, preserved, report, used, context);
-    }
+    // The GetAttrs of each method, in program order (recording changes no graph: one walk serves both).
+    const getAttrs = methods.map(([fn, owner]) =>
+      this.recordMutableAttrs(fn.graph, fn.name, owner, preserved, report, used, context),
+    );
     checkNoOverlaps(used);
-    for (const [fn, owner] of methods)
-      changed = propagate(fn.graph, owner, preserved, report, context) || changed;
+    methods.forEach(([fn, owner], i) => {
+      changed = propagate(fn.graph, getAttrs[i], owner, preserved, report, context) || changed;
+    });
     return { changed };
   }
 
   // A preserved method that may write an attribute (SetAttr, or a write seen by alias analysis) keeps it.
+  // Returns the method's prim::GetAttr nodes in program order.
   private recordMutableAttrs(
     graph: Graph,
     method: string,
@@ -108,10 +112,12 @@ export class FreezeAttributes implements ModulePass {
     report: FreezeReport,
     used: Map<IdentityKey, IValue>,
     context: PassContext,
-  ): void {
+  ): Node[] {
     const aliases = new AliasDb(graph, this.ops, { frozen: true });
+    const getAttrs: Node[] = [];
     for (const n of graph.allNodes()) {
-      if (n.kind !== 'prim::GetAttr' && n.kind !== 'prim::SetAttr') continue;
+      if (n.kind === 'prim::GetAttr') getAttrs.push(n);
+      else if (n.kind !== 'prim::SetAttr') continue;
       const name = n.s('name');
       const found = findConstantAttr(n.input(0), name, graph, base, preserved);
       if (!found.ok) continue;
@@ -139,6 +145,7 @@ export class FreezeAttributes implements ModulePass {
       }
       context.count('attributes-mutable');
     }
+    return getAttrs;
   }
 }
 
@@ -198,9 +205,11 @@ export function findConstantAttr(
   return { ok: true, owner, path, type: attr.type };
 }
 
-// Replaces foldable GetAttrs with interned constants at the top of the graph.
+// Replaces foldable GetAttrs (`getAttrs`: the graph's, in program order) with interned constants at the top
+// of the graph.
 function propagate(
   graph: Graph,
+  getAttrs: readonly Node[],
   base: ScriptModule,
   preserved: PreservedSet,
   report: FreezeReport,
@@ -210,8 +219,7 @@ function propagate(
   // Constants go to the top of the graph, in the order they are made (after the previous one).
   let lastConstant: Value | undefined;
   let changed = false;
-  for (const n of [...graph.allNodes()]) {
-    if (n.kind !== 'prim::GetAttr') continue;
+  for (const n of getAttrs) {
     const name = n.s('name');
     const found = findConstantAttr(n.input(0), name, graph, base, preserved);
     if (!found.ok) {
@@ -245,7 +253,7 @@ function propagate(
       context.count('attributes-folded');
     }
     n.output().replaceAllUsesWith(constant);
-    n.destroy(); // we walk a snapshot, so destroying here is safe; PyTorch leaves it for DCE
+    n.destroy(); // we walk a list made before, so destroying here is safe; PyTorch leaves it for DCE
 
     context.count('getattrs-folded');
     changed = true;
