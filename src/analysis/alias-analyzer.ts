@@ -12,14 +12,14 @@ import type { Type } from '../ir/types.js';
 import type { Value } from '../ir/value.js';
 import { aliasTypeKey, aliasTypeSet, heldTypes, singleAliasType } from './alias-types.js';
 import {
-  bindArguments,
   CALLS,
   CREATORS,
-  effectiveAlias,
   EXTRACTORS,
   isMutableValue,
   NON_ESCAPING_LIST_USERS,
+  schemaAliasPlan,
   type OperatorInfo,
+  type SchemaAliasPlan,
 } from './alias-rules.js';
 import { MemoryDag } from './memory-dag.js';
 
@@ -31,7 +31,7 @@ export type EntryLookup = (node: Node) => OperatorInfo | undefined;
 /** Everything the analysis learned, for AliasDb's queries. */
 export interface AliasFacts {
   readonly dag: MemoryDag;
-  readonly elementOf: ReadonlyMap<Value, number>;
+  readonly elements: ValueElements;
   /** Wildcard element per alias type key. */
   readonly wildcardOf: ReadonlyMap<string, number>;
   /** Per node: values it writes, values whose contents it writes, or every wildcard. */
@@ -45,30 +45,86 @@ export interface NodeWrites {
   allWildcards: boolean;
 }
 
+/**
+ * The element of each value (a Map<Value, number> without hashing): by the producer's node id, the slots of
+ * its outputs. Answers only for the very values analysed (a value made later gets no element).
+ */
+export class ValueElements {
+  /** Per node id: 1 + the first slot of the node's outputs, or 0. */
+  private readonly base: Int32Array;
+  /** 1 + element of each output slot, or 0. */
+  private slots: Int32Array;
+  private used = 0;
+
+  constructor(
+    nodeIdBound: number,
+    private readonly dag: MemoryDag,
+  ) {
+    this.base = new Int32Array(nodeIdBound);
+    this.slots = new Int32Array(Math.max(64, nodeIdBound));
+  }
+
+  /** The element of `v`, or -1. */
+  of(v: Value): number {
+    const node = v.node;
+    const b = node.id < this.base.length ? this.base[node.id] : 0;
+    if (b === 0) return -1;
+    const e = (this.slots[b - 1 + v.offset] ?? 0) - 1;
+    // A slot answers for the value it was filled for only (not for an output added since).
+    return e >= 0 && this.dag.labelOf(e) === v ? e : -1;
+  }
+
+  /** @internal (the analysis) the element of `v`, or -1, with no check that it is still the same value. */
+  get(v: Value): number {
+    const b = this.base[v.node.id];
+    return b === 0 ? -1 : this.slots[b - 1 + v.offset] - 1;
+  }
+
+  /** @internal (the analysis) */
+  set(v: Value, e: number): void {
+    const node = v.node;
+    let b = this.base[node.id];
+    if (b === 0) {
+      const n = node.outputs.length;
+      if (this.used + n > this.slots.length) {
+        const grown = new Int32Array(Math.max(this.slots.length * 2, this.used + n));
+        grown.set(this.slots);
+        this.slots = grown;
+      }
+      b = this.base[node.id] = this.used + 1;
+      this.used += n;
+    }
+    this.slots[b - 1 + v.offset] = e + 1;
+  }
+}
+
 /** One analysis run over a graph. */
 export class AliasAnalyzer {
   readonly dag = new MemoryDag();
-  readonly elementOf = new Map<Value, number>();
+  readonly elementOf: ValueElements;
   readonly wildcardOf = new Map<string, number>();
   readonly writes = new Map<Node, NodeWrites>();
-  private readonly wildcardValues = new Set<Value>();
+  /** Wildcard element per type object met (a shortcut to wildcardOf's key). */
+  private readonly wildcardOfType = new Map<Type, number | undefined>();
+  // The escaped elements and the wildcard each escaped into (PyTorch's setWildcard), each element once.
+  private readonly escapes: number[] = [];
+  private readonly escapeWildcards: number[] = [];
+  private readonly escaped: Uint8Array[] = [new Uint8Array(1024)];
 
   constructor(
     private readonly entryOf: EntryLookup,
     private readonly frozen: boolean,
-    private readonly pytorchLoops = true,
-  ) {}
+    private readonly pytorchLoops: boolean,
+    graph: Graph,
+  ) {
+    this.elementOf = new ValueElements(graph.nodeIdBound, this.dag);
+  }
 
   run(graph: Graph): AliasFacts {
     for (const v of graph.inputs) this.setWildcard(v);
     this.analyzeBlock(graph.block);
-    const escapes: [number, number][] = [];
-    for (const v of this.wildcardValues) {
-      const w = this.wildcardFor(v.type);
-      if (w !== undefined) escapes.push([this.elementOf.get(v)!, w]);
-    }
-    this.dag.seal(escapes);
-    return { dag: this.dag, elementOf: this.elementOf, wildcardOf: this.wildcardOf, writes: this.writes };
+    this.dag.seal(this.escapes, this.escapeWildcards);
+    return { dag: this.dag, elements: this.elementOf, wildcardOf: this.wildcardOf, writes: this.writes };
   }
 
   // ---- elements ------------------------------------------------------------------------------
@@ -79,8 +135,14 @@ export class AliasAnalyzer {
 
   /** A fresh element for `v` (kept if it has one: loops meet values twice), holding wildcards of its contents. */
   private giveFreshAlias(v: Value, wildcardContents = true): void {
-    const types = aliasTypeSet(v.type);
-    if (!types || this.elementOf.has(v)) return;
+    const t = v.type;
+    if (t.kind === 'Tensor') {
+      // Tensors (most values) hold nothing.
+      if (this.elementOf.get(v) < 0) this.elementOf.set(v, this.dag.makeElement(v));
+      return;
+    }
+    const types = aliasTypeSet(t);
+    if (!types || this.elementOf.get(v) >= 0) return;
     const e = this.dag.makeElement(v);
     this.elementOf.set(v, e);
     if (wildcardContents) this.holdWildcards(e, types);
@@ -104,16 +166,21 @@ export class AliasAnalyzer {
   }
 
   private elementFor(v: Value): number {
-    if (!this.elementOf.has(v)) this.giveFreshAlias(v);
-    return this.elementOf.get(v)!;
-  }
-
-  private wildcardFor(t: Type): number | undefined {
-    const types = aliasTypeSet(t);
-    return types ? this.wildcardOf.get(aliasTypeKey(singleAliasType(types))) : undefined;
+    const e = this.elementOf.get(v);
+    if (e >= 0) return e;
+    this.giveFreshAlias(v);
+    return this.elementOf.get(v);
   }
 
   private getOrCreateWildcard(t: Type): number | undefined {
+    // The same type objects come back for most values (one Tensor type per graph, mostly).
+    if (this.wildcardOfType.has(t)) return this.wildcardOfType.get(t);
+    const w = this.makeWildcard(t);
+    this.wildcardOfType.set(t, w);
+    return w;
+  }
+
+  private makeWildcard(t: Type): number | undefined {
     const types = aliasTypeSet(t);
     if (!types) return undefined;
     const single = singleAliasType(types);
@@ -130,8 +197,13 @@ export class AliasAnalyzer {
   setWildcard(v: Value): number | undefined {
     const w = this.getOrCreateWildcard(v.type);
     if (w === undefined) return undefined;
-    this.elementFor(v);
-    this.wildcardValues.add(v);
+    const e = this.elementFor(v);
+    const page = this.escaped[e >> 10] ?? (this.escaped[e >> 10] = new Uint8Array(1024));
+    if (page[e & 1023] === 0) {
+      page[e & 1023] = 1;
+      this.escapes.push(e);
+      this.escapeWildcards.push(w);
+    }
     return w;
   }
 
@@ -141,8 +213,7 @@ export class AliasAnalyzer {
       this.giveFreshAlias(to);
       return;
     }
-    const [mf, mt] = [this.isMutable(from), this.isMutable(to)];
-    if (mf !== mt || !mf || from === to) return;
+    if (from === to || !this.isMutable(from) || !this.isMutable(to)) return;
     this.dag.makePointerTo(this.elementFor(from), this.elementFor(to));
   }
 
@@ -173,49 +244,64 @@ export class AliasAnalyzer {
   }
 
   private analyzeNode(node: Node): void {
+    const rule = RULES.get(node.kind) ?? Rule.Operator;
     // A node without blocks that neither reads nor makes a value the analysis tracks (int, bool, str: most
     // of a shape check or an error message) adds no element, pointer or write under any rule but wait's.
-    if (!node.blocks.length && node.kind !== 'aten::wait' && !readsOrMakesMutable(node)) return;
-    this.dispatch(node);
+    if (node.blocks.length === 0 && rule !== Rule.Wait && !readsOrMakesMutable(node)) return;
+    this.dispatch(node, rule);
     // Every mutable value has an element; an output no rule covered may be anything.
     const outputs = node.outputs;
     for (let i = 0; i < outputs.length; i++) {
       const o = outputs[i];
-      if (this.isMutable(o) && !this.elementOf.has(o)) this.setWildcard(o);
+      if (this.elementOf.get(o) < 0 && this.isMutable(o)) this.setWildcard(o);
     }
   }
 
-  private dispatch(node: Node): void {
-    const kind = node.kind;
-    if (kind === 'prim::If') return this.analyzeIf(node);
-    if (kind === 'prim::Loop') return this.analyzeLoop(node);
-    if (kind === 'prim::fork') return this.analyzeFork(node);
-    if (kind === 'aten::wait') return this.analyzeWait(node);
-    if (kind === 'aten::batch_norm' || kind === 'aten::instance_norm') return this.analyzeNorm(node);
-    if (CREATORS.has(kind)) return this.analyzeCreator(node);
-    if (kind === 'prim::ListConstruct' || kind === 'prim::TupleConstruct' || kind === 'prim::DictConstruct')
-      return this.analyzeContainerConstruct(node);
-    if (kind === 'prim::GetAttr' && this.frozen && isModuleType(node.input(0).type))
-      return this.analyzeCreator(node); // frozen: each module attribute read is a location of its own
-    if (EXTRACTORS.has(kind)) {
-      for (const o of node.outputs) this.setWildcard(o);
-      return;
+  private dispatch(node: Node, rule: Rule): void {
+    switch (rule) {
+      case Rule.If:
+        return this.analyzeIf(node);
+      case Rule.Loop:
+        return this.analyzeLoop(node);
+      case Rule.Fork:
+        return this.analyzeFork(node);
+      case Rule.Wait:
+        return this.analyzeWait(node);
+      case Rule.Norm:
+        return this.analyzeNorm(node);
+      case Rule.Creator:
+        return this.analyzeCreator(node);
+      case Rule.ContainerConstruct:
+        return this.analyzeContainerConstruct(node);
+      case Rule.GetAttr:
+        // Frozen: each module attribute read is a location of its own.
+        if (this.frozen && isModuleType(node.input(0).type)) return this.analyzeCreator(node);
+        return this.analyzeExtractor(node);
+      case Rule.Extractor:
+        return this.analyzeExtractor(node);
+      case Rule.PointsToInput:
+        return this.makePointerTo(node.output(), node.input(0));
+      case Rule.ConstantChunk:
+        for (const o of node.outputs) this.makePointerTo(o, node.input(0));
+        return;
+      case Rule.SetAttr:
+        this.registerWrite(node.input(0), node);
+        this.setWildcard(node.input(1));
+        return;
+      case Rule.Nothing:
+        return;
+      case Rule.Conservative:
+        return this.analyzeConservative(node);
+      case Rule.Operator: {
+        const entry = node.blocks.length ? undefined : this.entryOf(node);
+        if (!entry || entry.facts.aliasAnalysis === 'conservative') return this.analyzeConservative(node);
+        return this.analyzeFromSchema(node, entry);
+      }
     }
-    if (kind === 'prim::unchecked_cast' || kind === 'prim::profile' || kind === 'prim::Guard')
-      return this.makePointerTo(node.output(), node.input(0));
-    if (kind === 'prim::ConstantChunk') {
-      for (const o of node.outputs) this.makePointerTo(o, node.input(0));
-      return;
-    }
-    if (kind === 'prim::SetAttr') {
-      this.registerWrite(node.input(0), node);
-      this.setWildcard(node.input(1));
-      return;
-    }
-    if (kind === 'prim::Print' || kind === 'prim::isinstance') return;
-    const entry = CALLS.has(kind) || node.blocks.length ? undefined : this.entryOf(node);
-    if (!entry || entry.facts.aliasAnalysis === 'conservative') return this.analyzeConservative(node);
-    this.analyzeFromSchema(node, entry);
+  }
+
+  private analyzeExtractor(node: Node): void {
+    for (const o of node.outputs) this.setWildcard(o);
   }
 
   private analyzeCreator(node: Node): void {
@@ -309,17 +395,14 @@ export class AliasAnalyzer {
   private analyzeContainerConstruct(node: Node): void {
     const container = node.output();
     if (!this.isMutable(container)) return;
-    const uses = container.uses();
-    if (
-      uses.length === 1 &&
-      (nonEscapingListUse(uses[0].user.kind, container) || this.returnedTuple(uses[0].user, container))
-    ) {
+    const user = container.numUses === 1 ? container.uses()[0].user : undefined;
+    if (user && (nonEscapingListUse(user.kind, container) || this.returnedTuple(user, container))) {
       this.giveFreshAlias(container, false);
       for (const v of node.inputs) this.addToContained(v, container);
       return;
     }
     this.giveFreshAlias(container);
-    const e = this.elementOf.get(container)!;
+    const e = this.elementOf.get(container);
     for (const v of node.inputs) {
       const w = this.setWildcard(v);
       if (w !== undefined) this.dag.addContained(w, e);
@@ -338,30 +421,104 @@ export class AliasAnalyzer {
 
   // Alias annotations of the schema bind outputs to inputs; `!` writes, `-> *` escapes.
   private analyzeFromSchema(node: Node, entry: OperatorInfo): void {
-    const schema = entry.schema;
-    const bound = bindArguments(node, schema, (actual, formal) => {
-      if (formal.info.isWrite) this.registerWrite(actual, node, formal.contents);
-      if (formal.info.isWildcardAfter) this.setWildcard(actual);
-    });
-    node.outputs.forEach((actual, i) => {
-      const ret = schema.returns[i];
-      if (!ret) return;
-      const formal = effectiveAlias(ret.alias);
-      if (!formal) return this.giveFreshAlias(actual);
-      if (!this.isMutable(actual)) return;
-      if (formal.info.isWildcardBefore) {
+    const plan = schemaAliasPlan(entry.schema);
+    const outputs = node.outputs;
+    const nOut = Math.min(outputs.length, plan.returns.length);
+    if (plan.plain) {
+      // No annotation anywhere (most operators): every output is fresh.
+      for (let i = 0; i < nOut; i++) this.giveFreshAlias(outputs[i]);
+      return;
+    }
+    const bound = this.bindArguments(node, plan);
+    for (let i = 0; i < nOut; i++) {
+      const actual = outputs[i];
+      const formal = plan.returns[i];
+      if (!formal) {
+        this.giveFreshAlias(actual);
+        continue;
+      }
+      if (!this.isMutable(actual)) continue;
+      if (formal.isWildcardBefore) {
         this.setWildcard(actual);
-        return;
+        continue;
       }
-      for (const set of formal.info.beforeSets) {
-        const to = bound.get(set);
+      const sets = formal.beforeSets;
+      for (let s = 0; s < sets.length; s++) {
+        const to = boundValue(bound, sets[s]);
         if (to) this.makePointerTo(actual, to);
-        else if (formal.info.beforeSets.length === 1) this.giveFreshAlias(actual);
+        else if (sets.length === 1) this.giveFreshAlias(actual);
       }
-      if (formal.info.isWrite) this.registerWrite(actual, node, formal.contents);
-    });
+      if (formal.isWrite) this.registerWrite(actual, node, formal.contents);
+    }
+  }
+
+  // The schema rule's binding (alias-rules' bindArguments), registering the writes and escapes of the
+  // bound arguments on the way. Returns [set, value, set, value, ...].
+  private bindArguments(node: Node, plan: SchemaAliasPlan): unknown[] {
+    const bound: unknown[] = [];
+    const inputs = node.inputs;
+    const args = plan.arguments;
+    const n = Math.min(inputs.length, args.length);
+    for (let i = 0; i < n; i++) {
+      const formal = args[i];
+      if (!formal) continue;
+      const actual = inputs[i];
+      if (!isMutableValue(actual)) continue;
+      const set = formal.beforeSets[0];
+      if (set === undefined || boundValue(bound, set)) continue;
+      bound.push(set, actual);
+      if (formal.isWrite) this.registerWrite(actual, node, formal.contents);
+      if (formal.isWildcardAfter) this.setWildcard(actual);
+    }
+    return bound;
   }
 }
+
+function boundValue(bound: readonly unknown[], set: string): Value | undefined {
+  for (let i = 0; i < bound.length; i += 2) if (bound[i] === set) return bound[i + 1] as Value;
+  return undefined;
+}
+
+/** How analyzeNode handles a kind (PyTorch's analyzeImpl dispatch): one table lookup per node. */
+const enum Rule {
+  Operator,
+  If,
+  Loop,
+  Fork,
+  Wait,
+  Norm,
+  Creator,
+  ContainerConstruct,
+  GetAttr,
+  Extractor,
+  PointsToInput,
+  ConstantChunk,
+  SetAttr,
+  Nothing,
+  Conservative,
+}
+
+const RULES = new Map<string, Rule>([
+  ['prim::If', Rule.If],
+  ['prim::Loop', Rule.Loop],
+  ['prim::fork', Rule.Fork],
+  ['aten::wait', Rule.Wait],
+  ['aten::batch_norm', Rule.Norm],
+  ['aten::instance_norm', Rule.Norm],
+  ...[...CREATORS].map((k): [string, Rule] => [k, Rule.Creator]),
+  ['prim::ListConstruct', Rule.ContainerConstruct],
+  ['prim::TupleConstruct', Rule.ContainerConstruct],
+  ['prim::DictConstruct', Rule.ContainerConstruct],
+  ...[...EXTRACTORS].map((k): [string, Rule] => [k, k === 'prim::GetAttr' ? Rule.GetAttr : Rule.Extractor]),
+  ['prim::unchecked_cast', Rule.PointsToInput],
+  ['prim::profile', Rule.PointsToInput],
+  ['prim::Guard', Rule.PointsToInput],
+  ['prim::ConstantChunk', Rule.ConstantChunk],
+  ['prim::SetAttr', Rule.SetAttr],
+  ['prim::Print', Rule.Nothing],
+  ['prim::isinstance', Rule.Nothing],
+  ...[...CALLS].map((k): [string, Rule] => [k, Rule.Conservative]),
+]);
 
 function readsOrMakesMutable(node: Node): boolean {
   const { inputs, outputs } = node;
