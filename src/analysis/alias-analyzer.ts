@@ -50,19 +50,13 @@ export interface NodeWrites {
  * its outputs. Answers only for the very values analysed (a value made later gets no element).
  */
 export class ValueElements {
-  /** Per node id: 1 + the first slot of the node's outputs, or 0. */
-  private readonly base: Int32Array;
-  /** 1 + element of each output slot, or 0. */
-  private slots: Int32Array;
-  private used = 0;
-
   constructor(
-    nodeIdBound: number,
+    /** Per node id: 1 + the first slot of the node's outputs, or 0. */
+    private readonly base: Int32Array,
+    /** 1 + element of each output slot, or 0. */
+    private readonly slots: Int32Array,
     private readonly dag: MemoryDag,
-  ) {
-    this.base = new Int32Array(nodeIdBound);
-    this.slots = new Int32Array(Math.max(64, nodeIdBound));
-  }
+  ) {}
 
   /** The element of `v`, or -1. */
   of(v: Value): number {
@@ -74,34 +68,19 @@ export class ValueElements {
     return e >= 0 && this.dag.labelOf(e) === v ? e : -1;
   }
 
-  /** @internal (the analysis) the element of `v`, or -1, with no check that it is still the same value. */
+  /** The element of a value the analysis gave one (a written value), unchecked. */
   get(v: Value): number {
-    const b = this.base[v.node.id];
-    return b === 0 ? -1 : this.slots[b - 1 + v.offset] - 1;
-  }
-
-  /** @internal (the analysis) */
-  set(v: Value, e: number): void {
-    const node = v.node;
-    let b = this.base[node.id];
-    if (b === 0) {
-      const n = node.outputs.length;
-      if (this.used + n > this.slots.length) {
-        const grown = new Int32Array(Math.max(this.slots.length * 2, this.used + n));
-        grown.set(this.slots);
-        this.slots = grown;
-      }
-      b = this.base[node.id] = this.used + 1;
-      this.used += n;
-    }
-    this.slots[b - 1 + v.offset] = e + 1;
+    return this.slots[this.base[v.node.id] - 1 + v.offset] - 1;
   }
 }
 
 /** One analysis run over a graph. */
 export class AliasAnalyzer {
   readonly dag = new MemoryDag();
-  readonly elementOf: ValueElements;
+  // Value -> element (see ValueElements): per node id 1 + the first slot of its outputs; per slot 1 + element.
+  private readonly base: Int32Array;
+  private slots: Int32Array;
+  private usedSlots = 0;
   readonly wildcardOf = new Map<string, number>();
   readonly writes = new Map<Node, NodeWrites>();
   /** Wildcard element per type object met (a shortcut to wildcardOf's key). */
@@ -110,6 +89,8 @@ export class AliasAnalyzer {
   private readonly escapes: number[] = [];
   private readonly escapeWildcards: number[] = [];
   private readonly escaped: Uint8Array[] = [new Uint8Array(1024)];
+  /** bindArguments' result (one schema node at a time). */
+  private readonly bound: unknown[] = [];
 
   constructor(
     private readonly entryOf: EntryLookup,
@@ -117,20 +98,43 @@ export class AliasAnalyzer {
     private readonly pytorchLoops: boolean,
     graph: Graph,
   ) {
-    this.elementOf = new ValueElements(graph.nodeIdBound, this.dag);
+    this.base = new Int32Array(graph.nodeIdBound);
+    this.slots = new Int32Array(Math.max(64, graph.nodeIdBound));
   }
 
   run(graph: Graph): AliasFacts {
     for (const v of graph.inputs) this.setWildcard(v);
     this.analyzeBlock(graph.block);
     this.dag.seal(this.escapes, this.escapeWildcards);
-    return { dag: this.dag, elements: this.elementOf, wildcardOf: this.wildcardOf, writes: this.writes };
+    const elements = new ValueElements(this.base, this.slots, this.dag);
+    return { dag: this.dag, elements, wildcardOf: this.wildcardOf, writes: this.writes };
   }
 
   // ---- elements ------------------------------------------------------------------------------
 
-  private isMutable(v: Value): boolean {
-    return isMutableValue(v);
+  /** The element of `v`, or -1. */
+  private elementOf(v: Value): number {
+    const b = this.base[v.node.id];
+    return b === 0 ? -1 : this.slots[b - 1 + v.offset] - 1;
+  }
+
+  /** A new element for `v`, which has none. */
+  private newElement(v: Value): number {
+    const node = v.node;
+    let b = this.base[node.id];
+    if (b === 0) {
+      const n = node.outputs.length;
+      if (this.usedSlots + n > this.slots.length) {
+        const grown = new Int32Array(Math.max(this.slots.length * 2, this.usedSlots + n));
+        grown.set(this.slots);
+        this.slots = grown;
+      }
+      b = this.base[node.id] = this.usedSlots + 1;
+      this.usedSlots += n;
+    }
+    const e = this.dag.makeElement(v);
+    this.slots[b - 1 + v.offset] = e + 1;
+    return e;
   }
 
   /** A fresh element for `v` (kept if it has one: loops meet values twice), holding wildcards of its contents. */
@@ -138,13 +142,12 @@ export class AliasAnalyzer {
     const t = v.type;
     if (t.kind === 'Tensor') {
       // Tensors (most values) hold nothing.
-      if (this.elementOf.get(v) < 0) this.elementOf.set(v, this.dag.makeElement(v));
+      if (this.elementOf(v) < 0) this.newElement(v);
       return;
     }
     const types = aliasTypeSet(t);
-    if (!types || this.elementOf.get(v) >= 0) return;
-    const e = this.dag.makeElement(v);
-    this.elementOf.set(v, e);
+    if (!types || this.elementOf(v) >= 0) return;
+    const e = this.newElement(v);
     if (wildcardContents) this.holdWildcards(e, types);
   }
 
@@ -166,10 +169,10 @@ export class AliasAnalyzer {
   }
 
   private elementFor(v: Value): number {
-    const e = this.elementOf.get(v);
+    const e = this.elementOf(v);
     if (e >= 0) return e;
     this.giveFreshAlias(v);
-    return this.elementOf.get(v);
+    return this.elementOf(v);
   }
 
   private getOrCreateWildcard(t: Type): number | undefined {
@@ -213,12 +216,12 @@ export class AliasAnalyzer {
       this.giveFreshAlias(to);
       return;
     }
-    if (from === to || !this.isMutable(from) || !this.isMutable(to)) return;
+    if (from === to || !isMutableValue(from) || !isMutableValue(to)) return;
     this.dag.makePointerTo(this.elementFor(from), this.elementFor(to));
   }
 
   private addToContained(inner: Value, container: Value): void {
-    if (!this.isMutable(inner)) return;
+    if (!isMutableValue(inner)) return;
     this.dag.addContained(this.elementFor(inner), this.elementFor(container));
   }
 
@@ -229,7 +232,7 @@ export class AliasAnalyzer {
   }
 
   private registerWrite(v: Value, n: Node, contents = false): void {
-    if (!this.isMutable(v)) return;
+    if (!isMutableValue(v)) return;
     this.elementFor(v);
     const w = this.writesOf(n);
     (contents ? w.contents : w.values).push(v);
@@ -240,20 +243,21 @@ export class AliasAnalyzer {
   // The analysis never changes the graph: blocks are walked by their node links.
   private analyzeBlock(block: Block): void {
     const end = block.returnNode;
-    for (let n = end.next!; n !== end; n = n.next!) this.analyzeNode(n);
+    for (let n = end.next!; n !== end; n = n.next!) {
+      // A node without blocks that neither reads nor makes a value the analysis tracks (int, bool, str: most
+      // of a shape check or an error message) adds no element, pointer or write under any rule but wait's.
+      if (n.blocks.length === 0 && !readsOrMakesMutable(n) && n.kind !== 'aten::wait') continue;
+      this.analyzeNode(n);
+    }
   }
 
   private analyzeNode(node: Node): void {
-    const rule = RULES.get(node.kind) ?? Rule.Operator;
-    // A node without blocks that neither reads nor makes a value the analysis tracks (int, bool, str: most
-    // of a shape check or an error message) adds no element, pointer or write under any rule but wait's.
-    if (node.blocks.length === 0 && rule !== Rule.Wait && !readsOrMakesMutable(node)) return;
-    this.dispatch(node, rule);
+    this.dispatch(node, RULES.get(node.kind) ?? Rule.Operator);
     // Every mutable value has an element; an output no rule covered may be anything.
     const outputs = node.outputs;
     for (let i = 0; i < outputs.length; i++) {
       const o = outputs[i];
-      if (this.elementOf.get(o) < 0 && this.isMutable(o)) this.setWildcard(o);
+      if (this.elementOf(o) < 0 && isMutableValue(o)) this.setWildcard(o);
     }
   }
 
@@ -282,7 +286,7 @@ export class AliasAnalyzer {
       case Rule.PointsToInput:
         return this.makePointerTo(node.output(), node.input(0));
       case Rule.ConstantChunk:
-        for (const o of node.outputs) this.makePointerTo(o, node.input(0));
+        for (let i = 0, os = node.outputs; i < os.length; i++) this.makePointerTo(os[i], node.input(0));
         return;
       case Rule.SetAttr:
         this.registerWrite(node.input(0), node);
@@ -301,26 +305,28 @@ export class AliasAnalyzer {
   }
 
   private analyzeExtractor(node: Node): void {
-    for (const o of node.outputs) this.setWildcard(o);
+    for (let i = 0, os = node.outputs; i < os.length; i++) this.setWildcard(os[i]);
   }
 
   private analyzeCreator(node: Node): void {
-    for (const b of node.blocks) this.analyzeScope(b);
-    for (const o of node.outputs) this.giveFreshAlias(o);
+    for (let i = 0, bs = node.blocks; i < bs.length; i++) this.analyzeScope(bs[i]);
+    for (let i = 0, os = node.outputs; i < os.length; i++) this.giveFreshAlias(os[i]);
   }
 
   // A nested scope run elsewhere (a closure, a forked body): what it is given and returns escapes.
   private analyzeScope(block: Block): void {
-    for (const v of block.inputs) this.setWildcard(v);
+    for (let i = 0, vs = block.inputs; i < vs.length; i++) this.setWildcard(vs[i]);
     this.analyzeBlock(block);
-    for (const v of block.outputs) this.setWildcard(v);
+    for (let i = 0, vs = block.outputs; i < vs.length; i++) this.setWildcard(vs[i]);
   }
 
   private analyzeIf(node: Node): void {
     const { blocks, outputs } = node;
     for (let b = 0; b < blocks.length; b++) this.analyzeBlock(blocks[b]);
+    if (outputs.length === 0) return; // most: `if cond: raise`
+    const results = blocks.map((b) => b.outputs);
     for (let i = 0; i < outputs.length; i++)
-      for (let b = 0; b < blocks.length; b++) this.makePointerTo(outputs[i], blocks[b].outputs[i]);
+      for (let b = 0; b < results.length; b++) this.makePointerTo(outputs[i], results[b][i]);
   }
 
   /**
@@ -349,12 +355,12 @@ export class AliasAnalyzer {
    * and writes are seen like any others. What it captures escapes; the Future holds what it returns.
    */
   private analyzeFork(node: Node): void {
-    for (const v of node.inputs) this.setWildcard(v);
-    for (const b of node.blocks) this.analyzeBlock(b);
-    for (const o of node.outputs) this.giveFreshAlias(o);
+    for (let i = 0, vs = node.inputs; i < vs.length; i++) this.setWildcard(vs[i]);
+    for (let i = 0, bs = node.blocks; i < bs.length; i++) this.analyzeBlock(bs[i]);
+    for (let i = 0, os = node.outputs; i < os.length; i++) this.giveFreshAlias(os[i]);
     const body = node.blocks[0];
     if (body && node.outputs.length === 1)
-      for (const v of body.outputs) this.addToContained(v, node.output());
+      for (let i = 0, vs = body.outputs; i < vs.length; i++) this.addToContained(vs[i], node.output());
   }
 
   // `wait` returns anything (PyTorch's analyzeWait) and, on a fork of this graph, what its block returned
@@ -373,7 +379,7 @@ export class AliasAnalyzer {
 
   // batch_norm / instance_norm write their running stats when they may train (frozen graphs never do).
   private analyzeNorm(node: Node): void {
-    for (const o of node.outputs) this.giveFreshAlias(o);
+    for (let i = 0, os = node.outputs; i < os.length; i++) this.giveFreshAlias(os[i]);
     if (this.frozen && node.kind === 'aten::batch_norm') return;
     // Argument 5 is `training` (batch_norm) or `use_input_stats` (instance_norm).
     if (node.inputs[5] && toIValue(node.inputs[5]) === false) return;
@@ -382,28 +388,30 @@ export class AliasAnalyzer {
   }
 
   private analyzeConservative(node: Node): void {
-    for (const b of node.blocks) this.analyzeScope(b);
-    for (const v of node.inputs) {
-      if (!this.isMutable(v)) continue;
+    for (let i = 0, bs = node.blocks; i < bs.length; i++) this.analyzeScope(bs[i]);
+    for (let i = 0, vs = node.inputs; i < vs.length; i++) {
+      const v = vs[i];
+      if (!isMutableValue(v)) continue;
       this.registerWrite(v, node, true);
       this.setWildcard(v);
     }
-    for (const o of node.outputs) this.setWildcard(o);
+    for (let i = 0, os = node.outputs; i < os.length; i++) this.setWildcard(os[i]);
   }
 
   // A container's elements escape, unless its one use is an op that neither keeps nor returns them.
   private analyzeContainerConstruct(node: Node): void {
     const container = node.output();
-    if (!this.isMutable(container)) return;
+    if (!isMutableValue(container)) return;
     const user = container.numUses === 1 ? container.uses()[0].user : undefined;
     if (user && (nonEscapingListUse(user.kind, container) || this.returnedTuple(user, container))) {
       this.giveFreshAlias(container, false);
-      for (const v of node.inputs) this.addToContained(v, container);
+      for (let i = 0, vs = node.inputs; i < vs.length; i++) this.addToContained(vs[i], container);
       return;
     }
     this.giveFreshAlias(container);
-    const e = this.elementOf.get(container);
-    for (const v of node.inputs) {
+    const e = this.elementOf(container);
+    for (let i = 0, vs = node.inputs; i < vs.length; i++) {
+      const v = vs[i];
       const w = this.setWildcard(v);
       if (w !== undefined) this.dag.addContained(w, e);
     }
@@ -437,7 +445,7 @@ export class AliasAnalyzer {
         this.giveFreshAlias(actual);
         continue;
       }
-      if (!this.isMutable(actual)) continue;
+      if (!isMutableValue(actual)) continue;
       if (formal.isWildcardBefore) {
         this.setWildcard(actual);
         continue;
@@ -453,9 +461,10 @@ export class AliasAnalyzer {
   }
 
   // The schema rule's binding (alias-rules' bindArguments), registering the writes and escapes of the
-  // bound arguments on the way. Returns [set, value, set, value, ...].
+  // bound arguments on the way. Returns [set, value, set, value, ...], valid until the next call.
   private bindArguments(node: Node, plan: SchemaAliasPlan): unknown[] {
-    const bound: unknown[] = [];
+    const bound = this.bound;
+    bound.length = 0;
     const inputs = node.inputs;
     const args = plan.arguments;
     const n = Math.min(inputs.length, args.length);
@@ -521,8 +530,12 @@ const RULES = new Map<string, Rule>([
 ]);
 
 function readsOrMakesMutable(node: Node): boolean {
-  const { inputs, outputs } = node;
-  for (let i = 0; i < inputs.length; i++) if (isMutableValue(inputs[i])) return true;
+  const inputs = node.inputs;
+  for (let i = 0; i < inputs.length; i++) {
+    const v = inputs[i];
+    if (v.type.kind === 'Tensor' || isMutableValue(v)) return true;
+  }
+  const outputs = node.outputs;
   for (let i = 0; i < outputs.length; i++) if (isMutableValue(outputs[i])) return true;
   return false;
 }
@@ -538,11 +551,12 @@ function nonAliasing(v: Value): boolean {
 
 /** PyTorch's Value::mustBeNone. */
 export function mustBeNone(v: Value): boolean {
-  if (v.type.kind === 'None') return true;
+  const t = v.type.kind;
+  if (t === 'None') return true;
   const n = v.node;
+  const k = n.kind;
   return (
-    n.kind === 'prim::AutogradZero' ||
-    (n.kind === 'prim::Constant' && !n.hasAttribute('value') && v.type.kind === 'Optional')
+    k === 'prim::AutogradZero' || (t === 'Optional' && k === 'prim::Constant' && !n.hasAttribute('value'))
   );
 }
 

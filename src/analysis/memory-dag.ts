@@ -20,9 +20,9 @@ export type ElementLabel = string | { readonly debugName: string };
 
 /** Element graph: built by the analysis, then sealed and queried. */
 export class MemoryDag {
-  // Edge lists, shared NONE until an element gets its first edge (most never do).
-  private readonly pointsTo: number[][] = [];
-  private readonly contains: number[][] = [];
+  // Edge lists, absent until an element gets its first edge (most never do).
+  private readonly pointsTo: (number[] | undefined)[] = [];
+  private readonly contains: (number[] | undefined)[] = [];
   private readonly labels: ElementLabel[] = [];
   /** After seal: the one memory location each element may be, or MANY. */
   private leafOne = new Int32Array(0);
@@ -34,15 +34,12 @@ export class MemoryDag {
   private sealed = false;
 
   get size(): number {
-    return this.pointsTo.length;
+    return this.labels.length;
   }
 
   makeElement(label: ElementLabel): number {
-    this.assertBuilding();
-    this.pointsTo.push(NONE);
-    this.contains.push(NONE);
-    this.labels.push(label);
-    return this.pointsTo.length - 1;
+    if (this.sealed) this.assertBuilding();
+    return this.labels.push(label) - 1;
   }
 
   /** What element `e` was made for: a value, or a wildcard's description. */
@@ -58,26 +55,26 @@ export class MemoryDag {
 
   makePointerTo(from: number, to: number): void {
     this.assertBuilding();
+    if (from === to) return;
     const list = this.pointsTo[from];
-    if (from === to || list.includes(to)) return;
-    if (list === NONE) this.pointsTo[from] = [to];
-    else list.push(to);
+    if (list === undefined) setDense(this.pointsTo, from, [to]);
+    else if (!list.includes(to)) list.push(to);
   }
 
   addContained(inner: number, container: number): void {
     this.assertBuilding();
+    if (inner === container) return;
     const list = this.contains[container];
-    if (inner === container || list.includes(inner)) return;
-    if (list === NONE) this.contains[container] = [inner];
-    else list.push(inner);
+    if (list === undefined) setDense(this.contains, container, [inner]);
+    else if (!list.includes(inner)) list.push(inner);
   }
 
   pointees(e: number): readonly number[] {
-    return this.pointsTo[e];
+    return this.pointsTo[e] ?? NONE;
   }
 
   containedIn(e: number): readonly number[] {
-    return this.contains[e];
+    return this.contains[e] ?? NONE;
   }
 
   /**
@@ -88,7 +85,7 @@ export class MemoryDag {
   seal(escapes: readonly number[], wildcards: readonly number[]): void {
     this.assertBuilding();
     this.resolveLeaves();
-    const joined: (number[] | undefined)[] = new Array<number[] | undefined>(this.pointsTo.length);
+    const joined: (number[] | undefined)[] = new Array<number[] | undefined>(this.size);
     const join = (loc: number, wildcard: number): void => {
       if (loc === wildcard) return;
       const list = joined[loc];
@@ -102,7 +99,7 @@ export class MemoryDag {
       else for (const loc of this.leafMany[e]!) join(loc, wildcards[i]);
     }
     this.joined = joined;
-    this.final = new Array<Locations | undefined>(this.pointsTo.length);
+    this.final = new Array<Locations | undefined>(this.size);
     this.sealed = true;
   }
 
@@ -170,7 +167,8 @@ export class MemoryDag {
       if (out.has(x)) continue;
       out.add(x);
       for (const loc of this.locations(x)) if (!out.has(loc)) stack.push(loc);
-      for (const c of this.contains[x]) if (!out.has(c)) stack.push(c);
+      const held = this.contains[x];
+      if (held) for (const c of held) if (!out.has(c)) stack.push(c);
     }
   }
 
@@ -185,7 +183,7 @@ export class MemoryDag {
    */
   private resolveLeaves(): void {
     const pointsTo = this.pointsTo;
-    const n = pointsTo.length;
+    const n = this.size;
     const leafOne = new Int32Array(n);
     for (let e = 0; e < n; e++) leafOne[e] = e;
     this.leafOne = leafOne;
@@ -197,7 +195,7 @@ export class MemoryDag {
     const workEdge: number[] = [];
     let counter = 1; // index 0: not visited yet
     for (let root = 0; root < n; root++) {
-      if (pointsTo[root].length === 0 || index[root] !== 0) continue; // its own location, or resolved
+      if (pointsTo[root] === undefined || index[root] !== 0) continue; // its own location, or resolved
       index[root] = low[root] = counter++;
       stack.push(root);
       onStack[root] = 1;
@@ -206,12 +204,12 @@ export class MemoryDag {
       while (workNode.length) {
         const top = workNode.length - 1;
         const v = workNode[top];
-        const targets = pointsTo[v];
+        const targets = pointsTo[v]!;
         const edge = workEdge[top];
         if (edge < targets.length) {
           workEdge[top] = edge + 1;
           const w = targets[edge];
-          if (pointsTo[w].length === 0) continue; // a location: resolved already
+          if (pointsTo[w] === undefined) continue; // a location: resolved already
           if (index[w] === 0) {
             index[w] = low[w] = counter++;
             stack.push(w);
@@ -251,7 +249,7 @@ export class MemoryDag {
 
   // Components come out after every component they point into, so their targets are resolved already.
   private resolveSingle(e: number): void {
-    const targets = this.pointsTo[e];
+    const targets = this.pointsTo[e]!;
     if (targets.length === 1) {
       // Most: one element pointing at one other, which it shares the locations of.
       const t = targets[0];
@@ -266,7 +264,7 @@ export class MemoryDag {
   private resolveCycle(component: number[]): void {
     const members = new Set(component);
     const targets: number[] = [];
-    for (const e of component) for (const t of this.pointsTo[e]) if (!members.has(t)) targets.push(t);
+    for (const e of component) for (const t of this.pointsTo[e]!) if (!members.has(t)) targets.push(t);
     this.setLeaves(component, targets, Math.min(...component));
   }
 
@@ -309,9 +307,27 @@ export function meets(a: Locations, set: ReadonlySet<number>): boolean {
   return false;
 }
 
+// Sets entry `i`, filling any gap before it (a far write would turn the array into a dictionary).
+function setDense(lists: (number[] | undefined)[], i: number, list: number[]): void {
+  while (lists.length < i) lists.push(undefined);
+  lists[i] = list;
+}
+
 function sortedUnique(xs: number[]): number[] {
-  if (xs.length < 2) return xs;
-  xs.sort((p, q) => p - q);
+  const n = xs.length;
+  if (n < 2) return xs;
+  if (n <= 16) {
+    // Most sets here are a handful of locations: insertion sort, no comparator calls or scratch array.
+    for (let i = 1; i < n; i++) {
+      const x = xs[i];
+      let j = i - 1;
+      while (j >= 0 && xs[j] > x) {
+        xs[j + 1] = xs[j];
+        j--;
+      }
+      xs[j + 1] = x;
+    }
+  } else xs.sort((p, q) => p - q);
   let k = 1;
   for (let i = 1; i < xs.length; i++) if (xs[i] !== xs[k - 1]) xs[k++] = xs[i];
   xs.length = k;
