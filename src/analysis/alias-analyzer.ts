@@ -12,14 +12,14 @@ import type { Type } from '../ir/types.js';
 import type { Value } from '../ir/value.js';
 import { aliasTypeKey, aliasTypeSet, heldTypes, singleAliasType } from './alias-types.js';
 import {
-  bindArguments,
   CALLS,
   CREATORS,
-  effectiveAlias,
   EXTRACTORS,
   isMutableValue,
   NON_ESCAPING_LIST_USERS,
+  schemaAliasPlan,
   type OperatorInfo,
+  type SchemaAliasPlan,
 } from './alias-rules.js';
 import { MemoryDag } from './memory-dag.js';
 
@@ -31,7 +31,7 @@ export type EntryLookup = (node: Node) => OperatorInfo | undefined;
 /** Everything the analysis learned, for AliasDb's queries. */
 export interface AliasFacts {
   readonly dag: MemoryDag;
-  readonly elementOf: ReadonlyMap<Value, number>;
+  readonly elements: ValueElements;
   /** Wildcard element per alias type key. */
   readonly wildcardOf: ReadonlyMap<string, number>;
   /** Per node: values it writes, values whose contents it writes, or every wildcard. */
@@ -45,44 +45,109 @@ export interface NodeWrites {
   allWildcards: boolean;
 }
 
+/**
+ * The element of each value (a Map<Value, number> without hashing): by the producer's node id, the slots of
+ * its outputs. Answers only for the very values analysed (a value made later gets no element).
+ */
+export class ValueElements {
+  constructor(
+    /** Per node id: 1 + the first slot of the node's outputs, or 0. */
+    private readonly base: Int32Array,
+    /** 1 + element of each output slot, or 0. */
+    private readonly slots: Int32Array,
+    private readonly dag: MemoryDag,
+  ) {}
+
+  /** The element of `v`, or -1. */
+  of(v: Value): number {
+    const node = v.node;
+    const b = node.id < this.base.length ? this.base[node.id] : 0;
+    if (b === 0) return -1;
+    const e = (this.slots[b - 1 + v.offset] ?? 0) - 1;
+    // A slot answers for the value it was filled for only (not for an output added since).
+    return e >= 0 && this.dag.labelOf(e) === v ? e : -1;
+  }
+
+  /** The element of a value the analysis gave one (a written value), unchecked. */
+  get(v: Value): number {
+    return this.slots[this.base[v.node.id] - 1 + v.offset] - 1;
+  }
+}
+
 /** One analysis run over a graph. */
 export class AliasAnalyzer {
   readonly dag = new MemoryDag();
-  readonly elementOf = new Map<Value, number>();
+  // Value -> element (see ValueElements): per node id 1 + the first slot of its outputs; per slot 1 + element.
+  private readonly base: Int32Array;
+  private slots: Int32Array;
+  private usedSlots = 0;
   readonly wildcardOf = new Map<string, number>();
   readonly writes = new Map<Node, NodeWrites>();
-  private readonly wildcardValues = new Set<Value>();
+  /** Wildcard element per type object met (a shortcut to wildcardOf's key). */
+  private readonly wildcardOfType = new Map<Type, number | undefined>();
+  // The escaped elements and the wildcard each escaped into (PyTorch's setWildcard), each element once.
+  private readonly escapes: number[] = [];
+  private readonly escapeWildcards: number[] = [];
+  private readonly escaped: Uint8Array[] = [new Uint8Array(1024)];
+  /** bindArguments' result (one schema node at a time). */
+  private readonly bound: unknown[] = [];
 
   constructor(
     private readonly entryOf: EntryLookup,
     private readonly frozen: boolean,
-    private readonly pytorchLoops = true,
-  ) {}
+    private readonly pytorchLoops: boolean,
+    graph: Graph,
+  ) {
+    this.base = new Int32Array(graph.nodeIdBound);
+    this.slots = new Int32Array(Math.max(64, graph.nodeIdBound));
+  }
 
   run(graph: Graph): AliasFacts {
     for (const v of graph.inputs) this.setWildcard(v);
     this.analyzeBlock(graph.block);
-    const escapes: [number, number][] = [];
-    for (const v of this.wildcardValues) {
-      const w = this.wildcardFor(v.type);
-      if (w !== undefined) escapes.push([this.elementOf.get(v)!, w]);
-    }
-    this.dag.seal(escapes);
-    return { dag: this.dag, elementOf: this.elementOf, wildcardOf: this.wildcardOf, writes: this.writes };
+    this.dag.seal(this.escapes, this.escapeWildcards);
+    const elements = new ValueElements(this.base, this.slots, this.dag);
+    return { dag: this.dag, elements, wildcardOf: this.wildcardOf, writes: this.writes };
   }
 
   // ---- elements ------------------------------------------------------------------------------
 
-  private isMutable(v: Value): boolean {
-    return isMutableValue(v);
+  /** The element of `v`, or -1. */
+  private elementOf(v: Value): number {
+    const b = this.base[v.node.id];
+    return b === 0 ? -1 : this.slots[b - 1 + v.offset] - 1;
+  }
+
+  /** A new element for `v`, which has none. */
+  private newElement(v: Value): number {
+    const node = v.node;
+    let b = this.base[node.id];
+    if (b === 0) {
+      const n = node.outputs.length;
+      if (this.usedSlots + n > this.slots.length) {
+        const grown = new Int32Array(Math.max(this.slots.length * 2, this.usedSlots + n));
+        grown.set(this.slots);
+        this.slots = grown;
+      }
+      b = this.base[node.id] = this.usedSlots + 1;
+      this.usedSlots += n;
+    }
+    const e = this.dag.makeElement(v);
+    this.slots[b - 1 + v.offset] = e + 1;
+    return e;
   }
 
   /** A fresh element for `v` (kept if it has one: loops meet values twice), holding wildcards of its contents. */
   private giveFreshAlias(v: Value, wildcardContents = true): void {
-    const types = aliasTypeSet(v.type);
-    if (!types || this.elementOf.has(v)) return;
-    const e = this.dag.makeElement(v);
-    this.elementOf.set(v, e);
+    const t = v.type;
+    if (t.kind === 'Tensor') {
+      // Tensors (most values) hold nothing.
+      if (this.elementOf(v) < 0) this.newElement(v);
+      return;
+    }
+    const types = aliasTypeSet(t);
+    if (!types || this.elementOf(v) >= 0) return;
+    const e = this.newElement(v);
     if (wildcardContents) this.holdWildcards(e, types);
   }
 
@@ -104,16 +169,21 @@ export class AliasAnalyzer {
   }
 
   private elementFor(v: Value): number {
-    if (!this.elementOf.has(v)) this.giveFreshAlias(v);
-    return this.elementOf.get(v)!;
-  }
-
-  private wildcardFor(t: Type): number | undefined {
-    const types = aliasTypeSet(t);
-    return types ? this.wildcardOf.get(aliasTypeKey(singleAliasType(types))) : undefined;
+    const e = this.elementOf(v);
+    if (e >= 0) return e;
+    this.giveFreshAlias(v);
+    return this.elementOf(v);
   }
 
   private getOrCreateWildcard(t: Type): number | undefined {
+    // The same type objects come back for most values (one Tensor type per graph, mostly).
+    if (this.wildcardOfType.has(t)) return this.wildcardOfType.get(t);
+    const w = this.makeWildcard(t);
+    this.wildcardOfType.set(t, w);
+    return w;
+  }
+
+  private makeWildcard(t: Type): number | undefined {
     const types = aliasTypeSet(t);
     if (!types) return undefined;
     const single = singleAliasType(types);
@@ -130,8 +200,13 @@ export class AliasAnalyzer {
   setWildcard(v: Value): number | undefined {
     const w = this.getOrCreateWildcard(v.type);
     if (w === undefined) return undefined;
-    this.elementFor(v);
-    this.wildcardValues.add(v);
+    const e = this.elementFor(v);
+    const page = this.escaped[e >> 10] ?? (this.escaped[e >> 10] = new Uint8Array(1024));
+    if (page[e & 1023] === 0) {
+      page[e & 1023] = 1;
+      this.escapes.push(e);
+      this.escapeWildcards.push(w);
+    }
     return w;
   }
 
@@ -141,13 +216,12 @@ export class AliasAnalyzer {
       this.giveFreshAlias(to);
       return;
     }
-    const [mf, mt] = [this.isMutable(from), this.isMutable(to)];
-    if (mf !== mt || !mf || from === to) return;
+    if (from === to || !isMutableValue(from) || !isMutableValue(to)) return;
     this.dag.makePointerTo(this.elementFor(from), this.elementFor(to));
   }
 
   private addToContained(inner: Value, container: Value): void {
-    if (!this.isMutable(inner)) return;
+    if (!isMutableValue(inner)) return;
     this.dag.addContained(this.elementFor(inner), this.elementFor(container));
   }
 
@@ -158,7 +232,7 @@ export class AliasAnalyzer {
   }
 
   private registerWrite(v: Value, n: Node, contents = false): void {
-    if (!this.isMutable(v)) return;
+    if (!isMutableValue(v)) return;
     this.elementFor(v);
     const w = this.writesOf(n);
     (contents ? w.contents : w.values).push(v);
@@ -169,72 +243,90 @@ export class AliasAnalyzer {
   // The analysis never changes the graph: blocks are walked by their node links.
   private analyzeBlock(block: Block): void {
     const end = block.returnNode;
-    for (let n = end.next!; n !== end; n = n.next!) this.analyzeNode(n);
+    for (let n = end.next!; n !== end; n = n.next!) {
+      // A node without blocks that neither reads nor makes a value the analysis tracks (int, bool, str: most
+      // of a shape check or an error message) adds no element, pointer or write under any rule but wait's.
+      if (n.blocks.length === 0 && !readsOrMakesMutable(n) && n.kind !== 'aten::wait') continue;
+      this.analyzeNode(n);
+    }
   }
 
   private analyzeNode(node: Node): void {
-    // A node without blocks that neither reads nor makes a value the analysis tracks (int, bool, str: most
-    // of a shape check or an error message) adds no element, pointer or write under any rule but wait's.
-    if (!node.blocks.length && node.kind !== 'aten::wait' && !readsOrMakesMutable(node)) return;
-    this.dispatch(node);
+    this.dispatch(node, RULES.get(node.kind) ?? Rule.Operator);
     // Every mutable value has an element; an output no rule covered may be anything.
     const outputs = node.outputs;
     for (let i = 0; i < outputs.length; i++) {
       const o = outputs[i];
-      if (this.isMutable(o) && !this.elementOf.has(o)) this.setWildcard(o);
+      if (this.elementOf(o) < 0 && isMutableValue(o)) this.setWildcard(o);
     }
   }
 
-  private dispatch(node: Node): void {
-    const kind = node.kind;
-    if (kind === 'prim::If') return this.analyzeIf(node);
-    if (kind === 'prim::Loop') return this.analyzeLoop(node);
-    if (kind === 'prim::fork') return this.analyzeFork(node);
-    if (kind === 'aten::wait') return this.analyzeWait(node);
-    if (kind === 'aten::batch_norm' || kind === 'aten::instance_norm') return this.analyzeNorm(node);
-    if (CREATORS.has(kind)) return this.analyzeCreator(node);
-    if (kind === 'prim::ListConstruct' || kind === 'prim::TupleConstruct' || kind === 'prim::DictConstruct')
-      return this.analyzeContainerConstruct(node);
-    if (kind === 'prim::GetAttr' && this.frozen && isModuleType(node.input(0).type))
-      return this.analyzeCreator(node); // frozen: each module attribute read is a location of its own
-    if (EXTRACTORS.has(kind)) {
-      for (const o of node.outputs) this.setWildcard(o);
-      return;
+  private dispatch(node: Node, rule: Rule): void {
+    switch (rule) {
+      case Rule.If:
+        return this.analyzeIf(node);
+      case Rule.Loop:
+        return this.analyzeLoop(node);
+      case Rule.Fork:
+        return this.analyzeFork(node);
+      case Rule.Wait:
+        return this.analyzeWait(node);
+      case Rule.Norm:
+        return this.analyzeNorm(node);
+      case Rule.Creator:
+        return this.analyzeCreator(node);
+      case Rule.ContainerConstruct:
+        return this.analyzeContainerConstruct(node);
+      case Rule.GetAttr:
+        // Frozen: each module attribute read is a location of its own.
+        if (this.frozen && isModuleType(node.input(0).type)) return this.analyzeCreator(node);
+        return this.analyzeExtractor(node);
+      case Rule.Extractor:
+        return this.analyzeExtractor(node);
+      case Rule.PointsToInput:
+        return this.makePointerTo(node.output(), node.input(0));
+      case Rule.ConstantChunk:
+        for (let i = 0, os = node.outputs; i < os.length; i++) this.makePointerTo(os[i], node.input(0));
+        return;
+      case Rule.SetAttr:
+        this.registerWrite(node.input(0), node);
+        this.setWildcard(node.input(1));
+        return;
+      case Rule.Nothing:
+        return;
+      case Rule.Conservative:
+        return this.analyzeConservative(node);
+      case Rule.Operator: {
+        const entry = node.blocks.length ? undefined : this.entryOf(node);
+        if (!entry || entry.facts.aliasAnalysis === 'conservative') return this.analyzeConservative(node);
+        return this.analyzeFromSchema(node, entry);
+      }
     }
-    if (kind === 'prim::unchecked_cast' || kind === 'prim::profile' || kind === 'prim::Guard')
-      return this.makePointerTo(node.output(), node.input(0));
-    if (kind === 'prim::ConstantChunk') {
-      for (const o of node.outputs) this.makePointerTo(o, node.input(0));
-      return;
-    }
-    if (kind === 'prim::SetAttr') {
-      this.registerWrite(node.input(0), node);
-      this.setWildcard(node.input(1));
-      return;
-    }
-    if (kind === 'prim::Print' || kind === 'prim::isinstance') return;
-    const entry = CALLS.has(kind) || node.blocks.length ? undefined : this.entryOf(node);
-    if (!entry || entry.facts.aliasAnalysis === 'conservative') return this.analyzeConservative(node);
-    this.analyzeFromSchema(node, entry);
+  }
+
+  private analyzeExtractor(node: Node): void {
+    for (let i = 0, os = node.outputs; i < os.length; i++) this.setWildcard(os[i]);
   }
 
   private analyzeCreator(node: Node): void {
-    for (const b of node.blocks) this.analyzeScope(b);
-    for (const o of node.outputs) this.giveFreshAlias(o);
+    for (let i = 0, bs = node.blocks; i < bs.length; i++) this.analyzeScope(bs[i]);
+    for (let i = 0, os = node.outputs; i < os.length; i++) this.giveFreshAlias(os[i]);
   }
 
   // A nested scope run elsewhere (a closure, a forked body): what it is given and returns escapes.
   private analyzeScope(block: Block): void {
-    for (const v of block.inputs) this.setWildcard(v);
+    for (let i = 0, vs = block.inputs; i < vs.length; i++) this.setWildcard(vs[i]);
     this.analyzeBlock(block);
-    for (const v of block.outputs) this.setWildcard(v);
+    for (let i = 0, vs = block.outputs; i < vs.length; i++) this.setWildcard(vs[i]);
   }
 
   private analyzeIf(node: Node): void {
     const { blocks, outputs } = node;
     for (let b = 0; b < blocks.length; b++) this.analyzeBlock(blocks[b]);
+    if (outputs.length === 0) return; // most: `if cond: raise`
+    const results = blocks.map((b) => b.outputs);
     for (let i = 0; i < outputs.length; i++)
-      for (let b = 0; b < blocks.length; b++) this.makePointerTo(outputs[i], blocks[b].outputs[i]);
+      for (let b = 0; b < results.length; b++) this.makePointerTo(outputs[i], results[b][i]);
   }
 
   /**
@@ -263,12 +355,12 @@ export class AliasAnalyzer {
    * and writes are seen like any others. What it captures escapes; the Future holds what it returns.
    */
   private analyzeFork(node: Node): void {
-    for (const v of node.inputs) this.setWildcard(v);
-    for (const b of node.blocks) this.analyzeBlock(b);
-    for (const o of node.outputs) this.giveFreshAlias(o);
+    for (let i = 0, vs = node.inputs; i < vs.length; i++) this.setWildcard(vs[i]);
+    for (let i = 0, bs = node.blocks; i < bs.length; i++) this.analyzeBlock(bs[i]);
+    for (let i = 0, os = node.outputs; i < os.length; i++) this.giveFreshAlias(os[i]);
     const body = node.blocks[0];
     if (body && node.outputs.length === 1)
-      for (const v of body.outputs) this.addToContained(v, node.output());
+      for (let i = 0, vs = body.outputs; i < vs.length; i++) this.addToContained(vs[i], node.output());
   }
 
   // `wait` returns anything (PyTorch's analyzeWait) and, on a fork of this graph, what its block returned
@@ -287,7 +379,7 @@ export class AliasAnalyzer {
 
   // batch_norm / instance_norm write their running stats when they may train (frozen graphs never do).
   private analyzeNorm(node: Node): void {
-    for (const o of node.outputs) this.giveFreshAlias(o);
+    for (let i = 0, os = node.outputs; i < os.length; i++) this.giveFreshAlias(os[i]);
     if (this.frozen && node.kind === 'aten::batch_norm') return;
     // Argument 5 is `training` (batch_norm) or `use_input_stats` (instance_norm).
     if (node.inputs[5] && toIValue(node.inputs[5]) === false) return;
@@ -296,31 +388,30 @@ export class AliasAnalyzer {
   }
 
   private analyzeConservative(node: Node): void {
-    for (const b of node.blocks) this.analyzeScope(b);
-    for (const v of node.inputs) {
-      if (!this.isMutable(v)) continue;
+    for (let i = 0, bs = node.blocks; i < bs.length; i++) this.analyzeScope(bs[i]);
+    for (let i = 0, vs = node.inputs; i < vs.length; i++) {
+      const v = vs[i];
+      if (!isMutableValue(v)) continue;
       this.registerWrite(v, node, true);
       this.setWildcard(v);
     }
-    for (const o of node.outputs) this.setWildcard(o);
+    for (let i = 0, os = node.outputs; i < os.length; i++) this.setWildcard(os[i]);
   }
 
   // A container's elements escape, unless its one use is an op that neither keeps nor returns them.
   private analyzeContainerConstruct(node: Node): void {
     const container = node.output();
-    if (!this.isMutable(container)) return;
-    const uses = container.uses();
-    if (
-      uses.length === 1 &&
-      (nonEscapingListUse(uses[0].user.kind, container) || this.returnedTuple(uses[0].user, container))
-    ) {
+    if (!isMutableValue(container)) return;
+    const user = container.numUses === 1 ? container.uses()[0].user : undefined;
+    if (user && (nonEscapingListUse(user.kind, container) || this.returnedTuple(user, container))) {
       this.giveFreshAlias(container, false);
-      for (const v of node.inputs) this.addToContained(v, container);
+      for (let i = 0, vs = node.inputs; i < vs.length; i++) this.addToContained(vs[i], container);
       return;
     }
     this.giveFreshAlias(container);
-    const e = this.elementOf.get(container)!;
-    for (const v of node.inputs) {
+    const e = this.elementOf(container);
+    for (let i = 0, vs = node.inputs; i < vs.length; i++) {
+      const v = vs[i];
       const w = this.setWildcard(v);
       if (w !== undefined) this.dag.addContained(w, e);
     }
@@ -338,34 +429,113 @@ export class AliasAnalyzer {
 
   // Alias annotations of the schema bind outputs to inputs; `!` writes, `-> *` escapes.
   private analyzeFromSchema(node: Node, entry: OperatorInfo): void {
-    const schema = entry.schema;
-    const bound = bindArguments(node, schema, (actual, formal) => {
-      if (formal.info.isWrite) this.registerWrite(actual, node, formal.contents);
-      if (formal.info.isWildcardAfter) this.setWildcard(actual);
-    });
-    node.outputs.forEach((actual, i) => {
-      const ret = schema.returns[i];
-      if (!ret) return;
-      const formal = effectiveAlias(ret.alias);
-      if (!formal) return this.giveFreshAlias(actual);
-      if (!this.isMutable(actual)) return;
-      if (formal.info.isWildcardBefore) {
+    const plan = schemaAliasPlan(entry.schema);
+    const outputs = node.outputs;
+    const nOut = Math.min(outputs.length, plan.returns.length);
+    if (plan.plain) {
+      // No annotation anywhere (most operators): every output is fresh.
+      for (let i = 0; i < nOut; i++) this.giveFreshAlias(outputs[i]);
+      return;
+    }
+    const bound = this.bindArguments(node, plan);
+    for (let i = 0; i < nOut; i++) {
+      const actual = outputs[i];
+      const formal = plan.returns[i];
+      if (!formal) {
+        this.giveFreshAlias(actual);
+        continue;
+      }
+      if (!isMutableValue(actual)) continue;
+      if (formal.isWildcardBefore) {
         this.setWildcard(actual);
-        return;
+        continue;
       }
-      for (const set of formal.info.beforeSets) {
-        const to = bound.get(set);
+      const sets = formal.beforeSets;
+      for (let s = 0; s < sets.length; s++) {
+        const to = boundValue(bound, sets[s]);
         if (to) this.makePointerTo(actual, to);
-        else if (formal.info.beforeSets.length === 1) this.giveFreshAlias(actual);
+        else if (sets.length === 1) this.giveFreshAlias(actual);
       }
-      if (formal.info.isWrite) this.registerWrite(actual, node, formal.contents);
-    });
+      if (formal.isWrite) this.registerWrite(actual, node, formal.contents);
+    }
+  }
+
+  // The schema rule's binding (alias-rules' bindArguments), registering the writes and escapes of the
+  // bound arguments on the way. Returns [set, value, set, value, ...], valid until the next call.
+  private bindArguments(node: Node, plan: SchemaAliasPlan): unknown[] {
+    const bound = this.bound;
+    bound.length = 0;
+    const inputs = node.inputs;
+    const args = plan.arguments;
+    const n = Math.min(inputs.length, args.length);
+    for (let i = 0; i < n; i++) {
+      const formal = args[i];
+      if (!formal) continue;
+      const actual = inputs[i];
+      if (!isMutableValue(actual)) continue;
+      const set = formal.beforeSets[0];
+      if (set === undefined || boundValue(bound, set)) continue;
+      bound.push(set, actual);
+      if (formal.isWrite) this.registerWrite(actual, node, formal.contents);
+      if (formal.isWildcardAfter) this.setWildcard(actual);
+    }
+    return bound;
   }
 }
 
+function boundValue(bound: readonly unknown[], set: string): Value | undefined {
+  for (let i = 0; i < bound.length; i += 2) if (bound[i] === set) return bound[i + 1] as Value;
+  return undefined;
+}
+
+/** How analyzeNode handles a kind (PyTorch's analyzeImpl dispatch): one table lookup per node. */
+const enum Rule {
+  Operator,
+  If,
+  Loop,
+  Fork,
+  Wait,
+  Norm,
+  Creator,
+  ContainerConstruct,
+  GetAttr,
+  Extractor,
+  PointsToInput,
+  ConstantChunk,
+  SetAttr,
+  Nothing,
+  Conservative,
+}
+
+const RULES = new Map<string, Rule>([
+  ['prim::If', Rule.If],
+  ['prim::Loop', Rule.Loop],
+  ['prim::fork', Rule.Fork],
+  ['aten::wait', Rule.Wait],
+  ['aten::batch_norm', Rule.Norm],
+  ['aten::instance_norm', Rule.Norm],
+  ...[...CREATORS].map((k): [string, Rule] => [k, Rule.Creator]),
+  ['prim::ListConstruct', Rule.ContainerConstruct],
+  ['prim::TupleConstruct', Rule.ContainerConstruct],
+  ['prim::DictConstruct', Rule.ContainerConstruct],
+  ...[...EXTRACTORS].map((k): [string, Rule] => [k, k === 'prim::GetAttr' ? Rule.GetAttr : Rule.Extractor]),
+  ['prim::unchecked_cast', Rule.PointsToInput],
+  ['prim::profile', Rule.PointsToInput],
+  ['prim::Guard', Rule.PointsToInput],
+  ['prim::ConstantChunk', Rule.ConstantChunk],
+  ['prim::SetAttr', Rule.SetAttr],
+  ['prim::Print', Rule.Nothing],
+  ['prim::isinstance', Rule.Nothing],
+  ...[...CALLS].map((k): [string, Rule] => [k, Rule.Conservative]),
+]);
+
 function readsOrMakesMutable(node: Node): boolean {
-  const { inputs, outputs } = node;
-  for (let i = 0; i < inputs.length; i++) if (isMutableValue(inputs[i])) return true;
+  const inputs = node.inputs;
+  for (let i = 0; i < inputs.length; i++) {
+    const v = inputs[i];
+    if (v.type.kind === 'Tensor' || isMutableValue(v)) return true;
+  }
+  const outputs = node.outputs;
   for (let i = 0; i < outputs.length; i++) if (isMutableValue(outputs[i])) return true;
   return false;
 }
@@ -381,11 +551,12 @@ function nonAliasing(v: Value): boolean {
 
 /** PyTorch's Value::mustBeNone. */
 export function mustBeNone(v: Value): boolean {
-  if (v.type.kind === 'None') return true;
+  const t = v.type.kind;
+  if (t === 'None') return true;
   const n = v.node;
+  const k = n.kind;
   return (
-    n.kind === 'prim::AutogradZero' ||
-    (n.kind === 'prim::Constant' && !n.hasAttribute('value') && v.type.kind === 'Optional')
+    k === 'prim::AutogradZero' || (t === 'Optional' && k === 'prim::Constant' && !n.hasAttribute('value'))
   );
 }
 

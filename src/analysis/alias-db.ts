@@ -32,9 +32,10 @@ export interface AliasDbOptions {
 /** The alias facts of one graph, computed once; queries never change them. */
 export class AliasDb {
   private readonly facts: AliasFacts;
-  /** Memory locations each node writes (its own writes; blocks' nodes are added by getWrites). */
-  private readonly writeIndex = new Map<Node, Set<number>>();
-  private readonly written = new Set<number>();
+  /** Memory locations each node writes (its own writes; blocks' nodes are added by getWrites): made when first asked. */
+  private writeIndexCache: Map<Node, Set<number>> | undefined;
+  /** Per element: 1 when some node may write that memory location. */
+  private readonly written: Uint8Array;
   private readonly wildcardElements: ReadonlySet<number>;
   private scopeCache: { inputs: Set<number>; outputs: Set<number> } | undefined;
 
@@ -44,17 +45,35 @@ export class AliasDb {
     options: AliasDbOptions = {},
   ) {
     const entryOf = options.entryOf ?? ((n: Node) => registry.entryForNode(n));
-    this.facts = new AliasAnalyzer(entryOf, options.frozen ?? false, options.loops !== 'fixpoint').run(graph);
+    this.facts = new AliasAnalyzer(entryOf, options.frozen ?? false, options.loops !== 'fixpoint', graph).run(
+      graph,
+    );
     this.wildcardElements = new Set(this.facts.wildcardOf.values());
     const dag = this.facts.dag;
+    const written = (this.written = new Uint8Array(dag.size));
+    for (const w of this.facts.writes.values()) {
+      for (const v of w.values) dag.markLocations(this.facts.elements.get(v), written);
+      if (w.contents.length) {
+        const locs = new Set<number>();
+        for (const v of w.contents) dag.collectContained(this.facts.elements.get(v), locs);
+        for (const l of locs) written[l] = 1;
+      }
+      if (w.allWildcards) for (const l of this.wildcardElements) written[l] = 1;
+    }
+  }
+
+  private get writeIndex(): Map<Node, Set<number>> {
+    if (this.writeIndexCache) return this.writeIndexCache;
+    const index = new Map<Node, Set<number>>();
+    const { dag, elements } = this.facts;
     for (const [node, w] of this.facts.writes) {
       const locs = new Set<number>();
-      for (const v of w.values) for (const l of dag.locations(this.facts.elementOf.get(v)!)) locs.add(l);
-      for (const v of w.contents) dag.collectContained(this.facts.elementOf.get(v)!, locs);
+      for (const v of w.values) for (const l of dag.locations(elements.get(v))) locs.add(l);
+      for (const v of w.contents) dag.collectContained(elements.get(v), locs);
       if (w.allWildcards) for (const l of this.wildcardElements) locs.add(l);
-      this.writeIndex.set(node, locs);
-      for (const l of locs) this.written.add(l);
+      index.set(node, locs);
     }
+    return (this.writeIndexCache = index);
   }
 
   /** PyTorch's AliasDb::isMutableType: tensors, lists, dicts, objects and what may hold them. */
@@ -67,8 +86,8 @@ export class AliasDb {
   /** Some node may write memory `v` points to. None and values made after the analysis have none. */
   hasWriters(v: Value): boolean {
     if (mustBeNone(v)) return false;
-    const locs = this.locationsOf(v);
-    return locs !== undefined && meets(locs, this.written);
+    const e = this.facts.elements.of(v);
+    return e >= 0 && this.facts.dag.someLocationMarked(e, this.written);
   }
 
   /** Some input or output of `node` may be written (PyTorch's hasWriters(Node*)). */
@@ -86,9 +105,9 @@ export class AliasDb {
 
   /** The nodes that may write memory `v` points to, in no particular order (for explanations). */
   writersOf(v: Value): Node[] {
-    const locs = this.locationsOf(v);
     // Most values are never written: the union of all writes answers without scanning every writer.
-    if (!locs || mustBeNone(v) || !meets(locs, this.written)) return [];
+    if (!this.hasWriters(v)) return [];
+    const locs = this.locationsOf(v)!;
     const out: Node[] = [];
     for (const [node, writes] of this.writeIndex) if (meets(locs, writes)) out.push(node);
     return out;
@@ -110,8 +129,8 @@ export class AliasDb {
     const out = new Set<number>();
     const visit = (n: Node): void => {
       for (const v of n.inputs) {
-        const e = this.facts.elementOf.get(v);
-        if (e !== undefined) this.facts.dag.collectContained(e, out);
+        const e = this.facts.elements.of(v);
+        if (e >= 0) this.facts.dag.collectContained(e, out);
       }
       for (const b of n.blocks) for (const inner of b.nodes()) visit(inner);
     };
@@ -196,15 +215,15 @@ export class AliasDb {
   // ---- internals and dumps ----------------------------------------------------------------------
 
   private locationsOf(v: Value): Locations | undefined {
-    const e = this.facts.elementOf.get(v);
-    return e === undefined ? undefined : this.facts.dag.locations(e);
+    const e = this.facts.elements.of(v);
+    return e < 0 ? undefined : this.facts.dag.locations(e);
   }
 
   private containedLocations(values: readonly Value[]): Set<number> {
     const out = new Set<number>();
     for (const v of values) {
-      const e = this.facts.elementOf.get(v);
-      if (e !== undefined) this.facts.dag.collectContained(e, out);
+      const e = this.facts.elements.of(v);
+      if (e >= 0) this.facts.dag.collectContained(e, out);
     }
     return out;
   }
@@ -214,8 +233,14 @@ export class AliasDb {
    * them, what each element contains, and what each writing node writes.
    */
   dump(): string {
-    const { dag, elementOf } = this.facts;
+    const { dag } = this.facts;
     const name = (e: number): string => dag.label(e);
+    // Each value's element, in the order they were made.
+    const elementOf = new Map<Value, number>();
+    for (let e = 0; e < dag.size; e++) {
+      const label = dag.labelOf(e);
+      if (typeof label !== 'string') elementOf.set(label as Value, e);
+    }
     const describe = (n: Node): string =>
       `${n.kind}${n.outputs.length ? ` -> %${n.outputs.map((o) => o.debugName).join(', %')}` : ''}`;
     const lines = ['===== alias db ====='];

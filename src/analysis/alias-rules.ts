@@ -103,6 +103,51 @@ export function effectiveAlias(alias: AliasInfo | null | undefined): EffectiveAl
   return inner ? { info: inner, contents: true } : undefined;
 }
 
+/** An argument's or return's effective alias annotation, flattened for the analysis's hot loop. */
+export interface PlannedAlias {
+  readonly beforeSets: readonly string[];
+  readonly isWrite: boolean;
+  readonly isWildcardBefore: boolean;
+  readonly isWildcardAfter: boolean;
+  /** The annotation is on the elements (`Tensor(a)[]`). */
+  readonly contents: boolean;
+}
+
+/** A schema's effective alias annotations, per argument and per return (null where there is none). */
+export interface SchemaAliasPlan {
+  readonly arguments: readonly (PlannedAlias | null)[];
+  readonly returns: readonly (PlannedAlias | null)[];
+  /** No argument or return is annotated: the schema rule makes every output fresh. */
+  readonly plain: boolean;
+}
+
+/** The alias plan of `schema`, made once per schema. */
+export function schemaAliasPlan(schema: FunctionSchema): SchemaAliasPlan {
+  let plan = plans.get(schema);
+  if (!plan) {
+    const args = schema.arguments.map((a) => planned(a.alias));
+    const returns = schema.returns.map((r) => planned(r.alias));
+    plan = { arguments: args, returns, plain: !args.some(Boolean) && !returns.some(Boolean) };
+    plans.set(schema, plan);
+  }
+  return plan;
+}
+
+const plans = new WeakMap<FunctionSchema, SchemaAliasPlan>();
+
+function planned(alias: AliasInfo | null | undefined): PlannedAlias | null {
+  const formal = effectiveAlias(alias);
+  if (!formal) return null;
+  const { info, contents } = formal;
+  return {
+    beforeSets: info.beforeSets,
+    isWrite: info.isWrite,
+    isWildcardBefore: info.isWildcardBefore,
+    isWildcardAfter: info.isWildcardAfter,
+    contents,
+  };
+}
+
 /**
  * The schema rule's binding of actual arguments to alias sets: each annotated mutable argument binds its
  * set unless an earlier one did, and `bound` is called for it. Returns the set -> value map.

@@ -2,38 +2,49 @@
 // elements point to other elements (an alias of) and contain others (a container's contents); an
 // element that points to nothing is a memory location. Facts are asked only once the graph is complete,
 // so the order the analysis met the IR in (loops, later escapes) never matters.
+//
+// Sizes: a graph of 15k nodes has ~7k elements, most of them fresh locations pointing nowhere, and an
+// AliasDb is built several times per freeze. So the sealed facts are flat: one Int32Array entry per element
+// for the common case of a single leaf location, arrays only where an element may be several locations.
 
 /** A set of memory locations: element indices, sorted, no duplicates. Shared; never mutated. */
 export type Locations = readonly number[];
 
 const EMPTY: Locations = [];
 const NONE: number[] = [];
+/** leafOne value of an element that may be several locations (its set is in leafMany). */
+const MANY = -1;
 
 /** What an element stands for, in dumps: a value (named as it is when dumped) or a description. */
 export type ElementLabel = string | { readonly debugName: string };
 
 /** Element graph: built by the analysis, then sealed and queried. */
 export class MemoryDag {
-  // Edge lists, shared NONE until an element gets its first edge (most never do).
-  private readonly pointsTo: number[][] = [];
-  private readonly contains: number[][] = [];
+  // Edge lists, absent until an element gets its first edge (most never do).
+  private readonly pointsTo: (number[] | undefined)[] = [];
+  private readonly contains: (number[] | undefined)[] = [];
   private readonly labels: ElementLabel[] = [];
-  private leaf: Locations[] = [];
-  /** Wildcard elements each memory location was joined to when a value holding it escaped. */
-  private readonly joined = new Map<number, number[]>();
-  private readonly final: (Locations | undefined)[] = [];
+  /** After seal: the one memory location each element may be, or MANY. */
+  private leafOne = new Int32Array(0);
+  /** After seal: the locations of the MANY elements (sparse). */
+  private leafMany: (Locations | undefined)[] = [];
+  /** Wildcard elements each memory location was joined to when a value holding it escaped (sparse). */
+  private joined: (number[] | undefined)[] = [];
+  private final: (Locations | undefined)[] = [];
   private sealed = false;
 
   get size(): number {
-    return this.pointsTo.length;
+    return this.labels.length;
   }
 
   makeElement(label: ElementLabel): number {
-    this.assertBuilding();
-    this.pointsTo.push(NONE);
-    this.contains.push(NONE);
-    this.labels.push(label);
-    return this.pointsTo.length - 1;
+    if (this.sealed) this.assertBuilding();
+    return this.labels.push(label) - 1;
+  }
+
+  /** What element `e` was made for: a value, or a wildcard's description. */
+  labelOf(e: number): ElementLabel {
+    return this.labels[e];
   }
 
   /** For dumps: `%name` of the value an element was made for, or the wildcard's description. */
@@ -44,42 +55,51 @@ export class MemoryDag {
 
   makePointerTo(from: number, to: number): void {
     this.assertBuilding();
+    if (from === to) return;
     const list = this.pointsTo[from];
-    if (from === to || list.includes(to)) return;
-    if (list === NONE) this.pointsTo[from] = [to];
-    else list.push(to);
+    if (list === undefined) setDense(this.pointsTo, from, [to]);
+    else if (!list.includes(to)) list.push(to);
   }
 
   addContained(inner: number, container: number): void {
     this.assertBuilding();
+    if (inner === container) return;
     const list = this.contains[container];
-    if (inner === container || list.includes(inner)) return;
-    if (list === NONE) this.contains[container] = [inner];
-    else list.push(inner);
+    if (list === undefined) setDense(this.contains, container, [inner]);
+    else if (!list.includes(inner)) list.push(inner);
   }
 
   pointees(e: number): readonly number[] {
-    return this.pointsTo[e];
+    return this.pointsTo[e] ?? NONE;
   }
 
   containedIn(e: number): readonly number[] {
-    return this.contains[e];
+    return this.contains[e] ?? NONE;
   }
 
   /**
-   * Ends building. Every memory location of each `[element, wildcard]` pair's element now also lives in
-   * that wildcard (PyTorch's MemoryDAG::setWildcards: an escaped value may be anything of its type).
+   * Ends building. Every memory location of each escaped element (`escapes[i]`, escaped into wildcard
+   * `wildcards[i]`) now also lives in that wildcard (PyTorch's MemoryDAG::setWildcards: an escaped value
+   * may be anything of its type).
    */
-  seal(escapes: readonly (readonly [number, number])[]): void {
-    this.leaf = leafLocations(this.pointsTo);
-    for (const [element, wildcard] of escapes) {
-      for (const loc of this.leaf[element]) {
-        if (loc === wildcard) continue;
-        const list = this.joined.get(loc) ?? [];
-        if (!list.includes(wildcard)) list.push(wildcard);
-        this.joined.set(loc, list);
-      }
+  seal(escapes: readonly number[], wildcards: readonly number[]): void {
+    this.assertBuilding();
+    this.resolveLeaves();
+    const joined: (number[] | undefined)[] = new Array<number[] | undefined>(this.size);
+    const join = (loc: number, wildcard: number): void => {
+      if (loc === wildcard) return;
+      const list = joined[loc];
+      if (list === undefined) joined[loc] = [wildcard];
+      else if (!list.includes(wildcard)) list.push(wildcard);
+    };
+    for (let i = 0; i < escapes.length; i++) {
+      const e = escapes[i];
+      const one = this.leafOne[e];
+      if (one !== MANY) join(one, wildcards[i]);
+      else for (const loc of this.leafMany[e]!) join(loc, wildcards[i]);
     }
+    this.joined = joined;
+    this.final = new Array<Locations | undefined>(this.size);
     this.sealed = true;
   }
 
@@ -87,15 +107,53 @@ export class MemoryDag {
   locations(e: number): Locations {
     const cached = this.final[e];
     if (cached) return cached;
-    const leaf = this.leaf[e] ?? EMPTY;
-    let extra: number[] | undefined;
-    for (const loc of leaf) {
-      const w = this.joined.get(loc);
-      if (w) (extra ??= []).push(...w);
+    const one = this.leafOne[e];
+    let result: Locations;
+    if (one === undefined) result = EMPTY;
+    else if (one !== MANY) {
+      const w = this.joined[one];
+      result = w ? sortedUnique([one, ...w]) : [one];
+    } else {
+      const leaf = this.leafMany[e]!;
+      let extra: number[] | undefined;
+      for (const loc of leaf) {
+        const w = this.joined[loc];
+        if (w) (extra ??= []).push(...w);
+      }
+      result = extra ? sortedUnique([...leaf, ...extra]) : leaf;
     }
-    const result = extra ? union([leaf, sortedUnique(extra)]) : leaf;
     this.final[e] = result;
     return result;
+  }
+
+  /** Some memory location of `e` is marked in `marks` (meets(locations(e), marks), without the set). */
+  someLocationMarked(e: number, marks: Uint8Array): boolean {
+    const one = this.leafOne[e];
+    if (one === undefined) return false;
+    if (one !== MANY) return marks[one] === 1 || this.someJoinedMarked(one, marks);
+    for (const loc of this.leafMany[e]!)
+      if (marks[loc] === 1 || this.someJoinedMarked(loc, marks)) return true;
+    return false;
+  }
+
+  private someJoinedMarked(loc: number, marks: Uint8Array): boolean {
+    const w = this.joined[loc];
+    if (w) for (let i = 0; i < w.length; i++) if (marks[w[i]] === 1) return true;
+    return false;
+  }
+
+  /** Marks in `marks` every memory location of `e` (the locations(e) set, without building it). */
+  markLocations(e: number, marks: Uint8Array): void {
+    const one = this.leafOne[e];
+    if (one === undefined) return;
+    if (one !== MANY) this.markLocation(one, marks);
+    else for (const loc of this.leafMany[e]!) this.markLocation(loc, marks);
+  }
+
+  private markLocation(loc: number, marks: Uint8Array): void {
+    marks[loc] = 1;
+    const w = this.joined[loc];
+    if (w) for (let i = 0; i < w.length; i++) marks[w[i]] = 1;
   }
 
   /**
@@ -109,12 +167,125 @@ export class MemoryDag {
       if (out.has(x)) continue;
       out.add(x);
       for (const loc of this.locations(x)) if (!out.has(loc)) stack.push(loc);
-      for (const c of this.contains[x]) if (!out.has(c)) stack.push(c);
+      const held = this.contains[x];
+      if (held) for (const c of held) if (!out.has(c)) stack.push(c);
     }
   }
 
   private assertBuilding(): void {
     if (this.sealed) throw new Error('internal: the memory graph is sealed');
+  }
+
+  /**
+   * The elements with no pointee reachable from each element, by strongly connected components (Tarjan,
+   * iterative): pointer cycles appear once loop bodies feed their inputs back. Elements pointing nowhere
+   * (most) are their own location without a walk; a chain of pointers shares its target's set.
+   */
+  private resolveLeaves(): void {
+    const pointsTo = this.pointsTo;
+    const n = this.size;
+    const leafOne = new Int32Array(n);
+    for (let e = 0; e < n; e++) leafOne[e] = e;
+    this.leafOne = leafOne;
+    const index = new Int32Array(n);
+    const low = new Int32Array(n);
+    const onStack = new Uint8Array(n);
+    const stack: number[] = [];
+    const workNode: number[] = [];
+    const workEdge: number[] = [];
+    let counter = 1; // index 0: not visited yet
+    for (let root = 0; root < n; root++) {
+      if (pointsTo[root] === undefined || index[root] !== 0) continue; // its own location, or resolved
+      index[root] = low[root] = counter++;
+      stack.push(root);
+      onStack[root] = 1;
+      workNode.push(root);
+      workEdge.push(0);
+      while (workNode.length) {
+        const top = workNode.length - 1;
+        const v = workNode[top];
+        const targets = pointsTo[v]!;
+        const edge = workEdge[top];
+        if (edge < targets.length) {
+          workEdge[top] = edge + 1;
+          const w = targets[edge];
+          if (pointsTo[w] === undefined) continue; // a location: resolved already
+          if (index[w] === 0) {
+            index[w] = low[w] = counter++;
+            stack.push(w);
+            onStack[w] = 1;
+            workNode.push(w);
+            workEdge.push(0);
+          } else if (onStack[w]) {
+            low[v] = Math.min(low[v], index[w]);
+          }
+          continue;
+        }
+        workNode.pop();
+        workEdge.pop();
+        if (workNode.length) {
+          const parent = workNode[workNode.length - 1];
+          low[parent] = Math.min(low[parent], low[v]);
+        }
+        if (low[v] !== index[v]) continue;
+        if (stack[stack.length - 1] === v) {
+          // A component of one element (most): no cycle through it.
+          stack.pop();
+          onStack[v] = 0;
+          this.resolveSingle(v);
+          continue;
+        }
+        const component: number[] = [];
+        let w: number;
+        do {
+          w = stack.pop()!;
+          onStack[w] = 0;
+          component.push(w);
+        } while (w !== v);
+        this.resolveCycle(component);
+      }
+    }
+  }
+
+  // Components come out after every component they point into, so their targets are resolved already.
+  private resolveSingle(e: number): void {
+    const targets = this.pointsTo[e]!;
+    if (targets.length === 1) {
+      // Most: one element pointing at one other, which it shares the locations of.
+      const t = targets[0];
+      const one = this.leafOne[t];
+      this.leafOne[e] = one;
+      if (one === MANY) this.leafMany[e] = this.leafMany[t];
+      return;
+    }
+    this.setLeaves([e], targets, undefined);
+  }
+
+  private resolveCycle(component: number[]): void {
+    const members = new Set(component);
+    const targets: number[] = [];
+    for (const e of component) for (const t of this.pointsTo[e]!) if (!members.has(t)) targets.push(t);
+    this.setLeaves(component, targets, Math.min(...component));
+  }
+
+  // The union of the targets' locations for every element of a component (its least element when the
+  // component points nowhere else).
+  private setLeaves(component: readonly number[], targets: readonly number[], ownLocation?: number): void {
+    let locs: number[] = [];
+    for (const t of targets) {
+      const one = this.leafOne[t];
+      if (one !== MANY) locs.push(one);
+      else locs.push(...this.leafMany[t]!);
+    }
+    if (locs.length === 0) locs = [ownLocation!];
+    const set = sortedUnique(locs);
+    for (const e of component) {
+      if (set.length === 1) this.leafOne[e] = set[0];
+      else {
+        this.leafOne[e] = MANY;
+        this.leafMany[e] = set;
+      }
+    }
   }
 }
 
@@ -136,99 +307,29 @@ export function meets(a: Locations, set: ReadonlySet<number>): boolean {
   return false;
 }
 
-function sortedUnique(xs: number[]): Locations {
-  const s = [...new Set(xs)].sort((p, q) => p - q);
-  return s;
+// Sets entry `i`, filling any gap before it (a far write would turn the array into a dictionary).
+function setDense(lists: (number[] | undefined)[], i: number, list: number[]): void {
+  while (lists.length < i) lists.push(undefined);
+  lists[i] = list;
 }
 
-function union(sets: Locations[]): Locations {
-  const nonEmpty = [...new Set(sets)].filter((s) => s.length > 0);
-  if (nonEmpty.length === 0) return EMPTY;
-  if (nonEmpty.length === 1) return nonEmpty[0];
-  return sortedUnique(nonEmpty.flat());
-}
-
-/**
- * The elements with no pointee reachable from each element, by strongly connected components (Tarjan,
- * iterative): pointer cycles appear once loop bodies feed their inputs back. A chain of pointers shares
- * its target's array instead of copying it.
- */
-function leafLocations(pointsTo: readonly number[][]): Locations[] {
-  const n = pointsTo.length;
-  const result: Locations[] = new Array<Locations>(n);
-  const index = new Int32Array(n).fill(-1);
-  const low = new Int32Array(n);
-  const onStack = new Uint8Array(n);
-  const stack: number[] = [];
-  let counter = 0;
-  for (let root = 0; root < n; root++) {
-    if (index[root] !== -1) continue;
-    if (pointsTo[root].length === 0) {
-      // A memory location on its own (most elements): its own component, nothing to walk.
-      index[root] = counter++;
-      result[root] = [root];
-      continue;
-    }
-    const work: [number, number][] = [[root, 0]];
-    index[root] = low[root] = counter++;
-    stack.push(root);
-    onStack[root] = 1;
-    while (work.length) {
-      const top = work[work.length - 1];
-      const [v, edge] = top;
-      const targets = pointsTo[v];
-      if (edge < targets.length) {
-        top[1]++;
-        const w = targets[edge];
-        if (index[w] === -1 && pointsTo[w].length === 0) {
-          index[w] = counter++;
-          result[w] = [w];
-        } else if (index[w] === -1) {
-          index[w] = low[w] = counter++;
-          stack.push(w);
-          onStack[w] = 1;
-          work.push([w, 0]);
-        } else if (onStack[w]) {
-          low[v] = Math.min(low[v], index[w]);
-        }
-        continue;
+function sortedUnique(xs: number[]): number[] {
+  const n = xs.length;
+  if (n < 2) return xs;
+  if (n <= 16) {
+    // Most sets here are a handful of locations: insertion sort, no comparator calls or scratch array.
+    for (let i = 1; i < n; i++) {
+      const x = xs[i];
+      let j = i - 1;
+      while (j >= 0 && xs[j] > x) {
+        xs[j + 1] = xs[j];
+        j--;
       }
-      work.pop();
-      if (work.length) {
-        const parent = work[work.length - 1][0];
-        low[parent] = Math.min(low[parent], low[v]);
-      }
-      if (low[v] !== index[v]) continue;
-      const component: number[] = [];
-      let w: number;
-      do {
-        w = stack.pop()!;
-        onStack[w] = 0;
-        component.push(w);
-      } while (w !== v);
-      resolveComponent(component, pointsTo, result);
+      xs[j + 1] = x;
     }
-  }
-  return result;
-}
-
-// Components come out after every component they point into, so their targets are resolved already.
-function resolveComponent(component: number[], pointsTo: readonly number[][], result: Locations[]): void {
-  if (component.length === 1) {
-    // Most components: one element pointing at one other, which shares its target's array.
-    const e = component[0];
-    const targets = pointsTo[e];
-    if (targets.length === 1 && targets[0] !== e) {
-      result[e] = result[targets[0]];
-      return;
-    }
-  }
-  const members = new Set(component);
-  const sources: Locations[] = [];
-  for (const e of component) for (const t of pointsTo[e]) if (!members.has(t)) sources.push(result[t]);
-  let locs: Locations;
-  if (component.length === 1 && pointsTo[component[0]].length === 0) locs = [component[0]];
-  else if (sources.length === 0) locs = [Math.min(...component)];
-  else locs = union(sources);
-  for (const e of component) result[e] = locs;
+  } else xs.sort((p, q) => p - q);
+  let k = 1;
+  for (let i = 1; i < xs.length; i++) if (xs[i] !== xs[k - 1]) xs[k++] = xs[i];
+  xs.length = k;
+  return xs;
 }
