@@ -63,11 +63,20 @@ export function mergeable(n: Node, ops: OperatorRegistry): { ok: true } | { ok: 
 
 const MERGEABLE = { ok: true } as const;
 
-/** One run: tables of expressions per block scope, the AliasDb made when first needed. */
+/**
+ * One run: tables of expressions per block scope, the AliasDb made when first needed. PyTorch asks
+ * hasWriters of every node before looking it up; here it is asked only of a node that found an equal one
+ * and of the equal candidates met (a node with writers enters its scope's table but is passed over by
+ * lookups, as if absent): the same merges, but most nodes never need the AliasDb, and a run where no node
+ * of mutable type has an equal one never builds it (the second CSE of a freeze: 0 such on the 4 bench models).
+ */
 class Eliminator {
   eliminated = 0;
   private aliasDbCache: AliasDb | undefined;
   private readonly keys = new KeyMaker();
+  /** hasWriters of the nodes met as candidates (asked again for every later equal node). */
+  private readonly writersOf = new Map<Node, boolean>();
+  private readonly withoutWriters = (e: Node): boolean => !this.candidateHasWriters(e);
 
   constructor(
     private readonly graph: Graph,
@@ -77,8 +86,8 @@ class Eliminator {
   ) {}
 
   /** Visits `block` in order; `outer` holds the expressions of the enclosing blocks seen so far. */
-  block(block: Block, outer: readonly Map<string, Node>[]): void {
-    const table = new Map<string, Node>();
+  block(block: Block, outer: readonly Scope[]): void {
+    const table = new Scope();
     const scopes = [...outer, table];
     // Walked by node links, the next node read first: only the current node is ever destroyed here.
     const end = block.returnNode;
@@ -88,10 +97,11 @@ class Eliminator {
         for (let i = 0; i < blocks.length; i++) this.block(blocks[i], scopes);
         continue;
       }
-      if (!mergeable(n, this.ops).ok || this.hasWriters(n)) continue;
+      if (!mergeable(n, this.ops).ok) continue;
       const key = this.keys.of(n);
-      const inParent = equalIn(outer, key, n);
+      const inParent = equalIn(outer, key, n, this.withoutWriters);
       if (inParent) {
+        if (this.hasWriters(n)) continue;
         if (!this.db().safeToChangeAliasingRelationship(n.outputs, inParent.outputs)) {
           this.context.remark(
             n,
@@ -102,12 +112,12 @@ class Eliminator {
         this.replace(n, inParent);
         continue;
       }
-      const earlier = table.get(key);
+      const earlier = table.equal(key, n, this.withoutWriters);
       if (!earlier) {
-        table.set(key, n);
+        table.add(key, n);
         continue;
       }
-      if (!sameTensorAttributes(n, earlier)) continue; // a hash collision, not an equal node
+      if (this.hasWriters(n)) continue;
       if (this.bothReachOutputs(n, earlier)) {
         this.context.remark(n, 'not merged: it and its equal node may both be graph outputs');
         continue;
@@ -137,6 +147,12 @@ class Eliminator {
     return false;
   }
 
+  private candidateHasWriters(e: Node): boolean {
+    let writers = this.writersOf.get(e);
+    if (writers === undefined) this.writersOf.set(e, (writers = this.hasWriters(e)));
+    return writers;
+  }
+
   // Merging would make two values that may be (or hold) graph outputs the same value.
   private bothReachOutputs(a: Node, b: Node): boolean {
     const outs = this.graph.outputs;
@@ -144,11 +160,46 @@ class Eliminator {
   }
 }
 
-// The first node of the enclosing scopes with `n`'s key whose tensor attributes equal `n`'s.
-function equalIn(scopes: readonly Map<string, Node>[], key: string, n: Node): Node | undefined {
-  for (const table of scopes) {
-    const e = table.get(key);
-    if (e !== undefined && sameTensorAttributes(n, e)) return e;
+/**
+ * The expressions of one block by key. Keys hash tensor attributes, so unequal nodes may share one (as
+ * in PyTorch's hash set, whose buckets compare every entry): the first node of a key is kept in `first`,
+ * any further unequal ones in `more` (made on the first collision; in practice never).
+ */
+class Scope {
+  private readonly first = new Map<string, Node>();
+  private more: Map<string, Node[]> | undefined;
+
+  /** The first node of this scope with `n`'s key whose tensor attributes equal `n`'s and that is `ok`. */
+  equal(key: string, n: Node, ok: (e: Node) => boolean): Node | undefined {
+    const e = this.first.get(key);
+    if (e === undefined) return undefined;
+    if (ok(e) && sameTensorAttributes(n, e)) return e;
+    const others = this.more?.get(key);
+    if (others)
+      for (let i = 0; i < others.length; i++) {
+        const o = others[i];
+        if (ok(o) && sameTensorAttributes(n, o)) return o;
+      }
+    return undefined;
+  }
+
+  /** Adds `n` as an expression of its key (after `equal` found none that is ok). */
+  add(key: string, n: Node): void {
+    if (!this.first.has(key)) this.first.set(key, n);
+    else {
+      const more = (this.more ??= new Map());
+      const others = more.get(key);
+      if (others) others.push(n);
+      else more.set(key, [n]);
+    }
+  }
+}
+
+// The first node of the enclosing scopes with `n`'s key whose tensor attributes equal `n`'s and that is `ok`.
+function equalIn(scopes: readonly Scope[], key: string, n: Node, ok: (e: Node) => boolean): Node | undefined {
+  for (let i = 0; i < scopes.length; i++) {
+    const e = scopes[i].equal(key, n, ok);
+    if (e !== undefined) return e;
   }
   return undefined;
 }
@@ -215,13 +266,15 @@ class KeyMaker {
 }
 
 // dtype, shape, device and a hash of the elements: equal tensors hash alike (collisions are checked later).
-// Equal tensors must hash equal; unequal ones may collide (sameTensorAttributes decides). So the hash
+// Equal tensors must hash equal; unequal ones may collide (sameTensorAttributes decides, and a Scope keeps
+// every unequal node of a key, so a collision costs a comparison, never a missed merge). So the hash
 // reads at most HASH_RUNS runs of HASH_RUN consecutive elements, evenly spaced from the first element
 // to the last — a frozen resnet18 holds 11M weights — and is cached per tensor object. Runs rather than
 // single elements spread out: one strided read per element cost a cache and TLB miss each (~13 ms on
-// resnet50's 25M weights), a run costs one.
-const HASH_RUNS = 64;
-const HASH_RUN = 64;
+// resnet50's 25M weights), a run costs one. 16 runs of 16 tell trained weights apart as well as 64 of 64
+// did, and the loop runs cold (resnet50: 320 tensors, 1M elements read at 64x64, ~13 ms of CSE).
+const HASH_RUNS = 16;
+const HASH_RUN = 16;
 const tensorHashes = new WeakMap<Tensor, string>();
 
 /** A key equal for equal tensors (dtype, shape, device, sampled elements); unequal ones may collide. */

@@ -95,6 +95,8 @@ const MET = 1;
 const SIDE_EFFECTS = 2;
 const WRITES = 4;
 const MARKED = 8;
+/** On a block's return node: the block's outputs were made live (markReturn ran for it). */
+const RETURNED = 16;
 /** Outputs at this offset or later are kept live in a set; earlier ones as bits per producer node id. */
 const LIVE_BITS = 31;
 
@@ -117,7 +119,6 @@ class Marker {
   private readonly liveHigh = new Set<Value>();
   /** Every live value, in the order it became live (what the AliasDb is asked about once it exists). */
   private readonly live: Value[] = [];
-  private readonly returned = new Set<Block>();
   private db: AliasDb | undefined;
   /** Memory locations of the live values, kept once the AliasDb exists (writesToAlias on the live set). */
   private readonly liveLocations = new Set<number>();
@@ -150,7 +151,7 @@ class Marker {
   run(): void {
     const outputs = this.graph.outputs;
     for (let i = 0; i < outputs.length; i++) this.addLive(outputs[i]);
-    this.returned.add(this.graph.block);
+    this.state[this.graph.block.returnNode.id] |= RETURNED;
     this.markBlock(this.graph.block);
   }
 
@@ -211,8 +212,9 @@ class Marker {
 
   // A block's outputs are live where what they become outside is; a loop's also when the next iteration reads them.
   private markReturn(block: Block): boolean {
-    if (this.returned.has(block)) return false;
-    this.returned.add(block);
+    const end = block.returnNode.id;
+    if (this.state[end] & RETURNED) return false;
+    this.state[end] |= RETURNED;
     const owner = block.owningNode!;
     const results = owner.outputs;
     const returned = block.outputs;
@@ -300,11 +302,14 @@ class Sweep {
   constructor(private readonly marker: Marker) {}
 
   // Reverse order: a node's users (later in the block, or inside later nodes' blocks) are gone first.
+  // Walked by node links, the previous node read first: only the current node is ever destroyed here.
   block(block: Block): void {
-    for (const n of block.nodesReversed()) {
+    const end = block.returnNode;
+    for (let n = end.prev!, prev = n.prev; n !== end; n = prev!, prev = n.prev) {
       if (n.kind === 'prim::If') this.pruneIf(n);
       else if (n.kind === 'prim::Loop') this.pruneLoop(n);
-      for (const b of n.blocks) this.block(b);
+      const blocks = n.blocks;
+      for (let i = 0; i < blocks.length; i++) this.block(blocks[i]);
       if (this.marker.isMarked(n) || n.hasUses()) continue;
       this.nodesRemoved += 1 + countNested(n);
       n.destroy();

@@ -170,13 +170,29 @@ export class OperatorRegistry {
     // input/output types are the very same objects (a changed input, output or type misses the cache).
     const slot = node.opCache;
     if (slot instanceof NodeEntryCache && slot.matches(this, node)) return slot.entry ?? undefined;
-    const key = `${node.kind}(${node.inputs.map((v) => schemaTypeStr(v.type)).join(', ')}) -> (${node.outputs.map((v) => schemaTypeStr(v.type)).join(', ')})`;
-    let entry = this.nodeCache.get(key);
-    if (entry === undefined) {
-      entry = this.chooseEntry(node);
-      this.nodeCache.set(key, entry);
+    const overloads = this.overloadList(node.kind);
+    // With one overload the node's outputs choose nothing (chooseEntry compares them only among several
+    // candidates): neither the key nor the node's cache holds them, so `prim::Constant` or `prim::If`
+    // nodes of a thousand different output types share one key.
+    const withOutputs = overloads.length > 1;
+    let entry: OperatorEntry | null | undefined = null;
+    if (overloads.length) {
+      const { inputs, outputs } = node;
+      let key = `${node.kind}(`;
+      for (let i = 0; i < inputs.length; i++) key += `${i ? ', ' : ''}${schemaTypeStr(inputs[i].type)}`;
+      key += ')';
+      if (withOutputs) {
+        key += ' -> (';
+        for (let i = 0; i < outputs.length; i++) key += `${i ? ', ' : ''}${schemaTypeStr(outputs[i].type)}`;
+        key += ')';
+      }
+      entry = this.nodeCache.get(key);
+      if (entry === undefined) {
+        entry = this.chooseEntry(node);
+        this.nodeCache.set(key, entry);
+      }
     }
-    node.opCache = new NodeEntryCache(this, this.generation, node, entry);
+    node.opCache = new NodeEntryCache(this, this.generation, node, entry, withOutputs);
     return entry ?? undefined;
   }
 
@@ -335,16 +351,20 @@ export class OperatorRegistry {
 // generation, the node's kind, and the identity of every input and output type.
 class NodeEntryCache {
   private readonly kind: string;
-  private readonly types: Type[];
+  /** The input types, then (when the outputs chose among overloads) the output types. */
+  private readonly types: Type[] = [];
 
   constructor(
     private readonly registry: OperatorRegistry,
     private readonly generation: number,
     node: Node,
     readonly entry: OperatorEntry | null,
+    private readonly withOutputs: boolean,
   ) {
     this.kind = node.kind;
-    this.types = [...node.inputs.map((v) => v.type), ...node.outputs.map((v) => v.type)];
+    const { inputs, outputs } = node;
+    for (let i = 0; i < inputs.length; i++) this.types.push(inputs[i].type);
+    if (withOutputs) for (let i = 0; i < outputs.length; i++) this.types.push(outputs[i].type);
   }
 
   matches(registry: OperatorRegistry, node: Node): boolean {
@@ -352,9 +372,11 @@ class NodeEntryCache {
       return false;
     const { inputs, outputs } = node;
     const types = this.types;
-    if (types.length !== inputs.length + outputs.length) return false;
-    for (let i = 0; i < inputs.length; i++) if (inputs[i].type !== types[i]) return false;
-    for (let i = 0; i < outputs.length; i++) if (outputs[i].type !== types[inputs.length + i]) return false;
+    const n = inputs.length;
+    if (types.length !== (this.withOutputs ? n + outputs.length : n)) return false;
+    for (let i = 0; i < n; i++) if (inputs[i].type !== types[i]) return false;
+    if (this.withOutputs)
+      for (let i = 0; i < outputs.length; i++) if (outputs[i].type !== types[n + i]) return false;
     return true;
   }
 }

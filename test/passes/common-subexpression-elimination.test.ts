@@ -3,6 +3,7 @@
 
 import 'reflect-metadata';
 import { expect } from 'chai';
+import { tensorHash } from '../../passes/common-subexpression-elimination.js';
 import { Tensor, parseIR, runPipeline } from '../../src/index.js';
 import { describeIRFile } from '../support/ir-case-runner.js';
 import { checkPipelineKeepsOutputs, seeded, testAnalysesModule, testContainer } from './numeric.js';
@@ -51,6 +52,33 @@ describe('common-subexpression-elimination', () => {
     expect(report.statistics['common-subexpression-elimination']['nodes-eliminated']).to.equal(1);
     expect(g.toString()).to.include('%z : Tensor = aten::mul(%y, %a)');
     expect(g.toString()).to.include('%w : Tensor = aten::mul(%z, %c)');
+  });
+
+  it('a tensor that hashes as an earlier unequal one still merges with its own later copy', () => {
+    // 1613 elements: the hash reads 16 runs of 16 (run 0 is elements 0..15, run 1 starts at 106), so
+    // element 20 is never read and %b hashes as %a. PyTorch compares every entry of a hash bucket.
+    const g = parseIR(`graph(%x : Tensor):
+  %a : Tensor = prim::Constant[value= 0 [ CPUFloatType{1} ]]()
+  %b : Tensor = prim::Constant[value= 0 [ CPUFloatType{1} ]]()
+  %c : Tensor = prim::Constant[value= 0 [ CPUFloatType{1} ]]()
+  %y : Tensor = aten::mul(%x, %a)
+  %z : Tensor = aten::mul(%y, %b)
+  %w : Tensor = aten::mul(%z, %c)
+  return (%w)
+`);
+    const n = 1613;
+    const data = Float32Array.from({ length: n }, (_, i) => Math.sin(i));
+    const other = data.slice();
+    other[20] += 1;
+    const [ca, cb, cc] = g.nodesOfKind('prim::Constant');
+    ca.setT('value', Tensor.fromStorage('float32', data, [n]));
+    cb.setT('value', Tensor.fromStorage('float32', other, [n]));
+    cc.setT('value', Tensor.fromStorage('float32', other.slice(), [n]));
+    expect(tensorHash(cb.t('value'))).to.equal(tensorHash(ca.t('value')));
+    runPipeline(testContainer(), g, 'common-subexpression-elimination');
+    expect(g.nodesOfKind('prim::Constant')).to.have.length(2);
+    expect(g.toString()).to.include('%z : Tensor = aten::mul(%y, %b)');
+    expect(g.toString()).to.include('%w : Tensor = aten::mul(%z, %b)');
   });
 
   it('compares tensor constants by value: NaN never equal, 0 equals -0, strided views element by element', () => {

@@ -9,7 +9,7 @@ import { Tensor } from '../../src/index.js';
 const ramp = (n: number): Float32Array => Float32Array.from({ length: n }, (_, i) => Math.sin(i) * 100);
 
 describe('common-subexpression-elimination tensorHash', () => {
-  for (const n of [1, 7, 4096, 4097, 100003]) {
+  for (const n of [1, 7, 256, 257, 100003]) {
     it(`${n} elements: equal copies hash alike; a change at the first or last element hashes apart`, () => {
       const a = Tensor.fromStorage('float32', ramp(n), [n]);
       expect(tensorHash(Tensor.fromStorage('float32', ramp(n), [n]))).to.equal(tensorHash(a));
@@ -24,11 +24,11 @@ describe('common-subexpression-elimination tensorHash', () => {
   }
 
   it('a large tensor changed inside any of its sampled runs hashes apart; strided and contiguous copies alike', () => {
-    const n = 64 * 1000 + 13;
+    const n = 16 * 1000 + 13;
     const a = Tensor.fromStorage('float32', ramp(n), [n]);
-    for (const k of [1, 17, 40, 62]) {
+    for (const k of [1, 5, 10, 14]) {
       const data = ramp(n);
-      data[Math.floor((k * (n - 64)) / 63) + 5] += 1;
+      data[Math.floor((k * (n - 16)) / 15) + 5] += 1;
       expect(tensorHash(Tensor.fromStorage('float32', data, [n])), `run ${k}`).to.not.equal(tensorHash(a));
     }
     // A transposed view (read element by element) hashes as its contiguous copy.
