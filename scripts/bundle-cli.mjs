@@ -10,8 +10,11 @@
 //    library with its dependencies in one CommonJS file, which src/runtime/cached-bundle.ts runs with a V8
 //    code cache. Then one warm-up job (freezing examples/resnet18_w8.pt, as a user would) writes that cache,
 //    with the lazily compiled functions of loading and freezing in it.
+//
+// 3. dist/src/cli/help-snapshot.json: what `tsfreeze --help` and `--version` print at each width, recorded
+//    from the live CLI (src/cli/help-snapshot.ts); bin/tsfreeze.js prints it without loading the CLI.
 import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import { build } from 'esbuild';
 import { ONE_SHOT_NODE_FLAGS } from '../dist/src/runtime/v8-tuning.js';
@@ -34,6 +37,9 @@ await build({
   ],
   logLevel: 'warning',
 });
+
+const { recordHelpSnapshot } = await import('../dist/src/cli/help-snapshot.js');
+writeFileSync('dist/src/cli/help-snapshot.json', JSON.stringify(await recordHelpSnapshot()));
 
 const CJS_BUNDLE = resolve('dist/src/cli/cli.bundle.cjs');
 

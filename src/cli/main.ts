@@ -19,7 +19,11 @@ export async function buildProgram(io: CliIO, argv: readonly string[] = []): Pro
     .description('Freeze TorchScript modules and run optimization pipelines over TorchScript IR')
     .version('0.1.0')
     .exitOverride()
-    .configureOutput({ writeOut: io.out, writeErr: io.err })
+    .configureOutput({
+      writeOut: io.out,
+      writeErr: io.err,
+      ...(io.helpWidth === undefined ? {} : widthOf(io.helpWidth)),
+    })
     // Unloaded subcommands are listed as the real ones would list themselves.
     .configureHelp({
       subcommandTerm: (cmd) =>
@@ -42,6 +46,10 @@ export async function buildProgram(io: CliIO, argv: readonly string[] = []): Pro
     setLimits(limitsFromFlags(action.opts()));
   });
   return program;
+}
+
+function widthOf(width: number): { getOutHelpWidth(): number; getErrHelpWidth(): number } {
+  return { getOutHelpWidth: () => width, getErrHelpWidth: () => width };
 }
 
 /** Runs the CLI; returns the exit code. Known errors print their message only (no stack trace). */

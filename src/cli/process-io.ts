@@ -6,6 +6,11 @@ export interface CliIO {
   err(text: string): void;
   /** Called with the error a command failed with, before it is printed (embedders, the fuzzer). */
   readonly failed?: (error: unknown) => void;
+  /**
+   * The width help text is wrapped to. Default: commander's (the terminal's columns, 80 when the output is
+   * not a terminal); the help snapshot (help-snapshot.ts) records each width with it.
+   */
+  readonly helpWidth?: number;
 }
 
 export const processIO: CliIO = {

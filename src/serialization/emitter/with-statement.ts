@@ -71,10 +71,13 @@ export function emitWith(em: FunctionEmitter, stmt: With, emitBody: () => void):
 /** Replaces every prim::With by its body's nodes followed by its exits' (after TransformExits). */
 export function flattenWithBlocks(graph: Graph): void {
   const holders: Node[] = [];
+  // Read-only walks follow the node links directly (cheaper than iterators in cold code).
   const collect = (block: Block): void => {
-    for (const node of block.nodes()) {
+    const end = block.returnNode;
+    for (let node = end.next!; node !== end; node = node.next!) {
       if (node.kind === WITH_KIND) holders.push(node);
-      for (const b of node.blocks) collect(b);
+      const blocks = node.blocks;
+      for (let i = 0; i < blocks.length; i++) collect(blocks[i]);
     }
   };
   collect(graph.block);
@@ -88,8 +91,11 @@ export function flattenWithBlocks(graph: Graph): void {
 
 /** True when `graph` holds a with statement not yet flattened. */
 export function hasWithBlocks(block: Block): boolean {
-  for (const node of block.nodes()) {
-    if (node.kind === WITH_KIND || node.blocks.some(hasWithBlocks)) return true;
+  const end = block.returnNode;
+  for (let node = end.next!; node !== end; node = node.next!) {
+    if (node.kind === WITH_KIND) return true;
+    const blocks = node.blocks;
+    for (let i = 0; i < blocks.length; i++) if (hasWithBlocks(blocks[i])) return true;
   }
   return false;
 }

@@ -44,11 +44,17 @@ function attributeText(attr: Attribute): string {
   return text;
 }
 
-function attributePart(name: string, attr: Attribute): string {
+function attributePart(
+  name: string,
+  attr: Attribute,
+  text: (attr: Attribute) => string = attributeText,
+): string {
   if (attr.kind === 't') return `${name}=tensor#${identity(attr.value)}`;
   const objects = attr.kind === 'ival' ? objectIds(attr.value, []) : [];
-  return `${name}=${attr.kind}:${attributeText(attr)}#${objects.join(',')}`;
+  return `${name}=${attr.kind}:${text(attr)}#${objects.join(',')}`;
 }
+
+const losslessText = (attr: Attribute): string => formatAttribute(attr, 'lossless');
 
 // The key of a constant whose only attribute is `value`, per attribute object and output type: copies of
 // a constant (inlining, cloning) share both, and attributes are never changed in place.
@@ -63,7 +69,8 @@ function keyOf(node: Node): string {
   if (value !== undefined) {
     const cached = valueKeys.get(value);
     if (cached !== undefined && cached.type === type) return cached.key;
-    const key = `${type.str()}|${attributePart('value', value)}`;
+    // valueKeys holds this attribute's key from now on: its text needs no cache of its own.
+    const key = `${type.str()}|${attributePart('value', value, losslessText)}`;
     valueKeys.set(value, { type, key });
     return key;
   }
@@ -72,8 +79,10 @@ function keyOf(node: Node): string {
   return parts.join('|');
 }
 
+// A step moves or removes at most the node it is at (the next one is read first).
 function poolBlock(graph: Graph, block: Block, seen: Map<string, Node>): void {
-  for (const node of block.nodes()) {
+  const end = block.returnNode;
+  for (let node = end.next!, after = node.next!; node !== end; node = after, after = node.next!) {
     const blocks = node.blocks;
     if (blocks.length) {
       for (let i = 0; i < blocks.length; i++) poolBlock(graph, blocks[i], seen);

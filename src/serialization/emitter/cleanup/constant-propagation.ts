@@ -39,8 +39,12 @@ function isConstant(node: Node): boolean {
   return true;
 }
 
+// A step inserts before the node it is at, or moves nodes there, or removes that node: the next one is
+// read first (a direct walk of the links, cheaper than the iterator in cold code).
 function propagateBlock(graph: Graph, block: Block, registry: OperatorRegistry, state: State): void {
-  for (const node of block.nodes()) propagateNode(graph, node, registry, state);
+  const end = block.returnNode;
+  for (let node = end.next!, after = node.next!; node !== end; node = after, after = node.next!)
+    propagateNode(graph, node, registry, state);
 }
 
 function propagateBlocks(graph: Graph, node: Node, registry: OperatorRegistry, state: State): void {

@@ -58,7 +58,7 @@ const PURE = new Set([
 
 /** Removes nodes whose results are unused and that have no effect. */
 export function eliminateDeadCode(graph: Graph, registry: OperatorRegistry): void {
-  const facts = new NodeFacts(registry);
+  const facts = new NodeFacts(registry, graph.nodeIdBound);
   let eliminator = new DeadCodeEliminator(graph, registry, facts, false);
   eliminator.mark(graph.block);
   if (!eliminator.marksEveryWrite()) {
@@ -68,28 +68,38 @@ export function eliminateDeadCode(graph: Graph, registry: OperatorRegistry): voi
   eliminator.sweep(graph.block);
 }
 
-/** The operator facts of each node, looked up once per elimination (the marking asks again and again). */
+/**
+ * The operator facts of each node, looked up once per elimination (the marking asks again and again).
+ * Per-run tables here are indexed by node id (the elimination creates no node): cheaper than Maps and Sets
+ * keyed by nodes, which matters for the many small graphs a load cleans up.
+ */
 class NodeFacts {
-  private readonly known = new Map<Node, OpFacts | undefined>();
+  private readonly known: (OpFacts | null | undefined)[];
 
-  constructor(private readonly registry: OperatorRegistry) {}
+  constructor(
+    private readonly registry: OperatorRegistry,
+    idBound: number,
+  ) {
+    this.known = new Array<OpFacts | null | undefined>(idBound).fill(undefined);
+  }
 
   of(node: Node): OpFacts | undefined {
-    let facts = this.known.get(node);
-    if (facts === undefined && !this.known.has(node)) {
-      facts = factsOf(this.registry, node);
-      this.known.set(node, facts);
-    }
-    return facts;
+    const facts = this.known[node.id];
+    if (facts !== undefined) return facts ?? undefined;
+    const found = factsOf(this.registry, node);
+    this.known[node.id] = found ?? null;
+    return found;
   }
 }
 
 class DeadCodeEliminator {
-  private readonly marked = new Set<Node>();
+  /** 1 for marked nodes, by node id. */
+  private readonly marked: Uint8Array;
   private readonly live = new Set<Value>();
   /** Memory locations of the live values, once an AliasDb exists. */
   private readonly liveLocations = new Set<number>();
-  private readonly memo = new Map<Node, boolean>();
+  /** hasSideEffects by node id: 0 unknown, 1 no, 2 yes. */
+  private readonly memo: Uint8Array;
   private readonly written = new Map<Node, readonly Value[]>();
   private db: AliasDb | null | undefined;
 
@@ -99,12 +109,19 @@ class DeadCodeEliminator {
     private readonly facts: NodeFacts,
     /** Without it, a write escapes or reaches a live value only where alias analysis surely says so. */
     private readonly useAliasDb: boolean,
-  ) {}
+  ) {
+    this.marked = new Uint8Array(graph.nodeIdBound);
+    this.memo = new Uint8Array(graph.nodeIdBound);
+  }
 
   /** Every node that writes in place is marked (then an AliasDb could add no mark). */
-  marksEveryWrite(): boolean {
-    for (const n of this.graph.allNodes())
-      if (!this.marked.has(n) && this.facts.of(n)?.writtenArgs.length) return false;
+  marksEveryWrite(block: Block = this.graph.block): boolean {
+    const end = block.returnNode;
+    for (let n = end.next!; n !== end; n = n.next!) {
+      if (!this.marked[n.id] && this.facts.of(n)?.writtenArgs.length) return false;
+      const blocks = n.blocks;
+      for (let i = 0; i < blocks.length; i++) if (!this.marksEveryWrite(blocks[i])) return false;
+    }
     return true;
   }
 
@@ -119,7 +136,11 @@ class DeadCodeEliminator {
   }
 
   private writesToWildcard(node: Node): boolean {
-    if (!this.useAliasDb) return this.surelyWritten(node).some(surelyEscaped);
+    if (!this.useAliasDb) {
+      const written = this.surelyWritten(node);
+      for (let i = 0; i < written.length; i++) if (surelyEscaped(written[i])) return true;
+      return false;
+    }
     return this.aliasDb()?.writesToWildcard(node) ?? true;
   }
 
@@ -152,8 +173,8 @@ class DeadCodeEliminator {
   }
 
   private hasSideEffects(node: Node): boolean {
-    const known = this.memo.get(node);
-    if (known !== undefined) return known;
+    const known = this.memo[node.id];
+    if (known !== 0) return known === 2;
     let effects: boolean;
     if (SIDE_EFFECTS.has(node.kind)) effects = true;
     else if (PURE.has(node.kind)) effects = false;
@@ -162,29 +183,44 @@ class DeadCodeEliminator {
       effects =
         !facts || facts.externalSideEffects || (facts.writtenArgs.length > 0 && this.writesToWildcard(node));
     }
-    if (!effects) effects = node.blocks.some((b) => [...b.nodes()].some((n) => this.hasSideEffects(n)));
-    this.memo.set(node, effects);
+    if (!effects) effects = this.blocksHaveSideEffects(node.blocks);
+    this.memo[node.id] = effects ? 2 : 1;
     return effects;
   }
 
+  private blocksHaveSideEffects(blocks: readonly Block[]): boolean {
+    for (let i = 0; i < blocks.length; i++) {
+      const end = blocks[i].returnNode;
+      for (let n = end.next!; n !== end; n = n.next!) if (this.hasSideEffects(n)) return true;
+    }
+    return false;
+  }
+
+  // Marking changes no links: the walks follow them directly (cheaper than iterators in cold code).
   private markBlock(block: Block): boolean {
     let any = false;
-    for (const node of block.nodes()) if (this.hasSideEffects(node)) any = this.markNode(node) || any;
-    any = this.markReturn(block.returnNode) || any;
-    for (const node of block.nodesReversed()) {
+    const end = block.returnNode;
+    for (let n = end.next!; n !== end; n = n.next!) if (this.hasSideEffects(n)) any = this.markNode(n) || any;
+    any = this.markReturn(end) || any;
+    for (let node = end.prev!; node !== end; node = node.prev!) {
+      const blocks = node.blocks;
       if (node.kind === 'prim::Loop') {
         let again: boolean;
         do {
-          again = this.markBlock(node.blocks[0]);
+          again = this.markBlock(blocks[0]);
           any = again || any;
         } while (again);
       } else {
-        for (const b of node.blocks) any = this.markBlock(b) || any;
+        for (let i = 0; i < blocks.length; i++) any = this.markBlock(blocks[i]) || any;
       }
-      if (node.outputs.some((o) => this.live.has(o)) || this.writesLive(node))
-        any = this.markNode(node) || any;
+      if (this.anyLive(node.outputs) || this.writesLive(node)) any = this.markNode(node) || any;
     }
     return any;
+  }
+
+  private anyLive(values: readonly Value[]): boolean {
+    for (let i = 0; i < values.length; i++) if (this.live.has(values[i])) return true;
+    return false;
   }
 
   // A write to memory something live reads (PyTorch's AliasDb::writesToAlias on the live set).
@@ -193,7 +229,7 @@ class DeadCodeEliminator {
     const facts = this.facts.of(node);
     if (!facts || facts.writtenArgs.length === 0) return false;
     // Writing a live value itself is writing to what it points to: the AliasDb's answer, without it.
-    if (this.surelyWritten(node).some((v) => this.live.has(v))) return true;
+    if (this.anyLive(this.surelyWritten(node))) return true;
     if (!this.useAliasDb) return false;
     const db = this.aliasDb();
     if (!db) return true;
@@ -203,39 +239,41 @@ class DeadCodeEliminator {
 
   // A block's return only keeps alive what its owner's live outputs need.
   private markReturn(ret: Node): boolean {
-    if (this.marked.has(ret)) return false;
+    if (this.marked[ret.id]) return false;
     const owner = ret.owningBlock?.owningNode ?? null;
     if (!owner) return this.markNode(ret);
+    const outputs = owner.outputs;
     if (owner.kind === 'prim::Loop') {
       const body = owner.blocks[0];
-      owner.outputs.forEach((out, i) => {
-        if (this.live.has(out) || body.inputs[i + 1].hasUses()) this.addLive(body.outputs[i + 1]);
-      });
+      for (let i = 0; i < outputs.length; i++)
+        if (this.live.has(outputs[i]) || body.inputs[i + 1].hasUses()) this.addLive(body.outputs[i + 1]);
       this.addLive(body.outputs[0]);
     } else {
-      owner.outputs.forEach((out, i) => {
-        if (this.live.has(out)) this.addLive(ret.inputs[i]);
-      });
+      for (let i = 0; i < outputs.length; i++) if (this.live.has(outputs[i])) this.addLive(ret.inputs[i]);
     }
-    this.marked.add(ret);
+    this.marked[ret.id] = 1;
     return true;
   }
 
   private markNode(node: Node): boolean {
-    if (this.marked.has(node)) return false;
-    this.marked.add(node);
+    if (this.marked[node.id]) return false;
+    this.marked[node.id] = 1;
     for (let n = node.owningBlock?.owningNode ?? null; n; n = n.owningBlock?.owningNode ?? null)
       this.markNode(n);
-    for (const input of node.inputs) this.addLive(input);
+    const inputs = node.inputs;
+    for (let i = 0; i < inputs.length; i++) this.addLive(inputs[i]);
     return true;
   }
 
+  // Backwards; a step destroys at most the node it is at (never the one before it, read first).
   sweep(block: Block): void {
-    for (const node of block.nodesReversed()) {
+    const end = block.returnNode;
+    for (let node = end.prev!, before = node.prev!; node !== end; node = before, before = node.prev!) {
       if (node.kind === 'prim::If') this.removeDeadIfOutputs(node);
       if (node.kind === 'prim::Loop') this.removeDeadLoopOutputs(node);
-      for (const b of node.blocks) this.sweep(b);
-      if (!this.marked.has(node) && !node.hasUses()) node.destroy();
+      const blocks = node.blocks;
+      for (let i = 0; i < blocks.length; i++) this.sweep(blocks[i]);
+      if (!this.marked[node.id] && !node.hasUses()) node.destroy();
     }
   }
 

@@ -237,17 +237,21 @@ function replaceOutputs(block: Block, values: readonly Value[]): void {
   copy.forEach((v) => block.registerOutput(v));
 }
 
+// (The read-only walks here follow the node links directly: cheaper than iterators in cold code.)
 function hasKind(block: Block, kind: string): boolean {
-  for (const n of block.nodes()) {
+  const end = block.returnNode;
+  for (let n = end.next!; n !== end; n = n.next!) {
     if (n.kind === kind) return true;
-    if (n.blocks.some((b) => hasKind(b, kind))) return true;
+    const blocks = n.blocks;
+    for (let i = 0; i < blocks.length; i++) if (hasKind(blocks[i], kind)) return true;
   }
   return false;
 }
 
 // Whether a block always raises, as the transformer decides it: a raise, or an if raising in both branches.
 function alwaysThrows(block: Block): boolean {
-  for (const n of block.nodes()) {
+  const end = block.returnNode;
+  for (let n = end.next!; n !== end; n = n.next!) {
     if (n.kind === 'prim::RaiseException') return true;
     if (n.kind === 'prim::If' && alwaysThrows(n.blocks[0]) && alwaysThrows(n.blocks[1])) return true;
   }
@@ -289,10 +293,12 @@ function transformSingleReturn(graph: Graph): boolean {
   }
   let returns = 0;
   const scan = (b: Block): boolean => {
-    for (const n of b.nodes()) {
+    const end = b.returnNode;
+    for (let n = end.next!; n !== end; n = n.next!) {
       if (n.kind === 'prim::LoopContinuation') return false;
       if (n.kind === 'prim::ReturnStmt' && ++returns > 1) return false;
-      for (const inner of n.blocks) if (!scan(inner)) return false;
+      const blocks = n.blocks;
+      for (let i = 0; i < blocks.length; i++) if (!scan(blocks[i])) return false;
     }
     return true;
   };

@@ -12,8 +12,11 @@ export function lowerSimpleTuples(graph: Graph): boolean {
 
 function lowerBlock(block: Block): boolean {
   let changed = false;
-  for (const node of block.nodes()) {
-    for (const b of node.blocks) changed = lowerBlock(b) || changed;
+  // Only uses change here, never the node links.
+  const end = block.returnNode;
+  for (let node = end.next!; node !== end; node = node.next!) {
+    const blocks = node.blocks;
+    for (let i = 0; i < blocks.length; i++) changed = lowerBlock(blocks[i]) || changed;
     const source = node.inputs[0]?.node;
     if (!source || source.kind !== 'prim::TupleConstruct') continue;
     if (node.kind === 'prim::TupleUnpack') {

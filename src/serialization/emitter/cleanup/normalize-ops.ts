@@ -59,10 +59,13 @@ function replaceKind(node: Node, kind: string): void {
   names.forEach((name, i) => name !== undefined && fresh.outputs[i].setDebugName(name));
 }
 
+// A step replaces at most the node it is at (the next one is read first).
 function normalizeBlock(block: Block): boolean {
   let changed = false;
-  for (const node of [...block.nodes()]) {
-    for (const b of node.blocks) changed = normalizeBlock(b) || changed;
+  const end = block.returnNode;
+  for (let node = end.next!, after = node.next!; node !== end; node = after, after = node.next!) {
+    const blocks = node.blocks;
+    for (let i = 0; i < blocks.length; i++) changed = normalizeBlock(blocks[i]) || changed;
     const kind = ALIASES.get(node.kind);
     if (kind) {
       replaceKind(node, kind);
