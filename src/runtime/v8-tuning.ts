@@ -22,9 +22,16 @@ export const ONE_SHOT_INTERRUPT_BUDGET = 16 * 67_584;
  * Node flags of the CLI's process, given at its start. --single-threaded-gc: no parallel scavenges, no
  * concurrent marking or sweeping threads. A freeze keeps most of what it allocates (the IR it builds), so
  * scavenges copy much and their helper threads cost more CPU than they save; on resnet50 freeze CPU
- * fell 10-15% (docs/benchmarks.md).
+ * fell 10-15% (docs/benchmarks.md). --initial-old-space-size=256 (MiB): V8 starts with a small old-generation
+ * limit and runs full mark-compacts while the heap grows to its working size; a job's heap is mostly live
+ * IR and module objects, so those collections free little. With 256 MiB, --trace-gc shows no mark-compact
+ * during densenet121's load or freeze (one ran inside freeze before: ~190 ms of marking); freeze CPU fell
+ * 4-15% on the four vs-torch models, peak RSS rose 14-18 MB (docs/benchmarks.md).
  */
-export const ONE_SHOT_NODE_FLAGS: readonly string[] = Object.freeze(['--single-threaded-gc']);
+export const ONE_SHOT_NODE_FLAGS: readonly string[] = Object.freeze([
+  '--single-threaded-gc',
+  '--initial-old-space-size=256',
+]);
 
 /** The ONE_SHOT_NODE_FLAGS this process was not started with (for tools that must run as the CLI does). */
 export function missingOneShotNodeFlags(execArgv: readonly string[] = process.execArgv): string[] {
