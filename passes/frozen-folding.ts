@@ -4,6 +4,7 @@
 import {
   DTYPES,
   Tensor,
+  type Float32Arena,
   bfloatToFloat,
   floatToBfloat,
   floatToHalf,
@@ -160,17 +161,24 @@ export type RowOp = 'mul' | 'div';
  * `x * factor[row]` (or `x / factor[row]`) for every element x of `t`, whose rows (leading dim) are the
  * output channels: the per-channel scaling of a weight, computed in `compute` (never narrower than `t`'s
  * dtype) and cast to `t`'s dtype. The factors are first rounded to `compute`, as ATen casts an operand
- * to the common dtype (an int64 16777217 multiplies a float32 weight as 16777216). Float32 weights
- * computed in float32 take the WebAssembly SIMD kernel (scaleRowsFloat32, bit-identical to the JS loops);
- * other contiguous float32/float64 tensors a JS loop where the store into the result array is the one
+ * to the common dtype (an int64 16777217 multiplies a float32 weight as 16777216; a Float32Array of
+ * factors is float32 already). Float32 weights computed in float32 take the WebAssembly SIMD kernel
+ * (scaleRowsFloat32, bit-identical to the JS loops), their result in `arena` when it has room; other
+ * contiguous float32/float64 tensors a JS loop where the store into the result array is the one
  * rounding ATen does (written out per operation: a callback per element kept resnet50's 25M weights in
  * a slow call for ~0.3 s).
  */
-export function scaleRows(t: Tensor, factor: Float64Array, compute: DType, op: RowOp): Tensor {
+export function scaleRows(
+  t: Tensor,
+  factor: Float32Array | Float64Array,
+  compute: DType,
+  op: RowOp,
+  arena?: Float32Arena | null,
+): Tensor {
   const n = t.numel;
   const rowSize = n / factor.length;
   const r = rounding(compute);
-  const factors = factor.map(r);
+  const factors = compute === 'float32' && factor instanceof Float32Array ? factor : factor.map(r);
   if (
     t.isContiguous &&
     (t.dtype === 'float32' || t.dtype === 'float64') &&
@@ -178,8 +186,13 @@ export function scaleRows(t: Tensor, factor: Float64Array, compute: DType, op: R
   ) {
     const src = t.storage.data.subarray(t.offset, t.offset + n) as Float32Array | Float64Array;
     if (src instanceof Float32Array && compute === 'float32') {
-      const out = new Float32Array(n);
-      const wasm = worthWasm(n) && scaleRowsFloat32(src, out, factors, rowSize, op === 'div');
+      const out = arena?.take(n) ?? new Float32Array(n);
+      const divide = op === 'div';
+      const wasm =
+        worthWasm(n) &&
+        (arena
+          ? arena.scaleRows(src, out, factors, rowSize, divide)
+          : scaleRowsFloat32(src, out, factors, rowSize, divide));
       if (!wasm) scaleRowsJs(src, out, factors, rowSize, op);
       return Tensor.fromStorage(t.dtype, out, t.shape);
     }
@@ -199,7 +212,7 @@ export function scaleRows(t: Tensor, factor: Float64Array, compute: DType, op: R
 export function scaleRowsJs(
   src: Float32Array | Float64Array,
   out: Float32Array | Float64Array,
-  factor: Float64Array,
+  factor: Float32Array | Float64Array,
   rowSize: number,
   op: RowOp,
 ): void {
@@ -210,7 +223,7 @@ export function scaleRowsJs(
 function multiplyRows(
   src: Float32Array | Float64Array,
   out: Float32Array | Float64Array,
-  factor: Float64Array,
+  factor: Float32Array | Float64Array,
   rowSize: number,
 ): void {
   for (let row = 0, i = 0; row < factor.length; row++) {
@@ -222,7 +235,7 @@ function multiplyRows(
 function divideRows(
   src: Float32Array | Float64Array,
   out: Float32Array | Float64Array,
-  factor: Float64Array,
+  factor: Float32Array | Float64Array,
   rowSize: number,
 ): void {
   for (let row = 0, i = 0; row < factor.length; row++) {
