@@ -31,6 +31,7 @@ import {
 import {
   constantNumber,
   constantTensor,
+  expectScaling,
   isFloatDType,
   isNone,
   matched,
@@ -218,6 +219,7 @@ export class FoldConvBn implements GraphPass {
     let folded = 0;
     const bns = graph.nodesOfKind('aten::batch_norm');
     const floats = bns.length ? foldableFloats(bns) : 0;
+    expectScaling(floats);
     const arena = floats >= ARENA_MIN_FLOATS ? Float32Arena.create(floats) : null;
     for (const node of bns) {
       const match = matchConvBn(node);

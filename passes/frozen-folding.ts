@@ -138,13 +138,13 @@ export function tensorOf(dtype: DType, values: Float64Array, shape: readonly num
   return Tensor.fromArray(dtype, Array.from(values), shape);
 }
 
-// Below this many elements the JS loop costs less than compiling the WASM kernel once (~2 ms): densenet121
-// folds a single 9408-element weight. Once this process has scaled that many elements in JS, the kernel
-// pays for itself on any later weight of WASM_ANY_ELEMENTS or more: the loop runs as cold (interpreted)
-// code at tens of ns an element, and resnet50 scales ~250k elements of small weights before its first
-// large one.
+// Below this many elements the JS loop costs less than compiling the WASM kernel once (2-7 ms, the first
+// WebAssembly module of a process): densenet121 folds a single 9408-element weight. Once this process has
+// scaled that many elements in JS, or a pass announced that many (expectScaling), the kernel pays for
+// itself on any later weight of WASM_ANY_ELEMENTS or more: the loop runs as cold (interpreted) code at
+// 60-300 ns an element under the CLI's raised tier-up budget, while a kernel call costs a few us.
 const WASM_MIN_ELEMENTS = 1 << 16;
-const WASM_ANY_ELEMENTS = 1 << 10;
+const WASM_ANY_ELEMENTS = 1 << 7;
 let scaledInJs = 0;
 
 // Whether a float32 weight of `n` elements goes through the WASM kernel (same bits either way).
@@ -152,6 +152,15 @@ function worthWasm(n: number): boolean {
   if (n >= WASM_MIN_ELEMENTS || (n >= WASM_ANY_ELEMENTS && scaledInJs >= WASM_MIN_ELEMENTS)) return true;
   scaledInJs += n;
   return false;
+}
+
+/**
+ * Tells scaleRows that a pass is about to scale about `floats` float32 elements (mobilenet_v3_large's
+ * batch norms: 1.4M in ~50 weights, most small): when that is enough to pay for compiling the WASM kernel,
+ * every weight but the tiniest takes it from the first on instead of the cold JS loop.
+ */
+export function expectScaling(floats: number): void {
+  if (floats >= WASM_MIN_ELEMENTS) scaledInJs = Math.max(scaledInJs, WASM_MIN_ELEMENTS);
 }
 
 /** The per-channel operation of scaleRows. */
