@@ -163,6 +163,11 @@ export function expectScaling(floats: number): void {
   if (floats >= WASM_MIN_ELEMENTS) scaledInJs = Math.max(scaledInJs, WASM_MIN_ELEMENTS);
 }
 
+/** Whether the WASM kernels are worth taking for small per-channel work too (see expectScaling). */
+export function wasmKernelsPayOff(): boolean {
+  return scaledInJs >= WASM_MIN_ELEMENTS;
+}
+
 /** The per-channel operation of scaleRows. */
 export type RowOp = 'mul' | 'div';
 

@@ -5,7 +5,12 @@
 
 import { expect } from 'chai';
 import { scaleRowsJs } from '../../passes/frozen-folding.js';
-import { Float32Arena, scaleRowsFloat32 } from '../../src/index.js';
+import {
+  Float32Arena,
+  batchNormFactorsFloat32,
+  scaleRowsFloat32,
+  type BatchNormFloat32,
+} from '../../src/index.js';
 
 // A deterministic generator of float32 bit patterns: mostly random bits (every exponent, so ~0.4%
 // denormals, ~0.4% inf/NaN), plus a share of the special values themselves.
@@ -153,8 +158,8 @@ describe('Float32Arena: folded weights in one shared, never-growing WebAssembly 
   });
 
   it('an array from elsewhere, or more rows than its factor area holds, goes through the shared scratch', () => {
-    const arena = Float32Arena.create(1 << 16)!;
-    const rows = 20000;
+    const rows = 120000;
+    const arena = Float32Arena.create(2 * rows + 64)!;
     const src = patterns(rows * 2, 5);
     const factor = Float64Array.from(patterns(rows, 6));
     const expected = new Float32Array(src.length);
@@ -166,4 +171,54 @@ describe('Float32Arena: folded weights in one shared, never-growing WebAssembly 
     expect(arena.scaleRows(src, elsewhere, factor, 2, false)).to.equal(true);
     expect(differences(elsewhere, expected)).to.equal(0);
   });
+});
+
+// fold-conv-bn's float32 steps, one Math.fround per operation (its JS loop).
+function batchNormReference(p: BatchNormFloat32, eps: number): { scale: Float32Array; bias: Float32Array } {
+  const f = Math.fround;
+  const n = p.variance.length;
+  const [scale, bias] = [new Float32Array(n), new Float32Array(n)];
+  const e = f(eps);
+  for (let c = 0; c < n; c++) {
+    const inv = f(1 / f(Math.sqrt(f(p.variance[c] + e))));
+    const g = p.gamma ? p.gamma[c] : 1;
+    scale[c] = g * inv;
+    bias[c] = f(f(f((p.bias ? p.bias[c] : 0) - p.mean[c]) * inv) * g) + (p.beta ? p.beta[c] : 0);
+  }
+  return { scale, bias };
+}
+
+describe('batchNormFactorsFloat32 (WebAssembly) equals the per-channel float32 steps of fold-conv-bn', () => {
+  const n = 3001;
+  const positive = (a: Float32Array): Float32Array => a.map(Math.abs);
+  const cases: [string, BatchNormFloat32][] = [
+    [
+      'all parameters, random bit patterns',
+      {
+        variance: patterns(n, 11),
+        mean: patterns(n, 12),
+        gamma: patterns(n, 13),
+        beta: patterns(n, 14),
+        bias: patterns(n, 15),
+      },
+    ],
+    [
+      'non-negative variances, no affine parameters, no conv bias',
+      { variance: positive(patterns(n, 21)), mean: patterns(n, 22), gamma: null, beta: null, bias: null },
+    ],
+  ];
+  for (const [what, p] of cases)
+    for (const eps of [1e-5, 1e-3, 0])
+      it(`${what}, eps ${eps}`, () => {
+        const expected = batchNormReference(p, eps);
+        const [scale, bias] = [new Float32Array(n).fill(7), new Float32Array(n).fill(7)];
+        expect(batchNormFactorsFloat32(p, eps, scale, bias)).to.equal(true);
+        expect(differences(scale, expected.scale), 'scale').to.equal(0);
+        expect(differences(bias, expected.bias), 'bias').to.equal(0);
+        const arena = Float32Arena.create(2 * n + 64)!;
+        const [scale2, bias2] = [new Float32Array(n), arena.take(n)!];
+        expect(arena.batchNormFactors(p, eps, scale2, bias2)).to.equal(true);
+        expect(differences(scale2, expected.scale), 'arena: scale').to.equal(0);
+        expect(differences(bias2, expected.bias), 'arena: bias').to.equal(0);
+      });
 });

@@ -46,11 +46,50 @@ function scale(vectorOp: readonly number[], scalarOp: readonly number[]): Code {
   return c;
 }
 
+const F32_SUB = [0x93];
+const F32_SQRT = [0x91];
+
+// bn(n, at, eps): for the 7 arrays of n floats from byte `at` (variance, mean, gamma, beta, bias, then the
+// results scale and bias'), channel c: inv = 1 / sqrt(variance + eps), scale = gamma * inv and
+// bias' = ((bias - mean) * inv) * gamma + beta, each operation one float32 rounding as in ATen (and in
+// fold-conv-bn's float32 JS loop: a float32 sqrt equals Math.fround(Math.sqrt(x)) like a quotient does).
+function batchNorm(): Code {
+  const [N, AT, EPS] = [0, 1, 2];
+  const [P, END, STRIDE, INV] = [3, 4, 5, 6];
+  const c = new Code();
+  // the address of array k's element at the current channel: P + k * STRIDE
+  const field = (k: number): Code => {
+    c.get(P);
+    for (let i = 0; i < k; i++) c.get(STRIDE).emit(op.i32Add);
+    return c;
+  };
+  c.get(N).i32(2).emit(op.i32Shl).set(STRIDE);
+  c.get(AT).set(P);
+  c.get(AT).get(STRIDE).emit(op.i32Add).set(END);
+  c.block(() =>
+    c.loop(() => {
+      c.get(P).get(END).emit(op.i32GeS).brIf(1);
+      c.f32(1);
+      field(0).f32Load(0).get(EPS).emit(op.f32Add, F32_SQRT, F32_DIV).set(INV);
+      field(5);
+      field(2).f32Load(0).get(INV).emit(op.f32Mul).f32Store(0);
+      field(6);
+      field(4).f32Load(0);
+      field(1).f32Load(0).emit(F32_SUB).get(INV).emit(op.f32Mul);
+      field(2).f32Load(0).emit(op.f32Mul);
+      field(3).f32Load(0).emit(op.f32Add).f32Store(0);
+      c.addTo(P, 4).br(0);
+    }),
+  );
+  return c;
+}
+
 type ScaleKernel = (at: number, rows: number, rowSize: number, factorsAt: number) => void;
 
 interface ScaleKernels {
   readonly mul: ScaleKernel;
   readonly div: ScaleKernel;
+  readonly bn: (n: number, at: number, eps: number) => void;
 }
 
 /** The compiled module for the heap's memory ([0]) and for shared memories ([1]). */
@@ -67,13 +106,72 @@ function kernelsOn(heap: WasmHeap, memory: WasmMemory, shared: boolean): ScaleKe
       code,
     });
     compiled[kind] = heap.compile(
-      [spec('mul', scale(op.f32x4Mul, op.f32Mul)), spec('div', scale(F32X4_DIV, F32_DIV))],
+      [
+        spec('mul', scale(op.f32x4Mul, op.f32Mul)),
+        spec('div', scale(F32X4_DIV, F32_DIV)),
+        { name: 'bn', params: [I32, I32, F32], locals: [I32, I32, I32, F32], code: batchNorm() },
+      ],
       shared,
     );
   }
   const module = compiled[kind];
   const exports = module && heap.instantiateOn(module, memory);
-  return exports ? { mul: exports.mul as ScaleKernel, div: exports.div as ScaleKernel } : null;
+  return exports ? (exports as unknown as ScaleKernels) : null;
+}
+
+/** The per-channel parameters of a batch norm in float32, one value per channel; null where absent. */
+export interface BatchNormFloat32 {
+  readonly variance: Float32Array;
+  readonly mean: Float32Array;
+  readonly gamma: Float32Array | null;
+  readonly beta: Float32Array | null;
+  readonly bias: Float32Array | null;
+}
+
+// Runs bn on `p` staged at byte `at` of `mem` (7 * n floats), absent parameters as 1 (gamma) or 0.
+function batchNormIn(
+  k: ScaleKernels,
+  mem: Float32Array,
+  at: number,
+  p: BatchNormFloat32,
+  eps: number,
+  scaleOut: Float32Array,
+  biasOut: Float32Array,
+): void {
+  const n = scaleOut.length;
+  const f = at / 4;
+  mem.set(p.variance, f);
+  mem.set(p.mean, f + n);
+  if (p.gamma) mem.set(p.gamma, f + 2 * n);
+  else mem.fill(1, f + 2 * n, f + 3 * n);
+  if (p.beta) mem.set(p.beta, f + 3 * n);
+  else mem.fill(0, f + 3 * n, f + 4 * n);
+  if (p.bias) mem.set(p.bias, f + 4 * n);
+  else mem.fill(0, f + 4 * n, f + 5 * n);
+  k.bn(n, at, eps);
+  scaleOut.set(mem.subarray(f + 5 * n, f + 6 * n));
+  biasOut.set(mem.subarray(f + 6 * n, f + 7 * n));
+}
+
+/**
+ * fold-conv-bn's per-channel arithmetic in float32 (see batchNorm): scaleOut[c] = gamma * inv and
+ * biasOut[c] = ((bias - mean) * inv) * gamma + beta with inv = 1 / sqrt(variance + eps), `eps` rounded
+ * to float32, absent gamma 1, absent beta and bias 0; every array holds scaleOut.length channels. The
+ * same bits as the JS loop (a NaN may come back as another NaN). False, writing nothing, without
+ * WebAssembly SIMD.
+ */
+export function batchNormFactorsFloat32(
+  p: BatchNormFloat32,
+  eps: number,
+  scaleOut: Float32Array,
+  biasOut: Float32Array,
+): boolean {
+  const k = kernels();
+  const heap = wasmHeap();
+  if (k === null || heap === null) return false;
+  const at = heap.scratch(7 * 4 * scaleOut.length);
+  batchNormIn(k, heap.floats(), at, p, eps, scaleOut, biasOut);
+  return true;
 }
 
 let cached: ScaleKernels | null | undefined;
@@ -135,8 +233,11 @@ export function scaleRowsFloat32(
   return true;
 }
 
-/** Bytes at an arena's end for the factors of the scaling in progress (16384 rows). */
-const FACTOR_BYTES = 65536;
+/**
+ * Bytes at an arena's end for the factors of the scaling in progress (16384 rows) and batchNormFactors'
+ * staging (7 arrays of up to 16384 channels; pages only touched as far as used).
+ */
+const FACTOR_BYTES = 7 * 65536;
 /** An arena's largest size: byte offsets stay below 2^31 (the kernel compares addresses as signed i32). */
 const MAX_ARENA_BYTES = 2 ** 30;
 /** Arrays start on 64-byte boundaries (whole cache lines, aligned vectors). */
@@ -183,6 +284,16 @@ export class Float32Arena {
     const out = new Float32Array(this.buffer, this.used * 4, n);
     this.used = Math.min(this.capacity, Math.ceil((this.used + n) / ALIGN_FLOATS) * ALIGN_FLOATS);
     return out;
+  }
+
+  /** batchNormFactorsFloat32, computed in this arena's memory (no other kernel to compile). */
+  batchNormFactors(p: BatchNormFloat32, eps: number, scaleOut: Float32Array, biasOut: Float32Array): boolean {
+    const n = scaleOut.length;
+    this.kernels ??= kernelsOn(this.heap, this.memory, true);
+    if (this.kernels === null || 7 * 4 * n > FACTOR_BYTES)
+      return batchNormFactorsFloat32(p, eps, scaleOut, biasOut);
+    batchNormIn(this.kernels, new Float32Array(this.buffer), this.capacity * 4, p, eps, scaleOut, biasOut);
+    return true;
   }
 
   /**
