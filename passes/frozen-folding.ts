@@ -4,6 +4,7 @@
 import {
   DTYPES,
   Tensor,
+  type Float32Arena,
   bfloatToFloat,
   floatToBfloat,
   floatToHalf,
@@ -137,13 +138,13 @@ export function tensorOf(dtype: DType, values: Float64Array, shape: readonly num
   return Tensor.fromArray(dtype, Array.from(values), shape);
 }
 
-// Below this many elements the JS loop costs less than compiling the WASM kernel once (~2 ms): densenet121
-// folds a single 9408-element weight. Once this process has scaled that many elements in JS, the kernel
-// pays for itself on any later weight of WASM_ANY_ELEMENTS or more: the loop runs as cold (interpreted)
-// code at tens of ns an element, and resnet50 scales ~250k elements of small weights before its first
-// large one.
+// Below this many elements the JS loop costs less than compiling the WASM kernel once (2-7 ms, the first
+// WebAssembly module of a process): densenet121 folds a single 9408-element weight. Once this process has
+// scaled that many elements in JS, or a pass announced that many (expectScaling), the kernel pays for
+// itself on any later weight of WASM_ANY_ELEMENTS or more: the loop runs as cold (interpreted) code at
+// 60-300 ns an element under the CLI's raised tier-up budget, while a kernel call costs a few us.
 const WASM_MIN_ELEMENTS = 1 << 16;
-const WASM_ANY_ELEMENTS = 1 << 10;
+const WASM_ANY_ELEMENTS = 1 << 7;
 let scaledInJs = 0;
 
 // Whether a float32 weight of `n` elements goes through the WASM kernel (same bits either way).
@@ -153,6 +154,20 @@ function worthWasm(n: number): boolean {
   return false;
 }
 
+/**
+ * Tells scaleRows that a pass is about to scale about `floats` float32 elements (mobilenet_v3_large's
+ * batch norms: 1.4M in ~50 weights, most small): when that is enough to pay for compiling the WASM kernel,
+ * every weight but the tiniest takes it from the first on instead of the cold JS loop.
+ */
+export function expectScaling(floats: number): void {
+  if (floats >= WASM_MIN_ELEMENTS) scaledInJs = Math.max(scaledInJs, WASM_MIN_ELEMENTS);
+}
+
+/** Whether the WASM kernels are worth taking for small per-channel work too (see expectScaling). */
+export function wasmKernelsPayOff(): boolean {
+  return scaledInJs >= WASM_MIN_ELEMENTS;
+}
+
 /** The per-channel operation of scaleRows. */
 export type RowOp = 'mul' | 'div';
 
@@ -160,17 +175,24 @@ export type RowOp = 'mul' | 'div';
  * `x * factor[row]` (or `x / factor[row]`) for every element x of `t`, whose rows (leading dim) are the
  * output channels: the per-channel scaling of a weight, computed in `compute` (never narrower than `t`'s
  * dtype) and cast to `t`'s dtype. The factors are first rounded to `compute`, as ATen casts an operand
- * to the common dtype (an int64 16777217 multiplies a float32 weight as 16777216). Float32 weights
- * computed in float32 take the WebAssembly SIMD kernel (scaleRowsFloat32, bit-identical to the JS loops);
- * other contiguous float32/float64 tensors a JS loop where the store into the result array is the one
+ * to the common dtype (an int64 16777217 multiplies a float32 weight as 16777216; a Float32Array of
+ * factors is float32 already). Float32 weights computed in float32 take the WebAssembly SIMD kernel
+ * (scaleRowsFloat32, bit-identical to the JS loops), their result in `arena` when it has room; other
+ * contiguous float32/float64 tensors a JS loop where the store into the result array is the one
  * rounding ATen does (written out per operation: a callback per element kept resnet50's 25M weights in
  * a slow call for ~0.3 s).
  */
-export function scaleRows(t: Tensor, factor: Float64Array, compute: DType, op: RowOp): Tensor {
+export function scaleRows(
+  t: Tensor,
+  factor: Float32Array | Float64Array,
+  compute: DType,
+  op: RowOp,
+  arena?: Float32Arena | null,
+): Tensor {
   const n = t.numel;
   const rowSize = n / factor.length;
   const r = rounding(compute);
-  const factors = factor.map(r);
+  const factors = compute === 'float32' && factor instanceof Float32Array ? factor : factor.map(r);
   if (
     t.isContiguous &&
     (t.dtype === 'float32' || t.dtype === 'float64') &&
@@ -178,8 +200,13 @@ export function scaleRows(t: Tensor, factor: Float64Array, compute: DType, op: R
   ) {
     const src = t.storage.data.subarray(t.offset, t.offset + n) as Float32Array | Float64Array;
     if (src instanceof Float32Array && compute === 'float32') {
-      const out = new Float32Array(n);
-      const wasm = worthWasm(n) && scaleRowsFloat32(src, out, factors, rowSize, op === 'div');
+      const out = arena?.take(n) ?? new Float32Array(n);
+      const divide = op === 'div';
+      const wasm =
+        worthWasm(n) &&
+        (arena
+          ? arena.scaleRows(src, out, factors, rowSize, divide)
+          : scaleRowsFloat32(src, out, factors, rowSize, divide));
       if (!wasm) scaleRowsJs(src, out, factors, rowSize, op);
       return Tensor.fromStorage(t.dtype, out, t.shape);
     }
@@ -199,7 +226,7 @@ export function scaleRows(t: Tensor, factor: Float64Array, compute: DType, op: R
 export function scaleRowsJs(
   src: Float32Array | Float64Array,
   out: Float32Array | Float64Array,
-  factor: Float64Array,
+  factor: Float32Array | Float64Array,
   rowSize: number,
   op: RowOp,
 ): void {
@@ -210,7 +237,7 @@ export function scaleRowsJs(
 function multiplyRows(
   src: Float32Array | Float64Array,
   out: Float32Array | Float64Array,
-  factor: Float64Array,
+  factor: Float32Array | Float64Array,
   rowSize: number,
 ): void {
   for (let row = 0, i = 0; row < factor.length; row++) {
@@ -222,7 +249,7 @@ function multiplyRows(
 function divideRows(
   src: Float32Array | Float64Array,
   out: Float32Array | Float64Array,
-  factor: Float64Array,
+  factor: Float32Array | Float64Array,
   rowSize: number,
 ): void {
   for (let row = 0, i = 0; row < factor.length; row++) {

@@ -25,4 +25,9 @@ export {
   tuneV8ForOneShotRuns,
 } from './v8-tuning.js';
 export { useFusedMultiplyAdd } from './kernels/gemm-wasm.js';
-export { scaleRowsFloat32 } from './kernels/scale-rows-wasm.js';
+export {
+  Float32Arena,
+  batchNormFactorsFloat32,
+  scaleRowsFloat32,
+  type BatchNormFloat32,
+} from './kernels/scale-rows-wasm.js';

@@ -1,10 +1,16 @@
 // The WebAssembly SIMD per-row scaling of the frozen folds against the JS loops it replaces: bit for bit
 // on random float32 bit patterns (normal, denormal, zero, infinite and NaN values and factors), for row
 // sizes with and without a vector tail, rows longer than the kernel's chunk, and in place.
+// The same for results in a Float32Arena (scaled where they lie).
 
 import { expect } from 'chai';
 import { scaleRowsJs } from '../../passes/frozen-folding.js';
-import { scaleRowsFloat32 } from '../../src/index.js';
+import {
+  Float32Arena,
+  batchNormFactorsFloat32,
+  scaleRowsFloat32,
+  type BatchNormFloat32,
+} from '../../src/index.js';
 
 // A deterministic generator of float32 bit patterns: mostly random bits (every exponent, so ~0.4%
 // denormals, ~0.4% inf/NaN), plus a share of the special values themselves.
@@ -102,4 +108,117 @@ describe('scaleRowsFloat32 (WebAssembly SIMD) equals the JS per-row scaling bit 
       true,
     );
   });
+});
+
+describe('Float32Arena: folded weights in one shared, never-growing WebAssembly memory', () => {
+  it('scales into its arrays in place with the same bits as the JS loops, for every shape and op', () => {
+    const shapes: [number, number][] = [
+      [1, 1],
+      [9, 5],
+      [33, 147],
+      [3, 16383],
+      [2, 16385],
+      [2, 40001],
+    ];
+    const total = shapes.reduce((s, [r, c]) => s + r * c, 0);
+    const arena = Float32Arena.create(4 * total + 64 * shapes.length)!;
+    expect(arena).to.not.equal(null);
+    for (const op of ['mul', 'div'] as const)
+      for (const [rows, rowSize] of shapes) {
+        const src = patterns(rows * rowSize, rows * 31 + rowSize);
+        const factor = Float64Array.from(patterns(rows, rowSize * 7 + rows));
+        const expected = new Float32Array(src.length);
+        scaleRowsJs(src, expected, factor, rowSize, op);
+        const out = arena.take(src.length)!;
+        expect(out.buffer, 'an arena array lives in a SharedArrayBuffer').to.be.instanceOf(SharedArrayBuffer);
+        expect(
+          out.every((x) => x === 0),
+          'fresh zeros',
+        ).to.equal(true);
+        expect(arena.scaleRows(src, out, factor, rowSize, op === 'div')).to.equal(true);
+        expect(differences(out, expected), `${op} ${rows}x${rowSize}: elements differing`).to.equal(0);
+        const inPlace = arena.take(src.length)!;
+        inPlace.set(src);
+        expect(arena.scaleRows(inPlace, inPlace, factor, rowSize, op === 'div')).to.equal(true);
+        expect(differences(inPlace, expected), `${op} ${rows}x${rowSize} in place`).to.equal(0);
+      }
+  });
+
+  it('arrays handed out never overlap and stay valid; a request past the capacity gets null', () => {
+    const arena = Float32Arena.create(100)!;
+    const a = arena.take(10)!;
+    const b = arena.take(50)!;
+    a.fill(1);
+    b.fill(2);
+    expect(b.byteOffset % 64, 'aligned to a cache line').to.equal(0);
+    expect(b.byteOffset).to.be.at.least(a.byteOffset + a.byteLength);
+    expect(a.every((x) => x === 1) && b.every((x) => x === 2)).to.equal(true);
+    expect(arena.take(1000)).to.equal(null);
+    expect(Float32Arena.create(0)).to.equal(null);
+  });
+
+  it('an array from elsewhere, or more rows than its factor area holds, goes through the shared scratch', () => {
+    const rows = 120000;
+    const arena = Float32Arena.create(2 * rows + 64)!;
+    const src = patterns(rows * 2, 5);
+    const factor = Float64Array.from(patterns(rows, 6));
+    const expected = new Float32Array(src.length);
+    scaleRowsJs(src, expected, factor, 2, 'mul');
+    const inArena = arena.take(src.length)!;
+    expect(arena.scaleRows(src, inArena, factor, 2, false)).to.equal(true);
+    expect(differences(inArena, expected)).to.equal(0);
+    const elsewhere = new Float32Array(src.length);
+    expect(arena.scaleRows(src, elsewhere, factor, 2, false)).to.equal(true);
+    expect(differences(elsewhere, expected)).to.equal(0);
+  });
+});
+
+// fold-conv-bn's float32 steps, one Math.fround per operation (its JS loop).
+function batchNormReference(p: BatchNormFloat32, eps: number): { scale: Float32Array; bias: Float32Array } {
+  const f = Math.fround;
+  const n = p.variance.length;
+  const [scale, bias] = [new Float32Array(n), new Float32Array(n)];
+  const e = f(eps);
+  for (let c = 0; c < n; c++) {
+    const inv = f(1 / f(Math.sqrt(f(p.variance[c] + e))));
+    const g = p.gamma ? p.gamma[c] : 1;
+    scale[c] = g * inv;
+    bias[c] = f(f(f((p.bias ? p.bias[c] : 0) - p.mean[c]) * inv) * g) + (p.beta ? p.beta[c] : 0);
+  }
+  return { scale, bias };
+}
+
+describe('batchNormFactorsFloat32 (WebAssembly) equals the per-channel float32 steps of fold-conv-bn', () => {
+  const n = 3001;
+  const positive = (a: Float32Array): Float32Array => a.map(Math.abs);
+  const cases: [string, BatchNormFloat32][] = [
+    [
+      'all parameters, random bit patterns',
+      {
+        variance: patterns(n, 11),
+        mean: patterns(n, 12),
+        gamma: patterns(n, 13),
+        beta: patterns(n, 14),
+        bias: patterns(n, 15),
+      },
+    ],
+    [
+      'non-negative variances, no affine parameters, no conv bias',
+      { variance: positive(patterns(n, 21)), mean: patterns(n, 22), gamma: null, beta: null, bias: null },
+    ],
+  ];
+  for (const [what, p] of cases)
+    for (const eps of [1e-5, 1e-3, 0])
+      it(`${what}, eps ${eps}`, () => {
+        const expected = batchNormReference(p, eps);
+        const [scale, bias] = [new Float32Array(n).fill(7), new Float32Array(n).fill(7)];
+        expect(batchNormFactorsFloat32(p, eps, scale, bias)).to.equal(true);
+        expect(differences(scale, expected.scale), 'scale').to.equal(0);
+        expect(differences(bias, expected.bias), 'bias').to.equal(0);
+        const arena = Float32Arena.create(2 * n + 64)!;
+        const [scale2, bias2] = [new Float32Array(n), arena.take(n)!];
+        expect(arena.batchNormFactors(p, eps, scale2, bias2)).to.equal(true);
+        expect(differences(scale2, expected.scale), 'arena: scale').to.equal(0);
+        expect(differences(bias2, expected.bias), 'arena: bias').to.equal(0);
+      });
 });

@@ -185,8 +185,11 @@ function vec(items: number[][]): number[] {
   return [...uleb(items.length), ...items.flat()];
 }
 
-/** A module importing memory `env.mem` and exporting `fns`. */
-export function assemble(fns: readonly FunctionSpec[]): Uint8Array {
+/**
+ * A module importing memory `env.mem` and exporting `fns`; with `sharedMemory` the import is a shared
+ * memory (its buffer a SharedArrayBuffer) of at most 4 GiB.
+ */
+export function assemble(fns: readonly FunctionSpec[], sharedMemory = false): Uint8Array {
   const types = section(
     1,
     vec(
@@ -199,7 +202,8 @@ export function assemble(fns: readonly FunctionSpec[]): Uint8Array {
       ]),
     ),
   );
-  const imports = section(2, vec([[...name('env'), ...name('mem'), 0x02, 0x00, 1]]));
+  const limits = sharedMemory ? [0x03, 1, ...uleb(65536)] : [0x00, 1];
+  const imports = section(2, vec([[...name('env'), ...name('mem'), 0x02, ...limits]]));
   const funcs = section(3, vec(fns.map((_, i) => uleb(i))));
   const exports = section(7, vec(fns.map((f, i) => [...name(f.name), 0x00, ...uleb(i)])));
   const bodies = fns.map((f) => {

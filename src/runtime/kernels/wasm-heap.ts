@@ -8,12 +8,13 @@ import { assemble, type FunctionSpec } from './wasm-asm.js';
 // The slice of the WebAssembly JS API used here (the compile target's lib has no WebAssembly types).
 interface WasmApi {
   validate(bytes: Uint8Array): boolean;
-  Memory: new (descriptor: { initial: number }) => WasmMemory;
+  Memory: new (descriptor: { initial: number; maximum?: number; shared?: boolean }) => WasmMemory;
   Module: new (bytes: Uint8Array) => object;
   Instance: new (module: object, imports: object) => { readonly exports: Record<string, unknown> };
 }
 
-interface WasmMemory {
+export interface WasmMemory {
+  /** A SharedArrayBuffer for a shared memory (typed as the heap's, which is not). */
   readonly buffer: ArrayBuffer;
   grow(pages: number): number;
 }
@@ -115,10 +116,44 @@ export class WasmHeap {
 
   /** Compiles and instantiates a kernel module on this memory; null if the engine rejects it. */
   instantiate(fns: readonly FunctionSpec[]): Record<string, unknown> | null {
+    const module = this.compile(fns);
+    return module && this.instantiateOn(module, this.memory);
+  }
+
+  /**
+   * Compiles a kernel module (importing memory `env.mem`, a shared one with `sharedMemory`, see
+   * fixedMemory); null if the engine rejects it.
+   */
+  compile(fns: readonly FunctionSpec[], sharedMemory = false): object | null {
     try {
-      const bytes = assemble(fns);
-      if (!this.api.validate(bytes)) return null;
-      return new this.api.Instance(new this.api.Module(bytes), { env: { mem: this.memory } }).exports;
+      const bytes = assemble(fns, sharedMemory);
+      return this.api.validate(bytes) ? new this.api.Module(bytes) : null;
+    } catch {
+      return null;
+    }
+  }
+
+  /** An instance of a compiled module working in `memory`; null if the engine refuses. */
+  instantiateOn(module: object, memory: WasmMemory): Record<string, unknown> | null {
+    try {
+      return new this.api.Instance(module, { env: { mem: memory } }).exports;
+    } catch {
+      return null;
+    }
+  }
+
+  /**
+   * A shared memory of its own, of `bytes` rounded up to whole pages, that can never grow: its buffer (a
+   * SharedArrayBuffer) is never replaced, so typed-array views of it stay valid for good (unlike this
+   * heap's). Its pages cost physical memory only once written. Being shared, V8 leaves it out of the
+   * external memory it weighs when deciding on a garbage collection (as the loader's file buffer): long-
+   * lived constant weights are no garbage to look for. Kernels working in it are compiled with
+   * `sharedMemory`. Null if the engine refuses (address space, limits).
+   */
+  fixedMemory(bytes: number): WasmMemory | null {
+    const pages = Math.max(1, Math.ceil(bytes / PAGE));
+    try {
+      return new this.api.Memory({ initial: pages, maximum: pages, shared: true });
     } catch {
       return null;
     }
