@@ -268,11 +268,18 @@ export class Block {
 const DONE: IteratorReturnResult<undefined> = Object.freeze({ value: undefined, done: true });
 
 class NodesForward implements IterableIterator<Node> {
-  private current: Node | null = null;
-  private following: Node | null = null;
-  private state: 0 | 1 | 2 = 0; // not started, walking, finished
+  // (Fields set in the constructor: class-field initializers cost a call per object in cold code.)
+  declare private readonly block: Block;
+  declare private current: Node | null;
+  declare private following: Node | null;
+  declare private state: 0 | 1 | 2; // not started, walking, finished
 
-  constructor(private readonly block: Block) {}
+  constructor(block: Block) {
+    this.block = block;
+    this.current = null;
+    this.following = null;
+    this.state = 0;
+  }
 
   [Symbol.iterator](): IterableIterator<Node> {
     return this;
@@ -301,10 +308,15 @@ class NodesForward implements IterableIterator<Node> {
 }
 
 class NodesReversed implements IterableIterator<Node> {
-  private previous: Node | null = null;
-  private state: 0 | 1 | 2 = 0;
+  declare private readonly block: Block;
+  declare private previous: Node | null;
+  declare private state: 0 | 1 | 2;
 
-  constructor(private readonly block: Block) {}
+  constructor(block: Block) {
+    this.block = block;
+    this.previous = null;
+    this.state = 0;
+  }
 
   [Symbol.iterator](): IterableIterator<Node> {
     return this;

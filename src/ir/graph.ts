@@ -460,14 +460,18 @@ export function isGraph(value: unknown): value is Graph {
 // iterator per block): each block is walked as Block.nodes() walks it, reading the same links at the same
 // moments (safe while erasing the current node).
 class AllNodes implements IterableIterator<Node> {
-  private readonly blocks: Block[] = [];
+  // (Fields set in the constructor: class-field initializers cost a call per object in cold code.)
+  declare private readonly blocks: Block[];
   /** Per open block: the node last returned from it (null: not started), and its successor then. */
-  private readonly currents: (Node | null)[] = [];
-  private readonly followings: (Node | null)[] = [];
-  private entered: Node | null = null;
+  declare private readonly currents: (Node | null)[];
+  declare private readonly followings: (Node | null)[];
+  declare private entered: Node | null;
 
   constructor(block: Block) {
-    this.open(block);
+    this.blocks = [block];
+    this.currents = [null];
+    this.followings = [null];
+    this.entered = null;
   }
 
   [Symbol.iterator](): IterableIterator<Node> {

@@ -22,57 +22,82 @@ Object.freeze(NO_USES);
 
 /** An IR node (PyTorch's torch::jit::Node). Create nodes through Graph.create / Graph.insertNode. */
 export class Node {
+  // Fields are set in the constructor, not by class-field initializers (see UseRecord: cold code pays a
+  // separate initializer call per object).
   /** @internal intrusive list links, owned by Block. */
-  prev: Node | null = null;
+  declare prev: Node | null;
   /** @internal */
-  next: Node | null = null;
+  declare next: Node | null;
   /** @internal order key within the owning block (gapped, renumbered when the gap closes). */
-  position = 0;
+  declare position: number;
   /** @internal the block this node sits in, or null before insertion / after destruction. */
-  owner: Block | null = null;
+  declare owner: Block | null;
   /** @internal set once destroyed; every later use of the node is a bug. */
-  destroyed = false;
+  declare destroyed: boolean;
   /** @internal the use store's bookkeeping: written to graphlib, last block placed in, placement pending. */
-  stored = false;
+  declare stored: boolean;
   /** @internal */
-  vertexBlock: Block | null = null;
+  declare vertexBlock: Block | null;
   /** @internal */
-  placeDirty = false;
+  declare placeDirty: boolean;
   /** @internal a slot the operator registry caches this node's overload in (checked against its types). */
-  opCache: unknown = undefined;
+  declare opCache: unknown;
 
-  private inputList: Value[] = NO_VALUES;
+  declare private inputList: Value[];
   /** The use record of each input slot (same order as inputList). */
-  private inputUses: UseRecord[] = NO_USES;
-  private outputList: Value[] = NO_VALUES;
+  declare private inputUses: UseRecord[];
+  declare private outputList: Value[];
   // Most nodes own no blocks and many no attributes: both are made on first use.
-  private blockList: Block[] = NO_BLOCKS;
-  private attrs: Map<string, Attribute> | null = null;
+  declare private blockList: Block[];
+  declare private attrs: Map<string, Attribute> | null;
   /** The attribute map may be another node's too (copyAttributes shares it): copied before a change. */
-  private attrsShared = false;
+  declare private attrsShared: boolean;
   /** Where the node came from: `file.py:12:4` as PyTorch prints it after `#`. */
-  sourceRange: string | undefined;
+  declare sourceRange: string | undefined;
   /**
    * The submodule the node was inlined from, as a dotted attribute path from the method's `self`
    * (`layer1.0.conv1`); undefined for a method's own nodes. Set by inlining (PyTorch keeps the same
    * fact in the node's inlined call stack); pictures group nodes by it. Not part of the IR text (unlike a
    * traced graph's `scope:`, see nodeScope).
    */
-  inlinedFrom: string | undefined;
+  declare inlinedFrom: string | undefined;
+  declare private vertexKey: string | undefined;
 
-  constructor(
-    readonly graph: Graph,
-    readonly kind: string,
-    /** Unique id within the graph; also the graphlib vertex key (its decimal string: integer-like keys let V8 keep graphlib's per-vertex tables as fast arrays). */
-    readonly id: number,
-  ) {}
+  declare readonly graph: Graph;
+  declare readonly kind: string;
+  /** Unique id within the graph; also the graphlib vertex key (its decimal string: integer-like keys let V8 keep graphlib's per-vertex tables as fast arrays). */
+  declare readonly id: number;
+
+  constructor(graph: Graph, kind: string, id: number) {
+    const self = this as { graph: Graph; kind: string; id: number };
+    self.graph = graph;
+    self.kind = kind;
+    self.id = id;
+    this.prev = null;
+    this.next = null;
+    this.position = 0;
+    this.owner = null;
+    this.destroyed = false;
+    this.stored = false;
+    this.vertexBlock = null;
+    this.placeDirty = false;
+    this.opCache = undefined;
+    this.inputList = NO_VALUES;
+    this.inputUses = NO_USES;
+    this.outputList = NO_VALUES;
+    this.blockList = NO_BLOCKS;
+    this.attrs = null;
+    this.attrsShared = false;
+    this.sourceRange = undefined;
+    this.inlinedFrom = undefined;
+    this.vertexKey = undefined;
+  }
 
   /** The graphlib vertex of this node. */
   get vertex(): string {
     // Built once: graphlib keys its dictionaries by this string, and a reused string keeps its hash.
     return (this.vertexKey ??= String(this.id));
   }
-  private vertexKey: string | undefined;
 
   get owningGraph(): Graph {
     return this.graph;

@@ -18,22 +18,33 @@ export interface Use {
  * removed, so no edge is ever re-keyed. Records are created and unlinked only by Graph.addUse/removeUse.
  */
 export class UseRecord implements Use {
+  // Fields are set in the constructor, not by class-field initializers: V8 runs those as a separate
+  // function per object, which cold code (freezing runs mostly cold) pays on every record, value and node.
   /** Neighbours in the value's use list (in the order the uses were made). */
-  prevUse: UseRecord | null = null;
-  nextUse: UseRecord | null = null;
+  declare prevUse: UseRecord | null;
+  declare nextUse: UseRecord | null;
   /** False once removed: a removed record keeps its last user and offset, and is never relinked. */
-  live = true;
+  declare live: boolean;
   /** Written to graphlib (the store is written in batches: see use-store.ts). */
-  stored = false;
+  declare stored: boolean;
 
-  constructor(
-    /** (Mutable for Graph.reuseUse only: a record is otherwise fixed to its value.) */
-    public value: Value,
-    readonly user: Node,
-    public offset: number,
-    /** A per-graph use id: the graphlib edge is named by it, so slot changes never rename the edge. */
-    public id: number,
-  ) {}
+  /** (Mutable for Graph.reuseUse only: a record is otherwise fixed to its value.) */
+  declare value: Value;
+  declare readonly user: Node;
+  declare offset: number;
+  /** A per-graph use id: the graphlib edge is named by it, so slot changes never rename the edge. */
+  declare id: number;
+
+  constructor(value: Value, user: Node, offset: number, id: number) {
+    this.value = value;
+    (this as { user: Node }).user = user;
+    this.offset = offset;
+    this.id = id;
+    this.prevUse = null;
+    this.nextUse = null;
+    this.live = true;
+    this.stored = false;
+  }
 
   /** The graphlib edge name (made when the store is written, not per use). */
   get edgeName(): string {
@@ -53,24 +64,36 @@ function isDigits(name: string): boolean {
 
 /** An SSA value (PyTorch's torch::jit::Value). Names are unique per graph. */
 export class Value {
+  // (Set in the constructor, as UseRecord's.)
   /** Set by the graph when names are assigned; unique within the graph. */
-  private name = '';
-  private fromSource = true;
+  declare private name: string;
+  declare private fromSource: boolean;
   /** @internal the use list (first and last record) and its length; changed only by Graph.addUse/removeUse. */
-  firstUse: UseRecord | null = null;
+  declare firstUse: UseRecord | null;
   /** @internal */
-  lastUse: UseRecord | null = null;
+  declare lastUse: UseRecord | null;
   /** @internal */
-  useCount = 0;
+  declare useCount: number;
 
-  constructor(
-    readonly graph: Graph,
-    /** Producer: a node, or a block's prim::Param node for block inputs. */
-    readonly node: Node,
-    /** Output slot in the producer. Kept up to date when outputs are erased. */
-    public offset: number,
-    public type: Type,
-  ) {}
+  declare readonly graph: Graph;
+  /** Producer: a node, or a block's prim::Param node for block inputs. */
+  declare readonly node: Node;
+  /** Output slot in the producer. Kept up to date when outputs are erased. */
+  declare offset: number;
+  declare type: Type;
+
+  constructor(graph: Graph, node: Node, offset: number, type: Type) {
+    const self = this as { graph: Graph; node: Node };
+    self.graph = graph;
+    self.node = node;
+    this.offset = offset;
+    this.type = type;
+    this.name = '';
+    this.fromSource = true;
+    this.firstUse = null;
+    this.lastUse = null;
+    this.useCount = 0;
+  }
 
   /** The unique name printed after `%`. */
   get debugName(): string {
