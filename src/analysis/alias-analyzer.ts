@@ -246,7 +246,15 @@ export class AliasAnalyzer {
     for (let n = end.next!; n !== end; n = n.next!) {
       // A node without blocks that neither reads nor makes a value the analysis tracks (int, bool, str: most
       // of a shape check or an error message) adds no element, pointer or write under any rule but wait's.
-      if (n.blocks.length === 0 && !readsOrMakesMutable(n) && n.kind !== 'aten::wait') continue;
+      if (n.blocks.length === 0) {
+        const inputs = n.inputs;
+        let tracked = false;
+        for (let i = 0; i < inputs.length && !tracked; i++) {
+          const v = inputs[i];
+          tracked = v.type.kind === 'Tensor' || isMutableValue(v);
+        }
+        if (!tracked && !makesMutable(n) && n.kind !== 'aten::wait') continue;
+      }
       this.analyzeNode(n);
     }
   }
@@ -324,9 +332,17 @@ export class AliasAnalyzer {
     const { blocks, outputs } = node;
     for (let b = 0; b < blocks.length; b++) this.analyzeBlock(blocks[b]);
     if (outputs.length === 0) return; // most: `if cond: raise`
-    const results = blocks.map((b) => b.outputs);
-    for (let i = 0; i < outputs.length; i++)
-      for (let b = 0; b < results.length; b++) this.makePointerTo(outputs[i], results[b][i]);
+    if (blocks.length !== 2) {
+      for (let i = 0; i < outputs.length; i++)
+        for (let b = 0; b < blocks.length; b++) this.makePointerTo(outputs[i], blocks[b].outputs[i]);
+      return;
+    }
+    const thenResults = blocks[0].outputs;
+    const elseResults = blocks[1].outputs;
+    for (let i = 0; i < outputs.length; i++) {
+      this.makePointerTo(outputs[i], thenResults[i]);
+      this.makePointerTo(outputs[i], elseResults[i]);
+    }
   }
 
   /**
@@ -529,12 +545,7 @@ const RULES = new Map<string, Rule>([
   ...[...CALLS].map((k): [string, Rule] => [k, Rule.Conservative]),
 ]);
 
-function readsOrMakesMutable(node: Node): boolean {
-  const inputs = node.inputs;
-  for (let i = 0; i < inputs.length; i++) {
-    const v = inputs[i];
-    if (v.type.kind === 'Tensor' || isMutableValue(v)) return true;
-  }
+function makesMutable(node: Node): boolean {
   const outputs = node.outputs;
   for (let i = 0; i < outputs.length; i++) if (isMutableValue(outputs[i])) return true;
   return false;
