@@ -47,30 +47,45 @@ export interface NodeWrites {
 
 /**
  * The element of each value (a Map<Value, number> without hashing): by the producer's node id, the slots of
- * its outputs. Answers only for the very values analysed (a value made later gets no element).
+ * its outputs as they were when analysed. A slot answers only for the value it was filled for; once the graph
+ * changed (an output inserted or erased shifts the others' offsets), a value its slot does not answer for is
+ * looked up by identity, as a Map would.
  */
 export class ValueElements {
+  private byValue: Map<Value, number> | undefined;
+  private readonly epoch: number;
+
   constructor(
+    private readonly graph: Graph,
     /** Per node id: 1 + the first slot of the node's outputs, or 0. */
     private readonly base: Int32Array,
     /** 1 + element of each output slot, or 0. */
     private readonly slots: Int32Array,
     private readonly dag: MemoryDag,
-  ) {}
-
-  /** The element of `v`, or -1. */
-  of(v: Value): number {
-    const node = v.node;
-    const b = node.id < this.base.length ? this.base[node.id] : 0;
-    if (b === 0) return -1;
-    const e = (this.slots[b - 1 + v.offset] ?? 0) - 1;
-    // A slot answers for the value it was filled for only (not for an output added since).
-    return e >= 0 && this.dag.labelOf(e) === v ? e : -1;
+  ) {
+    this.epoch = graph.epoch;
   }
 
-  /** The element of a value the analysis gave one (a written value), unchecked. */
-  get(v: Value): number {
-    return this.slots[this.base[v.node.id] - 1 + v.offset] - 1;
+  /** The element of `v`, or -1 (a value made after the analysis, or one it gave no element). */
+  of(v: Value): number {
+    const id = v.node.id;
+    // Nodes made later have higher ids; a node none of whose outputs had an element has base 0.
+    const b = id < this.base.length ? this.base[id] : 0;
+    if (b === 0) return -1;
+    const e = (this.slots[b - 1 + v.offset] ?? 0) - 1;
+    if (e >= 0 && this.dag.labelOf(e) === v) return e;
+    if (this.graph.epoch === this.epoch) return -1; // offsets as analysed: the slot's answer is the answer
+    return this.identityMap().get(v) ?? -1;
+  }
+
+  private identityMap(): Map<Value, number> {
+    if (this.byValue) return this.byValue;
+    const map = new Map<Value, number>();
+    for (let e = 0; e < this.dag.size; e++) {
+      const label = this.dag.labelOf(e);
+      if (typeof label !== 'string') map.set(label as Value, e);
+    }
+    return (this.byValue = map);
   }
 }
 
@@ -106,7 +121,7 @@ export class AliasAnalyzer {
     for (const v of graph.inputs) this.setWildcard(v);
     this.analyzeBlock(graph.block);
     this.dag.seal(this.escapes, this.escapeWildcards);
-    const elements = new ValueElements(this.base, this.slots, this.dag);
+    const elements = new ValueElements(graph, this.base, this.slots, this.dag);
     return { dag: this.dag, elements, wildcardOf: this.wildcardOf, writes: this.writes };
   }
 
@@ -246,7 +261,15 @@ export class AliasAnalyzer {
     for (let n = end.next!; n !== end; n = n.next!) {
       // A node without blocks that neither reads nor makes a value the analysis tracks (int, bool, str: most
       // of a shape check or an error message) adds no element, pointer or write under any rule but wait's.
-      if (n.blocks.length === 0 && !readsOrMakesMutable(n) && n.kind !== 'aten::wait') continue;
+      if (n.blocks.length === 0) {
+        const inputs = n.inputs;
+        let tracked = false;
+        for (let i = 0; i < inputs.length && !tracked; i++) {
+          const v = inputs[i];
+          tracked = v.type.kind === 'Tensor' || isMutableValue(v);
+        }
+        if (!tracked && !makesMutable(n) && n.kind !== 'aten::wait') continue;
+      }
       this.analyzeNode(n);
     }
   }
@@ -324,9 +347,17 @@ export class AliasAnalyzer {
     const { blocks, outputs } = node;
     for (let b = 0; b < blocks.length; b++) this.analyzeBlock(blocks[b]);
     if (outputs.length === 0) return; // most: `if cond: raise`
-    const results = blocks.map((b) => b.outputs);
-    for (let i = 0; i < outputs.length; i++)
-      for (let b = 0; b < results.length; b++) this.makePointerTo(outputs[i], results[b][i]);
+    if (blocks.length !== 2) {
+      for (let i = 0; i < outputs.length; i++)
+        for (let b = 0; b < blocks.length; b++) this.makePointerTo(outputs[i], blocks[b].outputs[i]);
+      return;
+    }
+    const thenResults = blocks[0].outputs;
+    const elseResults = blocks[1].outputs;
+    for (let i = 0; i < outputs.length; i++) {
+      this.makePointerTo(outputs[i], thenResults[i]);
+      this.makePointerTo(outputs[i], elseResults[i]);
+    }
   }
 
   /**
@@ -529,12 +560,7 @@ const RULES = new Map<string, Rule>([
   ...[...CALLS].map((k): [string, Rule] => [k, Rule.Conservative]),
 ]);
 
-function readsOrMakesMutable(node: Node): boolean {
-  const inputs = node.inputs;
-  for (let i = 0; i < inputs.length; i++) {
-    const v = inputs[i];
-    if (v.type.kind === 'Tensor' || isMutableValue(v)) return true;
-  }
+function makesMutable(node: Node): boolean {
   const outputs = node.outputs;
   for (let i = 0; i < outputs.length; i++) if (isMutableValue(outputs[i])) return true;
   return false;

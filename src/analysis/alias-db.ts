@@ -52,10 +52,10 @@ export class AliasDb {
     const dag = this.facts.dag;
     const written = (this.written = new Uint8Array(dag.size));
     for (const w of this.facts.writes.values()) {
-      for (const v of w.values) dag.markLocations(this.facts.elements.get(v), written);
+      for (const v of w.values) dag.markLocations(this.facts.elements.of(v), written);
       if (w.contents.length) {
         const locs = new Set<number>();
-        for (const v of w.contents) dag.collectContained(this.facts.elements.get(v), locs);
+        for (const v of w.contents) dag.collectContained(this.facts.elements.of(v), locs);
         for (const l of locs) written[l] = 1;
       }
       if (w.allWildcards) for (const l of this.wildcardElements) written[l] = 1;
@@ -68,8 +68,8 @@ export class AliasDb {
     const { dag, elements } = this.facts;
     for (const [node, w] of this.facts.writes) {
       const locs = new Set<number>();
-      for (const v of w.values) for (const l of dag.locations(elements.get(v))) locs.add(l);
-      for (const v of w.contents) dag.collectContained(elements.get(v), locs);
+      for (const v of w.values) for (const l of dag.locations(elements.of(v))) locs.add(l);
+      for (const v of w.contents) dag.collectContained(elements.of(v), locs);
       if (w.allWildcards) for (const l of this.wildcardElements) locs.add(l);
       index.set(node, locs);
     }

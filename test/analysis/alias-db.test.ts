@@ -137,6 +137,32 @@ describe('AliasDb', () => {
     expect(db.hasWriters(v('c'))).to.equal(true); // returned by the fork, written after wait
   });
 
+  it('answers for the values it analysed after outputs are inserted or erased, and for no value made since', () => {
+    const { db, v } = analyse(`graph(%x : Tensor):
+  %one : int = prim::Constant[value=1]()
+  %a : Tensor = aten::mul(%x, %x)
+  %b : Tensor = aten::mul(%x, %x)
+  %w : Tensor = aten::add_(%a, %one, %one)
+  return (%w, %b)
+`);
+    const a = v('a');
+    const locations = db.memoryLocations(a);
+    expect(db.hasWriters(a)).to.equal(true);
+    // %a moves to output slot 1 of its node: the AliasDb still knows it (it keys values, not slots).
+    const added = a.node.insertOutput(0, a.type);
+    expect(a.offset).to.equal(1);
+    expect(db.hasWriters(a)).to.equal(true);
+    expect(db.memoryLocations(a)).to.deep.equal(locations);
+    expect(db.hasWriters(v('b'))).to.equal(false);
+    // A value made after the analysis has no memory location, and so no writer and no alias.
+    expect(db.hasWriters(added)).to.equal(false);
+    expect(db.memoryLocations(added)).to.deep.equal([]);
+    expect(db.mayAlias(added, a)).to.equal(false);
+    a.node.eraseOutput(0);
+    expect(db.hasWriters(a)).to.equal(true);
+    expect(db.memoryLocations(a)).to.deep.equal(locations);
+  });
+
   it('escapesScope and safeToChangeAliasingRelationship, as CSE and peephole ask them', () => {
     const { db, v } = analyse(`graph(%x : Tensor):
   %one : int = prim::Constant[value=1]()
