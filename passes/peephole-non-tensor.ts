@@ -128,19 +128,24 @@ export function nonTensorRule(n: Node): Rewrite | undefined {
   const a = n.inputs[0];
   const b = n.inputs[1];
   if (n.kind === 'prim::If') {
-    // `c and True` / `c or False`: an output that is True in the then-branch and False in the else-branch is c.
-    const [then, other] = n.blocks;
-    const same = n.outputs.filter(
-      (o, k) =>
-        o.type.kind === 'bool' &&
-        o.hasUses() &&
-        toIValue(then.outputs[k]) === true &&
-        toIValue(other.outputs[k]) === false,
-    );
-    for (const o of same) o.replaceAllUsesWith(a);
-    const done: InPlaceStatistic[] = same.length ? ['identities-removed'] : [];
-    if (refineIfOutputs(n)) done.push('types-refined');
-    return done.length ? { inPlace: done } : undefined;
+    // `c and True` / `c or False`: an output that is True in the then-branch and False in the else-branch is
+    // c. (Indexed loops, nothing allocated for an If with no such output: a freeze meets thousands cold.)
+    const then = n.blocks[0].outputs;
+    const other = n.blocks[1].outputs;
+    const outputs = n.outputs;
+    let same = 0;
+    for (let k = 0; k < outputs.length; k++) {
+      const o = outputs[k];
+      if (o.type.kind !== 'bool' || !o.hasUses()) continue;
+      if (toIValue(then[k]) !== true || toIValue(other[k]) !== false) continue;
+      o.replaceAllUsesWith(a);
+      same++;
+    }
+    const refined = refineIfOutputs(n);
+    if (!same && !refined) return undefined;
+    const done: InPlaceStatistic[] = same ? ['identities-removed'] : [];
+    if (refined) done.push('types-refined');
+    return { inPlace: done };
   }
   if (n.kind !== 'prim::Constant' && n.output().type.kind === 'None')
     return { constant: null, type: n.output().type };
@@ -174,16 +179,21 @@ export function nonTensorRule(n: Node): Rewrite | undefined {
 // An If output typed Optional whose branches both give non-Optional values (a Tensor, or None) gets their
 // unified type, so `is None` checks on it fold later in the same sweep (PyTorch refines in the same walk).
 function refineIfOutputs(n: Node): boolean {
-  const [then, other] = n.blocks;
+  const then = n.blocks[0].outputs;
+  const other = n.blocks[1].outputs;
+  const outputs = n.outputs;
   let refined = false;
-  n.outputs.forEach((o, k) => {
-    const [a, b] = [then.outputs[k].type, other.outputs[k].type];
-    if (o.type.kind !== 'Optional' || a.kind === 'Optional' || b.kind === 'Optional') return;
+  for (let k = 0; k < outputs.length; k++) {
+    const o = outputs[k];
+    if (o.type.kind !== 'Optional') continue;
+    const a = then[k].type;
+    const b = other[k].type;
+    if (a.kind === 'Optional' || b.kind === 'Optional') continue;
     const unified = unifyTypes(a, b);
-    if (!unified || unified.equals(o.type)) return;
+    if (!unified || unified.equals(o.type)) continue;
     o.setType(unified);
     refined = true;
-  });
+  }
   return refined;
 }
 

@@ -175,9 +175,26 @@ class AliasSensitive {
   }
 }
 
+/** The kinds shapeRule's switch names (every other kind goes to its default). */
+const SHAPE_KINDS = new Set([
+  'aten::size',
+  'aten::len',
+  'aten::dim',
+  'prim::dtype',
+  'aten::is_floating_point',
+  'aten::is_complex',
+  'prim::device',
+  'prim::is_cuda',
+  'aten::expand',
+  'aten::t',
+  'aten::type_as',
+]);
+
 /** The shape-query sweep: facts read from refined tensor types, and type-level identities. */
 function shapeRule(n: Node): Rewrite | undefined {
   const x = n.inputs[0];
+  // Most nodes are none of these: no type facts (nor a closure over the sizes) made for them.
+  if (!SHAPE_KINDS.has(n.kind)) return numToTensorCast(n, x);
   const info = x?.type instanceof TensorType ? x.type.info : undefined;
   const sizes = info?.sizes;
   const complete = sizes?.every((s): s is number => s !== null) ? (sizes as number[]) : undefined;
@@ -233,10 +250,15 @@ function shapeRule(n: Node): Rewrite | undefined {
       return same ? { to: x } : undefined;
     }
     default:
-      return CASTS_OF_NUM_TO_TENSOR.has(n.kind) && x?.node.kind === 'prim::NumToTensor'
-        ? { to: x.node.input() }
-        : undefined;
+      return numToTensorCast(n, x);
   }
+}
+
+// Float(NumToTensor(%n)) and the other casts of a number made a tensor => %n.
+function numToTensorCast(n: Node, x: Value | undefined): Rewrite | undefined {
+  return CASTS_OF_NUM_TO_TENSOR.has(n.kind) && x?.node.kind === 'prim::NumToTensor'
+    ? { to: x.node.input() }
+    : undefined;
 }
 
 function isFloating(t: Type): boolean {
