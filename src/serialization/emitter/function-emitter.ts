@@ -288,15 +288,20 @@ export class FunctionEmitter {
 
 // The last file sourceLine shortened: every node of a function comes from one file, and lastIndexOf
 // (a runtime call in V8) once per node was ~4% of a resnet50 load.
+// The nodes of one statement share its range (parsed ranges are never changed): its text is made once.
 let lastFile = '';
 let lastShort = '';
+let lastRange: SourceRange | undefined;
+let lastLine = '';
 
 /** `code/__torch__/m.py:12:4` for a range in an archive's code file (the archive's own path dropped). */
 export function sourceLine(range: SourceRange): string {
+  if (range === lastRange) return lastLine;
   if (range.file !== lastFile) {
     const at = range.file.lastIndexOf(':code/');
     lastShort = at >= 0 ? range.file.slice(at + 1) : range.file;
     lastFile = range.file;
   }
-  return `${lastShort}:${range.line}:${range.column}`;
+  lastRange = range;
+  return (lastLine = `${lastShort}:${range.line}:${range.column}`);
 }

@@ -316,7 +316,12 @@ function transformSingleReturn(graph: Graph): boolean {
   };
   // The transformer makes its bool placeholder first; doing the same keeps the placeholders' order.
   unit(BoolType);
-  for (const n of [...block.nodes()]) for (const b of n.blocks) pruneAfterThrow(b, unit);
+  // Pruning changes only the inner blocks; unit() puts nodes first, before the walk's position.
+  const end = block.returnNode;
+  for (let n = end.next!; n !== end; n = n.next!) {
+    const blocks = n.blocks;
+    for (let i = 0; i < blocks.length; i++) pruneAfterThrow(blocks[i], unit);
+  }
   const value = ret.input(0);
   replaceOutputs(block, [value]);
   placeholder.destroy();
