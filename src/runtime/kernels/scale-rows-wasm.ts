@@ -166,9 +166,9 @@ export function batchNormFactorsFloat32(
   scaleOut: Float32Array,
   biasOut: Float32Array,
 ): boolean {
-  const k = kernels();
-  const heap = wasmHeap();
-  if (k === null || heap === null) return false;
+  const ready = kernelsAndHeap();
+  if (ready === null) return false;
+  const { k, heap } = ready;
   const at = heap.scratch(7 * 4 * scaleOut.length);
   batchNormIn(k, heap.floats(), at, p, eps, scaleOut, biasOut);
   return true;
@@ -181,6 +181,13 @@ function kernels(): ScaleKernels | null {
   const heap = wasmHeap();
   cached = heap && kernelsOn(heap, heap.memory, false);
   return cached;
+}
+
+// The scale kernels with the shared WebAssembly heap they run on; null where WebAssembly SIMD is unavailable.
+function kernelsAndHeap(): { k: ScaleKernels; heap: NonNullable<ReturnType<typeof wasmHeap>> } | null {
+  const k = kernels();
+  const heap = wasmHeap();
+  return k === null || heap === null ? null : { k, heap };
 }
 
 // Calls run(from, count, size, row) over `rows` rows of `rowSize` floats in pieces of at most CHUNK floats:
@@ -213,9 +220,9 @@ export function scaleRowsFloat32(
   rowSize: number,
   divide: boolean,
 ): boolean {
-  const k = kernels();
-  const heap = wasmHeap();
-  if (k === null || heap === null) return false;
+  const ready = kernelsAndHeap();
+  if (ready === null) return false;
+  const { k, heap } = ready;
   const kernel = divide ? k.div : k.mul;
   const rows = factor.length;
   if (rows === 0 || rowSize === 0) return true;
