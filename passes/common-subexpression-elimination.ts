@@ -18,7 +18,6 @@ import {
   OPERATOR_REGISTRY,
   OperatorRegistry,
   pass,
-  Tensor,
   Tuple,
   type Attribute,
   type Block,
@@ -31,6 +30,9 @@ import {
   inject,
 } from '../src/index.js';
 import { AliasAnalysis, isMutableType, type AliasDb } from './alias-analysis.js';
+import { TensorEquality, tensorHash } from './tensor-equality.js';
+
+export { tensorHash } from './tensor-equality.js';
 
 @pass({
   name: 'common-subexpression-elimination',
@@ -74,6 +76,7 @@ class Eliminator {
   eliminated = 0;
   private aliasDbCache: AliasDb | undefined;
   private readonly keys = new KeyMaker();
+  private readonly tensors = new TensorEquality();
   /** hasWriters of the nodes met as candidates (asked again for every later equal node). */
   private readonly writersOf = new Map<Node, boolean>();
   private readonly withoutWriters = (e: Node): boolean => !this.candidateHasWriters(e);
@@ -87,7 +90,7 @@ class Eliminator {
 
   /** Visits `block` in order; `outer` holds the expressions of the enclosing blocks seen so far. */
   block(block: Block, outer: readonly Scope[]): void {
-    const table = new Scope();
+    const table = new Scope(this.tensors);
     const scopes = [...outer, table];
     // Walked by node links, the next node read first: only the current node is ever destroyed here.
     const end = block.returnNode;
@@ -169,16 +172,18 @@ class Scope {
   private readonly first = new Map<string, Node>();
   private more: Map<string, Node[]> | undefined;
 
+  constructor(private readonly tensors: TensorEquality) {}
+
   /** The first node of this scope with `n`'s key whose tensor attributes equal `n`'s and that is `ok`. */
   equal(key: string, n: Node, ok: (e: Node) => boolean): Node | undefined {
     const e = this.first.get(key);
     if (e === undefined) return undefined;
-    if (ok(e) && sameTensorAttributes(n, e)) return e;
+    if (ok(e) && sameTensorAttributes(n, e, this.tensors)) return e;
     const others = this.more?.get(key);
     if (others)
       for (let i = 0; i < others.length; i++) {
         const o = others[i];
-        if (ok(o) && sameTensorAttributes(n, o)) return o;
+        if (ok(o) && sameTensorAttributes(n, o, this.tensors)) return o;
       }
     return undefined;
   }
@@ -265,86 +270,11 @@ class KeyMaker {
   }
 }
 
-// dtype, shape, device and a hash of the elements: equal tensors hash alike (collisions are checked later).
-// Equal tensors must hash equal; unequal ones may collide (sameTensorAttributes decides, and a Scope keeps
-// every unequal node of a key, so a collision costs a comparison, never a missed merge). So the hash
-// reads at most HASH_RUNS runs of HASH_RUN consecutive elements, evenly spaced from the first element
-// to the last — a frozen resnet18 holds 11M weights — and is cached per tensor object. Runs rather than
-// single elements spread out: one strided read per element cost a cache and TLB miss each (~13 ms on
-// resnet50's 25M weights), a run costs one. 16 runs of 16 tell trained weights apart as well as 64 of 64
-// did, and the loop runs cold (resnet50: 320 tensors, 1M elements read at 64x64, ~13 ms of CSE).
-const HASH_RUNS = 16;
-const HASH_RUN = 16;
-const tensorHashes = new WeakMap<Tensor, string>();
-
-/** A key equal for equal tensors (dtype, shape, device, sampled elements); unequal ones may collide. */
-export function tensorHash(t: Tensor): string {
-  const cached = tensorHashes.get(t);
-  if (cached) return cached;
-  let h = 0x811c9dc5;
-  const n = t.numel;
-  const direct = floatElements(t);
-  const runs = n <= HASH_RUNS * HASH_RUN ? 1 : HASH_RUNS;
-  const run = runs === 1 ? n : HASH_RUN;
-  for (let k = 0; k < runs; k++) {
-    const start = runs === 1 ? 0 : Math.floor((k * (n - run)) / (runs - 1));
-    if (direct)
-      for (let i = start; i < start + run; i++) h = Math.imul((h ^ (direct[i] * 65521)) | 0, 0x01000193);
-    else
-      for (let i = start; i < start + run; i++) h = Math.imul((h ^ (t.getNumber(i) * 65521)) | 0, 0x01000193);
-  }
-  const key = `${t.dtype}[${t.shape.join(',')}]@${t.device}#${(h >>> 0).toString(16)}`;
-  tensorHashes.set(t, key);
-  return key;
-}
-
-// The elements of a contiguous float32/float64 tensor, in row-major order, read straight from storage
-// (the same numbers getNumber/getFlat give, without computing a storage index per element).
-function floatElements(t: Tensor): Float32Array | Float64Array | undefined {
-  if ((t.dtype !== 'float32' && t.dtype !== 'float64') || !t.isContiguous) return undefined;
-  return (t.storage.data as Float32Array | Float64Array).subarray(t.offset, t.offset + t.numel);
-}
-
 // The tensor attributes of two equally keyed nodes hold equal elements (PyTorch's tensorEqual).
-function sameTensorAttributes(a: Node, b: Node): boolean {
+function sameTensorAttributes(a: Node, b: Node, tensors: TensorEquality): boolean {
   return a.attributeNames().every((name) => {
     const x = a.attribute(name);
     const y = b.attribute(name);
-    return x?.kind !== 't' || y?.kind !== 't' || sameTensorElements(x.value, y.value);
+    return x?.kind !== 't' || y?.kind !== 't' || tensors.same(x.value, y.value);
   });
-}
-
-/**
- * The elements of two tensors of equal hash (so equal dtype and shape) are equal. `t` is the one kept: its
- * NaN scan (needed when the bytes are equal) is cached, so pass the tensor that is compared again as `t`.
- */
-export function sameTensorElements(s: Tensor, t: Tensor): boolean {
-  if (s === t) return true;
-  const [p, q] = [floatElements(s), floatElements(t)];
-  if (p && q && p.length === q.length && p.constructor === q.constructor) {
-    // Equal bytes are equal numbers unless one is NaN (never equal to itself); different bytes may
-    // still be equal numbers (0 and -0), which the element loop decides.
-    if (sameBytes(p, q)) return !holdsNaN(t, q);
-    for (let i = 0; i < p.length; i++) if (p[i] !== q[i]) return false;
-    return true;
-  }
-  for (let i = 0; i < s.numel; i++) if (s.getFlat(i) !== t.getFlat(i)) return false;
-  return true;
-}
-
-// Whether the earlier node's tensor holds a NaN, cached: the earlier node is the one kept, so a constant
-// repeated many times is scanned once.
-const nanScans = new WeakMap<Tensor, boolean>();
-function holdsNaN(t: Tensor, elements: Float32Array | Float64Array): boolean {
-  let found = nanScans.get(t);
-  if (found === undefined) nanScans.set(t, (found = elements.includes(NaN)));
-  return found;
-}
-
-// Byte-wise equality of two typed arrays (a memcmp: TransformerEncoder's 12 deep-copied layers hold
-// identical weights, whose comparison an element loop spent most of a second on).
-function sameBytes(p: Float32Array | Float64Array, q: Float32Array | Float64Array): boolean {
-  const a = new Uint8Array(p.buffer, p.byteOffset, p.byteLength);
-  const b = new Uint8Array(q.buffer, q.byteOffset, q.byteLength);
-  return Buffer.compare(a, b) === 0;
 }

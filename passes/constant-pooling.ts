@@ -28,7 +28,7 @@ import {
   inject,
 } from '../src/index.js';
 import { currentAliasDb, type AliasDb } from './alias-analysis.js';
-import { sameTensorElements, tensorHash } from './common-subexpression-elimination.js';
+import { TensorEquality, tensorHash } from './tensor-equality.js';
 
 @pass({
   name: 'constant-pooling',
@@ -55,14 +55,14 @@ export class ConstantPooling implements GraphPass {
     // may not be merged are compared once each, not with every earlier one (transformer: 465 full
     // comparisons of 136M elements before).
     const pool = new Map<string, Node[][]>();
-    const verdicts = new TensorVerdicts();
+    const tensors = new TensorEquality();
     let merged = 0;
     let hoisted = 0;
     let last: Node | null = null;
     for (const node of constants) {
       const key = keys.of(node);
       const classes = pool.get(key) ?? [];
-      const equal = classes.find((members) => sameValue(members[0], node, verdicts));
+      const equal = classes.find((members) => sameValue(members[0], node, tensors));
       // The first equal constant (in the order kept) that may stand for this one.
       const existing = equal?.find((c) => sameObject(c, node) || safe(node, c));
       if (existing) {
@@ -124,35 +124,16 @@ function sameObject(a: Node, b: Node): boolean {
 }
 
 // Equal values, tensors element by element (the keys matched already: same type, structure and hashes).
-// `kept` is the class's first member: sameTensorElements caches its NaN scan on its second tensor, so
-// that is the kept one, scanned once however many equal constants meet it (transformer: 135 scans of
-// fresh [768, 768] weights before, ~40% of the pass).
-function sameValue(kept: Node, node: Node, verdicts: TensorVerdicts): boolean {
+// `kept` is the class's first member, whose storage region's NaN scan serves every equal constant.
+function sameValue(kept: Node, node: Node, tensors: TensorEquality): boolean {
   const equal = (x: IValue, y: IValue): boolean => {
-    if (x instanceof Tensor && y instanceof Tensor) return verdicts.same(y, x);
+    if (x instanceof Tensor && y instanceof Tensor) return tensors.same(y, x);
     const xs = x instanceof Tuple ? x.items : Array.isArray(x) ? x : undefined;
     const ys = y instanceof Tuple ? y.items : Array.isArray(y) ? y : undefined;
     if (xs && ys) return xs.length === ys.length && xs.every((v, i) => equal(v, ys[i]));
     return true; // equal keys: equal text
   };
   return equal(valueOf(kept), valueOf(node));
-}
-
-/**
- * sameTensorElements(t, kept), each pair compared once per run: one folded weight held by constants of
- * different types (so different keys) meets the same kept tensor once per key (transformer: 33 [768, 768]
- * weights compared twice).
- */
-class TensorVerdicts {
-  private readonly byTensor = new Map<Tensor, Map<Tensor, boolean>>();
-
-  same(t: Tensor, kept: Tensor): boolean {
-    let verdicts = this.byTensor.get(t);
-    if (!verdicts) this.byTensor.set(t, (verdicts = new Map()));
-    let same = verdicts.get(kept);
-    if (same === undefined) verdicts.set(kept, (same = sameTensorElements(t, kept)));
-    return same;
-  }
 }
 
 function readValue(node: Node): IValue {
