@@ -44,6 +44,11 @@ export class DeadCodeElimination implements GraphPass {
   constructor(@inject(OPERATOR_REGISTRY) private readonly ops: OperatorRegistry) {}
 
   run(graph: Graph, context: PassContext): PassResult {
+    // A graph this table left dead-code-free and nobody changed since (its epoch moves with every IR
+    // change): a second run would find nothing (freeze's numerics fixpoint ends with one on resnet50).
+    const clean = cleanGraphs.get(graph);
+    if (clean && clean.epoch === graph.epoch && clean.ops === this.ops && clean.version === this.ops.version)
+      return { changed: false };
     const keep: MustKeep = (node, facts, wildcardWrite) =>
       this.hasSideEffects(node, facts, context, wildcardWrite);
     // Marking without alias analysis first, knowing only what it surely says of single nodes (a write to a
@@ -61,6 +66,7 @@ export class DeadCodeElimination implements GraphPass {
     sweep.block(graph.block);
     if (sweep.nodesRemoved) context.count('nodes-removed', sweep.nodesRemoved);
     if (sweep.outputsRemoved) context.count('outputs-removed', sweep.outputsRemoved);
+    cleanGraphs.set(graph, { epoch: graph.epoch, ops: this.ops, version: this.ops.version });
     return { changed: sweep.nodesRemoved + sweep.outputsRemoved > 0 };
   }
 
@@ -83,6 +89,9 @@ export class DeadCodeElimination implements GraphPass {
     return facts.writtenArgs.length > 0 && wildcardWrite(node);
   }
 }
+
+/** The graphs a run left without dead code: the graph's epoch then and the operator table it asked. */
+const cleanGraphs = new WeakMap<Graph, { epoch: number; ops: OperatorRegistry; version: number }>();
 
 /** Whether a node must run for its effects alone, given its operator facts (undefined: unknown op). */
 type MustKeep = (node: Node, facts: OpFacts | undefined, wildcardWrite: (n: Node) => boolean) => boolean;

@@ -212,6 +212,11 @@ export class OperatorRegistry {
     return chosen?.entry ?? null;
   }
 
+  /** Moves when an overload is added: an answer kept from an earlier version may be stale. */
+  get version(): number {
+    return this.generation;
+  }
+
   /** @internal the generation a node-level cache must carry to be current. */
   isCurrent(generation: number): boolean {
     return generation === this.generation;

@@ -3,7 +3,15 @@
 import 'reflect-metadata';
 import { expect } from 'chai';
 import { builtinPassesModule } from '../../passes/index.js';
-import { BufferSink, createContainer, Graph, runPipeline, TensorTensor } from '../../src/index.js';
+import {
+  BufferSink,
+  createContainer,
+  Graph,
+  OPERATOR_REGISTRY,
+  runPipeline,
+  TensorTensor,
+  type OperatorRegistry,
+} from '../../src/index.js';
 import { describeIRFile } from '../support/ir-case-runner.js';
 
 describeIRFile('dead-code-elimination.ir');
@@ -51,5 +59,31 @@ describe('dead-code-elimination', () => {
     expect(report.remarks).to.have.length(1);
     expect(report.remarks[0].message).to.include('not in the operator table');
     expect(report.remarks[0].node).to.include('mylib::mystery');
+  });
+
+  it('skips a graph unchanged since its last run; runs again after any IR change or a new overload', () => {
+    const g = new Graph();
+    const x = g.addInput(TensorTensor, 'x');
+    g.insert('mylib::mystery', [x], [TensorTensor]);
+    g.registerOutput(g.insert('aten::relu', [x], [TensorTensor]).output());
+    const c = container();
+    const ops = c.get<OperatorRegistry>(OPERATOR_REGISTRY);
+    let asked = 0;
+    const factsForNode = ops.factsForNode.bind(ops);
+    ops.factsForNode = (n) => (asked++, factsForNode(n));
+    const run = (): { changed: boolean; asked: number } => {
+      asked = 0;
+      return { changed: runPipeline(c, g, 'dead-code-elimination').changed, asked };
+    };
+    expect(run()).to.deep.equal({ changed: false, asked: 2 }); // the unknown op is kept
+    expect(run()).to.deep.equal({ changed: false, asked: 0 }); // nothing changed since: not walked
+    g.setInsertPoint(g.block.returnNode);
+    g.insert('aten::neg', [x], [TensorTensor]);
+    expect(run()).to.deep.equal({ changed: true, asked: 3 });
+    expect(run().asked).to.equal(0);
+    // A schema for the kept op: it is now known and without effects, so it goes.
+    ops.register('mylib::mystery(Tensor x) -> Tensor');
+    expect(run()).to.deep.equal({ changed: true, asked: 2 });
+    expect([...g.nodes()].map((n) => n.kind)).to.deep.equal(['aten::relu']);
   });
 });
