@@ -34,7 +34,7 @@ export interface RegistryOptions {
 /** A table of operators by node kind, overloads in declaration order. */
 export class OperatorRegistry {
   private readonly byKind = new Map<string, OperatorEntry[]>();
-  private readonly nodeCache = new Map<string, OperatorEntry | null>();
+  private readonly nodeKeys = new NodeKeys();
   /** Bumped when an overload is added: node-level caches from before are stale. */
   private generation = 0;
   private readonly builtins: boolean;
@@ -69,7 +69,7 @@ export class OperatorRegistry {
     const entry = new OperatorEntry(parsed, {}, false);
     entry.update(options);
     overloads.push(entry);
-    this.nodeCache.clear();
+    this.nodeKeys.clear();
     this.generation++;
     return entry;
   }
@@ -177,20 +177,9 @@ export class OperatorRegistry {
     const withOutputs = overloads.length > 1;
     let entry: OperatorEntry | null | undefined = null;
     if (overloads.length) {
-      const { inputs, outputs } = node;
-      let key = `${node.kind}(`;
-      for (let i = 0; i < inputs.length; i++) key += `${i ? ', ' : ''}${schemaTypeStr(inputs[i].type)}`;
-      key += ')';
-      if (withOutputs) {
-        key += ' -> (';
-        for (let i = 0; i < outputs.length; i++) key += `${i ? ', ' : ''}${schemaTypeStr(outputs[i].type)}`;
-        key += ')';
-      }
-      entry = this.nodeCache.get(key);
-      if (entry === undefined) {
-        entry = this.chooseEntry(node);
-        this.nodeCache.set(key, entry);
-      }
+      const key = this.nodeKeys.keyOf(node, withOutputs);
+      entry = key.entry;
+      if (entry === undefined) key.entry = entry = this.chooseEntry(node);
     }
     node.opCache = new NodeEntryCache(this, this.generation, node, entry, withOutputs);
     return entry ?? undefined;
@@ -349,6 +338,62 @@ export class OperatorRegistry {
       this.byKind.set(kind, list);
     }
     return list;
+  }
+}
+
+/**
+ * entryForNode's table: the overload per kind and sequence of input (and, among several overloads, output)
+ * types as schemas spell them, a `Tensor` of any shape being one. A trie of small numbers, one per distinct
+ * spelling (kept per Type object), rather than a key string per node: every node of a freeze is asked
+ * once, most of them a kind and types already met.
+ */
+class NodeKeys {
+  private readonly roots = new Map<string, KeyNode>();
+  private readonly spellings = new Map<string, number>();
+  private readonly typeIds = new WeakMap<Type, number>();
+
+  keyOf(node: Node, withOutputs: boolean): KeyNode {
+    let at = this.roots.get(node.kind);
+    if (!at) this.roots.set(node.kind, (at = new KeyNode()));
+    const inputs = node.inputs;
+    for (let i = 0; i < inputs.length; i++) at = at.child(this.idOf(inputs[i].type));
+    if (withOutputs) {
+      at = at.child(OUTPUTS_FOLLOW);
+      const outputs = node.outputs;
+      for (let i = 0; i < outputs.length; i++) at = at.child(this.idOf(outputs[i].type));
+    }
+    return at;
+  }
+
+  clear(): void {
+    this.roots.clear();
+  }
+
+  private idOf(type: Type): number {
+    let id = this.typeIds.get(type);
+    if (id === undefined) {
+      const spelling = schemaTypeStr(type);
+      id = this.spellings.get(spelling);
+      if (id === undefined) this.spellings.set(spelling, (id = this.spellings.size));
+      this.typeIds.set(type, id);
+    }
+    return id;
+  }
+}
+
+/** Between a key's input and output types (type ids are >= 0). */
+const OUTPUTS_FOLLOW = -1;
+
+/** One step of a NodeKeys trie: the overload of the types so far (undefined: not chosen yet). */
+class KeyNode {
+  entry: OperatorEntry | null | undefined = undefined;
+  private next: Map<number, KeyNode> | undefined;
+
+  child(id: number): KeyNode {
+    const next = (this.next ??= new Map());
+    let node = next.get(id);
+    if (!node) next.set(id, (node = new KeyNode()));
+    return node;
   }
 }
 

@@ -389,5 +389,49 @@ describe('ops/registry', () => {
       });
       expect(registry.schemaForNode(floats)?.key).to.equal('aten::add.int_float');
     });
+
+    it('nodes of one kind and equally spelled types share one choice; other types or arities get their own', () => {
+      const own = new OperatorRegistry();
+      const chosen: string[] = [];
+      const choose = own['chooseEntry'].bind(own);
+      own['chooseEntry'] = (n: Node) => (chosen.push(n.kind), choose(n));
+      const g = parseIR(`graph(%a : int, %b : int, %x : Float(2, 3), %y : Tensor, %f : float):
+  %one : int = prim::Constant[value=1]()
+  %p : int = aten::add(%a, %b)
+  %q : int = aten::add(%b, %a)
+  %s : Tensor = aten::add(%x, %x, %one)
+  %t : Tensor = aten::add(%y, %y, %one)
+  %u : float = aten::add(%a, %f)
+  %l1 : int[] = prim::ListConstruct(%a)
+  %l2 : int[] = prim::ListConstruct(%a, %b)
+  %l3 : int[] = prim::ListConstruct(%b, %a)
+  return (%p)`);
+      const keys = [...g.nodes()].map((n) => own.schemaForNode(n)?.key);
+      expect(keys).to.deep.equal([
+        'prim::Constant',
+        'aten::add.int',
+        'aten::add.int',
+        'aten::add.Tensor',
+        'aten::add.Tensor',
+        'aten::add.int_float',
+        'prim::ListConstruct',
+        'prim::ListConstruct',
+        'prim::ListConstruct',
+      ]);
+      expect(chosen).to.deep.equal([
+        'prim::Constant',
+        'aten::add',
+        'aten::add',
+        'aten::add',
+        'prim::ListConstruct',
+        'prim::ListConstruct',
+      ]);
+      // A new overload: every choice is made again.
+      own.register('my::thing(float x) -> float');
+      chosen.length = 0;
+      for (const n of g.nodes()) n.opCache = undefined;
+      expect([...g.nodes()].map((n) => own.schemaForNode(n)?.key)).to.deep.equal(keys);
+      expect(chosen).to.have.length(6);
+    });
   });
 });
