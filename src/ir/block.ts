@@ -1,6 +1,6 @@
 // Block: an ordered list of nodes between a prim::Param node (block inputs) and a prim::Return node (outputs).
 
-import { assert, InternalError } from '../errors.js';
+import { InternalError } from '../errors.js';
 import type { Graph } from './graph.js';
 import type { Node } from './node.js';
 import type { Type } from './types.js';
@@ -14,26 +14,36 @@ const RESPACE_MIN = 1;
 
 /** A basic block (PyTorch's torch::jit::Block). The top block belongs to the graph; others to a node. */
 export class Block {
-  readonly paramNode: Node;
-  readonly returnNode: Node;
-  readonly graph: Graph;
-  readonly id: number;
+  // (Fields set in the constructor: class-field initializers cost a call per object in cold code.)
+  declare readonly paramNode: Node;
+  declare readonly returnNode: Node;
+  declare readonly graph: Graph;
+  /** The node owning this block (prim::If, prim::Loop), or null for the graph's top block. */
+  declare readonly owningNode: Node | null;
+  /** Unique id within the graph; the graphlib compound vertex is `b<id>`. */
+  declare readonly id: number;
   /** @internal the use store's bookkeeping: written to graphlib; destroyed. */
-  stored = false;
+  declare stored: boolean;
   /** @internal */
-  released = false;
+  declare released: boolean;
+  declare private vertexKey: string | undefined;
 
-  constructor(
-    graph: Graph,
-    /** The node owning this block (prim::If, prim::Loop), or null for the graph's top block. */
-    readonly owningNode: Node | null,
-    /** Unique id within the graph; the graphlib compound vertex is `b<id>`. */
-    id: number,
-  ) {
-    this.graph = graph;
-    this.id = id;
-    this.paramNode = graph.createBareNode('prim::Param');
-    this.returnNode = graph.createBareNode('prim::Return');
+  constructor(graph: Graph, owningNode: Node | null, id: number) {
+    const self = this as {
+      graph: Graph;
+      owningNode: Node | null;
+      id: number;
+      paramNode: Node;
+      returnNode: Node;
+    };
+    self.graph = graph;
+    self.owningNode = owningNode;
+    self.id = id;
+    this.stored = false;
+    this.released = false;
+    this.vertexKey = undefined;
+    self.paramNode = graph.createBareNode('prim::Param');
+    self.returnNode = graph.createBareNode('prim::Return');
     this.linkBoundaries();
   }
 
@@ -74,7 +84,6 @@ export class Block {
     // Built once: graphlib keys its dictionaries by this string, and a reused string keeps its hash.
     return (this.vertexKey ??= `b${this.id}`);
   }
-  private vertexKey: string | undefined;
 
   get owningGraph(): Graph {
     return this.graph;
@@ -164,39 +173,35 @@ export class Block {
 
   /** @internal links `node` before `before` (which is in this block). */
   linkBefore(node: Node, before: Node): void {
-    assert(before.owner === this, 'linkBefore: anchor is not in this block');
-    this.graph.epoch++;
+    // (Checks and helpers written out: every placed node passes here, mostly in cold code.)
+    if (before.owner !== this) throw new InternalError('linkBefore: anchor is not in this block');
+    const graph = this.graph;
+    graph.epoch++;
+    const end = this.returnNode;
     const prev = before.prev!;
     node.prev = prev;
     node.next = before;
     prev.next = node;
     before.prev = node;
     node.owner = this;
-    const lo = prev === this.returnNode ? -Infinity : prev.position;
-    const hi = before === this.returnNode ? Infinity : before.position;
-    node.position = this.positionBetween(lo, hi);
+    const lo = prev === end ? -Infinity : prev.position;
+    const hi = before === end ? Infinity : before.position;
+    const position = positionBetween(lo, hi);
+    node.position = position;
     // Midpoints run out of precision after ~40 inserts at one spot: then re-space a window around it.
-    if (!(node.position > lo && node.position - lo >= MIN_GAP && hi - node.position >= MIN_GAP))
-      this.respace(node);
-    this.graph.setVertexParent(node, this);
+    if (!(position > lo && position - lo >= MIN_GAP && hi - position >= MIN_GAP)) this.respace(node);
+    graph.setVertexParent(node, this);
   }
 
   /** @internal */
   unlinkNode(node: Node): void {
-    assert(node.owner === this, 'unlinkNode: node is not in this block');
+    if (node.owner !== this) throw new InternalError('unlinkNode: node is not in this block');
     this.graph.epoch++;
     node.prev!.next = node.next;
     node.next!.prev = node.prev;
     node.prev = null;
     node.next = null;
     node.owner = null;
-  }
-
-  private positionBetween(lo: number, hi: number): number {
-    if (lo === -Infinity && hi === Infinity) return 0;
-    if (lo === -Infinity) return hi - GAP;
-    if (hi === Infinity) return lo + GAP;
-    return lo + (hi - lo) / 2;
   }
 
   /**
@@ -252,31 +257,49 @@ export class Block {
 
   /** Destroys every node, then the block's own param and return nodes. */
   destroy(): void {
-    this.returnNode.removeAllInputs();
-    for (const n of [...this.nodesReversed()]) n.destroy();
-    for (const boundary of [this.paramNode, this.returnNode]) {
-      boundary.owner = null; // boundary nodes are not linked into the list
-      boundary.destroy();
+    const end = this.returnNode;
+    end.removeAllInputs();
+    // Last to first (users before producers); a node's destroy unlinks only itself.
+    for (let n = end.prev!; n !== end;) {
+      const prev = n.prev!;
+      n.destroy();
+      n = prev;
     }
+    // Boundary nodes are not linked into the list.
+    this.paramNode.owner = null;
+    this.paramNode.destroy();
+    end.owner = null;
+    end.destroy();
     this.graph.releaseBlock(this);
   }
 }
 
+// A position strictly between two neighbours' (±Infinity: the block's ends), GAP from a lone neighbour.
+function positionBetween(lo: number, hi: number): number {
+  if (lo === -Infinity) return hi === Infinity ? 0 : hi - GAP;
+  if (hi === Infinity) return lo + GAP;
+  return lo + (hi - lo) / 2;
+}
+
 // The walks of nodes() and nodesReversed() as iterator objects rather than generators (V8 runs these
 // about twice as fast; every pass walks blocks this way). Each step does what the generator did
-// between two yields, reading the links at the same moments.
+// between two yields, reading the links at the same moments. Each iterator is also its own step result
+// (`value`, `done`): a walk allocates one object, not one per node. for-of, spreads and Array.from read a
+// result before asking for the next, as the iterator protocol's every consumer in this code does.
 const DONE: IteratorReturnResult<undefined> = Object.freeze({ value: undefined, done: true });
 
 class NodesForward implements IterableIterator<Node> {
-  // (Fields set in the constructor: class-field initializers cost a call per object in cold code.)
+  /** The step result (see above): the node just reached. */
+  declare value: Node;
+  declare done: false;
   declare private readonly block: Block;
-  declare private current: Node | null;
   declare private following: Node | null;
   declare private state: 0 | 1 | 2; // not started, walking, finished
 
   constructor(block: Block) {
+    this.value = block.returnNode;
+    this.done = false;
     this.block = block;
-    this.current = null;
     this.following = null;
     this.state = 0;
   }
@@ -289,30 +312,35 @@ class NodesForward implements IterableIterator<Node> {
     const block = this.block;
     const end = block.returnNode;
     let n: Node;
-    if (this.state === 0) {
+    if (this.state === 1) {
+      const next = this.following!;
+      n = next.destroyed || next.owner !== block ? block.recover(this.value, next) : next;
+    } else if (this.state === 0) {
       this.state = 1;
       n = end.next!;
-    } else if (this.state === 1) {
-      const next = this.following!;
-      n = next.destroyed || next.owner !== block ? block.recover(this.current!, next) : next;
     } else return DONE;
     if (n === end) {
       this.state = 2;
-      this.current = this.following = null;
+      this.following = null;
       return DONE;
     }
-    this.current = n;
+    this.value = n;
     this.following = n.next!;
-    return { value: n, done: false };
+    return this;
   }
 }
 
 class NodesReversed implements IterableIterator<Node> {
+  /** The step result (see above): the node just reached. */
+  declare value: Node;
+  declare done: false;
   declare private readonly block: Block;
   declare private previous: Node | null;
   declare private state: 0 | 1 | 2;
 
   constructor(block: Block) {
+    this.value = block.returnNode;
+    this.done = false;
     this.block = block;
     this.previous = null;
     this.state = 0;
@@ -325,16 +353,17 @@ class NodesReversed implements IterableIterator<Node> {
   next(): IteratorResult<Node> {
     const end = this.block.returnNode;
     let n: Node;
-    if (this.state === 0) {
-      this.state = 1;
-      n = end.prev!;
-    } else if (this.state === 1) {
+    if (this.state === 1) {
       n = this.previous!;
       if (n.destroyed) return this.finish();
+    } else if (this.state === 0) {
+      this.state = 1;
+      n = end.prev!;
     } else return DONE;
     if (n === end) return this.finish();
+    this.value = n;
     this.previous = n.prev!;
-    return { value: n, done: false };
+    return this;
   }
 
   private finish(): IteratorResult<Node> {

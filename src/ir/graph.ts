@@ -37,6 +37,7 @@ export function installOutputInference(infer: OutputInference): void {
 }
 
 const NONE: readonly never[] = Object.freeze([]);
+const DONE: IteratorReturnResult<undefined> = Object.freeze({ value: undefined, done: true });
 
 /** Where `insertNode` puts nodes: before `node`. */
 export type InsertPoint = Node;
@@ -49,7 +50,15 @@ export class Graph {
   private nextBlockId = 0;
   private nextUnique = 0;
   private nextUseId = 0;
+  /** Values by name, except the canonical numbered names below (values named through the counter). */
   private readonly names = new Map<string, Value>();
+  /**
+   * Values named `0`, `1`, `12`, ... (below NUMBERED_LIMIT, no leading zero), indexed by that number: most
+   * values take their name from the counter, and this way pay no string or hash for it (the string is made
+   * when someone reads the name; see Value.debugName).
+   */
+  private readonly numbered: (Value | undefined)[] = [];
+  private numberedCount = 0;
   /** Per base name B: every `B.j` with 1 <= j < hint is taken (lowered when such a name is freed). */
   private readonly variantHints = new Map<string, number>();
   /** Per base name B and start s > its hint: every `B.j` with s <= j < the entry is taken. */
@@ -223,37 +232,77 @@ export class Graph {
   }
 
   private assignUnique(value: Value): void {
+    const numbered = this.numbered;
+    let n = this.nextUnique;
+    while (n < NUMBERED_LIMIT && numbered[n] !== undefined) n++;
+    if (n < NUMBERED_LIMIT) {
+      this.nextUnique = n + 1;
+      value.assignCounterIndex(n);
+      numbered[n] = value;
+      this.numberedCount++;
+      return;
+    }
+    // Past the table's range (only after a huge numbered name from source): names by string.
     let name: string;
     do name = String(this.nextUnique++);
     while (this.names.has(name));
-    value.assignCounterName(name);
+    value.assignName(name);
     this.names.set(name, value);
   }
 
   /** @internal */
   renameValue(value: Value, name: string): void {
-    const current = this.names.get(name);
+    const k = numberedIndex(name);
+    const current = k >= 0 ? this.numbered[k] : this.names.get(name);
     if (current === value) return;
     this.epoch++;
-    if (value.debugName !== '' && this.names.get(value.debugName) === value) this.freeName(value.debugName);
-    if (current) {
+    this.unbind(value);
+    if (current !== undefined) {
       // PyTorch moves the previous holder to a fresh `base.N` so the new owner gets the exact name.
-      this.names.delete(name);
-      const moved = this.freshVariant(name);
+      if (k >= 0) this.numbered[k] = undefined;
+      else this.names.delete(name);
+      // (A variant has a dot: never a numbered name.)
+      const moved = this.variant(name, true);
       current.assignName(moved);
       this.names.set(moved, current);
+    } else if (k >= 0) this.numberedCount++;
+    if (k >= 0) {
+      value.assignCounterIndex(k, name);
+      this.numbered[k] = value;
+      this.nextUnique = Math.max(this.nextUnique, k + 1);
+      return;
     }
     value.assignName(name);
     // Numbered names push the counter past them; past 2^53 a counter of doubles would stop moving (a hang).
     if (!value.hasDebugName) {
-      const k = Number(name);
-      if (k < Number.MAX_SAFE_INTEGER) this.nextUnique = Math.max(this.nextUnique, k + 1);
+      const n = Number(name);
+      if (n < Number.MAX_SAFE_INTEGER) this.nextUnique = Math.max(this.nextUnique, n + 1);
     }
     this.names.set(name, value);
   }
 
+  // Frees the name `value` holds, if it still holds it.
+  private unbind(value: Value): void {
+    const k = value.counterIndex;
+    if (k >= 0) {
+      if (this.numbered[k] === value) {
+        this.numbered[k] = undefined;
+        this.numberedCount--;
+      }
+      return;
+    }
+    const name = value.debugName;
+    if (name !== '' && this.names.get(name) === value) this.freeName(name);
+  }
+
   /** A name `base.N` not yet taken (base without its own `.N` suffix): the smallest such N from the start. */
   freshVariant(name: string): string {
+    return this.variant(name, false);
+  }
+
+  // freshVariant; `take`: the caller gives the name to a value right away, so the hints can start past it
+  // (the next collision on the same base then probes once, not twice).
+  private variant(name: string, take: boolean): string {
     // `x.7` has base `x` and starts at 8; a name without a numeric suffix (or with an all-digit head,
     // `3.5`, which keeps the whole name as base) starts at 1 (after its own suffix if it has one).
     let base = name;
@@ -267,14 +316,14 @@ export class Graph {
     const hint = this.variantHints.get(base) ?? 1;
     if (start <= hint) {
       const n = this.firstFree(base, hint);
-      this.variantHints.set(base, n);
+      this.variantHints.set(base, take ? n + 1 : n);
       return `${base}.${n}`;
     }
     // A start past the hint (`x.7` again and again): resume where the last probe from it ended.
     let from = this.variantFrom.get(base);
     if (!from) this.variantFrom.set(base, (from = new Map()));
     const n = this.firstFree(base, from.get(start) ?? start);
-    from.set(start, n);
+    from.set(start, take ? n + 1 : n);
     return `${base}.${n}`;
   }
 
@@ -299,12 +348,13 @@ export class Graph {
 
   /** The value with this debug name, if any. */
   valueByName(name: string): Value | undefined {
-    return this.names.get(name);
+    const k = numberedIndex(name);
+    return k >= 0 ? this.numbered[k] : this.names.get(name);
   }
 
   /** @internal */
   releaseValue(value: Value): void {
-    if (this.names.get(value.debugName) === value) this.freeName(value.debugName);
+    this.unbind(value);
   }
 
   /** Every node id (block boundary nodes included) is below this: for tables indexed by node id. */
@@ -314,7 +364,7 @@ export class Graph {
 
   /** Number of named (live) values. */
   get valueCount(): number {
-    return this.names.size;
+    return this.names.size + this.numberedCount;
   }
 
   // ---- uses (graphlib) ----------------------------------------------------------------------
@@ -323,8 +373,14 @@ export class Graph {
   addUse(value: Value, user: Node, offset: number): UseRecord {
     this.epoch++;
     const use = new UseRecord(value, user, offset, this.nextUseId++);
-    value.linkUse(use);
-    this.useStore.addUse(use);
+    // Value.linkUse, inlined (passes run this cold, where each call costs): append to the use list.
+    const last = value.lastUse;
+    use.prevUse = last;
+    if (last !== null) last.nextUse = use;
+    else value.firstUse = use;
+    value.lastUse = use;
+    value.useCount++;
+    if (this.useStore.journaled) this.useStore.addUse(use);
     return use;
   }
 
@@ -348,7 +404,7 @@ export class Graph {
   removeUse(use: UseRecord): void {
     this.epoch++;
     use.value.unlinkUse(use);
-    this.useStore.removeUse(use);
+    if (use.stored) this.useStore.removeUse(use);
   }
 
   /** The use records on edges into `node`, as the use store has them (verify compares with node.inputs). */
@@ -358,7 +414,8 @@ export class Graph {
 
   /** @internal `node` was placed in `block` (its compound parent in the store). */
   setVertexParent(node: Node, block: Block): void {
-    this.useStore.place(node, block);
+    if (this.useStore.journaled) this.useStore.place(node, block);
+    else node.vertexBlock = block;
   }
 
   /** @internal */
@@ -386,6 +443,9 @@ export class Graph {
   /** Negative if `a` runs before `b`, positive if after, 0 if same. Works across nested blocks. */
   compareOrder(a: Node, b: Node): number {
     if (a === b) return 0;
+    // Siblings (the common case) need no ancestry.
+    const owner = a.owner;
+    if (owner !== null && owner === b.owner) return a.position - b.position;
     const pathA = ancestry(a);
     const pathB = ancestry(b);
     // Walk down from the top block while both paths agree on the block.
@@ -414,6 +474,22 @@ export class Graph {
     assert(printer, 'no IR printer installed: import tsfreeze from src/index.ts');
     return printer.printNode(node);
   }
+}
+
+/** Numbered names at or past this live in the name map (the table stays an array of small indices). */
+const NUMBERED_LIMIT = 1_000_000_000;
+
+// The number a canonical numbered name stands for (`12` -> 12), or -1 (`012`, `x`, `1.5`, too long).
+function numberedIndex(name: string): number {
+  const len = name.length;
+  if (len === 0 || len > 9) return -1;
+  let k = 0;
+  for (let i = 0; i < len; i++) {
+    const c = name.charCodeAt(i);
+    if (c < 48 || c > 57 || (c === 48 && i === 0 && len > 1)) return -1;
+    k = k * 10 + (c - 48);
+  }
+  return k;
 }
 
 // True if name[from, to) is one or more ASCII digits (the regex \d+).
@@ -456,63 +532,79 @@ export function isGraph(value: unknown): value is Graph {
 
 // Graph.allNodes as an iterator object (faster than a generator in V8): pre-order, a node's blocks
 // entered on the step after it was returned (when the generator resumed), so a caller may still
-// change them in between. One object walks every block (a stack of cursors in parallel arrays, not an
-// iterator per block): each block is walked as Block.nodes() walks it, reading the same links at the same
-// moments (safe while erasing the current node).
+// change them in between. One object walks every block: the innermost open block's cursor in fields, the
+// outer ones (and a node's later blocks, not yet started) on a stack of (block, current, following)
+// triples. Each block is walked as Block.nodes() walks it, reading the same links at the same moments
+// (safe while erasing the current node). Like Block.nodes(), the iterator is its own step result.
 class AllNodes implements IterableIterator<Node> {
   // (Fields set in the constructor: class-field initializers cost a call per object in cold code.)
-  declare private readonly blocks: Block[];
-  /** Per open block: the node last returned from it (null: not started), and its successor then. */
-  declare private readonly currents: (Node | null)[];
-  declare private readonly followings: (Node | null)[];
+  /** The step result: the node just reached. */
+  declare value: Node;
+  declare done: false;
+  /** The innermost open block, the node last returned from it (null: not started) and its successor then. */
+  declare private block: Block;
+  declare private current: Node | null;
+  declare private following: Node | null;
+  declare private readonly stack: (Block | Node | null)[];
+  /** The node just returned, whose blocks open on the next step. */
   declare private entered: Node | null;
+  declare private finished: boolean;
 
   constructor(block: Block) {
-    this.blocks = [block];
-    this.currents = [null];
-    this.followings = [null];
+    this.value = block.returnNode;
+    this.done = false;
+    this.block = block;
+    this.current = null;
+    this.following = null;
+    this.stack = [];
     this.entered = null;
+    this.finished = false;
   }
 
   [Symbol.iterator](): IterableIterator<Node> {
     return this;
   }
 
-  private open(block: Block): void {
-    this.blocks.push(block);
-    this.currents.push(null);
-    this.followings.push(null);
-  }
-
   next(): IteratorResult<Node> {
+    if (this.finished) return DONE;
     const last = this.entered;
     if (last !== null) {
       this.entered = null;
       const inner = last.blocks;
-      for (let i = inner.length - 1; i >= 0; i--) this.open(inner[i]);
+      if (inner.length > 0) {
+        const stack = this.stack;
+        stack.push(this.block, this.current, this.following);
+        for (let i = inner.length - 1; i > 0; i--) stack.push(inner[i], null, null);
+        this.block = inner[0];
+        this.current = this.following = null;
+      }
     }
-    const { blocks, currents, followings } = this;
-    for (let top = blocks.length - 1; top >= 0; top = blocks.length - 1) {
-      const block = blocks[top];
+    for (;;) {
+      const block = this.block;
       const end = block.returnNode;
-      const current = currents[top];
+      const current = this.current;
       let n: Node;
       if (current === null) n = end.next!;
       else {
-        const following = followings[top]!;
+        const following = this.following!;
         n = following.destroyed || following.owner !== block ? block.recover(current, following) : following;
       }
-      if (n === end) {
-        blocks.pop();
-        currents.pop();
-        followings.pop();
-        continue;
+      if (n !== end) {
+        this.current = this.entered = this.value = n;
+        this.following = n.next;
+        return this;
       }
-      currents[top] = n;
-      followings[top] = n.next;
-      this.entered = n;
-      return { value: n, done: false };
+      const stack = this.stack;
+      const k = stack.length;
+      if (k === 0) {
+        this.finished = true;
+        this.current = this.following = null;
+        return DONE;
+      }
+      this.following = stack[k - 1] as Node | null;
+      this.current = stack[k - 2] as Node | null;
+      this.block = stack[k - 3] as Block;
+      stack.length = k - 3;
     }
-    return { value: undefined, done: true };
   }
 }

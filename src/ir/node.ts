@@ -20,6 +20,13 @@ Object.freeze(NO_BLOCKS);
 Object.freeze(NO_VALUES);
 Object.freeze(NO_USES);
 
+// The fields Node writes under their public read-only types.
+interface Writable {
+  inputs: Value[];
+  outputs: Value[];
+  blocks: Block[];
+}
+
 /** An IR node (PyTorch's torch::jit::Node). Create nodes through Graph.create / Graph.insertNode. */
 export class Node {
   // Fields are set in the constructor, not by class-field initializers (see UseRecord: cold code pays a
@@ -43,12 +50,14 @@ export class Node {
   /** @internal a slot the operator registry caches this node's overload in (checked against its types). */
   declare opCache: unknown;
 
-  declare private inputList: Value[];
-  /** The use record of each input slot (same order as inputList). */
+  // inputs, outputs and blocks are data fields, not getters: they are read on every step of every pass,
+  // and cold code pays a function call for each getter read. Only this class writes them (see writable).
+  declare readonly inputs: readonly Value[];
+  /** The use record of each input slot (same order as inputs). */
   declare private inputUses: UseRecord[];
-  declare private outputList: Value[];
+  declare readonly outputs: readonly Value[];
   // Most nodes own no blocks and many no attributes: both are made on first use.
-  declare private blockList: Block[];
+  declare readonly blocks: readonly Block[];
   declare private attrs: Map<string, Attribute> | null;
   /** The attribute map may be another node's too (copyAttributes shares it): copied before a change. */
   declare private attrsShared: boolean;
@@ -82,10 +91,11 @@ export class Node {
     this.vertexBlock = null;
     this.placeDirty = false;
     this.opCache = undefined;
-    this.inputList = NO_VALUES;
+    const self2 = this as unknown as Writable;
+    self2.inputs = NO_VALUES;
     this.inputUses = NO_USES;
-    this.outputList = NO_VALUES;
-    this.blockList = NO_BLOCKS;
+    self2.outputs = NO_VALUES;
+    self2.blocks = NO_BLOCKS;
     this.attrs = null;
     this.attrsShared = false;
     this.sourceRange = undefined;
@@ -107,26 +117,14 @@ export class Node {
     return this.owner;
   }
 
-  get inputs(): readonly Value[] {
-    return this.inputList;
-  }
-
-  get outputs(): readonly Value[] {
-    return this.outputList;
-  }
-
-  get blocks(): readonly Block[] {
-    return this.blockList;
-  }
-
   input(i = 0): Value {
-    const v = this.inputList[i];
+    const v = this.inputs[i];
     if (!v) throw new InternalError(`${this.kind} has no input ${i}`);
     return v;
   }
 
   output(i = 0): Value {
-    const v = this.outputList[i];
+    const v = this.outputs[i];
     if (!v) throw new InternalError(`${this.kind} has no output ${i}`);
     return v;
   }
@@ -134,7 +132,7 @@ export class Node {
   /** True if any output is used. */
   hasUses(): boolean {
     // Indexed loops on the per-node paths: passes run cold, where an array iterator costs more than the loop.
-    const outs = this.outputList;
+    const outs = this.outputs;
     for (let i = 0; i < outs.length; i++) if (outs[i].firstUse !== null) return true;
     return false;
   }
@@ -149,21 +147,22 @@ export class Node {
   // ---- inputs -------------------------------------------------------------------------------
 
   addInput(value: Value): Value {
-    return this.insertInput(this.inputList.length, value);
+    return this.insertInput(this.inputs.length, value);
   }
 
   insertInput(index: number, value: Value): Value {
-    this.checkAlive();
+    if (this.destroyed) this.wasDestroyed();
     if (value.graph !== this.graph) this.foreignInput(value);
     const use = this.graph.addUse(value, this, index);
-    if (this.inputList === NO_VALUES) {
-      this.inputList = [value];
+    const list = this.inputs as Value[];
+    if (list === NO_VALUES) {
+      (this as unknown as Writable).inputs = [value];
       this.inputUses = [use];
-    } else if (index === this.inputList.length) {
-      this.inputList.push(value);
+    } else if (index === list.length) {
+      list.push(value);
       this.inputUses.push(use);
     } else {
-      this.inputList.splice(index, 0, value);
+      list.splice(index, 0, value);
       this.inputUses.splice(index, 0, use);
       // Later slots move up; their records follow (edges are named by use id, so none is re-keyed).
       for (let i = index + 1; i < this.inputUses.length; i++) this.inputUses[i].offset = i;
@@ -173,21 +172,21 @@ export class Node {
 
   /** @internal gives a node without inputs all of them at once (lists of exactly their size). */
   initInputs(values: readonly Value[]): void {
-    this.checkAlive();
+    if (this.destroyed) this.wasDestroyed();
     if (values.length > 0) this.adoptInputs(values.slice());
   }
 
   /** @internal initInputs taking ownership of `list` (a fresh array nobody else keeps). */
   adoptInputs(list: Value[]): void {
-    this.checkAlive();
+    if (this.destroyed) this.wasDestroyed();
     if (list.length === 0) return;
-    if (this.inputList !== NO_VALUES) throw new InternalError(`${this.kind} already has inputs`);
+    if (this.inputs !== NO_VALUES) throw new InternalError(`${this.kind} already has inputs`);
     const uses = new Array<UseRecord>(list.length);
     for (let i = 0; i < list.length; i++) {
       if (list[i].graph !== this.graph) this.foreignInput(list[i]);
       uses[i] = this.graph.addUse(list[i], this, i);
     }
-    this.inputList = list;
+    (this as unknown as Writable).inputs = list;
     this.inputUses = uses;
   }
 
@@ -214,7 +213,7 @@ export class Node {
    * makes them (ids, use-list order), recycling the slot's record from the graph the node came from.
    */
   rewireInputs(map: (v: Value) => Value): void {
-    const list = this.inputList;
+    const list = this.inputs as Value[];
     const uses = this.inputUses;
     const graph = this.graph;
     for (let i = 0; i < list.length; i++) {
@@ -227,42 +226,43 @@ export class Node {
 
   /** Replaces input `index` with `value`; returns the old input. */
   replaceInput(index: number, value: Value): Value {
-    this.checkAlive();
-    const old = this.input(index);
+    if (this.destroyed) this.wasDestroyed();
+    const old = this.inputs[index];
+    if (old === undefined) this.input(index); // throws
     if (old === value) return old;
     if (value.graph !== this.graph) this.foreignInput(value);
     this.graph.removeUse(this.inputUses[index]);
-    this.inputList[index] = value;
+    (this.inputs as Value[])[index] = value;
     this.inputUses[index] = this.graph.addUse(value, this, index);
     return old;
   }
 
   /** Replaces every occurrence of `from` among the inputs with `to`. */
   replaceInputWith(from: Value, to: Value): void {
-    this.inputList.forEach((v, i) => {
-      if (v === from) this.replaceInput(i, to);
-    });
+    const list = this.inputs;
+    for (let i = 0; i < list.length; i++) if (list[i] === from) this.replaceInput(i, to);
   }
 
   removeInput(index: number): void {
-    this.checkAlive();
+    if (this.destroyed) this.wasDestroyed();
     this.input(index);
     this.graph.removeUse(this.inputUses[index]);
-    if (index === this.inputList.length - 1) {
-      this.inputList.pop();
+    const list = this.inputs as Value[];
+    if (index === list.length - 1) {
+      list.pop();
       this.inputUses.pop();
       return;
     }
-    this.inputList.splice(index, 1);
+    list.splice(index, 1);
     this.inputUses.splice(index, 1);
     for (let i = index; i < this.inputUses.length; i++) this.inputUses[i].offset = i;
   }
 
   removeAllInputs(): void {
     // From the last slot: no later slot's offset changes.
-    const list = this.inputList;
+    const list = this.inputs as Value[];
     if (list.length === 0) return;
-    this.checkAlive();
+    if (this.destroyed) this.wasDestroyed();
     const uses = this.inputUses;
     for (let i = list.length - 1; i >= 0; i--) {
       this.graph.removeUse(uses[i]);
@@ -274,16 +274,17 @@ export class Node {
   // ---- outputs ------------------------------------------------------------------------------
 
   addOutput(type: Type, name?: string): Value {
-    return this.insertOutput(this.outputList.length, type, name);
+    return this.insertOutput(this.outputs.length, type, name);
   }
 
   insertOutput(index: number, type: Type, name?: string): Value {
-    this.checkAlive();
+    if (this.destroyed) this.wasDestroyed();
     this.graph.epoch++;
     const value = new Value(this.graph, this, index, type);
-    if (this.outputList === NO_VALUES) this.outputList = [value];
-    else this.outputList.splice(index, 0, value);
-    for (let i = index + 1; i < this.outputList.length; i++) this.outputList[i].offset = i;
+    let outs = this.outputs as Value[];
+    if (outs === NO_VALUES) (this as unknown as Writable).outputs = outs = [value];
+    else outs.splice(index, 0, value);
+    for (let i = index + 1; i < outs.length; i++) outs[i].offset = i;
     this.graph.registerValue(value, name);
     // Uses are keyed by value, not by offset, so later outputs' uses need no rewiring.
     return value;
@@ -296,25 +297,26 @@ export class Node {
       throw new InternalError(`cannot erase output %${value.debugName} of ${this.kind}: it still has uses`);
     }
     this.graph.epoch++;
-    this.outputList.splice(index, 1);
-    for (let i = index; i < this.outputList.length; i++) this.outputList[i].offset = i;
+    const outs = this.outputs as Value[];
+    outs.splice(index, 1);
+    for (let i = index; i < outs.length; i++) outs[i].offset = i;
     this.graph.releaseValue(value);
   }
 
   // ---- blocks -------------------------------------------------------------------------------
 
   addBlock(): Block {
-    this.checkAlive();
+    if (this.destroyed) this.wasDestroyed();
     const block = this.graph.createBlock(this);
-    if (this.blockList === NO_BLOCKS) this.blockList = [];
-    this.blockList.push(block);
+    if (this.blocks === NO_BLOCKS) (this as unknown as Writable).blocks = [block];
+    else (this.blocks as Block[]).push(block);
     return block;
   }
 
   eraseBlock(index: number): void {
-    const block = this.blockList[index];
+    const block = this.blocks[index];
     assert(block, `${this.kind} has no block ${index}`);
-    this.blockList.splice(index, 1);
+    (this.blocks as Block[]).splice(index, 1);
     block.destroy();
   }
 
@@ -422,7 +424,7 @@ export class Node {
 
   /** Inserts this (not yet placed) node before `other`. */
   insertBefore(other: Node): this {
-    this.checkAlive();
+    if (this.destroyed) this.wasDestroyed();
     // (Messages built only when thrown: every placed node passes here.)
     const block = other.owner;
     if (!block) throw new InternalError(`insertBefore: ${other.kind} is not in a block`);
@@ -466,8 +468,8 @@ export class Node {
 
   /** Removes the node. Refused while any output is still used (as in PyTorch and torch.fx). */
   destroy(): void {
-    this.checkAlive();
-    const outs = this.outputList;
+    if (this.destroyed) this.wasDestroyed();
+    const outs = this.outputs;
     for (let i = 0; i < outs.length; i++) {
       const out = outs[i];
       if (out.firstUse !== null) {
@@ -480,7 +482,7 @@ export class Node {
         );
       }
     }
-    for (let i = this.blockList.length - 1; i >= 0; i--) this.eraseBlock(i);
+    for (let i = this.blocks.length - 1; i >= 0; i--) this.eraseBlock(i);
     this.removeAllInputs();
     if (this.owner) this.owner.unlinkNode(this);
     for (let i = 0; i < outs.length; i++) this.graph.releaseValue(outs[i]);
@@ -493,8 +495,9 @@ export class Node {
     throw new InternalError(`${this.kind}: input %${value.debugName} belongs to another graph`);
   }
 
-  private checkAlive(): void {
-    if (this.destroyed) throw new InternalError(`${this.kind} (node ${this.id}) was already destroyed`);
+  // (Callers test `destroyed` themselves: a call per mutation costs in cold code.)
+  private wasDestroyed(): never {
+    throw new InternalError(`${this.kind} (node ${this.id}) was already destroyed`);
   }
 
   toString(): string {

@@ -32,6 +32,8 @@ type Entity = Node | Block | UseRecord;
 export class UseStore {
   /** graphlib, made on the first read (null until then: nothing is journaled either). */
   private store: Dataflow<unknown, Node | Block, UseRecord> | null = null;
+  /** True once graphlib exists (every change is journaled from then on); Graph skips the calls before. */
+  journaled = false;
   /** Before the first read: every node and block made in (or adopted by) the graph, in creation order. */
   private nodesMade: Node[] = [];
   private blocksMade: Block[] = [];
@@ -100,9 +102,15 @@ export class UseStore {
 
   // Drops what is gone from the lists of made nodes and blocks, so a graph never read stays bounded.
   private compactMade(): void {
-    this.nodesMade = this.nodesMade.filter((n) => this.liveNode(n));
-    this.blocksMade = this.blocksMade.filter((b) => this.liveBlock(b));
-    this.madeCompacted = this.nodesMade.length;
+    const nodes = this.nodesMade;
+    let k = 0;
+    for (let i = 0; i < nodes.length; i++) if (this.liveNode(nodes[i])) nodes[k++] = nodes[i];
+    nodes.length = k;
+    const blocks = this.blocksMade;
+    k = 0;
+    for (let i = 0; i < blocks.length; i++) if (this.liveBlock(blocks[i])) blocks[k++] = blocks[i];
+    blocks.length = k;
+    this.madeCompacted = nodes.length;
   }
 
   // The first read: graphlib as replaying every change since the graph was made would leave it.
@@ -141,6 +149,7 @@ export class UseStore {
       if (parent !== undefined) g.setParent(n.vertex, parent);
     }
     this.store = g;
+    this.journaled = true;
     return g;
   }
 

@@ -65,8 +65,10 @@ function isDigits(name: string): boolean {
 /** An SSA value (PyTorch's torch::jit::Value). Names are unique per graph. */
 export class Value {
   // (Set in the constructor, as UseRecord's.)
-  /** Set by the graph when names are assigned; unique within the graph. */
+  /** Set by the graph when names are assigned; unique within the graph ('' until read for a counter name). */
   declare private name: string;
+  /** @internal the number of a canonical numbered name (`%12`: 12, made by the counter or given), else -1. */
+  declare counterIndex: number;
   declare private fromSource: boolean;
   /** @internal the use list (first and last record) and its length; changed only by Graph.addUse/removeUse. */
   declare firstUse: UseRecord | null;
@@ -89,6 +91,7 @@ export class Value {
     this.offset = offset;
     this.type = type;
     this.name = '';
+    this.counterIndex = -1;
     this.fromSource = true;
     this.firstUse = null;
     this.lastUse = null;
@@ -97,7 +100,10 @@ export class Value {
 
   /** The unique name printed after `%`. */
   get debugName(): string {
-    return this.name;
+    const name = this.name;
+    if (name !== '' || this.counterIndex < 0) return name;
+    // A counter name becomes a string only when read (most values are never printed).
+    return (this.name = String(this.counterIndex));
   }
 
   /** True when the name came from source rather than the unique counter. */
@@ -121,6 +127,7 @@ export class Value {
   rehome(graph: Graph): void {
     (this as { graph: Graph }).graph = graph;
     this.name = '';
+    this.counterIndex = -1;
     this.fromSource = true;
     this.firstUse = this.lastUse = null;
     this.useCount = 0;
@@ -129,12 +136,14 @@ export class Value {
   /** @internal Used by Graph only, which keeps its name table in sync. */
   assignName(name: string): void {
     this.name = name;
+    this.counterIndex = -1;
     this.fromSource = !isDigits(name);
   }
 
-  /** @internal assignName for a name the graph's counter made (all digits). */
-  assignCounterName(name: string): void {
+  /** @internal the canonical numbered name `index` (its string `name` when the caller has it). */
+  assignCounterIndex(index: number, name = ''): void {
     this.name = name;
+    this.counterIndex = index;
     this.fromSource = false;
   }
 
@@ -174,7 +183,7 @@ export class Value {
   unlinkUse(use: UseRecord): void {
     if (!use.live || use.value !== this) {
       throw new InternalError(
-        `use of %${this.name} at ${use.user.kind} input ${use.offset} is missing from its use list`,
+        `use of %${this.debugName} at ${use.user.kind} input ${use.offset} is missing from its use list`,
       );
     }
     if (use.prevUse) use.prevUse.nextUse = use.nextUse;
@@ -202,11 +211,11 @@ export class Value {
   /** Points the first use at `other`. */
   replaceFirstUseWith(other: Value): void {
     const first = this.firstUse;
-    assert(first, `replaceFirstUseWith: %${this.name} has no uses`);
+    assert(first, `replaceFirstUseWith: %${this.debugName} has no uses`);
     first.user.replaceInput(first.offset, other);
   }
 
   toString(): string {
-    return `%${this.name}`;
+    return `%${this.debugName}`;
   }
 }

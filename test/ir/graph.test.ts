@@ -123,6 +123,67 @@ describe('ir/graph', () => {
     verify(g);
   });
 
+  it('keeps numbered names (counter-made or given, kept in a table by number) unique and findable', () => {
+    // Random counter names, renames to numbered, non-canonical and plain names, and destroys: every live
+    // value's name is its own, valueByName finds it, valueCount counts it, and new counter names never
+    // reuse a number a value was given.
+    const pool = [
+      '0',
+      '1',
+      '2',
+      '5',
+      '12',
+      '007',
+      '00',
+      '999999999',
+      '1000000000',
+      'x',
+      'x.1',
+      '5.1',
+      '12.3',
+    ];
+    let seed = 11;
+    const rand = (k: number): number => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed % k;
+    };
+    const g = new Graph();
+    const live: Value[] = [];
+    for (let step = 0; step < 1500; step++) {
+      const op = rand(4);
+      if (op === 0 || live.length === 0) {
+        const before = g.valueCount;
+        live.push(g.insert('aten::n', [], [IntType]).output());
+        const v = live[live.length - 1];
+        expect(v.debugName, `step ${step}`).to.match(/^(0|[1-9]\d*)$/);
+        expect(v.hasDebugName).to.equal(false);
+        expect(g.valueCount).to.equal(before + 1);
+      } else if (op === 1) {
+        const v = live[rand(live.length)];
+        const name = pool[rand(pool.length)];
+        v.setDebugName(name);
+        expect(v.debugName).to.equal(name);
+        expect(v.hasDebugName).to.equal(!/^\d+$/.test(name));
+      } else if (op === 2) {
+        live.splice(rand(live.length), 1)[0].node.destroy();
+      } else {
+        const name = pool[rand(pool.length)];
+        const holder = live.find((v) => v.debugName === name);
+        expect(g.valueByName(name), `step ${step}: ${name}`).to.equal(holder);
+      }
+      const names = new Set(live.map((v) => v.debugName));
+      const lost = live.filter((v) => g.valueByName(v.debugName) !== v).map((v) => v.debugName);
+      expect([names.size, lost, g.valueCount], `step ${step}`).to.deep.equal([live.length, [], live.length]);
+    }
+    // The counter never hands out a number at or below one given as a name.
+    const given = g.insert('aten::n', [], [IntType]).output().setDebugName('4321');
+    const next = g.insert('aten::n', [], [IntType]).output();
+    expect(Number(next.debugName)).to.be.greaterThan(4321);
+    given.setDebugName(next.debugName);
+    expect(next.debugName).to.equal(`${given.debugName}.1`);
+    verify(g);
+  });
+
   it('keeps the attributes of a copied node and its source apart (the map is shared until one changes)', () => {
     const g = new Graph();
     const a = g.insert('aten::op', [], [IntType]).setI('k', 1).setS('s', 'x');
