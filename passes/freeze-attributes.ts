@@ -21,6 +21,7 @@ import {
   Tensor,
   Tuple,
   describeNode,
+  freshValueWriters,
   insertConstant,
   pass,
   tensorTypeOf,
@@ -113,7 +114,7 @@ export class FreezeAttributes implements ModulePass {
     used: Map<IdentityKey, IValue>,
     context: PassContext,
   ): Node[] {
-    const aliases = new AliasDb(graph, this.ops, { frozen: true });
+    const writersOf = this.attributeWriters(graph);
     const getAttrs: Node[] = [];
     for (const n of graph.allNodes()) {
       if (n.kind === 'prim::GetAttr') getAttrs.push(n);
@@ -127,7 +128,7 @@ export class FreezeAttributes implements ModulePass {
         // One entry per alias identity (tensors sharing a storage are one value), as HashAliasedIValues.
         const key = keyOf(value);
         if (key && !used.has(key)) used.set(key, value);
-        const writers = aliases.writersOf(n.output());
+        const writers = writersOf(n.output());
         if (writers.length === 0) continue;
         preserved.insertAttribute(found.owner, name);
         report.note(attributePath(found.path, name), {
@@ -146,6 +147,22 @@ export class FreezeAttributes implements ModulePass {
       context.count('attributes-mutable');
     }
     return getAttrs;
+  }
+
+  /**
+   * Who may write what a GetAttr read, as the frozen-mode AliasDb says. Most reads are only passed to
+   * operators that neither write nor keep them: their uses answer exactly (freshValueWriters), and the
+   * whole-graph analysis is built only for a read they cannot answer for (never, on most models).
+   */
+  private attributeWriters(graph: Graph): (read: Value) => readonly Node[] {
+    let aliases: AliasDb | undefined;
+    const entryOf = (n: Node) => this.ops.entryForNode(n);
+    return (read) => {
+      const writers = freshValueWriters(read, entryOf, true);
+      // Several writers: the report names the first in the analysis's order, which only the AliasDb knows.
+      if (writers && writers.length <= 1) return writers;
+      return (aliases ??= new AliasDb(graph, this.ops, { frozen: true })).writersOf(read);
+    };
   }
 }
 

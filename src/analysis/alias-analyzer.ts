@@ -571,7 +571,7 @@ function nonEscapingListUse(userKind: string, container: Value): boolean {
 }
 
 /** PyTorch's nonAliasingValue: None, or a placeholder that is never read. */
-function nonAliasing(v: Value): boolean {
+export function nonAliasing(v: Value): boolean {
   return mustBeNone(v) || v.node.kind === 'prim::Uninitialized';
 }
 
@@ -587,6 +587,6 @@ export function mustBeNone(v: Value): boolean {
 }
 
 // Module class types (parsed IR does not say, so a class there counts as a module).
-function isModuleType(t: Type): boolean {
+export function isModuleType(t: Type): boolean {
   return t.kind === 'Class' && (t as { isModule?: boolean }).isModule !== false;
 }

@@ -4,3 +4,4 @@ export { AliasDb, type AliasDbOptions } from './alias-db.js';
 export { type EntryLookup, type OperatorInfo } from './alias-analyzer.js';
 export { isMutableType } from './alias-types.js';
 export { surelyEscaped, surelyWrittenInputs } from './alias-rules.js';
+export { freshValueWriters } from './fresh-writers.js';

@@ -1,0 +1,187 @@
+// The writers an AliasDb would report for one value, found from the value's uses alone when that is
+// possible. A value the analysis gives a memory location of its own (a module attribute read in frozen
+// mode, a constant, a container literal, most operators' results) can only be written through itself or
+// the aliases its uses make: when every use is one whose rule adds no escape, containment or unknown effect,
+// the writes registered on that alias closure are all its writers. Freezing asks this for every attribute
+// read, and analysing a whole graph for it costs far more than looking at the few uses of each read.
+//
+// Each case below mirrors a rule of AliasAnalyzer (alias-analyzer.ts) exactly; anything else answers
+// undefined ("build the AliasDb"). test/analysis/fresh-writers.test.ts checks every answer against a full
+// AliasDb on the fixture graphs.
+
+import { toIValue } from '../ir/constants.js';
+import type { Node } from '../ir/node.js';
+import type { Value } from '../ir/value.js';
+import { isModuleType, mustBeNone, nonAliasing, type EntryLookup } from './alias-analyzer.js';
+import { aliasTypeSet } from './alias-types.js';
+import { CALLS, CREATORS, EXTRACTORS, isMutableValue, schemaAliasPlan } from './alias-rules.js';
+
+/**
+ * The distinct nodes an AliasDb of `v`'s graph (built with `frozen`, default loops) would list in
+ * `writersOf(v)`, in no particular order; undefined when only the whole analysis can tell (the value is not
+ * a fresh location, or an alias of it escapes, is held by a container, or meets a rule not mirrored here).
+ */
+export function freshValueWriters(v: Value, entryOf: EntryLookup, frozen: boolean): Node[] | undefined {
+  if (mustBeNone(v) || !isMutableValue(v)) return [];
+  if (!isFreshLocation(v, entryOf, frozen) || !analysedInline(v.node)) return undefined;
+  const closure: Value[] = [v];
+  const writers: Node[] = [];
+  for (let c = 0; c < closure.length; c++) {
+    const x = closure[c];
+    for (const u of x.uses()) {
+      const user = u.user;
+      if (user.blocks.length || !analysedInline(user)) return undefined;
+      const effect = useEffect(user, u.offset, x, entryOf, frozen, closure);
+      if (effect === Effect.Unknown) return undefined;
+      if (effect === Effect.Writes && !writers.includes(user)) writers.push(user);
+    }
+  }
+  return writers;
+}
+
+const enum Effect {
+  None,
+  Writes,
+  Unknown,
+}
+
+// The analysis gives `v` an element that points nowhere, made for it alone (a Union-typed value's element
+// points at its members' wildcards instead): outputs of creators (constants), container literals, norms and
+// operators whose schema gives that output no alias set; in frozen mode, a module attribute read.
+function isFreshLocation(v: Value, entryOf: EntryLookup, frozen: boolean): boolean {
+  if (aliasTypeSet(v.type)?.length !== 1) return false;
+  const node = v.node;
+  const kind = node.kind;
+  if (kind === 'prim::GetAttr') return frozen && isModuleType(node.inputs[0].type);
+  if (FRESH_KINDS.has(kind)) return true;
+  if (RULE_KINDS.has(kind) || node.blocks.length) return false;
+  const entry = entryOf(node);
+  if (!entry || entry.facts.aliasAnalysis === 'conservative') return false;
+  const plan = schemaAliasPlan(entry.schema);
+  // Outputs past the schema's returns get no element from the rule: they become wildcards.
+  return v.offset < plan.returns.length && (plan.plain || plan.returns[v.offset] === null);
+}
+
+/** Kinds whose rule gives every (mutable) output a fresh element: analyzeCreator, analyzeContainerConstruct, analyzeNorm. */
+const FRESH_KINDS = new Set([
+  ...[...CREATORS].filter((k) => k !== 'prim::Closure'),
+  'prim::ListConstruct',
+  'prim::TupleConstruct',
+  'prim::DictConstruct',
+  'aten::batch_norm',
+  'aten::instance_norm',
+]);
+
+/** Every other kind with a rule of its own (the operator rule covers the rest). */
+const RULE_KINDS = new Set([
+  ...EXTRACTORS,
+  ...CALLS,
+  'prim::If',
+  'prim::Loop',
+  'prim::fork',
+  'aten::wait',
+  'prim::unchecked_cast',
+  'prim::profile',
+  'prim::Guard',
+  'prim::ConstantChunk',
+  'prim::SetAttr',
+  'prim::Print',
+  'prim::isinstance',
+  'prim::Closure',
+]);
+
+// The node is analysed where it stands: in the graph's block or in blocks of Ifs and Loops (whose blocks
+// analyzeBlock walks inline; other nodes' blocks are scopes whose inputs and outputs escape, or unwalked).
+function analysedInline(node: Node): boolean {
+  for (let b = node.owningBlock; b; b = b.owningNode?.owningBlock ?? null) {
+    const owner = b.owningNode;
+    if (owner && owner.kind !== 'prim::If' && owner.kind !== 'prim::Loop') return false;
+  }
+  return true;
+}
+
+/**
+ * What `user` does with `x` (an alias of the value asked about) at input `slot`: nothing to it, writes it,
+ * or something only the whole analysis follows. Outputs that become aliases of `x` are added to `closure`.
+ */
+function useEffect(
+  user: Node,
+  slot: number,
+  x: Value,
+  entryOf: EntryLookup,
+  frozen: boolean,
+  closure: Value[],
+): Effect {
+  const kind = user.kind;
+  // Outputs fresh or wildcards of their own; inputs untouched (analyzeCreator, analyzeExtractor).
+  if (CREATORS.has(kind) || EXTRACTORS.has(kind) || kind === 'prim::Print' || kind === 'prim::isinstance')
+    return Effect.None;
+  if (kind === 'prim::unchecked_cast' || kind === 'prim::profile' || kind === 'prim::Guard') {
+    if (slot === 0) addIfPointer(user.outputs[0], x, closure);
+    return Effect.None;
+  }
+  if (kind === 'prim::ConstantChunk') {
+    if (slot === 0) for (const o of user.outputs) addIfPointer(o, x, closure);
+    return Effect.None;
+  }
+  if (kind === 'aten::batch_norm' || kind === 'aten::instance_norm') return normEffect(user, slot, frozen);
+  if (
+    CALLS.has(kind) ||
+    kind === 'prim::If' ||
+    kind === 'prim::Loop' ||
+    kind === 'prim::fork' ||
+    kind === 'aten::wait' ||
+    kind === 'prim::SetAttr' ||
+    kind === 'prim::ListConstruct' ||
+    kind === 'prim::TupleConstruct' ||
+    kind === 'prim::DictConstruct' ||
+    kind === 'prim::Return'
+  )
+    return Effect.Unknown;
+  return schemaEffect(user, slot, x, entryOf, closure);
+}
+
+// analyzeNorm: running stats (inputs 3 and 4) are written unless frozen batch_norm or `training` is False.
+function normEffect(user: Node, slot: number, frozen: boolean): Effect {
+  if (frozen && user.kind === 'aten::batch_norm') return Effect.None;
+  const training = user.inputs[5];
+  if (training && toIValue(training) === false) return Effect.None;
+  return slot === 3 || slot === 4 ? Effect.Writes : Effect.None;
+}
+
+// analyzeFromSchema with bindArguments: `x` matters only if its argument binds an alias set.
+function schemaEffect(user: Node, slot: number, x: Value, entryOf: EntryLookup, closure: Value[]): Effect {
+  const entry = entryOf(user);
+  if (!entry || entry.facts.aliasAnalysis === 'conservative') return Effect.Unknown;
+  const plan = schemaAliasPlan(entry.schema);
+  if (plan.plain) return Effect.None;
+  const inputs = user.inputs;
+  const args = plan.arguments;
+  const formal = slot < args.length ? args[slot] : null;
+  const set = formal?.beforeSets[0];
+  if (!formal || set === undefined) return Effect.None;
+  // The set is bound by its first mutable annotated argument: a later one is not bound (nothing happens to it).
+  for (let i = 0; i < slot && i < inputs.length; i++) {
+    const earlier = args[i];
+    if (earlier && earlier.beforeSets[0] === set && isMutableValue(inputs[i])) return Effect.None;
+  }
+  if (formal.isWildcardAfter) return Effect.Unknown;
+  let effect = formal.isWrite ? Effect.Writes : Effect.None;
+  const outputs = user.outputs;
+  const nOut = Math.min(outputs.length, plan.returns.length);
+  for (let i = 0; i < nOut; i++) {
+    const r = plan.returns[i];
+    const o = outputs[i];
+    if (!r || !isMutableValue(o) || r.isWildcardBefore || !r.beforeSets.includes(set)) continue;
+    if (addIfPointer(o, x, closure) && r.isWrite) effect = Effect.Writes;
+  }
+  return effect;
+}
+
+// AliasAnalyzer.makePointerTo(from, to) makes a pointer only between mutable values that are not None or
+// never-read placeholders. Returns whether `from` now aliases `to`.
+function addIfPointer(from: Value, to: Value, closure: Value[]): boolean {
+  if (nonAliasing(from) || nonAliasing(to) || from === to || !isMutableValue(from)) return false;
+  if (!closure.includes(from)) closure.push(from);
+  return true;
+}
