@@ -34,7 +34,6 @@ import {
   ClassType,
   cloneGraph,
   CompilationUnit,
-  emitter,
   inject,
   OPERATOR_REGISTRY,
   OperatorRegistry,
@@ -59,10 +58,7 @@ import {
   type PassResult,
   type Value,
 } from '../src/index.js';
-import { aliasDbWhileUnchanged } from './alias-analysis.js';
-import { combineConcats } from './peephole-concat.js';
-import { optimizeContainerIdioms } from './peephole-containers.js';
-import { applyRewrite, nonTensorRule, sweep } from './peephole-non-tensor.js';
+import { preoptimize } from './inline-preoptimize.js';
 import { resolvePreserved } from './freeze/preserved.js';
 
 /** A call that can be inlined, or why not. */
@@ -335,20 +331,6 @@ class Inliner {
       this.inProgress.delete(callee);
     }
   }
-}
-
-// PyTorch's preoptimizeGraph after Inline: PeepholeOptimize without shape facts (here its list and dict
-// idioms, non-tensor rules and concat combining), ConstantPropagationImmutableTypes (+ dead code
-// elimination when it changed something), pooling.
-function preoptimize(body: Graph, ops: OperatorRegistry): void {
-  const quiet = { count: (): void => undefined };
-  const aliasDb = aliasDbWhileUnchanged(body, ops);
-  const idioms = optimizeContainerIdioms(body, aliasDb);
-  let peepholed = idioms.lists + idioms.dicts > 0;
-  peepholed = sweep(body.block, nonTensorRule, (n, r) => applyRewrite(n, r, ops, quiet)) || peepholed;
-  if (combineConcats(body, aliasDb) > 0 || peepholed) emitter.eliminateDeadCode(body, ops);
-  if (emitter.constantPropagationImmutableTypes(body, ops)) emitter.eliminateDeadCode(body, ops);
-  emitter.constantPooling(body);
 }
 
 // The object a chain of prim::GetAttr from `self` reaches in `module`, if it is one.
