@@ -8,7 +8,14 @@
  * change anything (see containerIdiomsCannotFire).
  */
 
-import { emitter, surelyWrittenInputs, type Graph, type OperatorRegistry, type Value } from '../src/index.js';
+import {
+  emitter,
+  surelyWrittenInputs,
+  type Block,
+  type Graph,
+  type OperatorRegistry,
+  type Value,
+} from '../src/index.js';
 import { aliasDbWhileUnchanged } from './alias-analysis.js';
 import { combineConcats } from './peephole-concat.js';
 import { optimizeContainerIdioms } from './peephole-containers.js';
@@ -39,8 +46,16 @@ export function preoptimize(body: Graph, ops: OperatorRegistry): void {
  * hear "written" for each candidate.
  */
 export function containerIdiomsCannotFire(graph: Graph, ops: OperatorRegistry): boolean {
-  const known = new Map<Value, boolean>();
-  for (const node of graph.allNodes()) {
+  return everyReadContainerWritten(graph.block, ops, new Map<Value, boolean>());
+}
+
+// (A direct walk of the links: cheaper than the allNodes iterator in cold code.)
+function everyReadContainerWritten(block: Block, ops: OperatorRegistry, known: Map<Value, boolean>): boolean {
+  const end = block.returnNode;
+  for (let node = end.next!; node !== end; node = node.next!) {
+    const blocks = node.blocks;
+    for (let i = 0; i < blocks.length; i++)
+      if (!everyReadContainerWritten(blocks[i], ops, known)) return false;
     const container = node.inputs[0];
     if (container === undefined) continue;
     const made = container.node.kind;
