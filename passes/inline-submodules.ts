@@ -34,7 +34,6 @@ import {
   ClassType,
   cloneGraph,
   CompilationUnit,
-  emitter,
   inject,
   OPERATOR_REGISTRY,
   OperatorRegistry,
@@ -59,10 +58,7 @@ import {
   type PassResult,
   type Value,
 } from '../src/index.js';
-import { aliasDbWhileUnchanged } from './alias-analysis.js';
-import { combineConcats } from './peephole-concat.js';
-import { optimizeContainerIdioms } from './peephole-containers.js';
-import { applyRewrite, nonTensorRule, sweep } from './peephole-non-tensor.js';
+import { preoptimize } from './inline-preoptimize.js';
 import { resolvePreserved } from './freeze/preserved.js';
 
 /** A call that can be inlined, or why not. */
@@ -209,7 +205,10 @@ class Inliner {
     const counts = { methods: 0, functions: 0, interfaces: 0 };
     const blocks: Block[] = [graph.block];
     for (let block = blocks.pop(); block; block = blocks.pop()) {
-      for (const node of block.nodes()) {
+      // A direct walk of the links (cheaper than the iterator in cold code): an inlined body goes before
+      // its call, which is then destroyed; the node after it is read first.
+      const end = block.returnNode;
+      for (let node = end.next!, after = node.next!; node !== end; node = after, after = node.next!) {
         if (node.kind !== 'prim::CallMethod' && node.kind !== 'prim::CallFunction') {
           const inner = node.blocks;
           for (let i = 0; i < inner.length; i++) blocks.push(inner[i]);
@@ -242,9 +241,12 @@ class Inliner {
     let written: Set<string> | undefined;
     const seen = new Set<Node>();
     const pending = (): Node[] =>
-      graph.nodesOfKind('prim::GetAttr').filter((n) => n.output().type.kind === 'Interface' && !seen.has(n));
+      nodesWhere(
+        graph,
+        (n) => n.kind === 'prim::GetAttr' && n.output().type.kind === 'Interface' && !seen.has(n),
+      );
     for (let round = pending(); round.length; round = pending()) {
-      written ??= new Set(graph.nodesOfKind('prim::SetAttr').map((n) => n.s('name')));
+      written ??= new Set(nodesWhere(graph, (n) => n.kind === 'prim::SetAttr').map((n) => n.s('name')));
       for (const get of round) {
         seen.add(get);
         if (get.destroyed) continue;
@@ -278,9 +280,8 @@ class Inliner {
     const units = new Set(this.units);
     const graphs = [root];
     for (let g = graphs.pop(); g; g = graphs.pop()) {
-      for (const node of g.allNodes()) {
+      for (const node of nodesWhere(g, isCall)) {
         const kind = node.kind;
-        if (kind !== 'prim::CallMethod' && kind !== 'prim::CallFunction') continue;
         const match = kind === 'prim::CallMethod' ? matchMethodCall(node) : matchFunctionCall(node, units);
         if (!match.ok) continue;
         const callee = match.callee;
@@ -324,7 +325,7 @@ class Inliner {
       if (last) return body;
       // Bodies of a deep submodule chain grow level by level: keeping every one cached is quadratic in
       // memory (300 levels took 2.5 GB). Past a budget the cache starts over; a miss only costs time.
-      for (const _ of body.allNodes()) this.cachedNodes++;
+      this.cachedNodes += body.nodeIdBound; // a bound on its nodes (some were destroyed): enough for a budget
       if (this.cachedNodes > MAX_CACHED_NODES) {
         this.bodies.clear();
         this.cachedNodes = 0;
@@ -337,18 +338,22 @@ class Inliner {
   }
 }
 
-// PyTorch's preoptimizeGraph after Inline: PeepholeOptimize without shape facts (here its list and dict
-// idioms, non-tensor rules and concat combining), ConstantPropagationImmutableTypes (+ dead code
-// elimination when it changed something), pooling.
-function preoptimize(body: Graph, ops: OperatorRegistry): void {
-  const quiet = { count: (): void => undefined };
-  const aliasDb = aliasDbWhileUnchanged(body, ops);
-  const idioms = optimizeContainerIdioms(body, aliasDb);
-  let peepholed = idioms.lists + idioms.dicts > 0;
-  peepholed = sweep(body.block, nonTensorRule, (n, r) => applyRewrite(n, r, ops, quiet)) || peepholed;
-  if (combineConcats(body, aliasDb) > 0 || peepholed) emitter.eliminateDeadCode(body, ops);
-  if (emitter.constantPropagationImmutableTypes(body, ops)) emitter.eliminateDeadCode(body, ops);
-  emitter.constantPooling(body);
+const isCall = (n: Node): boolean => n.kind === 'prim::CallMethod' || n.kind === 'prim::CallFunction';
+
+// The nodes of `graph` (nested blocks too, in allNodes order) that `keep` accepts, by a walk of the links:
+// a full walk of a big inlined graph by the allNodes iterator costs ~1 µs a node in cold code.
+function nodesWhere(graph: Graph, keep: (n: Node) => boolean): Node[] {
+  const out: Node[] = [];
+  const walk = (block: Block): void => {
+    const end = block.returnNode;
+    for (let n = end.next!; n !== end; n = n.next!) {
+      if (keep(n)) out.push(n);
+      const blocks = n.blocks;
+      for (let i = 0; i < blocks.length; i++) walk(blocks[i]);
+    }
+  };
+  walk(graph.block);
+  return out;
 }
 
 // The object a chain of prim::GetAttr from `self` reaches in `module`, if it is one.

@@ -61,7 +61,7 @@ function matchCombinable(cat: Node, db: () => AliasDb): Combinable | undefined {
   const dim = toIValue(cat.inputs[1]);
   const list = cat.input(0).node;
   if (typeof dim !== 'number' && typeof dim !== 'bigint') return undefined;
-  if (list.kind !== 'prim::ListConstruct' || !unchangedUntil(list, cat, db)) return undefined;
+  if (list.kind !== 'prim::ListConstruct') return undefined;
   const uses = cat.output().uses();
   if (uses.length !== 1 || uses[0].user.kind !== 'prim::ListConstruct') return undefined;
   const next = uses[0].user;
@@ -71,6 +71,8 @@ function matchCombinable(cat: Node, db: () => AliasDb): Combinable | undefined {
   const nextDim = toIValue(second.inputs[1]);
   if (nextDim === undefined || Number(nextDim) !== Number(dim) || second.input(0) !== next.output())
     return undefined;
+  // Last: the walk may build the AliasDb (a whole-graph analysis most cats never need).
+  if (!unchangedUntil(list, cat, db)) return undefined;
   return { first: cat, second, slot: uses[0].offset };
 }
 

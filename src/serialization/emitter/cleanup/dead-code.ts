@@ -61,7 +61,7 @@ export function eliminateDeadCode(graph: Graph, registry: OperatorRegistry): voi
   const facts = new NodeFacts(registry, graph.nodeIdBound);
   let eliminator = new DeadCodeEliminator(graph, registry, facts, false);
   eliminator.mark(graph.block);
-  if (!eliminator.marksEveryWrite()) {
+  if (eliminator.writerLeftUnmarked) {
     eliminator = new DeadCodeEliminator(graph, registry, facts, true);
     eliminator.mark(graph.block);
   }
@@ -102,6 +102,13 @@ class DeadCodeEliminator {
   private readonly memo: Uint8Array;
   private readonly written = new Map<Node, readonly Value[]>();
   private db: AliasDb | null | undefined;
+  /**
+   * The last marking round passed a node that writes in place without marking it. Only such a node can be
+   * marked by a later round (a value read before it in program order turns live after the reverse walk
+   * passed it; every other mark is decided after all of a node's users): while this stays false after a
+   * round, that round was the last, and every write is marked (no AliasDb could add a mark).
+   */
+  writerLeftUnmarked = false;
 
   constructor(
     private readonly graph: Graph,
@@ -112,17 +119,6 @@ class DeadCodeEliminator {
   ) {
     this.marked = new Uint8Array(graph.nodeIdBound);
     this.memo = new Uint8Array(graph.nodeIdBound);
-  }
-
-  /** Every node that writes in place is marked (then an AliasDb could add no mark). */
-  marksEveryWrite(block: Block = this.graph.block): boolean {
-    const end = block.returnNode;
-    for (let n = end.next!; n !== end; n = n.next!) {
-      if (!this.marked[n.id] && this.facts.of(n)?.writtenArgs.length) return false;
-      const blocks = n.blocks;
-      for (let i = 0; i < blocks.length; i++) if (!this.marksEveryWrite(blocks[i])) return false;
-    }
-    return true;
   }
 
   // Inputs alias analysis registers as written by `node` (some of them: see surelyWrittenInputs).
@@ -168,8 +164,9 @@ class DeadCodeEliminator {
   mark(block: Block): void {
     this.markNode(block.returnNode);
     // To a fixpoint: a list that becomes live late (put into a container that an If returns) makes the
-    // appends to it, seen earlier in the reverse walk, live on the next round.
-    while (this.markBlock(block));
+    // appends to it, seen earlier in the reverse walk, live on the next round (see writerLeftUnmarked).
+    do this.writerLeftUnmarked = false;
+    while (this.markBlock(block) && this.writerLeftUnmarked);
   }
 
   private hasSideEffects(node: Node): boolean {
@@ -214,6 +211,8 @@ class DeadCodeEliminator {
         for (let i = 0; i < blocks.length; i++) any = this.markBlock(blocks[i]) || any;
       }
       if (this.anyLive(node.outputs) || this.writesLive(node)) any = this.markNode(node) || any;
+      else if (!this.marked[node.id] && this.facts.of(node)?.writtenArgs.length)
+        this.writerLeftUnmarked = true;
     }
     return any;
   }
