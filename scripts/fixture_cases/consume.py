@@ -10,6 +10,16 @@ import torch.nn as nn
 from fixture_generator import Spec, case, fwd, randn
 
 
+def randomized(bn):
+    """A BatchNorm whose statistics and affine parameters are not the identity (folding changes numbers)."""
+    with torch.no_grad():
+        bn.running_mean.uniform_(-0.5, 0.5)
+        bn.running_var.uniform_(0.5, 2.0)
+        bn.weight.uniform_(0.5, 1.5)
+        bn.bias.uniform_(-0.5, 0.5)
+    return bn
+
+
 class SharedConvWeight(nn.Module):
     """conv_a and conv_b hold one Parameter (tied weights), each followed by its own BatchNorm; conv_c has
     a weight of its own (folded in place by a consume freeze) followed by a BatchNorm and a mul."""
@@ -20,9 +30,9 @@ class SharedConvWeight(nn.Module):
         self.conv_b = nn.Conv2d(3, 8, 3, padding=1)
         self.conv_b.weight = self.conv_a.weight
         self.conv_c = nn.Conv2d(3, 8, 3, padding=1, bias=False)
-        self.bn_a = nn.BatchNorm2d(8)
-        self.bn_b = nn.BatchNorm2d(8)
-        self.bn_c = nn.BatchNorm2d(8)
+        self.bn_a = randomized(nn.BatchNorm2d(8))
+        self.bn_b = randomized(nn.BatchNorm2d(8))
+        self.bn_c = randomized(nn.BatchNorm2d(8))
         self.register_buffer("scale", torch.rand(1, 8, 1, 1) + 0.5)
 
     def forward(self, x):
@@ -48,8 +58,8 @@ class ViewConvWeights(nn.Module):
         self.conv_b = nn.Conv2d(3, 8, 3, padding=1)
         self.conv_a.weight = nn.Parameter(base[0])
         self.conv_b.weight = nn.Parameter(base[1])
-        self.bn_a = nn.BatchNorm2d(8)
-        self.bn_b = nn.BatchNorm2d(8)
+        self.bn_a = randomized(nn.BatchNorm2d(8))
+        self.bn_b = randomized(nn.BatchNorm2d(8))
 
     def forward(self, x):
         return self.bn_a(self.conv_a(x)) + self.bn_b(self.conv_b(x))
