@@ -48,6 +48,7 @@ import {
   unsupportedConvReason,
   type Match,
 } from './frozen-folding.js';
+import { InPlaceFolds } from './fold-in-place.js';
 
 // aten::batch_norm(input, weight, bias, running_mean, running_var, training, momentum, eps, cudnn_enabled)
 const BN = { weight: 1, bias: 2, mean: 3, variance: 4, training: 5, eps: 7, arity: 9 } as const;
@@ -116,6 +117,7 @@ export function matchConvBn(bn: Node): Match<ConvBn> {
 export function foldedConvBnParameters(
   m: ConvBn,
   arena?: Float32Arena | null,
+  inPlace = false,
 ): { weight: Tensor; bias: Tensor } {
   const channels = m.weight.shape[0];
   const compute = promoteAll(
@@ -124,7 +126,7 @@ export function foldedConvBnParameters(
       .filter((t): t is Tensor => t !== null)
       .map((t) => t.dtype),
   );
-  if (compute === 'float32') return foldedFloat32(m, channels, arena);
+  if (compute === 'float32') return foldedFloat32(m, channels, arena, inPlace);
   const r = rounding(compute);
   const read = (t: Tensor | null, fill: number): Float64Array =>
     t ? numbers(t) : new Float64Array(channels).fill(fill);
@@ -145,7 +147,7 @@ export function foldedConvBnParameters(
     newBias[c] = r(r(r(r(bias[c] - mean[c]) * invStd[c]) * gamma[c]) + beta[c]);
   }
   return {
-    weight: scaleRows(m.weight, scale, compute, 'mul', arena),
+    weight: scaleRows(m.weight, scale, compute, 'mul', arena, inPlace),
     bias: tensorOf((m.bias ?? m.mean).dtype, newBias, [channels]),
   };
 }
@@ -156,6 +158,7 @@ function foldedFloat32(
   m: ConvBn,
   channels: number,
   arena: Float32Arena | null | undefined,
+  inPlace: boolean,
 ): { weight: Tensor; bias: Tensor } {
   const f = Math.fround;
   const [mean, variance] = [float32s(m.mean), float32s(m.variance)];
@@ -182,7 +185,7 @@ function foldedFloat32(
     newBias[c] = f(f(f((bias ? bias[c] : 0) - mean[c]) * invStd) * g) + (beta ? beta[c] : 0);
   }
   return {
-    weight: scaleRows(m.weight, scale, 'float32', 'mul', arena),
+    weight: scaleRows(m.weight, scale, 'float32', 'mul', arena, inPlace),
     bias:
       biasDType === 'float32'
         ? Tensor.fromStorage(biasDType, newBias, [channels])
@@ -206,16 +209,23 @@ const ARENA_MIN_FLOATS = 1 << 22;
 
 // Floats of the float32 weights and biases the batch_norms in `bns` could fold into, with the arena's
 // alignment: the arena the run's folded parameters share (an upper bound: candidates that do not match
-// cost no memory).
-function foldableFloats(bns: readonly Node[]): number {
-  let floats = 0;
+// cost no memory). A weight folded where it lies needs no room. `scaled` counts every weight's floats.
+function foldableFloats(
+  bns: readonly Node[],
+  inPlace: InPlaceFolds | null,
+): { arena: number; scaled: number } {
+  let arena = 0;
+  let scaled = 0;
   for (const bn of bns) {
     const conv = bn.inputs[0]?.node;
     if (!conv || unsupportedConvReason(conv)) continue;
-    const weight = conv.inputs[CONV.weight] && constantTensor(conv.inputs[CONV.weight]);
-    if (weight?.dtype === 'float32' && weight.dim > 0) floats += weight.numel + weight.shape[0] + 32;
+    const value = conv.inputs[CONV.weight];
+    const weight = value && constantTensor(value);
+    if (weight?.dtype !== 'float32' || weight.dim === 0) continue;
+    scaled += weight.numel;
+    arena += weight.shape[0] + 32 + (inPlace?.mayOverwrite(value, weight) ? 0 : weight.numel);
   }
-  return floats;
+  return { arena, scaled };
 }
 
 @pass({
@@ -227,16 +237,17 @@ export class FoldConvBn implements GraphPass {
   run(graph: Graph, context: PassContext): PassResult {
     let folded = 0;
     const bns = graph.nodesOfKind('aten::batch_norm');
-    const floats = bns.length ? foldableFloats(bns) : 0;
-    expectScaling(floats);
-    const arena = floats >= ARENA_MIN_FLOATS ? Float32Arena.create(floats) : null;
+    const inPlace = bns.length ? InPlaceFolds.of(context) : null;
+    const floats = bns.length ? foldableFloats(bns, inPlace) : { arena: 0, scaled: 0 };
+    expectScaling(floats.scaled);
+    const arena = floats.arena >= ARENA_MIN_FLOATS ? Float32Arena.create(floats.arena) : null;
     for (const node of bns) {
       const match = matchConvBn(node);
       if (!match.ok) {
         context.remark(node, `not folded: ${match.reason}`);
         continue;
       }
-      rewrite(match.value, arena);
+      rewrite(match.value, arena, inPlace);
       folded++;
     }
     if (folded) context.count('folded', folded);
@@ -245,8 +256,9 @@ export class FoldConvBn implements GraphPass {
 }
 
 // Transforms batch_norm(conv(x, W, b)) into conv(x, W', b'), then drops the batch_norm.
-function rewrite(m: ConvBn, arena: Float32Arena | null): void {
-  const { weight, bias } = foldedConvBnParameters(m, arena);
+function rewrite(m: ConvBn, arena: Float32Arena | null, inPlace: InPlaceFolds | null): void {
+  const overwrite = inPlace?.mayOverwrite(m.conv.inputs[CONV.weight], m.weight) ?? false;
+  const { weight, bias } = foldedConvBnParameters(m, arena, overwrite);
   replaceInputWithConstant(m.conv, CONV.weight, weight, 'fused_bn');
   replaceInputWithConstant(m.conv, CONV.bias, bias, 'fused_bn');
   m.bn.output().replaceAllUsesWith(m.conv.output());

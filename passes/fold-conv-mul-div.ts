@@ -39,6 +39,7 @@ import {
   type Match,
   foldBinaryOpsAfterConv,
 } from './frozen-folding.js';
+import { InPlaceFolds } from './fold-in-place.js';
 
 /** The overloads PyTorch folds (its OperatorSet): both take (self, other). */
 const MUL_DIV = new Set(['aten::mul.Tensor', 'aten::mul.Scalar', 'aten::div.Tensor', 'aten::div.Scalar']);
@@ -57,15 +58,20 @@ export function matchConvMulDiv(op: Node, schemaKey: string | undefined): Match<
 }
 
 // Scales every element of `t` whose leading index is o by values[o], in `t`'s dtype promoted with the operand's.
-function scaled(t: Tensor, m: ConvMulDiv): Tensor {
+// `inPlace`: `t` may be overwritten (see fold-in-place.ts).
+function scaled(t: Tensor, m: ConvMulDiv, inPlace = false): Tensor {
   const channels = m.weight.shape[0];
   const other = operandPerChannel(m.operand, channels, t.dtype);
-  return scaleRows(t, other.values, promoteAll(t.dtype, other.dtype), m.divide ? 'div' : 'mul');
+  const compute = promoteAll(t.dtype, other.dtype);
+  return scaleRows(t, other.values, compute, m.divide ? 'div' : 'mul', null, inPlace && compute === t.dtype);
 }
 
-/** The folded weight and bias (null when the conv has none). */
-export function foldedMulDivParameters(m: ConvMulDiv): { weight: Tensor; bias: Tensor | null } {
-  return { weight: scaled(m.weight, m), bias: m.bias ? scaled(m.bias, m) : null };
+/** The folded weight and bias (null when the conv has none); the weight written where it lies when `inPlace`. */
+export function foldedMulDivParameters(
+  m: ConvMulDiv,
+  inPlace = false,
+): { weight: Tensor; bias: Tensor | null } {
+  return { weight: scaled(m.weight, m, inPlace), bias: m.bias ? scaled(m.bias, m) : null };
 }
 
 @pass({
@@ -77,19 +83,21 @@ export class FoldConvMulDiv implements GraphPass {
   constructor(@inject(OPERATOR_REGISTRY) private readonly ops: OperatorRegistry) {}
 
   run(graph: Graph, context: PassContext): PassResult {
+    let inPlace: InPlaceFolds | null | undefined;
     return foldBinaryOpsAfterConv(
       graph,
       context,
       ['aten::mul', 'aten::div'],
       (n) => matchConvMulDiv(n, this.ops.schemaForNode(n)?.key),
-      rewrite,
+      (m) => rewrite(m, (inPlace ??= InPlaceFolds.of(context))),
     );
   }
 }
 
 // Transforms mul(conv(x, W, b), c) into conv(x, W * c, b * c), then drops the mul.
-function rewrite(m: ConvMulDiv): void {
-  const { weight, bias } = foldedMulDivParameters(m);
+function rewrite(m: ConvMulDiv, inPlace: InPlaceFolds | null): void {
+  const overwrite = inPlace?.mayOverwrite(m.conv.inputs[1], m.weight) ?? false;
+  const { weight, bias } = foldedMulDivParameters(m, overwrite);
   const suffix = m.divide ? 'fused_div' : 'fused_mul';
   replaceInputWithConstant(m.conv, 1, weight, suffix);
   if (bias) replaceInputWithConstant(m.conv, 2, bias, suffix);

@@ -1,5 +1,6 @@
 // freeze(): torch.jit.freeze for tsfreeze. Clones the module and runs the `freeze` pipeline declared in
-// pipelines/freeze.json (or a user's variant of it) on the clone; the original is unchanged.
+// pipelines/freeze.json (or a user's variant of it) on the clone; the original is unchanged. With
+// `consume`, the module itself is frozen (moved into the clone's types, no copies) and is unusable after.
 
 import {
   FreezeError,
@@ -19,6 +20,8 @@ import {
   type RunRecord,
   RunRecorder,
   isScriptModule,
+  consumeModule,
+  markOwnsItsTensors,
   type Container,
   type ContainerModule,
 } from '../src/index.js';
@@ -48,7 +51,19 @@ export interface FreezeOptions {
   readonly extensions?: readonly Omit<ExtensionInput, 'pipeline'>[];
   /** Record the run for an HTML report: the result's `record` (write it with `writeReport`). */
   readonly report?: boolean;
+  /**
+   * Freeze `module` itself instead of a clone of it (PyTorch always clones): the result is the same
+   * (graphs, type names, saved bytes), but the method graphs move instead of being copied, and the
+   * numerics folds may write a folded weight into the weight's own memory when nothing else can see
+   * that memory. `module` is consumed: any later use of it (or of a submodule of it) throws
+   * MODULE_CONSUMED, and tensors taken out of it before may hold folded values. For one-shot jobs such
+   * as the CLI's (load, freeze, save). Default false. See docs/freeze.md.
+   */
+  readonly consume?: boolean;
 }
+
+/** What consumes a module in a consume freeze (named by the error a later use throws). */
+export const CONSUMED_BY = 'freeze(module, { consume: true })';
 
 /** The freeze pipeline as declared in pipelines/freeze.json. */
 export const FREEZE_PIPELINE_JSON: unknown = freezePipeline;
@@ -106,7 +121,7 @@ export function prepareFreeze(module: ScriptModule, options: FreezeOptions = {})
   const recorder = options.instrumentation?.record ?? (options.report ? new RunRecorder() : undefined);
   if (recorder) recordFreezeFacts(recorder, module);
   return {
-    target: module.clone(),
+    target: options.consume ? consumeForFreeze(module) : module.clone(),
     // The declaration itself, not the name 'freeze': run options only reach the pipeline whose option
     // declarations are at the top level (a named pipeline inside a text pipeline gets its defaults).
     pipeline: options.pipeline ?? freezeDefinitionOnce(),
@@ -125,6 +140,14 @@ export function prepareFreeze(module: ScriptModule, options: FreezeOptions = {})
     },
     ...(recorder ? { recorder } : {}),
   };
+}
+
+// The consume-mode target: the module moved into fresh types (consumeModule), marked as owning its tensors
+// so the folds may write into the ones nothing else holds (see ownsItsTensors).
+function consumeForFreeze(module: ScriptModule): ScriptModule {
+  const target = consumeModule(module, CONSUMED_BY);
+  markOwnsItsTensors(target);
+  return target;
 }
 
 /** Freezes `module` and returns the frozen copy with the pipeline's report (timing, statistics, remarks). */

@@ -180,7 +180,9 @@ export type RowOp = 'mul' | 'div';
  * (scaleRowsFloat32, bit-identical to the JS loops), their result in `arena` when it has room; other
  * contiguous float32/float64 tensors a JS loop where the store into the result array is the one
  * rounding ATen does (written out per operation: a callback per element kept resnet50's 25M weights in
- * a slow call for ~0.3 s).
+ * a slow call for ~0.3 s). With `inPlace` (the caller checked nothing else holds `t`'s storage: see
+ * fold-in-place.ts) a contiguous float32/float64 `t` covering its whole storage is scaled where it lies
+ * and the result is a new tensor on the same storage: the same values, no fresh memory.
  */
 export function scaleRows(
   t: Tensor,
@@ -188,6 +190,7 @@ export function scaleRows(
   compute: DType,
   op: RowOp,
   arena?: Float32Arena | null,
+  inPlace = false,
 ): Tensor {
   const n = t.numel;
   const rowSize = n / factor.length;
@@ -199,6 +202,15 @@ export function scaleRows(
     (compute === 'float32' || compute === 'float64')
   ) {
     const src = t.storage.data.subarray(t.offset, t.offset + n) as Float32Array | Float64Array;
+    if (inPlace && t.offset === 0 && n === t.storage.numel) {
+      const wasm =
+        src instanceof Float32Array &&
+        compute === 'float32' &&
+        worthWasm(n) &&
+        scaleRowsFloat32(src, src, factors, rowSize, op === 'div');
+      if (!wasm) scaleRowsJs(src, src, factors, rowSize, op);
+      return new Tensor(t.storage, [...t.shape]);
+    }
     if (src instanceof Float32Array && compute === 'float32') {
       const out = arena?.take(n) ?? new Float32Array(n);
       const divide = op === 'div';

@@ -38,7 +38,8 @@ const load = { wallMs: performance.now() - wall, cpuMs: cpuMs() - cpu };
 
 cpu = cpuMs();
 wall = performance.now();
-const frozen = freeze(module);
+// As `tsfreeze freeze MODEL.pt` freezes (src/cli/freeze-command.ts: mayConsume holds without flags).
+const frozen = freeze(module, { consume: true });
 const freezeTime = { wallMs: performance.now() - wall, cpuMs: cpuMs() - cpu };
 
 // The freeze job ends here: whole-process CPU and peak RSS are read before inference allocates.

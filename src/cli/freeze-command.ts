@@ -24,6 +24,7 @@ import {
   runWithFlags,
   setUpPassManager,
   type FlagValues,
+  type PassManagerRun,
 } from './pass-manager-flags.js';
 import { Progress } from './progress.js';
 import { freezeMany, parseJobs } from './freeze-many.js';
@@ -108,11 +109,13 @@ async function runFreeze(model: string, flags: FreezeFlags, io: CliIO): Promise<
   const tLoad = performance.now();
   progress.stage('freezing');
   setReportTitle(run, model);
+  const consume = mayConsume(run);
   const prepared = prepareFreeze(module, {
     ...(run.instrumentation.record ? { instrumentation: { record: run.instrumentation.record } } : {}),
     preservedAttrs: flags.preserve ?? [],
     optimizeNumerics: flags.optimizeNumerics,
     ...(run.pipeline ? { pipeline: run.pipeline } : {}),
+    consume,
   });
   const report = await runWithFlags(run, prepared.target, prepared.pipeline, prepared.runOptions);
   progress.done();
@@ -125,6 +128,7 @@ async function runFreeze(model: string, flags: FreezeFlags, io: CliIO): Promise<
     writer(frozen, flags.output);
     progress.done();
   }
+  // A consume freeze runs the built-in pipeline, whose inlining the instrument always sees.
   const before = inlinedSummary.summary ?? summarizeInlined(module, kept);
   const after = summarizeModule(frozen);
   if (flags.graph) io.out(frozen.graph.toString());
@@ -134,6 +138,17 @@ async function runFreeze(model: string, flags: FreezeFlags, io: CliIO): Promise<
   if (flags.json)
     io.out(`${JSON.stringify({ model, before, after, ...timing, output: flags.output ?? null }, null, 2)}\n`);
   else if (!flags.graph && !flags.code && !flags.explain) io.out(formatSummary(model, before, after, timing));
+}
+
+/**
+ * Whether `tsfreeze freeze` may consume the loaded module (freeze it without a clone, folds in place: see
+ * docs/freeze.md): nothing after the freeze reads the original, unless the run records a report, checks
+ * numerics against it, or runs another pipeline (whose inlining the summary instrument may not see: the
+ * summary then inlines the original).
+ */
+export function mayConsume(run: Pick<PassManagerRun, 'instrumentation' | 'pipeline'>): boolean {
+  const i = run.instrumentation;
+  return run.pipeline === undefined && i.record === undefined && !i.checkNumerics;
 }
 
 /** The before/after table the demo and `tsfreeze freeze` print. */

@@ -100,7 +100,7 @@ export function moveGraphBefore(
 ): Value[] {
   const target = checkInlineSite('moveGraphBefore', point, callee, inputs);
   assert(callee !== target, 'moveGraphBefore: a graph cannot move into itself');
-  const mover = new Mover(target, callee.paramNode, inputs, options.inlinedFromPrefix);
+  const mover = new Mover(target, callee.paramNode, inputs, options.inlinedFromPrefix, false, undefined);
   const end = callee.returnNode;
   for (let n = end.next!; n !== end;) {
     const following = n.next!;
@@ -110,6 +110,30 @@ export function moveGraphBefore(
   }
   end.next = end.prev = end;
   return callee.outputs.map(mover.mapInput);
+}
+
+/**
+ * cloneGraph without the copy: a new graph that takes `graph`'s nodes themselves, left exactly as
+ * cloneGraph(graph, { mapType }) would make it (node, block and use ids, names, types through `mapType`,
+ * use-list order); `graph` is left empty and unusable. For a module whose old self is never used again
+ * (freeze's consume mode). As with moveGraphBefore, a traced `scope:` read from IR text stays with its node.
+ */
+export function moveGraph(graph: Graph, mapType?: (type: Type) => Type): Graph {
+  const out = new Graph();
+  const inputs = graph.inputs.map((v) =>
+    out.addInput(mapType === undefined ? v.type : mapType(v.type), v.debugName),
+  );
+  const mover = new Mover(out, graph.paramNode, inputs, undefined, true, mapType);
+  const end = graph.returnNode;
+  for (let n = end.next!; n !== end;) {
+    const following = n.next!;
+    mover.node(n);
+    out.block.appendNode(n);
+    n = following;
+  }
+  for (const o of graph.outputs) out.registerOutput(mover.mapInput(o));
+  end.next = end.prev = end;
+  return out;
 }
 
 // One move: what Copier.node does, in the same order, to the nodes themselves (see moveGraphBefore).
@@ -122,6 +146,9 @@ class Mover {
     private readonly param: Node,
     private readonly args: readonly Value[],
     prefix: string | undefined,
+    /** Every value keeps its name (a whole-graph move), not only names from source (inlining). */
+    private readonly keepNames: boolean,
+    private readonly mapType: ((type: Type) => Type) | undefined,
   ) {
     this.prefix = prefix || undefined;
   }
@@ -156,10 +183,11 @@ class Mover {
 
   // Outputs (or block inputs) named in the target as addOutput names a copy's: source names kept where free.
   private values(values: readonly Value[]): void {
-    const target = this.target;
+    const { target, keepNames, mapType } = this;
     for (let i = 0; i < values.length; i++) {
       const v = values[i];
-      const name = v.hasDebugName ? v.debugName : undefined;
+      const name = keepNames || v.hasDebugName ? v.debugName : undefined;
+      if (mapType !== undefined) v.setType(mapType(v.type));
       v.rehome(target);
       target.registerValue(v, name);
     }

@@ -1,7 +1,7 @@
 // ClassType: a TorchScript class (a scripted nn.Module or a @torch.jit.script class) with its ordered
 // attribute table, Final constants and methods, and a deep clone. Mirrors c10::ClassType.
 
-import { cloneGraph } from '../ir/clone.js';
+import { cloneGraph, moveGraph } from '../ir/clone.js';
 import type { Graph } from '../ir/graph.js';
 import type { IValue } from '../ir/ivalue.js';
 import { constantType } from '../ir/constants.js';
@@ -288,11 +288,27 @@ export class ClassType extends NamedClassType {
       target.addMethod(fn.rebind(target, cloneGraphWithTypes(fn.graph, mapType), mapType));
     }
   }
+
+  /**
+   * @internal copyMembersInto without copying the method graphs: `target`'s methods take them (moveGraph),
+   * leaving this type's methods empty. For a module tree nobody uses again (freeze's consume mode).
+   */
+  moveMembersInto(target: ClassType, mapType: (t: Type) => Type): void {
+    for (const a of this.attributeList) target.addAttribute(a.name, mapType(a.type), a.kind);
+    for (const c of this.constantTable.values()) target.addConstant(c.name, c.value, mapType(c.type));
+    for (const fn of this.methodTable.values()) {
+      target.addMethod(fn.rebind(target, mapTypeAttributes(moveGraph(fn.graph, mapType), mapType), mapType));
+    }
+  }
 }
 
 /** Copies a graph, rewriting value types and type-valued node attributes through `mapType`. */
 export function cloneGraphWithTypes(graph: Graph, mapType: (t: Type) => Type): Graph {
-  const copy = cloneGraph(graph, { mapType });
+  return mapTypeAttributes(cloneGraph(graph, { mapType }), mapType);
+}
+
+// Rewrites the type-valued node attributes of `copy` through `mapType`; returns `copy`.
+function mapTypeAttributes(copy: Graph, mapType: (t: Type) => Type): Graph {
   for (const node of copy.allNodes()) {
     for (const name of node.attributeNames()) {
       const attr = node.attribute(name);

@@ -17,6 +17,8 @@ export const ModuleErrorCode = {
   BAD_ARGUMENTS: 'BAD_ARGUMENTS',
   NO_INTERPRETER: 'NO_INTERPRETER',
   NO_SUBMODULE: 'NO_SUBMODULE',
+  /** The module was consumed (freeze(module, { consume: true })) and may not be used again. */
+  MODULE_CONSUMED: 'MODULE_CONSUMED',
 } as const;
 
 /** One of the module layer's error codes. */

@@ -21,9 +21,11 @@ export {
   type InterfaceMethod,
 } from './interface-decl.js';
 export { ScriptObject } from './script-object.js';
+export { consumedError, markConsumed, markOwnsItsTensors, ownsItsTensors } from './consumed.js';
 export { ScriptModule, createObject, isScriptModule } from './script-module.js';
 export {
   cloneModule,
+  consumeModule,
   copyModuleObjects,
   type ModuleCloneOptions,
   type ModuleObjectsCopyOptions,

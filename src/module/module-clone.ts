@@ -6,6 +6,7 @@ import { DTYPES, type DType } from '../tensor/dtype.js';
 import { toDType } from '../tensor/convert.js';
 import { Storage, Tensor } from '../tensor/tensor.js';
 import { ClassType } from './class-type.js';
+import { markConsumed } from './consumed.js';
 import { ScriptObject } from './script-object.js';
 import { ScriptModule } from './script-module.js';
 import { classTypeMapper } from './value-types.js';
@@ -27,16 +28,47 @@ export interface ModuleCloneOptions {
  */
 export function cloneModule(root: ScriptModule, options: ModuleCloneOptions = {}): ScriptModule {
   const order = modulesPreOrder(root);
+  const typeMap = clonedTypes(root, order);
+  // Members after all types exist, so attribute types and method graphs see the whole map.
+  const mapType = classTypeMapper(typeMap);
+  for (const [from, to] of typeMap) from.copyMembersInto(to, typeMap, mapType);
+  return cloneObjects(root, order, typeMap, options);
+}
+
+/**
+ * cloneModule for a module tree nobody uses again: the same result (type names, graphs, ids, names, shared
+ * values), but the new types take the method graphs instead of copies (moveGraph), and every module object
+ * of the old tree is consumed: any later use of it throws MODULE_CONSUMED naming `by`. Also assumes no
+ * module outside the tree has one of its types (true of a loaded model: each load has its own types).
+ */
+export function consumeModule(root: ScriptModule, by: string): ScriptModule {
+  const order = modulesPreOrder(root);
+  const typeMap = clonedTypes(root, order);
+  const mapType = classTypeMapper(typeMap);
+  for (const [from, to] of typeMap) from.moveMembersInto(to, mapType);
+  const out = cloneObjects(root, order, typeMap, {});
+  for (const m of order) markConsumed(m, `module ${m.type.qualifiedName}`, by);
+  return out;
+}
+
+// A new mangled module type per distinct type of `order`, in pre-order (the root becomes `___torch_mangle_N` first).
+function clonedTypes(root: ScriptModule, order: readonly ScriptModule[]): Map<ClassType, ClassType> {
   const cu = root.type.cu;
   const typeMap = new Map<ClassType, ClassType>();
   for (const m of order) {
     if (!typeMap.has(m.type))
       typeMap.set(m.type, new ClassType(cu.mangle(m.type.qualifiedName), { cu, isModule: true }));
   }
-  // Members after all types exist, so attribute types and method graphs see the whole map.
-  const mapType = classTypeMapper(typeMap);
-  for (const [from, to] of typeMap) from.copyMembersInto(to, typeMap, mapType);
+  return typeMap;
+}
 
+// The new module objects over the new types, values shared (or copied when `copyTensors`).
+function cloneObjects(
+  root: ScriptModule,
+  order: readonly ScriptModule[],
+  typeMap: ReadonlyMap<ClassType, ClassType>,
+  options: ModuleCloneOptions,
+): ScriptModule {
   const objects = new Map<ScriptModule, ScriptModule>();
   for (const m of order) objects.set(m, new ScriptModule(typeMap.get(m.type)!));
   const copier = options.copyTensors ? new ValueCopier(objects) : undefined;
