@@ -93,8 +93,12 @@ class Propagator {
     return node.output();
   }
 
+  // Walked by node links, the next node read first (no iterator object per node: freezing runs this cold).
+  // A step destroys at most the current node; what it inserts (constants, an inlined If's nodes) goes
+  // before it and is not visited here.
   block(block: Block): void {
-    for (const node of block.nodes()) this.node(node);
+    const end = block.returnNode;
+    for (let n = end.next!, next = n.next!; n !== end; n = next, next = n.next!) this.node(n);
   }
 
   // Indexed loops on this per-node path: freezing runs it cold, where array iterators cost more than the test.

@@ -46,7 +46,8 @@ export function optimizeContainerIdioms(graph: Graph, makeDb: () => AliasDb): Co
 
 // Whether some node of an idiom's kind reads a list (dict) construct: what ContainerIdioms.block looks for.
 function findCandidates(block: Block, found: { list: boolean; dict: boolean }): void {
-  for (const node of block.nodes()) {
+  const end = block.returnNode;
+  for (let node = end.next!; node !== end; node = node.next!) {
     const blocks = node.blocks;
     for (let i = 0; i < blocks.length; i++) findCandidates(blocks[i], found);
     const made = node.inputs[0]?.node.kind;
