@@ -150,7 +150,8 @@ export class Graph {
   create(kind: string, inputs: readonly Value[] = NONE, outputTypes?: readonly Type[]): Node {
     const node = this.createBareNode(kind);
     node.initInputs(inputs);
-    for (const t of outputTypes ?? outputInference?.(kind, inputs) ?? NONE) node.addOutput(t);
+    const types = outputTypes ?? outputInference?.(kind, inputs) ?? NONE;
+    for (let i = 0; i < types.length; i++) node.addOutput(types[i]);
     return node;
   }
 
@@ -397,6 +398,25 @@ export class Graph {
     use.stored = false;
     value.linkUse(use);
     this.useStore.addUse(use);
+    return use;
+  }
+
+  /**
+   * @internal removeUse(use) then addUse(value, use.user, use.offset) in one (Node.replaceInput). Until
+   * graphlib is built the record itself moves to `value`'s use list with the id a new one would get: one
+   * allocation less per replaced input (with graphlib, its edge must be remade under a new name).
+   */
+  retargetUse(use: UseRecord, value: Value): UseRecord {
+    if (this.useStore.journaled) {
+      this.removeUse(use);
+      return this.addUse(value, use.user, use.offset);
+    }
+    this.epoch++;
+    use.value.unlinkUse(use);
+    use.value = value;
+    use.id = this.nextUseId++;
+    use.live = true;
+    value.linkUse(use);
     return use;
   }
 

@@ -231,9 +231,8 @@ export class Node {
     if (old === undefined) this.input(index); // throws
     if (old === value) return old;
     if (value.graph !== this.graph) this.foreignInput(value);
-    this.graph.removeUse(this.inputUses[index]);
     (this.inputs as Value[])[index] = value;
-    this.inputUses[index] = this.graph.addUse(value, this, index);
+    this.inputUses[index] = this.graph.retargetUse(this.inputUses[index], value);
     return old;
   }
 
@@ -279,13 +278,17 @@ export class Node {
 
   insertOutput(index: number, type: Type, name?: string): Value {
     if (this.destroyed) this.wasDestroyed();
-    this.graph.epoch++;
-    const value = new Value(this.graph, this, index, type);
-    let outs = this.outputs as Value[];
-    if (outs === NO_VALUES) (this as unknown as Writable).outputs = outs = [value];
-    else outs.splice(index, 0, value);
-    for (let i = index + 1; i < outs.length; i++) outs[i].offset = i;
-    this.graph.registerValue(value, name);
+    const graph = this.graph;
+    graph.epoch++;
+    const value = new Value(graph, this, index, type);
+    const outs = this.outputs as Value[];
+    if (outs === NO_VALUES) (this as unknown as Writable).outputs = [value];
+    else if (index === outs.length) outs.push(value);
+    else {
+      outs.splice(index, 0, value);
+      for (let i = index + 1; i < outs.length; i++) outs[i].offset = i;
+    }
+    graph.registerValue(value, name);
     // Uses are keyed by value, not by offset, so later outputs' uses need no rewiring.
     return value;
   }

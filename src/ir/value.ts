@@ -15,7 +15,8 @@ export interface Use {
 /**
  * @internal The record of one use, shared by the value's use list, the user's input slot and the graphlib
  * edge it labels (named `edgeName`). The offset follows the slot when earlier inputs are inserted or
- * removed, so no edge is ever re-keyed. Records are created and unlinked only by Graph.addUse/removeUse.
+ * removed, so no edge is ever re-keyed. Records are made, unlinked and relinked only by Graph
+ * (addUse/removeUse/retargetUse/reuseUse).
  */
 export class UseRecord implements Use {
   // Fields are set in the constructor, not by class-field initializers: V8 runs those as a separate
@@ -23,7 +24,10 @@ export class UseRecord implements Use {
   /** Neighbours in the value's use list (in the order the uses were made). */
   declare prevUse: UseRecord | null;
   declare nextUse: UseRecord | null;
-  /** False once removed: a removed record keeps its last user and offset, and is never relinked. */
+  /**
+   * False once removed: a removed record keeps its last user and offset. Relinked only by Graph.retargetUse
+   * (same slot, another value: replaceInput before graphlib is built) and Graph.reuseUse (moves).
+   */
   declare live: boolean;
   /** Written to graphlib (the store is written in batches: see use-store.ts). */
   declare stored: boolean;
