@@ -36,6 +36,7 @@ import {
   type Type,
   type Value,
   inject,
+  wildcardsSurelyUnwritten,
 } from '../src/index.js';
 import { AliasDb } from './alias-analysis.js';
 import {
@@ -151,14 +152,18 @@ export class FreezeAttributes implements ModulePass {
 
   /**
    * Who may write what a GetAttr read, as the frozen-mode AliasDb says. Most reads are only passed to
-   * operators that neither write nor keep them: their uses answer exactly (freshValueWriters), and the
-   * whole-graph analysis is built only for a read they cannot answer for (never, on most models).
+   * operators that neither write nor keep them: their uses answer exactly (freshValueWriters); a read that
+   * escapes (transformer weights into split/chunk) is answered the same way when no write in the graph can
+   * reach escaped memory. The whole-graph analysis is built only for a read neither answers.
    */
   private attributeWriters(graph: Graph): (read: Value) => readonly Node[] {
     let aliases: AliasDb | undefined;
+    let wildcardsUnwritten: boolean | undefined;
     const entryOf = (n: Node) => this.ops.entryForNode(n);
     return (read) => {
-      const writers = freshValueWriters(read, entryOf, true);
+      let writers = freshValueWriters(read, entryOf, true);
+      if (!writers && (wildcardsUnwritten ??= wildcardsSurelyUnwritten(graph, entryOf, true)))
+        writers = freshValueWriters(read, entryOf, true, true);
       // Several writers: the report names the first in the analysis's order, which only the AliasDb knows.
       if (writers && writers.length <= 1) return writers;
       return (aliases ??= new AliasDb(graph, this.ops, { frozen: true })).writersOf(read);

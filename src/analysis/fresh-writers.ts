@@ -21,17 +21,41 @@ import { CALLS, CREATORS, EXTRACTORS, isMutableValue, schemaAliasPlan } from './
  * `writersOf(v)`, in no particular order; undefined when only the whole analysis can tell (the value is not
  * a fresh location, or an alias of it escapes, is held by a container, or meets a rule not mirrored here).
  */
-export function freshValueWriters(v: Value, entryOf: EntryLookup, frozen: boolean): Node[] | undefined {
+export function freshValueWriters(
+  v: Value,
+  entryOf: EntryLookup,
+  frozen: boolean,
+  /**
+   * The caller knows no write marks a wildcard (wildcardsSurelyUnwritten): an alias that escapes or is held
+   * by a container is then written only through the aliases followed here.
+   */
+  wildcardsUnwritten = false,
+): Node[] | undefined {
   if (mustBeNone(v) || !isMutableValue(v)) return [];
+  return aliasClosureWriters(v, entryOf, frozen, wildcardsUnwritten);
+}
+
+/**
+ * freshValueWriters without its answer for None and immutable values (which have no writers, but may still
+ * have an element that escapes): the writes to `v`'s fresh element, or undefined when it is not one that
+ * only the aliases followed here reach.
+ */
+export function aliasClosureWriters(
+  v: Value,
+  entryOf: EntryLookup,
+  frozen: boolean,
+  wildcardsUnwritten: boolean,
+): Node[] | undefined {
   if (!isFreshLocation(v, entryOf, frozen) || !analysedInline(v.node)) return undefined;
   const closure: Value[] = [v];
   const writers: Node[] = [];
+  const rules: UseRules = { entryOf, frozen, wildcardsUnwritten, closure };
   for (let c = 0; c < closure.length; c++) {
     const x = closure[c];
     for (const u of x.uses()) {
       const user = u.user;
       if (user.blocks.length || !analysedInline(user)) return undefined;
-      const effect = useEffect(user, u.offset, x, entryOf, frozen, closure);
+      const effect = useEffect(user, u.offset, x, rules);
       if (effect === Effect.Unknown) return undefined;
       if (effect === Effect.Writes && !writers.includes(user)) writers.push(user);
     }
@@ -43,6 +67,14 @@ const enum Effect {
   None,
   Writes,
   Unknown,
+}
+
+interface UseRules {
+  readonly entryOf: EntryLookup;
+  readonly frozen: boolean;
+  readonly wildcardsUnwritten: boolean;
+  /** The aliases found so far; uses add the outputs that become aliases. */
+  readonly closure: Value[];
 }
 
 // The analysis gives `v` an element that points nowhere, made for it alone (a Union-typed value's element
@@ -92,7 +124,7 @@ const RULE_KINDS = new Set([
 
 // The node is analysed where it stands: in the graph's block or in blocks of Ifs and Loops (whose blocks
 // analyzeBlock walks inline; other nodes' blocks are scopes whose inputs and outputs escape, or unwalked).
-function analysedInline(node: Node): boolean {
+export function analysedInline(node: Node): boolean {
   for (let b = node.owningBlock; b; b = b.owningNode?.owningBlock ?? null) {
     const owner = b.owningNode;
     if (owner && owner.kind !== 'prim::If' && owner.kind !== 'prim::Loop') return false;
@@ -104,15 +136,9 @@ function analysedInline(node: Node): boolean {
  * What `user` does with `x` (an alias of the value asked about) at input `slot`: nothing to it, writes it,
  * or something only the whole analysis follows. Outputs that become aliases of `x` are added to `closure`.
  */
-function useEffect(
-  user: Node,
-  slot: number,
-  x: Value,
-  entryOf: EntryLookup,
-  frozen: boolean,
-  closure: Value[],
-): Effect {
+function useEffect(user: Node, slot: number, x: Value, rules: UseRules): Effect {
   const kind = user.kind;
+  const closure = rules.closure;
   // Outputs fresh or wildcards of their own; inputs untouched (analyzeCreator, analyzeExtractor).
   if (CREATORS.has(kind) || EXTRACTORS.has(kind) || kind === 'prim::Print' || kind === 'prim::isinstance')
     return Effect.None;
@@ -124,21 +150,32 @@ function useEffect(
     if (slot === 0) for (const o of user.outputs) addIfPointer(o, x, closure);
     return Effect.None;
   }
-  if (kind === 'aten::batch_norm' || kind === 'aten::instance_norm') return normEffect(user, slot, frozen);
+  if (kind === 'prim::Return') return returnEffect(user, slot, x, closure);
+  if (kind === 'aten::batch_norm' || kind === 'aten::instance_norm')
+    return normEffect(user, slot, rules.frozen);
+  // Escapes (its elements become wildcards, or it is held): harmless only when no wildcard is written.
+  if (kind === 'prim::ListConstruct' || kind === 'prim::TupleConstruct' || kind === 'prim::DictConstruct')
+    return rules.wildcardsUnwritten ? Effect.None : Effect.Unknown;
   if (
     CALLS.has(kind) ||
     kind === 'prim::If' ||
     kind === 'prim::Loop' ||
     kind === 'prim::fork' ||
     kind === 'aten::wait' ||
-    kind === 'prim::SetAttr' ||
-    kind === 'prim::ListConstruct' ||
-    kind === 'prim::TupleConstruct' ||
-    kind === 'prim::DictConstruct' ||
-    kind === 'prim::Return'
+    kind === 'prim::SetAttr'
   )
     return Effect.Unknown;
-  return schemaEffect(user, slot, x, entryOf, closure);
+  return schemaEffect(user, slot, x, rules);
+}
+
+// The graph's return is not analysed (outputs are no wildcards); an If's outputs point at what its blocks
+// return (analyzeIf). Loop bodies' returns depend on the loop mode: not mirrored.
+function returnEffect(ret: Node, slot: number, x: Value, closure: Value[]): Effect {
+  const owner = ret.owningBlock?.owningNode;
+  if (!owner) return Effect.None;
+  if (owner.kind !== 'prim::If') return Effect.Unknown;
+  if (slot < owner.outputs.length) addIfPointer(owner.outputs[slot], x, closure);
+  return Effect.None;
 }
 
 // analyzeNorm: running stats (inputs 3 and 4) are written unless frozen batch_norm or `training` is False.
@@ -150,8 +187,8 @@ function normEffect(user: Node, slot: number, frozen: boolean): Effect {
 }
 
 // analyzeFromSchema with bindArguments: `x` matters only if its argument binds an alias set.
-function schemaEffect(user: Node, slot: number, x: Value, entryOf: EntryLookup, closure: Value[]): Effect {
-  const entry = entryOf(user);
+function schemaEffect(user: Node, slot: number, x: Value, rules: UseRules): Effect {
+  const entry = rules.entryOf(user);
   if (!entry || entry.facts.aliasAnalysis === 'conservative') return Effect.Unknown;
   const plan = schemaAliasPlan(entry.schema);
   if (plan.plain) return Effect.None;
@@ -165,7 +202,7 @@ function schemaEffect(user: Node, slot: number, x: Value, entryOf: EntryLookup, 
     const earlier = args[i];
     if (earlier && earlier.beforeSets[0] === set && isMutableValue(inputs[i])) return Effect.None;
   }
-  if (formal.isWildcardAfter) return Effect.Unknown;
+  if (formal.isWildcardAfter && !rules.wildcardsUnwritten) return Effect.Unknown;
   let effect = formal.isWrite ? Effect.Writes : Effect.None;
   const outputs = user.outputs;
   const nOut = Math.min(outputs.length, plan.returns.length);
@@ -173,7 +210,7 @@ function schemaEffect(user: Node, slot: number, x: Value, entryOf: EntryLookup, 
     const r = plan.returns[i];
     const o = outputs[i];
     if (!r || !isMutableValue(o) || r.isWildcardBefore || !r.beforeSets.includes(set)) continue;
-    if (addIfPointer(o, x, closure) && r.isWrite) effect = Effect.Writes;
+    if (addIfPointer(o, x, rules.closure) && r.isWrite) effect = Effect.Writes;
   }
   return effect;
 }

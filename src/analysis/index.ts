@@ -5,3 +5,4 @@ export { type EntryLookup, type OperatorInfo } from './alias-analyzer.js';
 export { isMutableType } from './alias-types.js';
 export { surelyEscaped, surelyWrittenInputs } from './alias-rules.js';
 export { freshValueWriters } from './fresh-writers.js';
+export { wildcardsSurelyUnwritten } from './wildcard-writes.js';

@@ -10,6 +10,7 @@ import {
   defaultOperatorRegistry,
   freshValueWriters,
   parseIR,
+  wildcardsSurelyUnwritten,
   type Graph,
   type Node,
   type Value,
@@ -73,6 +74,38 @@ describe('freshValueWriters', () => {
     expect(counts.declined).to.be.greaterThan(20);
   });
 
+  it('follows escapes only in graphs where no write reaches a wildcard, answering as the AliasDb does', () => {
+    const counts = { graphs: 0, unwritten: 0, escapedAnswers: 0 };
+    for (const source of SOURCES) {
+      for (const graph of graphsOf(source)) {
+        for (const frozen of [true, false]) {
+          counts.graphs++;
+          if (!wildcardsSurelyUnwritten(graph, entryOf, frozen)) continue;
+          counts.unwritten++;
+          const db = new AliasDb(graph, ops, { frozen });
+          for (const v of valuesOf(graph)) {
+            const writers = freshValueWriters(v, entryOf, frozen, true);
+            if (!writers) continue;
+            if (!freshValueWriters(v, entryOf, frozen)) counts.escapedAnswers++;
+            expect(ids(writers), `%${v.debugName} (frozen: ${frozen})`).to.deep.equal(ids(db.writersOf(v)));
+          }
+        }
+      }
+    }
+    // Not vacuous: graphs on both sides, and answers only the escape-following walk gives.
+    expect(counts.unwritten).to.be.greaterThan(50);
+    expect(counts.graphs - counts.unwritten).to.be.greaterThan(50);
+    expect(counts.escapedAnswers).to.be.greaterThan(20);
+    const [escapes, escapesWritten] = graphsOf(SOURCES[0]).slice(-2);
+    const weight = (g: Graph) => valuesOf(g).find((v) => v.debugName === 'w')!;
+    expect(wildcardsSurelyUnwritten(escapes, entryOf, true)).to.equal(true);
+    expect(freshValueWriters(weight(escapes), entryOf, true)).to.equal(undefined);
+    expect(freshValueWriters(weight(escapes), entryOf, true, true)).to.deep.equal([]);
+    expect(wildcardsSurelyUnwritten(escapesWritten, entryOf, true)).to.equal(false);
+    const db = new AliasDb(escapesWritten, ops, { frozen: true });
+    expect(db.writersOf(weight(escapesWritten)).map((n) => n.kind)).to.deep.equal(['aten::relu_']);
+  });
+
   it('finds writes through views and returned aliases, and leaves escapes to the AliasDb', () => {
     const [, written, notBound, norms, escaping, lists] = graphsOf(SOURCES[0]);
     const read = (g: Graph, name: string): Value => valuesOf(g).find((v) => v.debugName === name)!;
@@ -87,7 +120,9 @@ describe('freshValueWriters', () => {
     expect(writers(norms, 'rm', false)).to.equal(undefined);
     expect(writers(norms, 'rm2')).to.deep.equal([]);
     expect(writers(norms, 'rv3')).to.deep.equal(['aten::instance_norm']);
-    for (const name of ['a', 'b', 'p']) expect(writers(escaping, name), name).to.equal(undefined);
+    for (const name of ['a', 'b']) expect(writers(escaping, name), name).to.equal(undefined);
+    // Through an If's output: written in the branch and after the If.
+    expect(writers(escaping, 'p')?.sort()).to.deep.equal(['aten::add_', 'aten::relu_']);
     expect(writers(escaping, 'o')).to.deep.equal(['aten::sigmoid_']); // through prim::unchecked_cast
     // An operator's fresh output, written through the alias add_ returns; the attribute it reads is not written.
     for (const frozen of [true, false])
