@@ -31,3 +31,4 @@ export {
   scaleRowsFloat32,
   type BatchNormFloat32,
 } from './kernels/scale-rows-wasm.js';
+export { holdsNaN, holdsNaNJs, type NaNScanFormat } from './kernels/nan-scan-wasm.js';
