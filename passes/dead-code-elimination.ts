@@ -93,7 +93,10 @@ export class DeadCodeElimination implements GraphPass {
 /** The graphs a run left without dead code: the graph's epoch then and the operator table it asked. */
 const cleanGraphs = new WeakMap<Graph, { epoch: number; ops: OperatorRegistry; version: number }>();
 
-/** Whether a node must run for its effects alone, given its operator facts (undefined: unknown op). */
+/**
+ * Whether a node must run for its effects alone, given its operator facts (undefined: unknown op). Only
+ * asked for unknown ops, ops with external side effects or writes, and nodes with blocks: others have none.
+ */
 type MustKeep = (node: Node, facts: OpFacts | undefined, wildcardWrite: (n: Node) => boolean) => boolean;
 
 /**
@@ -254,7 +257,8 @@ class Marker {
 
   private markIfLive(n: Node): boolean {
     if (this.anyOutputLive(n)) return this.mark(n);
-    if (!(this.bits(n) & WRITES)) return false;
+    const known = this.state[n.id];
+    if (!((known & MET ? known : this.bits(n)) & WRITES)) return false;
     // Writing a live value itself is writing to what it points to: the AliasDb's answer, without it.
     if (this.surelyWritten(n).some((v) => this.isLive(v))) return this.mark(n);
     return this.useAliasDb && this.writesLive(n) ? this.mark(n) : false;
@@ -305,9 +309,11 @@ class Marker {
   private makeBits(n: Node): number {
     const facts = this.ops.factsForNode(n);
     const writes = facts !== undefined && facts.writtenArgs.length > 0;
+    const blocks = n.blocks;
+    // Most nodes: a known pure-enough op without blocks, which mustKeep would answer false for.
+    if (!writes && facts !== undefined && !facts.externalSideEffects && !blocks.length) return 0;
     if (writes) this.writers.push(n);
     let bits = this.mustKeep(n, facts, this.wildcardWrite) ? SIDE_EFFECTS : 0;
-    const blocks = n.blocks;
     if (!blocks.length) return writes ? bits | WRITES : bits;
     let inner = 0;
     for (let i = 0; i < blocks.length; i++) {
