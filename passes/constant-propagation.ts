@@ -42,6 +42,7 @@ import {
   inject,
 } from '../src/index.js';
 import { AliasAnalysis, isMutableType, type AliasDb } from './alias-analysis.js';
+import { evaluatePrimDirectly } from './const-prop-prim.js';
 
 /** Kinds never evaluated: PyTorch's skip list. */
 const SKIP =
@@ -171,7 +172,8 @@ class Propagator {
     return undefined;
   }
 
-  // Runs `n` as the interpreter would: aten ops through its op compiler, prim ops as a one-node graph.
+  // Runs `n` as the interpreter would: aten ops through its op compiler, prim ops directly (the common
+  // ones, const-prop-prim.ts) or as a one-node graph.
   // Allocations are capped at maxFoldedConstantBytes while evaluating: PyTorch folds whatever the size
   // (constant_propagation.cpp leaves that as a TODO), but aten::arange(1e9) would take 8 GB here.
   private evaluate(n: Node): IValue[] | string {
@@ -190,6 +192,8 @@ class Propagator {
   private run(n: Node): IValue[] {
     let values: IValue[];
     if (n.kind.startsWith('prim::')) {
+      const direct = evaluatePrimDirectly(n);
+      if (direct) return direct;
       const g = new Graph();
       const map = new Map<Value, Value>();
       for (const v of n.inputs) map.set(v, g.insertNode(cloneNode(g, v.node, new Map())).output());

@@ -93,7 +93,10 @@ export class DeadCodeElimination implements GraphPass {
 /** The graphs a run left without dead code: the graph's epoch then and the operator table it asked. */
 const cleanGraphs = new WeakMap<Graph, { epoch: number; ops: OperatorRegistry; version: number }>();
 
-/** Whether a node must run for its effects alone, given its operator facts (undefined: unknown op). */
+/**
+ * Whether a node must run for its effects alone, given its operator facts (undefined: unknown op). Only
+ * asked for unknown ops, ops with external side effects or writes, and nodes with blocks: others have none.
+ */
 type MustKeep = (node: Node, facts: OpFacts | undefined, wildcardWrite: (n: Node) => boolean) => boolean;
 
 /**
@@ -122,11 +125,11 @@ class Marker {
   /** The nodes whose operator writes an argument in place (every node's bits are made once, by `bits`). */
   readonly writers: Node[] = [];
   /** MET | SIDE_EFFECTS | WRITES | MARKED per node id (the operator facts are read once per node and run). */
-  private readonly state: Uint8Array;
+  readonly state: Uint8Array;
   /** Live outputs per producer node id, bit `offset` (offsets below LIVE_BITS); later ones in liveHigh. */
   private readonly liveOut: Int32Array;
   private readonly liveHigh = new Set<Value>();
-  /** Every live value, in the order it became live (what the AliasDb is asked about once it exists). */
+  /** Every live value in the order it became live, for the AliasDb once built (only when useAliasDb). */
   private readonly live: Value[] = [];
   private db: AliasDb | undefined;
   /** Memory locations of the live values, kept once the AliasDb exists (writesToAlias on the live set). */
@@ -150,6 +153,14 @@ class Marker {
 
   isMarked(n: Node): boolean {
     return (this.state[n.id] & MARKED) !== 0;
+  }
+
+  // One word holds the liveness of a node's first LIVE_BITS outputs: no per-output test for most nodes.
+  private anyOutputLive(n: Node): boolean {
+    if (this.liveOut[n.id] !== 0) return true;
+    const outputs = n.outputs;
+    for (let i = LIVE_BITS; i < outputs.length; i++) if (this.liveHigh.has(outputs[i])) return true;
+    return false;
   }
 
   private isLive(v: Value): boolean {
@@ -183,6 +194,7 @@ class Marker {
       if (this.liveHigh.has(v)) return;
       this.liveHigh.add(v);
     }
+    if (!this.useAliasDb) return;
     this.live.push(v);
     if (this.db) for (const l of this.db.memoryLocations(v)) this.liveLocations.add(l);
   }
@@ -199,8 +211,11 @@ class Marker {
   private markBlock(block: Block): boolean {
     let any = false;
     const end = block.returnNode;
-    for (let n = end.next!; n !== end; n = n.next!)
-      if (this.bits(n) & SIDE_EFFECTS) any = this.mark(n) || any;
+    const state = this.state;
+    for (let n = end.next!; n !== end; n = n.next!) {
+      const known = state[n.id];
+      if ((known & MET ? known : this.bits(n)) & SIDE_EFFECTS) any = this.mark(n) || any;
+    }
     any = this.markReturn(block) || any;
     for (let n = end.prev!; n !== end; n = n.prev!) {
       if (n.kind === 'prim::Loop') any = this.markLoop(n) || any;
@@ -241,9 +256,9 @@ class Marker {
   }
 
   private markIfLive(n: Node): boolean {
-    const outputs = n.outputs;
-    for (let i = 0; i < outputs.length; i++) if (this.isLive(outputs[i])) return this.mark(n);
-    if (!(this.bits(n) & WRITES)) return false;
+    if (this.anyOutputLive(n)) return this.mark(n);
+    const known = this.state[n.id];
+    if (!((known & MET ? known : this.bits(n)) & WRITES)) return false;
     // Writing a live value itself is writing to what it points to: the AliasDb's answer, without it.
     if (this.surelyWritten(n).some((v) => this.isLive(v))) return this.mark(n);
     return this.useAliasDb && this.writesLive(n) ? this.mark(n) : false;
@@ -266,10 +281,16 @@ class Marker {
   private mark(n: Node): boolean {
     const state = this.state;
     if (state[n.id] & MARKED) return false;
+    const liveOut = this.liveOut;
     for (let m: Node | null | undefined = n; m && !(state[m.id] & MARKED); m = m.owner?.owningNode) {
       state[m.id] |= MARKED;
       const inputs = m.inputs;
-      for (let i = 0; i < inputs.length; i++) this.addLive(inputs[i]);
+      for (let i = 0; i < inputs.length; i++) {
+        // addLive's common case inline (a call per input is most of marking's cost in cold code).
+        const v = inputs[i];
+        if (v.offset < LIVE_BITS && !this.useAliasDb) liveOut[v.node.id] |= 1 << v.offset;
+        else this.addLive(v);
+      }
     }
     return true;
   }
@@ -288,9 +309,11 @@ class Marker {
   private makeBits(n: Node): number {
     const facts = this.ops.factsForNode(n);
     const writes = facts !== undefined && facts.writtenArgs.length > 0;
+    const blocks = n.blocks;
+    // Most nodes: a known pure-enough op without blocks, which mustKeep would answer false for.
+    if (!writes && facts !== undefined && !facts.externalSideEffects && !blocks.length) return 0;
     if (writes) this.writers.push(n);
     let bits = this.mustKeep(n, facts, this.wildcardWrite) ? SIDE_EFFECTS : 0;
-    const blocks = n.blocks;
     if (!blocks.length) return writes ? bits | WRITES : bits;
     let inner = 0;
     for (let i = 0; i < blocks.length; i++) {
@@ -319,7 +342,7 @@ class Sweep {
       else if (n.kind === 'prim::Loop') this.pruneLoop(n);
       const blocks = n.blocks;
       for (let i = 0; i < blocks.length; i++) this.block(blocks[i]);
-      if (this.marker.isMarked(n) || n.hasUses()) continue;
+      if (this.marker.state[n.id] & MARKED || n.hasUses()) continue;
       this.nodesRemoved += 1 + countNested(n);
       n.destroy();
     }

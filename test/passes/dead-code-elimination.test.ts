@@ -8,6 +8,7 @@ import {
   createContainer,
   Graph,
   OPERATOR_REGISTRY,
+  parseIR,
   runPipeline,
   TensorTensor,
   type OperatorRegistry,
@@ -85,5 +86,28 @@ describe('dead-code-elimination', () => {
     ops.register('mylib::mystery(Tensor x) -> Tensor');
     expect(run()).to.deep.equal({ changed: true, asked: 2 });
     expect([...g.nodes()].map((n) => n.kind)).to.deep.equal(['aten::relu']);
+  });
+
+  // Liveness of a node's first 31 outputs is one bit word per node, later ones a set: both must count
+  // (here the unpack's liveness is what keeps the write to the list it reads).
+  it('keeps the write to a list whose unpack has only an output past the 31st live', () => {
+    const unpack = (returned: string): Graph =>
+      parseIR(`graph(%x : int):
+  %l : int[] = prim::ListConstruct()
+  %w : int[] = aten::append(%l, %x)
+  ${Array.from({ length: 40 }, (_, i) => `%o${i} : int`).join(', ')} = prim::ListUnpack(%l)
+  return (${returned})
+`);
+    for (const used of ['%o35', '%o3']) {
+      const g = unpack(used);
+      runPipeline(container(), g, 'dead-code-elimination');
+      expect(
+        [...g.nodes()].map((n) => n.kind),
+        used,
+      ).to.deep.equal(['prim::ListConstruct', 'aten::append', 'prim::ListUnpack']);
+    }
+    const unused = unpack('%x');
+    runPipeline(container(), unused, 'dead-code-elimination');
+    expect([...unused.nodes()]).to.have.length(0);
   });
 });
