@@ -100,7 +100,7 @@ export function moveGraphBefore(
 ): Value[] {
   const target = checkInlineSite('moveGraphBefore', point, callee, inputs);
   assert(callee !== target, 'moveGraphBefore: a graph cannot move into itself');
-  const mover = new Mover(target, callee.paramNode, inputs, options.inlinedFromPrefix, false, undefined);
+  const mover = new Mover(target, callee.paramNode, inputs, options.inlinedFromPrefix);
   const end = callee.returnNode;
   for (let n = end.next!; n !== end;) {
     const following = n.next!;
@@ -113,27 +113,14 @@ export function moveGraphBefore(
 }
 
 /**
- * cloneGraph without the copy: a new graph that takes `graph`'s nodes themselves, left exactly as
- * cloneGraph(graph, { mapType }) would make it (node, block and use ids, names, types through `mapType`,
- * use-list order); `graph` is left empty and unusable. For a module whose old self is never used again
- * (freeze's consume mode). As with moveGraphBefore, a traced `scope:` read from IR text stays with its node.
+ * cloneGraph without the copy, for a graph whose old owner is never used again (freeze's consume mode):
+ * returns `graph` itself, left as cloneGraph(graph, { mapType }) would make its copy (names, types through
+ * `mapType`, use-list order, the names new values get), but for node, block and use ids, which are kept
+ * (ids only index tables; graphlib's edge order follows use ids). No node is re-registered or renamed.
  */
 export function moveGraph(graph: Graph, mapType?: (type: Type) => Type): Graph {
-  const out = new Graph();
-  const inputs = graph.inputs.map((v) =>
-    out.addInput(mapType === undefined ? v.type : mapType(v.type), v.debugName),
-  );
-  const mover = new Mover(out, graph.paramNode, inputs, undefined, true, mapType);
-  const end = graph.returnNode;
-  for (let n = end.next!; n !== end;) {
-    const following = n.next!;
-    mover.node(n);
-    out.block.appendNode(n);
-    n = following;
-  }
-  for (const o of graph.outputs) out.registerOutput(mover.mapInput(o));
-  end.next = end.prev = end;
-  return out;
+  graph.restartAsCopy(mapType);
+  return graph;
 }
 
 // One move: what Copier.node does, in the same order, to the nodes themselves (see moveGraphBefore).
@@ -146,9 +133,6 @@ class Mover {
     private readonly param: Node,
     private readonly args: readonly Value[],
     prefix: string | undefined,
-    /** Every value keeps its name (a whole-graph move), not only names from source (inlining). */
-    private readonly keepNames: boolean,
-    private readonly mapType: ((type: Type) => Type) | undefined,
   ) {
     this.prefix = prefix || undefined;
   }
@@ -183,11 +167,10 @@ class Mover {
 
   // Outputs (or block inputs) named in the target as addOutput names a copy's: source names kept where free.
   private values(values: readonly Value[]): void {
-    const { target, keepNames, mapType } = this;
+    const target = this.target;
     for (let i = 0; i < values.length; i++) {
       const v = values[i];
-      const name = keepNames || v.hasDebugName ? v.debugName : undefined;
-      if (mapType !== undefined) v.setType(mapType(v.type));
+      const name = v.hasDebugName ? v.debugName : undefined;
       v.rehome(target);
       target.registerValue(v, name);
     }

@@ -347,6 +347,71 @@ export class Graph {
     if (from) for (const [s, n] of from) if (s <= j && j < n) from.set(s, j);
   }
 
+  /**
+   * @internal moveGraph's in-place move (clone.ts): leaves this graph as cloneGraph(this, { mapType }) would
+   * make its copy, but for node, block and use ids (kept: only tables and graphlib's edge order read them).
+   * Types go through `mapType`; every use list is remade in program order (a copy makes its uses walking
+   * the nodes); the naming state is what registering the live names afresh leaves: the live values' names
+   * only, the counter just past the highest number taken, no variant hints (they only save probes), insert
+   * point at the end.
+   */
+  restartAsCopy(mapType: ((type: Type) => Type) | undefined): void {
+    this.epoch++;
+    // The name tables are rebuilt from the live values (a name some edit failed to free would make later
+    // variants differ from the copy's).
+    const { names, numbered } = this;
+    names.clear();
+    numbered.fill(undefined); // (not length = 0: a sparse refill could turn the array into a dictionary)
+    this.numberedCount = 0;
+    let counter = 0;
+    const restart = (values: readonly Value[]): void => {
+      for (let i = 0; i < values.length; i++) {
+        const v = values[i];
+        if (mapType !== undefined) v.type = mapType(v.type);
+        v.firstUse = v.lastUse = null;
+        v.useCount = 0;
+        const k = v.counterIndex;
+        if (k >= 0) {
+          numbered[k] = v;
+          this.numberedCount++;
+          counter = Math.max(counter, k + 1);
+          continue;
+        }
+        const name = v.debugName;
+        names.set(name, v);
+        if (!v.hasDebugName) {
+          const n = Number(name);
+          if (n < Number.MAX_SAFE_INTEGER) counter = Math.max(counter, n + 1);
+        }
+      }
+    };
+    // Definitions first (a use list restarts empty at its value), then the uses in the order a copy makes them.
+    const restartBlock = (block: Block): void => {
+      restart(block.inputs);
+      const end = block.returnNode;
+      for (let n = end.next!; n !== end; n = n.next!) {
+        restart(n.outputs);
+        const blocks = n.blocks;
+        for (let i = 0; i < blocks.length; i++) restartBlock(blocks[i]);
+      }
+    };
+    const relinkBlock = (block: Block): void => {
+      const end = block.returnNode;
+      for (let n = end.next!; n !== end; n = n.next!) {
+        n.relinkInputUses();
+        const blocks = n.blocks;
+        for (let i = 0; i < blocks.length; i++) relinkBlock(blocks[i]);
+      }
+      end.relinkInputUses();
+    };
+    restartBlock(this.block);
+    relinkBlock(this.block);
+    this.nextUnique = counter;
+    this.variantHints.clear();
+    this.variantFrom.clear();
+    this.insertPointNode = this.block.returnNode;
+  }
+
   /** The value with this debug name, if any. */
   valueByName(name: string): Value | undefined {
     const k = numberedIndex(name);

@@ -224,6 +224,16 @@ export class Node {
     }
   }
 
+  /** @internal appends each input's use record to its value's use list, slot by slot (Graph.restartAsCopy). */
+  relinkInputUses(): void {
+    const uses = this.inputUses;
+    for (let i = 0; i < uses.length; i++) {
+      const use = uses[i];
+      use.nextUse = null;
+      use.value.linkUse(use);
+    }
+  }
+
   /** Replaces input `index` with `value`; returns the old input. */
   replaceInput(index: number, value: Value): Value {
     if (this.destroyed) this.wasDestroyed();

@@ -290,8 +290,9 @@ export class ClassType extends NamedClassType {
   }
 
   /**
-   * @internal copyMembersInto without copying the method graphs: `target`'s methods take them (moveGraph),
-   * leaving this type's methods empty. For a module tree nobody uses again (freeze's consume mode).
+   * @internal copyMembersInto without copying the method graphs: `target`'s methods take them (moveGraph
+   * retypes them in place), so this type's methods must never be used again. For a module tree nobody uses
+   * again (freeze's consume mode).
    */
   moveMembersInto(target: ClassType, mapType: (t: Type) => Type): void {
     for (const a of this.attributeList) target.addAttribute(a.name, mapType(a.type), a.kind);

@@ -16,20 +16,9 @@ import {
   type Value,
 } from '../../src/ir/index.js';
 import { verify } from '../../src/ir/verify.js';
-import { build, recipe, TENSOR } from './text-arbitraries.js';
+import { build, recipe, TENSOR, withoutScopes } from './text-arbitraries.js';
 
 type Recipe = Parameters<typeof build>[0];
-type Stmt = Recipe['body'][number];
-
-// Traced scopes (from IR text) stay with a moved node but are not copied: the callees have none.
-function withoutScopes(stmts: Stmt[]): Stmt[] {
-  return stmts.map((s) => {
-    if (s.tag === 'op') return { ...s, scope: undefined };
-    if (s.tag === 'if') return { ...s, then: withoutScopes(s.then), else: withoutScopes(s.else) };
-    if (s.tag === 'loop') return { ...s, body: withoutScopes(s.body) };
-    return s;
-  });
-}
 
 // Everything about a graph that copying or moving could get different.
 function fingerprint(g: Graph): unknown {

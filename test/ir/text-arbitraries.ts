@@ -338,6 +338,16 @@ export function recipe(
 }
 
 /** Builds the graph a recipe describes (picks index the values visible at that point, modulo their count). */
+// Traced scopes (from IR text) stay with a moved node but are not copied: copies of these recipes have none.
+export function withoutScopes(stmts: Stmt[]): Stmt[] {
+  return stmts.map((s) => {
+    if (s.tag === 'op') return { ...s, scope: undefined };
+    if (s.tag === 'if') return { ...s, then: withoutScopes(s.then), else: withoutScopes(s.else) };
+    if (s.tag === 'loop') return { ...s, body: withoutScopes(s.body) };
+    return s;
+  });
+}
+
 export function build(r: { inputs: { type: Type; name?: string }[]; body: Stmt[]; outs: number[] }): Graph {
   const g = new IRGraph();
   const visible = r.inputs.map((i) => g.addInput(i.type, i.name));
