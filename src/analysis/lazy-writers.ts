@@ -20,6 +20,12 @@ import { wildcardsSurelyUnwritten } from './wildcard-writes.js';
 export class LazyWriters {
   private db: AliasDb | undefined;
   private wildcardsUnwritten: boolean | undefined;
+  /**
+   * Answers given from uses, kept: a constant list shared by hundreds of convs is asked once per merge
+   * (its uses grow as equal nodes merge into it). Valid while the caller's edits leave answers unchanged.
+   */
+  private readonly answers = new Map<Value, boolean>();
+  private readonly local = new Map<Value, boolean>();
   /** Questions answered without the AliasDb (for tests and measurements). */
   answeredFromUses = 0;
 
@@ -32,11 +38,14 @@ export class LazyWriters {
   /** PyTorch's AliasDb::hasWriters(value). */
   hasWriters(v: Value): boolean {
     if (this.db) return this.db.hasWriters(v);
+    const known = this.answers.get(v);
+    if (known !== undefined) return known;
     let writers = freshValueWriters(v, this.entryOf, false);
     if (!writers && (this.wildcardsUnwritten ??= wildcardsSurelyUnwritten(this.graph, this.entryOf, false)))
       writers = freshValueWriters(v, this.entryOf, false, true);
     if (!writers) return this.aliasDb().hasWriters(v);
     this.answeredFromUses++;
+    this.answers.set(v, writers.length > 0);
     return writers.length > 0;
   }
 
@@ -52,17 +61,25 @@ export class LazyWriters {
    * Every mutable value of `values` is a fresh location whose aliases (freshAliases) neither escape, nor
    * are held by a container, nor are a graph output: then the AliasDb's mayContainAlias(values, graph
    * outputs) and escapesScope(values) are false, and merging two such values that nobody writes changes
-   * no answer of an AliasDb about writers, escapes or outputs. False when the uses do not tell.
+   * no answer of an AliasDb about writers, escapes or outputs (the merged value stays surelyLocal: answers
+   * are kept). False when the uses do not tell.
    */
   surelyLocal(values: readonly Value[]): boolean {
     const outputs = this.graph.outputs;
     for (let i = 0; i < values.length; i++) {
       const v = values[i];
       if (!isMutableType(v.type)) continue;
-      const aliases = freshAliases(v, this.entryOf, false);
-      if (!aliases) return false;
-      for (let a = 0; a < aliases.length; a++) if (outputs.includes(aliases[a])) return false;
+      let local = this.local.get(v);
+      if (local === undefined) this.local.set(v, (local = this.aliasesInside(v, outputs)));
+      if (!local) return false;
     }
+    return true;
+  }
+
+  private aliasesInside(v: Value, outputs: readonly Value[]): boolean {
+    const aliases = freshAliases(v, this.entryOf, false);
+    if (!aliases) return false;
+    for (let a = 0; a < aliases.length; a++) if (outputs.includes(aliases[a])) return false;
     return true;
   }
 
