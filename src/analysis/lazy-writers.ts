@@ -1,5 +1,5 @@
 // "May some node write this value?" for a pass that asks it of a few values of a big graph: the value's
-// uses answer most questions exactly (freshValueWriters, wildcardsSurelyUnwritten), and the whole AliasDb
+// uses answer most questions exactly (freshValueWriters), and the whole AliasDb
 // is built only for the first question they leave open. From then on the AliasDb answers every question,
 // as it did when it was built first.
 //
@@ -14,12 +14,10 @@ import type { AliasDb } from './alias-db.js';
 import { isMutableType } from './alias-types.js';
 import type { EntryLookup } from './alias-analyzer.js';
 import { freshAliases, freshValueWriters } from './fresh-writers.js';
-import { wildcardsSurelyUnwritten } from './wildcard-writes.js';
 
 /** hasWriters answered from uses first; the AliasDb (ordinary mode) made by `makeDb` when first needed. */
 export class LazyWriters {
   private db: AliasDb | undefined;
-  private wildcardsUnwritten: boolean | undefined;
   /**
    * Answers given from uses, kept: a constant list shared by hundreds of convs is asked once per merge
    * (its uses grow as equal nodes merge into it). Valid while the caller's edits leave answers unchanged.
@@ -40,9 +38,8 @@ export class LazyWriters {
     if (this.db) return this.db.hasWriters(v);
     const known = this.answers.get(v);
     if (known !== undefined) return known;
-    let writers = freshValueWriters(v, this.entryOf, false);
-    if (!writers && (this.wildcardsUnwritten ??= wildcardsSurelyUnwritten(this.graph, this.entryOf, false)))
-      writers = freshValueWriters(v, this.entryOf, false, true);
+    // Not wildcardsSurelyUnwritten: a whole-graph walk (transformer: ~37 ms) that is false where it would help.
+    const writers = freshValueWriters(v, this.entryOf, false);
     if (!writers) return this.aliasDb().hasWriters(v);
     this.answeredFromUses++;
     this.answers.set(v, writers.length > 0);
