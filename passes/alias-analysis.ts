@@ -15,6 +15,7 @@ import {
   type Analysis,
   type Graph,
   inject,
+  LazyWriters,
 } from '../src/index.js';
 
 @analysis({ name: 'alias-analysis', summary: 'May-alias and write facts of a graph' })
@@ -52,17 +53,38 @@ export function dumpAliasDb(
  */
 export function currentAliasDb(graph: Graph, ops: OperatorRegistry): AliasDb {
   const last = lastAliasDb;
-  if (last && last.graph === graph && last.epoch === graph.epoch && last.ops === ops) return last.db;
+  if (
+    last &&
+    last.graph === graph &&
+    last.epoch === graph.epoch &&
+    last.ops === ops &&
+    // An operator registered since may change what a node's schema says it writes.
+    last.opsVersion === ops.version
+  )
+    return last.db;
   const db = new AliasDb(graph, ops);
-  lastAliasDb = { graph, epoch: graph.epoch, ops, db };
+  lastAliasDb = { graph, epoch: graph.epoch, ops, opsVersion: ops.version, db };
   return db;
 }
 
-let lastAliasDb: { graph: Graph; epoch: number; ops: OperatorRegistry; db: AliasDb } | undefined;
+let lastAliasDb:
+  { graph: Graph; epoch: number; ops: OperatorRegistry; opsVersion: number; db: AliasDb } | undefined;
+
+/**
+ * hasWriters for a pass that asks it of a few values: answered from the values' uses where they tell, the
+ * AliasDb (`makeDb`, by default currentAliasDb) built only for the first question they leave open.
+ */
+export function lazyWriters(
+  graph: Graph,
+  ops: OperatorRegistry,
+  makeDb: () => AliasDb = () => currentAliasDb(graph, ops),
+): LazyWriters {
+  return new LazyWriters(graph, (n) => ops.entryForNode(n), makeDb);
+}
 
 /** currentAliasDb as a function (for steps that want "an AliasDb of the graph as it is now"). */
 export function aliasDbWhileUnchanged(graph: Graph, ops: OperatorRegistry): () => AliasDb {
   return () => currentAliasDb(graph, ops);
 }
 
-export { AliasDb, isMutableType } from '../src/index.js';
+export { AliasDb, isMutableType, LazyWriters } from '../src/index.js';

@@ -27,9 +27,10 @@ import {
   type Node,
   type PassContext,
   type PassResult,
+  type Value,
   inject,
 } from '../src/index.js';
-import { AliasAnalysis, isMutableType, type AliasDb } from './alias-analysis.js';
+import { AliasAnalysis, isMutableType, lazyWriters, type LazyWriters } from './alias-analysis.js';
 import { TensorEquality, tensorHash } from './tensor-equality.js';
 
 export { tensorHash } from './tensor-equality.js';
@@ -44,7 +45,8 @@ export class CommonSubexpressionElimination implements GraphPass {
   constructor(@inject(OPERATOR_REGISTRY) private readonly ops: OperatorRegistry) {}
 
   run(graph: Graph, context: PassContext): PassResult {
-    const cse = new Eliminator(graph, this.ops, context, () => context.getAnalysis(AliasAnalysis));
+    const writers = lazyWriters(graph, this.ops, () => context.getAnalysis(AliasAnalysis));
+    const cse = new Eliminator(graph, this.ops, context, writers);
     cse.block(graph.block, []);
     if (cse.eliminated) context.count('nodes-eliminated', cse.eliminated);
     return { changed: cse.eliminated > 0 };
@@ -71,10 +73,18 @@ const MERGEABLE = { ok: true } as const;
  * and of the equal candidates met (a node with writers enters its scope's table but is passed over by
  * lookups, as if absent): the same merges, but most nodes never need the AliasDb, and a run where no node
  * of mutable type has an equal one never builds it (the second CSE of a freeze: 0 such on the 4 bench models).
+ *
+ * The AliasDb is built for the first question the values' uses leave open (LazyWriters), and answers
+ * all later ones. Its answers are those of an AliasDb built when this pass met its first mutable value
+ * (as PyTorch's, built at the start, would give): until the build, only nodes nobody writes were merged,
+ * which moves no write onto any value (a writer of the merged value would have written one of the two);
+ * merges of immutable values change no alias fact (no memory location; equal constants read as equal);
+ * and mutable values are merged without the AliasDb only when both are surelyLocal, so no alias of either
+ * is, holds or escapes into an output before or after (merging a value that reaches an output into one
+ * that does not would make a stale AliasDb and the graph disagree about the second one's aliases).
  */
 class Eliminator {
   eliminated = 0;
-  private aliasDbCache: AliasDb | undefined;
   private readonly keys = new KeyMaker();
   private readonly tensors = new TensorEquality();
   /** hasWriters of the nodes met as candidates (asked again for every later equal node). */
@@ -85,7 +95,7 @@ class Eliminator {
     private readonly graph: Graph,
     private readonly ops: OperatorRegistry,
     private readonly context: PassContext,
-    private readonly aliasDb: () => AliasDb,
+    private readonly writers: LazyWriters,
   ) {}
 
   /** Visits `block` in order; `outer` holds the expressions of the enclosing blocks seen so far. */
@@ -105,7 +115,7 @@ class Eliminator {
       const inParent = equalIn(outer, key, n, this.withoutWriters);
       if (inParent) {
         if (this.hasWriters(n)) continue;
-        if (!this.db().safeToChangeAliasingRelationship(n.outputs, inParent.outputs)) {
+        if (!this.safeToMerge(n, inParent)) {
           this.context.remark(
             n,
             'not merged: it and its equal node in an enclosing block both escape the graph',
@@ -136,18 +146,29 @@ class Eliminator {
     this.eliminated++;
   }
 
-  private db(): AliasDb {
-    return (this.aliasDbCache ??= this.aliasDb());
-  }
-
   // PyTorch's AliasDb::hasWriters(node): some input or output may point to written memory.
   private hasWriters(n: Node): boolean {
     const { inputs, outputs } = n;
+    const writers = this.writers;
     for (let i = 0; i < inputs.length; i++)
-      if (isMutableType(inputs[i].type) && this.db().hasWriters(inputs[i])) return true;
+      if (isMutableType(inputs[i].type) && writers.hasWriters(inputs[i])) return true;
     for (let i = 0; i < outputs.length; i++)
-      if (isMutableType(outputs[i].type) && this.db().hasWriters(outputs[i])) return true;
+      if (isMutableType(outputs[i].type) && writers.hasWriters(outputs[i])) return true;
     return false;
+  }
+
+  // safeToChangeAliasingRelationship of two nodes nobody writes: they must not both escape, and values
+  // without a memory location (all outputs immutable) escape nowhere.
+  private safeToMerge(n: Node, inParent: Node): boolean {
+    if (allImmutable(n.outputs) || allImmutable(inParent.outputs)) return true;
+    if (this.bothSurelyLocal(n, inParent)) return true;
+    return this.writers.aliasDb().safeToChangeAliasingRelationship(n.outputs, inParent.outputs);
+  }
+
+  // Before the AliasDb exists: both nodes' outputs are surelyLocal (see the class comment).
+  private bothSurelyLocal(a: Node, b: Node): boolean {
+    const writers = this.writers;
+    return !writers.built && writers.surelyLocal(a.outputs) && writers.surelyLocal(b.outputs);
   }
 
   private candidateHasWriters(e: Node): boolean {
@@ -157,10 +178,18 @@ class Eliminator {
   }
 
   // Merging would make two values that may be (or hold) graph outputs the same value.
+  // Immutable outputs hold no memory location: they contain no alias of anything.
   private bothReachOutputs(a: Node, b: Node): boolean {
+    if (allImmutable(a.outputs) || allImmutable(b.outputs) || this.bothSurelyLocal(a, b)) return false;
+    const db = this.writers.aliasDb();
     const outs = this.graph.outputs;
-    return this.db().mayContainAlias(a.outputs, outs) && this.db().mayContainAlias(b.outputs, outs);
+    return db.mayContainAlias(a.outputs, outs) && db.mayContainAlias(b.outputs, outs);
   }
+}
+
+function allImmutable(values: readonly Value[]): boolean {
+  for (let i = 0; i < values.length; i++) if (isMutableType(values[i].type)) return false;
+  return true;
 }
 
 /**

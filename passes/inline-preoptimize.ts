@@ -28,7 +28,7 @@ export function preoptimize(body: Graph, ops: OperatorRegistry): void {
   const aliasDb = aliasDbWhileUnchanged(body, ops);
   let peepholed = false;
   if (!containerIdiomsCannotFire(body, ops)) {
-    const idioms = optimizeContainerIdioms(body, aliasDb);
+    const idioms = optimizeContainerIdioms(body, aliasDb, (n) => ops.entryForNode(n));
     peepholed = idioms.lists + idioms.dicts > 0;
   }
   peepholed = sweep(body.block, nonTensorRule, (n, r) => applyRewrite(n, r, ops, quiet)) || peepholed;

@@ -14,8 +14,10 @@
 import {
   createConstant,
   IntType,
+  LazyWriters,
   toIValue,
   type Block,
+  type EntryLookup,
   type Graph,
   type Node,
   type Value,
@@ -32,15 +34,21 @@ export interface ContainerIdiomCounts {
  * Rewrites the list idioms, then (on a fresh AliasDb) the dict idioms. Each AliasDb is built when the first
  * rewrite that would happen asks whether its container is written (so before any rewrite: every answer is
  * the one an AliasDb of the unchanged graph gives, as in PyTorch). A graph whose idiom nodes cannot be
- * rewritten anyway (`[x] + chunk(...)`: the other operand is no ListConstruct) builds none.
+ * rewritten anyway (`[x] + chunk(...)`: the other operand is no ListConstruct) builds none. With `entryOf`
+ * the containers' uses answer first (LazyWriters), and the AliasDb is built only for a question they
+ * leave open or before the first rewrite of a node with a mutable result (see ContainerIdioms.isMutated).
  */
-export function optimizeContainerIdioms(graph: Graph, makeDb: () => AliasDb): ContainerIdiomCounts {
+export function optimizeContainerIdioms(
+  graph: Graph,
+  makeDb: () => AliasDb,
+  entryOf?: EntryLookup,
+): ContainerIdiomCounts {
   // One walk finds whether either kind of idiom has a candidate at all (most graphs have none); list
   // rewrites can make dict candidates (`[d][0]` becomes `d`), so the dict idioms run after any of them.
   const found = { list: false, dict: false };
   findCandidates(graph.block, found);
-  const lists = found.list ? new ListIdioms(graph, makeDb).run() : 0;
-  const dicts = found.dict || lists > 0 ? new DictIdioms(graph, makeDb).run() : 0;
+  const lists = found.list ? new ListIdioms(graph, makeDb, entryOf).run() : 0;
+  const dicts = found.dict || lists > 0 ? new DictIdioms(graph, makeDb, entryOf).run() : 0;
   return { lists, dicts };
 }
 
@@ -65,6 +73,9 @@ function intConstant(v: Value | undefined): number | undefined {
 /** Walks a graph's nodes, handing each one whose first input is an unwritten container of `kind` to `visit`. */
 abstract class ContainerIdioms {
   private db: AliasDb | undefined;
+  private readonly writers: LazyWriters | undefined;
+  /** The node `visit` may rewrite next. */
+  private candidate: Node | undefined;
   /** Containers known written (or not): PyTorch's collectMutatedLists / collectMutatedDicts, asked lazily. */
   private readonly mutatedCache = new Map<Value, boolean>();
   protected changes = 0;
@@ -76,7 +87,10 @@ abstract class ContainerIdioms {
     /** The node that builds the containers the idioms read, and the kinds of nodes they rewrite. */
     private readonly construct: string,
     private readonly kinds: ReadonlySet<string>,
-  ) {}
+    entryOf: EntryLookup | undefined,
+  ) {
+    this.writers = entryOf && new LazyWriters(graph, entryOf, () => (this.db ??= makeDb()));
+  }
 
   /**
    * Some node may write `v` (a value of this kind). The AliasDb is built at the first question, which comes
@@ -87,10 +101,21 @@ abstract class ContainerIdioms {
   protected isMutated(v: Value): boolean {
     let mutated = this.mutatedCache.get(v);
     if (mutated === undefined) {
-      mutated = v.type.kind === this.kind && (this.db ??= this.makeDb()).hasWriters(v);
+      mutated = v.type.kind === this.kind && this.hasWriters(v);
       this.mutatedCache.set(v, mutated);
     }
     return mutated;
+  }
+
+  // The uses answer for the graph as it is, the AliasDb for the graph as it was: they agree while the only
+  // rewrites made are of `len` (a plain read replaced by an int constant: no alias fact changes). So any
+  // other candidate builds the AliasDb before it may be rewritten, and from then on the AliasDb answers
+  // (values a rewrite makes, containers included, are then unwritten as before: made after it).
+  private hasWriters(v: Value): boolean {
+    const writers = this.writers;
+    if (!writers) return (this.db ??= this.makeDb()).hasWriters(v);
+    if (this.candidate?.kind !== 'aten::len') return writers.aliasDb().hasWriters(v);
+    return writers.hasWriters(v);
   }
 
   // A value made by a rewrite stands for a written one: it counts as written too.
@@ -111,6 +136,7 @@ abstract class ContainerIdioms {
       const container = node.inputs[0];
       if (!container || container.node.kind !== this.construct) continue;
       if (container.type.kind !== this.kind) continue;
+      this.candidate = node;
       this.visit(node, container);
     }
   }
@@ -129,8 +155,8 @@ const LIST_IDIOM_KINDS = new Set([
 const DICT_IDIOM_KINDS = new Set(['aten::len', 'aten::__getitem__']);
 
 class ListIdioms extends ContainerIdioms {
-  constructor(graph: Graph, makeDb: () => AliasDb) {
-    super(graph, makeDb, 'List', 'prim::ListConstruct', LIST_IDIOM_KINDS);
+  constructor(graph: Graph, makeDb: () => AliasDb, entryOf: EntryLookup | undefined) {
+    super(graph, makeDb, 'List', 'prim::ListConstruct', LIST_IDIOM_KINDS, entryOf);
   }
 
   protected visit(node: Node, list: Value): void {
@@ -236,8 +262,8 @@ function sliceIndices(length: number, args: Value[]): number[] | undefined {
 const DICT_KEY_KINDS = new Set(['int', 'float', 'str']);
 
 class DictIdioms extends ContainerIdioms {
-  constructor(graph: Graph, makeDb: () => AliasDb) {
-    super(graph, makeDb, 'Dict', 'prim::DictConstruct', DICT_IDIOM_KINDS);
+  constructor(graph: Graph, makeDb: () => AliasDb, entryOf: EntryLookup | undefined) {
+    super(graph, makeDb, 'Dict', 'prim::DictConstruct', DICT_IDIOM_KINDS, entryOf);
   }
 
   protected visit(node: Node, dict: Value): void {

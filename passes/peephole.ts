@@ -40,6 +40,8 @@ import {
   AliasAnalysis,
   aliasDbWhileUnchanged,
   currentAliasDb,
+  lazyWriters,
+  type LazyWriters,
   isMutableType,
   type AliasDb,
 } from './alias-analysis.js';
@@ -90,12 +92,17 @@ export class Peephole implements GraphPass {
     let changed = sweep(graph.block, shapeRule, apply);
     // PyTorch's list and dict idioms, each on an AliasDb of the graph as it is then.
     const aliasDb = aliasDbWhileUnchanged(graph, this.ops);
-    const idioms = optimizeContainerIdioms(graph, aliasDb);
+    const entryOf = (n: Node) => this.ops.entryForNode(n);
+    const idioms = optimizeContainerIdioms(graph, aliasDb, entryOf);
     if (idioms.lists) context.count('list-idioms', idioms.lists);
     if (idioms.dicts) context.count('dict-idioms', idioms.dicts);
     const rebuilt = idioms.lists + idioms.dicts > 0;
-    const p = new AliasSensitive(graph, context, () =>
-      rebuilt ? currentAliasDb(graph, this.ops) : context.getAnalysis(AliasAnalysis),
+    const p = new AliasSensitive(
+      graph,
+      context,
+      lazyWriters(graph, this.ops, () =>
+        rebuilt ? currentAliasDb(graph, this.ops) : context.getAnalysis(AliasAnalysis),
+      ),
     );
     changed = rebuilt || changed;
     changed = sweep(graph.block, (n) => p.rule(n), apply) || changed;
@@ -107,15 +114,19 @@ export class Peephole implements GraphPass {
   }
 }
 
-/** The alias-sensitive rules, with the AliasDb (made when first needed) and the values made stale this run. */
+/**
+ * The alias-sensitive rules, with the AliasDb (made when first needed) and the values made stale this run.
+ * dim(conv) asks the conv's uses first (LazyWriters): its rewrite replaces an int by an int constant, which
+ * changes no alias fact, so those answers equal an AliasDb's built before it. The identities alias two
+ * tensors: they build the AliasDb before the first one and ask it alone, as before.
+ */
 class AliasSensitive {
-  private db: AliasDb | undefined;
   private readonly stale = new Set<Value>();
 
   constructor(
     private readonly graph: Graph,
     private readonly context: PassContext,
-    private readonly aliasDb: () => AliasDb,
+    private readonly writers: LazyWriters,
   ) {}
 
   /** dim(conv(x)), and x + 0 / x - 0 / x * 1 / x / 1 where the aliasing allows. */
@@ -124,7 +135,7 @@ class AliasSensitive {
     const x = inputs[0];
     if (n.kind === 'aten::dim') {
       const conv = CONV_RANK[x?.node.kind ?? ''];
-      if (conv && !this.alias().hasWriters(n.input())) return { constant: conv, type: IntType };
+      if (conv && !this.writers.hasWriters(n.input())) return { constant: conv, type: IntType };
     }
     // Most nodes stop here: no closures or destructuring before (this runs cold on every node).
     if (n.outputs.length !== 1 || !x || x.type.kind !== 'Tensor') return undefined;
@@ -171,7 +182,7 @@ class AliasSensitive {
   }
 
   private alias(): AliasDb {
-    return (this.db ??= this.aliasDb());
+    return this.writers.aliasDb();
   }
 }
 

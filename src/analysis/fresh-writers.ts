@@ -45,9 +45,10 @@ export function aliasClosureWriters(
   entryOf: EntryLookup,
   frozen: boolean,
   wildcardsUnwritten: boolean,
+  /** Receives the aliases followed (`v` first). */
+  closure: Value[] = [v],
 ): Node[] | undefined {
   if (!isFreshLocation(v, entryOf, frozen) || !analysedInline(v.node)) return undefined;
-  const closure: Value[] = [v];
   const writers: Node[] = [];
   const rules: UseRules = { entryOf, frozen, wildcardsUnwritten, closure };
   for (let c = 0; c < closure.length; c++) {
@@ -61,6 +62,16 @@ export function aliasClosureWriters(
     }
   }
   return writers;
+}
+
+/**
+ * Every value an AliasDb of `v`'s graph would say points to `v`'s fresh element (`v` first) when no alias
+ * of `v` escapes or is held by a container: then nothing else holds or may be that memory (no graph output
+ * outside these values contains it, and `v` is no wildcard). Undefined when the uses do not tell.
+ */
+export function freshAliases(v: Value, entryOf: EntryLookup, frozen: boolean): Value[] | undefined {
+  const closure: Value[] = [v];
+  return aliasClosureWriters(v, entryOf, frozen, false, closure) ? closure : undefined;
 }
 
 const enum Effect {

@@ -4,5 +4,6 @@ export { AliasDb, type AliasDbOptions } from './alias-db.js';
 export { type EntryLookup, type OperatorInfo } from './alias-analyzer.js';
 export { isMutableType } from './alias-types.js';
 export { surelyEscaped, surelyWrittenInputs } from './alias-rules.js';
-export { freshValueWriters } from './fresh-writers.js';
+export { freshAliases, freshValueWriters } from './fresh-writers.js';
 export { wildcardsSurelyUnwritten } from './wildcard-writes.js';
+export { LazyWriters } from './lazy-writers.js';
