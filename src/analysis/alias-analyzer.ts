@@ -12,11 +12,10 @@ import type { Type } from '../ir/types.js';
 import type { Value } from '../ir/value.js';
 import { aliasTypeKey, aliasTypeSet, heldTypes, singleAliasType } from './alias-types.js';
 import {
-  CALLS,
-  CREATORS,
-  EXTRACTORS,
   isMutableValue,
   NON_ESCAPING_LIST_USERS,
+  OWN_RULE_OF_KIND,
+  type OwnRule,
   schemaAliasPlan,
   type OperatorInfo,
   type SchemaAliasPlan,
@@ -538,27 +537,25 @@ const enum Rule {
   Conservative,
 }
 
-const RULES = new Map<string, Rule>([
-  ['prim::If', Rule.If],
-  ['prim::Loop', Rule.Loop],
-  ['prim::fork', Rule.Fork],
-  ['aten::wait', Rule.Wait],
-  ['aten::batch_norm', Rule.Norm],
-  ['aten::instance_norm', Rule.Norm],
-  ...[...CREATORS].map((k): [string, Rule] => [k, Rule.Creator]),
-  ['prim::ListConstruct', Rule.ContainerConstruct],
-  ['prim::TupleConstruct', Rule.ContainerConstruct],
-  ['prim::DictConstruct', Rule.ContainerConstruct],
-  ...[...EXTRACTORS].map((k): [string, Rule] => [k, k === 'prim::GetAttr' ? Rule.GetAttr : Rule.Extractor]),
-  ['prim::unchecked_cast', Rule.PointsToInput],
-  ['prim::profile', Rule.PointsToInput],
-  ['prim::Guard', Rule.PointsToInput],
-  ['prim::ConstantChunk', Rule.ConstantChunk],
-  ['prim::SetAttr', Rule.SetAttr],
-  ['prim::Print', Rule.Nothing],
-  ['prim::isinstance', Rule.Nothing],
-  ...[...CALLS].map((k): [string, Rule] => [k, Rule.Conservative]),
-]);
+// OwnRule (alias-rules.ts, the shared table) to this file's dispatch codes.
+const RULE_CODE: Readonly<Record<OwnRule, Rule>> = {
+  if: Rule.If,
+  loop: Rule.Loop,
+  fork: Rule.Fork,
+  wait: Rule.Wait,
+  norm: Rule.Norm,
+  creator: Rule.Creator,
+  containerConstruct: Rule.ContainerConstruct,
+  getAttr: Rule.GetAttr,
+  extractor: Rule.Extractor,
+  pointsToInput: Rule.PointsToInput,
+  constantChunk: Rule.ConstantChunk,
+  setAttr: Rule.SetAttr,
+  nothing: Rule.Nothing,
+  conservative: Rule.Conservative,
+};
+
+const RULES = new Map<string, Rule>([...OWN_RULE_OF_KIND].map(([kind, rule]) => [kind, RULE_CODE[rule]]));
 
 function makesMutable(node: Node): boolean {
   const outputs = node.outputs;

@@ -42,27 +42,53 @@ export const EXTRACTORS = new Set([
 /** Calls of code the analysis cannot see (analyzeConservative). */
 export const CALLS = new Set(['prim::CallFunction', 'prim::CallMethod', 'prim::Enter', 'prim::Exit']);
 
-/** Every kind AliasAnalyzer.dispatch handles by a rule of its own, before asking the operator table. */
-const OWN_RULES = new Set([
-  ...CREATORS,
-  ...EXTRACTORS,
-  'prim::If',
-  'prim::Loop',
-  'prim::fork',
-  'aten::wait',
-  'aten::batch_norm',
-  'aten::instance_norm',
-  'prim::ListConstruct',
-  'prim::TupleConstruct',
-  'prim::DictConstruct',
-  'prim::unchecked_cast',
-  'prim::profile',
-  'prim::Guard',
-  'prim::ConstantChunk',
-  'prim::SetAttr',
-  'prim::Print',
-  'prim::isinstance',
+/** The rule AliasAnalyzer.dispatch applies to a kind before asking the operator table (its analyze* method). */
+export type OwnRule =
+  | 'if'
+  | 'loop'
+  | 'fork'
+  | 'wait'
+  | 'norm'
+  | 'creator'
+  | 'containerConstruct'
+  | 'getAttr'
+  | 'extractor'
+  | 'pointsToInput'
+  | 'constantChunk'
+  | 'setAttr'
+  | 'nothing'
+  | 'conservative';
+
+/**
+ * Every kind with a rule of its own, and which rule: the one table the analyzer dispatches on and the exact
+ * shortcuts (fresh-writers.ts, wildcard-writes.ts) read, so a kind added here is seen by all of them.
+ */
+export const OWN_RULE_OF_KIND: ReadonlyMap<string, OwnRule> = new Map<string, OwnRule>([
+  ['prim::If', 'if'],
+  ['prim::Loop', 'loop'],
+  ['prim::fork', 'fork'],
+  ['aten::wait', 'wait'],
+  ['aten::batch_norm', 'norm'],
+  ['aten::instance_norm', 'norm'],
+  ...[...CREATORS].map((k): [string, OwnRule] => [k, 'creator']),
+  ['prim::ListConstruct', 'containerConstruct'],
+  ['prim::TupleConstruct', 'containerConstruct'],
+  ['prim::DictConstruct', 'containerConstruct'],
+  ...[...EXTRACTORS].map((k): [string, OwnRule] => [k, k === 'prim::GetAttr' ? 'getAttr' : 'extractor']),
+  ['prim::unchecked_cast', 'pointsToInput'],
+  ['prim::profile', 'pointsToInput'],
+  ['prim::Guard', 'pointsToInput'],
+  ['prim::ConstantChunk', 'constantChunk'],
+  ['prim::SetAttr', 'setAttr'],
+  ['prim::Print', 'nothing'],
+  ['prim::isinstance', 'nothing'],
+  ...[...CALLS].map((k): [string, OwnRule] => [k, 'conservative']),
 ]);
+
+/** The kinds of OWN_RULE_OF_KIND whose rule is one of `rules`. */
+export function kindsWithRule(...rules: OwnRule[]): Set<string> {
+  return new Set([...OWN_RULE_OF_KIND].filter(([, rule]) => rules.includes(rule)).map(([kind]) => kind));
+}
 
 /** The operator a node runs: its schema and facts (an OperatorEntry will do). */
 export interface OperatorInfo {
@@ -178,7 +204,8 @@ export function bindArguments(
  */
 export function surelyWrittenInputs(node: Node, entry: OperatorInfo | undefined): Value[] {
   const kind = node.kind;
-  if (OWN_RULES.has(kind)) return [];
+  const rule = OWN_RULE_OF_KIND.get(kind);
+  if (rule !== undefined && rule !== 'conservative') return [];
   if (CALLS.has(kind) || node.blocks.length || !entry || entry.facts.aliasAnalysis === 'conservative')
     return node.inputs.filter(isMutableValue);
   const written: Value[] = [];

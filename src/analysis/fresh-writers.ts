@@ -14,7 +14,15 @@ import type { Node } from '../ir/node.js';
 import type { Value } from '../ir/value.js';
 import { isModuleType, mustBeNone, nonAliasing, type EntryLookup } from './alias-analyzer.js';
 import { aliasTypeSet } from './alias-types.js';
-import { CALLS, CREATORS, EXTRACTORS, isMutableValue, schemaAliasPlan } from './alias-rules.js';
+import {
+  CALLS,
+  CREATORS,
+  EXTRACTORS,
+  isMutableValue,
+  kindsWithRule,
+  OWN_RULE_OF_KIND,
+  schemaAliasPlan,
+} from './alias-rules.js';
 
 /**
  * The distinct nodes an AliasDb of `v`'s graph (built with `frozen`, default loops) would list in
@@ -106,32 +114,12 @@ function isFreshLocation(v: Value, entryOf: EntryLookup, frozen: boolean): boole
 }
 
 /** Kinds whose rule gives every (mutable) output a fresh element: analyzeCreator, analyzeContainerConstruct, analyzeNorm. */
-const FRESH_KINDS = new Set([
-  ...[...CREATORS].filter((k) => k !== 'prim::Closure'),
-  'prim::ListConstruct',
-  'prim::TupleConstruct',
-  'prim::DictConstruct',
-  'aten::batch_norm',
-  'aten::instance_norm',
-]);
+const FRESH_KINDS = new Set(
+  [...kindsWithRule('creator', 'containerConstruct', 'norm')].filter((k) => k !== 'prim::Closure'),
+);
 
 /** Every other kind with a rule of its own (the operator rule covers the rest). */
-const RULE_KINDS = new Set([
-  ...EXTRACTORS,
-  ...CALLS,
-  'prim::If',
-  'prim::Loop',
-  'prim::fork',
-  'aten::wait',
-  'prim::unchecked_cast',
-  'prim::profile',
-  'prim::Guard',
-  'prim::ConstantChunk',
-  'prim::SetAttr',
-  'prim::Print',
-  'prim::isinstance',
-  'prim::Closure',
-]);
+const RULE_KINDS = new Set([...OWN_RULE_OF_KIND.keys()].filter((k) => !FRESH_KINDS.has(k)));
 
 // The node is analysed where it stands: in the graph's block or in blocks of Ifs and Loops (whose blocks
 // analyzeBlock walks inline; other nodes' blocks are scopes whose inputs and outputs escape, or unwalked).

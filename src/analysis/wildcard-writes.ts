@@ -9,7 +9,7 @@ import type { Graph } from '../ir/graph.js';
 import type { Node } from '../ir/node.js';
 import type { Value } from '../ir/value.js';
 import { nonAliasing, type EntryLookup } from './alias-analyzer.js';
-import { CALLS, CREATORS, EXTRACTORS, isMutableValue, schemaAliasPlan } from './alias-rules.js';
+import { CALLS, isMutableValue, kindsWithRule, schemaAliasPlan } from './alias-rules.js';
 import { aliasClosureWriters, analysedInline } from './fresh-writers.js';
 
 /**
@@ -59,19 +59,15 @@ function blockWritesNoWildcard(
 }
 
 /** Kinds whose rule registers no write (analyzeCreator, analyzeExtractor, pointers, containers, Print). */
-const OWN_RULE_WITHOUT_WRITES = new Set([
-  ...CREATORS,
-  ...EXTRACTORS,
-  'prim::ListConstruct',
-  'prim::TupleConstruct',
-  'prim::DictConstruct',
-  'prim::unchecked_cast',
-  'prim::profile',
-  'prim::Guard',
-  'prim::ConstantChunk',
-  'prim::Print',
-  'prim::isinstance',
-]);
+const OWN_RULE_WITHOUT_WRITES = kindsWithRule(
+  'creator',
+  'extractor',
+  'getAttr',
+  'containerConstruct',
+  'pointsToInput',
+  'constantChunk',
+  'nothing',
+);
 
 // analyzeFromSchema / bindArguments: the `!` arguments it binds and the `!` results it registers.
 function schemaWritesNoWildcard(n: Node, entryOf: EntryLookup, unescaped: (v: Value) => boolean): boolean {

@@ -30,6 +30,26 @@ function graphsOf(path: string): Graph[] {
 }
 
 describe('alias rules: shortcuts agree with the AliasDb', () => {
+  // Calls have an entry in the shared rule table (OWN_RULE_OF_KIND, 'conservative'), yet every mutable
+  // input of a call may be written: dead-code elimination keeps writes to them through this answer.
+  it('surelyWrittenInputs treats a call conservatively and a kind with its own rule as writing none', () => {
+    const graph = parseIR(`graph(%f : Tensor, %x : Tensor):
+  %y : Tensor = prim::CallFunction(%f, %x)
+  %z : Tensor = prim::If(%x)
+    block0():
+      -> (%x)
+    block1():
+      -> (%x)
+  return (%y, %z)`);
+    const ops = defaultOperatorRegistry();
+    const [call, branch] = [...graph.block.nodes()];
+    expect(surelyWrittenInputs(call, ops.entryForNode(call)).map((v) => v.debugName)).to.deep.equal([
+      'f',
+      'x',
+    ]);
+    expect(surelyWrittenInputs(branch, ops.entryForNode(branch))).to.deep.equal([]);
+  });
+
   it('surelyWrittenInputs are written and surelyEscaped writes reach a wildcard', () => {
     const ops = defaultOperatorRegistry();
     let written = 0;
