@@ -116,6 +116,13 @@ export function prepareFreeze(module: ScriptModule, options: FreezeOptions = {})
     );
   }
   // The user-facing checks run first, so their FreezeError reaches the caller as is (not as a PassFailure).
+  // consume gives the module away: only an explicit boolean may ask for that (a truthy typo must not).
+  if (options.consume !== undefined && typeof options.consume !== 'boolean') {
+    throw new FreezeError(
+      'BAD_OPTION',
+      `freeze option 'consume' must be true or false, got ${JSON.stringify(options.consume) ?? String(options.consume)}`,
+    );
+  }
   checkEvalMode(module);
   resolvePreserved(module, options.preservedAttrs ?? []);
   const recorder = options.instrumentation?.record ?? (options.report ? new RunRecorder() : undefined);

@@ -121,6 +121,14 @@ describe('freeze with consume', function () {
     expect((frozen.forward(x) as Tuple).items.length).to.equal(3);
   });
 
+  it('refuses a consume option that is not a boolean, before consuming anything', () => {
+    const m = loadModule(fixture('consume_shared_weight').modulePath!);
+    const wrong = { consume: 'yes' } as unknown as { consume: boolean };
+    expect(() => freeze(m, wrong)).to.throw(/option 'consume' must be true or false, got "yes"/);
+    expect(isScriptModule(m)).to.equal(true);
+    expect(() => freeze(m)).not.to.throw();
+  });
+
   it('never folds a weight in place that another conv shares, but does fold an unshared one', () => {
     const m = loadModule(fixture('consume_shared_weight').modulePath!);
     const conv = (name: string) => m.getAttr(name) as ScriptModule;
