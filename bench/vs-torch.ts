@@ -5,11 +5,14 @@
 //   TSFREEZE_VS_TORCH_REPS=3             runs per side and model
 //   TSFREEZE_VS_TORCH_MODELS=a,b         only these models (then docs/benchmarks.md is left alone)
 //   TSFREEZE_VS_TORCH_INFER=0            skip the inference timing (load/freeze only; a run takes minutes less)
+//   TSFREEZE_VS_TORCH_TORCH_HUGETLB=1    start PyTorch's side with the CLI's glibc tunables too (huge pages
+//                                        for large buffers, src/runtime/malloc-tuning.ts); docs left alone
 
 import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { withOneShotMallocTunables } from '../src/runtime/malloc-tuning.js';
 import { ONE_SHOT_NODE_FLAGS } from '../src/runtime/v8-tuning.js';
 import type { ChildResult } from './vs-torch/protocol.js';
 import { formatVsTorch, type ModelRuns } from './vs-torch/table.js';
@@ -18,6 +21,7 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const CACHE = join(ROOT, 'bench', '.cache');
 const PYTHON = '/usr/bin/python3';
 const INFER_BUDGET_MS = process.env.TSFREEZE_VS_TORCH_INFER === '0' ? 0 : 3000;
+const TORCH_HUGETLB = process.env.TSFREEZE_VS_TORCH_TORCH_HUGETLB === '1';
 
 /** The models, their inference input shape, and graph-node counts where the name says it. */
 export const VS_TORCH_MODELS: ReadonlyArray<{ name: string; shape: string }> = [
@@ -29,8 +33,8 @@ export const VS_TORCH_MODELS: ReadonlyArray<{ name: string; shape: string }> = [
   { name: 'synthetic_100k', shape: '3' },
 ];
 
-function runChild(command: string, args: string[]): ChildResult | { error: string } {
-  const r = spawnSync(command, args, { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 24 });
+function runChild(command: string, args: string[], env: NodeJS.ProcessEnv): ChildResult | { error: string } {
+  const r = spawnSync(command, args, { cwd: ROOT, env, encoding: 'utf8', maxBuffer: 1 << 24 });
   const line = r.stdout
     ?.split('\n')
     .reverse()
@@ -42,16 +46,20 @@ function runChild(command: string, args: string[]): ChildResult | { error: strin
   return JSON.parse(line) as ChildResult;
 }
 
-// The child starts with the node flags of bin/tsfreeze.js's first line, as `tsfreeze freeze` does. Without the
+// The child starts with the node flags and glibc tunables of bin/tsfreeze.js's first line, as `tsfreeze freeze` does. Without the
 // CLI's code cache (built by `npm run build`) its start-up and first compilations cost more than a user's run.
 const tsfreezeRun = (model: string, shape: string) => {
-  const r = runChild(process.execPath, [
-    ...ONE_SHOT_NODE_FLAGS,
-    join(ROOT, 'dist', 'bench', 'vs-torch', 'tsfreeze-child.js'),
-    model,
-    shape,
-    String(INFER_BUDGET_MS),
-  ]);
+  const r = runChild(
+    process.execPath,
+    [
+      ...ONE_SHOT_NODE_FLAGS,
+      join(ROOT, 'dist', 'bench', 'vs-torch', 'tsfreeze-child.js'),
+      model,
+      shape,
+      String(INFER_BUDGET_MS),
+    ],
+    withOneShotMallocTunables(),
+  );
   if ('codeCache' in r && r.codeCache !== 'accepted')
     process.stderr.write(
       `vs-torch: ${model}: the CLI's code cache was ${r.codeCache} (rewritten for later runs)\n`,
@@ -59,7 +67,11 @@ const tsfreezeRun = (model: string, shape: string) => {
   return r;
 };
 const torchRun = (model: string, shape: string) =>
-  runChild(PYTHON, [join(ROOT, 'scripts', 'bench-vs-torch-child.py'), model, shape, String(INFER_BUDGET_MS)]);
+  runChild(
+    PYTHON,
+    [join(ROOT, 'scripts', 'bench-vs-torch-child.py'), model, shape, String(INFER_BUDGET_MS)],
+    TORCH_HUGETLB ? withOneShotMallocTunables() : process.env,
+  );
 
 function ensureModels(names: readonly string[]): void {
   const r = spawnSync(PYTHON, [join(ROOT, 'scripts', 'make-bench-models.py'), CACHE, ...names], {
@@ -93,7 +105,9 @@ export function benchVsTorch(log: (line: string) => void = console.log): string 
   }
   const table = formatVsTorch(runs, reps);
   log(table);
-  if (!filter) writeIntoDocs(table);
+  if (TORCH_HUGETLB)
+    log("PyTorch's side ran with the CLI's glibc tunables (TSFREEZE_VS_TORCH_TORCH_HUGETLB=1).");
+  if (!filter && !TORCH_HUGETLB) writeIntoDocs(table);
   return table;
 }
 

@@ -1,4 +1,4 @@
-#!/usr/bin/env -S node --single-threaded-gc --initial-old-space-size=256
+#!/usr/bin/env -S GLIBC_TUNABLES=glibc.malloc.hugetlb=1:${GLIBC_TUNABLES} node --single-threaded-gc --initial-old-space-size=256
 // Entry point of the `tsfreeze` command: the compiled CLI lives in dist/. A CommonJS file (bin/package.json):
 // starting as an ES module costs every process ~7 ms more, which `tsfreeze --help` would pay in full.
 //
@@ -8,7 +8,8 @@
 // The CLI owns its process, so for a job it turns on WebAssembly relaxed SIMD (fused multiply-add in the GEMM
 // kernel) where Node still flags it, and raises V8's tier-up budget for a one-job process
 // (src/runtime/v8-tuning.ts). The garbage collector's settings must be given when node starts: the first line
-// passes ONE_SHOT_NODE_FLAGS. A job then runs the CLI bundled in one file with a V8 code cache
+// passes ONE_SHOT_NODE_FLAGS, and glibc's malloc tunables in front of the user's own (huge pages for large
+// buffers, src/runtime/malloc-tuning.ts). A job then runs the CLI bundled in one file with a V8 code cache
 // (src/runtime/cli-bundle.ts): ~0.5 s less start-up than the ~380 separate modules, written back after the job
 // when the cache was missing or stale. Both V8 flags are set before the bundle is compiled: V8 rejects a code
 // cache made under other flags. Other command lines without a subcommand run nothing heavy: they load the

@@ -45,7 +45,9 @@ export function formatVsTorch(models: readonly ModelRuns[], reps: number): strin
       'the machine is shared, so wall time measures the neighbours too — wall medians are in the second ' +
       'table). Process CPU and peak RSS cover exec until the frozen module exists (Python start-up and ' +
       '`import torch` count on PyTorch’s side, Node start-up and module loading on ours). Inference: ' +
-      'median latency of the frozen forward at one thread (PyTorch under `torch.no_grad()`).',
+      'median latency of the frozen forward at one thread (PyTorch under `torch.no_grad()`). Each side starts ' +
+      'as its users run it: tsfreeze as the CLI does (its node flags and glibc huge-page tunable, ' +
+      'src/runtime/malloc-tuning.ts), PyTorch with its defaults.',
   );
   lines.push('');
   lines.push(

@@ -1,12 +1,13 @@
 // One tsfreeze side of `npm run bench -- vs-torch`, in a fresh process: load MODEL.pt, freeze it, then
 // time the frozen forward on one input. Prints one JSON line. Run by bench/vs-torch.ts, never by tests.
-// It starts as `tsfreeze freeze` does: the node flags of bin/tsfreeze.js's first line (bench/vs-torch.ts
-// passes them), the run-time V8 settings below, then the library from the CLI's bundle with its V8 code
+// It starts as `tsfreeze freeze` does: the node flags and glibc tunables of bin/tsfreeze.js's first line
+// (bench/vs-torch.ts passes them), the run-time V8 settings below, then the library from the CLI's bundle with its V8 code
 // cache (src/runtime/cli-bundle.ts), writing the cache back at the end when it was missing or stale.
 //   node dist/bench/vs-torch/tsfreeze-child.js MODEL.pt SHAPE(e.g. 1x3x224x224) INFER_BUDGET_MS (0: no inference)
 
 import { enableWasmRelaxedSimd } from '../../src/runtime/kernels/wasm-features.js';
 import { loadCliBundle } from '../../src/runtime/cli-bundle.js';
+import { hasOneShotMallocTunables } from '../../src/runtime/malloc-tuning.js';
 import { missingOneShotNodeFlags, tuneV8ForOneShotRuns } from '../../src/runtime/v8-tuning.js';
 import { benchInput, medianLatency, type ChildResult } from './protocol.js';
 
@@ -17,6 +18,10 @@ enableWasmRelaxedSimd();
 const missing = missingOneShotNodeFlags();
 if (missing.length)
   process.stderr.write(`tsfreeze-child: not started as the CLI is (node ${missing.join(' ')})\n`);
+if (!hasOneShotMallocTunables())
+  process.stderr.write(
+    "tsfreeze-child: not started with the CLI's GLIBC_TUNABLES (src/runtime/malloc-tuning.ts)\n",
+  );
 const bundle = loadCliBundle();
 if (!bundle) throw new Error('tsfreeze-child: no dist/src/cli/cli.bundle.cjs (run npm run build)');
 const { Tensor, freeze, loadModule } = bundle.exports;
