@@ -14,8 +14,10 @@ import {
   OperatorRegistry,
   type Analysis,
   type Graph,
+  type Value,
   inject,
   LazyWriters,
+  writtenValues,
 } from '../src/index.js';
 
 @analysis({ name: 'alias-analysis', summary: 'May-alias and write facts of a graph' })
@@ -52,19 +54,41 @@ export function dumpAliasDb(
  * it keeps at most one graph's analysis alive.
  */
 export function currentAliasDb(graph: Graph, ops: OperatorRegistry): AliasDb {
+  const kept = keptAliasDb(graph, ops);
+  if (kept) return kept;
+  const db = new AliasDb(graph, ops);
+  lastAliasDb = { graph, epoch: graph.epoch, ops, opsVersion: ops.version, db };
+  return db;
+}
+
+// The AliasDb last made by currentAliasDb, if it is one of `graph` as it is now.
+function keptAliasDb(graph: Graph, ops: OperatorRegistry): AliasDb | undefined {
   const last = lastAliasDb;
-  if (
-    last &&
+  return last &&
     last.graph === graph &&
     last.epoch === graph.epoch &&
     last.ops === ops &&
     // An operator registered since may change what a node's schema says it writes.
     last.opsVersion === ops.version
-  )
-    return last.db;
-  const db = new AliasDb(graph, ops);
-  lastAliasDb = { graph, epoch: graph.epoch, ops, opsVersion: ops.version, db };
-  return db;
+    ? last.db
+    : undefined;
+}
+
+/**
+ * AliasDb.hasWriters of `graph` as it is now, kept as a snapshot for a pass that goes on asking while it
+ * changes the graph (values made later have no writers, as in an AliasDb built now). The AliasDb of
+ * currentAliasDb when it is at hand; else, when no write reaches a wildcard, the written values found from
+ * the writes' uses (writtenValues: a walk of the graph, a fraction of building an AliasDb; transformer_12x768
+ * at constant-propagation); else a new AliasDb.
+ */
+export function writersNow(graph: Graph, ops: OperatorRegistry): (v: Value) => boolean {
+  const kept = keptAliasDb(graph, ops);
+  if (!kept) {
+    const written = writtenValues(graph, (n) => ops.entryForNode(n), false);
+    if (written) return (v) => written.has(v);
+  }
+  const db = kept ?? currentAliasDb(graph, ops);
+  return (v) => db.hasWriters(v);
 }
 
 let lastAliasDb:

@@ -41,7 +41,7 @@ import {
   type Value,
   inject,
 } from '../src/index.js';
-import { AliasAnalysis, isMutableType, type AliasDb } from './alias-analysis.js';
+import { AliasAnalysis, isMutableType, writersNow } from './alias-analysis.js';
 import { evaluatePrimDirectly } from './const-prop-prim.js';
 
 /** Kinds never evaluated: PyTorch's skip list. */
@@ -63,23 +63,27 @@ export class ConstantPropagation implements GraphPass {
   constructor(@inject(OPERATOR_REGISTRY) private readonly ops: OperatorRegistry) {}
 
   run(graph: Graph, context: PassContext): PassResult {
-    const aliasDb = (): AliasDb => context.getAnalysis(AliasAnalysis);
-    const p = new Propagator(new ModuleHost(this.ops), this.ops, context, aliasDb);
+    const writers = (): ((v: Value) => boolean) => writersNow(graph, this.ops);
+    const p = new Propagator(new ModuleHost(this.ops), this.ops, context, writers);
     p.block(graph.block);
     return { changed: p.changed };
   }
 }
 
-/** One run's state: the interpreter host and the AliasDb, made when first needed. */
+/**
+ * One run's state: the interpreter host and AliasDb.hasWriters, taken when first needed. As PyTorch's
+ * lazily made AliasDb, it answers for the graph as it was then (writersNow keeps a snapshot: an inlined If
+ * or a removed loop after it changes no answer).
+ */
 class Propagator {
   changed = false;
-  private db: AliasDb | undefined;
+  private hasWriters: ((v: Value) => boolean) | undefined;
 
   constructor(
     private readonly host: ModuleHost,
     private readonly ops: OperatorRegistry,
     private readonly context: PassContext,
-    private readonly aliasDb: () => AliasDb,
+    private readonly writers: () => (v: Value) => boolean,
   ) {}
 
   private change(statistic: string): void {
@@ -166,8 +170,8 @@ class Propagator {
       return 'vararg schemas are not evaluated (as in PyTorch)';
     const values = [...n.inputs, ...n.outputs];
     if (values.some((v) => isMutableType(v.type))) {
-      const db = (this.db ??= this.aliasDb());
-      if (values.some((v) => db.hasWriters(v))) return 'an input or output aliases memory that is written';
+      const hasWriters = (this.hasWriters ??= this.writers());
+      if (values.some(hasWriters)) return 'an input or output aliases memory that is written';
     }
     return undefined;
   }

@@ -23,6 +23,46 @@ export function wildcardsSurelyUnwritten(graph: Graph, entryOf: EntryLookup, fro
   return blockWritesNoWildcard(graph.block, entryOf, frozen, unescaped);
 }
 
+/**
+ * Every value an AliasDb of `graph` (built with `frozen`, default loops) would say hasWriters of, when no
+ * write reaches a wildcard (wildcardsSurelyUnwritten); undefined when that is not certain. Then each write
+ * is to fresh elements whose aliases are all known (their alias closures), so a value has writers exactly
+ * when it is in the closure of a written element. A snapshot of the graph as it is now: a pass that keeps
+ * it while changing the graph gets the answers of an AliasDb built now (values made later have none).
+ */
+export function writtenValues(graph: Graph, entryOf: EntryLookup, frozen: boolean): Set<Value> | undefined {
+  const roots = new Map<Value, boolean>();
+  const written: Value[] = [];
+  const unescaped = (v: Value): boolean => {
+    written.push(v);
+    return locatedWithoutWildcards(v, entryOf, frozen, roots);
+  };
+  if (!blockWritesNoWildcard(graph.block, entryOf, frozen, unescaped)) return undefined;
+  const out = new Set<Value>();
+  const seen = new Set<Value>();
+  for (let i = 0; i < written.length; i++) addAliasesOfLocations(written[i], entryOf, frozen, seen, out);
+  return out;
+}
+
+// Adds every alias of the fresh elements `v` is located at (v was found locatedWithoutWildcards): the
+// closure of `v` itself when it is one, else those of what it points at, as locatedWithoutWildcards went.
+function addAliasesOfLocations(
+  v: Value,
+  entryOf: EntryLookup,
+  frozen: boolean,
+  seen: Set<Value>,
+  out: Set<Value>,
+): void {
+  if (seen.has(v)) return;
+  seen.add(v);
+  const closure: Value[] = [v];
+  if (isMutableValue(v) && aliasClosureWriters(v, entryOf, frozen, false, closure) !== undefined) {
+    for (let i = 0; i < closure.length; i++) out.add(closure[i]);
+    return;
+  }
+  for (const p of pointees(v, entryOf)!) addAliasesOfLocations(p, entryOf, frozen, seen, out);
+}
+
 function blockWritesNoWildcard(
   block: Block,
   entryOf: EntryLookup,
