@@ -1,6 +1,6 @@
 // Node: one operation (`aten::conv2d`, `prim::If`, ...) with ordered inputs, outputs, attributes and nested blocks.
 
-import { assert, InternalError } from '../errors.js';
+import { InternalError } from '../errors.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { Attribute, AttributeKind } from './attributes.js';
 import type { Block } from './block.js';
@@ -328,7 +328,8 @@ export class Node {
 
   eraseBlock(index: number): void {
     const block = this.blocks[index];
-    assert(block, `${this.kind} has no block ${index}`);
+    // (Messages built only when thrown, here and below: these run for every erased block and moved node.)
+    if (!block) throw new InternalError(`${this.kind} has no block ${index}`);
     (this.blocks as Block[]).splice(index, 1);
     block.destroy();
   }
@@ -449,7 +450,7 @@ export class Node {
 
   /** Inserts this (not yet placed) node after `other`. */
   insertAfter(other: Node): this {
-    assert(other.next, `insertAfter: ${other.kind} is not in a block`);
+    if (!other.next) throw new InternalError(`insertAfter: ${other.kind} is not in a block`);
     return this.insertBefore(other.next);
   }
 
@@ -466,7 +467,7 @@ export class Node {
 
   /** Takes the node out of its block without destroying it. */
   private unlink(): void {
-    assert(this.owner, `${this.kind} is not in a block`);
+    if (!this.owner) throw new InternalError(`${this.kind} is not in a block`);
     this.owner.unlinkNode(this);
   }
 

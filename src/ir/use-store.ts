@@ -37,8 +37,11 @@ export class UseStore {
   /** Before the first read: every node and block made in (or adopted by) the graph, in creation order. */
   private nodesMade: Node[] = [];
   private blocksMade: Block[] = [];
-  /** Lengths of those lists after their last compaction (compacted when they double). */
-  private madeCompacted = 0;
+  /**
+   * How many of the entries in those lists are gone (destroyed) since their last compaction. They are
+   * compacted when at least half are: a growing graph (its entries mostly live) is never scanned for nothing.
+   */
+  private madeGone = 0;
   private ops: Op[] = [];
   private entities: Entity[] = [];
   /** Journal length after the last compaction: the journal is compacted when it doubles. */
@@ -56,12 +59,14 @@ export class UseStore {
   createNode(node: Node): void {
     if (this.store === null) {
       this.nodesMade.push(node);
-      if (this.nodesMade.length > 2 * this.madeCompacted + 1024) this.compactMade();
+      const gone = this.madeGone;
+      if (gone > 1024 && 2 * gone > this.nodesMade.length + this.blocksMade.length) this.compactMade();
     } else this.append(Op.NodeCreate, node);
   }
 
   removeNode(node: Node): void {
     if (node.stored) this.append(Op.NodeRemove, node);
+    else if (this.store === null) this.madeGone++;
   }
 
   createBlock(block: Block): void {
@@ -71,6 +76,7 @@ export class UseStore {
 
   removeBlock(block: Block): void {
     if (block.stored) this.append(Op.BlockRemove, block);
+    else if (this.store === null) this.madeGone++;
   }
 
   addUse(use: UseRecord): void {
@@ -100,7 +106,8 @@ export class UseStore {
     return !b.released && b.graph === this.graph;
   }
 
-  // Drops what is gone from the lists of made nodes and blocks, so a graph never read stays bounded.
+  // Drops what is gone from the lists of made nodes and blocks, so a graph never read stays bounded. (Nodes
+  // moved to another graph are gone too, but not counted: the graph they left is not used again.)
   private compactMade(): void {
     const nodes = this.nodesMade;
     let k = 0;
@@ -110,7 +117,7 @@ export class UseStore {
     k = 0;
     for (let i = 0; i < blocks.length; i++) if (this.liveBlock(blocks[i])) blocks[k++] = blocks[i];
     blocks.length = k;
-    this.madeCompacted = nodes.length;
+    this.madeGone = 0;
   }
 
   // The first read: graphlib as replaying every change since the graph was made would leave it.
@@ -135,7 +142,7 @@ export class UseStore {
     }
     this.nodesMade = [];
     this.blocksMade = [];
-    this.madeCompacted = 0;
+    this.madeGone = 0;
     // Every live use is an input slot of a live node; graphlib gets them in the order they were made.
     const uses: UseRecord[] = [];
     for (const n of nodes) for (let i = 0; i < n.inputs.length; i++) uses.push(n.inputUse(i));

@@ -215,7 +215,7 @@ export class Value {
   /** Points the first use at `other`. */
   replaceFirstUseWith(other: Value): void {
     const first = this.firstUse;
-    assert(first, `replaceFirstUseWith: %${this.debugName} has no uses`);
+    if (!first) throw new InternalError(`replaceFirstUseWith: %${this.debugName} has no uses`);
     first.user.replaceInput(first.offset, other);
   }
 

@@ -37,6 +37,11 @@ export class OperatorRegistry {
   private readonly nodeKeys = new NodeKeys();
   /** Bumped when an overload is added: node-level caches from before are stale. */
   private generation = 0;
+  /**
+   * A new object whenever an overload is added: a node's cached overload carries the one it was chosen
+   * under, so one identity check tells both that this registry chose it and that no overload came since.
+   */
+  private stamp: object = {};
   private readonly builtins: boolean;
 
   constructor(options: RegistryOptions = {}) {
@@ -71,6 +76,7 @@ export class OperatorRegistry {
     overloads.push(entry);
     this.nodeKeys.clear();
     this.generation++;
+    this.stamp = {};
     return entry;
   }
 
@@ -168,8 +174,14 @@ export class OperatorRegistry {
   entryForNode(node: Node): OperatorEntry | undefined {
     // Passes ask several times per node: the answer is kept on the node, valid while the node's kind and
     // input/output types are the very same objects (a changed input, output or type misses the cache).
-    const slot = node.opCache;
-    if (slot instanceof NodeEntryCache && slot.matches(this, node)) return slot.entry ?? undefined;
+    // Only the check is here: a small function V8 optimizes early and inlines into its callers cheaply.
+    const slot = node.opCache as NodeEntryCache | undefined;
+    if (slot !== undefined && slot.stamp === this.stamp && slot.fits(node)) return slot.entry;
+    return this.chooseForNode(node);
+  }
+
+  // entryForNode when the node's cached overload is missing or stale.
+  private chooseForNode(node: Node): OperatorEntry | undefined {
     const overloads = this.overloadList(node.kind);
     // With one overload the node's outputs choose nothing (chooseEntry compares them only among several
     // candidates): neither the key nor the node's cache holds them, so `prim::Constant` or `prim::If`
@@ -181,8 +193,9 @@ export class OperatorRegistry {
       entry = key.entry;
       if (entry === undefined) key.entry = entry = this.chooseEntry(node);
     }
-    node.opCache = new NodeEntryCache(this, this.generation, node, entry, withOutputs);
-    return entry ?? undefined;
+    const chosen = entry ?? undefined;
+    node.opCache = new NodeEntryCache(this.stamp, node, chosen, withOutputs);
+    return chosen;
   }
 
   private chooseEntry(node: Node): OperatorEntry | null {
@@ -397,36 +410,51 @@ class KeyNode {
   }
 }
 
-// The overload entryForNode chose for a node, with what it was chosen from: the registry and its
-// generation, the node's kind, and the identity of every input and output type.
+// The overload entryForNode chose for a node, with what it was chosen from: the registry's stamp, the
+// node's kind, and the identity of every input type (and output type, when the outputs chose among
+// overloads). Fields set in the constructor and the types in an array of exactly their number: one is
+// made per node of a freeze.
 class NodeEntryCache {
-  private readonly kind: string;
-  /** The input types, then (when the outputs chose among overloads) the output types. */
-  private readonly types: Type[] = [];
+  declare readonly stamp: object;
+  declare readonly entry: OperatorEntry | undefined;
+  declare private readonly kind: string;
+  /** The input types, then (outputCount >= 0) the output types. */
+  declare private readonly types: readonly Type[];
+  declare private readonly inputCount: number;
+  /** -1: the outputs are not compared. */
+  declare private readonly outputCount: number;
 
-  constructor(
-    private readonly registry: OperatorRegistry,
-    private readonly generation: number,
-    node: Node,
-    readonly entry: OperatorEntry | null,
-    private readonly withOutputs: boolean,
-  ) {
+  constructor(stamp: object, node: Node, entry: OperatorEntry | undefined, withOutputs: boolean) {
+    this.stamp = stamp;
+    this.entry = entry;
     this.kind = node.kind;
     const { inputs, outputs } = node;
-    for (let i = 0; i < inputs.length; i++) this.types.push(inputs[i].type);
-    if (withOutputs) for (let i = 0; i < outputs.length; i++) this.types.push(outputs[i].type);
+    const n = inputs.length;
+    const m = withOutputs ? outputs.length : 0;
+    const types: Type[] = n + m === 0 ? NO_TYPES : new Array<Type>(n + m);
+    for (let i = 0; i < n; i++) types[i] = inputs[i].type;
+    for (let i = 0; i < m; i++) types[n + i] = outputs[i].type;
+    this.types = types;
+    this.inputCount = n;
+    this.outputCount = withOutputs ? m : -1;
   }
 
-  matches(registry: OperatorRegistry, node: Node): boolean {
-    if (registry !== this.registry || !registry.isCurrent(this.generation) || node.kind !== this.kind)
-      return false;
-    const { inputs, outputs } = node;
+  /** True if `node` has the kind and types this choice was made for. */
+  fits(node: Node): boolean {
+    if (node.kind !== this.kind) return false;
+    const inputs = node.inputs;
+    const n = this.inputCount;
+    if (inputs.length !== n) return false;
     const types = this.types;
-    const n = inputs.length;
-    if (types.length !== (this.withOutputs ? n + outputs.length : n)) return false;
     for (let i = 0; i < n; i++) if (inputs[i].type !== types[i]) return false;
-    if (this.withOutputs)
-      for (let i = 0; i < outputs.length; i++) if (outputs[i].type !== types[n + i]) return false;
+    const m = this.outputCount;
+    if (m < 0) return true;
+    const outputs = node.outputs;
+    if (outputs.length !== m) return false;
+    for (let i = 0; i < m; i++) if (outputs[i].type !== types[n + i]) return false;
     return true;
   }
 }
+
+const NO_TYPES: Type[] = [];
+Object.freeze(NO_TYPES);

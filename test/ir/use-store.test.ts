@@ -152,6 +152,37 @@ describe('ir/use-store (graphlib written in batches)', () => {
     );
   });
 
+  it('compacts its lists of made nodes only when half their entries are gone, blocks included', () => {
+    const g = new Graph();
+    const x = g.addInput(TensorTensor, 'x');
+    const store = g as unknown as { useStore: { nodesMade: Node[]; blocksMade: Block[] } };
+    // A growing graph: every entry stays live, so nothing is ever compacted.
+    let counted = 0;
+    const made = store.useStore as unknown as { compactMade(): void };
+    const compact = made.compactMade.bind(made);
+    made.compactMade = () => {
+      counted++;
+      compact();
+    };
+    for (let i = 0; i < 20_000; i++) g.insert('aten::relu', [x], [TensorTensor]);
+    expect(counted).to.equal(0);
+    expect(store.useStore.nodesMade.length).to.equal(20_002);
+    // Once half the entries are gone, the next node made compacts them (destroyed blocks count too).
+    for (const n of [...g.nodes()]) n.destroy();
+    g.insert('prim::If', [x], []).destroy();
+    expect(counted).to.equal(1);
+    // (The If was made, and kept, by that compaction: listed until the next one.)
+    expect(store.useStore.nodesMade.length).to.equal(3);
+    for (let i = 0; i < 3_000; i++) g.insert('prim::If', [x], []).addBlock();
+    for (const n of [...g.nodes()]) n.destroy();
+    g.insert('aten::relu', [x], [TensorTensor]);
+    expect(counted).to.equal(2);
+    expect(store.useStore.nodesMade.length).to.equal(3);
+    expect(store.useStore.blocksMade.length).to.equal(1);
+    verify(g);
+    expect(g.vertexNodeCount).to.equal(3);
+  });
+
   it('keeps a graph that is never read from growing its journal without bound', () => {
     const g = new Graph();
     const x = g.addInput(TensorTensor, 'x');

@@ -375,6 +375,44 @@ describe('ops/registry', () => {
       expect(own.schemaForNode(mystery)?.key).to.equal('my::thing');
     });
 
+    it('the overload kept on a node is per registry: another registry chooses from its own table', () => {
+      const mine = OperatorRegistry.empty();
+      const other = OperatorRegistry.empty();
+      mine.register('my::op(int x) -> int');
+      other.register('my::op.first(int x) -> int');
+      const g = parseIR(`graph(%a : int):
+  %p : int = my::op(%a)
+  return (%p)`);
+      const op = firstNode(g, 'my::op');
+      for (let round = 0; round < 2; round++) {
+        expect(mine.schemaForNode(op)?.key).to.equal('my::op');
+        expect(other.schemaForNode(op)?.key).to.equal('my::op.first');
+      }
+      // A registry that knows nothing of the kind answers undefined, whatever the node keeps.
+      expect(OperatorRegistry.empty().schemaForNode(op)).to.equal(undefined);
+      expect(mine.schemaForNode(op)?.key).to.equal('my::op');
+    });
+
+    it('among several overloads the kept choice follows the number of outputs and inputs', () => {
+      const own = OperatorRegistry.empty();
+      own.register('my::split.one(int x) -> int');
+      own.register('my::split.two(int x) -> (int, int)');
+      own.register('my::split.pair(int x, int y) -> int');
+      const g = parseIR(`graph(%a : int):
+  %p : int = my::split(%a)
+  return (%p)`);
+      const split = firstNode(g, 'my::split');
+      expect(own.schemaForNode(split)?.key).to.equal('my::split.one');
+      split.addOutput(IntType);
+      expect(own.schemaForNode(split)?.key).to.equal('my::split.two');
+      split.eraseOutput(1);
+      expect(own.schemaForNode(split)?.key).to.equal('my::split.one');
+      split.addInput(g.inputs[0]);
+      expect(own.schemaForNode(split)?.key).to.equal('my::split.pair');
+      split.removeInput(1);
+      expect(own.schemaForNode(split)?.key).to.equal('my::split.one');
+    });
+
     it("a cloned node starts from its source's overload and re-resolves when its types differ", () => {
       const g = parseIR(`graph(%a : int, %b : int, %f : float):
   %p : int = aten::add(%a, %b)
