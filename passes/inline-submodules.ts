@@ -21,6 +21,7 @@
  * alone: PyTorch's freezing inlines only the preserved methods, and freeze-attributes removes the rest.
  * Other interface calls and unknown methods/functions stay, with a remark; recursion is refused
  * (RECURSIVE_CALL, PyTorch's words). Cached inlined bodies are bounded (a deep chain would be quadratic).
+ * A graph a run left with nothing to act on is not walked again until it changes (its epoch moves).
  * What is inlined is each callee's optimized graph, as PyTorch's GraphFunction::optimized_graph makes it
  * (preoptimizeGraph): the callee with its own calls inlined, then its None checks and int identities
  * simplified, constants folded on immutable types (a `dropout(x, p, True, False)` call keeps only the
@@ -138,6 +139,7 @@ export class InlineSubmodules implements GraphPass<Options> {
   constructor(@inject(OPERATOR_REGISTRY) private readonly ops: OperatorRegistry) {}
 
   run(graph: Graph, context: PassContext<Options>): PassResult {
+    if (settledGraphs.get(graph) === graph.epoch) return { changed: false };
     if (context.options.preservedOnly && droppedByFreezing(graph, context)) return { changed: false };
     const inliner = new Inliner(context, this.ops);
     const self = graph.inputs[0]?.type;
@@ -147,6 +149,7 @@ export class InlineSubmodules implements GraphPass<Options> {
     const counts = inliner.inlineCalls(graph);
     if (context.options.interfaces && isObjectValue(module) && graph.inputs[0]?.type === module.type) {
       counts.interfaces = inliner.inlineInterfaceCalls(graph, module);
+      if (inliner.nothingLeft) settledGraphs.set(graph, graph.epoch);
     }
     if (counts.methods) context.count('methods-inlined', counts.methods);
     if (counts.functions) context.count('functions-inlined', counts.functions);
@@ -154,6 +157,13 @@ export class InlineSubmodules implements GraphPass<Options> {
     return { changed: counts.methods + counts.functions + counts.interfaces > 0 };
   }
 }
+
+/**
+ * Graphs a run left with no call and no interface-typed prim::GetAttr (nothing this pass acts on), by their
+ * epoch then (it moves with every IR change). Freeze's fixpoint reruns the pass to confirm nothing changed:
+ * on the same epoch there is nothing to find, and the walks of the whole inlined graph are skipped.
+ */
+const settledGraphs = new WeakMap<Graph, number>();
 
 // True for a method graph of a module that freezing drops: neither forward nor preserved (while a module
 // with neither keeps every method, as PyTorch's freezing does for a bare nn.LSTM).
@@ -183,6 +193,8 @@ function recursionError(callee: Function): FreezeError {
 
 class Inliner {
   readonly units = new Set<CompilationUnit>();
+  /** Set by inlineInterfaceCalls: the graph it finished has no call and no interface-typed GetAttr. */
+  nothingLeft = false;
   private readonly bodies = new Map<Function, Graph>();
   private cachedNodes = 0;
   private readonly inProgress = new Set<Function>();
@@ -240,11 +252,12 @@ class Inliner {
     // The attributes the graph sets, as it is before any interface call is inlined (made on the first one).
     let written: Set<string> | undefined;
     const seen = new Set<Node>();
-    const pending = (): Node[] =>
-      nodesWhere(
-        graph,
-        (n) => n.kind === 'prim::GetAttr' && n.output().type.kind === 'Interface' && !seen.has(n),
-      );
+    const pending = (): Node[] => {
+      const scan: Scan = { getAttrs: [], seen, left: false };
+      scanBlock(graph.block, scan);
+      this.nothingLeft = !scan.left;
+      return scan.getAttrs;
+    };
     for (let round = pending(); round.length; round = pending()) {
       written ??= new Set(nodesWhere(graph, (n) => n.kind === 'prim::SetAttr').map((n) => n.s('name')));
       for (const get of round) {
@@ -354,6 +367,32 @@ function nodesWhere(graph: Graph, keep: (n: Node) => boolean): Node[] {
   };
   walk(graph.block);
   return out;
+}
+
+/** What a walk of the graph for interface calls finds. */
+interface Scan {
+  /** The interface-typed prim::GetAttrs not in `seen`, in allNodes order. */
+  readonly getAttrs: Node[];
+  readonly seen: ReadonlySet<Node>;
+  /** True when a call or an interface-typed prim::GetAttr (seen or not) is left in the graph. */
+  left: boolean;
+}
+
+// One walk of the links (each node read once, no callback per node: this walk covers the whole inlined
+// graph, in cold code).
+function scanBlock(block: Block, scan: Scan): void {
+  const end = block.returnNode;
+  for (let n = end.next!; n !== end; n = n.next!) {
+    const kind = n.kind;
+    if (kind === 'prim::GetAttr') {
+      if (n.outputs[0]?.type.kind === 'Interface') {
+        scan.left = true;
+        if (!scan.seen.has(n)) scan.getAttrs.push(n);
+      }
+    } else if (kind === 'prim::CallMethod' || kind === 'prim::CallFunction') scan.left = true;
+    const blocks = n.blocks;
+    for (let i = 0; i < blocks.length; i++) scanBlock(blocks[i], scan);
+  }
 }
 
 // The object a chain of prim::GetAttr from `self` reaches in `module`, if it is one.

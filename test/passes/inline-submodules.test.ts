@@ -194,6 +194,35 @@ describe('inline-submodules', () => {
     expect(runPipeline(c, block, 'inline-submodules').changed).to.equal(false);
   });
 
+  it('after a run that left nothing to inline, inlines again once the graph changes (a call added)', () => {
+    const { block } = testClasses();
+    const c = testContainer();
+    runPipeline(c, block, 'inline-submodules');
+    expect(runPipeline(c, block, 'inline-submodules').changed).to.equal(false);
+    const g = block.graph;
+    const result = g.outputs[0];
+    const call = g.create('prim::CallMethod', [g.inputs[0], result], [result.type]).setS('name', 'act');
+    g.withInsertPoint(g.returnNode, () => g.insertNode(call));
+    g.returnNode.replaceInput(0, call.output());
+    const again = runPipeline(c, block, 'inline-submodules');
+    expect(again.changed).to.equal(true);
+    expect(again.statistics['inline-submodules']['methods-inlined']).to.equal(1);
+    expect(g.nodesOfKind('prim::CallMethod')).to.have.length(0);
+    expect(g.nodesOfKind('aten::relu')).to.have.length(2);
+  });
+
+  it('remarks again on every run while a call it cannot inline is left', () => {
+    const path = `${REPO_ROOT}test/fixtures/freezing/test_freeze_recursive_interfaces/module.pt`;
+    const off = loadModule(path);
+    const c = testContainer();
+    const first = runPipeline(c, off, 'inline-submodules{interfaces=false}');
+    const second = runPipeline(c, off, 'inline-submodules{interfaces=false}');
+    expect(second.remarks.map((r) => r.message)).to.deep.equal(first.remarks.map((r) => r.message));
+    // Left alone by a run without interfaces: a run with them still inlines the call.
+    expect(runPipeline(c, off, 'inline-submodules').changed).to.equal(true);
+    expect(off.graph.nodesOfKind('prim::CallMethod')).to.have.length(0);
+  });
+
   it('with preservedOnly, inlines only the methods freezing keeps (forward and the preserved ones)', () => {
     const build = (withForward: boolean): ScriptModule => {
       const cu = new CompilationUnit();
