@@ -45,10 +45,13 @@ export function deadForkInputs(fork: Node): number[] {
 export class EliminateDeadForkInputs implements GraphPass {
   run(graph: Graph, context: PassContext): PassResult {
     // Decide for every fork first, so an inner fork's change does not decide an outer one this run.
-    const plan = [...graph.allNodes()]
-      .filter((n) => n.kind === 'prim::fork')
-      .map((fork) => ({ fork, dead: deadForkInputs(fork) }))
-      .filter((p) => p.dead.length > 0);
+    // One walk and no array of every node: freezing runs this twice, on graphs of 5-15k nodes.
+    const plan: { fork: Node; dead: number[] }[] = [];
+    for (const n of graph.allNodes()) {
+      if (n.kind !== 'prim::fork') continue;
+      const dead = deadForkInputs(n);
+      if (dead.length > 0) plan.push({ fork: n, dead });
+    }
     let removed = 0;
     for (const { fork, dead } of plan) {
       // Transforms `prim::fork(%unused, %x)` into `prim::fork(%x)`, from the last position down.

@@ -46,7 +46,8 @@ import {
   subValueKeys,
   type IdentityKey,
 } from './freeze/identity.js';
-import { isModuleType, modulePath } from './freeze/module-path.js';
+import { isModuleType } from './freeze/module-path.js';
+import { ModuleResolver } from './freeze/module-resolver.js';
 import { checkEvalMode, PRESERVE_OPTIONS, resolvePreserved, type PreservedSet } from './freeze/preserved.js';
 import { freezeReportOf, type FreezeReport } from './freeze/report.js';
 
@@ -93,13 +94,14 @@ export class FreezeAttributes implements ModulePass {
     }
     const methods = [...preserved.methods];
     const used = new Map<IdentityKey, IValue>();
+    const modules = methods.map(([fn, owner]) => new ModuleResolver(fn.graph, owner, preserved));
     // The GetAttrs of each method, in program order (recording changes no graph: one walk serves both).
-    const getAttrs = methods.map(([fn, owner]) =>
-      this.recordMutableAttrs(fn.graph, fn.name, owner, preserved, report, used, context),
+    const getAttrs = methods.map(([fn], i) =>
+      this.recordMutableAttrs(fn.graph, fn.name, modules[i], preserved, report, used, context),
     );
     checkNoOverlaps(used);
-    methods.forEach(([fn, owner], i) => {
-      changed = propagate(fn.graph, getAttrs[i], owner, preserved, report, context) || changed;
+    methods.forEach(([fn], i) => {
+      changed = propagate(fn.graph, getAttrs[i], modules[i], preserved, report, context) || changed;
     });
     return { changed };
   }
@@ -109,7 +111,7 @@ export class FreezeAttributes implements ModulePass {
   private recordMutableAttrs(
     graph: Graph,
     method: string,
-    base: ScriptModule,
+    modules: ModuleResolver,
     preserved: PreservedSet,
     report: FreezeReport,
     used: Map<IdentityKey, IValue>,
@@ -121,7 +123,7 @@ export class FreezeAttributes implements ModulePass {
       if (n.kind === 'prim::GetAttr') getAttrs.push(n);
       else if (n.kind !== 'prim::SetAttr') continue;
       const name = n.s('name');
-      const found = findConstantAttr(n.input(0), name, graph, base, preserved);
+      const found = findConstantAttr(n.input(0), name, modules, preserved);
       if (!found.ok) continue;
       const value = found.owner.getAttr(name);
       if (n.kind === 'prim::GetAttr') {
@@ -199,20 +201,13 @@ function checkNoOverlaps(used: Map<IdentityKey, IValue>): void {
 export function findConstantAttr(
   input: Value,
   name: string,
-  graph: Graph,
-  base: ScriptModule,
+  modules: ModuleResolver,
   preserved: PreservedSet,
 ): AttrLookup {
   if (!isModuleType(input)) return { ok: false, reason: 'not an attribute of a module' };
-  const path = modulePath(input, graph);
-  if (!path) return { ok: false, reason: 'the module is not reached by a GetAttr chain from self' };
-  let owner = base;
-  for (const step of path) {
-    const next = owner.getAttr(step);
-    if (preserved.values.has(next)) return { ok: false, reason: `submodule ${step} is preserved` };
-    if (!(next instanceof ScriptModule)) return { ok: false, reason: `${step} is not a module` };
-    owner = next;
-  }
+  const module = modules.resolve(input);
+  if (!module.ok) return module;
+  const { owner, path } = module;
   const attr = owner.type.findAttribute(name);
   if (!attr) return { ok: false, reason: `no attribute ${name}` };
   const value = owner.getAttr(name);
@@ -232,7 +227,7 @@ export function findConstantAttr(
 function propagate(
   graph: Graph,
   getAttrs: readonly Node[],
-  base: ScriptModule,
+  modules: ModuleResolver,
   preserved: PreservedSet,
   report: FreezeReport,
   context: PassContext,
@@ -243,7 +238,7 @@ function propagate(
   let changed = false;
   for (const n of getAttrs) {
     const name = n.s('name');
-    const found = findConstantAttr(n.input(0), name, graph, base, preserved);
+    const found = findConstantAttr(n.input(0), name, modules, preserved);
     if (!found.ok) {
       if (found.owner && found.path)
         notePreservedReason(report, attributePath(found.path, name), found.reason);

@@ -71,8 +71,22 @@ export class ScriptModule extends ScriptObject {
     return out;
   }
 
+  /** namedModules without the names (the pass manager walks the tree before and after each module pass). */
   modules(): ScriptModule[] {
-    return this.namedModules().map(([, m]) => m);
+    const seen = new Set<ScriptModule>([this]);
+    const out: ScriptModule[] = [this];
+    const visit = (module: ScriptModule): void => {
+      for (const attr of module.type.attributes) {
+        if (attr.kind !== 'module') continue;
+        const child = module.slotValue(attr.name);
+        if (!(child instanceof ScriptModule) || seen.has(child)) continue;
+        seen.add(child);
+        out.push(child);
+        visit(child);
+      }
+    };
+    visit(this);
+    return out;
   }
 
   /** Parameters (unset or None ones skipped), own first then submodules' in namedModules order; a tensor listed once. */
@@ -117,12 +131,14 @@ export class ScriptModule extends ScriptObject {
   }
 
   // Attributes of kind 'module' holding a module, in slot order, duplicates included.
-  private *submoduleSlots(): IterableIterator<[string, ScriptModule]> {
+  private submoduleSlots(): [string, ScriptModule][] {
+    const out: [string, ScriptModule][] = [];
     for (const attr of this.type.attributes) {
-      if (attr.kind !== 'module' || !this.isSet(attr.name)) continue;
-      const value = this.getAttr(attr.name);
-      if (value instanceof ScriptModule) yield [attr.name, value];
+      if (attr.kind !== 'module') continue;
+      const value = this.slotValue(attr.name);
+      if (value instanceof ScriptModule) out.push([attr.name, value]);
     }
+    return out;
   }
 
   private namedTensors(kind: SlotKind, recurse: boolean): Array<[string, Tensor]> {

@@ -50,6 +50,11 @@ export class ScriptObject implements ObjectValue {
     return this.type.hasAttribute(name) || this.type.hasConstant(name);
   }
 
+  /** The value of attribute `name` if set, without checks (for traversals that walk the type's own attributes). */
+  protected slotValue(name: string): IValue | undefined {
+    return this.values.get(name);
+  }
+
   /** True when attribute `name` has a value. */
   isSet(name: string): boolean {
     return this.type.hasAttribute(name) && this.values.has(name);

@@ -15,19 +15,49 @@ let nextGraphId = 0;
  */
 export function irStamp(target: Graph | ModuleTarget): number | string {
   if (isGraphTarget(target)) return target.epoch;
+  // The manager stamps a module before and after every module pass. A model repeats its classes
+  // (densenet121: 433 modules of 108 classes) and a module's methods are its class's (a `type` that has
+  // methods): each class's part is made once per stamp.
   const parts: string[] = [];
+  const byClass = new Map<object, string>();
   for (const module of modulesOf(target)) {
-    for (const m of methodGraphsOf(module)) {
-      let id = graphIds.get(m.graph);
-      if (id === undefined) graphIds.set(m.graph, (id = nextGraphId++));
-      parts.push(`${m.name}:${id}@${m.graph.epoch}`);
+    const cls = classOf(module);
+    let part = cls && byClass.get(cls);
+    if (part === undefined) {
+      part = methodsPart(module);
+      if (cls) byClass.set(cls, part);
     }
-    parts.push(';');
+    parts.push(part);
   }
-  return parts.join(',');
+  return parts.join('');
 }
 
+// `name:id@epoch,` for each method, then `;`.
+function methodsPart(module: ModuleTarget): string {
+  let part = '';
+  for (const m of methodGraphsOf(module)) {
+    let id = graphIds.get(m.graph);
+    if (id === undefined) graphIds.set(m.graph, (id = nextGraphId++));
+    part += `${m.name}:${id}@${m.graph.epoch},`;
+  }
+  return part + ';';
+}
+
+// The class whose methods `module` has (a ScriptModule's `type`), or undefined when it has none.
+function classOf(module: ModuleTarget): object | undefined {
+  const type = (module as { type?: unknown }).type;
+  return typeof type === 'object' && type !== null && 'methods' in type ? type : undefined;
+}
+
+// Every module of the tree, pre-order, each once, when the target has the nn.Module traversal (`modules()`
+// skips the dotted names namedModules builds); else the target alone.
 function modulesOf(module: ModuleTarget): ModuleTarget[] {
-  const named = (module as { namedModules?: () => [string, ModuleTarget][] }).namedModules;
-  return typeof named === 'function' ? named.call(module).map(([, m]) => m) : [module];
+  const traversal = module as {
+    namedModules?: () => [string, ModuleTarget][];
+    modules?: () => ModuleTarget[];
+  };
+  if (typeof traversal.namedModules !== 'function') return [module];
+  return typeof traversal.modules === 'function'
+    ? traversal.modules()
+    : traversal.namedModules().map(([, m]) => m);
 }

@@ -2,6 +2,7 @@
 // (checked against what PyTorch 1.13 prints for the same structure), train/eval, hooks and calls.
 
 import { expect } from 'chai';
+import fc from 'fast-check';
 import { TsFreezeError } from '../../src/errors.js';
 import { Tuple, type IValue } from '../../src/ir/ivalue.js';
 import {
@@ -21,6 +22,12 @@ import { ScriptObject } from '../../src/module/script-object.js';
 import { ScriptModule, createObject } from '../../src/module/script-module.js';
 import { Tensor } from '../../src/tensor/tensor.js';
 import { floats, readAttrGraph } from './helpers.js';
+
+// The same instances in the same order (deep equality would accept equal-looking copies).
+function expectSameModules(actual: readonly ScriptModule[], expected: readonly ScriptModule[]): void {
+  expect(actual.length).to.equal(expected.length);
+  actual.forEach((m, i) => expect(m).to.equal(expected[i]));
+}
 
 function linear(name = 'Linear'): ScriptModule {
   return moduleBuilder(`__torch__.torch.nn.modules.linear.${name}`)
@@ -161,6 +168,33 @@ describe('module/script-module traversal', () => {
     const { m } = probeModule();
     expect(m.namedModules().map(([n]) => n)).to.deep.equal(['', 'sub1', 'shared', 'sub2', 'sub2.1']);
     expect(m.modules()[0]).to.equal(m);
+    expectSameModules(
+      m.modules(),
+      m.namedModules().map(([, x]) => x),
+    );
+  });
+
+  it('modules() is namedModules without the names, on any tree with shared instances', () => {
+    // Module i may hold any module j > i (several times, under several names): a DAG with sharing.
+    const trees = fc.array(fc.array(fc.nat(7), { maxLength: 4 }), { minLength: 1, maxLength: 8 });
+    fc.assert(
+      fc.property(trees, (edges) => {
+        const built: ScriptModule[] = [];
+        for (let i = edges.length - 1; i >= 0; i--) {
+          let b = moduleBuilder(`M${i}`);
+          edges[i].forEach((j, k) => {
+            const child = built[edges.length - 1 - (i + 1 + (j % (edges.length - i)))];
+            if (child) b = b.submodule(`s${k}`, child);
+          });
+          built.push(b.build());
+        }
+        const root = built[built.length - 1];
+        expectSameModules(
+          root.modules(),
+          root.namedModules().map(([, x]) => x),
+        );
+      }),
+    );
   });
 
   it('namedParameters and namedBuffers recurse in module order, deduplicated', () => {
