@@ -63,6 +63,8 @@ export class Graph {
   private readonly variantHints = new Map<string, number>();
   /** Per base name B and start s > its hint: every `B.j` with s <= j < the entry is taken. */
   private readonly variantFrom = new Map<string, Map<number, number>>();
+  /** The number of the name firstFree last returned. */
+  private freeNumber = 0;
   private insertPointNode: Node;
   /**
    * Bumped by every change to the IR (uses, nodes, blocks, placement, attributes, outputs, types, names):
@@ -316,21 +318,28 @@ export class Graph {
     // Names below the hint are known taken: repeated collisions on one base probe once, not from 1.
     const hint = this.variantHints.get(base) ?? 1;
     if (start <= hint) {
-      const n = this.firstFree(base, hint);
+      const free = this.firstFree(base, hint);
+      const n = this.freeNumber;
       this.variantHints.set(base, take ? n + 1 : n);
-      return `${base}.${n}`;
+      return free;
     }
     // A start past the hint (`x.7` again and again): resume where the last probe from it ended.
     let from = this.variantFrom.get(base);
     if (!from) this.variantFrom.set(base, (from = new Map()));
-    const n = this.firstFree(base, from.get(start) ?? start);
+    const free = this.firstFree(base, from.get(start) ?? start);
+    const n = this.freeNumber;
     from.set(start, take ? n + 1 : n);
-    return `${base}.${n}`;
+    return free;
   }
 
-  private firstFree(base: string, n: number): number {
-    while (this.names.has(`${base}.${n}`)) n++;
-    return n;
+  // The first `base.j` with j >= n that no value holds, its j left in freeNumber. The probed string itself
+  // is returned: the probe has hashed it, so the caller's map insertion does not hash a fresh copy again.
+  private firstFree(base: string, n: number): string {
+    const names = this.names;
+    let name = `${base}.${n}`;
+    while (names.has(name)) name = `${base}.${++n}`;
+    this.freeNumber = n;
+    return name;
   }
 
   // Frees `name`; a freed `B.j` may be the smallest free variant of B again.
