@@ -1,4 +1,4 @@
-#!/usr/bin/env -S GLIBC_TUNABLES=glibc.malloc.hugetlb=1:${GLIBC_TUNABLES} node --single-threaded-gc --initial-old-space-size=256
+#!/usr/bin/env -S GLIBC_TUNABLES=glibc.malloc.hugetlb=1:${GLIBC_TUNABLES} node --single-threaded-gc --initial-old-space-size=256 --max-semi-space-size=8
 // Entry point of the `tsfreeze` command: the compiled CLI lives in dist/. A CommonJS file (bin/package.json):
 // starting as an ES module costs every process ~7 ms more, which `tsfreeze --help` would pay in full.
 //

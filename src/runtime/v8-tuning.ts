@@ -36,11 +36,16 @@ export const ONE_SHOT_INLINING_BUDGET = 200;
  * limit and runs full mark-compacts while the heap grows to its working size; a job's heap is mostly live
  * IR and module objects, so those collections free little. With 256 MiB, --trace-gc shows no mark-compact
  * during densenet121's load or freeze (one ran inside freeze before: ~190 ms of marking); freeze CPU fell
- * 4-15% on the four vs-torch models, peak RSS rose 14-18 MB (docs/benchmarks.md).
+ * 4-15% on the four vs-torch models, peak RSS rose 14-18 MB (docs/benchmarks.md). --max-semi-space-size=8
+ * (MiB, V8 11's default limit is 16): the young generation stays on pages already touched instead of growing
+ * onto fresh ones, each a run of page faults (costly on virtual machines: docs/architecture.md, malloc-tuning);
+ * session 9, alternating fresh children, freeze CPU densenet121 406 -> 384 ms (8 of 9 pairs), transformer 618 ->
+ * 574 (5/5), mobilenet_v3_large 200 -> 165 (4/5), resnet50 148 -> 145 (2/5, neutral); peak RSS -0 to -15 MB.
  */
 export const ONE_SHOT_NODE_FLAGS: readonly string[] = Object.freeze([
   '--single-threaded-gc',
   '--initial-old-space-size=256',
+  '--max-semi-space-size=8',
 ]);
 
 /** The ONE_SHOT_NODE_FLAGS this process was not started with (for tools that must run as the CLI does). */
