@@ -2,46 +2,15 @@
 // reaches a wildcard; every answer must be the full AliasDb's hasWriters, on every value of the alias
 // fixtures and the pass fixtures, in frozen and ordinary mode.
 
-import { readFileSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { expect } from 'chai';
 import {
   AliasDb,
   defaultOperatorRegistry,
-  parseIR,
   wildcardsSurelyUnwritten,
   writtenValues,
-  type Graph,
   type Node,
-  type Value,
 } from '../../src/index.js';
-import { FIXTURES_DIR } from '../support/fixture-case.js';
-
-const PASSES_DIR = join(FIXTURES_DIR, '..', 'passes');
-const SOURCES = [
-  join(FIXTURES_DIR, 'alias_db', 'fresh-writers.ir'),
-  join(FIXTURES_DIR, 'alias_db', 'cases.ir'),
-  ...readdirSync(PASSES_DIR)
-    .filter((f) => f.endsWith('.ir'))
-    .map((f) => join(PASSES_DIR, f)),
-];
-
-function graphsOf(path: string): Graph[] {
-  return readFileSync(path, 'utf8')
-    .split(/^\/\/ -----$/m)
-    .map((chunk) => chunk.replace(/^\s*\/\/.*$/gm, '').trim())
-    .filter((chunk) => chunk.startsWith('graph('))
-    .map((chunk) => parseIR(chunk));
-}
-
-function valuesOf(graph: Graph): Value[] {
-  const out: Value[] = [...graph.inputs];
-  for (const n of graph.allNodes()) {
-    for (const b of n.blocks) out.push(...b.inputs);
-    out.push(...n.outputs);
-  }
-  return out;
-}
+import { graphsOf, ORACLE_SOURCES as SOURCES, valuesOf } from '../support/oracle-graphs.js';
 
 describe('writtenValues', () => {
   const ops = defaultOperatorRegistry();
